@@ -1,0 +1,18 @@
+//! All HTTP of the SPA. Every call returns `Result<T, ApiError>` with the wire types of
+//! `co2-api-types`; components never build URLs or touch `fetch` themselves.
+//!
+//! Credentials: the session cookie (`co2_session`, HttpOnly) goes with every same-origin call, and the
+//! token returned by the login is kept in memory (never in storage, so a script cannot lift it
+//! from there) and sent as `Authorization: Bearer`, which is what the functions check first.
+
+mod client;
+mod entries;
+mod session;
+mod uploads;
+mod workspace;
+
+pub use client::ApiError;
+pub use entries::{create_entry, delete_entry, list_entries, update_entry};
+pub use session::{current_session, dev_login, logout};
+pub use uploads::{create_upload, get_job, put_file};
+pub use workspace::{list_units, list_years, report, results};

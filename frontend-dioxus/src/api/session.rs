@@ -1,0 +1,27 @@
+//! `api-session`: development sign-in, the current session, sign-out.
+
+use co2_api_types::{DevLoginRequest, LoginResponse, Persona, SessionInfo};
+use gloo_net::http::Request;
+
+use super::client::{self, ApiError, get_json, send_empty, send_json};
+
+/// `POST /api/v1/auth/dev-login`; keeps the returned token for later calls.
+/// 403/404 mean the deployment has no development sign-in (cluster profile).
+pub async fn dev_login(persona: Persona, unit: Option<String>) -> Result<LoginResponse, ApiError> {
+    let body = DevLoginRequest { persona, unit };
+    let login: LoginResponse = send_json(Request::post("/api/v1/auth/dev-login"), &body).await?;
+    client::set_token(Some(login.token.clone()));
+    Ok(login)
+}
+
+/// `GET /api/v1/session`; 401 when nobody is signed in.
+pub async fn current_session() -> Result<SessionInfo, ApiError> {
+    get_json("/api/v1/session").await
+}
+
+/// `POST /api/v1/auth/logout`; the in-memory token is dropped whatever the answer.
+pub async fn logout() -> Result<(), ApiError> {
+    let result = send_empty(Request::post("/api/v1/auth/logout")).await;
+    client::set_token(None);
+    result
+}

@@ -1,0 +1,196 @@
+//! The header of the signed-in app: product name, unit × year picker, area links, the person, sign out.
+
+use dioxus::prelude::*;
+
+use crate::api;
+use crate::model::{pick_default_year, roles_summary};
+use crate::routes::Route;
+use crate::session::{Session, Workspace, use_session};
+
+/// Header bar. `unit`/`year` are the report being worked on, when one is chosen.
+#[component]
+pub fn AppHeader(unit: Option<String>, year: Option<i32>) -> Element {
+    let session = use_session();
+    let nav = use_navigator();
+    let Some(info) = session.info() else {
+        return rsx! {};
+    };
+    let (show_team, show_it, admin) =
+        session.with_permissions(|p| (p.can_manage_any_unit(), p.can_open_it_area(), p.is_admin()));
+    // Back-office operators only have the Reporting page of the IT area.
+    let it_home = if admin {
+        Route::ItYears {}
+    } else {
+        Route::ItReporting {}
+    };
+    let roles = roles_summary(&info.roles);
+    let mut signing_out = use_signal(|| false);
+
+    let sign_out = move |_| {
+        signing_out.set(true);
+        spawn(async move {
+            // Signed out locally whatever the server says: the cookie may already be gone.
+            if let Err(err) = api::logout().await {
+                tracing::warn!("logout: {err}");
+            }
+            session.clear();
+            nav.replace(Route::Login {});
+        });
+    };
+
+    rsx! {
+        header { class: "app-header",
+            div { class: "header-inner",
+                Link { class: "brand", to: Route::Home {},
+                    span { class: "brand-mark", "aria-hidden": "true", "CO₂" }
+                    span { class: "brand-name", "CO₂ Calculator" }
+                }
+                WorkspacePicker { unit: unit.clone(), year }
+                nav { class: "main-nav", aria_label: "Main",
+                    Link { class: "nav-link", active_class: "active", to: Route::Home {}, "Home" }
+                    if show_team {
+                        Link { class: "nav-link", to: Route::TeamHome {}, "Team" }
+                    }
+                    if show_it {
+                        Link { class: "nav-link", to: it_home, "IT manager" }
+                    }
+                }
+                div { class: "user",
+                    div { class: "user-text",
+                        span { class: "user-name", "data-testid": "user-name", "{info.user.display_name}" }
+                        span { class: "user-role", "data-testid": "user-role", "{roles}" }
+                    }
+                    if info.dev_login {
+                        span { class: "tag tag-dev", title: "Signed in through the development sign-in", "dev" }
+                    }
+                    button {
+                        class: "btn btn-ghost",
+                        r#type: "button",
+                        "data-testid": "sign-out",
+                        disabled: signing_out(),
+                        onclick: sign_out,
+                        "Sign out"
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Unit and year selects. Changing them opens the same page for the new report.
+#[component]
+fn WorkspacePicker(unit: Option<String>, year: Option<i32>) -> Element {
+    let session = use_session();
+    let nav = use_navigator();
+    let route = use_route::<Route>();
+    let units = use_resource(api::list_units);
+    let years = use_resource(use_reactive!(|unit| async move {
+        match unit {
+            Some(u) => api::list_years(&u).await.map(Some),
+            None => Ok(None),
+        }
+    }));
+
+    let on_unit = {
+        let route = route.clone();
+        move |evt: FormEvent| {
+            let new_unit = evt.value();
+            let route = route.clone();
+            spawn(async move {
+                match api::list_years(&new_unit).await {
+                    Ok(list) => match pick_default_year(&list) {
+                        Some(y) => open(&route, nav, session, new_unit, y),
+                        None => {
+                            // A unit without report years: home explains it.
+                            let mut workspace = session.workspace;
+                            workspace.set(Some(Workspace {
+                                unit: new_unit,
+                                year: None,
+                            }));
+                            nav.push(Route::Home {});
+                        }
+                    },
+                    Err(err) => tracing::warn!("years of {new_unit}: {err}"),
+                }
+            });
+        }
+    };
+    let on_year = {
+        let unit = unit.clone();
+        move |evt: FormEvent| {
+            if let (Some(u), Ok(y)) = (unit.clone(), evt.value().parse::<i32>()) {
+                open(&route, nav, session, u, y);
+            }
+        }
+    };
+
+    let unit_list = match &*units.read() {
+        Some(Ok(list)) => list.clone(),
+        _ => Vec::new(),
+    };
+    let year_list = match &*years.read() {
+        Some(Ok(Some(list))) => {
+            let mut l = list.clone();
+            l.sort_by_key(|y| std::cmp::Reverse(y.year));
+            l
+        }
+        _ => Vec::new(),
+    };
+    let current_unit = unit.clone().unwrap_or_default();
+    let (no_units, no_years) = (unit_list.is_empty(), year_list.is_empty());
+
+    rsx! {
+        div { class: "picker", role: "group", aria_label: "Report",
+            label { class: "picker-field",
+                span { class: "picker-label", "Unit" }
+                select {
+                    "data-testid": "unit-picker",
+                    disabled: no_units,
+                    onchange: on_unit,
+                    if unit.is_none() {
+                        option { value: "", selected: true, disabled: true, "Choose a unit" }
+                    }
+                    for u in unit_list {
+                        option {
+                            key: "{u.institutional_id}",
+                            value: "{u.institutional_id}",
+                            selected: u.institutional_id == current_unit,
+                            "{u.institutional_id} — {u.name}"
+                        }
+                    }
+                }
+            }
+            label { class: "picker-field",
+                span { class: "picker-label", "Year" }
+                select {
+                    "data-testid": "year-picker",
+                    disabled: no_years,
+                    onchange: on_year,
+                    for y in year_list {
+                        option {
+                            key: "{y.year}",
+                            value: "{y.year}",
+                            selected: Some(y.year) == year,
+                            if y.is_open { "{y.year}" } else { "{y.year} (closed)" }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Opens the same page for another report; team and IT pages are not about one report, so there
+/// the choice is only remembered.
+fn open(route: &Route, nav: dioxus::router::Navigator, session: Session, unit: String, year: i32) {
+    let mut workspace = session.workspace;
+    match route.with_unit_year(&unit, year) {
+        Some(r) => {
+            nav.push(r);
+        }
+        None => workspace.set(Some(Workspace {
+            unit,
+            year: Some(year),
+        })),
+    }
+}

@@ -1,0 +1,183 @@
+//! Add / edit form of an equipment entry (DOMAIN §2.1, DETs 10–12). Shows the browser-side checks
+//! of `EquipmentDraft::validate` and the server's 422 field messages next to their fields.
+
+use dioxus::prelude::*;
+
+use crate::model::{EQUIPMENT_FIELDS, EQUIPMENT_TYPES, EquipmentDraft, FieldMessages};
+
+/// The form. Give it a `key` per edited entry so it starts from that entry's values.
+#[component]
+pub fn EntryForm(
+    initial: EquipmentDraft,
+    editing: bool,
+    submitting: bool,
+    /// Field messages from the server's last 422.
+    server_errors: FieldMessages,
+    /// A message not tied to one field (409 on a validated module, network…).
+    general_error: Option<String>,
+    on_submit: EventHandler<EquipmentDraft>,
+    on_cancel: EventHandler<()>,
+) -> Element {
+    let mut draft = use_signal(|| initial.clone());
+    let mut local_errors = use_signal(FieldMessages::new);
+
+    let server_for_fields = server_errors.clone();
+    let errors_for = move |field: &str| -> Vec<String> {
+        let mut all = local_errors.read().get(field).cloned().unwrap_or_default();
+        if let Some(server) = server_for_fields.get(field) {
+            all.extend(server.iter().cloned());
+        }
+        all
+    };
+    // Server messages for fields this form does not show (e.g. `data`) still need a place.
+    let other_server_errors: Vec<String> = server_errors
+        .iter()
+        .filter(|(k, _)| k.as_str() != "entry_type" && !EQUIPMENT_FIELDS.contains(&k.as_str()))
+        .flat_map(|(k, msgs)| msgs.iter().map(move |m| format!("{k}: {m}")))
+        .collect();
+
+    let submit = move |evt: FormEvent| {
+        evt.prevent_default();
+        let current = draft();
+        let problems = current.validate();
+        let ok = problems.is_empty();
+        local_errors.set(problems);
+        if ok {
+            on_submit.call(current);
+        }
+    };
+
+    let title = if editing {
+        "Edit equipment"
+    } else {
+        "Add equipment"
+    };
+    rsx! {
+        form { class: "panel entry-form", "data-testid": "entry-form", novalidate: true, onsubmit: submit,
+            h2 { class: "panel-title", "{title}" }
+            if let Some(msg) = general_error {
+                p { class: "form-error", role: "alert", "data-testid": "form-error", "{msg}" }
+            }
+            for msg in other_server_errors {
+                p { class: "form-error", role: "alert", "{msg}" }
+            }
+            div { class: "form-grid",
+                FieldShell { id: "f-entry-type", label: "Category", required: true, errors: errors_for("entry_type"),
+                    select {
+                        id: "f-entry-type",
+                        name: "entry_type",
+                        "data-testid": "field-entry_type",
+                        aria_invalid: !errors_for("entry_type").is_empty(),
+                        aria_describedby: "f-entry-type-err",
+                        onchange: move |e| draft.write().entry_type = e.value(),
+                        for (key, label) in EQUIPMENT_TYPES {
+                            option { value: key, selected: draft.read().entry_type == key, "{label}" }
+                        }
+                    }
+                }
+                TextField { id: "f-equipment-id", field: "equipment_id", label: "Inventory id", required: true,
+                    value: draft.read().equipment_id.clone(), errors: errors_for("equipment_id"),
+                    on_input: move |v| draft.write().equipment_id = v }
+                TextField { id: "f-name", field: "name", label: "Name", required: true,
+                    value: draft.read().name.clone(), errors: errors_for("name"),
+                    on_input: move |v| draft.write().name = v }
+                TextField { id: "f-class", field: "equipment_class", label: "Class", required: true,
+                    hint: "As named in the year's equipment factors, e.g. Centrifugation.",
+                    value: draft.read().equipment_class.clone(), errors: errors_for("equipment_class"),
+                    on_input: move |v| draft.write().equipment_class = v }
+                TextField { id: "f-sub-class", field: "sub_class", label: "Sub-class",
+                    value: draft.read().sub_class.clone(), errors: errors_for("sub_class"),
+                    on_input: move |v| draft.write().sub_class = v }
+                TextField { id: "f-active", field: "active_usage_hours_per_week", label: "Active hours per week",
+                    numeric: true, hint: "0–168; blank uses the usual value for the class.",
+                    value: draft.read().active_usage_hours_per_week.clone(), errors: errors_for("active_usage_hours_per_week"),
+                    on_input: move |v| draft.write().active_usage_hours_per_week = v }
+                TextField { id: "f-standby", field: "standby_usage_hours_per_week", label: "Standby hours per week",
+                    numeric: true, hint: "Active + standby ≤ 168.",
+                    value: draft.read().standby_usage_hours_per_week.clone(), errors: errors_for("standby_usage_hours_per_week"),
+                    on_input: move |v| draft.write().standby_usage_hours_per_week = v }
+                TextField { id: "f-note", field: "note", label: "Note", wide: true,
+                    value: draft.read().note.clone(), errors: errors_for("note"),
+                    on_input: move |v| draft.write().note = v }
+            }
+            div { class: "form-actions",
+                button { class: "btn btn-primary", r#type: "submit", "data-testid": "entry-submit", disabled: submitting,
+                    if submitting { "Saving…" } else if editing { "Save changes" } else { "Add equipment" }
+                }
+                button { class: "btn btn-ghost", r#type: "button", onclick: move |_| on_cancel.call(()), "Cancel" }
+            }
+        }
+    }
+}
+
+/// Label, control slot, hint and error list of one field.
+#[component]
+fn FieldShell(
+    id: String,
+    label: String,
+    #[props(default)] required: bool,
+    #[props(default)] hint: Option<String>,
+    #[props(default)] wide: bool,
+    errors: Vec<String>,
+    children: Element,
+) -> Element {
+    rsx! {
+        div { class: if wide { "field field-wide" } else { "field" },
+            label { class: "field-label", r#for: "{id}",
+                "{label}"
+                if required {
+                    span { class: "required", aria_hidden: "true", " *" }
+                    span { class: "visually-hidden", " (required)" }
+                }
+            }
+            {children}
+            if let Some(h) = hint {
+                p { class: "field-hint", id: "{id}-hint", "{h}" }
+            }
+            div { id: "{id}-err", "aria-live": "polite",
+                for msg in errors {
+                    p { class: "field-error", "{msg}" }
+                }
+            }
+        }
+    }
+}
+
+/// A text input inside a [`FieldShell`].
+#[component]
+fn TextField(
+    id: String,
+    field: String,
+    label: String,
+    value: String,
+    errors: Vec<String>,
+    on_input: EventHandler<String>,
+    #[props(default)] required: bool,
+    #[props(default)] numeric: bool,
+    #[props(default)] wide: bool,
+    #[props(default)] hint: Option<String>,
+) -> Element {
+    let invalid = !errors.is_empty();
+    let described = if hint.is_some() {
+        format!("{id}-hint {id}-err")
+    } else {
+        format!("{id}-err")
+    };
+    rsx! {
+        FieldShell { id: id.clone(), label, required, hint, wide, errors,
+            input {
+                id: "{id}",
+                name: "{field}",
+                "data-testid": "field-{field}",
+                r#type: "text",
+                inputmode: if numeric { "numeric" } else { "text" },
+                autocomplete: "off",
+                value: "{value}",
+                aria_invalid: invalid,
+                aria_required: required,
+                aria_describedby: "{described}",
+                oninput: move |e| on_input.call(e.value()),
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! Reusable pieces, driven by props. No HTTP here except where a component owns a whole
+//! interaction (the upload panel), and then only through `crate::api`.
+
+mod app_header;
+mod area_nav;
+mod entries_table;
+mod entry_form;
+mod feedback;
+mod module_card;
+mod status_badge;
+mod upload_panel;
+
+pub use app_header::AppHeader;
+pub use area_nav::{AreaNav, AreaNavItem};
+pub use entries_table::EntriesTable;
+pub use entry_form::EntryForm;
+pub use feedback::{ErrorPanel, Loading, NotAllowed, PlaceholderPage, boundary_fallback};
+pub use module_card::ModuleCard;
+pub use status_badge::StatusBadge;
+pub use upload_panel::UploadPanel;

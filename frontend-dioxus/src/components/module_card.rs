@@ -1,0 +1,40 @@
+//! A module of the report as a card: status, entry count, headline tonnes, link to its page.
+
+use co2_api_types::ModuleView;
+use dioxus::prelude::*;
+
+use crate::components::StatusBadge;
+use crate::model::{format_tonnes, module_info};
+use crate::routes::Route;
+
+/// One of the 8 module cards of the report page.
+#[component]
+pub fn ModuleCard(unit: String, year: i32, module: ModuleView) -> Element {
+    let info = module_info(&module.module);
+    let label = info.map_or(module.module.as_str(), |i| i.label).to_owned();
+    let summary = info.map_or("", |i| i.summary);
+    let entries = match module.entry_count {
+        1 => "1 entry".to_owned(),
+        n => format!("{n} entries"),
+    };
+    let testid = format!("module-card-{}", module.module);
+    rsx! {
+        article { class: "card module-card", "data-testid": testid,
+            div { class: "card-head",
+                span { class: "card-position", "aria-hidden": "true", "{module.position}" }
+                h3 { class: "card-title",
+                    Link { class: "card-link", to: Route::module(&unit, year, &module.module), "{label}" }
+                }
+                StatusBadge { status: module.status }
+            }
+            p { class: "card-summary", "{summary}" }
+            div { class: "card-figures",
+                div { class: "figure",
+                    span { class: "figure-value", "{format_tonnes(module.kg_co2eq)}" }
+                    span { class: "figure-unit", " t CO₂e" }
+                }
+                span { class: "muted", "{entries}" }
+            }
+        }
+    }
+}

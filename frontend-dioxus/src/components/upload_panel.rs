@@ -1,0 +1,269 @@
+//! CSV upload of a module: ask for a presigned upload, PUT the file, then follow the job until it
+//! ends, with live progress and the first row errors.
+
+use co2_api_types::{CreateUploadRequest, JobState, JobView, UploadMode};
+use dioxus::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::api::{self, ApiError};
+use crate::model::progress_percent;
+
+/// How often the job is asked for its state.
+const POLL_INTERVAL_MS: u32 = 500;
+
+/// Where the upload stands.
+#[derive(Debug, Clone, PartialEq)]
+enum Step {
+    Idle,
+    Requesting,
+    Sending,
+    Following(JobView),
+    Failed(String),
+}
+
+/// The upload panel of a module page. `on_done` fires when a job ends, so the page reloads.
+#[component]
+pub fn UploadPanel(
+    unit: String,
+    year: i32,
+    module: String,
+    can_upload: bool,
+    on_done: EventHandler<()>,
+) -> Element {
+    let mut step = use_signal(|| Step::Idle);
+    let mut mode = use_signal(|| UploadMode::Append);
+    let mut chosen = use_signal(|| None::<String>);
+    const INPUT_ID: &str = "upload-input";
+
+    let busy = matches!(&*step.read(), Step::Requesting | Step::Sending)
+        || matches!(&*step.read(), Step::Following(job) if !job.state.is_final());
+
+    let start = move |evt: FormEvent| {
+        evt.prevent_default();
+        let Some(file) = selected_file(INPUT_ID) else {
+            step.set(Step::Failed("Choose a CSV file first.".to_owned()));
+            return;
+        };
+        let req = CreateUploadRequest {
+            unit: unit.clone(),
+            year,
+            module: module.clone(),
+            entry_type: None,
+            filename: file.name(),
+            mode: mode(),
+        };
+        spawn(async move {
+            match run_upload(req, file, step).await {
+                Ok(()) => {}
+                Err(err) => step.set(Step::Failed(err.message)),
+            }
+            on_done.call(());
+        });
+    };
+
+    rsx! {
+        section { class: "panel upload-panel", "aria-labelledby": "upload-title",
+            h2 { class: "panel-title", id: "upload-title", "Upload a CSV file" }
+            p { class: "muted",
+                "Columns as in the equipment template: equipment_id, name, equipment_class, sub_class, "
+                "active_usage_hours_per_week, standby_usage_hours_per_week, note, equipment_category. "
+                "Rows with errors are skipped and listed."
+            }
+            form { class: "upload-form", onsubmit: start,
+                div { class: "field",
+                    label { class: "field-label", r#for: INPUT_ID, "File" }
+                    input {
+                        id: INPUT_ID,
+                        "data-testid": "upload-input",
+                        r#type: "file",
+                        accept: ".csv,text/csv",
+                        disabled: busy || !can_upload,
+                        onchange: move |e: FormEvent| {
+                            chosen.set(e.files().first().map(|f| f.name()));
+                        },
+                    }
+                }
+                fieldset { class: "field radio-group", disabled: busy || !can_upload,
+                    legend { class: "field-label", "The new rows…" }
+                    label { class: "radio",
+                        input {
+                            r#type: "radio",
+                            name: "upload-mode",
+                            value: "append",
+                            "data-testid": "upload-mode-append",
+                            checked: mode() == UploadMode::Append,
+                            onchange: move |_| mode.set(UploadMode::Append),
+                        }
+                        span { "are added to the entries already there" }
+                    }
+                    label { class: "radio",
+                        input {
+                            r#type: "radio",
+                            name: "upload-mode",
+                            value: "replace",
+                            "data-testid": "upload-mode-replace",
+                            checked: mode() == UploadMode::Replace,
+                            onchange: move |_| mode.set(UploadMode::Replace),
+                        }
+                        span { "replace the rows loaded from earlier files (entries typed in are kept)" }
+                    }
+                }
+                div { class: "form-actions",
+                    button {
+                        class: "btn btn-primary",
+                        r#type: "submit",
+                        "data-testid": "upload-submit",
+                        disabled: busy || !can_upload || chosen().is_none(),
+                        if busy { "Uploading…" } else { "Upload" }
+                    }
+                }
+            }
+            UploadStatus { step: step() }
+        }
+    }
+}
+
+/// The `File` chosen in the input, read from the DOM (the browser keeps it; no copy into wasm).
+fn selected_file(input_id: &str) -> Option<web_sys::File> {
+    let input = web_sys::window()?
+        .document()?
+        .get_element_by_id(input_id)?
+        .dyn_into::<web_sys::HtmlInputElement>()
+        .ok()?;
+    input.files()?.get(0)
+}
+
+/// Create the upload, PUT the bytes, then poll the job every 500 ms until it is final.
+async fn run_upload(
+    req: CreateUploadRequest,
+    file: web_sys::File,
+    mut step: Signal<Step>,
+) -> Result<(), ApiError> {
+    step.set(Step::Requesting);
+    let upload = api::create_upload(&req).await?;
+    step.set(Step::Sending);
+    api::put_file(&upload, &file).await?;
+    loop {
+        let job = api::get_job(upload.job_id).await?;
+        let done = job.state.is_final();
+        step.set(Step::Following(job));
+        if done {
+            return Ok(());
+        }
+        gloo_timers::future::TimeoutFuture::new(POLL_INTERVAL_MS).await;
+    }
+}
+
+fn state_label(state: JobState) -> &'static str {
+    match state {
+        JobState::Queued => "Queued",
+        JobState::Running => "Processing",
+        JobState::Succeeded => "Succeeded",
+        JobState::Failed => "Failed",
+    }
+}
+
+fn state_key(state: JobState) -> &'static str {
+    match state {
+        JobState::Queued => "queued",
+        JobState::Running => "running",
+        JobState::Succeeded => "succeeded",
+        JobState::Failed => "failed",
+    }
+}
+
+/// Progress, counts and errors of the current upload.
+#[component]
+fn UploadStatus(step: Step) -> Element {
+    match step {
+        Step::Idle => rsx! {},
+        Step::Requesting => {
+            rsx! { p { class: "upload-step", role: "status", "Preparing the upload…" } }
+        }
+        Step::Sending => rsx! { p { class: "upload-step", role: "status", "Sending the file…" } },
+        Step::Failed(message) => rsx! {
+            p { class: "form-error", role: "alert", "data-testid": "upload-error", "{message}" }
+        },
+        Step::Following(job) => {
+            let pct = progress_percent(job.progress);
+            let bar_class = match job.state {
+                JobState::Failed => "progress-bar failed",
+                JobState::Succeeded if job.rows_failed > 0 => "progress-bar warning",
+                JobState::Succeeded => "progress-bar done",
+                _ => "progress-bar",
+            };
+            let summary = match job.state {
+                JobState::Succeeded if job.rows_failed == 0 => "All rows were loaded.",
+                JobState::Succeeded if job.rows_ok == 0 => "No row could be loaded.",
+                JobState::Succeeded => "Some rows were skipped.",
+                _ => "",
+            };
+            rsx! {
+                div { class: "job", "data-testid": "job", "aria-live": "polite",
+                    div { class: "job-head",
+                        span { class: "job-state job-state-{state_key(job.state)}",
+                            "data-testid": "job-state",
+                            "data-state": state_key(job.state),
+                            "{state_label(job.state)}"
+                        }
+                        span { class: "muted", "{pct} %" }
+                    }
+                    div {
+                        class: "progress",
+                        role: "progressbar",
+                        aria_label: "Upload progress",
+                        aria_valuemin: "0",
+                        aria_valuemax: "100",
+                        aria_valuenow: "{pct}",
+                        "data-testid": "job-progress",
+                        div { class: bar_class, style: "width: {pct}%" }
+                    }
+                    dl { class: "job-counts",
+                        div {
+                            dt { "Rows loaded" }
+                            dd { "data-testid": "job-rows-ok", "{job.rows_ok}" }
+                        }
+                        div {
+                            dt { "Rows skipped" }
+                            dd { "data-testid": "job-rows-failed", "{job.rows_failed}" }
+                        }
+                    }
+                    if !summary.is_empty() {
+                        p { class: "muted", "{summary}" }
+                    }
+                    if let Some(failure) = job.failure.clone() {
+                        p { class: "form-error", role: "alert", "data-testid": "job-failure", "{failure}" }
+                    }
+                    if !job.errors.is_empty() {
+                        div { class: "table-wrap",
+                            table { class: "data-table compact", "data-testid": "job-errors",
+                                caption { "First row errors" }
+                                thead {
+                                    tr {
+                                        th { scope: "col", class: "num", "Row" }
+                                        th { scope: "col", "Column" }
+                                        th { scope: "col", "Problem" }
+                                    }
+                                }
+                                tbody {
+                                    for (i, e) in job.errors.iter().enumerate() {
+                                        tr { key: "{i}",
+                                            td { class: "num", "{e.row}" }
+                                            td { class: "mono", {e.column.clone().unwrap_or_else(|| "—".to_owned())} }
+                                            td { title: "{e.code}", "{e.message}" }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    if let Some(url) = job.errors_url.clone() {
+                        a { class: "link", href: "{url}", "data-testid": "job-errors-url", download: "",
+                            "Download the full error report (CSV)"
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! CO₂ Calculator — the single-page app (Dioxus 0.7, web renderer).
+//!
+//! Layout: `routes.rs` (every URL), `views/` (one component per route), `components/` (reusable,
+//! driven by props), `api/` (all HTTP), `session.rs` (sign-in state in context), `model.rs`
+//! (plain-Rust rules and formatting). Depends on `co2-api-types` only, never on server crates.
+
+mod api;
+mod components;
+mod model;
+mod routes;
+mod session;
+mod views;
+
+use dioxus::prelude::*;
+
+use crate::routes::Route;
+
+fn main() {
+    dioxus::logger::init(dioxus::logger::tracing::Level::INFO).expect("the logger starts once");
+    clear_boot_placeholder();
+    // Mounts into `<div id="app">` of index.html (`main` would clash with the page's <main>).
+    dioxus::LaunchBuilder::web()
+        .with_cfg(dioxus::web::Config::new().rootname("app"))
+        .launch(App);
+}
+
+/// Removes the "Loading…" line index.html shows until the wasm starts (the renderer appends).
+fn clear_boot_placeholder() {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"))
+    {
+        root.set_inner_html("");
+    }
+}
+
+/// Root: provides the session context, then hands over to the router.
+#[component]
+fn App() -> Element {
+    session::use_session_provider();
+    rsx! {
+        Router::<Route> {}
+    }
+}

@@ -1,0 +1,682 @@
+//! The SPA's plain-Rust knowledge: the module catalogue of DOMAIN §1, permission checks on the session's
+//! capability strings, and number formatting. No Dioxus and no I/O here, so it is unit-tested on the host.
+//!
+//! Permissions are only *displayed* from here; the server checks every route itself (DESIGN §7).
+
+use std::collections::BTreeMap;
+
+use co2_api_types::{
+    EntryInput, EntryView, ModuleStatus, Persona, RoleGrant, UnitSummary, YearSummary,
+};
+
+/// One of the 8 modules of a report, in DOMAIN §1 order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModuleInfo {
+    /// Module key of DOMAIN §1 (also the URL segment).
+    pub key: &'static str,
+    /// Position 1..=8.
+    pub position: u8,
+    /// Name shown to people.
+    pub label: &'static str,
+    /// One sentence on what the module covers.
+    pub summary: &'static str,
+}
+
+/// The 8 modules, in DOMAIN §1 order.
+pub const MODULES: [ModuleInfo; 8] = [
+    ModuleInfo {
+        key: "headcount",
+        position: 1,
+        label: "Headcount",
+        summary: "Members and students of the unit, in full-time equivalents.",
+    },
+    ModuleInfo {
+        key: "professional_travel",
+        position: 2,
+        label: "Professional travel",
+        summary: "Business trips by plane and train.",
+    },
+    ModuleInfo {
+        key: "buildings",
+        position: 3,
+        label: "Buildings",
+        summary: "Rooms occupied by the unit and fuel burnt for heating.",
+    },
+    ModuleInfo {
+        key: "equipment",
+        position: 4,
+        label: "Equipment",
+        summary: "Electricity used by scientific, IT and other equipment.",
+    },
+    ModuleInfo {
+        key: "purchase",
+        position: 5,
+        label: "Purchases",
+        summary: "Goods and services bought during the year.",
+    },
+    ModuleInfo {
+        key: "research_facilities",
+        position: 6,
+        label: "Research facilities",
+        summary: "Use of shared research platforms and animal facilities.",
+    },
+    ModuleInfo {
+        key: "external_cloud_and_ai",
+        position: 7,
+        label: "External cloud & AI",
+        summary: "Cloud services and generative-AI tools used by the unit.",
+    },
+    ModuleInfo {
+        key: "process_emissions",
+        position: 8,
+        label: "Process emissions",
+        summary: "Greenhouse gases released directly, such as refrigerants.",
+    },
+];
+
+/// The module of a key, if it is one of the 8.
+pub fn module_info(key: &str) -> Option<&'static ModuleInfo> {
+    MODULES.iter().find(|m| m.key == key)
+}
+
+/// Human label of a module status.
+pub fn status_label(status: ModuleStatus) -> &'static str {
+    match status {
+        ModuleStatus::NotStarted => "Not started",
+        ModuleStatus::InProgress => "In progress",
+        ModuleStatus::Validated => "Validated",
+    }
+}
+
+/// CSS modifier of a module status badge.
+pub fn status_class(status: ModuleStatus) -> &'static str {
+    match status {
+        ModuleStatus::NotStarted => "badge badge-neutral",
+        ModuleStatus::InProgress => "badge badge-progress",
+        ModuleStatus::Validated => "badge badge-done",
+    }
+}
+
+/// Equipment categories (DOMAIN §1, DETs 10–12): key and label.
+pub const EQUIPMENT_TYPES: [(&str, &str); 3] = [
+    ("scientific", "Scientific"),
+    ("it", "IT"),
+    ("other", "Other"),
+];
+
+/// Label of an equipment entry type; the key itself when unknown.
+pub fn equipment_type_label(key: &str) -> &str {
+    EQUIPMENT_TYPES
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or(key, |(_, label)| label)
+}
+
+/// The capabilities of the signed-in person, read from `SessionInfo.permissions`
+/// (`unit:<id>:view|edit|manage`, `backoffice:reporting`, `backoffice:admin`).
+#[derive(Debug, Clone, Copy)]
+pub struct Permissions<'a>(pub &'a [String]);
+
+impl Permissions<'_> {
+    fn has(&self, wanted: &str) -> bool {
+        self.0.iter().any(|p| p == wanted)
+    }
+
+    /// May manage (validate, export, team pages) the given unit.
+    pub fn can_manage(&self, unit: &str) -> bool {
+        self.has(&format!("unit:{unit}:manage"))
+    }
+
+    /// May manage at least one unit: the "Team" area is offered.
+    pub fn can_manage_any_unit(&self) -> bool {
+        self.0
+            .iter()
+            .any(|p| p.starts_with("unit:") && p.ends_with(":manage"))
+    }
+
+    /// Units the person manages, in the order the server listed them.
+    pub fn managed_units(&self) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter_map(|p| p.strip_prefix("unit:")?.strip_suffix(":manage"))
+            .collect()
+    }
+
+    /// May create, edit and delete entries of the unit.
+    pub fn can_edit(&self, unit: &str) -> bool {
+        self.has(&format!("unit:{unit}:edit")) || self.can_manage(unit)
+    }
+
+    /// IT manager (back-office admin): data management, roles, tokens, audit.
+    pub fn is_admin(&self) -> bool {
+        self.has("backoffice:admin")
+    }
+
+    /// Back-office reporting (operators and admins).
+    pub fn can_report(&self) -> bool {
+        self.has("backoffice:reporting") || self.is_admin()
+    }
+
+    /// The "IT manager" area is offered.
+    pub fn can_open_it_area(&self) -> bool {
+        self.can_report()
+    }
+}
+
+/// The four personas of the development sign-in, with what people call them.
+pub const PERSONAS: [(Persona, &str, &str); 4] = [
+    (
+        Persona::Standard,
+        "Standard member",
+        "Enters own travel and cloud use for the unit.",
+    ),
+    (
+        Persona::Principal,
+        "Principal / team manager",
+        "Enters and validates all modules of the unit, manages the team.",
+    ),
+    (
+        Persona::Backoffice,
+        "Back-office operator",
+        "Reports across the units of an affiliation.",
+    ),
+    (
+        Persona::Admin,
+        "IT manager / admin",
+        "Manages years, factors, reference data, roles and tokens.",
+    ),
+];
+
+/// Short name of a persona / role.
+pub fn persona_label(persona: Persona) -> &'static str {
+    match persona {
+        Persona::Standard => "Member",
+        Persona::Principal => "Team manager",
+        Persona::Backoffice => "Back-office operator",
+        Persona::Admin => "IT manager",
+    }
+}
+
+/// The persona's wire key (`standard`, `principal`, …), as used in form values.
+pub fn persona_key(persona: Persona) -> &'static str {
+    match persona {
+        Persona::Standard => "standard",
+        Persona::Principal => "principal",
+        Persona::Backoffice => "backoffice",
+        Persona::Admin => "admin",
+    }
+}
+
+/// The persona of a wire key.
+pub fn persona_from_key(key: &str) -> Option<Persona> {
+    PERSONAS
+        .iter()
+        .map(|(p, _, _)| *p)
+        .find(|p| persona_key(*p) == key)
+}
+
+/// One line describing the person's roles, strongest first: `Team manager · 9001`.
+pub fn roles_summary(roles: &[RoleGrant]) -> String {
+    fn rank(p: Persona) -> u8 {
+        match p {
+            Persona::Admin => 0,
+            Persona::Backoffice => 1,
+            Persona::Principal => 2,
+            Persona::Standard => 3,
+        }
+    }
+    let mut sorted: Vec<&RoleGrant> = roles.iter().collect();
+    sorted.sort_by_key(|r| rank(r.role));
+    let parts: Vec<String> = sorted
+        .iter()
+        .map(|r| match &r.unit {
+            Some(unit) => format!("{} · {unit}", persona_label(r.role)),
+            None => persona_label(r.role).to_owned(),
+        })
+        .collect();
+    if parts.is_empty() {
+        "No role".to_owned()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// The unit to open first: the remembered one if still visible, else the first unit where the person
+/// has a role, else the first unit listed.
+pub fn pick_default_unit<'a>(
+    units: &'a [UnitSummary],
+    remembered: Option<&str>,
+) -> Option<&'a str> {
+    remembered
+        .and_then(|r| units.iter().find(|u| u.institutional_id == r))
+        .or_else(|| units.iter().find(|u| u.my_role.is_some()))
+        .or_else(|| units.first())
+        .map(|u| u.institutional_id.as_str())
+}
+
+/// The year to open first: the latest open year, else the latest year.
+pub fn pick_default_year(years: &[YearSummary]) -> Option<i32> {
+    years
+        .iter()
+        .filter(|y| y.is_open)
+        .map(|y| y.year)
+        .max()
+        .or_else(|| years.iter().map(|y| y.year).max())
+}
+
+/// Field → messages, as shown next to form fields.
+pub type FieldMessages = BTreeMap<String, Vec<String>>;
+
+/// Longest week, in hours: the bound of DOMAIN §2.1 on active + standby usage.
+pub const HOURS_PER_WEEK: u32 = 168;
+
+/// The equipment form (DOMAIN §2.1, DETs 10–12) as typed by a person: strings, so that what was
+/// typed survives a failed validation.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EquipmentDraft {
+    /// `scientific`, `it` or `other`.
+    pub entry_type: String,
+    pub equipment_id: String,
+    pub name: String,
+    pub equipment_class: String,
+    pub sub_class: String,
+    pub active_usage_hours_per_week: String,
+    pub standby_usage_hours_per_week: String,
+    pub note: String,
+}
+
+/// The data keys of an equipment entry, in template order (the CSV columns of DOMAIN §2.1).
+pub const EQUIPMENT_FIELDS: [&str; 7] = [
+    "equipment_id",
+    "name",
+    "equipment_class",
+    "sub_class",
+    "active_usage_hours_per_week",
+    "standby_usage_hours_per_week",
+    "note",
+];
+
+/// A field of an entry's `data` as display text (strings as is, numbers printed, null as empty).
+pub fn data_text(data: &serde_json::Value, key: &str) -> String {
+    match data.get(key) {
+        None | Some(serde_json::Value::Null) => String::new(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+impl EquipmentDraft {
+    /// An empty form for a new entry of the given type.
+    pub fn new(entry_type: &str) -> Self {
+        Self {
+            entry_type: entry_type.to_owned(),
+            ..Self::default()
+        }
+    }
+
+    /// The form filled from a stored entry, for editing.
+    pub fn from_entry(entry: &EntryView) -> Self {
+        let d = &entry.data;
+        Self {
+            entry_type: entry.entry_type.clone(),
+            equipment_id: data_text(d, "equipment_id"),
+            name: data_text(d, "name"),
+            equipment_class: data_text(d, "equipment_class"),
+            sub_class: data_text(d, "sub_class"),
+            active_usage_hours_per_week: data_text(d, "active_usage_hours_per_week"),
+            standby_usage_hours_per_week: data_text(d, "standby_usage_hours_per_week"),
+            note: data_text(d, "note"),
+        }
+    }
+
+    /// Checks what can be checked without the year's factors, so people get instant feedback.
+    /// The server validates again and has the last word (unknown classes, for instance).
+    pub fn validate(&self) -> FieldMessages {
+        let mut errors = FieldMessages::new();
+        let mut add = |field: &str, msg: &str| {
+            errors
+                .entry(field.to_owned())
+                .or_default()
+                .push(msg.to_owned());
+        };
+        if !EQUIPMENT_TYPES.iter().any(|(k, _)| *k == self.entry_type) {
+            add("entry_type", "Choose scientific, IT or other.");
+        }
+        for (field, value, label) in [
+            ("equipment_id", &self.equipment_id, "an inventory number"),
+            ("name", &self.name, "a name"),
+            ("equipment_class", &self.equipment_class, "a class"),
+        ] {
+            if value.trim().is_empty() {
+                add(field, &format!("Enter {label}."));
+            }
+        }
+        let active = parse_hours(&self.active_usage_hours_per_week);
+        let standby = parse_hours(&self.standby_usage_hours_per_week);
+        for (field, parsed) in [
+            ("active_usage_hours_per_week", &active),
+            ("standby_usage_hours_per_week", &standby),
+        ] {
+            if parsed.is_err() {
+                add(
+                    field,
+                    "Enter whole hours from 0 to 168, or leave blank for the usual value.",
+                );
+            }
+        }
+        if let (Ok(Some(a)), Ok(Some(s))) = (active, standby)
+            && a + s > HOURS_PER_WEEK
+        {
+            add(
+                "standby_usage_hours_per_week",
+                "Active and standby hours together cannot exceed 168 a week.",
+            );
+        }
+        errors
+    }
+
+    /// The request body. Blank fields are sent as empty strings, which the API reads as "missing"
+    /// (DOMAIN §2.1): blank hours take the factor's default. Hours that parse are sent as numbers.
+    pub fn to_input(&self) -> EntryInput {
+        let mut data = serde_json::Map::new();
+        let text = |s: &str| serde_json::Value::String(s.trim().to_owned());
+        data.insert("equipment_id".into(), text(&self.equipment_id));
+        data.insert("name".into(), text(&self.name));
+        data.insert("equipment_class".into(), text(&self.equipment_class));
+        data.insert("sub_class".into(), text(&self.sub_class));
+        for (key, value) in [
+            (
+                "active_usage_hours_per_week",
+                &self.active_usage_hours_per_week,
+            ),
+            (
+                "standby_usage_hours_per_week",
+                &self.standby_usage_hours_per_week,
+            ),
+        ] {
+            let v = match parse_hours(value) {
+                Ok(Some(h)) => serde_json::Value::from(h),
+                _ => text(value),
+            };
+            data.insert(key.into(), v);
+        }
+        data.insert("note".into(), text(&self.note));
+        EntryInput {
+            entry_type: self.entry_type.clone(),
+            data,
+        }
+    }
+}
+
+/// Blank → `Ok(None)`; a whole number in 0..=168 → `Ok(Some)`; anything else → `Err`.
+fn parse_hours(value: &str) -> Result<Option<u32>, ()> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    // "40.0" from a spreadsheet is still a whole number.
+    let parsed = v.parse::<u32>().ok().or_else(|| {
+        let f = v.parse::<f64>().ok()?;
+        // In range and whole, so the cast is exact.
+        (f.fract() == 0.0 && (0.0..=f64::from(HOURS_PER_WEEK)).contains(&f)).then_some(f as u32)
+    });
+    match parsed {
+        Some(h) if h <= HOURS_PER_WEEK => Ok(Some(h)),
+        _ => Err(()),
+    }
+}
+
+/// Groups the integer digits of a formatted number by thousands with `,`.
+fn group_thousands(digits: &str) -> String {
+    let (sign, digits) = match digits.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", digits),
+    };
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    out.push_str(sign);
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if let Some(frac) = frac {
+        out.push('.');
+        out.push_str(frac);
+    }
+    out
+}
+
+/// A number with two decimals and thousands separators: `5890.874` → `5,890.87`.
+pub fn format_2dp(value: f64) -> String {
+    let rounded = format!("{value:.2}");
+    // `-0.00` reads as a sign error to people.
+    if rounded == "-0.00" {
+        return "0.00".to_owned();
+    }
+    group_thousands(&rounded)
+}
+
+/// Tonnes of CO₂e from kg, for headlines: `5890.87` kg → `5.89`.
+///
+/// Two decimals everywhere keeps small modules visible (0.35 t) and totals comparable; values that
+/// would round to zero but are not zero say so instead of showing a misleading `0.00`.
+pub fn format_tonnes(kg: f64) -> String {
+    let t = kg / 1000.0;
+    if t != 0.0 && t.abs() < 0.005 {
+        return if t > 0.0 { "< 0.01" } else { "> -0.01" }.to_owned();
+    }
+    format_2dp(t)
+}
+
+/// kg CO₂e of one entry, for tables: `346.2231` → `346.22`.
+pub fn format_kg(kg: f64) -> String {
+    format_2dp(kg)
+}
+
+/// `x/8` progress string of a report, as a (validated, total) pair when it parses.
+pub fn parse_progress(progress: &str) -> Option<(u32, u32)> {
+    let (done, total) = progress.split_once('/')?;
+    Some((done.trim().parse().ok()?, total.trim().parse().ok()?))
+}
+
+/// Percentage (0..=100) of a job's progress (0..=1), clamped.
+pub fn progress_percent(progress: f64) -> u32 {
+    if progress.is_nan() {
+        return 0;
+    }
+    // Clamped to 0..=100 first, so the cast cannot truncate.
+    (progress.clamp(0.0, 1.0) * 100.0).round() as u32
+}
+
+/// Number of pages for `total` items at `per_page` a page (at least 1).
+pub fn page_count(total: i64, per_page: u32) -> u32 {
+    if per_page == 0 || total <= 0 {
+        return 1;
+    }
+    let pages = (total as u64).div_ceil(u64::from(per_page));
+    u32::try_from(pages).unwrap_or(u32::MAX).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn perms(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn the_catalogue_lists_the_eight_modules_in_domain_order() {
+        let keys: Vec<_> = MODULES.iter().map(|m| m.key).collect();
+        assert_eq!(
+            keys,
+            [
+                "headcount",
+                "professional_travel",
+                "buildings",
+                "equipment",
+                "purchase",
+                "research_facilities",
+                "external_cloud_and_ai",
+                "process_emissions"
+            ]
+        );
+        assert!(
+            MODULES
+                .iter()
+                .enumerate()
+                .all(|(i, m)| usize::from(m.position) == i + 1)
+        );
+    }
+
+    #[test]
+    fn the_equipment_headline_of_the_demo_lab_reads_5_89_tonnes() {
+        assert_eq!(format_tonnes(5_890.87), "5.89");
+    }
+
+    #[test]
+    fn tonnes_are_grouped_by_thousands_and_tiny_values_are_not_shown_as_zero() {
+        assert_eq!(format_tonnes(137_309_020.0), "137,309.02");
+        assert_eq!(format_tonnes(0.0), "0.00");
+        assert_eq!(format_tonnes(3.0), "< 0.01");
+        assert_eq!(format_tonnes(-0.001), "> -0.01");
+        assert_eq!(format_kg(-1234.5), "-1,234.50");
+        assert_eq!(format_kg(-0.001), "0.00");
+    }
+
+    #[test]
+    fn a_principal_manages_only_the_units_named_in_the_permissions() {
+        let list = perms(&["unit:9001:view", "unit:9001:edit", "unit:9001:manage"]);
+        let p = Permissions(&list);
+        assert!(p.can_manage("9001"));
+        assert!(!p.can_manage("900"));
+        assert!(p.can_manage_any_unit());
+        assert_eq!(p.managed_units(), ["9001"]);
+        assert!(!p.can_open_it_area());
+    }
+
+    #[test]
+    fn a_standard_member_sees_neither_the_team_nor_the_it_area() {
+        let list = perms(&["unit:9001:view", "unit:9001:edit"]);
+        let p = Permissions(&list);
+        assert!(p.can_edit("9001"));
+        assert!(!p.can_manage_any_unit());
+        assert!(!p.can_open_it_area());
+    }
+
+    #[test]
+    fn back_office_reporting_opens_the_it_area_but_not_data_management() {
+        let list = perms(&["backoffice:reporting"]);
+        let p = Permissions(&list);
+        assert!(p.can_open_it_area());
+        assert!(!p.is_admin());
+        let list = perms(&["backoffice:admin"]);
+        assert!(Permissions(&list).can_report());
+    }
+
+    #[test]
+    fn progress_and_pages_are_bounded() {
+        assert_eq!(parse_progress("3/8"), Some((3, 8)));
+        assert_eq!(parse_progress("x"), None);
+        assert_eq!(progress_percent(1.7), 100);
+        assert_eq!(progress_percent(f64::NAN), 0);
+        assert_eq!(progress_percent(0.424), 42);
+        assert_eq!(page_count(0, 50), 1);
+        assert_eq!(page_count(41, 50), 1);
+        assert_eq!(page_count(101, 50), 3);
+    }
+
+    #[test]
+    fn an_equipment_draft_checks_required_fields_and_the_168_hour_week() {
+        let mut d = EquipmentDraft::new("scientific");
+        let errors = d.validate();
+        assert!(errors.contains_key("equipment_id"));
+        assert!(errors.contains_key("name"));
+        assert!(errors.contains_key("equipment_class"));
+        d.equipment_id = "SCI-1".into();
+        d.name = "Ultracentrifuge".into();
+        d.equipment_class = "Centrifugation".into();
+        d.active_usage_hours_per_week = "40".into();
+        d.standby_usage_hours_per_week = "129".into();
+        assert_eq!(
+            d.validate().keys().collect::<Vec<_>>(),
+            ["standby_usage_hours_per_week"]
+        );
+        d.standby_usage_hours_per_week = "128".into();
+        assert!(d.validate().is_empty());
+        d.active_usage_hours_per_week = "4x".into();
+        assert!(d.validate().contains_key("active_usage_hours_per_week"));
+    }
+
+    #[test]
+    fn an_equipment_draft_sends_hours_as_numbers_and_blanks_as_empty_strings() {
+        let mut d = EquipmentDraft::new("it");
+        d.equipment_id = " IT-7 ".into();
+        d.active_usage_hours_per_week = "40.0".into();
+        let input = d.to_input();
+        assert_eq!(input.entry_type, "it");
+        assert_eq!(input.data["equipment_id"], "IT-7");
+        assert_eq!(input.data["active_usage_hours_per_week"], 40);
+        assert_eq!(input.data["standby_usage_hours_per_week"], "");
+        assert_eq!(input.data.len(), EQUIPMENT_FIELDS.len());
+    }
+
+    #[test]
+    fn the_first_report_opened_is_the_latest_open_year_of_the_own_unit() {
+        let years = [
+            YearSummary {
+                year: 2024,
+                is_open: true,
+            },
+            YearSummary {
+                year: 2026,
+                is_open: false,
+            },
+            YearSummary {
+                year: 2025,
+                is_open: true,
+            },
+        ];
+        assert_eq!(pick_default_year(&years), Some(2025));
+        assert_eq!(pick_default_year(&years[1..2]), Some(2026));
+        assert_eq!(pick_default_year(&[]), None);
+        let units = [
+            UnitSummary {
+                institutional_id: "10".into(),
+                name: "Faculty".into(),
+                parent: None,
+                my_role: None,
+            },
+            UnitSummary {
+                institutional_id: "9001".into(),
+                name: "Lab".into(),
+                parent: Some("10".into()),
+                my_role: Some(Persona::Principal),
+            },
+        ];
+        assert_eq!(pick_default_unit(&units, None), Some("9001"));
+        assert_eq!(pick_default_unit(&units, Some("10")), Some("10"));
+        assert_eq!(pick_default_unit(&units, Some("nope")), Some("9001"));
+    }
+
+    #[test]
+    fn roles_read_strongest_first() {
+        let roles = [
+            RoleGrant {
+                role: Persona::Standard,
+                unit: Some("9001".into()),
+            },
+            RoleGrant {
+                role: Persona::Admin,
+                unit: None,
+            },
+        ];
+        assert_eq!(roles_summary(&roles), "IT manager, Member · 9001");
+        assert_eq!(persona_from_key("principal"), Some(Persona::Principal));
+    }
+}

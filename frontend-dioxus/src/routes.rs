@@ -1,0 +1,109 @@
+//! Every URL of the SPA, with its layouts. The three areas of DESIGN §1 are one app:
+//! the unit workspace (`/`, `/units/…`), `/team-manager/…` and `/it-manager/…`, all inside the
+//! signed-in [`AppShell`]; `/login` stands alone.
+
+use dioxus::prelude::*;
+
+use crate::views::{
+    AppShell, EquipmentOrModule, Home, ItApiTokens, ItAudit, ItFactors, ItLayout, ItPipelines,
+    ItRecalculation, ItReferenceData, ItReporting, ItRoles, ItYears, Login, NotFound, Report,
+    TeamExports, TeamHome, TeamLayout, TeamProgress, TeamValidation,
+};
+
+/// The routes. Variant fields are URL parameters.
+#[derive(Routable, Clone, Debug, PartialEq)]
+#[rustfmt::skip]
+#[allow(clippy::empty_line_after_outer_attr)]
+pub enum Route {
+    #[route("/login")]
+    Login {},
+
+    #[layout(AppShell)]
+        #[route("/")]
+        Home {},
+        #[route("/units/:unit/years/:year")]
+        Report { unit: String, year: i32 },
+        // One route for the 8 modules: the view picks the equipment page or the module overview.
+        #[route("/units/:unit/years/:year/modules/:module")]
+        EquipmentOrModule { unit: String, year: i32, module: String },
+
+        #[nest("/team-manager")]
+        #[layout(TeamLayout)]
+            #[route("/")]
+            TeamHome {},
+            #[route("/validation")]
+            TeamValidation {},
+            #[route("/progress")]
+            TeamProgress {},
+            #[route("/exports")]
+            TeamExports {},
+        #[end_layout]
+        #[end_nest]
+
+        #[nest("/it-manager")]
+        #[layout(ItLayout)]
+            #[route("/")]
+            ItYears {},
+            #[route("/factors")]
+            ItFactors {},
+            #[route("/reference-data")]
+            ItReferenceData {},
+            #[route("/recalculation")]
+            ItRecalculation {},
+            #[route("/pipelines")]
+            ItPipelines {},
+            #[route("/roles")]
+            ItRoles {},
+            #[route("/api-tokens")]
+            ItApiTokens {},
+            #[route("/audit")]
+            ItAudit {},
+            #[route("/reporting")]
+            ItReporting {},
+        #[end_layout]
+        #[end_nest]
+
+    #[end_layout]
+
+    // Outside the shell: an unknown address needs no sign-in to be called unknown.
+    #[route("/:..segments")]
+    NotFound { segments: Vec<String> },
+}
+
+impl Route {
+    /// The unit × year a route is about, if any.
+    pub fn unit_year(&self) -> Option<(String, i32)> {
+        match self {
+            Route::Report { unit, year } | Route::EquipmentOrModule { unit, year, .. } => {
+                Some((unit.clone(), *year))
+            }
+            _ => None,
+        }
+    }
+
+    /// The same page for another unit × year (a module page stays on its module);
+    /// `None` for pages that are not about one report.
+    pub fn with_unit_year(&self, unit: &str, year: i32) -> Option<Route> {
+        match self {
+            Route::Report { .. } | Route::Home {} => Some(Route::Report {
+                unit: unit.to_owned(),
+                year,
+            }),
+            Route::EquipmentOrModule { module, .. } => Some(Route::EquipmentOrModule {
+                unit: unit.to_owned(),
+                year,
+                module: module.clone(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// The page of a module of a report.
+    pub fn module(unit: &str, year: i32, module: &str) -> Route {
+        Route::EquipmentOrModule {
+            unit: unit.to_owned(),
+            year,
+            module: module.to_owned(),
+        }
+    }
+}

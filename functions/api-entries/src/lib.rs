@@ -1,0 +1,280 @@
+//! api-entries: the data entries of a unit-year module — list with their emission rows, create,
+//! update, delete — validated and computed on the spot so the page shows the new kg at once.
+//!
+//! Owns `/api/v1/units/{unit}/years/{year}/modules/{module}/entries` and `/api/v1/entries/{id}`.
+//! Writes respect the module lifecycle (DOMAIN §6.1): a validated module, a closed year or a
+//! disabled module answers 409. Rights are checked on every route (unit scope; the principal edits).
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, patch};
+use co2_api_types::{EmissionView, EntryInput, EntryPage, EntrySource, EntryView};
+use co2_db::engine::{self, EntryRejection, ParsedEntry};
+use co2_db::entry::EntryRow;
+use co2_db::report::ReportModule;
+use co2_domain::fields::RawFields;
+use co2_domain::{EntryType, Module};
+use co2_platform::auth::{Caller, visible_unit};
+use co2_platform::{ApiError, ApiJson, ApiResult, Ctx};
+use serde::Deserialize;
+use uuid::Uuid;
+
+/// Largest page a listing returns.
+pub const MAX_PER_PAGE: u32 = 500;
+
+/// The function's routes.
+pub fn router(ctx: Ctx) -> Router {
+    Router::new()
+        .route("/api/v1/units/{unit}/years/{year}/modules/{module}/entries", get(list).post(create))
+        .route("/api/v1/entries/{entry_id}", patch(update).delete(remove))
+        .with_state(ctx)
+}
+
+/// The OpenAPI document of this function.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    use utoipa::OpenApi;
+    #[derive(OpenApi)]
+    #[openapi(paths(list, create, update, remove))]
+    struct Doc;
+    Doc::openapi()
+}
+
+/// Listing parameters.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ListParams {
+    /// 1-based page.
+    page: Option<u32>,
+    /// Page size (default 50, at most 500).
+    per_page: Option<u32>,
+    /// Only this entry type (DET name, e.g. `scientific`).
+    entry_type: Option<String>,
+}
+
+fn parse_module(key: &str) -> ApiResult<Module> {
+    Module::parse(key).ok_or_else(|| ApiError::not_found("module_not_found", format!("no module '{key}'")))
+}
+
+fn require_supported(module: Module) -> ApiResult<()> {
+    if engine::supports(module) {
+        Ok(())
+    } else {
+        Err(ApiError::conflict("module_not_available", format!("data entry for {} is not available yet", module.key())))
+    }
+}
+
+fn write_allowed(m: &ReportModule) -> ApiResult<()> {
+    match m.write_block() {
+        None => Ok(()),
+        Some("module_validated") => Err(ApiError::conflict("module_validated", "the module is validated: reopen it to edit")),
+        Some("year_closed") => Err(ApiError::conflict("year_closed", "this year is closed for changes")),
+        Some(code) => Err(ApiError::conflict("module_disabled", format!("writes are disabled ({code})"))),
+    }
+}
+
+/// JSON fields → the text cells the domain parses (numbers keep their JSON spelling).
+fn raw_fields(data: &serde_json::Map<String, serde_json::Value>) -> ApiResult<RawFields> {
+    let mut raw = RawFields::new();
+    for (k, v) in data {
+        let text = match v {
+            serde_json::Value::Null => String::new(),
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Number(n) => n.to_string(),
+            serde_json::Value::Bool(b) => b.to_string(),
+            _ => {
+                return Err(ApiError::Validation(serde_json::json!({
+                    "fields": { k: [{"code": "invalid_type", "message": "must be a string or a number"}] }
+                })));
+            }
+        };
+        raw.insert(k.trim().to_lowercase(), text);
+    }
+    Ok(raw)
+}
+
+fn parse_input(module: Module, input: &EntryInput) -> ApiResult<ParsedEntry> {
+    let entry_type = EntryType::parse_in(module, &input.entry_type).ok_or_else(|| {
+        ApiError::Validation(serde_json::json!({"fields": {"entry_type": [{"code": "invalid_choice",
+            "message": format!("must be one of: {}", module.entry_types().map(|t| t.name()).collect::<Vec<_>>().join(", "))}]}}))
+    })?;
+    let raw = raw_fields(&input.data)?;
+    engine::parse_entry(module, Some(entry_type), &raw).map_err(|e| match e {
+        EntryRejection::Fields(f) => ApiError::from_fields(&f),
+        EntryRejection::UnsupportedModule(m) => {
+            ApiError::conflict("module_not_available", format!("data entry for {} is not available yet", m.key()))
+        }
+        EntryRejection::UnknownEntryType(t) => ApiError::bad_request("invalid_entry_type", format!("'{t}' is not a type of this module")),
+    })
+}
+
+fn view(row: &EntryRow, emissions: &[co2_db::entry::EmissionRow]) -> EntryView {
+    let mine: Vec<EmissionView> = emissions
+        .iter()
+        .filter(|e| e.data_entry_id == row.data_entry_id)
+        .map(|e| EmissionView {
+            emission_type: e.emission_type.clone(),
+            scope: e.scope as u8,
+            kg_co2eq: e.kg_co2eq,
+            quantity: e.quantity,
+            quantity_unit: e.quantity_unit.clone(),
+            factor_ids: e.factor_ids.clone(),
+        })
+        .collect();
+    let kg = if mine.is_empty() { None } else { Some(mine.iter().map(|e| e.kg_co2eq).sum()) };
+    EntryView {
+        entry_id: row.data_entry_id,
+        entry_type: EntryType::from_id(row.data_entry_type).map_or_else(|| row.data_entry_type.to_string(), |t| t.name().to_owned()),
+        data: row.data.clone(),
+        kg_co2eq: kg,
+        incomplete_reason: row.incomplete_reason.clone(),
+        source: match row.source.as_str() {
+            "upload" => EntrySource::Upload,
+            "dropbox" => EntrySource::Dropbox,
+            _ => EntrySource::Manual,
+        },
+        emissions: mine,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    }
+}
+
+/// Resolves (unit, year, module) for a caller who must be the unit's principal.
+async fn module_for_principal(ctx: &Ctx, caller: &Caller, unit: &str, year: i32, module: Module) -> ApiResult<ReportModule> {
+    let unit = visible_unit(ctx, caller, unit).await?;
+    caller.require_principal(&unit)?;
+    co2_db::report::module_of(&ctx.pools.read, unit.unit_id, year, module).await.map_err(|e| match e {
+        co2_db::DbError::NotFound => ApiError::not_found("report_not_found", format!("no report for {year}")),
+        other => other.into(),
+    })
+}
+
+/// Entries of a module with their emission rows, paginated.
+#[utoipa::path(get, path = "/api/v1/units/{unit}/years/{year}/modules/{module}/entries", tag = "entries",
+    params(("unit" = String, Path), ("year" = i32, Path), ("module" = String, Path), ListParams),
+    responses((status = 200, body = EntryPage), (status = 403), (status = 404)))]
+async fn list(
+    State(ctx): State<Ctx>,
+    caller: Caller,
+    Path((unit, year, module)): Path<(String, i32, String)>,
+    Query(p): Query<ListParams>,
+) -> ApiResult<ApiJson<EntryPage>> {
+    let module = parse_module(&module)?;
+    let rm = module_for_principal(&ctx, &caller, &unit, year, module).await?;
+    let per_page = p.per_page.unwrap_or(50).clamp(1, MAX_PER_PAGE);
+    let page = p.page.unwrap_or(1).max(1);
+    let entry_type = match p.entry_type.as_deref() {
+        Some(t) => Some(
+            EntryType::parse_in(module, t)
+                .ok_or_else(|| ApiError::bad_request("invalid_entry_type", format!("'{t}' is not a type of this module")))?
+                .id(),
+        ),
+        None => None,
+    };
+    let q = co2_db::entry::ListQuery {
+        entry_type,
+        created_by: None,
+        limit: per_page as i64,
+        offset: (page as i64 - 1) * per_page as i64,
+    };
+    let mut conn = ctx.pools.read.acquire().await?;
+    let (rows, total) = co2_db::entry::list(&mut conn, rm.report_module_id, &q).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.data_entry_id).collect();
+    let emissions = co2_db::entry::emissions_of(&mut *conn, &ids).await?;
+    Ok(ApiJson(EntryPage {
+        items: rows.iter().map(|r| view(r, &emissions)).collect(),
+        total,
+        page,
+        per_page,
+        module_kg_co2eq: rm.headline_kg,
+    }))
+}
+
+/// Validates, stores and computes one entry, then refreshes the module totals.
+#[utoipa::path(post, path = "/api/v1/units/{unit}/years/{year}/modules/{module}/entries", tag = "entries",
+    params(("unit" = String, Path), ("year" = i32, Path), ("module" = String, Path)), request_body = EntryInput,
+    responses((status = 201, body = EntryView), (status = 409, description = "module validated, year closed"),
+              (status = 422, description = "field errors")))]
+async fn create(
+    State(ctx): State<Ctx>,
+    caller: Caller,
+    Path((unit, year, module)): Path<(String, i32, String)>,
+    ApiJson(input): ApiJson<EntryInput>,
+) -> ApiResult<(StatusCode, ApiJson<EntryView>)> {
+    let module = parse_module(&module)?;
+    let rm = module_for_principal(&ctx, &caller, &unit, year, module).await?;
+    require_supported(module)?;
+    let parsed = parse_input(module, &input)?;
+    let mut tx = ctx.pools.write.begin().await?;
+    let rm = co2_db::report::lock_module(&mut tx, rm.report_module_id).await?;
+    write_allowed(&rm)?;
+    let id = co2_db::entry::insert_manual(&mut tx, rm.report_module_id, &parsed, Some(caller.user.app_user_id)).await?;
+    recompute(&mut tx, &rm, module, id, &parsed).await?;
+    let row = co2_db::entry::by_id(&mut *tx, id).await?.ok_or_else(|| ApiError::internal(anyhow::anyhow!("entry vanished")))?;
+    let emissions = co2_db::entry::emissions_of(&mut *tx, &[id]).await?;
+    co2_db::audit::append(&mut tx, &caller.user.institutional_id, "entry.created", Some(&id.to_string()),
+        serde_json::json!({"module": module.key(), "entry_type": parsed.entry_type.name()})).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, ApiJson(view(&row, &emissions))))
+}
+
+async fn recompute(tx: &mut sqlx::PgConnection, rm: &ReportModule, module: Module, id: Uuid, parsed: &ParsedEntry) -> ApiResult<()> {
+    let factors = engine::load_factors(tx, rm.report_year_id, module).await?;
+    let computation = engine::compute(parsed.entry_type, &parsed.data, &factors);
+    engine::replace_rows(tx, &[(id, computation)]).await?;
+    co2_db::report::mark_in_progress(&mut *tx, rm.report_module_id).await?;
+    co2_db::aggregate::refresh_module(&mut *tx, rm.report_module_id).await?;
+    Ok(())
+}
+
+/// The entry and its module, for a caller who must be the unit's principal (404 otherwise).
+async fn entry_for_principal(ctx: &Ctx, caller: &Caller, tx: &mut sqlx::PgConnection, id: Uuid) -> ApiResult<(EntryRow, ReportModule, Module)> {
+    let not_found = || ApiError::not_found("entry_not_found", "no such entry");
+    let row = co2_db::entry::by_id(&mut *tx, id).await?.ok_or_else(not_found)?;
+    let rm = co2_db::report::lock_module(tx, row.report_module_id).await?;
+    let unit = co2_db::org::unit_by_id(&mut *tx, rm.unit_id).await?;
+    if !caller.can_view_unit(&unit) {
+        return Err(not_found());
+    }
+    caller.require_principal(&unit)?;
+    let _ = ctx;
+    let module = Module::parse(&rm.module).ok_or_else(not_found)?;
+    Ok((row, rm, module))
+}
+
+/// Replaces an entry's fields and recomputes it. An edit clears a `kg_co2eq` override unless the
+/// body sets one again.
+#[utoipa::path(patch, path = "/api/v1/entries/{entry_id}", tag = "entries", params(("entry_id" = Uuid, Path)),
+    request_body = EntryInput, responses((status = 200, body = EntryView), (status = 404), (status = 409), (status = 422)))]
+async fn update(
+    State(ctx): State<Ctx>,
+    caller: Caller,
+    Path(entry_id): Path<Uuid>,
+    ApiJson(input): ApiJson<EntryInput>,
+) -> ApiResult<ApiJson<EntryView>> {
+    let mut tx = ctx.pools.write.begin().await?;
+    let (_, rm, module) = entry_for_principal(&ctx, &caller, &mut tx, entry_id).await?;
+    write_allowed(&rm)?;
+    let parsed = parse_input(module, &input)?;
+    co2_db::entry::update_data(&mut tx, entry_id, &parsed).await?;
+    recompute(&mut tx, &rm, module, entry_id, &parsed).await?;
+    let row = co2_db::entry::by_id(&mut *tx, entry_id).await?.ok_or_else(|| ApiError::internal(anyhow::anyhow!("entry vanished")))?;
+    let emissions = co2_db::entry::emissions_of(&mut *tx, &[entry_id]).await?;
+    co2_db::audit::append(&mut tx, &caller.user.institutional_id, "entry.updated", Some(&entry_id.to_string()), serde_json::json!({})).await?;
+    tx.commit().await?;
+    Ok(ApiJson(view(&row, &emissions)))
+}
+
+/// Deletes an entry and its rows, then refreshes the module totals.
+#[utoipa::path(delete, path = "/api/v1/entries/{entry_id}", tag = "entries", params(("entry_id" = Uuid, Path)),
+    responses((status = 204), (status = 404), (status = 409)))]
+async fn remove(State(ctx): State<Ctx>, caller: Caller, Path(entry_id): Path<Uuid>) -> ApiResult<StatusCode> {
+    let mut tx = ctx.pools.write.begin().await?;
+    let (_, rm, _) = entry_for_principal(&ctx, &caller, &mut tx, entry_id).await?;
+    write_allowed(&rm)?;
+    co2_db::entry::delete(&mut tx, entry_id).await?;
+    co2_db::report::mark_in_progress(&mut *tx, rm.report_module_id).await?;
+    co2_db::aggregate::refresh_module(&mut *tx, rm.report_module_id).await?;
+    co2_db::audit::append(&mut tx, &caller.user.institutional_id, "entry.deleted", Some(&entry_id.to_string()), serde_json::json!({})).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,116 @@
+//! api-session: sign-in and the caller's session.
+//!
+//! Owns `/api/v1/auth/*` and `/api/v1/session`. It is the only function that holds the session
+//! signing key. The development login exists only in the `dev` profile (embedded default, tests);
+//! in a cluster it answers 404 and tokens it minted are refused by every function.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use co2_api_types::{DevLoginRequest, LoginResponse, Persona, SESSION_COOKIE, SessionInfo, UserInfo};
+use co2_platform::auth::{Caller, unit_not_found};
+use co2_platform::config::Profile;
+use co2_platform::{ApiError, ApiJson, ApiResult, Ctx};
+
+/// The function's routes.
+pub fn router(ctx: Ctx) -> Router {
+    Router::new()
+        .route("/api/v1/auth/dev-login", post(dev_login))
+        .route("/api/v1/auth/logout", post(logout))
+        .route("/api/v1/session", get(session))
+        .with_state(ctx)
+}
+
+/// The OpenAPI document of this function.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    use utoipa::OpenApi;
+    #[derive(OpenApi)]
+    #[openapi(paths(dev_login, logout, session))]
+    struct Doc;
+    Doc::openapi()
+}
+
+fn persona_key(p: Persona) -> &'static str {
+    match p {
+        Persona::Standard => "standard",
+        Persona::Principal => "principal",
+        Persona::Backoffice => "backoffice",
+        Persona::Admin => "admin",
+    }
+}
+
+/// Development sign-in as one of the four personas (dev profile only).
+#[utoipa::path(post, path = "/api/v1/auth/dev-login", tag = "session", request_body = DevLoginRequest,
+    responses((status = 200, body = LoginResponse), (status = 404, description = "not the dev profile or unknown unit")))]
+async fn dev_login(State(ctx): State<Ctx>, ApiJson(req): ApiJson<DevLoginRequest>) -> ApiResult<Response> {
+    if ctx.settings.profile != Profile::Dev {
+        return Err(ApiError::not_found("dev_login_disabled", "development sign-in is not available here"));
+    }
+    let role = persona_key(req.persona);
+    let unit_id = req.unit.as_deref().map(str::trim).filter(|u| !u.is_empty());
+    let unit = match unit_id {
+        Some(id) => Some(
+            co2_db::org::unit_by_institutional_id(&ctx.pools.write, id).await?.ok_or_else(|| unit_not_found(id))?,
+        ),
+        None if matches!(req.persona, Persona::Standard | Persona::Principal) => {
+            return Err(ApiError::bad_request("unit_required", "standard and principal personas need a unit"));
+        }
+        None => None,
+    };
+    let (institutional_id, display_name, scope) = match (&unit, req.persona) {
+        (_, Persona::Admin) => ("dev-admin".to_owned(), "IT manager (demo)".to_owned(), None),
+        (Some(u), p) => (
+            format!("dev-{role}-{}", u.institutional_id),
+            format!("{} ({})", match p {
+                Persona::Standard => "Lab member (demo)",
+                Persona::Principal => "Team manager (demo)",
+                _ => "Back-office operator (demo)",
+            }, u.institutional_id),
+            Some(u.unit_id),
+        ),
+        (None, _) => ("dev-backoffice".to_owned(), "Back-office operator (demo)".to_owned(), None),
+    };
+    let mut tx = ctx.pools.write.begin().await?;
+    let user = co2_db::org::upsert_user(&mut *tx, &institutional_id, &display_name, None).await?;
+    co2_db::org::grant_role(&mut *tx, user.app_user_id, role, scope).await?;
+    co2_db::audit::append(&mut tx, &institutional_id, "auth.dev_login", unit_id, serde_json::json!({"persona": role})).await?;
+    tx.commit().await?;
+
+    let (token, claims) = ctx.auth.issue(user.app_user_id, ctx.settings.session_ttl, true).map_err(ApiError::internal)?;
+    let expires_at = chrono::DateTime::from_timestamp(claims.exp, 0).unwrap_or_else(chrono::Utc::now);
+    let body = LoginResponse { token: token.clone(), expires_at };
+    let mut response = ApiJson(body).into_response();
+    let secure = if ctx.settings.public_base_url.starts_with("https://") { "; Secure" } else { "" };
+    let cookie = format!(
+        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}{secure}",
+        ctx.settings.session_ttl.as_secs()
+    );
+    response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(ApiError::internal)?);
+    Ok(response)
+}
+
+/// Ends the browser session (clears the cookie).
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "session", responses((status = 204)))]
+async fn logout() -> Response {
+    let cookie = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0");
+    (StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response()
+}
+
+/// The signed-in user, their role grants and derived permissions.
+#[utoipa::path(get, path = "/api/v1/session", tag = "session",
+    responses((status = 200, body = SessionInfo), (status = 401, description = "not signed in")))]
+async fn session(caller: Caller) -> ApiJson<SessionInfo> {
+    ApiJson(SessionInfo {
+        roles: caller.role_grants(),
+        permissions: caller.permissions(),
+        dev_login: caller.dev,
+        user: UserInfo {
+            user_id: caller.user.app_user_id,
+            institutional_id: caller.user.institutional_id.clone(),
+            display_name: caller.user.display_name.clone(),
+            email: caller.user.email.clone(),
+        },
+    })
+}

@@ -1,0 +1,9 @@
+//! api-session binary: telemetry, config, then serve the router.
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    co2_platform::telemetry::init("api-session");
+    let ctx = co2_platform::Ctx::from_env()?;
+    let db = ctx.pools.write.clone();
+    co2_platform::serve("api-session", api_session::router(ctx), Some(db)).await
+}

@@ -1,0 +1,160 @@
+//! api-uploads: creates uploads (a job plus a presigned PUT URL) and reports job progress.
+//!
+//! Owns `/api/v1/uploads` and `/api/v1/jobs`. The file itself never passes through this
+//! function: the client PUTs it to storage, whose ObjectCreated notification starts step-ingest.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use co2_api_types::{CreateUploadRequest, CreateUploadResponse, JobState, JobView, RowError, UploadMode};
+use co2_db::engine;
+use co2_domain::{EntryType, Module};
+use co2_platform::auth::{Caller, visible_unit};
+use co2_platform::blob::safe_file_name;
+use co2_platform::{ApiError, ApiJson, ApiResult, Ctx};
+use std::time::Duration;
+use uuid::Uuid;
+
+/// How long a presigned upload or download link stays valid.
+pub const LINK_TTL: Duration = Duration::from_secs(15 * 60);
+
+/// The function's routes.
+pub fn router(ctx: Ctx) -> Router {
+    Router::new()
+        .route("/api/v1/uploads", post(create_upload))
+        .route("/api/v1/jobs/{job_id}", get(job))
+        .with_state(ctx)
+}
+
+/// The OpenAPI document of this function.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    use utoipa::OpenApi;
+    #[derive(OpenApi)]
+    #[openapi(paths(create_upload, job))]
+    struct Doc;
+    Doc::openapi()
+}
+
+/// Registers an upload for a unit-year module and returns where to PUT the file.
+#[utoipa::path(post, path = "/api/v1/uploads", tag = "uploads", request_body = CreateUploadRequest,
+    responses((status = 201, body = CreateUploadResponse), (status = 403), (status = 404),
+              (status = 409, description = "module validated, year closed, or no factors for the year")))]
+async fn create_upload(
+    State(ctx): State<Ctx>,
+    caller: Caller,
+    ApiJson(req): ApiJson<CreateUploadRequest>,
+) -> ApiResult<(StatusCode, ApiJson<CreateUploadResponse>)> {
+    let unit = visible_unit(&ctx, &caller, &req.unit).await?;
+    caller.require_principal(&unit)?;
+    let module = Module::parse(&req.module)
+        .ok_or_else(|| ApiError::not_found("module_not_found", format!("no module '{}'", req.module)))?;
+    if !engine::supports(module) {
+        return Err(ApiError::conflict("module_not_available", format!("uploads for {} are not available yet", module.key())));
+    }
+    let entry_type = match req.entry_type.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) => Some(EntryType::parse_in(module, t).ok_or_else(|| {
+            ApiError::bad_request("invalid_entry_type", format!("'{t}' is not a type of {}", module.key()))
+        })?),
+        None => None,
+    };
+    if req.filename.trim().is_empty() {
+        return Err(ApiError::bad_request("filename_required", "give the file's name"));
+    }
+    let rm = co2_db::report::module_of(&ctx.pools.read, unit.unit_id, req.year, module).await.map_err(|e| match e {
+        co2_db::DbError::NotFound => ApiError::not_found("report_not_found", format!("no report for {}", req.year)),
+        other => other.into(),
+    })?;
+    match rm.write_block() {
+        None => {}
+        Some("module_validated") => return Err(ApiError::conflict("module_validated", "the module is validated: reopen it first")),
+        Some("year_closed") => return Err(ApiError::conflict("year_closed", "this year is closed for changes")),
+        Some(_) => return Err(ApiError::conflict("module_disabled", "this module is disabled")),
+    }
+    let dets: Vec<i16> = module.entry_types().map(|t| t.id()).collect();
+    if co2_db::factor::count_for(&ctx.pools.read, req.year, &dets).await? == 0 {
+        return Err(ApiError::conflict("factors_missing", format!("no {} factors for {}: upload factors first", module.key(), req.year)));
+    }
+
+    let upload_id = Uuid::now_v7();
+    let key = format!("uploads/{upload_id}/{}", safe_file_name(&req.filename));
+    let filename: String = req.filename.chars().filter(|c| !c.is_control()).take(255).collect();
+    let mut tx = ctx.pools.write.begin().await?;
+    let job_id = co2_db::job::create(&mut *tx, co2_db::job::NewJob {
+        kind: "upload",
+        unit_id: unit.unit_id,
+        year: req.year,
+        module: module.key(),
+        created_by: Some(caller.user.app_user_id),
+    })
+    .await?;
+    co2_db::upload::create(&mut *tx, &co2_db::upload::NewUpload {
+        upload_id,
+        job_id,
+        report_id: rm.report_id,
+        module: module.key(),
+        data_entry_type: entry_type.map(EntryType::id),
+        filename: &filename,
+        object_key: &key,
+        mode: match req.mode {
+            UploadMode::Replace => "replace",
+            UploadMode::Append => "append",
+        },
+        source: "upload",
+        created_by: Some(caller.user.app_user_id),
+    })
+    .await?;
+    co2_db::audit::append(&mut tx, &caller.user.institutional_id, "upload.created", Some(&upload_id.to_string()),
+        serde_json::json!({"unit": unit.institutional_id, "year": req.year, "module": module.key(), "filename": filename})).await?;
+    let presigned = ctx.blob.presign_put(&key, LINK_TTL).await.map_err(|e| ApiError::Unavailable(e.into()))?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, ApiJson(CreateUploadResponse { upload_id, put_url: presigned.url, job_id, put_headers: presigned.headers })))
+}
+
+fn state(s: &str) -> JobState {
+    match s {
+        "running" => JobState::Running,
+        "succeeded" => JobState::Succeeded,
+        "failed" => JobState::Failed,
+        _ => JobState::Queued,
+    }
+}
+
+/// A job's state, progress, counts and first row errors, with a link to the full error report.
+#[utoipa::path(get, path = "/api/v1/jobs/{job_id}", tag = "uploads", params(("job_id" = Uuid, Path)),
+    responses((status = 200, body = JobView), (status = 404)))]
+async fn job(State(ctx): State<Ctx>, caller: Caller, Path(job_id): Path<Uuid>) -> ApiResult<ApiJson<JobView>> {
+    let not_found = || ApiError::not_found("job_not_found", "no such job");
+    let job = co2_db::job::get(&ctx.pools.write, job_id).await?.ok_or_else(not_found)?;
+    let unit = match job.unit_id {
+        Some(id) => Some(co2_db::org::unit_by_id(&ctx.pools.read, id).await?),
+        None => None,
+    };
+    let allowed = caller.is_admin()
+        || job.created_by == Some(caller.user.app_user_id)
+        || unit.as_ref().is_some_and(|u| caller.unit_role(u) == Some(co2_platform::auth::UnitRole::Principal));
+    if !allowed {
+        return Err(not_found());
+    }
+    let errors_url = match &job.error_report_key {
+        Some(key) => Some(ctx.blob.presign_get(key, LINK_TTL).await.map_err(|e| ApiError::Unavailable(e.into()))?),
+        None => None,
+    };
+    let errors: Vec<RowError> = serde_json::from_value(job.row_errors.clone()).unwrap_or_default();
+    Ok(ApiJson(JobView {
+        job_id: job.job_id,
+        kind: job.kind,
+        state: state(&job.state),
+        progress: job.progress,
+        rows_ok: job.rows_ok,
+        rows_failed: job.rows_failed,
+        errors_url,
+        errors,
+        failure: job.failure,
+        unit: unit.map(|u| u.institutional_id),
+        year: job.report_year_id,
+        module: job.module,
+        created_at: job.created_at,
+        finished_at: job.finished_at,
+    }))
+}

@@ -1,0 +1,68 @@
+//! step-aggregate: makes a job's rows visible and refreshes the module totals, in one transaction:
+//! for a replace, the previously file-loaded rows of the scope are removed in the same commit, so
+//! readers see the old data or the new data, never a mix. Ends the job.
+
+use async_trait::async_trait;
+use co2_domain::{EntryType, Module};
+use co2_platform::events::StepMessage;
+use co2_platform::{Ctx, StepError, StepHandler, StepInput};
+use uuid::Uuid;
+
+/// The step.
+pub struct Aggregate {
+    pub ctx: Ctx,
+}
+
+#[async_trait]
+impl StepHandler for Aggregate {
+    async fn handle(&self, input: StepInput) -> Result<(), StepError> {
+        let body = std::str::from_utf8(&input.data).map_err(|e| StepError::Poison(e.into()))?;
+        let StepMessage::Aggregate(msg) = StepMessage::parse(body).map_err(|e| StepError::Poison(e.into()))? else {
+            return Err(StepError::Poison(anyhow::anyhow!("step-aggregate received a message of another kind")));
+        };
+        match msg.job_id {
+            Some(job_id) => self.finish_job(job_id, msg.report_module_id).await,
+            None => {
+                let mut tx = self.ctx.pools.write.begin().await?;
+                co2_db::report::lock_module(&mut tx, msg.report_module_id).await?;
+                co2_db::aggregate::refresh_module(&mut *tx, msg.report_module_id).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Aggregate {
+    async fn finish_job(&self, job_id: Uuid, report_module_id: Uuid) -> Result<(), StepError> {
+        let mut tx = self.ctx.pools.write.begin().await?;
+        let Some(job) = co2_db::job::lock(&mut *tx, job_id).await? else {
+            return Err(StepError::Poison(anyhow::anyhow!("no job {job_id}")));
+        };
+        if job.state != "running" || !co2_db::idempotency::claim(&mut tx, &format!("aggregate:{job_id}"), "step-aggregate").await? {
+            return Ok(());
+        }
+        let rm = co2_db::report::lock_module(&mut tx, report_module_id).await?;
+        if let Some(block) = rm.write_block() {
+            sqlx::query("delete from data_entry where pending_job_id = $1").bind(job_id).execute(&mut *tx).await?;
+            co2_db::job::fail(&mut *tx, job_id, &format!("the module stopped accepting changes ({block})")).await?;
+            tx.commit().await?;
+            return Ok(());
+        }
+        let upload = co2_db::upload::of_job(&mut *tx, job_id).await?;
+        let replace: Option<Vec<i16>> = upload.as_ref().filter(|u| u.mode == "replace").map(|u| match u.data_entry_type {
+            Some(det) => vec![det],
+            None => Module::parse(&rm.module).map(|m| m.entry_types().map(EntryType::id).collect()).unwrap_or_default(),
+        });
+        let published = co2_db::entry::publish_job(&mut tx, report_module_id, job_id, replace.as_deref()).await?;
+        co2_db::report::mark_in_progress(&mut *tx, report_module_id).await?;
+        co2_db::aggregate::refresh_module(&mut *tx, report_module_id).await?;
+        co2_db::job::succeed(&mut *tx, job_id).await?;
+        let actor = if upload.as_ref().is_some_and(|u| u.source == "dropbox") { "system:dropbox" } else { "system:pipeline" };
+        co2_db::audit::append(&mut tx, actor, "upload.published", Some(&job_id.to_string()),
+            serde_json::json!({"entries": published, "replace": replace.is_some()})).await?;
+        tx.commit().await?;
+        tracing::info!(%job_id, published, "upload.published");
+        Ok(())
+    }
+}

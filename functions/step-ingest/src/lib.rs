@@ -1,0 +1,255 @@
+//! step-ingest: turns a stored file into pending entries.
+//!
+//! Triggered by the storage's ObjectCreated notification (SQS `co2-ingest`) for `uploads/` (files
+//! registered by api-uploads) and `dropbox/{unit}/{year}/{module}[/{type}].csv` (automated drops,
+//! processed by a system identity as a replace). It parses and validates the file, writes the
+//! valid rows unpublished in one transaction together with the event's idempotency key, stores
+//! the error report, and hands the job to step-compute. It never publishes rows itself.
+
+pub mod file;
+
+use async_trait::async_trait;
+use co2_db::org::Unit;
+use co2_domain::{EntryType, Module};
+use co2_platform::events::{ComputeMessage, ObjectCreated, S3Notification, STEP_MESSAGE_VERSION, StepMessage};
+use co2_platform::{Ctx, StepError, StepHandler, StepInput};
+use uuid::Uuid;
+
+/// Namespace of the deterministic ids given to drop-folder jobs (one per object version).
+const DROPBOX_NAMESPACE: Uuid = Uuid::from_u128(0x6c0e_2d1a_8f4b_4d7e_9a51_3b2c_7e10_d901);
+
+/// The step.
+pub struct Ingest {
+    pub ctx: Ctx,
+}
+
+/// What a notified key refers to.
+#[derive(Debug, PartialEq)]
+pub enum Target {
+    Upload(Uuid),
+    Dropbox { unit: String, year: i32, module: Module, entry_type: Option<EntryType> },
+    /// Not a file to ingest (other prefixes, our own result files).
+    Ignored,
+}
+
+/// Maps a storage key to what it is; a malformed drop-folder path is an error for its author.
+pub fn target_of(key: &str) -> Result<Target, String> {
+    let parts: Vec<&str> = key.split('/').collect();
+    match parts.as_slice() {
+        ["uploads", id, _file] => Uuid::parse_str(id).map(Target::Upload).map_err(|_| format!("'{key}' has no upload id")),
+        ["dropbox", rest @ ..] => {
+            let last = rest.last().copied().unwrap_or("");
+            if last.ends_with(".result.json") || last.starts_with('.') {
+                return Ok(Target::Ignored);
+            }
+            let (unit, year, module, det) = match rest {
+                [unit, year, file] => (*unit, *year, file.rsplit_once('.').map_or(*file, |(s, _)| s), None),
+                [unit, year, module, file] => (*unit, *year, *module, Some(file.rsplit_once('.').map_or(*file, |(s, _)| s))),
+                _ => return Err(format!("'{key}' is not dropbox/{{unit}}/{{year}}/{{module}}[/{{type}}].csv")),
+            };
+            let year: i32 = year.parse().map_err(|_| format!("'{year}' in '{key}' is not a year"))?;
+            let module = Module::parse(module).ok_or_else(|| format!("'{module}' in '{key}' is not a module"))?;
+            let entry_type = match det {
+                Some(t) => Some(EntryType::parse_in(module, t).ok_or_else(|| format!("'{t}' is not a type of {}", module.key()))?),
+                None => None,
+            };
+            Ok(Target::Dropbox { unit: unit.to_string(), year, module, entry_type })
+        }
+        _ => Ok(Target::Ignored),
+    }
+}
+
+#[async_trait]
+impl StepHandler for Ingest {
+    async fn handle(&self, input: StepInput) -> Result<(), StepError> {
+        let body = std::str::from_utf8(&input.data).map_err(|e| StepError::Poison(e.into()))?;
+        let notification = co2_platform::events::parse_s3_notification(body).map_err(|e| StepError::Poison(e.into()))?;
+        let S3Notification::Created(objects) = notification else {
+            tracing::info!("ingest.test_event_ignored");
+            return Ok(());
+        };
+        for obj in &objects {
+            self.ingest(obj).await?;
+        }
+        Ok(())
+    }
+}
+
+impl Ingest {
+    async fn ingest(&self, obj: &ObjectCreated) -> Result<(), StepError> {
+        let target = target_of(&obj.key).map_err(|e| StepError::Poison(anyhow::anyhow!(e)))?;
+        let job_id = match target {
+            Target::Ignored => return Ok(()),
+            Target::Upload(upload_id) => {
+                let upload = co2_db::upload::by_id(&self.ctx.pools.write, upload_id)
+                    .await?
+                    .ok_or_else(|| StepError::Poison(anyhow::anyhow!("no upload {upload_id} for {}", obj.key)))?;
+                if upload.object_key != obj.key {
+                    return Err(StepError::Poison(anyhow::anyhow!("{} is not the object of upload {upload_id}", obj.key)));
+                }
+                upload.job_id
+            }
+            Target::Dropbox { unit, year, module, entry_type } => self.dropbox_job(obj, &unit, year, module, entry_type).await?,
+        };
+        self.process(obj, job_id).await
+    }
+
+    /// Creates (once per object version) the job and upload of a dropped file.
+    async fn dropbox_job(&self, obj: &ObjectCreated, unit: &str, year: i32, module: Module, det: Option<EntryType>) -> Result<Uuid, StepError> {
+        let unit: Unit = co2_db::org::unit_by_institutional_id(&self.ctx.pools.write, unit)
+            .await?
+            .ok_or_else(|| StepError::Poison(anyhow::anyhow!("drop {}: unknown unit {unit}", obj.key)))?;
+        let rm = match co2_db::report::module_of(&self.ctx.pools.write, unit.unit_id, year, module).await {
+            Ok(rm) => rm,
+            Err(co2_db::DbError::NotFound) => {
+                return Err(StepError::Poison(anyhow::anyhow!("drop {}: unit {} has no report for {year}", obj.key, unit.institutional_id)));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let natural = obj.natural_key();
+        let job_id = Uuid::new_v5(&DROPBOX_NAMESPACE, format!("job:{natural}").as_bytes());
+        let upload_id = Uuid::new_v5(&DROPBOX_NAMESPACE, format!("upload:{natural}").as_bytes());
+        let mut tx = self.ctx.pools.write.begin().await?;
+        if co2_db::job::lock(&mut *tx, job_id).await?.is_none() {
+            sqlx::query(
+                "insert into job (job_id, kind, unit_id, report_year_id, module) values ($1, 'dropbox', $2, $3, $4)
+                 on conflict do nothing",
+            )
+            .bind(job_id)
+            .bind(unit.unit_id)
+            .bind(year)
+            .bind(module.key())
+            .execute(&mut *tx)
+            .await?;
+            let filename = obj.key.rsplit('/').next().unwrap_or("drop.csv");
+            co2_db::upload::create(&mut *tx, &co2_db::upload::NewUpload {
+                upload_id,
+                job_id,
+                report_id: rm.report_id,
+                module: module.key(),
+                data_entry_type: det.map(EntryType::id),
+                filename,
+                object_key: &obj.key,
+                mode: "replace",
+                source: "dropbox",
+                created_by: None,
+            })
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(job_id)
+    }
+
+    async fn send_compute(&self, job_id: Uuid, report_module_id: Uuid) -> Result<(), StepError> {
+        let msg = StepMessage::Compute(ComputeMessage { version: STEP_MESSAGE_VERSION, job_id, report_module_id });
+        self.ctx.queue.send(&self.ctx.settings.queue_compute, &msg.to_body()).await?;
+        Ok(())
+    }
+
+    async fn fail(&self, job_id: Uuid, reason: &str) -> Result<(), StepError> {
+        co2_db::job::fail(&self.ctx.pools.write, job_id, reason).await?;
+        tracing::info!(%job_id, reason, "ingest.job_failed");
+        Ok(())
+    }
+
+    /// Parses the object and stores its valid rows pending on the job.
+    async fn process(&self, obj: &ObjectCreated, job_id: Uuid) -> Result<(), StepError> {
+        let pools = &self.ctx.pools;
+        let job = co2_db::job::get(&pools.write, job_id).await?.ok_or_else(|| StepError::Poison(anyhow::anyhow!("job {job_id} vanished")))?;
+        let upload = co2_db::upload::of_job(&pools.write, job_id).await?.ok_or_else(|| StepError::Poison(anyhow::anyhow!("job {job_id} has no upload")))?;
+        let rm = co2_db::report::module_of(&pools.write, upload.unit_id, upload.report_year_id,
+            Module::parse(&upload.module).ok_or_else(|| StepError::Poison(anyhow::anyhow!("bad module {}", upload.module)))?).await?;
+        if job.state != "queued" {
+            // Already parsed: a redelivery. Re-announce the next step in case that send was lost.
+            if job.state == "running" {
+                self.send_compute(job_id, rm.report_module_id).await?;
+            }
+            return Ok(());
+        }
+        let size = match obj.size {
+            Some(s) => s,
+            None => self.ctx.blob.size(&obj.key).await?,
+        };
+        if size > self.ctx.settings.max_upload_bytes {
+            return self.fail(job_id, &format!("the file is {size} bytes, above the limit of {} bytes", self.ctx.settings.max_upload_bytes)).await;
+        }
+        if obj.key.to_lowercase().ends_with(".xlsx") {
+            return self.fail(job_id, "XLSX files are not accepted yet: export the sheet as CSV UTF-8").await;
+        }
+        let bytes = match self.ctx.blob.get(&obj.key).await {
+            Ok(b) => b,
+            Err(co2_platform::blob::BlobError::NotFound(_)) => return self.fail(job_id, "the uploaded file is missing from storage").await,
+            Err(e) => return Err(e.into()),
+        };
+        let module = Module::parse(&upload.module).unwrap_or(Module::Equipment);
+        let det = upload.data_entry_type.and_then(EntryType::from_id);
+        let unit = co2_db::org::unit_by_id(&pools.write, upload.unit_id).await?;
+        let parsed = match file::parse_csv(module, det, &unit.institutional_id, &bytes) {
+            Ok(p) => p,
+            Err(refused) => return self.fail(job_id, &refused.0).await,
+        };
+        let error_key = if parsed.errors.is_empty() {
+            None
+        } else {
+            let key = format!("reports/{job_id}/errors.csv");
+            self.ctx.blob.put(&key, file::error_report(&parsed.errors).into(), "text/csv; charset=utf-8").await?;
+            Some(key)
+        };
+        let kept: Vec<_> = parsed.errors.iter().take(co2_db::job::KEPT_ROW_ERRORS).collect();
+        let kept = serde_json::to_value(&kept).unwrap_or_default();
+
+        let mut tx = pools.write.begin().await?;
+        let Some(locked) = co2_db::job::lock(&mut *tx, job_id).await? else { return Ok(()) };
+        if locked.state != "queued" || !co2_db::idempotency::claim(&mut tx, &obj.natural_key(), "step-ingest").await? {
+            return Ok(());
+        }
+        let rm = co2_db::report::lock_module(&mut tx, rm.report_module_id).await?;
+        let ok = parsed.rows.len() as i64;
+        let failed = parsed.errors.iter().map(|e| e.row).collect::<std::collections::BTreeSet<_>>().len() as i64;
+        co2_db::job::record_parsed(&mut *tx, job_id, ok, failed, kept, error_key.as_deref()).await?;
+        if let Some(block) = rm.write_block() {
+            co2_db::job::fail(&mut *tx, job_id, &format!("the module does not accept changes ({block})")).await?;
+            tx.commit().await?;
+            return Ok(());
+        }
+        if ok == 0 {
+            co2_db::job::fail(&mut *tx, job_id, &format!("no valid row in the file ({failed} rejected)")).await?;
+            tx.commit().await?;
+            return Ok(());
+        }
+        let origin = co2_db::entry::FileOrigin {
+            source: if upload.source == "dropbox" { "dropbox" } else { "upload" },
+            upload_id: upload.upload_id,
+            job_id,
+        };
+        co2_db::entry::insert_pending(&mut tx, rm.report_module_id, origin, &parsed.rows).await?;
+        tx.commit().await?;
+        tracing::info!(%job_id, rows_ok = ok, rows_failed = failed, "upload.parsed");
+        self.send_compute(job_id, rm.report_module_id).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_map_to_their_targets() {
+        let id = Uuid::now_v7();
+        assert_eq!(target_of(&format!("uploads/{id}/equipments.csv")), Ok(Target::Upload(id)));
+        assert_eq!(
+            target_of("dropbox/9001/2025/equipment.csv"),
+            Ok(Target::Dropbox { unit: "9001".into(), year: 2025, module: Module::Equipment, entry_type: None })
+        );
+        assert_eq!(
+            target_of("dropbox/9001/2025/equipment/it.csv"),
+            Ok(Target::Dropbox { unit: "9001".into(), year: 2025, module: Module::Equipment, entry_type: Some(EntryType::It) })
+        );
+        assert_eq!(target_of("dropbox/9001/2025/equipment.csv.result.json"), Ok(Target::Ignored));
+        assert_eq!(target_of("reports/x/errors.csv"), Ok(Target::Ignored));
+        assert!(target_of("dropbox/9001/20x5/equipment.csv").is_err());
+        assert!(target_of("dropbox/9001/2025/rockets.csv").is_err());
+        assert!(target_of("dropbox/9001/equipment.csv").is_err());
+        assert!(target_of("uploads/not-a-uuid/x.csv").is_err());
+    }
+}

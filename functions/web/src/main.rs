@@ -1,0 +1,8 @@
+//! web binary: serve the SPA build.
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    co2_platform::telemetry::init("web");
+    let root = web::root_from_env();
+    co2_platform::serve("web", web::router(&root), None).await
+}

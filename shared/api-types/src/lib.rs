@@ -1,0 +1,369 @@
+//! Request/response DTOs of the public HTTP API and the one error envelope.
+//!
+//! serde only: this crate compiles for `wasm32-unknown-unknown` so the SPA decodes responses (and
+//! errors) with the very types the functions encode them with. No I/O, no domain logic.
+
+use serde::{Deserialize, Serialize};
+
+/// `{"error":{"code","message","details"}}` — the body of every non-2xx response.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorEnvelope {
+    pub error: ErrorBody,
+}
+
+/// The inside of [`ErrorEnvelope`]. `code` is stable, low-cardinality snake_case.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+    pub details: serde_json::Value,
+}
+
+/// The four personas of DOMAIN §7.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Persona {
+    Standard,
+    Principal,
+    Backoffice,
+    Admin,
+}
+
+/// `POST /api/v1/auth/dev-login`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DevLoginRequest {
+    pub persona: Persona,
+    /// Institutional id of the unit the persona belongs to (standard / principal).
+    #[serde(default)]
+    pub unit: Option<String>,
+}
+
+/// Answer of a successful login: the session token (also set as the `co2_session` cookie).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LoginResponse {
+    pub token: String,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A role held by the caller, with its scope.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RoleGrant {
+    /// `standard`, `principal`, `backoffice` or `admin`.
+    pub role: Persona,
+    /// Unit institutional id for unit roles and subtree roles; `None` for a global grant.
+    pub unit: Option<String>,
+}
+
+/// `GET /api/v1/session`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionInfo {
+    pub user: UserInfo,
+    pub roles: Vec<RoleGrant>,
+    /// Derived capabilities, e.g. `unit:9001:edit`, `backoffice:admin`.
+    pub permissions: Vec<String>,
+    /// True when the session comes from the development login (never in a cluster profile).
+    pub dev_login: bool,
+}
+
+/// The signed-in person.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserInfo {
+    pub user_id: uuid::Uuid,
+    pub institutional_id: String,
+    pub display_name: String,
+    pub email: Option<String>,
+}
+
+/// A unit visible to the caller (`GET /api/v1/units`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnitSummary {
+    pub institutional_id: String,
+    pub name: String,
+    pub parent: Option<String>,
+    /// The caller's role in this unit, when it has one.
+    pub my_role: Option<Persona>,
+}
+
+/// A report year of a unit (`GET /api/v1/units/{unit}/years`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct YearSummary {
+    pub year: i32,
+    /// Open to users for writes.
+    pub is_open: bool,
+}
+
+/// Module status of DOMAIN §6.1.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ModuleStatus {
+    NotStarted,
+    InProgress,
+    Validated,
+}
+
+/// One of the 8 modules of a report with its status and headline totals.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ModuleView {
+    /// Module key of DOMAIN §1, e.g. `equipment`.
+    pub module: String,
+    /// Position 1..=8 in DOMAIN §1 order.
+    pub position: u8,
+    pub status: ModuleStatus,
+    pub entry_count: i64,
+    /// Headline kg CO₂e (additional categories excluded).
+    pub kg_co2eq: f64,
+    pub scope1_kg: f64,
+    pub scope2_kg: f64,
+    pub scope3_kg: f64,
+    /// Additional-category kg (kept apart from the headline).
+    pub additional_kg: f64,
+    /// Entry types of the module (DOMAIN §1 DET names).
+    pub entry_types: Vec<String>,
+}
+
+/// `GET /api/v1/units/{unit}/years/{year}/report`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportView {
+    pub unit: String,
+    pub unit_name: String,
+    pub year: i32,
+    pub modules: Vec<ModuleView>,
+    /// `"validated/8"`.
+    pub completion_progress: String,
+    pub overall_status: ModuleStatus,
+}
+
+/// Scope split in kg and tonnes.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScopeTotals {
+    pub scope1_kg: f64,
+    pub scope2_kg: f64,
+    pub scope3_kg: f64,
+    pub total_kg: f64,
+    pub total_t: f64,
+}
+
+/// Totals of one module in the results.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ModuleResult {
+    pub module: String,
+    pub status: ModuleStatus,
+    pub totals: ScopeTotals,
+    pub additional_kg: f64,
+}
+
+/// `GET /api/v1/units/{unit}/years/{year}/results`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResultsView {
+    pub unit: String,
+    pub year: i32,
+    pub modules: Vec<ModuleResult>,
+    /// Σ of the module headlines of **all** modules (what has been entered so far).
+    pub entered: ScopeTotals,
+    /// Core total of DOMAIN §6.3: Σ of headlines of **validated** modules.
+    pub core: ScopeTotals,
+    pub completion_progress: String,
+}
+
+/// One emission row of an entry.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EmissionView {
+    /// Leaf key of DOMAIN §3, e.g. `equipment__scientific`.
+    pub emission_type: String,
+    pub scope: u8,
+    pub kg_co2eq: f64,
+    pub quantity: Option<f64>,
+    pub quantity_unit: Option<String>,
+    pub factor_ids: Vec<uuid::Uuid>,
+}
+
+/// Where an entry came from.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum EntrySource {
+    Manual,
+    Upload,
+    Dropbox,
+}
+
+/// An entry with its fields and emission rows.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EntryView {
+    pub entry_id: uuid::Uuid,
+    /// DET name, e.g. `scientific`.
+    pub entry_type: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub data: serde_json::Value,
+    /// Σ of the entry's rows; `None` when no row could be computed ("incomplete").
+    pub kg_co2eq: Option<f64>,
+    /// Why no emission could be computed, when that is the case.
+    pub incomplete_reason: Option<String>,
+    pub source: EntrySource,
+    pub emissions: Vec<EmissionView>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// `GET …/modules/{module}/entries`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EntryPage {
+    pub items: Vec<EntryView>,
+    pub total: i64,
+    pub page: u32,
+    pub per_page: u32,
+    /// Headline kg of the module (all entries, not just this page).
+    pub module_kg_co2eq: f64,
+}
+
+/// Body of create/update: the entry type and its fields as the CSV template names them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EntryInput {
+    pub entry_type: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub data: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Replace the file-loaded rows of the scope, or add to them.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum UploadMode {
+    Replace,
+    #[default]
+    Append,
+}
+
+/// `POST /api/v1/uploads`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateUploadRequest {
+    pub unit: String,
+    pub year: i32,
+    pub module: String,
+    #[serde(default)]
+    pub entry_type: Option<String>,
+    pub filename: String,
+    #[serde(default)]
+    pub mode: UploadMode,
+}
+
+/// Answer of `POST /api/v1/uploads`: PUT the bytes to `put_url`, then follow `job_id`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateUploadResponse {
+    pub upload_id: uuid::Uuid,
+    pub put_url: String,
+    pub job_id: uuid::Uuid,
+    /// Headers the PUT must carry (e.g. `content-type`), if any.
+    #[serde(default)]
+    pub put_headers: std::collections::BTreeMap<String, String>,
+}
+
+/// Lifecycle of a job.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum JobState {
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+}
+
+impl JobState {
+    /// Whether the job can still change.
+    pub fn is_final(self) -> bool {
+        matches!(self, JobState::Succeeded | JobState::Failed)
+    }
+}
+
+/// A row-level problem of an uploaded file.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RowError {
+    /// Physical record number, the header being 1.
+    pub row: u64,
+    pub column: Option<String>,
+    pub code: String,
+    pub message: String,
+}
+
+/// `GET /api/v1/jobs/{job_id}`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JobView {
+    pub job_id: uuid::Uuid,
+    pub kind: String,
+    pub state: JobState,
+    /// 0..=1.
+    pub progress: f64,
+    pub rows_ok: i64,
+    pub rows_failed: i64,
+    /// Presigned link to the full error report (CSV), when there are row errors.
+    pub errors_url: Option<String>,
+    /// The first row errors, for display.
+    pub errors: Vec<RowError>,
+    /// Why the job failed as a whole.
+    pub failure: Option<String>,
+    pub unit: Option<String>,
+    pub year: Option<i32>,
+    pub module: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub finished_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "co2_session";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_error_envelope_omits_null_details() {
+        let env = ErrorEnvelope {
+            error: ErrorBody {
+                code: "unit_not_found".into(),
+                message: "no such unit".into(),
+                details: serde_json::Value::Null,
+            },
+        };
+        assert_eq!(
+            serde_json::to_string(&env).unwrap(),
+            r#"{"error":{"code":"unit_not_found","message":"no such unit"}}"#
+        );
+    }
+
+    #[test]
+    fn upload_mode_defaults_to_append() {
+        let req: CreateUploadRequest = serde_json::from_str(
+            r#"{"unit":"9001","year":2025,"module":"equipment","filename":"e.csv"}"#,
+        )
+        .unwrap();
+        assert_eq!(req.mode, UploadMode::Append);
+        assert_eq!(req.entry_type, None);
+    }
+}

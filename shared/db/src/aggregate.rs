@@ -1,0 +1,31 @@
+//! Module aggregates (DOMAIN §6.3): entry count, headline (non-additional) kg and its scope split,
+//! and additional-category kg, computed from leaf rows of published entries only.
+
+use crate::DbResult;
+use sqlx::PgExecutor;
+use uuid::Uuid;
+
+/// Recomputes and stores the aggregates of one module.
+pub async fn refresh_module(db: impl PgExecutor<'_>, report_module_id: Uuid) -> DbResult<()> {
+    sqlx::query(
+        "-- language=PostgreSQL
+         with published as (
+             select data_entry_id from data_entry where report_module_id = $1 and pending_job_id is null
+         ), sums as (
+             select coalesce(sum(kg_co2eq) filter (where not is_additional), 0) as headline,
+                    coalesce(sum(kg_co2eq) filter (where not is_additional and scope = 1), 0) as s1,
+                    coalesce(sum(kg_co2eq) filter (where not is_additional and scope = 2), 0) as s2,
+                    coalesce(sum(kg_co2eq) filter (where not is_additional and scope = 3), 0) as s3,
+                    coalesce(sum(kg_co2eq) filter (where is_additional), 0) as additional
+             from emission where data_entry_id in (select data_entry_id from published)
+         )
+         update report_module set entry_count = (select count(*) from published),
+             headline_kg = sums.headline, scope1_kg = sums.s1, scope2_kg = sums.s2, scope3_kg = sums.s3,
+             additional_kg = sums.additional, aggregated_at = now()
+         from sums where report_module_id = $1",
+    )
+    .bind(report_module_id)
+    .execute(db)
+    .await?;
+    Ok(())
+}

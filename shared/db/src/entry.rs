@@ -1,0 +1,208 @@
+//! Data entries: bulk insert (files), single writes (API), listing with their emission rows,
+//! and the publication of a file's rows.
+
+use crate::DbResult;
+use crate::engine::ParsedEntry;
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, PgExecutor};
+use uuid::Uuid;
+
+/// A stored entry.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EntryRow {
+    pub data_entry_id: Uuid,
+    pub report_module_id: Uuid,
+    pub data_entry_type: i16,
+    pub data: serde_json::Value,
+    pub source: String,
+    pub incomplete_reason: Option<String>,
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// An emission row of an entry.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EmissionRow {
+    pub data_entry_id: Uuid,
+    pub emission_type: String,
+    pub scope: i16,
+    pub is_additional: bool,
+    pub kg_co2eq: f64,
+    pub quantity: Option<f64>,
+    pub quantity_unit: Option<String>,
+    pub factor_ids: Vec<Uuid>,
+}
+
+const ENTRY_COLUMNS: &str =
+    "data_entry_id, report_module_id, data_entry_type, data, source, incomplete_reason, created_by, created_at, updated_at";
+
+/// Where a batch of file rows comes from.
+#[derive(Debug, Clone, Copy)]
+pub struct FileOrigin {
+    pub source: &'static str,
+    pub upload_id: Uuid,
+    pub job_id: Uuid,
+}
+
+/// Inserts a file's rows unpublished (pending on the job), in one statement.
+pub async fn insert_pending(
+    db: &mut PgConnection,
+    report_module_id: Uuid,
+    origin: FileOrigin,
+    rows: &[(u64, ParsedEntry)],
+) -> DbResult<()> {
+    let ids: Vec<Uuid> = rows.iter().map(|_| Uuid::now_v7()).collect();
+    let types: Vec<i16> = rows.iter().map(|(_, e)| e.entry_type.id()).collect();
+    let data: Vec<serde_json::Value> = rows.iter().map(|(_, e)| e.data.clone()).collect();
+    let overrides: Vec<Option<f64>> = rows.iter().map(|(_, e)| e.kg_override).collect();
+    let source_rows: Vec<i64> = rows.iter().map(|(n, _)| *n as i64).collect();
+    sqlx::query(
+        "insert into data_entry (data_entry_id, report_module_id, data_entry_type, data, kg_override, source,
+                                 upload_id, source_row, pending_job_id)
+         select id, $2, t, d, k, $6, $7, r, $8
+         from unnest($1::uuid[], $3::int2[], $4::jsonb[], $5::float8[], $9::int8[]) as u(id, t, d, k, r)",
+    )
+    .bind(&ids)
+    .bind(report_module_id)
+    .bind(&types)
+    .bind(&data)
+    .bind(&overrides)
+    .bind(origin.source)
+    .bind(origin.upload_id)
+    .bind(origin.job_id)
+    .bind(&source_rows)
+    .execute(&mut *db)
+    .await?;
+    Ok(())
+}
+
+/// Pending entries of a job.
+pub async fn pending_of_job(db: impl PgExecutor<'_>, job_id: Uuid) -> DbResult<Vec<EntryRow>> {
+    Ok(sqlx::query_as::<_, EntryRow>(sqlx::AssertSqlSafe(format!(
+        "select {ENTRY_COLUMNS} from data_entry where pending_job_id = $1 order by source_row"
+    )))
+    .bind(job_id)
+    .fetch_all(db)
+    .await?)
+}
+
+/// Publishes a job's rows; with `replace_types`, first deletes the published file-loaded rows of
+/// those DETs in the module (manual rows are kept). Both happen in the caller's transaction, so
+/// readers see the old rows or the new ones, never a mix.
+pub async fn publish_job(
+    db: &mut PgConnection,
+    report_module_id: Uuid,
+    job_id: Uuid,
+    replace_types: Option<&[i16]>,
+) -> DbResult<u64> {
+    if let Some(types) = replace_types {
+        sqlx::query(
+            "delete from data_entry where report_module_id = $1 and pending_job_id is null
+               and source in ('upload', 'dropbox') and data_entry_type = any($2)",
+        )
+        .bind(report_module_id)
+        .bind(types)
+        .execute(&mut *db)
+        .await?;
+    }
+    let done = sqlx::query("update data_entry set pending_job_id = null where pending_job_id = $1")
+        .bind(job_id)
+        .execute(&mut *db)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Inserts one published manual entry and returns its id.
+pub async fn insert_manual(
+    db: &mut PgConnection,
+    report_module_id: Uuid,
+    entry: &ParsedEntry,
+    created_by: Option<Uuid>,
+) -> DbResult<Uuid> {
+    Ok(sqlx::query_scalar(
+        "insert into data_entry (data_entry_id, report_module_id, data_entry_type, data, kg_override, source, created_by)
+         values ($1, $2, $3, $4, $5, 'manual', $6) returning data_entry_id",
+    )
+    .bind(Uuid::now_v7())
+    .bind(report_module_id)
+    .bind(entry.entry_type.id())
+    .bind(&entry.data)
+    .bind(entry.kg_override)
+    .bind(created_by)
+    .fetch_one(&mut *db)
+    .await?)
+}
+
+/// Replaces the data of an entry (its type may change within the module).
+pub async fn update_data(db: &mut PgConnection, id: Uuid, entry: &ParsedEntry) -> DbResult<()> {
+    sqlx::query("update data_entry set data_entry_type = $2, data = $3, kg_override = $4 where data_entry_id = $1")
+        .bind(id)
+        .bind(entry.entry_type.id())
+        .bind(&entry.data)
+        .bind(entry.kg_override)
+        .execute(&mut *db)
+        .await?;
+    Ok(())
+}
+
+/// Deletes an entry (its rows go with it).
+pub async fn delete(db: &mut PgConnection, id: Uuid) -> DbResult<()> {
+    sqlx::query("delete from data_entry where data_entry_id = $1").bind(id).execute(&mut *db).await?;
+    Ok(())
+}
+
+/// A published entry by id.
+pub async fn by_id(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Option<EntryRow>> {
+    Ok(sqlx::query_as::<_, EntryRow>(sqlx::AssertSqlSafe(format!(
+        "select {ENTRY_COLUMNS} from data_entry where data_entry_id = $1 and pending_job_id is null"
+    )))
+    .bind(id)
+    .fetch_optional(db)
+    .await?)
+}
+
+/// Filters of a module listing.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    pub entry_type: Option<i16>,
+    /// Only rows created by this user (own-rows rule).
+    pub created_by: Option<Uuid>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// A page of published entries of a module, and the total count matching the filters.
+pub async fn list(db: &mut PgConnection, report_module_id: Uuid, q: &ListQuery) -> DbResult<(Vec<EntryRow>, i64)> {
+    let filter = "report_module_id = $1 and pending_job_id is null
+                  and ($2::int2 is null or data_entry_type = $2) and ($3::uuid is null or created_by = $3)";
+    let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from data_entry where {filter}")))
+        .bind(report_module_id)
+        .bind(q.entry_type)
+        .bind(q.created_by)
+        .fetch_one(&mut *db)
+        .await?;
+    let rows = sqlx::query_as::<_, EntryRow>(sqlx::AssertSqlSafe(format!(
+        "select {ENTRY_COLUMNS} from data_entry where {filter}
+         order by source_row nulls last, created_at, data_entry_id limit $4 offset $5"
+    )))
+    .bind(report_module_id)
+    .bind(q.entry_type)
+    .bind(q.created_by)
+    .bind(q.limit)
+    .bind(q.offset)
+    .fetch_all(&mut *db)
+    .await?;
+    Ok((rows, total))
+}
+
+/// The emission rows of the given entries.
+pub async fn emissions_of(db: impl PgExecutor<'_>, ids: &[Uuid]) -> DbResult<Vec<EmissionRow>> {
+    Ok(sqlx::query_as::<_, EmissionRow>(
+        "select data_entry_id, emission_type, scope, is_additional, kg_co2eq, quantity, quantity_unit, factor_ids
+         from emission where data_entry_id = any($1) order by data_entry_id, emission_id",
+    )
+    .bind(ids)
+    .fetch_all(db)
+    .await?)
+}

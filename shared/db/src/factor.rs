@@ -1,0 +1,126 @@
+//! Year-scoped emission factors (DOMAIN §4): identity upserts and the typed loads the engine uses.
+
+use crate::DbResult;
+use co2_domain::equipment::{EquipmentCategory, EquipmentFactor, EquipmentFactorRow};
+use serde_json::{Map, Value, json};
+use sqlx::{PgConnection, PgExecutor, Row};
+use uuid::Uuid;
+
+/// Canonical identity text of a classification: keys sorted, values trimmed and lower-cased.
+pub fn classification_key(classification: &Map<String, Value>) -> String {
+    let mut pairs: Vec<(String, String)> = classification
+        .iter()
+        .map(|(k, v)| {
+            let text = match v {
+                Value::Null => String::new(),
+                Value::String(s) => s.trim().to_lowercase(),
+                other => other.to_string(),
+            };
+            (k.to_lowercase(), text)
+        })
+        .collect();
+    pairs.sort();
+    pairs.into_iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("\u{1f}")
+}
+
+/// Inserts or updates a factor in place on its identity; returns its id (stable across uploads).
+pub async fn upsert(
+    db: &mut PgConnection,
+    data_entry_type: i16,
+    year: i32,
+    emission_type: &str,
+    classification: Map<String, Value>,
+    values: Map<String, Value>,
+    upload_job_id: Option<Uuid>,
+) -> DbResult<Uuid> {
+    let key = classification_key(&classification);
+    Ok(sqlx::query_scalar(
+        "insert into factor (data_entry_type, report_year_id, emission_type, classification, classification_key,
+                             factor_values, upload_job_id)
+         values ($1, $2, $3, $4, $5, $6, $7)
+         on conflict on constraint factor_identity_key do update
+            set classification = excluded.classification, factor_values = excluded.factor_values,
+                upload_job_id = excluded.upload_job_id, is_stale = false
+         returning factor_id",
+    )
+    .bind(data_entry_type)
+    .bind(year)
+    .bind(emission_type)
+    .bind(Value::Object(classification))
+    .bind(key)
+    .bind(Value::Object(values))
+    .bind(upload_job_id)
+    .fetch_one(&mut *db)
+    .await?)
+}
+
+/// Stores one parsed equipment factor row for `year`.
+pub async fn upsert_equipment(
+    db: &mut PgConnection,
+    year: i32,
+    row: &EquipmentFactorRow,
+    upload_job_id: Option<Uuid>,
+) -> DbResult<Uuid> {
+    let classification = json!({
+        "equipment_class": row.equipment_class,
+        "sub_class": row.sub_class,
+    });
+    let values = json!({
+        "active_power_w": row.active_power_w,
+        "standby_power_w": row.standby_power_w,
+        "active_usage_hours_per_week": row.active_usage_hours_per_week,
+        "standby_usage_hours_per_week": row.standby_usage_hours_per_week,
+        "ef_kg_co2eq_per_kwh": row.ef_kg_co2eq_per_kwh,
+    });
+    let (Value::Object(c), Value::Object(v)) = (classification, values) else {
+        unreachable!("json! of an object literal is an object")
+    };
+    upsert(db, row.category.entry_type().id(), year, row.category.emission_type().key, c, v, upload_job_id).await
+}
+
+/// Number of factors of a year for the given DETs (an upload needs factors first).
+pub async fn count_for(db: impl PgExecutor<'_>, year: i32, dets: &[i16]) -> DbResult<i64> {
+    Ok(sqlx::query_scalar(
+        "select count(*) from factor where report_year_id = $1 and data_entry_type = any($2)",
+    )
+    .bind(year)
+    .bind(dets)
+    .fetch_one(db)
+    .await?)
+}
+
+/// The equipment factors of one year, typed for the engine.
+pub async fn equipment_factors(db: impl PgExecutor<'_>, year: i32) -> DbResult<Vec<EquipmentFactor>> {
+    let rows = sqlx::query(
+        "select factor_id, data_entry_type, classification, factor_values from factor
+         where report_year_id = $1 and data_entry_type in (10, 11, 12)
+         order by factor_id",
+    )
+    .bind(year)
+    .fetch_all(db)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let det: i16 = row.get("data_entry_type");
+        let c: Value = row.get("classification");
+        let v: Value = row.get("factor_values");
+        let category = co2_domain::EntryType::from_id(det).and_then(EquipmentCategory::from_entry_type);
+        let (Some(category), Some(class)) = (category, c["equipment_class"].as_str()) else {
+            tracing::warn!(factor_id = %row.get::<Uuid, _>("factor_id"), "factor.malformed_skipped");
+            continue;
+        };
+        let num = |k: &str| v[k].as_f64().unwrap_or(0.0);
+        out.push(EquipmentFactor {
+            factor_id: row.get::<Uuid, _>("factor_id").to_string(),
+            category,
+            equipment_class: class.to_owned(),
+            sub_class: c["sub_class"].as_str().map(str::to_owned),
+            active_power_w: num("active_power_w"),
+            standby_power_w: num("standby_power_w"),
+            active_usage_hours_per_week: v["active_usage_hours_per_week"].as_i64().unwrap_or(0),
+            standby_usage_hours_per_week: v["standby_usage_hours_per_week"].as_i64().unwrap_or(0),
+            ef_kg_co2eq_per_kwh: num("ef_kg_co2eq_per_kwh"),
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,134 @@
+//! Jobs: state, progress, counts, row errors and the error-report key, for live progress.
+
+use crate::DbResult;
+use chrono::{DateTime, Utc};
+use sqlx::PgExecutor;
+use uuid::Uuid;
+
+/// How many row errors a job keeps for display (the report file holds all of them).
+pub const KEPT_ROW_ERRORS: usize = 100;
+
+/// A job row.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Job {
+    pub job_id: Uuid,
+    pub kind: String,
+    pub state: String,
+    pub progress: f64,
+    pub rows_total: i64,
+    pub rows_ok: i64,
+    pub rows_failed: i64,
+    pub row_errors: serde_json::Value,
+    pub error_report_key: Option<String>,
+    pub failure: Option<String>,
+    pub unit_id: Option<Uuid>,
+    pub report_year_id: Option<i32>,
+    pub module: Option<String>,
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+const JOB_COLUMNS: &str = "job_id, kind, state, progress, rows_total, rows_ok, rows_failed, row_errors, error_report_key,
+    failure, unit_id, report_year_id, module, created_by, created_at, finished_at";
+
+/// What a new job is about.
+#[derive(Debug, Clone, Copy)]
+pub struct NewJob<'a> {
+    pub kind: &'a str,
+    pub unit_id: Uuid,
+    pub year: i32,
+    pub module: &'a str,
+    pub created_by: Option<Uuid>,
+}
+
+/// Creates a queued job.
+pub async fn create(db: impl PgExecutor<'_>, job: NewJob<'_>) -> DbResult<Uuid> {
+    Ok(sqlx::query_scalar(
+        "insert into job (job_id, kind, unit_id, report_year_id, module, created_by)
+         values ($1, $2, $3, $4, $5, $6) returning job_id",
+    )
+    .bind(Uuid::now_v7())
+    .bind(job.kind)
+    .bind(job.unit_id)
+    .bind(job.year)
+    .bind(job.module)
+    .bind(job.created_by)
+    .fetch_one(db)
+    .await?)
+}
+
+/// A job by id.
+pub async fn get(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Option<Job>> {
+    Ok(sqlx::query_as::<_, Job>(sqlx::AssertSqlSafe(format!("select {JOB_COLUMNS} from job where job_id = $1")))
+        .bind(id)
+        .fetch_optional(db)
+        .await?)
+}
+
+/// A job by id, locked for the rest of the transaction.
+pub async fn lock(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Option<Job>> {
+    Ok(sqlx::query_as::<_, Job>(sqlx::AssertSqlSafe(format!("select {JOB_COLUMNS} from job where job_id = $1 for update")))
+        .bind(id)
+        .fetch_optional(db)
+        .await?)
+}
+
+/// The file was parsed: rows stored (pending), counts and the first errors recorded.
+pub async fn record_parsed(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    rows_ok: i64,
+    rows_failed: i64,
+    row_errors: serde_json::Value,
+    error_report_key: Option<&str>,
+) -> DbResult<()> {
+    sqlx::query(
+        "update job set state = 'running', started_at = coalesce(started_at, now()), progress = 0.4,
+             rows_total = $2 + $3, rows_ok = $2, rows_failed = $3, row_errors = $4, error_report_key = $5
+         where job_id = $1 and state in ('queued', 'running')",
+    )
+    .bind(id)
+    .bind(rows_ok)
+    .bind(rows_failed)
+    .bind(row_errors)
+    .bind(error_report_key)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Moves a running job's progress forward (never backward).
+pub async fn advance(db: impl PgExecutor<'_>, id: Uuid, progress: f64) -> DbResult<()> {
+    sqlx::query("update job set progress = greatest(progress, $2) where job_id = $1 and state = 'running'")
+        .bind(id)
+        .bind(progress)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Marks a job succeeded.
+pub async fn succeed(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<()> {
+    sqlx::query(
+        "update job set state = 'succeeded', progress = 1, finished_at = now()
+         where job_id = $1 and state in ('queued', 'running')",
+    )
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Marks a job failed with a reason a person can act on.
+pub async fn fail(db: impl PgExecutor<'_>, id: Uuid, reason: &str) -> DbResult<()> {
+    sqlx::query(
+        "update job set state = 'failed', failure = $2, finished_at = now()
+         where job_id = $1 and state in ('queued', 'running')",
+    )
+    .bind(id)
+    .bind(reason)
+    .execute(db)
+    .await?;
+    Ok(())
+}

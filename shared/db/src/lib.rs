@@ -1,0 +1,105 @@
+//! PostgreSQL access for every function: the migrator, the write/read pools, and one module per
+//! aggregate with free functions over `impl PgExecutor` or `&mut PgConnection`.
+//!
+//! Callers own transactions (`begin`/`commit`); functions here never commit on their own.
+//! SQL lives only in this crate. It must not import axum, the AWS SDK or anything HTTP.
+
+pub mod aggregate;
+pub mod audit;
+pub mod engine;
+pub mod entry;
+pub mod factor;
+pub mod idempotency;
+pub mod job;
+pub mod org;
+pub mod queue;
+pub mod report;
+pub mod seed;
+pub mod upload;
+
+use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// The schema's migrations, applied by `tools/migrate` (never at function start).
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
+
+/// Errors of the data layer that callers can react to.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("not found")]
+    NotFound,
+    /// A named constraint rejected the write (unique, foreign key or check).
+    #[error("constraint {constraint} violated")]
+    Constraint { constraint: String },
+    #[error(transparent)]
+    Sqlx(sqlx::Error),
+}
+
+impl From<sqlx::Error> for DbError {
+    fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::RowNotFound = e {
+            return DbError::NotFound;
+        }
+        if let Some(db) = e.as_database_error()
+            && let Some(c) = db.constraint()
+        {
+            return DbError::Constraint { constraint: c.to_owned() };
+        }
+        DbError::Sqlx(e)
+    }
+}
+
+impl DbError {
+    /// Whether retrying later may succeed (connection trouble, pool exhaustion, serialisation).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            DbError::Sqlx(e) => match e {
+                sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => true,
+                sqlx::Error::Database(db) => {
+                    matches!(db.code().as_deref(), Some("40001" | "40P01" | "57P01" | "57P03" | "53300"))
+                }
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+}
+
+/// Result alias of this crate.
+pub type DbResult<T> = Result<T, DbError>;
+
+/// The two pools: `write` for writes and reads that must see them, `read` for lists and results.
+#[derive(Clone, Debug)]
+pub struct Pools {
+    pub write: PgPool,
+    pub read: PgPool,
+}
+
+impl Pools {
+    /// Builds lazily-connecting pools: nothing touches the network before the first query, so a
+    /// function's listener is up in milliseconds.
+    pub fn connect_lazy(write_url: &str, read_url: Option<&str>, max_connections: u32) -> Result<Pools, sqlx::Error> {
+        let make = |url: &str| -> Result<PgPool, sqlx::Error> {
+            let opts = PgConnectOptions::from_str(url)?.application_name("co2-calculator");
+            Ok(PgPoolOptions::new()
+                .max_connections(max_connections)
+                .min_connections(0)
+                .acquire_timeout(Duration::from_secs(5))
+                .idle_timeout(Duration::from_secs(60))
+                .connect_lazy_with(opts))
+        };
+        let write = make(write_url)?;
+        let read = match read_url {
+            Some(url) if url != write_url => make(url)?,
+            _ => write.clone(),
+        };
+        Ok(Pools { write, read })
+    }
+
+    /// Both pools on one database (tests).
+    pub fn single(pool: PgPool) -> Pools {
+        Pools { write: pool.clone(), read: pool }
+    }
+}

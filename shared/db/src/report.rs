@@ -1,0 +1,158 @@
+//! Report years, reports (unit × year) and their 8 modules with status.
+
+use crate::{DbError, DbResult};
+use co2_domain::Module;
+use sqlx::{PgConnection, PgExecutor};
+use uuid::Uuid;
+
+/// Module status codes of DOMAIN §6.1.
+pub mod status {
+    pub const NOT_STARTED: i16 = 0;
+    pub const IN_PROGRESS: i16 = 1;
+    pub const VALIDATED: i16 = 2;
+}
+
+/// A report year.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReportYear {
+    pub report_year_id: i32,
+    pub is_open: bool,
+}
+
+/// A module of a report with its unit, year and aggregates.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReportModule {
+    pub report_module_id: Uuid,
+    pub report_id: Uuid,
+    pub unit_id: Uuid,
+    pub report_year_id: i32,
+    pub year_is_open: bool,
+    pub module: String,
+    pub status: i16,
+    pub is_enabled: bool,
+    pub entry_count: i64,
+    pub headline_kg: f64,
+    pub scope1_kg: f64,
+    pub scope2_kg: f64,
+    pub scope3_kg: f64,
+    pub additional_kg: f64,
+}
+
+impl ReportModule {
+    /// Why writes are refused (DOMAIN §6.1), or `None` when the module accepts them.
+    pub fn write_block(&self) -> Option<&'static str> {
+        if self.status == status::VALIDATED {
+            Some("module_validated")
+        } else if !self.year_is_open {
+            Some("year_closed")
+        } else if !self.is_enabled {
+            Some("module_disabled")
+        } else {
+            None
+        }
+    }
+}
+
+const MODULE_COLUMNS: &str = "rm.report_module_id, rm.report_id, r.unit_id, r.report_year_id, y.is_open as year_is_open,
+    rm.module, rm.status, rm.is_enabled, rm.entry_count, rm.headline_kg, rm.scope1_kg, rm.scope2_kg, rm.scope3_kg,
+    rm.additional_kg";
+
+/// Creates a year (idempotent).
+pub async fn ensure_year(db: impl PgExecutor<'_>, year: i32, is_open: bool) -> DbResult<()> {
+    sqlx::query("insert into report_year (report_year_id, is_open) values ($1, $2) on conflict do nothing")
+        .bind(year)
+        .bind(is_open)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Years a unit has a report for, newest first.
+pub async fn years_of_unit(db: impl PgExecutor<'_>, unit_id: Uuid) -> DbResult<Vec<ReportYear>> {
+    Ok(sqlx::query_as::<_, ReportYear>(
+        "select y.report_year_id, y.is_open from report r join report_year y using (report_year_id)
+         where r.unit_id = $1 order by y.report_year_id desc",
+    )
+    .bind(unit_id)
+    .fetch_all(db)
+    .await?)
+}
+
+/// Creates the report of (unit, year) with its 8 modules, if missing; returns its id.
+pub async fn ensure_report(db: &mut PgConnection, unit_id: Uuid, year: i32) -> DbResult<Uuid> {
+    let report_id: Uuid = sqlx::query_scalar(
+        "insert into report (unit_id, report_year_id) values ($1, $2)
+         on conflict on constraint report_unit_year_key do update set unit_id = excluded.unit_id
+         returning report_id",
+    )
+    .bind(unit_id)
+    .bind(year)
+    .fetch_one(&mut *db)
+    .await?;
+    let keys: Vec<&str> = Module::ALL.iter().map(|m| m.key()).collect();
+    sqlx::query(
+        "insert into report_module (report_id, module) select $1, unnest($2::text[])
+         on conflict on constraint report_module_key do nothing",
+    )
+    .bind(report_id)
+    .bind(&keys)
+    .execute(&mut *db)
+    .await?;
+    Ok(report_id)
+}
+
+/// The 8 modules of (unit, year), in no particular order.
+pub async fn modules_of(db: impl PgExecutor<'_>, unit_id: Uuid, year: i32) -> DbResult<Vec<ReportModule>> {
+    Ok(sqlx::query_as::<_, ReportModule>(sqlx::AssertSqlSafe(format!(
+        "select {MODULE_COLUMNS} from report_module rm join report r using (report_id)
+         join report_year y using (report_year_id) where r.unit_id = $1 and r.report_year_id = $2"
+    )))
+    .bind(unit_id)
+    .bind(year)
+    .fetch_all(db)
+    .await?)
+}
+
+/// One module of (unit, year); `NotFound` when the unit has no report that year.
+pub async fn module_of(db: impl PgExecutor<'_>, unit_id: Uuid, year: i32, module: Module) -> DbResult<ReportModule> {
+    Ok(sqlx::query_as::<_, ReportModule>(sqlx::AssertSqlSafe(format!(
+        "select {MODULE_COLUMNS} from report_module rm join report r using (report_id)
+         join report_year y using (report_year_id)
+         where r.unit_id = $1 and r.report_year_id = $2 and rm.module = $3"
+    )))
+    .bind(unit_id)
+    .bind(year)
+    .bind(module.key())
+    .fetch_one(db)
+    .await?)
+}
+
+/// A module by id.
+pub async fn module_by_id(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<ReportModule> {
+    Ok(sqlx::query_as::<_, ReportModule>(sqlx::AssertSqlSafe(format!(
+        "select {MODULE_COLUMNS} from report_module rm join report r using (report_id)
+         join report_year y using (report_year_id) where rm.report_module_id = $1"
+    )))
+    .bind(id)
+    .fetch_one(db)
+    .await?)
+}
+
+/// Locks a module row for the rest of the transaction (serialises writers of one module).
+pub async fn lock_module(db: &mut PgConnection, id: Uuid) -> DbResult<ReportModule> {
+    sqlx::query("select 1 from report_module where report_module_id = $1 for update")
+        .bind(id)
+        .fetch_optional(&mut *db)
+        .await?
+        .ok_or(DbError::NotFound)?;
+    module_by_id(&mut *db, id).await
+}
+
+/// Any write moves a module that is not validated to IN_PROGRESS (DOMAIN §6.1).
+pub async fn mark_in_progress(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<()> {
+    sqlx::query("update report_module set status = 1 where report_module_id = $1 and status = 0")
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,89 @@
+//! Seeding: the report years, the default factors shipped in `data/factors/<year>/`, and the
+//! demo lab (unit 9001 in a small hierarchy, with its 2025 report). Idempotent: running it again
+//! upserts factors in place and leaves existing units and reports alone.
+
+use crate::{DbError, DbResult, factor, org, report};
+use co2_domain::equipment::EquipmentFactorRow;
+use co2_domain::fields::{FieldErrors, RawFields};
+use sqlx::{PgConnection, PgPool};
+use std::path::Path;
+
+/// Years whose factors ship with the product.
+pub const SEEDED_YEARS: [i32; 2] = [2024, 2025];
+
+/// The demo lab's institutional id.
+pub const DEMO_UNIT: &str = "9001";
+
+/// Reads a CSV into raw field maps (headers trimmed and lower-cased; BOM tolerated), with each
+/// row's physical record number (header = 1).
+pub fn read_csv_records(bytes: &[u8]) -> Result<(Vec<String>, Vec<(u64, RawFields)>), csv::Error> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+    let headers: Vec<String> = rdr.headers()?.iter().map(|h| h.trim().to_lowercase()).collect();
+    let mut rows = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec?;
+        let line = rec.position().map_or(0, |p| p.line());
+        let raw: RawFields = headers.iter().cloned().zip(rec.iter().map(str::to_owned)).collect();
+        rows.push((line, raw));
+    }
+    Ok((headers, rows))
+}
+
+/// Loads an equipment factor CSV for `year`; returns the number stored and the rejected rows.
+pub async fn load_equipment_factors(
+    db: &mut PgConnection,
+    year: i32,
+    bytes: &[u8],
+) -> DbResult<(usize, Vec<(u64, FieldErrors)>)> {
+    let (_, rows) = read_csv_records(bytes).map_err(|e| DbError::Sqlx(sqlx::Error::Decode(Box::new(e))))?;
+    let mut stored = 0;
+    let mut rejected = Vec::new();
+    for (line, raw) in rows {
+        match EquipmentFactorRow::parse(&raw) {
+            Ok(row) => {
+                factor::upsert_equipment(db, year, &row, None).await?;
+                stored += 1;
+            }
+            Err(e) => rejected.push((line, e)),
+        }
+    }
+    Ok((stored, rejected))
+}
+
+/// Seeds years and the default factors from `data_dir` (the repository's `data/`).
+pub async fn seed_reference(pool: &PgPool, data_dir: &Path) -> anyhow::Result<()> {
+    let mut tx = pool.begin().await?;
+    for year in SEEDED_YEARS {
+        report::ensure_year(&mut *tx, year, true).await?;
+        let path = data_dir.join(format!("factors/{year}/equipments_factors.csv"));
+        let bytes = std::fs::read(&path).map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?;
+        let (stored, rejected) = load_equipment_factors(&mut tx, year, &bytes).await?;
+        anyhow::ensure!(rejected.is_empty(), "{}: {} invalid factor rows: {:?}", path.display(), rejected.len(), rejected);
+        tracing::info!(year, stored, "seed.factors_loaded");
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Seeds the demo hierarchy (EPFL › ENAC › 9001) and the demo lab's 2024 and 2025 reports.
+pub async fn seed_demo(pool: &PgPool) -> anyhow::Result<()> {
+    let mut tx = pool.begin().await?;
+    let root = ensure_unit(&mut tx, "EPFL", "École polytechnique fédérale de Lausanne", None).await?;
+    let school = ensure_unit(&mut tx, "ENAC", "School of Architecture, Civil and Environmental Engineering", Some(&root)).await?;
+    let lab = ensure_unit(&mut tx, DEMO_UNIT, "Demo Laboratory of Sustainable Systems", Some(&school)).await?;
+    let other = ensure_unit(&mut tx, "9002", "Second Demo Laboratory", Some(&school)).await?;
+    for year in SEEDED_YEARS {
+        report::ensure_report(&mut tx, lab.unit_id, year).await?;
+        report::ensure_report(&mut tx, other.unit_id, year).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn ensure_unit(tx: &mut PgConnection, id: &str, name: &str, parent: Option<&org::Unit>) -> DbResult<org::Unit> {
+    match org::unit_by_institutional_id(&mut *tx, id).await? {
+        Some(u) => Ok(u),
+        None => org::create_unit(tx, id, name, parent, None).await,
+    }
+}

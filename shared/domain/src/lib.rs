@@ -1,0 +1,14 @@
+//! The calculation domain of the CO₂ Calculator: modules and data-entry types, input parsing and
+//! validation, factor resolution and the emission formulas of DOMAIN §1–§5.
+//!
+//! Pure and synchronous: no I/O, no async, no database or HTTP crates. It compiles for
+//! `wasm32-unknown-unknown` so the SPA can run the same arithmetic for previews.
+
+pub mod emission;
+pub mod equipment;
+pub mod fields;
+pub mod module;
+
+pub use emission::{EmissionRow, EmissionType, Scope};
+pub use fields::{FieldError, FieldErrors};
+pub use module::{EntryType, Module};

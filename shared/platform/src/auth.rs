@@ -1,0 +1,303 @@
+//! Sessions and access rights.
+//!
+//! Session tokens are EdDSA-signed JWTs: only api-session holds the signing key; every function
+//! verifies with the public key through the single [`AuthKeys::validation`] built here (algorithm
+//! pinned; `iss`, `aud`, `exp`, `sub` required). [`Caller`] is the extractor: it accepts
+//! `Authorization: Bearer` or the session cookie and loads the caller's role grants fresh from the
+//! database, so a revoked role takes effect at the next request. Authorisation is an explicit call
+//! on [`Caller`] in each handler.
+
+use crate::config::{ConfigError, Settings, required_var, var};
+use crate::error::{ApiError, ApiResult};
+use crate::Ctx;
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::request::Parts;
+use co2_api_types::{Persona, RoleGrant};
+use co2_db::org::{Grant, Unit, User};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Clock skew tolerated when checking `exp`: cluster nodes are NTP-synchronised, so a few seconds
+/// suffice, and a short leeway keeps a revoked session's tail short.
+pub const JWT_LEEWAY_SECS: u64 = 5;
+
+/// Claims of a session token.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SessionClaims {
+    pub iss: String,
+    pub aud: String,
+    /// The user's id.
+    pub sub: Uuid,
+    pub iat: i64,
+    pub exp: i64,
+    /// Issued by the development login.
+    #[serde(default)]
+    pub dev: bool,
+}
+
+/// Signing (api-session only) and verification keys with the one validation policy.
+pub struct AuthKeys {
+    encoding: Option<EncodingKey>,
+    decoding: DecodingKey,
+    validation: Validation,
+    issuer: String,
+    audience: String,
+}
+
+impl std::fmt::Debug for AuthKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthKeys").field("issuer", &self.issuer).field("can_sign", &self.encoding.is_some()).finish()
+    }
+}
+
+/// A token that does not verify.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid session token: {0}")]
+pub struct InvalidToken(#[from] jsonwebtoken::errors::Error);
+
+fn pem_from_env(name: &'static str, value: String) -> Result<Vec<u8>, ConfigError> {
+    // Env files often carry PEM with literal "\n"; accept both forms.
+    let pem = value.replace("\\n", "\n");
+    if !pem.contains("-----BEGIN") {
+        return Err(ConfigError::Invalid { name, reason: "expected a PEM block".into() });
+    }
+    Ok(pem.into_bytes())
+}
+
+impl AuthKeys {
+    /// Builds the keys from PEM texts.
+    pub fn new(public_pem: &[u8], signing_pem: Option<&[u8]>, issuer: &str, audience: &str) -> Result<Self, InvalidToken> {
+        let decoding = DecodingKey::from_ed_pem(public_pem)?;
+        let encoding = signing_pem.map(EncodingKey::from_ed_pem).transpose()?;
+        Ok(AuthKeys { encoding, decoding, validation: Self::validation(issuer, audience), issuer: issuer.into(), audience: audience.into() })
+    }
+
+    /// Reads `SESSION_PUBLIC_KEY` (required) and `SESSION_SIGNING_KEY` (api-session only).
+    pub fn from_env(settings: &Settings) -> Result<Self, ConfigError> {
+        let public = pem_from_env("SESSION_PUBLIC_KEY", required_var("SESSION_PUBLIC_KEY")?)?;
+        let signing = var("SESSION_SIGNING_KEY").map(|v| pem_from_env("SESSION_SIGNING_KEY", v)).transpose()?;
+        Self::new(&public, signing.as_deref(), &settings.session_issuer, &settings.session_audience)
+            .map_err(|e| ConfigError::Invalid { name: "SESSION_PUBLIC_KEY", reason: e.to_string() })
+    }
+
+    /// The only place a `Validation` is built.
+    fn validation(issuer: &str, audience: &str) -> Validation {
+        let mut v = Validation::new(Algorithm::EdDSA);
+        v.algorithms = vec![Algorithm::EdDSA];
+        v.set_issuer(&[issuer]);
+        v.set_audience(&[audience]);
+        v.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        v.leeway = JWT_LEEWAY_SECS;
+        v
+    }
+
+    /// Whether this process can issue sessions.
+    pub fn can_sign(&self) -> bool {
+        self.encoding.is_some()
+    }
+
+    /// Issues a session token for `user`, valid for `ttl`.
+    pub fn issue(&self, user: Uuid, ttl: std::time::Duration, dev: bool) -> Result<(String, SessionClaims), InvalidToken> {
+        let key = self.encoding.as_ref().ok_or_else(|| {
+            InvalidToken(jsonwebtoken::errors::ErrorKind::InvalidKeyFormat.into())
+        })?;
+        let now = chrono::Utc::now().timestamp();
+        let claims = SessionClaims {
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+            sub: user,
+            iat: now,
+            exp: now + ttl.as_secs() as i64,
+            dev,
+        };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::EdDSA), &claims, key)?;
+        Ok((token, claims))
+    }
+
+    /// Verifies a token and returns its claims.
+    pub fn verify(&self, token: &str) -> Result<SessionClaims, InvalidToken> {
+        Ok(jsonwebtoken::decode::<SessionClaims>(token, &self.decoding, &self.validation)?.claims)
+    }
+}
+
+/// A fresh Ed25519 key pair as (PKCS#8 private PEM, SPKI public PEM), for the embedded default and
+/// tests; clusters get theirs from a Secret.
+pub fn generate_ed25519_pem() -> anyhow::Result<(String, String)> {
+    use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair};
+    let rng = aws_lc_rs::rand::SystemRandom::new();
+    let pkcs8 = Ed25519KeyPair::generate_pkcs8(&rng).map_err(|_| anyhow::anyhow!("key generation failed"))?;
+    let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).map_err(|_| anyhow::anyhow!("key parsing failed"))?;
+    // SPKI prefix of an Ed25519 public key (RFC 8410): SEQUENCE { AlgorithmIdentifier 1.3.101.112, BIT STRING }.
+    let mut spki = vec![0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];
+    spki.extend_from_slice(pair.public_key().as_ref());
+    Ok((pem("PRIVATE KEY", pkcs8.as_ref()), pem("PUBLIC KEY", &spki)))
+}
+
+fn pem(label: &str, der: &[u8]) -> String {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+    let body: Vec<&str> = b64.as_bytes().chunks(64).map(|c| std::str::from_utf8(c).unwrap_or_default()).collect();
+    format!("-----BEGIN {label}-----\n{}\n-----END {label}-----\n", body.join("\n"))
+}
+
+/// The caller's role in a unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum UnitRole {
+    Standard,
+    Principal,
+}
+
+/// An authenticated caller with its grants.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: User,
+    pub grants: Vec<Grant>,
+    pub dev: bool,
+}
+
+fn token_from(parts: &Parts) -> Option<String> {
+    if let Some(h) = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok())
+        && let Some(t) = h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer "))
+    {
+        return Some(t.trim().to_owned());
+    }
+    parts
+        .headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == co2_api_types::SESSION_COOKIE)
+        .map(|(_, v)| v.to_owned())
+}
+
+impl<S> FromRequestParts<S> for Caller
+where
+    Ctx: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let ctx = Ctx::from_ref(state);
+        let token = token_from(parts).ok_or(ApiError::Unauthorized)?;
+        let claims = ctx.auth.verify(&token).map_err(|_| ApiError::Unauthorized)?;
+        if claims.dev && ctx.settings.profile != crate::config::Profile::Dev {
+            return Err(ApiError::Unauthorized);
+        }
+        let user = co2_db::org::user_by_id(&ctx.pools.write, claims.sub).await?.ok_or(ApiError::Unauthorized)?;
+        let grants = co2_db::org::grants_of(&ctx.pools.write, user.app_user_id).await?;
+        Ok(Caller { user, grants, dev: claims.dev })
+    }
+}
+
+fn persona(role: &str) -> Option<Persona> {
+    match role {
+        "standard" => Some(Persona::Standard),
+        "principal" => Some(Persona::Principal),
+        "backoffice" => Some(Persona::Backoffice),
+        "admin" => Some(Persona::Admin),
+        _ => None,
+    }
+}
+
+impl Caller {
+    /// Holds the global admin grant ("IT manager").
+    pub fn is_admin(&self) -> bool {
+        self.grants.iter().any(|g| g.role == "admin" && g.unit_id.is_none())
+    }
+
+    /// The caller's role in `unit` (unit roles only; back-office roles never grant module access).
+    pub fn unit_role(&self, unit: &Unit) -> Option<UnitRole> {
+        self.grants
+            .iter()
+            .filter(|g| g.unit_id == Some(unit.unit_id))
+            .filter_map(|g| match g.role.as_str() {
+                "principal" => Some(UnitRole::Principal),
+                "standard" => Some(UnitRole::Standard),
+                _ => None,
+            })
+            .max()
+    }
+
+    /// Whether a back-office grant covers `unit` (its path contains the grant's unit as a token).
+    pub fn backoffice_covers(&self, unit: &Unit) -> bool {
+        self.grants.iter().any(|g| {
+            g.role == "backoffice"
+                && match &g.unit_institutional_id {
+                    None => true,
+                    Some(root) => unit.path.split('/').any(|token| token == root),
+                }
+        })
+    }
+
+    /// May see the unit's report and results (any unit role, or the admin).
+    pub fn can_view_unit(&self, unit: &Unit) -> bool {
+        self.unit_role(unit).is_some() || self.is_admin()
+    }
+
+    /// Refuses with 404 when the caller has no view of `unit` (its existence is not disclosed).
+    pub fn require_unit_view(&self, unit: &Unit) -> ApiResult<()> {
+        if self.can_view_unit(unit) { Ok(()) } else { Err(unit_not_found(&unit.institutional_id)) }
+    }
+
+    /// Requires the principal role in `unit`: 404 without any view of it, 403 with a lesser role.
+    pub fn require_principal(&self, unit: &Unit) -> ApiResult<()> {
+        match self.unit_role(unit) {
+            Some(UnitRole::Principal) => Ok(()),
+            _ if self.can_view_unit(unit) => {
+                Err(ApiError::Forbidden("this action needs the unit's principal role".into()))
+            }
+            _ => Err(unit_not_found(&unit.institutional_id)),
+        }
+    }
+
+    /// Role grants for the session view.
+    pub fn role_grants(&self) -> Vec<RoleGrant> {
+        self.grants
+            .iter()
+            .filter_map(|g| Some(RoleGrant { role: persona(&g.role)?, unit: g.unit_institutional_id.clone() }))
+            .collect()
+    }
+
+    /// Derived capability strings (`unit:<id>:view|edit|manage`, `backoffice:reporting|admin`).
+    pub fn permissions(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for g in &self.grants {
+            let unit = g.unit_institutional_id.as_deref().unwrap_or("*");
+            match g.role.as_str() {
+                "standard" => out.push(format!("unit:{unit}:view")),
+                "principal" => {
+                    for cap in ["view", "edit", "manage"] {
+                        out.push(format!("unit:{unit}:{cap}"));
+                    }
+                }
+                "backoffice" => out.push("backoffice:reporting".into()),
+                "admin" => {
+                    out.push("backoffice:reporting".into());
+                    out.push("backoffice:admin".into());
+                }
+                _ => {}
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+/// The 404 every unit-keyed route answers for a unit the caller may not see.
+pub fn unit_not_found(id: &str) -> ApiError {
+    ApiError::not_found("unit_not_found", format!("no unit '{id}' visible to you"))
+}
+
+/// Resolves a unit by institutional id and checks the caller may view it (404 otherwise).
+pub async fn visible_unit(ctx: &Ctx, caller: &Caller, institutional_id: &str) -> ApiResult<Unit> {
+    let unit = co2_db::org::unit_by_institutional_id(&ctx.pools.read, institutional_id)
+        .await?
+        .ok_or_else(|| unit_not_found(institutional_id))?;
+    caller.require_unit_view(&unit)?;
+    Ok(unit)
+}

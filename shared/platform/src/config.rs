@@ -1,0 +1,148 @@
+//! Configuration from environment variables, read once at start. Errors name the variable.
+
+use secrecy::SecretString;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// A configuration problem, naming the variable.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("environment variable {0} is required")]
+    Missing(&'static str),
+    #[error("environment variable {name} has an invalid value: {reason}")]
+    Invalid { name: &'static str, reason: String },
+}
+
+/// Optional variable; empty counts as unset.
+pub fn var(name: &'static str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// Required variable.
+pub fn required_var(name: &'static str) -> Result<String, ConfigError> {
+    var(name).ok_or(ConfigError::Missing(name))
+}
+
+/// Optional variable parsed with `FromStr`.
+pub fn var_parsed<T: FromStr>(name: &'static str) -> Result<Option<T>, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    var(name)
+        .map(|v| v.parse::<T>().map_err(|e| ConfigError::Invalid { name, reason: e.to_string() }))
+        .transpose()
+}
+
+/// Where the process runs. Dev login and other conveniences exist only in `Dev`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    /// A cluster or cloud deployment (the default).
+    Cluster,
+    /// The embedded default (`make run`) and tests.
+    Dev,
+}
+
+/// Settings shared by every function.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub profile: Profile,
+    /// Base URL the browser uses (for links in responses and local presigned URLs).
+    pub public_base_url: String,
+    pub session_issuer: String,
+    pub session_audience: String,
+    pub session_ttl: Duration,
+    pub queue_ingest: String,
+    pub queue_compute: String,
+    pub queue_aggregate: String,
+    /// Largest accepted upload, in bytes.
+    pub max_upload_bytes: u64,
+}
+
+impl Settings {
+    /// Reads `CO2_PROFILE`, `PUBLIC_BASE_URL`, `SESSION_ISSUER`, `SESSION_AUDIENCE`,
+    /// `SESSION_TTL_SECS`, `QUEUE_INGEST`/`_COMPUTE`/`_AGGREGATE`, `MAX_UPLOAD_BYTES`.
+    pub fn from_env() -> Result<Settings, ConfigError> {
+        let profile = match var("CO2_PROFILE").as_deref() {
+            None | Some("cluster") => Profile::Cluster,
+            Some("dev") => Profile::Dev,
+            Some(other) => {
+                return Err(ConfigError::Invalid { name: "CO2_PROFILE", reason: format!("'{other}' is not cluster or dev") });
+            }
+        };
+        let public_base_url = var("PUBLIC_BASE_URL").unwrap_or_else(|| "http://127.0.0.1:8080".into());
+        Ok(Settings {
+            profile,
+            session_issuer: var("SESSION_ISSUER").unwrap_or_else(|| public_base_url.clone()),
+            public_base_url: public_base_url.trim_end_matches('/').to_owned(),
+            session_audience: var("SESSION_AUDIENCE").unwrap_or_else(|| "co2-calculator".into()),
+            session_ttl: Duration::from_secs(var_parsed("SESSION_TTL_SECS")?.unwrap_or(8 * 3600)),
+            queue_ingest: var("QUEUE_INGEST").unwrap_or_else(|| "co2-ingest".into()),
+            queue_compute: var("QUEUE_COMPUTE").unwrap_or_else(|| "co2-compute".into()),
+            queue_aggregate: var("QUEUE_AGGREGATE").unwrap_or_else(|| "co2-aggregate".into()),
+            max_upload_bytes: var_parsed("MAX_UPLOAD_BYTES")?.unwrap_or(64 * 1024 * 1024),
+        })
+    }
+}
+
+/// Database settings.
+#[derive(Debug, Clone)]
+pub struct DbConfig {
+    pub url: SecretString,
+    pub read_url: Option<SecretString>,
+    pub max_connections: u32,
+}
+
+impl DbConfig {
+    /// Reads `DATABASE_URL` (required), `DATABASE_READ_URL`, `DATABASE_MAX_CONNECTIONS`.
+    pub fn from_env() -> Result<DbConfig, ConfigError> {
+        Ok(DbConfig {
+            url: SecretString::from(required_var("DATABASE_URL")?),
+            read_url: var("DATABASE_READ_URL").map(SecretString::from),
+            max_connections: var_parsed("DATABASE_MAX_CONNECTIONS")?.unwrap_or(4),
+        })
+    }
+}
+
+/// Which storage backend.
+#[derive(Debug, Clone)]
+pub enum BlobConfig {
+    /// `BLOB_BACKEND=s3`: `S3_BUCKET`, endpoint from `AWS_ENDPOINT_URL[_S3]`, `S3_FORCE_PATH_STYLE`.
+    S3 { bucket: String, force_path_style: bool },
+    /// `BLOB_BACKEND=local`: files under `LOCAL_BLOB_DIR`, URLs signed with `LOCAL_BLOB_SECRET`.
+    Local { root: std::path::PathBuf, secret: SecretString },
+}
+
+impl BlobConfig {
+    /// Reads the storage settings.
+    pub fn from_env() -> Result<BlobConfig, ConfigError> {
+        match var("BLOB_BACKEND").as_deref().unwrap_or("local") {
+            "s3" => Ok(BlobConfig::S3 {
+                bucket: required_var("S3_BUCKET")?,
+                force_path_style: var_parsed("S3_FORCE_PATH_STYLE")?.unwrap_or(false),
+            }),
+            "local" => Ok(BlobConfig::Local {
+                root: var("LOCAL_BLOB_DIR").unwrap_or_else(|| ".local".into()).into(),
+                secret: SecretString::from(required_var("LOCAL_BLOB_SECRET")?),
+            }),
+            other => Err(ConfigError::Invalid { name: "BLOB_BACKEND", reason: format!("'{other}' is not s3 or local") }),
+        }
+    }
+}
+
+/// Which queue backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueBackend {
+    Sqs,
+    Postgres,
+}
+
+impl QueueBackend {
+    /// Reads `QUEUE_BACKEND` (`sqs` or `postgres`, default `postgres`).
+    pub fn from_env() -> Result<QueueBackend, ConfigError> {
+        match var("QUEUE_BACKEND").as_deref().unwrap_or("postgres") {
+            "sqs" => Ok(QueueBackend::Sqs),
+            "postgres" => Ok(QueueBackend::Postgres),
+            other => Err(ConfigError::Invalid { name: "QUEUE_BACKEND", reason: format!("'{other}' is not sqs or postgres") }),
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! The step runtime. A step is a handler of one message. On Knative it is an HTTP function that
+//! receives one CloudEvent per SQS message (binary or structured mode) from an `IntegrationSource`:
+//! 2xx acks the message, anything else leaves it to be redelivered after the visibility timeout.
+//! On Lambda (`AWS_LAMBDA_RUNTIME_API`) the same handler runs under the SQS batch handler with
+//! partial batch failures.
+//!
+//! Handlers separate poison (undecodable: recorded and acknowledged) from transient failures
+//! (retried). Steps must be idempotent: every message may arrive more than once.
+
+use async_trait::async_trait;
+use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use std::sync::Arc;
+
+/// The message a step handles, whatever transport brought it.
+#[derive(Debug, Clone)]
+pub struct StepInput {
+    /// Transport message id (CloudEvent id = SQS message id).
+    pub id: String,
+    pub event_type: String,
+    pub source: String,
+    /// The SQS message body.
+    pub data: Bytes,
+}
+
+/// Why a step did not complete.
+#[derive(Debug, thiserror::Error)]
+pub enum StepError {
+    /// Retry later: the database or storage was unavailable, or a race to be re-run.
+    #[error("transient failure: {0:#}")]
+    Retryable(anyhow::Error),
+    /// Never retry: the message cannot be processed (already recorded where it matters).
+    #[error("poison message: {0:#}")]
+    Poison(anyhow::Error),
+}
+
+impl From<co2_db::DbError> for StepError {
+    fn from(e: co2_db::DbError) -> Self {
+        // Any database failure may be a blip; retries are bounded by the dead-letter policy.
+        StepError::Retryable(e.into())
+    }
+}
+
+impl From<sqlx::Error> for StepError {
+    fn from(e: sqlx::Error) -> Self {
+        StepError::Retryable(e.into())
+    }
+}
+
+impl From<crate::blob::BlobError> for StepError {
+    fn from(e: crate::blob::BlobError) -> Self {
+        StepError::Retryable(e.into())
+    }
+}
+
+impl From<crate::queue::QueueError> for StepError {
+    fn from(e: crate::queue::QueueError) -> Self {
+        StepError::Retryable(e.into())
+    }
+}
+
+/// A step's message handler.
+#[async_trait]
+pub trait StepHandler: Send + Sync + 'static {
+    /// Handles one message.
+    async fn handle(&self, input: StepInput) -> Result<(), StepError>;
+}
+
+/// The outcome of one delivery, for metrics and the transports.
+fn outcome(step: &'static str, id: &str, result: &Result<(), StepError>) -> bool {
+    let label = match result {
+        Ok(()) => "processed",
+        Err(StepError::Poison(_)) => "poison",
+        Err(StepError::Retryable(_)) => "retry",
+    };
+    metrics::counter!("step_messages_total", "step" => step, "outcome" => label).increment(1);
+    match result {
+        Ok(()) => {
+            tracing::debug!(step, message_id = id, "step.message_processed");
+            true
+        }
+        Err(StepError::Poison(e)) => {
+            tracing::warn!(step, message_id = id, error.message = %e, error.cause_chain = ?e, "step.poison_acknowledged");
+            true
+        }
+        Err(StepError::Retryable(e)) => {
+            tracing::error!(step, message_id = id, error.message = %e, error.cause_chain = ?e, "step.retry_requested");
+            false
+        }
+    }
+}
+
+/// A malformed CloudEvent request.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct CloudEventError(String);
+
+/// Reads a CloudEvent from an HTTP request: binary mode (`ce-*` headers, body = data) or
+/// structured mode (`application/cloudevents+json`, `data` or `data_base64`).
+pub fn parse_cloudevent(headers: &HeaderMap, body: Bytes) -> Result<StepInput, CloudEventError> {
+    let header = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let content_type = header("content-type").unwrap_or_default();
+    if content_type.starts_with("application/cloudevents+json") {
+        let v: serde_json::Value =
+            serde_json::from_slice(&body).map_err(|e| CloudEventError(format!("structured CloudEvent is not JSON: {e}")))?;
+        let field = |n: &str| v.get(n).and_then(|x| x.as_str()).map(str::to_owned);
+        let id = field("id").ok_or_else(|| CloudEventError("CloudEvent without id".into()))?;
+        let event_type = field("type").ok_or_else(|| CloudEventError("CloudEvent without type".into()))?;
+        let source = field("source").unwrap_or_default();
+        let data = if let Some(b64) = field("data_base64") {
+            use base64::Engine;
+            Bytes::from(
+                base64::engine::general_purpose::STANDARD
+                    .decode(b64)
+                    .map_err(|e| CloudEventError(format!("data_base64: {e}")))?,
+            )
+        } else {
+            match v.get("data") {
+                Some(serde_json::Value::String(s)) => Bytes::from(s.clone()),
+                Some(other) => Bytes::from(other.to_string()),
+                None => Bytes::new(),
+            }
+        };
+        return Ok(StepInput { id, event_type, source, data });
+    }
+    let id = header("ce-id").ok_or_else(|| CloudEventError("missing ce-id header (binary CloudEvent expected)".into()))?;
+    let event_type = header("ce-type").ok_or_else(|| CloudEventError("missing ce-type header".into()))?;
+    Ok(StepInput { id, event_type, source: header("ce-source").unwrap_or_default(), data: body })
+}
+
+#[derive(Clone)]
+struct StepState {
+    name: &'static str,
+    handler: Arc<dyn StepHandler>,
+}
+
+/// The HTTP face of a step: `POST /` with a CloudEvent.
+pub fn step_router(name: &'static str, handler: Arc<dyn StepHandler>) -> Router {
+    Router::new().route("/", post(receive)).with_state(StepState { name, handler })
+}
+
+async fn receive(State(s): State<StepState>, headers: HeaderMap, body: Bytes) -> Response {
+    let input = match parse_cloudevent(&headers, body) {
+        Ok(i) => i,
+        Err(e) => return crate::ApiError::bad_request("invalid_cloudevent", e.to_string()).into_response(),
+    };
+    let id = input.id.clone();
+    let result = s.handler.handle(input).await;
+    if outcome(s.name, &id, &result) {
+        StatusCode::OK.into_response()
+    } else {
+        crate::ApiError::Unavailable(anyhow::anyhow!("step {} will be retried", s.name)).into_response()
+    }
+}
+
+/// Runs a step: under Lambda's SQS batch handler when `AWS_LAMBDA_RUNTIME_API` is set, else as a
+/// Knative HTTP function receiving CloudEvents.
+pub async fn run_step(name: &'static str, handler: Arc<dyn StepHandler>, db: Option<sqlx::PgPool>) -> anyhow::Result<()> {
+    if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
+        let run = lambda_runtime::service_fn(move |event: lambda_runtime::LambdaEvent<SqsEvent>| {
+            let handler = handler.clone();
+            async move { Ok::<_, lambda_runtime::Error>(sqs_batch(name, handler.as_ref(), event.payload).await) }
+        });
+        return lambda_runtime::run(run).await.map_err(|e| anyhow::anyhow!("lambda runtime: {e}"));
+    }
+    crate::serve(name, step_router(name, handler), db).await
+}
+
+/// Handles an SQS batch; failed records are reported so only they are redelivered.
+pub async fn sqs_batch(name: &'static str, handler: &dyn StepHandler, event: SqsEvent) -> SqsBatchResponse {
+    let mut response = SqsBatchResponse::default();
+    for record in event.records {
+        let id = record.message_id.clone().unwrap_or_default();
+        let input = StepInput {
+            id: id.clone(),
+            event_type: "aws.sqs.message".into(),
+            source: record.event_source_arn.clone().unwrap_or_default(),
+            data: Bytes::from(record.body.unwrap_or_default()),
+        };
+        let result = handler.handle(input).await;
+        if !outcome(name, &id, &result) {
+            let mut failure = BatchItemFailure::default();
+            failure.item_identifier = id;
+            response.batch_item_failures.push(failure);
+        }
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binary_and_structured_cloudevents_give_the_same_input() {
+        let mut h = HeaderMap::new();
+        h.insert("ce-id", "m-1".parse().unwrap());
+        h.insert("ce-type", "dev.knative.eventing.aws-sqs".parse().unwrap());
+        h.insert("ce-source", "arn:aws:sqs:eu:1:co2-ingest".parse().unwrap());
+        h.insert("ce-specversion", "1.0".parse().unwrap());
+        let binary = parse_cloudevent(&h, Bytes::from_static(b"{\"a\":1}")).unwrap();
+
+        let mut s = HeaderMap::new();
+        s.insert("content-type", "application/cloudevents+json; charset=utf-8".parse().unwrap());
+        let body = r#"{"specversion":"1.0","id":"m-1","type":"dev.knative.eventing.aws-sqs","source":"x","data":"{\"a\":1}"}"#;
+        let structured = parse_cloudevent(&s, Bytes::from(body)).unwrap();
+        assert_eq!(binary.id, structured.id);
+        assert_eq!(binary.data, structured.data);
+
+        let b64 = r#"{"specversion":"1.0","id":"m-2","type":"t","source":"x","data_base64":"eyJhIjoxfQ=="}"#;
+        assert_eq!(parse_cloudevent(&s, Bytes::from(b64)).unwrap().data, Bytes::from_static(b"{\"a\":1}"));
+    }
+
+    #[test]
+    fn a_request_without_cloudevent_attributes_is_refused() {
+        assert!(parse_cloudevent(&HeaderMap::new(), Bytes::from_static(b"{}")).is_err());
+    }
+}

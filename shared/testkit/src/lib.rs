@@ -1,0 +1,1 @@
+//! co2-testkit

@@ -1,0 +1,127 @@
+// End-to-end journeys of the SPA against a running server (`make run`), in headless Chromium.
+//
+//   CO2_BASE_URL       where the app is served (default http://127.0.0.1:8080)
+//   DEMO_EQUIPMENT_CSV the demo lab's equipment file (default shared/data/demo/equipments.csv)
+//   TEST_OUTPUT        screenshots go to $TEST_OUTPUT/screenshots (default test-output)
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { launchBrowser, shoot, watchPage, eventually } from './harness.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const BASE_URL = (process.env.CO2_BASE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
+const DEMO_CSV =
+  process.env.DEMO_EQUIPMENT_CSV ?? path.resolve(HERE, '../../../shared/data/demo/equipments.csv');
+
+// DOMAIN §1, in order.
+const MODULES = [
+  'headcount',
+  'professional_travel',
+  'buildings',
+  'equipment',
+  'purchase',
+  'research_facilities',
+  'external_cloud_and_ai',
+  'process_emissions',
+];
+
+let browser;
+
+before(async () => {
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/** Signs in through the development sign-in and waits for the report page. */
+async function signIn(page, persona, unit = '9001') {
+  await page.goto(`${BASE_URL}/login`);
+  await page.getByTestId('persona-select').selectOption(persona);
+  const unitInput = page.getByTestId('unit-input');
+  if (await unitInput.isEnabled()) await unitInput.fill(unit);
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL(/\/units\/[^/]+\/years\/\d+$/, { timeout: 20_000 });
+}
+
+test('a principal uploads the demo equipment file and sees the module total', async () => {
+  assert.ok(existsSync(DEMO_CSV), `demo file not found: ${DEMO_CSV} (set DEMO_EQUIPMENT_CSV)`);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems = watchPage(page, { ignore: [/401/, /Unauthorized/i] });
+  try {
+    await signIn(page, 'principal', '9001');
+    assert.match(page.url(), /\/units\/9001\/years\/\d+$/);
+
+    // Home: the 8 modules, in DOMAIN order.
+    const cards = page.locator('[data-testid^="module-card-"]');
+    await eventually('8 module cards', async () => (await cards.count()) === 8);
+    const keys = await cards.evaluateAll((els) =>
+      els.map((el) => el.getAttribute('data-testid').replace('module-card-', '')),
+    );
+    assert.deepEqual(keys, MODULES);
+    await page.getByTestId('report-progress').waitFor();
+    await shoot(page, 'home');
+
+    // Equipment module.
+    await page.getByTestId('module-card-equipment').getByRole('link').click();
+    await page.waitForURL(/\/modules\/equipment$/);
+    await page.getByTestId('entries-table').waitFor();
+
+    // Upload the demo file, replacing earlier file rows.
+    await page.getByTestId('upload-input').setInputFiles(DEMO_CSV);
+    await page.getByTestId('upload-mode-replace').check();
+    await page.getByTestId('upload-submit').click();
+    await page.getByTestId('job-state').waitFor({ timeout: 20_000 });
+    await shoot(page, 'progress');
+
+    const state = await eventually(
+      'the upload job to finish',
+      async () => {
+        const s = await page.getByTestId('job-state').getAttribute('data-state');
+        return s === 'succeeded' || s === 'failed' ? s : null;
+      },
+      { timeoutMs: 90_000, intervalMs: 250 },
+    );
+    const failure = (await page.getByTestId('job-failure').count())
+      ? await page.getByTestId('job-failure').innerText()
+      : '';
+    assert.equal(state, 'succeeded', `job failed: ${failure}`);
+    assert.equal((await page.getByTestId('job-rows-ok').innerText()).trim(), '41');
+
+    // The table and the total reload after the job: 5,890.87 kg → 5.89 t.
+    await eventually(
+      'the module total 5.89 t',
+      async () => (await page.getByTestId('module-total').innerText()).trim() === '5.89',
+      { timeoutMs: 20_000 },
+    );
+    await shoot(page, 'module-equipment');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a standard member is not allowed into the IT manager area', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems = watchPage(page, { ignore: [/401/, /Unauthorized/i] });
+  try {
+    await signIn(page, 'standard', '9001');
+    assert.equal(await page.getByRole('link', { name: 'IT manager' }).count(), 0);
+    assert.equal(await page.getByRole('link', { name: 'Team', exact: true }).count(), 0);
+
+    await page.goto(`${BASE_URL}/it-manager`);
+    await page.getByTestId('not-allowed').waitFor({ timeout: 20_000 });
+    assert.match(await page.getByTestId('not-allowed').innerText(), /Not allowed/);
+    await shoot(page, 'it-manager-not-allowed');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,146 @@
+//! The embedded default: every function in one process, with the edge's paths, the embedded
+//! queue's dispatcher, and local-disk storage with its signed links and its drop folder.
+//!
+//! Used by `make run` and by the end-to-end tests. Nothing here is deployed: in a cluster each
+//! function runs alone and Knative plays the dispatcher's role.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, put};
+use co2_platform::blob::{BlobStore, LocalBlob, Notifier};
+use co2_platform::dispatch::Pump;
+use co2_platform::step::step_router;
+use co2_platform::{ApiError, Ctx};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+/// Hidden time of a message being processed by an in-process step.
+pub const VISIBILITY: Duration = Duration::from_secs(60);
+
+/// The three step pumps, delivering each queue to its step like Knative's IntegrationSource.
+pub fn pumps(ctx: &Ctx, retry_after: Duration) -> Vec<Pump> {
+    let s = &ctx.settings;
+    let steps: [(&str, &'static str, Arc<dyn co2_platform::StepHandler>); 3] = [
+        (&s.queue_ingest, "step-ingest", Arc::new(step_ingest::Ingest { ctx: ctx.clone() })),
+        (&s.queue_compute, "step-compute", Arc::new(step_compute::Compute { ctx: ctx.clone() })),
+        (&s.queue_aggregate, "step-aggregate", Arc::new(step_aggregate::Aggregate { ctx: ctx.clone() })),
+    ];
+    steps
+        .into_iter()
+        .map(|(queue, name, handler)| Pump {
+            queue: ctx.queue.clone(),
+            queue_name: queue.to_owned(),
+            target: co2_platform::serve::with_platform(name, step_router(name, handler), None),
+            visibility: VISIBILITY,
+            retry_after,
+        })
+        .collect()
+}
+
+/// All HTTP functions mounted at their edge paths, the local store's links, and the SPA.
+pub fn app(ctx: &Ctx, local: Option<Arc<LocalBlob>>, web_root: &std::path::Path) -> Router {
+    if let Some(local) = &local {
+        local.set_notifier(Notifier { queue: ctx.queue.clone(), queue_name: ctx.settings.queue_ingest.clone() });
+    }
+    let mut api = Router::new()
+        .merge(api_session::router(ctx.clone()))
+        .merge(api_workspace::router(ctx.clone()))
+        .merge(api_entries::router(ctx.clone()))
+        .merge(api_uploads::router(ctx.clone()))
+        .merge(api_docs::router())
+        .route("/api/{*rest}", any(co2_platform::error::route_not_found));
+    if let Some(local) = local {
+        api = api.merge(blob_routes(local, ctx.settings.max_upload_bytes));
+    }
+    co2_platform::serve::with_platform("devstack", api.fallback_service(web::router(web_root)), Some(ctx.pools.write.clone()))
+}
+
+#[derive(Clone)]
+struct BlobState {
+    store: Arc<LocalBlob>,
+}
+
+#[derive(Deserialize)]
+struct Signed {
+    expires: i64,
+    signature: String,
+}
+
+/// Serves the local store's signed links: `PUT /blob/{key}` and `GET /blob/{key}`.
+pub fn blob_routes(store: Arc<LocalBlob>, max_bytes: u64) -> Router {
+    Router::new()
+        .route("/blob/{*key}", put(put_blob).get(get_blob))
+        .layer(DefaultBodyLimit::max(max_bytes as usize))
+        .with_state(BlobState { store })
+}
+
+fn link_refused() -> ApiError {
+    ApiError::Forbidden("the link is invalid or has expired".into())
+}
+
+async fn put_blob(State(s): State<BlobState>, Path(key): Path<String>, Query(q): Query<Signed>, body: Bytes) -> Result<StatusCode, ApiError> {
+    if !s.store.verify("PUT", &key, q.expires, &q.signature) {
+        return Err(link_refused());
+    }
+    s.store.put(&key, body, "application/octet-stream").await.map_err(|e| match e {
+        co2_platform::blob::BlobError::InvalidKey(k) => ApiError::bad_request("invalid_key", format!("invalid key {k}")),
+        other => ApiError::Unavailable(other.into()),
+    })?;
+    Ok(StatusCode::OK)
+}
+
+async fn get_blob(State(s): State<BlobState>, Path(key): Path<String>, Query(q): Query<Signed>) -> Result<Response, ApiError> {
+    if !s.store.verify("GET", &key, q.expires, &q.signature) {
+        return Err(link_refused());
+    }
+    let bytes = s.store.get(&key).await.map_err(|e| match e {
+        co2_platform::blob::BlobError::NotFound(_) => ApiError::not_found("object_not_found", "no such file"),
+        other => ApiError::Unavailable(other.into()),
+    })?;
+    let name = co2_platform::blob::safe_file_name(key.rsplit('/').next().unwrap_or("download"));
+    let mut headers = HeaderMap::new();
+    let ctype = if name.ends_with(".csv") { "text/csv; charset=utf-8" } else { "application/octet-stream" };
+    headers.insert(header::CONTENT_TYPE, ctype.parse().map_err(ApiError::internal)?);
+    headers.insert(header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"").parse().map_err(ApiError::internal)?);
+    Ok((headers, bytes).into_response())
+}
+
+/// Watches `<root>/dropbox` and announces every new or changed file once it has stopped growing,
+/// as S3 would with an ObjectCreated notification. Restarting re-announces existing files; the
+/// ingest step recognises versions it has processed, so nothing is loaded twice.
+pub async fn watch_dropbox(store: Arc<LocalBlob>, every: Duration) {
+    let mut seen: HashMap<String, (u64, SystemTime, bool)> = HashMap::new();
+    loop {
+        if let Err(e) = scan_dropbox(&store, &mut seen).await {
+            tracing::warn!(error.message = %e, "dropbox.scan_failed");
+        }
+        tokio::time::sleep(every).await;
+    }
+}
+
+async fn scan_dropbox(store: &LocalBlob, seen: &mut HashMap<String, (u64, SystemTime, bool)>) -> anyhow::Result<()> {
+    for key in store.list("dropbox/").await? {
+        let path: PathBuf = store.root().join(&key);
+        let Ok(meta) = tokio::fs::metadata(&path).await else { continue };
+        let (len, modified) = (meta.len(), meta.modified()?);
+        let entry = seen.entry(key.clone()).or_insert((u64::MAX, SystemTime::UNIX_EPOCH, false));
+        if entry.0 == len && entry.1 == modified {
+            // Stable since the last scan: announce it once.
+            if !entry.2 {
+                let bytes = tokio::fs::read(&path).await?;
+                store.notify_created(&key, bytes.len() as u64, &co2_platform::blob::etag_of(&bytes)).await?;
+                entry.2 = true;
+                tracing::info!(key, "dropbox.file_announced");
+            }
+        } else {
+            *entry = (len, modified, false);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,32 @@
+//! `make run`: the whole product in one process on 127.0.0.1 (see the crate doc).
+//!
+//! Configuration is the functions' env (DATABASE_URL, LOCAL_BLOB_DIR, SESSION_* …); the Makefile
+//! provides development values. Migrations and seeding are `tools/migrate`'s job and run before.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    co2_platform::telemetry::init("devstack");
+    let (ctx, local) = co2_platform::Ctx::from_env_with_local()?;
+    anyhow::ensure!(
+        ctx.settings.profile == co2_platform::config::Profile::Dev,
+        "the embedded server runs only with CO2_PROFILE=dev"
+    );
+    let web_root = web::root_from_env();
+    let app = devstack::app(&ctx, local.clone(), &web_root);
+    let mut tasks = Vec::new();
+    for pump in devstack::pumps(&ctx, Duration::from_secs(2)) {
+        tasks.push(tokio::spawn(pump.run()));
+    }
+    if let Some(local) = local {
+        tasks.push(tokio::spawn(devstack::watch_dropbox(Arc::clone(&local), Duration::from_millis(700))));
+    }
+    println!("CO₂ Calculator is running at {}  (Ctrl-C to stop)", ctx.settings.public_base_url);
+    let served = co2_platform::serve::listen("devstack", app).await;
+    for t in tasks {
+        t.abort();
+    }
+    served
+}
