@@ -31,12 +31,13 @@ cargo build --release --locked --target wasm32-unknown-unknown \
   --manifest-path "$APP/Cargo.toml" --target-dir "$TARGET_DIR"
 cargo_secs=$(( $(date +%s) - cargo_started ))
 
-WASM_IN="$TARGET_DIR/wasm32-unknown-unknown/release/$CRATE.wasm"
+# A binary target keeps the package's hyphen; the output is renamed to $CRATE below.
+WASM_IN="$TARGET_DIR/wasm32-unknown-unknown/release/co2-web.wasm"
 STAGE="$(mktemp -d "${TMPDIR:-/tmp}/co2-spa.XXXXXX")"
 trap 'rm -rf "$STAGE"' EXIT
 
 log "wasm-bindgen"
-"$WASM_BINDGEN" --target web --no-typescript --out-dir "$STAGE/bindgen" "$WASM_IN"
+"$WASM_BINDGEN" --target web --no-typescript --out-name "$CRATE" --out-dir "$STAGE/bindgen" "$WASM_IN"
 
 log "wasm-opt -Oz"
 # The features current rustc enables by default for wasm32-unknown-unknown.
@@ -46,12 +47,24 @@ log "wasm-opt -Oz"
   -o "$STAGE/opt.wasm" "$STAGE/bindgen/${CRATE}_bg.wasm"
 
 hash_of() { sha256sum "$1" | cut -c1-16; }
+mkdir -p "$STAGE/dist"
+
+# JS snippets of dependencies (`snippets/<crate>-<id>/…`, imported relatively by the glue) get a
+# content-hashed directory too, so every file but index.html and style.css can be cached forever.
+SNIP_DIR=""
+if [[ -d "$STAGE/bindgen/snippets" ]]; then
+  SNIP_HASH="$(cd "$STAGE/bindgen/snippets" && find . -type f -print0 | sort -z \
+    | xargs -0 sha256sum | sha256sum | cut -c1-16)"
+  SNIP_DIR="snippets-$SNIP_HASH"
+  cp -r "$STAGE/bindgen/snippets" "$STAGE/dist/$SNIP_DIR"
+  sed -i "s|\./snippets/|./$SNIP_DIR/|g" "$STAGE/bindgen/$CRATE.js"
+fi
+
 WASM_HASH="$(hash_of "$STAGE/opt.wasm")"
 JS_HASH="$(hash_of "$STAGE/bindgen/$CRATE.js")"
 WASM_NAME="${CRATE}_bg-$WASM_HASH.wasm"
 JS_NAME="$CRATE-$JS_HASH.js"
 
-mkdir -p "$STAGE/dist"
 cp "$STAGE/opt.wasm" "$STAGE/dist/$WASM_NAME"
 cp "$STAGE/bindgen/$CRATE.js" "$STAGE/dist/$JS_NAME"
 cp "$APP/style.css" "$STAGE/dist/style.css"
@@ -62,9 +75,7 @@ if ! grep -q "$WASM_NAME" "$STAGE/dist/index.html" || ! grep -q "$JS_NAME" "$STA
   exit 1
 fi
 
-for f in "$STAGE"/dist/*; do
-  gzip -9 -n -k "$f"
-done
+find "$STAGE/dist" -type f -print0 | xargs -0 gzip -9 -n -k
 
 rm -rf "$DIST"
 mv "$STAGE/dist" "$DIST"
@@ -80,5 +91,12 @@ report index.html
 report style.css
 total_raw=$(( $(size "$DIST/$WASM_NAME") + $(size "$DIST/$JS_NAME") ))
 total_gz=$(( $(size "$DIST/$WASM_NAME.gz") + $(size "$DIST/$JS_NAME.gz") ))
+if [[ -n "$SNIP_DIR" ]]; then
+  snip_raw=$(find "$DIST/$SNIP_DIR" -type f ! -name '*.gz' -printf '%s\n' | awk '{s+=$1} END {print s+0}')
+  snip_gz=$(find "$DIST/$SNIP_DIR" -type f -name '*.gz' -printf '%s\n' | awk '{s+=$1} END {print s+0}')
+  printf '  %-40s %9s bytes raw  %9s bytes gzip\n' "$SNIP_DIR/ (js)" "$snip_raw" "$snip_gz"
+  total_raw=$(( total_raw + snip_raw ))
+  total_gz=$(( total_gz + snip_gz ))
+fi
 printf '  %-40s %9s bytes raw  %9s bytes gzip\n' "wasm + js" "$total_raw" "$total_gz"
 log "done in $(( $(date +%s) - started )) s (cargo $cargo_secs s)"

@@ -5,6 +5,7 @@
 //! (plain-Rust rules and formatting). Depends on `co2-api-types` only, never on server crates.
 
 mod api;
+mod console;
 mod components;
 mod model;
 mod routes;
@@ -16,7 +17,6 @@ use dioxus::prelude::*;
 use crate::routes::Route;
 
 fn main() {
-    dioxus::logger::init(dioxus::logger::tracing::Level::INFO).expect("the logger starts once");
     clear_boot_placeholder();
     // Mounts into `<div id="app">` of index.html (`main` would clash with the page's <main>).
     dioxus::LaunchBuilder::web()

@@ -31,7 +31,7 @@ pub fn AppHeader(unit: Option<String>, year: Option<i32>) -> Element {
         spawn(async move {
             // Signed out locally whatever the server says: the cookie may already be gone.
             if let Err(err) = api::logout().await {
-                tracing::warn!("logout: {err}");
+                crate::console::warn(&format!("logout: {err}"));
             }
             session.clear();
             nav.replace(Route::Login {});
@@ -110,7 +110,7 @@ fn WorkspacePicker(unit: Option<String>, year: Option<i32>) -> Element {
                             nav.push(Route::Home {});
                         }
                     },
-                    Err(err) => tracing::warn!("years of {new_unit}: {err}"),
+                    Err(err) => crate::console::warn(&format!("years of {new_unit}: {err}")),
                 }
             });
         }

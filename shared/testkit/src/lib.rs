@@ -1,1 +1,164 @@
-//! co2-testkit
+//! Test support (dev-dependency only): a `Ctx` on a test database with local storage in a
+//! temporary directory and the embedded queue, fixed session keys, personas, and request helpers
+//! that call a router in-process.
+
+use axum::Router;
+use axum::body::Body;
+use co2_platform::Ctx;
+use co2_platform::auth::AuthKeys;
+use co2_platform::blob::LocalBlob;
+use co2_platform::config::{Profile, Settings};
+use co2_platform::queue::PgQueue;
+use http::{Method, Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use sqlx::PgPool;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use tower::ServiceExt;
+
+/// A fixed Ed25519 key pair for tests only (never used outside them).
+pub const TEST_SIGNING_KEY: &str = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIDLu4nNKqzFS+W8PWYQ5vvXiaFj0MBi3PGVBgCbDPT81\n-----END PRIVATE KEY-----\n";
+/// Public half of [`TEST_SIGNING_KEY`].
+pub const TEST_PUBLIC_KEY: &str = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA8R0C0z9z8N0NL4VIzyRBGBWELI4HsiroVjw1rrcQdv4=\n-----END PUBLIC KEY-----\n";
+
+/// Base URL the test `Ctx` puts in links.
+pub const BASE_URL: &str = "http://test.invalid";
+
+/// A directory removed when dropped.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    /// A fresh directory under the system temp dir.
+    pub fn new() -> TempDir {
+        let dir = std::env::temp_dir().join(format!("co2-test-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).expect("create temp dir");
+        TempDir(dir)
+    }
+}
+
+impl Default for TempDir {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Settings for tests; queue names may be suffixed so parallel tests on a shared server don't mix.
+pub fn settings(profile: Profile, queue_suffix: &str) -> Settings {
+    Settings {
+        profile,
+        public_base_url: BASE_URL.into(),
+        session_issuer: "co2-test".into(),
+        session_audience: "co2-calculator".into(),
+        session_ttl: Duration::from_secs(3600),
+        queue_ingest: format!("co2-ingest{queue_suffix}"),
+        queue_compute: format!("co2-compute{queue_suffix}"),
+        queue_aggregate: format!("co2-aggregate{queue_suffix}"),
+        max_upload_bytes: 8 * 1024 * 1024,
+    }
+}
+
+/// Session keys built from the fixed test pair.
+pub fn auth_keys(settings: &Settings) -> AuthKeys {
+    AuthKeys::new(
+        TEST_PUBLIC_KEY.as_bytes(),
+        Some(TEST_SIGNING_KEY.as_bytes()),
+        &settings.session_issuer,
+        &settings.session_audience,
+    )
+    .expect("test keys parse")
+}
+
+/// A test `Ctx` on `pool`: local storage under `dir`, the embedded queue, fixed keys.
+pub fn ctx(pool: PgPool, dir: &Path, profile: Profile) -> (Ctx, Arc<LocalBlob>) {
+    let settings = settings(profile, "");
+    let local = Arc::new(LocalBlob::new(dir.to_path_buf(), b"test-blob-secret", BASE_URL));
+    let ctx = Ctx {
+        pools: co2_db::Pools::single(pool.clone()),
+        blob: local.clone(),
+        queue: Arc::new(PgQueue::new(pool)),
+        auth: Arc::new(auth_keys(&settings)),
+        settings: Arc::new(settings),
+    };
+    (ctx, local)
+}
+
+/// The repository's `data/` directory.
+pub fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data")
+}
+
+/// Seeds years, default factors and the demo hierarchy (units EPFL › ENAC › 9001, 9002).
+pub async fn seed(pool: &PgPool) {
+    co2_db::seed::seed_reference(pool, &data_dir()).await.expect("seed reference");
+    co2_db::seed::seed_demo(pool).await.expect("seed demo");
+}
+
+/// Creates a user holding `role` (scoped to `unit` when given) and returns a session token for it.
+pub async fn mint_token(ctx: &Ctx, role: &str, unit: Option<&str>) -> String {
+    let unit_row = match unit {
+        Some(u) => Some(co2_db::org::unit_by_institutional_id(&ctx.pools.write, u).await.unwrap().expect("unit exists")),
+        None => None,
+    };
+    let who = format!("test-{role}-{}", unit.unwrap_or("global"));
+    let user = co2_db::org::upsert_user(&ctx.pools.write, &who, &who, None).await.unwrap();
+    co2_db::org::grant_role(&ctx.pools.write, user.app_user_id, role, unit_row.map(|u| u.unit_id)).await.unwrap();
+    ctx.auth.issue(user.app_user_id, Duration::from_secs(600), false).unwrap().0
+}
+
+/// An in-process response.
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: http::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl TestResponse {
+    /// The body as JSON (Null when empty or not JSON).
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+    }
+}
+
+/// Calls `app` with an optional bearer token and JSON body.
+pub async fn call(app: &Router, method: Method, uri: &str, token: Option<&str>, body: Option<Value>) -> TestResponse {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let req = match body {
+        Some(b) => req.header("content-type", "application/json").body(Body::from(b.to_string())),
+        None => req.body(Body::empty()),
+    }
+    .unwrap();
+    send(app, req).await
+}
+
+/// Sends a prepared request to `app`.
+pub async fn send(app: &Router, req: Request<Body>) -> TestResponse {
+    let res = app.clone().oneshot(req).await.expect("router is infallible");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = res.into_body().collect().await.expect("body").to_bytes().to_vec();
+    TestResponse { status, headers, body }
+}
+
+/// PUTs bytes to a link the test `Ctx` produced (its base URL stripped to reach the router).
+pub async fn put_link(app: &Router, url: &str, bytes: Vec<u8>) -> TestResponse {
+    let path = url.strip_prefix(BASE_URL).unwrap_or(url);
+    send(app, Request::put(path).body(Body::from(bytes)).unwrap()).await
+}
+
+/// GETs a link the test `Ctx` produced.
+pub async fn get_link(app: &Router, url: &str) -> TestResponse {
+    let path = url.strip_prefix(BASE_URL).unwrap_or(url);
+    send(app, Request::get(path).body(Body::empty()).unwrap()).await
+}

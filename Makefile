@@ -1,0 +1,101 @@
+# CO₂ Calculator — two commands: `make run` starts the whole product, `make test` runs every test.
+# Everything it needs is installed when missing and started on 127.0.0.1 only.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/co2calc/target
+export CO2_TOOLS_DIR ?= $(HOME)/.cache/co2calc
+export CARGO_TERM_COLOR ?= never
+BIN := $(CARGO_TARGET_DIR)/debug
+RELEASE := $(CARGO_TARGET_DIR)/release
+LOCAL := $(CURDIR)/.local
+PORT ?= 8080
+HOST ?= 127.0.0.1
+E2E_PORT ?= 18080
+MOTO_PORT ?= 5077
+TEST_OUTPUT ?= $(CURDIR)/test-output
+
+.PHONY: help run test bench lint build spa tools migrate clean-local knative-validate test-rust test-browser wasm-check
+
+help:
+	@echo "make run          start the whole product on http://$(HOST):$(PORT) (demo lab 9001, year 2025)"
+	@echo "make test         every test: lint, unit, SQL, functions, S3/SQS + embedded pipelines, manifests, browser"
+	@echo "make bench        cold start / RSS of every function (release) and upload-to-totals timing"
+	@echo "make clean-local  stop the local database and delete .local/"
+
+## tools: the toolchain pieces and packages the targets rely on (idempotent).
+tools:
+	@command -v cargo >/dev/null || { echo "cargo (rustup) is required"; exit 1; }
+	@missing=""; for p in openssl:openssl curl:curl psql:postgresql-client python3:python3 node:nodejs npm:npm; do \
+	  command -v $${p%%:*} >/dev/null || missing="$$missing $${p##*:}"; done; \
+	python3 -c 'import venv, ensurepip' 2>/dev/null || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq >/dev/null; apt-get install -y -qq $$missing >/dev/null; fi
+
+build: tools
+	cargo build --workspace --bins
+
+spa: tools
+	bash scripts/ensure-spa-tools.sh >/dev/null
+	bash scripts/build-spa.sh
+
+migrate: build
+	eval "$$(scripts/dev-env.sh $(LOCAL) co2calc)"; $(BIN)/migrate --seed-demo
+
+## run: build, migrate and seed, then serve every function in one process.
+run: build spa
+	@eval "$$(scripts/dev-env.sh $(LOCAL) co2calc)"; \
+	$(BIN)/migrate --seed-demo; \
+	mkdir -p $(LOCAL)/dropbox/9001/2025; \
+	[ -f $(LOCAL)/dropbox/9001/2025/equipment.csv ] || cp data/demo/equipments.csv $(LOCAL)/dropbox/9001/2025/equipment.csv; \
+	exec $(BIN)/devstack
+
+lint: tools
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+wasm-check: tools
+	rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	cargo build -p co2-domain -p co2-api-types --target wasm32-unknown-unknown
+
+knative-validate: tools
+	bash scripts/validate-knative.sh
+
+## test-rust: unit, SQL (#[sqlx::test]), function and end-to-end tests against a real PostgreSQL
+## and a real S3+SQS server (moto) with bucket notifications.
+test-rust: tools
+	@eval "$$(scripts/dev-env.sh $(LOCAL)/test co2calc_test)"; \
+	scripts/moto.sh start $(MOTO_PORT) $(LOCAL)/moto.pid; \
+	trap 'scripts/moto.sh stop $(LOCAL)/moto.pid' EXIT; \
+	export MOTO_ENDPOINT=http://127.0.0.1:$(MOTO_PORT); \
+	cargo test --workspace --no-fail-fast 2>&1 | tee $(LOCAL)/test-rust.log; \
+	test $${PIPESTATUS[0]} -eq 0
+
+## test-browser: headless Chromium against the embedded server with a fresh database.
+test-browser: build spa
+	@command -v chromium >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get update -qq >/dev/null; apt-get install -y -qq chromium >/dev/null; }
+	@cd tests/browser && { [ -d node_modules ] || npm ci --silent --no-audit --no-fund; }
+	@rm -rf $(LOCAL)/e2e; mkdir -p $(LOCAL)/e2e $(TEST_OUTPUT); \
+	psql -h 127.0.0.1 -p $${CO2_PG_PORT:-54329} -U postgres -qc 'drop database if exists co2calc_e2e' 2>/dev/null || true; \
+	eval "$$(PORT=$(E2E_PORT) scripts/dev-env.sh $(LOCAL)/e2e co2calc_e2e)"; \
+	$(BIN)/migrate --seed-demo; \
+	$(BIN)/devstack > $(LOCAL)/e2e/devstack.log 2>&1 & pid=$$!; \
+	trap 'kill $$pid 2>/dev/null || true' EXIT; \
+	for _ in $$(seq 1 100); do curl -sf http://127.0.0.1:$(E2E_PORT)/healthz >/dev/null && break; sleep 0.1; done; \
+	CO2_BASE_URL=http://127.0.0.1:$(E2E_PORT) DEMO_EQUIPMENT_CSV=$(CURDIR)/data/demo/equipments.csv \
+	  TEST_OUTPUT=$(TEST_OUTPUT) node --test tests/browser/
+
+test: lint wasm-check test-rust knative-validate test-browser
+	@echo "make test: all suites passed"
+
+bench: tools spa
+	cargo build --release --workspace --bins
+	@eval "$$(scripts/dev-env.sh $(LOCAL)/bench co2calc_bench)"; python3 scripts/bench.py --bin-dir $(RELEASE)
+
+clean-local:
+	@for d in $(LOCAL)/pg; do [ -f $$d/postmaster.pid ] && runuser -u postgres -- pg_ctl -D $$d stop -m fast >/dev/null 2>&1 || \
+	  { [ -f $$d/postmaster.pid ] && pg_ctl -D $$d stop -m fast >/dev/null 2>&1; } || true; done
+	scripts/moto.sh stop $(LOCAL)/moto.pid
+	rm -rf $(LOCAL)

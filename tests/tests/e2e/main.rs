@@ -1,0 +1,7 @@
+//! End-to-end tests: one binary, one module per behaviour.
+
+mod access;
+mod embedded;
+mod http_listener;
+mod s3_sqs;
+mod support;

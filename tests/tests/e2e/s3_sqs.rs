@@ -1,0 +1,191 @@
+//! The cloud path against a real S3+SQS-compatible server (moto, started by `make test` on
+//! loopback; `MOTO_ENDPOINT` says where): presigned PUT to S3 → bucket notification → SQS →
+//! step → rows, through the aws-sdk code paths the functions use in production.
+//!
+//! The SDK reads `AWS_ENDPOINT_URL`, `AWS_REGION` and credentials from the environment that
+//! `make test` sets. Every test uses its own bucket and queues, so tests run in parallel.
+
+use crate::support::{assert_matches_oracle, demo_equipment};
+use aws_sdk_s3::types::{Event, NotificationConfiguration, QueueConfiguration};
+use co2_platform::blob::S3Blob;
+use co2_platform::config::Profile;
+use co2_platform::dispatch::{Pump, drain};
+use co2_platform::queue::SqsQueue;
+use co2_testkit::call;
+use http::Method;
+use serde_json::json;
+use sqlx::PgPool;
+use std::sync::Arc;
+use std::time::Duration;
+
+struct Cloud {
+    s3: aws_sdk_s3::Client,
+    sqs: aws_sdk_sqs::Client,
+    bucket: String,
+    suffix: String,
+}
+
+fn endpoint() -> String {
+    std::env::var("MOTO_ENDPOINT").expect("MOTO_ENDPOINT must point at the S3+SQS test server (make test starts it)")
+}
+
+impl Cloud {
+    /// A bucket notifying `co2-ingest<suffix>` for uploads/ and dropbox/, and the three queues
+    /// with a dead-letter queue after `max_receives`.
+    async fn new(max_receives: u32) -> Cloud {
+        let shared = aws_config::defaults(aws_config::BehaviorVersion::latest()).endpoint_url(endpoint()).load().await;
+        let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&shared).force_path_style(true).build());
+        let sqs = aws_sdk_sqs::Client::new(&shared);
+        let suffix = format!("-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
+        let bucket = format!("co2-test{suffix}");
+        s3.create_bucket().bucket(&bucket).send().await.expect("create bucket");
+        let dlq = sqs.create_queue().queue_name(format!("co2-dead{suffix}")).send().await.unwrap();
+        let dlq_arn = sqs
+            .get_queue_attributes()
+            .queue_url(dlq.queue_url().unwrap())
+            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
+            .send()
+            .await
+            .unwrap()
+            .attributes()
+            .unwrap()[&aws_sdk_sqs::types::QueueAttributeName::QueueArn]
+            .clone();
+        let redrive = json!({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": max_receives}).to_string();
+        let mut ingest_arn = String::new();
+        for name in ["co2-ingest", "co2-compute", "co2-aggregate", "co2-flaky"] {
+            let q = sqs
+                .create_queue()
+                .queue_name(format!("{name}{suffix}"))
+                .attributes(aws_sdk_sqs::types::QueueAttributeName::RedrivePolicy, &redrive)
+                .send()
+                .await
+                .unwrap();
+            if name == "co2-ingest" {
+                ingest_arn = sqs
+                    .get_queue_attributes()
+                    .queue_url(q.queue_url().unwrap())
+                    .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
+                    .send()
+                    .await
+                    .unwrap()
+                    .attributes()
+                    .unwrap()[&aws_sdk_sqs::types::QueueAttributeName::QueueArn]
+                    .clone();
+            }
+        }
+        let queue_config = QueueConfiguration::builder().queue_arn(ingest_arn).events(Event::S3ObjectCreated).build().unwrap();
+        s3.put_bucket_notification_configuration()
+            .bucket(&bucket)
+            .notification_configuration(NotificationConfiguration::builder().queue_configurations(queue_config).build())
+            .send()
+            .await
+            .expect("bucket notifications");
+        Cloud { s3, sqs, bucket, suffix }
+    }
+
+    async fn queue_len(&self, name: &str) -> usize {
+        let url = self.sqs.get_queue_url().queue_name(format!("{name}{}", self.suffix)).send().await.unwrap();
+        let attrs = self
+            .sqs
+            .get_queue_attributes()
+            .queue_url(url.queue_url().unwrap())
+            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages)
+            .send()
+            .await
+            .unwrap();
+        attrs.attributes().unwrap()[&aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages].parse().unwrap()
+    }
+}
+
+struct CloudStack {
+    cloud: Cloud,
+    ctx: co2_platform::Ctx,
+    app: axum::Router,
+    pumps: Vec<Pump>,
+    pool: PgPool,
+}
+
+async fn cloud_stack(pool: PgPool, max_receives: u32) -> CloudStack {
+    co2_testkit::seed(&pool).await;
+    let cloud = Cloud::new(max_receives).await;
+    let settings = co2_testkit::settings(Profile::Dev, &cloud.suffix);
+    let ctx = co2_platform::Ctx {
+        pools: co2_db::Pools::single(pool.clone()),
+        blob: Arc::new(S3Blob::new(cloud.bucket.clone(), true)),
+        queue: Arc::new(SqsQueue::new()),
+        auth: Arc::new(co2_testkit::auth_keys(&settings)),
+        settings: Arc::new(settings),
+    };
+    let app = devstack::app(&ctx, None, std::path::Path::new("/nonexistent"));
+    let pumps = devstack::pumps(&ctx, Duration::ZERO);
+    CloudStack { cloud, ctx, app, pumps, pool }
+}
+
+async fn rows(pool: &PgPool) -> (i64, i64, f64) {
+    sqlx::query_as("select (select count(*) from data_entry), (select count(*) from emission), (select coalesce(sum(kg_co2eq), 0) from emission)")
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn an_upload_to_s3_flows_through_the_notification_and_the_queues_to_rows(pool: PgPool) {
+    let s = cloud_stack(pool, 5).await;
+    let token = co2_testkit::mint_token(&s.ctx, "principal", Some("9001")).await;
+    let res = call(&s.app, Method::POST, "/api/v1/uploads", Some(&token), Some(json!({
+        "unit": "9001", "year": 2025, "module": "equipment", "filename": "équipements 2025.csv", "mode": "replace"
+    })))
+    .await;
+    assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
+    let up = res.json();
+    let put_url = up["put_url"].as_str().unwrap();
+    assert!(put_url.starts_with(&endpoint()), "a presigned S3 URL: {put_url}");
+    let mut put = reqwest::Client::new().put(put_url).body(demo_equipment());
+    for (k, v) in up["put_headers"].as_object().unwrap() {
+        put = put.header(k, v.as_str().unwrap());
+    }
+    assert_eq!(put.send().await.unwrap().status(), 200);
+    assert!(s.cloud.queue_len("co2-ingest").await >= 1, "S3 notified the ingest queue");
+
+    drain(&s.pumps, 200).await.unwrap();
+    let job = call(&s.app, Method::GET, &format!("/api/v1/jobs/{}", up["job_id"].as_str().unwrap()), Some(&token), None).await.json();
+    assert_eq!(job["state"], "succeeded", "{job}");
+    assert_eq!(job["rows_ok"], 41);
+    let entries = call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/modules/equipment/entries?per_page=500", Some(&token), None).await.json();
+    assert_matches_oracle(&entries);
+}
+
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn dropping_the_same_object_twice_in_the_s3_drop_folder_leaves_the_same_rows(pool: PgPool) {
+    let s = cloud_stack(pool, 5).await;
+    let key = "dropbox/9001/2025/equipment.csv";
+    s.ctx.blob.put(key, demo_equipment().into(), "text/csv").await.unwrap();
+    drain(&s.pumps, 200).await.unwrap();
+    let first = rows(&s.pool).await;
+    assert_eq!(first.0, 41);
+    assert_eq!(first.1, 40);
+    s.cloud.s3.put_object().bucket(&s.cloud.bucket).key(key).body(demo_equipment().into()).send().await.unwrap();
+    drain(&s.pumps, 200).await.unwrap();
+    assert_eq!(rows(&s.pool).await, first);
+    let states: Vec<String> = sqlx::query_scalar("select state from job").fetch_all(&s.pool).await.unwrap();
+    assert_eq!(states, ["succeeded"]);
+}
+
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn poison_is_acknowledged_and_a_failing_message_reaches_the_sqs_dead_letter_queue(pool: PgPool) {
+    let s = cloud_stack(pool, 2).await;
+    let ingest = format!("co2-ingest{}", s.cloud.suffix);
+    s.ctx.queue.send(&ingest, "not an S3 event").await.unwrap();
+    drain(&s.pumps, 50).await.unwrap();
+    assert_eq!(s.cloud.queue_len("co2-ingest").await, 0);
+    assert_eq!(s.cloud.queue_len("co2-dead").await, 0, "poison is acknowledged, not dead-lettered");
+
+    let flaky = format!("co2-flaky{}", s.cloud.suffix);
+    let failing = axum::Router::new().route("/", axum::routing::post(|| async { http::StatusCode::SERVICE_UNAVAILABLE }));
+    let pump = Pump { queue: s.ctx.queue.clone(), queue_name: flaky, target: failing, visibility: Duration::from_secs(30), retry_after: Duration::ZERO };
+    s.ctx.queue.send(&pump.queue_name, "{}").await.unwrap();
+    for _ in 0..6 {
+        pump.once(Duration::from_millis(0)).await.unwrap();
+    }
+    assert_eq!(s.cloud.queue_len("co2-dead").await, 1, "the redrive policy moved it to the DLQ");
+}

@@ -1,0 +1,115 @@
+//! The stack under test: every function mounted as in the embedded default, the step pumps, a
+//! seeded database, and helpers for the demo upload.
+
+use axum::Router;
+use co2_platform::Ctx;
+use co2_platform::blob::LocalBlob;
+use co2_platform::config::Profile;
+use co2_platform::dispatch::{Pump, drain};
+use co2_testkit::{TempDir, call};
+use http::Method;
+use serde_json::{Value, json};
+use sqlx::PgPool;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub struct Stack {
+    pub ctx: Ctx,
+    pub local: Arc<LocalBlob>,
+    pub app: Router,
+    pub pumps: Vec<Pump>,
+    pub pool: PgPool,
+    pub _dir: TempDir,
+}
+
+impl Stack {
+    /// The embedded path: local disk with notifications and the PostgreSQL queue.
+    pub async fn embedded(pool: PgPool) -> Stack {
+        co2_testkit::seed(&pool).await;
+        let dir = TempDir::new();
+        let (ctx, local) = co2_testkit::ctx(pool.clone(), &dir.0, Profile::Dev);
+        let app = devstack::app(&ctx, Some(local.clone()), &dir.0.join("no-spa"));
+        let pumps = devstack::pumps(&ctx, Duration::ZERO);
+        Stack { ctx, local, app, pumps, pool, _dir: dir }
+    }
+
+    pub async fn drain(&self) -> usize {
+        drain(&self.pumps, 200).await.expect("pipeline drains")
+    }
+
+    pub async fn token(&self, role: &str, unit: Option<&str>) -> String {
+        co2_testkit::mint_token(&self.ctx, role, unit).await
+    }
+
+    /// Registers an upload and PUTs the bytes through the returned link; returns the job id.
+    pub async fn upload(&self, token: &str, unit: &str, filename: &str, mode: &str, bytes: Vec<u8>) -> String {
+        let res = call(&self.app, Method::POST, "/api/v1/uploads", Some(token), Some(json!({
+            "unit": unit, "year": 2025, "module": "equipment", "filename": filename, "mode": mode
+        })))
+        .await;
+        assert_eq!(res.status, 201, "upload creation: {}", String::from_utf8_lossy(&res.body));
+        let body = res.json();
+        let put = co2_testkit::put_link(&self.app, body["put_url"].as_str().unwrap(), bytes).await;
+        assert_eq!(put.status, 200, "PUT: {}", String::from_utf8_lossy(&put.body));
+        body["job_id"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn job(&self, token: &str, job_id: &str) -> Value {
+        let res = call(&self.app, Method::GET, &format!("/api/v1/jobs/{job_id}"), Some(token), None).await;
+        assert_eq!(res.status, 200);
+        res.json()
+    }
+
+    pub async fn entries(&self, token: &str, unit: &str) -> Value {
+        let res = call(&self.app, Method::GET, &format!("/api/v1/units/{unit}/years/2025/modules/equipment/entries?per_page=500"), Some(token), None).await;
+        assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
+        res.json()
+    }
+
+    /// (entries, emission rows, Σ kg, Σ kWh) of unit 9001's equipment, straight from the tables.
+    pub async fn snapshot(&self) -> (i64, i64, f64, f64) {
+        sqlx::query_as(
+            "select (select count(*) from data_entry), (select count(*) from emission),
+                    (select coalesce(sum(kg_co2eq), 0) from emission), (select coalesce(sum(quantity), 0) from emission)",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .unwrap()
+    }
+}
+
+pub fn demo_equipment() -> Vec<u8> {
+    std::fs::read(co2_e2e::data_dir().join("demo/equipments.csv")).unwrap()
+}
+
+/// Compares a module listing with the oracle rows of `equipments.csv`, matching rows through the
+/// equipment id of each file line.
+pub fn assert_matches_oracle(entries: &Value) {
+    let expected = co2_e2e::expected_rows("equipments.csv");
+    let file = String::from_utf8(demo_equipment()).unwrap();
+    let mut rdr = csv::Reader::from_reader(file.as_bytes());
+    let mut id_of_line = std::collections::BTreeMap::new();
+    for rec in rdr.records() {
+        let rec = rec.unwrap();
+        id_of_line.insert(rec.position().unwrap().line(), rec[1].to_owned());
+    }
+    let items = entries["items"].as_array().unwrap();
+    assert_eq!(items.len(), id_of_line.len(), "one entry per data row");
+    let mut compared = 0;
+    for (line, id) in &id_of_line {
+        let item = items.iter().find(|i| i["data"]["equipment_id"] == id.as_str()).unwrap_or_else(|| panic!("entry {id}"));
+        let got = item["emissions"].as_array().unwrap();
+        let want = expected.get(line).cloned().unwrap_or_default();
+        assert_eq!(got.len(), want.len(), "row count of line {line} ({id})");
+        for (g, w) in got.iter().zip(&want) {
+            assert_eq!(g["emission_type"], w.emission_type.as_str(), "leaf of line {line}");
+            assert_eq!(g["scope"], w.scope, "scope of line {line}");
+            let kg = g["kg_co2eq"].as_f64().unwrap();
+            assert!(co2_e2e::close(kg, w.kg_co2eq, 1e-6), "kg of line {line}: {kg} vs {}", w.kg_co2eq);
+            let q = g["quantity"].as_f64().unwrap();
+            assert!(co2_e2e::close(q, w.quantity, 1e-6), "kWh of line {line}: {q} vs {}", w.quantity);
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, expected.values().map(Vec::len).sum::<usize>(), "every oracle row compared");
+}
