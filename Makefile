@@ -69,7 +69,8 @@ test-rust: tools
 	@eval "$$(scripts/dev-env.sh $(LOCAL)/test co2calc_test)"; \
 	scripts/moto.sh start $(MOTO_PORT) $(LOCAL)/moto.pid; \
 	trap 'scripts/moto.sh stop $(LOCAL)/moto.pid' EXIT; \
-	export MOTO_ENDPOINT=http://127.0.0.1:$(MOTO_PORT); \
+	export MOTO_ENDPOINT=http://127.0.0.1:$(MOTO_PORT) AWS_ENDPOINT_URL=http://127.0.0.1:$(MOTO_PORT) \
+	  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1; \
 	cargo test --workspace --no-fail-fast 2>&1 | tee $(LOCAL)/test-rust.log; \
 	test $${PIPESTATUS[0]} -eq 0
 

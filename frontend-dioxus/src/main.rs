@@ -5,8 +5,8 @@
 //! (plain-Rust rules and formatting). Depends on `co2-api-types` only, never on server crates.
 
 mod api;
-mod console;
 mod components;
+mod console;
 mod model;
 mod routes;
 mod session;

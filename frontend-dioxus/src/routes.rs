@@ -70,7 +70,43 @@ pub enum Route {
     NotFound { segments: Vec<String> },
 }
 
+/// The three areas of the app (DESIGN §1), for navigation highlighting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    /// The unit workspace: home, reports, modules.
+    Workspace,
+    /// `/team-manager/…`.
+    Team,
+    /// `/it-manager/…`.
+    It,
+    /// Sign-in and unknown pages.
+    Other,
+}
+
 impl Route {
+    /// The area the route belongs to.
+    pub fn area(&self) -> Area {
+        match self {
+            Route::Home {} | Route::Report { .. } | Route::EquipmentOrModule { .. } => {
+                Area::Workspace
+            }
+            Route::TeamHome {}
+            | Route::TeamValidation {}
+            | Route::TeamProgress {}
+            | Route::TeamExports {} => Area::Team,
+            Route::ItYears {}
+            | Route::ItFactors {}
+            | Route::ItReferenceData {}
+            | Route::ItRecalculation {}
+            | Route::ItPipelines {}
+            | Route::ItRoles {}
+            | Route::ItApiTokens {}
+            | Route::ItAudit {}
+            | Route::ItReporting {} => Area::It,
+            Route::Login {} | Route::NotFound { .. } => Area::Other,
+        }
+    }
+
     /// The unit × year a route is about, if any.
     pub fn unit_year(&self) -> Option<(String, i32)> {
         match self {

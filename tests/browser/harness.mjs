@@ -79,23 +79,40 @@ const TYPES = {
 
 /**
  * Serves a built `dist/` like the production web function does: precompressed `.gz` when the
- * browser accepts it, `index.html` for client routes. `api` maps `METHOD /path` to a canned
- * `[status, body]` so pages can be exercised without the backend; other API paths answer 404.
+ * browser accepts it, `index.html` for client routes. `api` answers requests before the files:
+ * either a map `METHOD /path` → `[status, body]`, or `async (req, url, body) => [status, body,
+ * headers?] | undefined` (undefined: not an API request). Unanswered `/api/` paths get a 404.
  */
 export async function serveDist(dist, api = {}) {
   const root = path.resolve(dist);
   if (!existsSync(path.join(root, 'index.html'))) {
     throw new Error(`${root}/index.html not found: run scripts/build-spa.sh first`);
   }
-  const server = createServer((req, res) => {
+  const answer =
+    typeof api === 'function' ? api : async (req, url) => api[`${req.method} ${url.pathname}`];
+  const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://localhost');
-    if (url.pathname.startsWith('/api/')) {
-      const [status, body] = api[`${req.method} ${url.pathname}`] ?? [
-        404,
-        { error: { code: 'not_found', message: 'No API behind this static server.' } },
-      ];
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
+    const chunks = [];
+    for await (const chunk of req) chunks.push(chunk);
+    const body = Buffer.concat(chunks);
+    let handled;
+    try {
+      handled = await answer(req, url, body);
+    } catch (err) {
+      handled = [500, { error: { code: 'internal', message: String(err) } }];
+    }
+    if (!handled && url.pathname.startsWith('/api/')) {
+      handled = [404, { error: { code: 'not_found', message: 'No API behind this static server.' } }];
+    }
+    if (handled) {
+      const [status, payload, headers = {}] = handled;
+      if (payload === undefined || payload === null) {
+        res.writeHead(status, headers);
+        res.end();
+      } else {
+        res.writeHead(status, { 'content-type': 'application/json', ...headers });
+        res.end(JSON.stringify(payload));
+      }
       return;
     }
     let file = path.join(root, path.normalize(url.pathname).replace(/^(\.\.[/\\])+/, ''));

@@ -4,7 +4,7 @@ use dioxus::prelude::*;
 
 use crate::api;
 use crate::model::{pick_default_year, roles_summary};
-use crate::routes::Route;
+use crate::routes::{Area, Route};
 use crate::session::{Session, Workspace, use_session};
 
 /// Header bar. `unit`/`year` are the report being worked on, when one is chosen.
@@ -24,6 +24,8 @@ pub fn AppHeader(unit: Option<String>, year: Option<i32>) -> Element {
         Route::ItReporting {}
     };
     let roles = roles_summary(&info.roles);
+    let area = use_route::<Route>().area();
+    let on_report = area == Area::Workspace;
     let mut signing_out = use_signal(|| false);
 
     let sign_out = move |_| {
@@ -47,12 +49,25 @@ pub fn AppHeader(unit: Option<String>, year: Option<i32>) -> Element {
                 }
                 WorkspacePicker { unit: unit.clone(), year }
                 nav { class: "main-nav", aria_label: "Main",
-                    Link { class: "nav-link", active_class: "active", to: Route::Home {}, "Home" }
+                    Link {
+                        class: if on_report { "nav-link active" } else { "nav-link" },
+                        aria_current: if on_report { "page" } else { "false" },
+                        to: Route::Home {},
+                        "Home"
+                    }
                     if show_team {
-                        Link { class: "nav-link", to: Route::TeamHome {}, "Team" }
+                        Link {
+                            class: if area == Area::Team { "nav-link active" } else { "nav-link" },
+                            to: Route::TeamHome {},
+                            "Team"
+                        }
                     }
                     if show_it {
-                        Link { class: "nav-link", to: it_home, "IT manager" }
+                        Link {
+                            class: if area == Area::It { "nav-link active" } else { "nav-link" },
+                            to: it_home,
+                            "IT manager"
+                        }
                     }
                 }
                 div { class: "user",

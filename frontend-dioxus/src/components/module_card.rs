@@ -25,15 +25,15 @@ pub fn ModuleCard(unit: String, year: i32, module: ModuleView) -> Element {
                 h3 { class: "card-title",
                     Link { class: "card-link", to: Route::module(&unit, year, &module.module), "{label}" }
                 }
+            }
+            div { class: "card-meta",
                 StatusBadge { status: module.status }
+                span { class: "muted small", "{entries}" }
             }
             p { class: "card-summary", "{summary}" }
             div { class: "card-figures",
-                div { class: "figure",
-                    span { class: "figure-value", "{format_tonnes(module.kg_co2eq)}" }
-                    span { class: "figure-unit", " t CO₂e" }
-                }
-                span { class: "muted", "{entries}" }
+                span { class: "figure-value", "{format_tonnes(module.kg_co2eq)}" }
+                span { class: "figure-unit", " t CO₂e" }
             }
         }
     }

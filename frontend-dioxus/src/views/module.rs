@@ -295,6 +295,16 @@ fn EquipmentPage(unit: String, year: i32) -> Element {
                     "{msg}"
                 }
             }
+            UploadPanel {
+                unit: unit.clone(),
+                year,
+                module: "equipment",
+                can_upload: editable,
+                on_done: move |_| {
+                    page.set(1);
+                    reload += 1;
+                },
+            }
             div { class: "toolbar",
                 h2 { class: "section-title", "Entries" }
                 if editable && form().is_none() {
@@ -350,16 +360,6 @@ fn EquipmentPage(unit: String, year: i32) -> Element {
                     }
                 }
             }}
-            UploadPanel {
-                unit: unit.clone(),
-                year,
-                module: "equipment",
-                can_upload: editable,
-                on_done: move |_| {
-                    page.set(1);
-                    reload += 1;
-                },
-            }
         }
     }
 }

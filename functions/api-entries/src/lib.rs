@@ -66,7 +66,9 @@ fn require_supported(module: Module) -> ApiResult<()> {
 fn write_allowed(m: &ReportModule) -> ApiResult<()> {
     match m.write_block() {
         None => Ok(()),
-        Some("module_validated") => Err(ApiError::conflict("module_validated", "the module is validated: reopen it to edit")),
+        Some("module_validated") => {
+            Err(ApiError::conflict("module_validated", "the module is validated: reopen it to edit"))
+        }
         Some("year_closed") => Err(ApiError::conflict("year_closed", "this year is closed for changes")),
         Some(code) => Err(ApiError::conflict("module_disabled", format!("writes are disabled ({code})"))),
     }
@@ -103,7 +105,9 @@ fn parse_input(module: Module, input: &EntryInput) -> ApiResult<ParsedEntry> {
         EntryRejection::UnsupportedModule(m) => {
             ApiError::conflict("module_not_available", format!("data entry for {} is not available yet", m.key()))
         }
-        EntryRejection::UnknownEntryType(t) => ApiError::bad_request("invalid_entry_type", format!("'{t}' is not a type of this module")),
+        EntryRejection::UnknownEntryType(t) => {
+            ApiError::bad_request("invalid_entry_type", format!("'{t}' is not a type of this module"))
+        }
     })
 }
 
@@ -123,7 +127,8 @@ fn view(row: &EntryRow, emissions: &[co2_db::entry::EmissionRow]) -> EntryView {
     let kg = if mine.is_empty() { None } else { Some(mine.iter().map(|e| e.kg_co2eq).sum()) };
     EntryView {
         entry_id: row.data_entry_id,
-        entry_type: EntryType::from_id(row.data_entry_type).map_or_else(|| row.data_entry_type.to_string(), |t| t.name().to_owned()),
+        entry_type: EntryType::from_id(row.data_entry_type)
+            .map_or_else(|| row.data_entry_type.to_string(), |t| t.name().to_owned()),
         data: row.data.clone(),
         kg_co2eq: kg,
         incomplete_reason: row.incomplete_reason.clone(),
@@ -139,7 +144,13 @@ fn view(row: &EntryRow, emissions: &[co2_db::entry::EmissionRow]) -> EntryView {
 }
 
 /// Resolves (unit, year, module) for a caller who must be the unit's principal.
-async fn module_for_principal(ctx: &Ctx, caller: &Caller, unit: &str, year: i32, module: Module) -> ApiResult<ReportModule> {
+async fn module_for_principal(
+    ctx: &Ctx,
+    caller: &Caller,
+    unit: &str,
+    year: i32,
+    module: Module,
+) -> ApiResult<ReportModule> {
     let unit = visible_unit(ctx, caller, unit).await?;
     caller.require_principal(&unit)?;
     co2_db::report::module_of(&ctx.pools.read, unit.unit_id, year, module).await.map_err(|e| match e {
@@ -165,7 +176,9 @@ async fn list(
     let entry_type = match p.entry_type.as_deref() {
         Some(t) => Some(
             EntryType::parse_in(module, t)
-                .ok_or_else(|| ApiError::bad_request("invalid_entry_type", format!("'{t}' is not a type of this module")))?
+                .ok_or_else(|| {
+                    ApiError::bad_request("invalid_entry_type", format!("'{t}' is not a type of this module"))
+                })?
                 .id(),
         ),
         None => None,
@@ -209,15 +222,29 @@ async fn create(
     write_allowed(&rm)?;
     let id = co2_db::entry::insert_manual(&mut tx, rm.report_module_id, &parsed, Some(caller.user.app_user_id)).await?;
     recompute(&mut tx, &rm, module, id, &parsed).await?;
-    let row = co2_db::entry::by_id(&mut *tx, id).await?.ok_or_else(|| ApiError::internal(anyhow::anyhow!("entry vanished")))?;
+    let row = co2_db::entry::by_id(&mut *tx, id)
+        .await?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("entry vanished")))?;
     let emissions = co2_db::entry::emissions_of(&mut *tx, &[id]).await?;
-    co2_db::audit::append(&mut tx, &caller.user.institutional_id, "entry.created", Some(&id.to_string()),
-        serde_json::json!({"module": module.key(), "entry_type": parsed.entry_type.name()})).await?;
+    co2_db::audit::append(
+        &mut tx,
+        &caller.user.institutional_id,
+        "entry.created",
+        Some(&id.to_string()),
+        serde_json::json!({"module": module.key(), "entry_type": parsed.entry_type.name()}),
+    )
+    .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, ApiJson(view(&row, &emissions))))
 }
 
-async fn recompute(tx: &mut sqlx::PgConnection, rm: &ReportModule, module: Module, id: Uuid, parsed: &ParsedEntry) -> ApiResult<()> {
+async fn recompute(
+    tx: &mut sqlx::PgConnection,
+    rm: &ReportModule,
+    module: Module,
+    id: Uuid,
+    parsed: &ParsedEntry,
+) -> ApiResult<()> {
     let factors = engine::load_factors(tx, rm.report_year_id, module).await?;
     let computation = engine::compute(parsed.entry_type, &parsed.data, &factors);
     engine::replace_rows(tx, &[(id, computation)]).await?;
@@ -227,7 +254,12 @@ async fn recompute(tx: &mut sqlx::PgConnection, rm: &ReportModule, module: Modul
 }
 
 /// The entry and its module, for a caller who must be the unit's principal (404 otherwise).
-async fn entry_for_principal(ctx: &Ctx, caller: &Caller, tx: &mut sqlx::PgConnection, id: Uuid) -> ApiResult<(EntryRow, ReportModule, Module)> {
+async fn entry_for_principal(
+    ctx: &Ctx,
+    caller: &Caller,
+    tx: &mut sqlx::PgConnection,
+    id: Uuid,
+) -> ApiResult<(EntryRow, ReportModule, Module)> {
     let not_found = || ApiError::not_found("entry_not_found", "no such entry");
     let row = co2_db::entry::by_id(&mut *tx, id).await?.ok_or_else(not_found)?;
     let rm = co2_db::report::lock_module(tx, row.report_module_id).await?;
@@ -257,9 +289,18 @@ async fn update(
     let parsed = parse_input(module, &input)?;
     co2_db::entry::update_data(&mut tx, entry_id, &parsed).await?;
     recompute(&mut tx, &rm, module, entry_id, &parsed).await?;
-    let row = co2_db::entry::by_id(&mut *tx, entry_id).await?.ok_or_else(|| ApiError::internal(anyhow::anyhow!("entry vanished")))?;
+    let row = co2_db::entry::by_id(&mut *tx, entry_id)
+        .await?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("entry vanished")))?;
     let emissions = co2_db::entry::emissions_of(&mut *tx, &[entry_id]).await?;
-    co2_db::audit::append(&mut tx, &caller.user.institutional_id, "entry.updated", Some(&entry_id.to_string()), serde_json::json!({})).await?;
+    co2_db::audit::append(
+        &mut tx,
+        &caller.user.institutional_id,
+        "entry.updated",
+        Some(&entry_id.to_string()),
+        serde_json::json!({}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(ApiJson(view(&row, &emissions)))
 }
@@ -274,7 +315,14 @@ async fn remove(State(ctx): State<Ctx>, caller: Caller, Path(entry_id): Path<Uui
     co2_db::entry::delete(&mut tx, entry_id).await?;
     co2_db::report::mark_in_progress(&mut *tx, rm.report_module_id).await?;
     co2_db::aggregate::refresh_module(&mut *tx, rm.report_module_id).await?;
-    co2_db::audit::append(&mut tx, &caller.user.institutional_id, "entry.deleted", Some(&entry_id.to_string()), serde_json::json!({})).await?;
+    co2_db::audit::append(
+        &mut tx,
+        &caller.user.institutional_id,
+        "entry.deleted",
+        Some(&entry_id.to_string()),
+        serde_json::json!({}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

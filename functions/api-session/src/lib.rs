@@ -51,9 +51,9 @@ async fn dev_login(State(ctx): State<Ctx>, ApiJson(req): ApiJson<DevLoginRequest
     let role = persona_key(req.persona);
     let unit_id = req.unit.as_deref().map(str::trim).filter(|u| !u.is_empty());
     let unit = match unit_id {
-        Some(id) => Some(
-            co2_db::org::unit_by_institutional_id(&ctx.pools.write, id).await?.ok_or_else(|| unit_not_found(id))?,
-        ),
+        Some(id) => {
+            Some(co2_db::org::unit_by_institutional_id(&ctx.pools.write, id).await?.ok_or_else(|| unit_not_found(id))?)
+        }
         None if matches!(req.persona, Persona::Standard | Persona::Principal) => {
             return Err(ApiError::bad_request("unit_required", "standard and principal personas need a unit"));
         }
@@ -63,11 +63,15 @@ async fn dev_login(State(ctx): State<Ctx>, ApiJson(req): ApiJson<DevLoginRequest
         (_, Persona::Admin) => ("dev-admin".to_owned(), "IT manager (demo)".to_owned(), None),
         (Some(u), p) => (
             format!("dev-{role}-{}", u.institutional_id),
-            format!("{} ({})", match p {
-                Persona::Standard => "Lab member (demo)",
-                Persona::Principal => "Team manager (demo)",
-                _ => "Back-office operator (demo)",
-            }, u.institutional_id),
+            format!(
+                "{} ({})",
+                match p {
+                    Persona::Standard => "Lab member (demo)",
+                    Persona::Principal => "Team manager (demo)",
+                    _ => "Back-office operator (demo)",
+                },
+                u.institutional_id
+            ),
             Some(u.unit_id),
         ),
         (None, _) => ("dev-backoffice".to_owned(), "Back-office operator (demo)".to_owned(), None),
@@ -75,10 +79,12 @@ async fn dev_login(State(ctx): State<Ctx>, ApiJson(req): ApiJson<DevLoginRequest
     let mut tx = ctx.pools.write.begin().await?;
     let user = co2_db::org::upsert_user(&mut *tx, &institutional_id, &display_name, None).await?;
     co2_db::org::grant_role(&mut *tx, user.app_user_id, role, scope).await?;
-    co2_db::audit::append(&mut tx, &institutional_id, "auth.dev_login", unit_id, serde_json::json!({"persona": role})).await?;
+    co2_db::audit::append(&mut tx, &institutional_id, "auth.dev_login", unit_id, serde_json::json!({"persona": role}))
+        .await?;
     tx.commit().await?;
 
-    let (token, claims) = ctx.auth.issue(user.app_user_id, ctx.settings.session_ttl, true).map_err(ApiError::internal)?;
+    let (token, claims) =
+        ctx.auth.issue(user.app_user_id, ctx.settings.session_ttl, true).map_err(ApiError::internal)?;
     let expires_at = chrono::DateTime::from_timestamp(claims.exp, 0).unwrap_or_else(chrono::Utc::now);
     let body = LoginResponse { token: token.clone(), expires_at };
     let mut response = ApiJson(body).into_response();

@@ -21,10 +21,7 @@ pub const LINK_TTL: Duration = Duration::from_secs(15 * 60);
 
 /// The function's routes.
 pub fn router(ctx: Ctx) -> Router {
-    Router::new()
-        .route("/api/v1/uploads", post(create_upload))
-        .route("/api/v1/jobs/{job_id}", get(job))
-        .with_state(ctx)
+    Router::new().route("/api/v1/uploads", post(create_upload)).route("/api/v1/jobs/{job_id}", get(job)).with_state(ctx)
 }
 
 /// The OpenAPI document of this function.
@@ -50,7 +47,10 @@ async fn create_upload(
     let module = Module::parse(&req.module)
         .ok_or_else(|| ApiError::not_found("module_not_found", format!("no module '{}'", req.module)))?;
     if !engine::supports(module) {
-        return Err(ApiError::conflict("module_not_available", format!("uploads for {} are not available yet", module.key())));
+        return Err(ApiError::conflict(
+            "module_not_available",
+            format!("uploads for {} are not available yet", module.key()),
+        ));
     }
     let entry_type = match req.entry_type.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         Some(t) => Some(EntryType::parse_in(module, t).ok_or_else(|| {
@@ -67,48 +67,66 @@ async fn create_upload(
     })?;
     match rm.write_block() {
         None => {}
-        Some("module_validated") => return Err(ApiError::conflict("module_validated", "the module is validated: reopen it first")),
-        Some("year_closed") => return Err(ApiError::conflict("year_closed", "this year is closed for changes")),
-        Some(_) => return Err(ApiError::conflict("module_disabled", "this module is disabled")),
+        Some("module_validated") => {
+            return Err(ApiError::conflict("module_validated", "the module is validated: reopen it first"));
+        }
+        Some("year_closed") => {
+            return Err(ApiError::conflict("year_closed", "this year is closed for changes"));
+        }
+        Some(_) => {
+            return Err(ApiError::conflict("module_disabled", "this module is disabled"));
+        }
     }
     let dets: Vec<i16> = module.entry_types().map(|t| t.id()).collect();
     if co2_db::factor::count_for(&ctx.pools.read, req.year, &dets).await? == 0 {
-        return Err(ApiError::conflict("factors_missing", format!("no {} factors for {}: upload factors first", module.key(), req.year)));
+        return Err(ApiError::conflict(
+            "factors_missing",
+            format!("no {} factors for {}: upload factors first", module.key(), req.year),
+        ));
     }
 
     let upload_id = Uuid::now_v7();
     let key = format!("uploads/{upload_id}/{}", safe_file_name(&req.filename));
     let filename: String = req.filename.chars().filter(|c| !c.is_control()).take(255).collect();
     let mut tx = ctx.pools.write.begin().await?;
-    let job_id = co2_db::job::create(&mut *tx, co2_db::job::NewJob {
-        kind: "upload",
-        unit_id: unit.unit_id,
-        year: req.year,
-        module: module.key(),
-        created_by: Some(caller.user.app_user_id),
-    })
-    .await?;
-    co2_db::upload::create(&mut *tx, &co2_db::upload::NewUpload {
-        upload_id,
-        job_id,
-        report_id: rm.report_id,
-        module: module.key(),
-        data_entry_type: entry_type.map(EntryType::id),
-        filename: &filename,
-        object_key: &key,
-        mode: match req.mode {
-            UploadMode::Replace => "replace",
-            UploadMode::Append => "append",
+    let job_id = co2_db::job::create(
+        &mut *tx,
+        co2_db::job::NewJob {
+            kind: "upload",
+            unit_id: unit.unit_id,
+            year: req.year,
+            module: module.key(),
+            created_by: Some(caller.user.app_user_id),
         },
-        source: "upload",
-        created_by: Some(caller.user.app_user_id),
-    })
+    )
+    .await?;
+    co2_db::upload::create(
+        &mut *tx,
+        &co2_db::upload::NewUpload {
+            upload_id,
+            job_id,
+            report_id: rm.report_id,
+            module: module.key(),
+            data_entry_type: entry_type.map(EntryType::id),
+            filename: &filename,
+            object_key: &key,
+            mode: match req.mode {
+                UploadMode::Replace => "replace",
+                UploadMode::Append => "append",
+            },
+            source: "upload",
+            created_by: Some(caller.user.app_user_id),
+        },
+    )
     .await?;
     co2_db::audit::append(&mut tx, &caller.user.institutional_id, "upload.created", Some(&upload_id.to_string()),
         serde_json::json!({"unit": unit.institutional_id, "year": req.year, "module": module.key(), "filename": filename})).await?;
     let presigned = ctx.blob.presign_put(&key, LINK_TTL).await.map_err(|e| ApiError::Unavailable(e.into()))?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, ApiJson(CreateUploadResponse { upload_id, put_url: presigned.url, job_id, put_headers: presigned.headers })))
+    Ok((
+        StatusCode::CREATED,
+        ApiJson(CreateUploadResponse { upload_id, put_url: presigned.url, job_id, put_headers: presigned.headers }),
+    ))
 }
 
 fn state(s: &str) -> JobState {

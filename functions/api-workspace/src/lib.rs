@@ -40,7 +40,8 @@ async fn list_units(State(ctx): State<Ctx>, caller: Caller) -> ApiResult<ApiJson
     let units = co2_db::org::all_units(&ctx.pools.read).await?;
     let mut out = Vec::new();
     for u in units.iter().filter(|u| caller.can_view_unit(u)) {
-        let parent = u.parent_id.and_then(|p| units.iter().find(|x| x.unit_id == p)).map(|p| p.institutional_id.clone());
+        let parent =
+            u.parent_id.and_then(|p| units.iter().find(|x| x.unit_id == p)).map(|p| p.institutional_id.clone());
         let my_role = match caller.unit_role(u) {
             Some(UnitRole::Principal) => Some(co2_api_types::Persona::Principal),
             Some(UnitRole::Standard) => Some(co2_api_types::Persona::Standard),
@@ -56,7 +57,11 @@ async fn list_units(State(ctx): State<Ctx>, caller: Caller) -> ApiResult<ApiJson
 #[utoipa::path(get, path = "/api/v1/units/{unit}/years", tag = "workspace",
     params(("unit" = String, Path, description = "unit institutional id")),
     responses((status = 200, body = [YearSummary]), (status = 404, description = "unknown or not visible")))]
-async fn list_years(State(ctx): State<Ctx>, caller: Caller, Path(unit): Path<String>) -> ApiResult<ApiJson<Vec<YearSummary>>> {
+async fn list_years(
+    State(ctx): State<Ctx>,
+    caller: Caller,
+    Path(unit): Path<String>,
+) -> ApiResult<ApiJson<Vec<YearSummary>>> {
     let unit = visible_unit(&ctx, &caller, &unit).await?;
     let years = co2_db::report::years_of_unit(&ctx.pools.read, unit.unit_id).await?;
     Ok(ApiJson(years.into_iter().map(|y| YearSummary { year: y.report_year_id, is_open: y.is_open }).collect()))
@@ -71,11 +76,19 @@ fn module_status(code: i16) -> ModuleStatus {
 }
 
 /// The 8 modules of (unit, year) in DOMAIN order.
-async fn modules(ctx: &Ctx, caller: &Caller, unit: &str, year: i32) -> ApiResult<(co2_db::org::Unit, Vec<(Module, ReportModule)>)> {
+async fn modules(
+    ctx: &Ctx,
+    caller: &Caller,
+    unit: &str,
+    year: i32,
+) -> ApiResult<(co2_db::org::Unit, Vec<(Module, ReportModule)>)> {
     let unit = visible_unit(ctx, caller, unit).await?;
     let rows = co2_db::report::modules_of(&ctx.pools.read, unit.unit_id, year).await?;
     if rows.is_empty() {
-        return Err(ApiError::not_found("report_not_found", format!("unit {} has no report for {year}", unit.institutional_id)));
+        return Err(ApiError::not_found(
+            "report_not_found",
+            format!("unit {} has no report for {year}", unit.institutional_id),
+        ));
     }
     let mut out: Vec<(Module, ReportModule)> =
         rows.into_iter().filter_map(|r| Module::parse(&r.module).map(|m| (m, r))).collect();
@@ -97,7 +110,11 @@ fn progress(mods: &[(Module, ReportModule)]) -> (String, ModuleStatus) {
 #[utoipa::path(get, path = "/api/v1/units/{unit}/years/{year}/report", tag = "workspace",
     params(("unit" = String, Path), ("year" = i32, Path)),
     responses((status = 200, body = ReportView), (status = 404, description = "unknown or not visible")))]
-async fn report(State(ctx): State<Ctx>, caller: Caller, Path((unit, year)): Path<(String, i32)>) -> ApiResult<ApiJson<ReportView>> {
+async fn report(
+    State(ctx): State<Ctx>,
+    caller: Caller,
+    Path((unit, year)): Path<(String, i32)>,
+) -> ApiResult<ApiJson<ReportView>> {
     let (unit, mods) = modules(&ctx, &caller, &unit, year).await?;
     let (completion_progress, overall_status) = progress(&mods);
     let modules = mods
@@ -115,7 +132,14 @@ async fn report(State(ctx): State<Ctx>, caller: Caller, Path((unit, year)): Path
             entry_types: m.entry_types().map(|t| t.name().to_owned()).collect(),
         })
         .collect();
-    Ok(ApiJson(ReportView { unit: unit.institutional_id, unit_name: unit.name, year, modules, completion_progress, overall_status }))
+    Ok(ApiJson(ReportView {
+        unit: unit.institutional_id,
+        unit_name: unit.name,
+        year,
+        modules,
+        completion_progress,
+        overall_status,
+    }))
 }
 
 fn totals(s1: f64, s2: f64, s3: f64) -> ScopeTotals {
@@ -137,7 +161,11 @@ fn sum<'a>(rows: impl Iterator<Item = &'a ReportModule>) -> ScopeTotals {
 #[utoipa::path(get, path = "/api/v1/units/{unit}/years/{year}/results", tag = "workspace",
     params(("unit" = String, Path), ("year" = i32, Path)),
     responses((status = 200, body = ResultsView), (status = 404, description = "unknown or not visible")))]
-async fn results(State(ctx): State<Ctx>, caller: Caller, Path((unit, year)): Path<(String, i32)>) -> ApiResult<ApiJson<ResultsView>> {
+async fn results(
+    State(ctx): State<Ctx>,
+    caller: Caller,
+    Path((unit, year)): Path<(String, i32)>,
+) -> ApiResult<ApiJson<ResultsView>> {
     let (unit, mods) = modules(&ctx, &caller, &unit, year).await?;
     let (completion_progress, _) = progress(&mods);
     let modules = mods

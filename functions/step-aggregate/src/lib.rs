@@ -39,7 +39,9 @@ impl Aggregate {
         let Some(job) = co2_db::job::lock(&mut *tx, job_id).await? else {
             return Err(StepError::Poison(anyhow::anyhow!("no job {job_id}")));
         };
-        if job.state != "running" || !co2_db::idempotency::claim(&mut tx, &format!("aggregate:{job_id}"), "step-aggregate").await? {
+        if job.state != "running"
+            || !co2_db::idempotency::claim(&mut tx, &format!("aggregate:{job_id}"), "step-aggregate").await?
+        {
             return Ok(());
         }
         let rm = co2_db::report::lock_module(&mut tx, report_module_id).await?;
@@ -50,17 +52,27 @@ impl Aggregate {
             return Ok(());
         }
         let upload = co2_db::upload::of_job(&mut *tx, job_id).await?;
-        let replace: Option<Vec<i16>> = upload.as_ref().filter(|u| u.mode == "replace").map(|u| match u.data_entry_type {
-            Some(det) => vec![det],
-            None => Module::parse(&rm.module).map(|m| m.entry_types().map(EntryType::id).collect()).unwrap_or_default(),
-        });
+        let replace: Option<Vec<i16>> =
+            upload.as_ref().filter(|u| u.mode == "replace").map(|u| match u.data_entry_type {
+                Some(det) => vec![det],
+                None => {
+                    Module::parse(&rm.module).map(|m| m.entry_types().map(EntryType::id).collect()).unwrap_or_default()
+                }
+            });
         let published = co2_db::entry::publish_job(&mut tx, report_module_id, job_id, replace.as_deref()).await?;
         co2_db::report::mark_in_progress(&mut *tx, report_module_id).await?;
         co2_db::aggregate::refresh_module(&mut *tx, report_module_id).await?;
         co2_db::job::succeed(&mut *tx, job_id).await?;
-        let actor = if upload.as_ref().is_some_and(|u| u.source == "dropbox") { "system:dropbox" } else { "system:pipeline" };
-        co2_db::audit::append(&mut tx, actor, "upload.published", Some(&job_id.to_string()),
-            serde_json::json!({"entries": published, "replace": replace.is_some()})).await?;
+        let actor =
+            if upload.as_ref().is_some_and(|u| u.source == "dropbox") { "system:dropbox" } else { "system:pipeline" };
+        co2_db::audit::append(
+            &mut tx,
+            actor,
+            "upload.published",
+            Some(&job_id.to_string()),
+            serde_json::json!({"entries": published, "replace": replace.is_some()}),
+        )
+        .await?;
         tx.commit().await?;
         tracing::info!(%job_id, published, "upload.published");
         Ok(())

@@ -26,7 +26,11 @@ impl StepHandler for Compute {
 
 impl Compute {
     async fn send_aggregate(&self, job_id: Uuid, report_module_id: Uuid) -> Result<(), StepError> {
-        let msg = StepMessage::Aggregate(AggregateMessage { version: STEP_MESSAGE_VERSION, job_id: Some(job_id), report_module_id });
+        let msg = StepMessage::Aggregate(AggregateMessage {
+            version: STEP_MESSAGE_VERSION,
+            job_id: Some(job_id),
+            report_module_id,
+        });
         self.ctx.queue.send(&self.ctx.settings.queue_aggregate, &msg.to_body()).await?;
         Ok(())
     }
@@ -46,7 +50,8 @@ impl Compute {
             return self.send_aggregate(job_id, report_module_id).await;
         }
         let rm = co2_db::report::module_by_id(&mut *tx, report_module_id).await?;
-        let module = Module::parse(&rm.module).ok_or_else(|| StepError::Poison(anyhow::anyhow!("bad module {}", rm.module)))?;
+        let module =
+            Module::parse(&rm.module).ok_or_else(|| StepError::Poison(anyhow::anyhow!("bad module {}", rm.module)))?;
         let entries = co2_db::entry::pending_of_job(&mut *tx, job_id).await?;
         let factors = engine::load_factors(&mut tx, rm.report_year_id, module).await?;
         let computed: Vec<_> = entries

@@ -26,7 +26,12 @@ fn row_error(row: u64, column: Option<&str>, code: &str, message: impl Into<Stri
 }
 
 /// Parses a CSV file of `module` for `unit` (rows naming another unit are refused).
-pub fn parse_csv(module: Module, entry_type: Option<EntryType>, unit: &str, bytes: &[u8]) -> Result<ParsedFile, FileRefused> {
+pub fn parse_csv(
+    module: Module,
+    entry_type: Option<EntryType>,
+    unit: &str,
+    bytes: &[u8],
+) -> Result<ParsedFile, FileRefused> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if std::str::from_utf8(bytes).is_err() {
         return Err(FileRefused("the file is not UTF-8 text: save it as \"CSV UTF-8\" and upload it again".into()));
@@ -40,7 +45,8 @@ pub fn parse_csv(module: Module, entry_type: Option<EntryType>, unit: &str, byte
         return Err(FileRefused("the file is empty: it needs a header row and at least one data row".into()));
     }
     let mut seen = HashSet::new();
-    let dups: Vec<&str> = headers.iter().filter(|h| !h.is_empty() && !seen.insert(h.as_str())).map(String::as_str).collect();
+    let dups: Vec<&str> =
+        headers.iter().filter(|h| !h.is_empty() && !seen.insert(h.as_str())).map(String::as_str).collect();
     if !dups.is_empty() {
         return Err(FileRefused(format!("duplicated column(s): {}", dups.join(", "))));
     }
@@ -69,8 +75,12 @@ pub fn parse_csv(module: Module, entry_type: Option<EntryType>, unit: &str, byte
             continue;
         }
         if rec.len() != headers.len() {
-            out.errors.push(row_error(line, None, "wrong_field_count",
-                format!("the record has {} fields, the header {}", rec.len(), headers.len())));
+            out.errors.push(row_error(
+                line,
+                None,
+                "wrong_field_count",
+                format!("the record has {} fields, the header {}", rec.len(), headers.len()),
+            ));
             continue;
         }
         if let Some((i, _)) = rec.iter().enumerate().find(|(_, f)| f.contains('\0')) {
@@ -78,15 +88,25 @@ pub fn parse_csv(module: Module, entry_type: Option<EntryType>, unit: &str, byte
             continue;
         }
         if let Some((i, _)) = rec.iter().enumerate().find(|(_, f)| f.chars().count() > MAX_FIELD_CHARS) {
-            out.errors.push(row_error(line, Some(&headers[i]), "too_long", format!("the field is longer than {MAX_FIELD_CHARS} characters")));
+            out.errors.push(row_error(
+                line,
+                Some(&headers[i]),
+                "too_long",
+                format!("the field is longer than {MAX_FIELD_CHARS} characters"),
+            ));
             continue;
         }
-        let raw: RawFields = headers.iter().cloned().zip(rec.iter().map(str::to_owned)).filter(|(h, _)| !h.is_empty()).collect();
+        let raw: RawFields =
+            headers.iter().cloned().zip(rec.iter().map(str::to_owned)).filter(|(h, _)| !h.is_empty()).collect();
         if let Some(row_unit) = raw.get("unit_institutional_id").map(|u| u.trim()).filter(|u| !u.is_empty())
             && row_unit != unit
         {
-            out.errors.push(row_error(line, Some("unit_institutional_id"), "unit_mismatch",
-                format!("the row is for unit {row_unit}, the upload for unit {unit}")));
+            out.errors.push(row_error(
+                line,
+                Some("unit_institutional_id"),
+                "unit_mismatch",
+                format!("the row is for unit {row_unit}, the upload for unit {unit}"),
+            ));
             continue;
         }
         match engine::parse_entry(module, entry_type, &raw) {
@@ -95,7 +115,12 @@ pub fn parse_csv(module: Module, entry_type: Option<EntryType>, unit: &str, byte
                 out.errors.extend(f.0.iter().map(|e| row_error(line, Some(&e.field), e.code, e.message.clone())));
             }
             Err(EntryRejection::UnknownEntryType(t)) => {
-                out.errors.push(row_error(line, None, "invalid_entry_type", format!("'{t}' is not a type of this module")));
+                out.errors.push(row_error(
+                    line,
+                    None,
+                    "invalid_entry_type",
+                    format!("'{t}' is not a type of this module"),
+                ));
             }
             Err(EntryRejection::UnsupportedModule(m)) => {
                 return Err(FileRefused(format!("files for {} are not accepted yet", m.key())));
@@ -136,13 +161,17 @@ mod tests {
 
     #[test]
     fn valid_rows_are_kept_and_invalid_ones_reported_with_row_and_column() {
-        let csv = format!("{HEADER}9001,A,a,Centrifugation,,40,128,,,scientific\n9001,B,b,X,,200,0,,,it\n9001,C,c,X,,1,1,,,laser\n");
+        let csv = format!(
+            "{HEADER}9001,A,a,Centrifugation,,40,128,,,scientific\n9001,B,b,X,,200,0,,,it\n9001,C,c,X,,1,1,,,laser\n"
+        );
         let f = parse_csv(Module::Equipment, None, "9001", csv.as_bytes()).unwrap();
         assert_eq!(f.rows.len(), 1);
         assert_eq!(f.rows[0].0, 2);
         assert_eq!(f.errors.len(), 2);
-        assert_eq!((f.errors[0].row, f.errors[0].column.as_deref(), f.errors[0].code.as_str()),
-            (3, Some("active_usage_hours_per_week"), "out_of_range"));
+        assert_eq!(
+            (f.errors[0].row, f.errors[0].column.as_deref(), f.errors[0].code.as_str()),
+            (3, Some("active_usage_hours_per_week"), "out_of_range")
+        );
         assert_eq!((f.errors[1].row, f.errors[1].code.as_str()), (4, "invalid_choice"));
     }
 

@@ -27,7 +27,12 @@ pub struct Ingest {
 #[derive(Debug, PartialEq)]
 pub enum Target {
     Upload(Uuid),
-    Dropbox { unit: String, year: i32, module: Module, entry_type: Option<EntryType> },
+    Dropbox {
+        unit: String,
+        year: i32,
+        module: Module,
+        entry_type: Option<EntryType>,
+    },
     /// Not a file to ingest (other prefixes, our own result files).
     Ignored,
 }
@@ -36,7 +41,9 @@ pub enum Target {
 pub fn target_of(key: &str) -> Result<Target, String> {
     let parts: Vec<&str> = key.split('/').collect();
     match parts.as_slice() {
-        ["uploads", id, _file] => Uuid::parse_str(id).map(Target::Upload).map_err(|_| format!("'{key}' has no upload id")),
+        ["uploads", id, _file] => {
+            Uuid::parse_str(id).map(Target::Upload).map_err(|_| format!("'{key}' has no upload id"))
+        }
         ["dropbox", rest @ ..] => {
             let last = rest.last().copied().unwrap_or("");
             if last.ends_with(".result.json") || last.starts_with('.') {
@@ -44,13 +51,19 @@ pub fn target_of(key: &str) -> Result<Target, String> {
             }
             let (unit, year, module, det) = match rest {
                 [unit, year, file] => (*unit, *year, file.rsplit_once('.').map_or(*file, |(s, _)| s), None),
-                [unit, year, module, file] => (*unit, *year, *module, Some(file.rsplit_once('.').map_or(*file, |(s, _)| s))),
-                _ => return Err(format!("'{key}' is not dropbox/{{unit}}/{{year}}/{{module}}[/{{type}}].csv")),
+                [unit, year, module, file] => {
+                    (*unit, *year, *module, Some(file.rsplit_once('.').map_or(*file, |(s, _)| s)))
+                }
+                _ => {
+                    return Err(format!("'{key}' is not dropbox/{{unit}}/{{year}}/{{module}}[/{{type}}].csv"));
+                }
             };
             let year: i32 = year.parse().map_err(|_| format!("'{year}' in '{key}' is not a year"))?;
             let module = Module::parse(module).ok_or_else(|| format!("'{module}' in '{key}' is not a module"))?;
             let entry_type = match det {
-                Some(t) => Some(EntryType::parse_in(module, t).ok_or_else(|| format!("'{t}' is not a type of {}", module.key()))?),
+                Some(t) => Some(
+                    EntryType::parse_in(module, t).ok_or_else(|| format!("'{t}' is not a type of {}", module.key()))?,
+                ),
                 None => None,
             };
             Ok(Target::Dropbox { unit: unit.to_string(), year, module, entry_type })
@@ -63,7 +76,8 @@ pub fn target_of(key: &str) -> Result<Target, String> {
 impl StepHandler for Ingest {
     async fn handle(&self, input: StepInput) -> Result<(), StepError> {
         let body = std::str::from_utf8(&input.data).map_err(|e| StepError::Poison(e.into()))?;
-        let notification = co2_platform::events::parse_s3_notification(body).map_err(|e| StepError::Poison(e.into()))?;
+        let notification =
+            co2_platform::events::parse_s3_notification(body).map_err(|e| StepError::Poison(e.into()))?;
         let S3Notification::Created(objects) = notification else {
             tracing::info!("ingest.test_event_ignored");
             return Ok(());
@@ -85,24 +99,40 @@ impl Ingest {
                     .await?
                     .ok_or_else(|| StepError::Poison(anyhow::anyhow!("no upload {upload_id} for {}", obj.key)))?;
                 if upload.object_key != obj.key {
-                    return Err(StepError::Poison(anyhow::anyhow!("{} is not the object of upload {upload_id}", obj.key)));
+                    return Err(StepError::Poison(anyhow::anyhow!(
+                        "{} is not the object of upload {upload_id}",
+                        obj.key
+                    )));
                 }
                 upload.job_id
             }
-            Target::Dropbox { unit, year, module, entry_type } => self.dropbox_job(obj, &unit, year, module, entry_type).await?,
+            Target::Dropbox { unit, year, module, entry_type } => {
+                self.dropbox_job(obj, &unit, year, module, entry_type).await?
+            }
         };
         self.process(obj, job_id).await
     }
 
     /// Creates (once per object version) the job and upload of a dropped file.
-    async fn dropbox_job(&self, obj: &ObjectCreated, unit: &str, year: i32, module: Module, det: Option<EntryType>) -> Result<Uuid, StepError> {
+    async fn dropbox_job(
+        &self,
+        obj: &ObjectCreated,
+        unit: &str,
+        year: i32,
+        module: Module,
+        det: Option<EntryType>,
+    ) -> Result<Uuid, StepError> {
         let unit: Unit = co2_db::org::unit_by_institutional_id(&self.ctx.pools.write, unit)
             .await?
             .ok_or_else(|| StepError::Poison(anyhow::anyhow!("drop {}: unknown unit {unit}", obj.key)))?;
         let rm = match co2_db::report::module_of(&self.ctx.pools.write, unit.unit_id, year, module).await {
             Ok(rm) => rm,
             Err(co2_db::DbError::NotFound) => {
-                return Err(StepError::Poison(anyhow::anyhow!("drop {}: unit {} has no report for {year}", obj.key, unit.institutional_id)));
+                return Err(StepError::Poison(anyhow::anyhow!(
+                    "drop {}: unit {} has no report for {year}",
+                    obj.key,
+                    unit.institutional_id
+                )));
             }
             Err(e) => return Err(e.into()),
         };
@@ -122,18 +152,21 @@ impl Ingest {
             .execute(&mut *tx)
             .await?;
             let filename = obj.key.rsplit('/').next().unwrap_or("drop.csv");
-            co2_db::upload::create(&mut *tx, &co2_db::upload::NewUpload {
-                upload_id,
-                job_id,
-                report_id: rm.report_id,
-                module: module.key(),
-                data_entry_type: det.map(EntryType::id),
-                filename,
-                object_key: &obj.key,
-                mode: "replace",
-                source: "dropbox",
-                created_by: None,
-            })
+            co2_db::upload::create(
+                &mut *tx,
+                &co2_db::upload::NewUpload {
+                    upload_id,
+                    job_id,
+                    report_id: rm.report_id,
+                    module: module.key(),
+                    data_entry_type: det.map(EntryType::id),
+                    filename,
+                    object_key: &obj.key,
+                    mode: "replace",
+                    source: "dropbox",
+                    created_by: None,
+                },
+            )
             .await?;
         }
         tx.commit().await?;
@@ -155,10 +188,20 @@ impl Ingest {
     /// Parses the object and stores its valid rows pending on the job.
     async fn process(&self, obj: &ObjectCreated, job_id: Uuid) -> Result<(), StepError> {
         let pools = &self.ctx.pools;
-        let job = co2_db::job::get(&pools.write, job_id).await?.ok_or_else(|| StepError::Poison(anyhow::anyhow!("job {job_id} vanished")))?;
-        let upload = co2_db::upload::of_job(&pools.write, job_id).await?.ok_or_else(|| StepError::Poison(anyhow::anyhow!("job {job_id} has no upload")))?;
-        let rm = co2_db::report::module_of(&pools.write, upload.unit_id, upload.report_year_id,
-            Module::parse(&upload.module).ok_or_else(|| StepError::Poison(anyhow::anyhow!("bad module {}", upload.module)))?).await?;
+        let job = co2_db::job::get(&pools.write, job_id)
+            .await?
+            .ok_or_else(|| StepError::Poison(anyhow::anyhow!("job {job_id} vanished")))?;
+        let upload = co2_db::upload::of_job(&pools.write, job_id)
+            .await?
+            .ok_or_else(|| StepError::Poison(anyhow::anyhow!("job {job_id} has no upload")))?;
+        let rm = co2_db::report::module_of(
+            &pools.write,
+            upload.unit_id,
+            upload.report_year_id,
+            Module::parse(&upload.module)
+                .ok_or_else(|| StepError::Poison(anyhow::anyhow!("bad module {}", upload.module)))?,
+        )
+        .await?;
         if job.state != "queued" {
             // Already parsed: a redelivery. Re-announce the next step in case that send was lost.
             if job.state == "running" {
@@ -171,14 +214,24 @@ impl Ingest {
             None => self.ctx.blob.size(&obj.key).await?,
         };
         if size > self.ctx.settings.max_upload_bytes {
-            return self.fail(job_id, &format!("the file is {size} bytes, above the limit of {} bytes", self.ctx.settings.max_upload_bytes)).await;
+            return self
+                .fail(
+                    job_id,
+                    &format!(
+                        "the file is {size} bytes, above the limit of {} bytes",
+                        self.ctx.settings.max_upload_bytes
+                    ),
+                )
+                .await;
         }
         if obj.key.to_lowercase().ends_with(".xlsx") {
             return self.fail(job_id, "XLSX files are not accepted yet: export the sheet as CSV UTF-8").await;
         }
         let bytes = match self.ctx.blob.get(&obj.key).await {
             Ok(b) => b,
-            Err(co2_platform::blob::BlobError::NotFound(_)) => return self.fail(job_id, "the uploaded file is missing from storage").await,
+            Err(co2_platform::blob::BlobError::NotFound(_)) => {
+                return self.fail(job_id, "the uploaded file is missing from storage").await;
+            }
             Err(e) => return Err(e.into()),
         };
         let module = Module::parse(&upload.module).unwrap_or(Module::Equipment);
@@ -199,7 +252,9 @@ impl Ingest {
         let kept = serde_json::to_value(&kept).unwrap_or_default();
 
         let mut tx = pools.write.begin().await?;
-        let Some(locked) = co2_db::job::lock(&mut *tx, job_id).await? else { return Ok(()) };
+        let Some(locked) = co2_db::job::lock(&mut *tx, job_id).await? else {
+            return Ok(());
+        };
         if locked.state != "queued" || !co2_db::idempotency::claim(&mut tx, &obj.natural_key(), "step-ingest").await? {
             return Ok(());
         }
@@ -243,7 +298,12 @@ mod tests {
         );
         assert_eq!(
             target_of("dropbox/9001/2025/equipment/it.csv"),
-            Ok(Target::Dropbox { unit: "9001".into(), year: 2025, module: Module::Equipment, entry_type: Some(EntryType::It) })
+            Ok(Target::Dropbox {
+                unit: "9001".into(),
+                year: 2025,
+                module: Module::Equipment,
+                entry_type: Some(EntryType::It)
+            })
         );
         assert_eq!(target_of("dropbox/9001/2025/equipment.csv.result.json"), Ok(Target::Ignored));
         assert_eq!(target_of("reports/x/errors.csv"), Ok(Target::Ignored));

@@ -13,12 +13,13 @@ use tower_http::set_header::SetResponseHeaderLayer;
 /// The SPA router over the build in `root`.
 pub fn router(root: &Path) -> Router {
     let index = root.join("index.html");
-    let assets = ServeDir::new(root).precompressed_gzip().fallback(
-        ServeFile::new(&index).precompressed_gzip(),
-    );
+    let assets = ServeDir::new(root).precompressed_gzip().fallback(ServeFile::new(&index).precompressed_gzip());
     Router::new()
         .fallback_service(assets)
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(axum::middleware::map_response(cache_policy))
 }

@@ -359,10 +359,8 @@ mod tests {
 
     #[test]
     fn upload_mode_defaults_to_append() {
-        let req: CreateUploadRequest = serde_json::from_str(
-            r#"{"unit":"9001","year":2025,"module":"equipment","filename":"e.csv"}"#,
-        )
-        .unwrap();
+        let req: CreateUploadRequest =
+            serde_json::from_str(r#"{"unit":"9001","year":2025,"module":"equipment","filename":"e.csv"}"#).unwrap();
         assert_eq!(req.mode, UploadMode::Append);
         assert_eq!(req.entry_type, None);
     }

@@ -24,14 +24,16 @@ pub async fn append(
         h.update([0u8]);
     }
     let hash = hex::encode(h.finalize());
-    sqlx::query("insert into audit_log (actor, action, target, details, prev_hash, hash) values ($1, $2, $3, $4, $5, $6)")
-        .bind(actor)
-        .bind(action)
-        .bind(target)
-        .bind(details)
-        .bind(prev)
-        .bind(hash)
-        .execute(&mut *db)
-        .await?;
+    sqlx::query(
+        "insert into audit_log (actor, action, target, details, prev_hash, hash) values ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(actor)
+    .bind(action)
+    .bind(target)
+    .bind(details)
+    .bind(prev)
+    .bind(hash)
+    .execute(&mut *db)
+    .await?;
     Ok(())
 }

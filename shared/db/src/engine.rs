@@ -37,7 +37,11 @@ pub fn supports(module: Module) -> bool {
 
 /// Parses raw fields of `module`; `entry_type` is the DET when the caller knows it (API, typed
 /// upload), else the file's routing column decides.
-pub fn parse_entry(module: Module, entry_type: Option<EntryType>, raw: &RawFields) -> Result<ParsedEntry, EntryRejection> {
+pub fn parse_entry(
+    module: Module,
+    entry_type: Option<EntryType>,
+    raw: &RawFields,
+) -> Result<ParsedEntry, EntryRejection> {
     match module {
         Module::Equipment => {
             let category = match entry_type {
@@ -159,11 +163,9 @@ pub fn template_columns(module: Module) -> &'static [&'static str] {
 /// routing column may be absent).
 pub fn required_columns(module: Module, typed: bool) -> Vec<&'static str> {
     match module {
-        Module::Equipment => equipment::REQUIRED_COLUMNS
-            .iter()
-            .copied()
-            .filter(|c| !(typed && *c == "equipment_category"))
-            .collect(),
+        Module::Equipment => {
+            equipment::REQUIRED_COLUMNS.iter().copied().filter(|c| !(typed && *c == "equipment_category")).collect()
+        }
         _ => vec![],
     }
 }

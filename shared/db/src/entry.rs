@@ -34,8 +34,7 @@ pub struct EmissionRow {
     pub factor_ids: Vec<Uuid>,
 }
 
-const ENTRY_COLUMNS: &str =
-    "data_entry_id, report_module_id, data_entry_type, data, source, incomplete_reason, created_by, created_at, updated_at";
+const ENTRY_COLUMNS: &str = "data_entry_id, report_module_id, data_entry_type, data, source, incomplete_reason, created_by, created_at, updated_at";
 
 /// Where a batch of file rows comes from.
 #[derive(Debug, Clone, Copy)]

@@ -80,13 +80,11 @@ pub async fn upsert_equipment(
 
 /// Number of factors of a year for the given DETs (an upload needs factors first).
 pub async fn count_for(db: impl PgExecutor<'_>, year: i32, dets: &[i16]) -> DbResult<i64> {
-    Ok(sqlx::query_scalar(
-        "select count(*) from factor where report_year_id = $1 and data_entry_type = any($2)",
-    )
-    .bind(year)
-    .bind(dets)
-    .fetch_one(db)
-    .await?)
+    Ok(sqlx::query_scalar("select count(*) from factor where report_year_id = $1 and data_entry_type = any($2)")
+        .bind(year)
+        .bind(dets)
+        .fetch_one(db)
+        .await?)
 }
 
 /// The equipment factors of one year, typed for the engine.

@@ -29,7 +29,8 @@ pub struct Job {
     pub finished_at: Option<DateTime<Utc>>,
 }
 
-const JOB_COLUMNS: &str = "job_id, kind, state, progress, rows_total, rows_ok, rows_failed, row_errors, error_report_key,
+const JOB_COLUMNS: &str =
+    "job_id, kind, state, progress, rows_total, rows_ok, rows_failed, row_errors, error_report_key,
     failure, unit_id, report_year_id, module, created_by, created_at, finished_at";
 
 /// What a new job is about.
@@ -68,10 +69,12 @@ pub async fn get(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Option<Job>> {
 
 /// A job by id, locked for the rest of the transaction.
 pub async fn lock(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Option<Job>> {
-    Ok(sqlx::query_as::<_, Job>(sqlx::AssertSqlSafe(format!("select {JOB_COLUMNS} from job where job_id = $1 for update")))
-        .bind(id)
-        .fetch_optional(db)
-        .await?)
+    Ok(sqlx::query_as::<_, Job>(sqlx::AssertSqlSafe(format!(
+        "select {JOB_COLUMNS} from job where job_id = $1 for update"
+    )))
+    .bind(id)
+    .fetch_optional(db)
+    .await?)
 }
 
 /// The file was parsed: rows stored (pending), counts and the first errors recorded.

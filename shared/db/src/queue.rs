@@ -73,15 +73,17 @@ pub async fn receive(
 
 /// Acknowledges (deletes) a message.
 pub async fn ack(db: impl PgExecutor<'_>, queue_message_id: i64) -> DbResult<()> {
-    sqlx::query("delete from queue_message where queue_message_id = $1")
-        .bind(queue_message_id)
-        .execute(db)
-        .await?;
+    sqlx::query("delete from queue_message where queue_message_id = $1").bind(queue_message_id).execute(db).await?;
     Ok(())
 }
 
 /// Records a failed delivery; the message becomes visible again after `retry_after_secs`.
-pub async fn release(db: impl PgExecutor<'_>, queue_message_id: i64, error: &str, retry_after_secs: f64) -> DbResult<()> {
+pub async fn release(
+    db: impl PgExecutor<'_>,
+    queue_message_id: i64,
+    error: &str,
+    retry_after_secs: f64,
+) -> DbResult<()> {
     sqlx::query(
         "update queue_message set last_error = $2, visible_at = now() + make_interval(secs => $3)
          where queue_message_id = $1",

@@ -53,7 +53,8 @@ impl ReportModule {
     }
 }
 
-const MODULE_COLUMNS: &str = "rm.report_module_id, rm.report_id, r.unit_id, r.report_year_id, y.is_open as year_is_open,
+const MODULE_COLUMNS: &str =
+    "rm.report_module_id, rm.report_id, r.unit_id, r.report_year_id, y.is_open as year_is_open,
     rm.module, rm.status, rm.is_enabled, rm.entry_count, rm.headline_kg, rm.scope1_kg, rm.scope2_kg, rm.scope3_kg,
     rm.additional_kg";
 

@@ -14,9 +14,15 @@ pub const SEEDED_YEARS: [i32; 2] = [2024, 2025];
 /// The demo lab's institutional id.
 pub const DEMO_UNIT: &str = "9001";
 
+/// Rows of a CSV with their physical record number (header = 1).
+pub type NumberedRows = Vec<(u64, RawFields)>;
+
+/// Rejected rows with their record number.
+pub type RejectedRows = Vec<(u64, FieldErrors)>;
+
 /// Reads a CSV into raw field maps (headers trimmed and lower-cased; BOM tolerated), with each
 /// row's physical record number (header = 1).
-pub fn read_csv_records(bytes: &[u8]) -> Result<(Vec<String>, Vec<(u64, RawFields)>), csv::Error> {
+pub fn read_csv_records(bytes: &[u8]) -> Result<(Vec<String>, NumberedRows), csv::Error> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
     let headers: Vec<String> = rdr.headers()?.iter().map(|h| h.trim().to_lowercase()).collect();
@@ -31,11 +37,7 @@ pub fn read_csv_records(bytes: &[u8]) -> Result<(Vec<String>, Vec<(u64, RawField
 }
 
 /// Loads an equipment factor CSV for `year`; returns the number stored and the rejected rows.
-pub async fn load_equipment_factors(
-    db: &mut PgConnection,
-    year: i32,
-    bytes: &[u8],
-) -> DbResult<(usize, Vec<(u64, FieldErrors)>)> {
+pub async fn load_equipment_factors(db: &mut PgConnection, year: i32, bytes: &[u8]) -> DbResult<(usize, RejectedRows)> {
     let (_, rows) = read_csv_records(bytes).map_err(|e| DbError::Sqlx(sqlx::Error::Decode(Box::new(e))))?;
     let mut stored = 0;
     let mut rejected = Vec::new();
@@ -59,7 +61,13 @@ pub async fn seed_reference(pool: &PgPool, data_dir: &Path) -> anyhow::Result<()
         let path = data_dir.join(format!("factors/{year}/equipments_factors.csv"));
         let bytes = std::fs::read(&path).map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?;
         let (stored, rejected) = load_equipment_factors(&mut tx, year, &bytes).await?;
-        anyhow::ensure!(rejected.is_empty(), "{}: {} invalid factor rows: {:?}", path.display(), rejected.len(), rejected);
+        anyhow::ensure!(
+            rejected.is_empty(),
+            "{}: {} invalid factor rows: {:?}",
+            path.display(),
+            rejected.len(),
+            rejected
+        );
         tracing::info!(year, stored, "seed.factors_loaded");
     }
     tx.commit().await?;
@@ -70,7 +78,9 @@ pub async fn seed_reference(pool: &PgPool, data_dir: &Path) -> anyhow::Result<()
 pub async fn seed_demo(pool: &PgPool) -> anyhow::Result<()> {
     let mut tx = pool.begin().await?;
     let root = ensure_unit(&mut tx, "EPFL", "École polytechnique fédérale de Lausanne", None).await?;
-    let school = ensure_unit(&mut tx, "ENAC", "School of Architecture, Civil and Environmental Engineering", Some(&root)).await?;
+    let school =
+        ensure_unit(&mut tx, "ENAC", "School of Architecture, Civil and Environmental Engineering", Some(&root))
+            .await?;
     let lab = ensure_unit(&mut tx, DEMO_UNIT, "Demo Laboratory of Sustainable Systems", Some(&school)).await?;
     let other = ensure_unit(&mut tx, "9002", "Second Demo Laboratory", Some(&school)).await?;
     for year in SEEDED_YEARS {

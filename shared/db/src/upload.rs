@@ -57,7 +57,8 @@ pub async fn create(db: impl PgExecutor<'_>, u: &NewUpload<'_>) -> DbResult<()> 
     Ok(())
 }
 
-const UPLOAD_COLUMNS: &str = "u.upload_id, u.job_id, u.report_id, r.unit_id, r.report_year_id, u.module, u.data_entry_type,
+const UPLOAD_COLUMNS: &str =
+    "u.upload_id, u.job_id, u.report_id, r.unit_id, r.report_year_id, u.module, u.data_entry_type,
     u.filename, u.object_key, u.mode, u.source, u.created_by";
 
 /// An upload by id.

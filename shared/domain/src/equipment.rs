@@ -199,12 +199,14 @@ fn sub_matches(factor: &Option<String>, wanted: Option<&str>) -> bool {
 pub fn resolve_factor<'f>(factors: &'f [EquipmentFactor], input: &EquipmentInput) -> Option<&'f EquipmentFactor> {
     let class = input.equipment_class.as_str();
     let sub = input.sub_class.as_deref();
-    let in_category = |f: &&EquipmentFactor| f.category == input.category;
-    let any = |_: &&EquipmentFactor| true;
-    let passes: [(&dyn Fn(&&EquipmentFactor) -> bool, Option<&str>); 4] =
-        [(&in_category, sub), (&in_category, None), (&any, sub), (&any, None)];
-    passes.into_iter().find_map(|(scope, sub)| {
-        factors.iter().filter(scope).find(|f| same(&f.equipment_class, class) && sub_matches(&f.sub_class, sub))
+    // (only the entry's category?, sub-class wanted) in order of preference.
+    let passes = [(true, sub), (true, None), (false, sub), (false, None)];
+    passes.into_iter().find_map(|(own_category, sub)| {
+        factors.iter().find(|f| {
+            (!own_category || f.category == input.category)
+                && same(&f.equipment_class, class)
+                && sub_matches(&f.sub_class, sub)
+        })
     })
 }
 

@@ -156,7 +156,11 @@ pub fn parse_integer(text: &str) -> Option<i64> {
 
 fn abbreviate(text: &str) -> String {
     const MAX: usize = 40;
-    if text.chars().count() <= MAX { text.to_owned() } else { format!("{}…", text.chars().take(MAX).collect::<String>()) }
+    if text.chars().count() <= MAX {
+        text.to_owned()
+    } else {
+        format!("{}…", text.chars().take(MAX).collect::<String>())
+    }
 }
 
 #[cfg(test)]

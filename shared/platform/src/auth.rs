@@ -7,9 +7,9 @@
 //! database, so a revoked role takes effect at the next request. Authorisation is an explicit call
 //! on [`Caller`] in each handler.
 
+use crate::Ctx;
 use crate::config::{ConfigError, Settings, required_var, var};
 use crate::error::{ApiError, ApiResult};
-use crate::Ctx;
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use co2_api_types::{Persona, RoleGrant};
@@ -67,10 +67,21 @@ fn pem_from_env(name: &'static str, value: String) -> Result<Vec<u8>, ConfigErro
 
 impl AuthKeys {
     /// Builds the keys from PEM texts.
-    pub fn new(public_pem: &[u8], signing_pem: Option<&[u8]>, issuer: &str, audience: &str) -> Result<Self, InvalidToken> {
+    pub fn new(
+        public_pem: &[u8],
+        signing_pem: Option<&[u8]>,
+        issuer: &str,
+        audience: &str,
+    ) -> Result<Self, InvalidToken> {
         let decoding = DecodingKey::from_ed_pem(public_pem)?;
         let encoding = signing_pem.map(EncodingKey::from_ed_pem).transpose()?;
-        Ok(AuthKeys { encoding, decoding, validation: Self::validation(issuer, audience), issuer: issuer.into(), audience: audience.into() })
+        Ok(AuthKeys {
+            encoding,
+            decoding,
+            validation: Self::validation(issuer, audience),
+            issuer: issuer.into(),
+            audience: audience.into(),
+        })
     }
 
     /// Reads `SESSION_PUBLIC_KEY` (required) and `SESSION_SIGNING_KEY` (api-session only).
@@ -98,10 +109,16 @@ impl AuthKeys {
     }
 
     /// Issues a session token for `user`, valid for `ttl`.
-    pub fn issue(&self, user: Uuid, ttl: std::time::Duration, dev: bool) -> Result<(String, SessionClaims), InvalidToken> {
-        let key = self.encoding.as_ref().ok_or_else(|| {
-            InvalidToken(jsonwebtoken::errors::ErrorKind::InvalidKeyFormat.into())
-        })?;
+    pub fn issue(
+        &self,
+        user: Uuid,
+        ttl: std::time::Duration,
+        dev: bool,
+    ) -> Result<(String, SessionClaims), InvalidToken> {
+        let key = self
+            .encoding
+            .as_ref()
+            .ok_or_else(|| InvalidToken(jsonwebtoken::errors::ErrorKind::InvalidKeyFormat.into()))?;
         let now = chrono::Utc::now().timestamp();
         let claims = SessionClaims {
             iss: self.issuer.clone(),

@@ -197,7 +197,8 @@ impl BlobStore for S3Blob {
 
     async fn list(&self, prefix: &str) -> Result<Vec<String>, BlobError> {
         let mut keys = Vec::new();
-        let mut pages = self.client().await.list_objects_v2().bucket(&self.bucket).prefix(prefix).into_paginator().send();
+        let mut pages =
+            self.client().await.list_objects_v2().bucket(&self.bucket).prefix(prefix).into_paginator().send();
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| unavailable(e.into_service_error()))?;
             keys.extend(page.contents().iter().filter_map(|o| o.key().map(str::to_owned)));
@@ -233,7 +234,12 @@ pub const LOCAL_BUCKET: &str = "local";
 impl LocalBlob {
     /// A store under `root`; links are signed with `secret` and point at `base_url`.
     pub fn new(root: PathBuf, secret: &[u8], base_url: &str) -> Self {
-        LocalBlob { root, secret: secret.to_vec(), base_url: base_url.trim_end_matches('/').into(), notifier: Default::default() }
+        LocalBlob {
+            root,
+            secret: secret.to_vec(),
+            base_url: base_url.trim_end_matches('/').into(),
+            notifier: Default::default(),
+        }
     }
 
     /// Routes ObjectCreated notifications of notified prefixes to a queue (set once).
@@ -267,7 +273,9 @@ impl LocalBlob {
         if expires < chrono::Utc::now().timestamp() {
             return false;
         }
-        let Ok(given) = hex::decode(signature) else { return false };
+        let Ok(given) = hex::decode(signature) else {
+            return false;
+        };
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.secret).expect("HMAC takes keys of any length");
         mac.update(format!("{method}\n{key}\n{expires}").as_bytes());
         mac.verify_slice(&given).is_ok()
@@ -285,7 +293,9 @@ impl LocalBlob {
 
     /// Emits the ObjectCreated notification of `key` (when its prefix is notified).
     pub async fn notify_created(&self, key: &str, size: u64, etag: &str) -> Result<(), BlobError> {
-        let Some(n) = self.notifier.get() else { return Ok(()) };
+        let Some(n) = self.notifier.get() else {
+            return Ok(());
+        };
         if !NOTIFIED_PREFIXES.iter().any(|p| key.starts_with(p)) {
             return Ok(());
         }
@@ -357,10 +367,14 @@ impl BlobStore for LocalBlob {
         let mut out = Vec::new();
         let mut stack = vec![self.root.clone()];
         while let Some(dir) = stack.pop() {
-            let Ok(mut rd) = tokio::fs::read_dir(&dir).await else { continue };
+            let Ok(mut rd) = tokio::fs::read_dir(&dir).await else {
+                continue;
+            };
             while let Some(entry) = rd.next_entry().await.map_err(unavailable)? {
                 let path = entry.path();
-                let Ok(rel) = path.strip_prefix(&self.root) else { continue };
+                let Ok(rel) = path.strip_prefix(&self.root) else {
+                    continue;
+                };
                 let key = rel.to_string_lossy().replace('\\', "/");
                 if entry.file_type().await.map_err(unavailable)?.is_dir() {
                     stack.push(path);

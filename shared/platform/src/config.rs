@@ -28,9 +28,7 @@ pub fn var_parsed<T: FromStr>(name: &'static str) -> Result<Option<T>, ConfigErr
 where
     T::Err: std::fmt::Display,
 {
-    var(name)
-        .map(|v| v.parse::<T>().map_err(|e| ConfigError::Invalid { name, reason: e.to_string() }))
-        .transpose()
+    var(name).map(|v| v.parse::<T>().map_err(|e| ConfigError::Invalid { name, reason: e.to_string() })).transpose()
 }
 
 /// Where the process runs. Dev login and other conveniences exist only in `Dev`.
@@ -66,7 +64,10 @@ impl Settings {
             None | Some("cluster") => Profile::Cluster,
             Some("dev") => Profile::Dev,
             Some(other) => {
-                return Err(ConfigError::Invalid { name: "CO2_PROFILE", reason: format!("'{other}' is not cluster or dev") });
+                return Err(ConfigError::Invalid {
+                    name: "CO2_PROFILE",
+                    reason: format!("'{other}' is not cluster or dev"),
+                });
             }
         };
         let public_base_url = var("PUBLIC_BASE_URL").unwrap_or_else(|| "http://127.0.0.1:8080".into());
@@ -124,7 +125,9 @@ impl BlobConfig {
                 root: var("LOCAL_BLOB_DIR").unwrap_or_else(|| ".local".into()).into(),
                 secret: SecretString::from(required_var("LOCAL_BLOB_SECRET")?),
             }),
-            other => Err(ConfigError::Invalid { name: "BLOB_BACKEND", reason: format!("'{other}' is not s3 or local") }),
+            other => {
+                Err(ConfigError::Invalid { name: "BLOB_BACKEND", reason: format!("'{other}' is not s3 or local") })
+            }
         }
     }
 }
@@ -142,7 +145,9 @@ impl QueueBackend {
         match var("QUEUE_BACKEND").as_deref().unwrap_or("postgres") {
             "sqs" => Ok(QueueBackend::Sqs),
             "postgres" => Ok(QueueBackend::Postgres),
-            other => Err(ConfigError::Invalid { name: "QUEUE_BACKEND", reason: format!("'{other}' is not sqs or postgres") }),
+            other => {
+                Err(ConfigError::Invalid { name: "QUEUE_BACKEND", reason: format!("'{other}' is not sqs or postgres") })
+            }
         }
     }
 }

@@ -42,7 +42,9 @@ impl Ctx {
         )?;
         let auth = AuthKeys::from_env(&settings)?;
         let (blob, local): (Arc<dyn BlobStore>, _) = match BlobConfig::from_env()? {
-            BlobConfig::S3 { bucket, force_path_style } => (Arc::new(blob::S3Blob::new(bucket, force_path_style)), None),
+            BlobConfig::S3 { bucket, force_path_style } => {
+                (Arc::new(blob::S3Blob::new(bucket, force_path_style)), None)
+            }
             BlobConfig::Local { root, secret } => {
                 let local =
                     Arc::new(blob::LocalBlob::new(root, secret.expose_secret().as_bytes(), &settings.public_base_url));

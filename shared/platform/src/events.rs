@@ -84,7 +84,8 @@ pub fn decode_key(raw: &str) -> String {
 
 /// Decodes an S3 notification body.
 pub fn parse_s3_notification(body: &str) -> Result<S3Notification, DecodeError> {
-    let raw: RawNotification = serde_json::from_str(body).map_err(|e| DecodeError(format!("not an S3 notification: {e}")))?;
+    let raw: RawNotification =
+        serde_json::from_str(body).map_err(|e| DecodeError(format!("not an S3 notification: {e}")))?;
     if raw.event.as_deref() == Some("s3:TestEvent") {
         return Ok(S3Notification::Test);
     }
@@ -160,7 +161,8 @@ pub const STEP_MESSAGE_VERSION: u32 = 1;
 impl StepMessage {
     /// Decodes a queue body; unknown kinds and newer versions are poison.
     pub fn parse(body: &str) -> Result<StepMessage, DecodeError> {
-        let msg: StepMessage = serde_json::from_str(body).map_err(|e| DecodeError(format!("not a step message: {e}")))?;
+        let msg: StepMessage =
+            serde_json::from_str(body).map_err(|e| DecodeError(format!("not a step message: {e}")))?;
         let version = match &msg {
             StepMessage::Compute(m) => m.version,
             StepMessage::Aggregate(m) => m.version,
@@ -192,7 +194,10 @@ mod tests {
         assert_eq!(objs.len(), 1);
         assert_eq!(objs[0].key, "dropbox/9001/2025/equipment list.csv");
         assert_eq!(objs[0].etag.as_deref(), Some("6f1ed002ab5595859014ebf0951522d9"));
-        assert_eq!(objs[0].natural_key(), "s3:co2-calculator/dropbox/9001/2025/equipment list.csv#6f1ed002ab5595859014ebf0951522d9");
+        assert_eq!(
+            objs[0].natural_key(),
+            "s3:co2-calculator/dropbox/9001/2025/equipment list.csv#6f1ed002ab5595859014ebf0951522d9"
+        );
     }
 
     #[test]

@@ -16,7 +16,9 @@ pub fn routes(db: Option<PgPool>) -> Router {
 }
 
 async fn ready(State(db): State<Option<PgPool>>) -> (StatusCode, &'static str) {
-    let Some(db) = db else { return (StatusCode::OK, "ready") };
+    let Some(db) = db else {
+        return (StatusCode::OK, "ready");
+    };
     match sqlx::query_scalar::<_, i32>("select 1").fetch_one(&db).await {
         Ok(_) => (StatusCode::OK, "ready"),
         Err(e) => {

@@ -35,11 +35,23 @@ pub trait Queue: Send + Sync {
     /// Sends a message.
     async fn send(&self, queue: &str, body: &str) -> Result<(), QueueError>;
     /// Receives up to `max` messages, hiding them for `visibility`; waits up to `wait` for one.
-    async fn receive(&self, queue: &str, max: u32, visibility: Duration, wait: Duration) -> Result<Vec<Delivery>, QueueError>;
+    async fn receive(
+        &self,
+        queue: &str,
+        max: u32,
+        visibility: Duration,
+        wait: Duration,
+    ) -> Result<Vec<Delivery>, QueueError>;
     /// Deletes a processed message.
     async fn ack(&self, queue: &str, delivery: &Delivery) -> Result<(), QueueError>;
     /// Gives a message back for redelivery after `retry_after`.
-    async fn release(&self, queue: &str, delivery: &Delivery, error: &str, retry_after: Duration) -> Result<(), QueueError>;
+    async fn release(
+        &self,
+        queue: &str,
+        delivery: &Delivery,
+        error: &str,
+        retry_after: Duration,
+    ) -> Result<(), QueueError>;
 }
 
 fn qerr(queue: &str, e: impl Into<anyhow::Error>) -> QueueError {
@@ -67,7 +79,13 @@ impl Queue for PgQueue {
         Ok(())
     }
 
-    async fn receive(&self, queue: &str, max: u32, visibility: Duration, wait: Duration) -> Result<Vec<Delivery>, QueueError> {
+    async fn receive(
+        &self,
+        queue: &str,
+        max: u32,
+        visibility: Duration,
+        wait: Duration,
+    ) -> Result<Vec<Delivery>, QueueError> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
             let got = co2_db::queue::receive(&self.pool, queue, max as i64, visibility.as_secs_f64(), MAX_RECEIVES)
@@ -93,7 +111,13 @@ impl Queue for PgQueue {
         co2_db::queue::ack(&self.pool, id).await.map_err(|e| qerr(queue, e))
     }
 
-    async fn release(&self, queue: &str, delivery: &Delivery, error: &str, retry_after: Duration) -> Result<(), QueueError> {
+    async fn release(
+        &self,
+        queue: &str,
+        delivery: &Delivery,
+        error: &str,
+        retry_after: Duration,
+    ) -> Result<(), QueueError> {
         let id: i64 = delivery.receipt.parse().map_err(|e| qerr(queue, anyhow::anyhow!("bad receipt: {e}")))?;
         co2_db::queue::release(&self.pool, id, error, retry_after.as_secs_f64()).await.map_err(|e| qerr(queue, e))
     }
@@ -161,7 +185,13 @@ impl Queue for SqsQueue {
         Ok(())
     }
 
-    async fn receive(&self, queue: &str, max: u32, visibility: Duration, wait: Duration) -> Result<Vec<Delivery>, QueueError> {
+    async fn receive(
+        &self,
+        queue: &str,
+        max: u32,
+        visibility: Duration,
+        wait: Duration,
+    ) -> Result<Vec<Delivery>, QueueError> {
         let url = self.url(queue).await?;
         let out = self
             .client()
@@ -207,7 +237,13 @@ impl Queue for SqsQueue {
         Ok(())
     }
 
-    async fn release(&self, queue: &str, delivery: &Delivery, _error: &str, retry_after: Duration) -> Result<(), QueueError> {
+    async fn release(
+        &self,
+        queue: &str,
+        delivery: &Delivery,
+        _error: &str,
+        retry_after: Duration,
+    ) -> Result<(), QueueError> {
         let url = self.url(queue).await?;
         self.client()
             .await

@@ -21,19 +21,17 @@ pub fn with_platform(function: &'static str, app: Router, db: Option<PgPool>) ->
     app.fallback(route_not_found)
         .layer(middleware::from_fn(log_errors))
         .layer(middleware::from_fn(move |req: Request, next: Next| record_metrics(function, req, next)))
-        .layer(
-            TraceLayer::new_for_http().make_span_with(move |req: &Request| {
-                let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned());
-                let request_id = req
-                    .headers()
-                    .get("x-request-id")
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-                tracing::info_span!("request", function, method = %req.method(), uri = %req.uri().path(),
+        .layer(TraceLayer::new_for_http().make_span_with(move |req: &Request| {
+            let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned());
+            let request_id = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+            tracing::info_span!("request", function, method = %req.method(), uri = %req.uri().path(),
                     route, request_id)
-            }),
-        )
+        }))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .merge(crate::health::routes(db))
 }

@@ -106,8 +106,8 @@ pub fn parse_cloudevent(headers: &HeaderMap, body: Bytes) -> Result<StepInput, C
     let header = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let content_type = header("content-type").unwrap_or_default();
     if content_type.starts_with("application/cloudevents+json") {
-        let v: serde_json::Value =
-            serde_json::from_slice(&body).map_err(|e| CloudEventError(format!("structured CloudEvent is not JSON: {e}")))?;
+        let v: serde_json::Value = serde_json::from_slice(&body)
+            .map_err(|e| CloudEventError(format!("structured CloudEvent is not JSON: {e}")))?;
         let field = |n: &str| v.get(n).and_then(|x| x.as_str()).map(str::to_owned);
         let id = field("id").ok_or_else(|| CloudEventError("CloudEvent without id".into()))?;
         let event_type = field("type").ok_or_else(|| CloudEventError("CloudEvent without type".into()))?;
@@ -128,7 +128,8 @@ pub fn parse_cloudevent(headers: &HeaderMap, body: Bytes) -> Result<StepInput, C
         };
         return Ok(StepInput { id, event_type, source, data });
     }
-    let id = header("ce-id").ok_or_else(|| CloudEventError("missing ce-id header (binary CloudEvent expected)".into()))?;
+    let id =
+        header("ce-id").ok_or_else(|| CloudEventError("missing ce-id header (binary CloudEvent expected)".into()))?;
     let event_type = header("ce-type").ok_or_else(|| CloudEventError("missing ce-type header".into()))?;
     Ok(StepInput { id, event_type, source: header("ce-source").unwrap_or_default(), data: body })
 }
@@ -147,7 +148,9 @@ pub fn step_router(name: &'static str, handler: Arc<dyn StepHandler>) -> Router 
 async fn receive(State(s): State<StepState>, headers: HeaderMap, body: Bytes) -> Response {
     let input = match parse_cloudevent(&headers, body) {
         Ok(i) => i,
-        Err(e) => return crate::ApiError::bad_request("invalid_cloudevent", e.to_string()).into_response(),
+        Err(e) => {
+            return crate::ApiError::bad_request("invalid_cloudevent", e.to_string()).into_response();
+        }
     };
     let id = input.id.clone();
     let result = s.handler.handle(input).await;
@@ -160,7 +163,11 @@ async fn receive(State(s): State<StepState>, headers: HeaderMap, body: Bytes) ->
 
 /// Runs a step: under Lambda's SQS batch handler when `AWS_LAMBDA_RUNTIME_API` is set, else as a
 /// Knative HTTP function receiving CloudEvents.
-pub async fn run_step(name: &'static str, handler: Arc<dyn StepHandler>, db: Option<sqlx::PgPool>) -> anyhow::Result<()> {
+pub async fn run_step(
+    name: &'static str,
+    handler: Arc<dyn StepHandler>,
+    db: Option<sqlx::PgPool>,
+) -> anyhow::Result<()> {
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
         let run = lambda_runtime::service_fn(move |event: lambda_runtime::LambdaEvent<SqsEvent>| {
             let handler = handler.clone();
@@ -207,7 +214,8 @@ mod tests {
 
         let mut s = HeaderMap::new();
         s.insert("content-type", "application/cloudevents+json; charset=utf-8".parse().unwrap());
-        let body = r#"{"specversion":"1.0","id":"m-1","type":"dev.knative.eventing.aws-sqs","source":"x","data":"{\"a\":1}"}"#;
+        let body =
+            r#"{"specversion":"1.0","id":"m-1","type":"dev.knative.eventing.aws-sqs","source":"x","data":"{\"a\":1}"}"#;
         let structured = parse_cloudevent(&s, Bytes::from(body)).unwrap();
         assert_eq!(binary.id, structured.id);
         assert_eq!(binary.data, structured.data);

@@ -104,7 +104,9 @@ pub async fn seed(pool: &PgPool) {
 /// Creates a user holding `role` (scoped to `unit` when given) and returns a session token for it.
 pub async fn mint_token(ctx: &Ctx, role: &str, unit: Option<&str>) -> String {
     let unit_row = match unit {
-        Some(u) => Some(co2_db::org::unit_by_institutional_id(&ctx.pools.write, u).await.unwrap().expect("unit exists")),
+        Some(u) => {
+            Some(co2_db::org::unit_by_institutional_id(&ctx.pools.write, u).await.unwrap().expect("unit exists"))
+        }
         None => None,
     };
     let who = format!("test-{role}-{}", unit.unwrap_or("global"));

@@ -26,7 +26,11 @@ async fn another_units_principal_is_refused_on_every_route(pool: PgPool) {
         (Method::POST, "/api/v1/units/9001/years/2025/modules/equipment/entries".into(), Some(body.clone())),
         (Method::PATCH, format!("/api/v1/entries/{entry_id}"), Some(body.clone())),
         (Method::DELETE, format!("/api/v1/entries/{entry_id}"), None),
-        (Method::POST, "/api/v1/uploads".into(), Some(json!({"unit": "9001", "year": 2025, "module": "equipment", "filename": "e.csv"}))),
+        (
+            Method::POST,
+            "/api/v1/uploads".into(),
+            Some(json!({"unit": "9001", "year": 2025, "module": "equipment", "filename": "e.csv"})),
+        ),
         (Method::GET, format!("/api/v1/jobs/{job_id}"), None),
     ];
     for (method, uri, body) in cases {
@@ -48,12 +52,25 @@ async fn another_units_principal_is_refused_on_every_route(pool: PgPool) {
 async fn a_standard_member_sees_the_report_but_not_the_equipment_module(pool: PgPool) {
     let s = Stack::embedded(pool).await;
     let member = s.token("standard", Some("9001")).await;
-    assert_eq!(call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/report", Some(&member), None).await.status, 200);
-    assert_eq!(call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/results", Some(&member), None).await.status, 200);
-    let list = call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/modules/equipment/entries", Some(&member), None).await;
+    assert_eq!(
+        call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/report", Some(&member), None).await.status,
+        200
+    );
+    assert_eq!(
+        call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/results", Some(&member), None).await.status,
+        200
+    );
+    let list =
+        call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/modules/equipment/entries", Some(&member), None).await;
     assert_eq!(list.status, StatusCode::FORBIDDEN);
-    let up = call(&s.app, Method::POST, "/api/v1/uploads", Some(&member),
-        Some(json!({"unit": "9001", "year": 2025, "module": "equipment", "filename": "e.csv"}))).await;
+    let up = call(
+        &s.app,
+        Method::POST,
+        "/api/v1/uploads",
+        Some(&member),
+        Some(json!({"unit": "9001", "year": 2025, "module": "equipment", "filename": "e.csv"})),
+    )
+    .await;
     assert_eq!(up.status, StatusCode::FORBIDDEN);
 }
 
@@ -61,12 +78,19 @@ async fn a_standard_member_sees_the_report_but_not_the_equipment_module(pool: Pg
 async fn back_office_roles_never_open_module_data(pool: PgPool) {
     let s = Stack::embedded(pool).await;
     let backoffice = s.token("backoffice", Some("ENAC")).await;
-    let res = call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/modules/equipment/entries", Some(&backoffice), None).await;
+    let res =
+        call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/modules/equipment/entries", Some(&backoffice), None)
+            .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     let admin = s.token("admin", None).await;
-    assert_eq!(call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/results", Some(&admin), None).await.status, 200);
     assert_eq!(
-        call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/modules/equipment/entries", Some(&admin), None).await.status,
+        call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/results", Some(&admin), None).await.status,
+        200
+    );
+    assert_eq!(
+        call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/modules/equipment/entries", Some(&admin), None)
+            .await
+            .status,
         StatusCode::FORBIDDEN
     );
 }
@@ -74,7 +98,14 @@ async fn back_office_roles_never_open_module_data(pool: PgPool) {
 #[sqlx::test(migrator = "co2_db::MIGRATOR")]
 async fn dev_login_issues_a_working_session_cookie(pool: PgPool) {
     let s = Stack::embedded(pool).await;
-    let res = call(&s.app, Method::POST, "/api/v1/auth/dev-login", None, Some(json!({"persona": "principal", "unit": "9001"}))).await;
+    let res = call(
+        &s.app,
+        Method::POST,
+        "/api/v1/auth/dev-login",
+        None,
+        Some(json!({"persona": "principal", "unit": "9001"})),
+    )
+    .await;
     assert_eq!(res.status, 200);
     let cookie = res.headers.get("set-cookie").unwrap().to_str().unwrap().to_owned();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
@@ -87,7 +118,14 @@ async fn dev_login_issues_a_working_session_cookie(pool: PgPool) {
     assert!(info["permissions"].as_array().unwrap().contains(&json!("unit:9001:manage")));
     assert_eq!(info["dev_login"], true);
 
-    let unknown = call(&s.app, Method::POST, "/api/v1/auth/dev-login", None, Some(json!({"persona": "principal", "unit": "nope"}))).await;
+    let unknown = call(
+        &s.app,
+        Method::POST,
+        "/api/v1/auth/dev-login",
+        None,
+        Some(json!({"persona": "principal", "unit": "nope"})),
+    )
+    .await;
     assert_eq!(unknown.status, 404);
     let garbage = call(&s.app, Method::POST, "/api/v1/auth/dev-login", None, Some(json!({"persona": "emperor"}))).await;
     assert_eq!(garbage.status, 400);
@@ -111,8 +149,15 @@ async fn a_cluster_refuses_dev_login_and_dev_tokens(pool: PgPool) {
     assert_eq!(call(&cluster_app, Method::GET, "/api/v1/session", Some(&token), None).await.status, 401);
     // A forged token (signed by another key) is refused too.
     let (other_key, _) = co2_platform::auth::generate_ed25519_pem().unwrap();
-    let forger = co2_platform::auth::AuthKeys::new(co2_testkit::TEST_PUBLIC_KEY.as_bytes(), Some(other_key.as_bytes()), "co2-test", "co2-calculator").unwrap();
-    let user: uuid::Uuid = sqlx::query_scalar("select app_user_id from app_user limit 1").fetch_one(&pool).await.unwrap();
+    let forger = co2_platform::auth::AuthKeys::new(
+        co2_testkit::TEST_PUBLIC_KEY.as_bytes(),
+        Some(other_key.as_bytes()),
+        "co2-test",
+        "co2-calculator",
+    )
+    .unwrap();
+    let user: uuid::Uuid =
+        sqlx::query_scalar("select app_user_id from app_user limit 1").fetch_one(&pool).await.unwrap();
     let (forged, _) = forger.issue(user, std::time::Duration::from_secs(60), false).unwrap();
     assert_eq!(call(&dev_app, Method::GET, "/api/v1/session", Some(&forged), None).await.status, 401);
 }

@@ -27,7 +27,8 @@ async fn uploading_the_demo_equipment_file_gives_exactly_the_expected_rows(pool:
     assert_eq!(job["progress"], 1.0);
     let entries = s.entries(&token, "9001").await;
     assert_matches_oracle(&entries);
-    let flux = entries["items"].as_array().unwrap().iter().find(|i| i["data"]["equipment_class"] == "Flux capacitor").unwrap();
+    let flux =
+        entries["items"].as_array().unwrap().iter().find(|i| i["data"]["equipment_class"] == "Flux capacitor").unwrap();
     assert!(flux["kg_co2eq"].is_null());
     assert!(flux["incomplete_reason"].as_str().unwrap().contains("Flux capacitor"));
 
@@ -51,13 +52,27 @@ async fn every_message_delivered_three_times_leaves_the_same_rows(pool: PgPool) 
     assert_eq!(before.0, 41);
 
     // Redeliver the storage notification and both step messages, three times each.
-    let upload: (String, uuid::Uuid) = sqlx::query_as("select object_key, job_id from upload").fetch_one(&s.pool).await.unwrap();
+    let upload: (String, uuid::Uuid) =
+        sqlx::query_as("select object_key, job_id from upload").fetch_one(&s.pool).await.unwrap();
     let bytes = demo_equipment();
-    let event = co2_platform::events::s3_object_created("local", &upload.0, bytes.len() as u64, &co2_platform::blob::etag_of(&bytes));
-    let rm: uuid::Uuid = sqlx::query_scalar("select report_module_id from data_entry limit 1").fetch_one(&s.pool).await.unwrap();
+    let event = co2_platform::events::s3_object_created(
+        "local",
+        &upload.0,
+        bytes.len() as u64,
+        &co2_platform::blob::etag_of(&bytes),
+    );
+    let rm: uuid::Uuid =
+        sqlx::query_scalar("select report_module_id from data_entry limit 1").fetch_one(&s.pool).await.unwrap();
     let job = uuid::Uuid::parse_str(&job_id).unwrap();
-    let compute = StepMessage::Compute(ComputeMessage { version: STEP_MESSAGE_VERSION, job_id: job, report_module_id: rm }).to_body();
-    let aggregate = StepMessage::Aggregate(AggregateMessage { version: STEP_MESSAGE_VERSION, job_id: Some(job), report_module_id: rm }).to_body();
+    let compute =
+        StepMessage::Compute(ComputeMessage { version: STEP_MESSAGE_VERSION, job_id: job, report_module_id: rm })
+            .to_body();
+    let aggregate = StepMessage::Aggregate(AggregateMessage {
+        version: STEP_MESSAGE_VERSION,
+        job_id: Some(job),
+        report_module_id: rm,
+    })
+    .to_body();
     for _ in 0..3 {
         s.ctx.queue.send("co2-ingest", &event).await.unwrap();
         s.ctx.queue.send("co2-compute", &compute).await.unwrap();
@@ -91,7 +106,8 @@ async fn a_dropped_file_is_processed_like_an_upload_and_dropping_it_twice_change
     s.local.put(key, fewer.into_bytes().into(), "text/csv").await.unwrap();
     s.drain().await;
     assert_eq!(s.snapshot().await.0, 10);
-    let jobs: Vec<(String, String)> = sqlx::query_as("select kind, state from job order by created_at").fetch_all(&s.pool).await.unwrap();
+    let jobs: Vec<(String, String)> =
+        sqlx::query_as("select kind, state from job order by created_at").fetch_all(&s.pool).await.unwrap();
     assert_eq!(jobs, vec![("dropbox".into(), "succeeded".into()), ("dropbox".into(), "succeeded".into())]);
 }
 
@@ -194,8 +210,15 @@ async fn poison_messages_are_acknowledged_without_effect(pool: PgPool) {
 async fn a_message_that_keeps_failing_is_dead_lettered_and_others_still_flow(pool: PgPool) {
     let s = Stack::embedded(pool).await;
     // A step that is always unavailable.
-    let failing = axum::Router::new().route("/", axum::routing::post(|| async { http::StatusCode::SERVICE_UNAVAILABLE }));
-    let pump = Pump { queue: s.ctx.queue.clone(), queue_name: "co2-flaky".into(), target: failing, visibility: Duration::from_secs(30), retry_after: Duration::ZERO };
+    let failing =
+        axum::Router::new().route("/", axum::routing::post(|| async { http::StatusCode::SERVICE_UNAVAILABLE }));
+    let pump = Pump {
+        queue: s.ctx.queue.clone(),
+        queue_name: "co2-flaky".into(),
+        target: failing,
+        visibility: Duration::from_secs(30),
+        retry_after: Duration::ZERO,
+    };
     s.ctx.queue.send("co2-flaky", "{}").await.unwrap();
     for _ in 0..10 {
         pump.once(Duration::from_millis(10)).await.unwrap();
@@ -216,17 +239,36 @@ async fn a_validated_module_refuses_uploads_and_edits_with_409(pool: PgPool) {
     let s = Stack::embedded(pool).await;
     let token = s.token("principal", Some("9001")).await;
     sqlx::query("update report_module set status = 2 where module = 'equipment'").execute(&s.pool).await.unwrap();
-    let up = call(&s.app, Method::POST, "/api/v1/uploads", Some(&token), Some(json!({
-        "unit": "9001", "year": 2025, "module": "equipment", "filename": "e.csv"}))).await;
+    let up = call(
+        &s.app,
+        Method::POST,
+        "/api/v1/uploads",
+        Some(&token),
+        Some(json!({
+        "unit": "9001", "year": 2025, "module": "equipment", "filename": "e.csv"})),
+    )
+    .await;
     assert_eq!(up.status, 409);
     assert_eq!(up.json()["error"]["code"], "module_validated");
-    let create = call(&s.app, Method::POST, "/api/v1/units/9001/years/2025/modules/equipment/entries", Some(&token),
-        Some(json!({"entry_type": "it", "data": {"equipment_id": "1", "name": "x", "equipment_class": "Laptop"}}))).await;
+    let create = call(
+        &s.app,
+        Method::POST,
+        "/api/v1/units/9001/years/2025/modules/equipment/entries",
+        Some(&token),
+        Some(json!({"entry_type": "it", "data": {"equipment_id": "1", "name": "x", "equipment_class": "Laptop"}})),
+    )
+    .await;
     assert_eq!(create.status, 409);
     sqlx::query("update report_year set is_open = false where report_year_id = 2025").execute(&s.pool).await.unwrap();
     sqlx::query("update report_module set status = 1 where module = 'equipment'").execute(&s.pool).await.unwrap();
-    let closed = call(&s.app, Method::POST, "/api/v1/units/9001/years/2025/modules/equipment/entries", Some(&token),
-        Some(json!({"entry_type": "it", "data": {"equipment_id": "1", "name": "x", "equipment_class": "Laptop"}}))).await;
+    let closed = call(
+        &s.app,
+        Method::POST,
+        "/api/v1/units/9001/years/2025/modules/equipment/entries",
+        Some(&token),
+        Some(json!({"entry_type": "it", "data": {"equipment_id": "1", "name": "x", "equipment_class": "Laptop"}})),
+    )
+    .await;
     assert_eq!(closed.status, 409);
     assert_eq!(closed.json()["error"]["code"], "year_closed");
 }

@@ -20,10 +20,16 @@ async fn the_embedded_server_runs_the_upload_journey_over_http(pool: PgPool) {
     let ctx = co2_platform::Ctx { blob: local.clone(), ..ctx };
     let app = devstack::app(&ctx, Some(local), &dir.0);
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
-    let pumps: Vec<_> = devstack::pumps(&ctx, Duration::from_millis(200)).into_iter().map(|p| tokio::spawn(p.run())).collect();
+    let pumps: Vec<_> =
+        devstack::pumps(&ctx, Duration::from_millis(200)).into_iter().map(|p| tokio::spawn(p.run())).collect();
 
     let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
-    let login = client.post(format!("{base}/api/v1/auth/dev-login")).json(&json!({"persona": "principal", "unit": "9001"})).send().await.unwrap();
+    let login = client
+        .post(format!("{base}/api/v1/auth/dev-login"))
+        .json(&json!({"persona": "principal", "unit": "9001"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(login.status(), 200);
     let up: Value = client
         .post(format!("{base}/api/v1/uploads"))
@@ -42,8 +48,14 @@ async fn the_embedded_server_runs_the_upload_journey_over_http(pool: PgPool) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(job["state"], "succeeded", "{job}");
-    let entries: Value = client.get(format!("{base}/api/v1/units/9001/years/2025/modules/equipment/entries?per_page=500"))
-        .send().await.unwrap().json().await.unwrap();
+    let entries: Value = client
+        .get(format!("{base}/api/v1/units/9001/years/2025/modules/equipment/entries?per_page=500"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_matches_oracle(&entries);
     let health = client.get(format!("{base}/healthz")).send().await.unwrap();
     assert_eq!(health.status(), 200);

@@ -34,7 +34,8 @@ impl Cloud {
     /// with a dead-letter queue after `max_receives`.
     async fn new(max_receives: u32) -> Cloud {
         let shared = aws_config::defaults(aws_config::BehaviorVersion::latest()).endpoint_url(endpoint()).load().await;
-        let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&shared).force_path_style(true).build());
+        let s3 =
+            aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&shared).force_path_style(true).build());
         let sqs = aws_sdk_sqs::Client::new(&shared);
         let suffix = format!("-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
         let bucket = format!("co2-test{suffix}");
@@ -73,7 +74,8 @@ impl Cloud {
                     .clone();
             }
         }
-        let queue_config = QueueConfiguration::builder().queue_arn(ingest_arn).events(Event::S3ObjectCreated).build().unwrap();
+        let queue_config =
+            QueueConfiguration::builder().queue_arn(ingest_arn).events(Event::S3ObjectCreated).build().unwrap();
         s3.put_bucket_notification_configuration()
             .bucket(&bucket)
             .notification_configuration(NotificationConfiguration::builder().queue_configurations(queue_config).build())
@@ -93,7 +95,9 @@ impl Cloud {
             .send()
             .await
             .unwrap();
-        attrs.attributes().unwrap()[&aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages].parse().unwrap()
+        attrs.attributes().unwrap()[&aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages]
+            .parse()
+            .unwrap()
     }
 }
 
@@ -132,9 +136,15 @@ async fn rows(pool: &PgPool) -> (i64, i64, f64) {
 async fn an_upload_to_s3_flows_through_the_notification_and_the_queues_to_rows(pool: PgPool) {
     let s = cloud_stack(pool, 5).await;
     let token = co2_testkit::mint_token(&s.ctx, "principal", Some("9001")).await;
-    let res = call(&s.app, Method::POST, "/api/v1/uploads", Some(&token), Some(json!({
-        "unit": "9001", "year": 2025, "module": "equipment", "filename": "équipements 2025.csv", "mode": "replace"
-    })))
+    let res = call(
+        &s.app,
+        Method::POST,
+        "/api/v1/uploads",
+        Some(&token),
+        Some(json!({
+            "unit": "9001", "year": 2025, "module": "equipment", "filename": "équipements 2025.csv", "mode": "replace"
+        })),
+    )
     .await;
     assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
     let up = res.json();
@@ -148,10 +158,21 @@ async fn an_upload_to_s3_flows_through_the_notification_and_the_queues_to_rows(p
     assert!(s.cloud.queue_len("co2-ingest").await >= 1, "S3 notified the ingest queue");
 
     drain(&s.pumps, 200).await.unwrap();
-    let job = call(&s.app, Method::GET, &format!("/api/v1/jobs/{}", up["job_id"].as_str().unwrap()), Some(&token), None).await.json();
+    let job =
+        call(&s.app, Method::GET, &format!("/api/v1/jobs/{}", up["job_id"].as_str().unwrap()), Some(&token), None)
+            .await
+            .json();
     assert_eq!(job["state"], "succeeded", "{job}");
     assert_eq!(job["rows_ok"], 41);
-    let entries = call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/modules/equipment/entries?per_page=500", Some(&token), None).await.json();
+    let entries = call(
+        &s.app,
+        Method::GET,
+        "/api/v1/units/9001/years/2025/modules/equipment/entries?per_page=500",
+        Some(&token),
+        None,
+    )
+    .await
+    .json();
     assert_matches_oracle(&entries);
 }
 
@@ -181,8 +202,15 @@ async fn poison_is_acknowledged_and_a_failing_message_reaches_the_sqs_dead_lette
     assert_eq!(s.cloud.queue_len("co2-dead").await, 0, "poison is acknowledged, not dead-lettered");
 
     let flaky = format!("co2-flaky{}", s.cloud.suffix);
-    let failing = axum::Router::new().route("/", axum::routing::post(|| async { http::StatusCode::SERVICE_UNAVAILABLE }));
-    let pump = Pump { queue: s.ctx.queue.clone(), queue_name: flaky, target: failing, visibility: Duration::from_secs(30), retry_after: Duration::ZERO };
+    let failing =
+        axum::Router::new().route("/", axum::routing::post(|| async { http::StatusCode::SERVICE_UNAVAILABLE }));
+    let pump = Pump {
+        queue: s.ctx.queue.clone(),
+        queue_name: flaky,
+        target: failing,
+        visibility: Duration::from_secs(30),
+        retry_after: Duration::ZERO,
+    };
     s.ctx.queue.send(&pump.queue_name, "{}").await.unwrap();
     for _ in 0..6 {
         pump.once(Duration::from_millis(0)).await.unwrap();

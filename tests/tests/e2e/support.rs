@@ -43,9 +43,15 @@ impl Stack {
 
     /// Registers an upload and PUTs the bytes through the returned link; returns the job id.
     pub async fn upload(&self, token: &str, unit: &str, filename: &str, mode: &str, bytes: Vec<u8>) -> String {
-        let res = call(&self.app, Method::POST, "/api/v1/uploads", Some(token), Some(json!({
-            "unit": unit, "year": 2025, "module": "equipment", "filename": filename, "mode": mode
-        })))
+        let res = call(
+            &self.app,
+            Method::POST,
+            "/api/v1/uploads",
+            Some(token),
+            Some(json!({
+                "unit": unit, "year": 2025, "module": "equipment", "filename": filename, "mode": mode
+            })),
+        )
         .await;
         assert_eq!(res.status, 201, "upload creation: {}", String::from_utf8_lossy(&res.body));
         let body = res.json();
@@ -61,7 +67,14 @@ impl Stack {
     }
 
     pub async fn entries(&self, token: &str, unit: &str) -> Value {
-        let res = call(&self.app, Method::GET, &format!("/api/v1/units/{unit}/years/2025/modules/equipment/entries?per_page=500"), Some(token), None).await;
+        let res = call(
+            &self.app,
+            Method::GET,
+            &format!("/api/v1/units/{unit}/years/2025/modules/equipment/entries?per_page=500"),
+            Some(token),
+            None,
+        )
+        .await;
         assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
         res.json()
     }
@@ -97,7 +110,8 @@ pub fn assert_matches_oracle(entries: &Value) {
     assert_eq!(items.len(), id_of_line.len(), "one entry per data row");
     let mut compared = 0;
     for (line, id) in &id_of_line {
-        let item = items.iter().find(|i| i["data"]["equipment_id"] == id.as_str()).unwrap_or_else(|| panic!("entry {id}"));
+        let item =
+            items.iter().find(|i| i["data"]["equipment_id"] == id.as_str()).unwrap_or_else(|| panic!("entry {id}"));
         let got = item["emissions"].as_array().unwrap();
         let want = expected.get(line).cloned().unwrap_or_default();
         assert_eq!(got.len(), want.len(), "row count of line {line} ({id})");

@@ -58,7 +58,11 @@ pub fn app(ctx: &Ctx, local: Option<Arc<LocalBlob>>, web_root: &std::path::Path)
     if let Some(local) = local {
         api = api.merge(blob_routes(local, ctx.settings.max_upload_bytes));
     }
-    co2_platform::serve::with_platform("devstack", api.fallback_service(web::router(web_root)), Some(ctx.pools.write.clone()))
+    co2_platform::serve::with_platform(
+        "devstack",
+        api.fallback_service(web::router(web_root)),
+        Some(ctx.pools.write.clone()),
+    )
 }
 
 #[derive(Clone)]
@@ -84,18 +88,29 @@ fn link_refused() -> ApiError {
     ApiError::Forbidden("the link is invalid or has expired".into())
 }
 
-async fn put_blob(State(s): State<BlobState>, Path(key): Path<String>, Query(q): Query<Signed>, body: Bytes) -> Result<StatusCode, ApiError> {
+async fn put_blob(
+    State(s): State<BlobState>,
+    Path(key): Path<String>,
+    Query(q): Query<Signed>,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
     if !s.store.verify("PUT", &key, q.expires, &q.signature) {
         return Err(link_refused());
     }
     s.store.put(&key, body, "application/octet-stream").await.map_err(|e| match e {
-        co2_platform::blob::BlobError::InvalidKey(k) => ApiError::bad_request("invalid_key", format!("invalid key {k}")),
+        co2_platform::blob::BlobError::InvalidKey(k) => {
+            ApiError::bad_request("invalid_key", format!("invalid key {k}"))
+        }
         other => ApiError::Unavailable(other.into()),
     })?;
     Ok(StatusCode::OK)
 }
 
-async fn get_blob(State(s): State<BlobState>, Path(key): Path<String>, Query(q): Query<Signed>) -> Result<Response, ApiError> {
+async fn get_blob(
+    State(s): State<BlobState>,
+    Path(key): Path<String>,
+    Query(q): Query<Signed>,
+) -> Result<Response, ApiError> {
     if !s.store.verify("GET", &key, q.expires, &q.signature) {
         return Err(link_refused());
     }
@@ -107,7 +122,10 @@ async fn get_blob(State(s): State<BlobState>, Path(key): Path<String>, Query(q):
     let mut headers = HeaderMap::new();
     let ctype = if name.ends_with(".csv") { "text/csv; charset=utf-8" } else { "application/octet-stream" };
     headers.insert(header::CONTENT_TYPE, ctype.parse().map_err(ApiError::internal)?);
-    headers.insert(header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"").parse().map_err(ApiError::internal)?);
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        format!("attachment; filename=\"{name}\"").parse().map_err(ApiError::internal)?,
+    );
     Ok((headers, bytes).into_response())
 }
 
@@ -127,7 +145,9 @@ pub async fn watch_dropbox(store: Arc<LocalBlob>, every: Duration) {
 async fn scan_dropbox(store: &LocalBlob, seen: &mut HashMap<String, (u64, SystemTime, bool)>) -> anyhow::Result<()> {
     for key in store.list("dropbox/").await? {
         let path: PathBuf = store.root().join(&key);
-        let Ok(meta) = tokio::fs::metadata(&path).await else { continue };
+        let Ok(meta) = tokio::fs::metadata(&path).await else {
+            continue;
+        };
         let (len, modified) = (meta.len(), meta.modified()?);
         let entry = seen.entry(key.clone()).or_insert((u64::MAX, SystemTime::UNIX_EPOCH, false));
         if entry.0 == len && entry.1 == modified {

@@ -8,9 +8,10 @@ use sqlx::postgres::PgPoolOptions;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt().with_env_filter(
-        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-    ).compact().init();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .compact()
+        .init();
     let args: Vec<String> = std::env::args().skip(1).collect();
     for a in &args {
         anyhow::ensure!(matches!(a.as_str(), "--seed-reference" | "--seed-demo"), "unknown argument {a}");

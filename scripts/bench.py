@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""`make bench`: figures for the release build on this machine.
+
+1. Cold start of every function binary: exec → first 200 on /healthz, median of N runs, and the
+   idle resident memory (VmRSS) once it has answered.
+2. Upload to totals: a generated 10,000-row equipment file (deterministic, seed 42) through the
+   embedded server — PUT of the bytes until the job has succeeded and the module total is visible.
+
+Environment (DATABASE_URL, SESSION_*, LOCAL_BLOB_*) comes from scripts/dev-env.sh via the Makefile.
+"""
+import argparse, csv, http.client, io, json, os, random, signal, socket, statistics, subprocess, sys, time, urllib.parse
+
+FUNCTIONS = ["api-session", "api-workspace", "api-entries", "api-uploads", "api-docs", "web",
+             "step-ingest", "step-compute", "step-aggregate"]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def healthz(port):
+    try:
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=0.5)
+        c.request("GET", "/healthz")
+        ok = c.getresponse().status == 200
+        c.close()
+        return ok
+    except OSError:
+        return False
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def cold_start(binary, runs):
+    times, rss = [], []
+    for _ in range(runs):
+        port = free_port()
+        env = dict(os.environ, PORT=str(port), HOST="127.0.0.1", RUST_LOG="warn")
+        t0 = time.perf_counter()
+        p = subprocess.Popen([binary], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while not healthz(port):
+            if p.poll() is not None:
+                raise SystemExit(f"{binary} exited with {p.returncode} before answering")
+            time.sleep(0.0005)
+        times.append((time.perf_counter() - t0) * 1000)
+        time.sleep(0.2)
+        rss.append(rss_kib(p.pid))
+        p.send_signal(signal.SIGTERM)
+        p.wait(timeout=10)
+    return statistics.median(times), min(times), max(times), statistics.median(rss) / 1024
+
+
+def request(port, method, path, body=None, token=None, raw=None, headers=None):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    h = dict(headers or {})
+    if token:
+        h["Authorization"] = f"Bearer {token}"
+    data = raw
+    if body is not None:
+        data = json.dumps(body).encode()
+        h["Content-Type"] = "application/json"
+    c.request(method, path, body=data, headers=h)
+    r = c.getresponse()
+    payload = r.read()
+    c.close()
+    return r.status, (json.loads(payload) if payload[:1] in (b"{", b"[") else payload)
+
+
+def equipment_file(rows, factors_csv):
+    rnd = random.Random(42)
+    with open(factors_csv) as f:
+        factors = list(csv.DictReader(f))
+    weights = {"scientific": 60, "it": 30, "other": 10}
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(["equipment_id", "name", "equipment_class", "sub_class", "active_usage_hours_per_week",
+                "standby_usage_hours_per_week", "note", "kg_co2eq", "equipment_category"])
+    for i in range(rows):
+        cat = rnd.choices(list(weights), list(weights.values()))[0]
+        pool = [f for f in factors if f["equipment_category"] == cat] or factors
+        f = rnd.choice(pool)
+        if rnd.random() < 0.4:
+            a = s = ""
+        else:
+            a = rnd.choice([0, 5, 10, 20, 40, 60, 168])
+            s = rnd.choice([168 - a, 0])
+        w.writerow([f"BENCH-{i:06d}", f"Device {i}", f["equipment_class"], f["sub_class"], a, s, "", "", cat])
+    return out.getvalue().encode()
+
+
+def upload_to_totals(bin_dir, rows, repeats):
+    port = free_port()
+    env = dict(os.environ, PORT=str(port), HOST="127.0.0.1", PUBLIC_BASE_URL=f"http://127.0.0.1:{port}", RUST_LOG="warn")
+    subprocess.run([os.path.join(bin_dir, "migrate"), "--seed-demo"], env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen([os.path.join(bin_dir, "devstack")], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while not healthz(port):
+            time.sleep(0.01)
+        data = equipment_file(rows, os.path.join(os.environ["DATA_DIR"], "factors/2025/equipments_factors.csv"))
+        _, login = request(port, "POST", "/api/v1/auth/dev-login", {"persona": "principal", "unit": "9001"})
+        token = login["token"]
+        results = []
+        for _ in range(repeats):
+            _, up = request(port, "POST", "/api/v1/uploads", {"unit": "9001", "year": 2025, "module": "equipment",
+                                                              "filename": "bench.csv", "mode": "replace"}, token)
+            url = urllib.parse.urlsplit(up["put_url"])
+            t0 = time.perf_counter()
+            status, _ = request(port, "PUT", f"{url.path}?{url.query}", raw=data)
+            assert status == 200, status
+            while True:
+                _, job = request(port, "GET", f"/api/v1/jobs/{up['job_id']}", token=token)
+                if job["state"] in ("succeeded", "failed"):
+                    break
+                time.sleep(0.005)
+            t_job = time.perf_counter() - t0
+            _, res = request(port, "GET", "/api/v1/units/9001/years/2025/results", token=token)
+            t_totals = time.perf_counter() - t0
+            equipment = next(m for m in res["modules"] if m["module"] == "equipment")
+            assert job["state"] == "succeeded", job
+            results.append((t_job, t_totals, job["rows_ok"], equipment["totals"]["total_t"]))
+        return results, rss_kib(server.pid) / 1024
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=20)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin-dir", required=True)
+    ap.add_argument("--runs", type=int, default=21)
+    ap.add_argument("--rows", type=int, default=10_000)
+    ap.add_argument("--repeats", type=int, default=3)
+    a = ap.parse_args()
+    print(f"machine: {os.cpu_count()} cores; release binaries in {a.bin_dir}")
+    print(f"\ncold start (exec → first 200 on /healthz), {a.runs} runs each, and idle RSS")
+    print(f"{'function':<16}{'median ms':>10}{'min':>8}{'max':>8}{'RSS MiB':>9}{'binary MiB':>12}")
+    for name in FUNCTIONS:
+        binary = os.path.join(a.bin_dir, name)
+        med, lo, hi, rss = cold_start(binary, a.runs)
+        size = os.path.getsize(binary) / 1048576
+        print(f"{name:<16}{med:>10.1f}{lo:>8.1f}{hi:>8.1f}{rss:>9.1f}{size:>12.1f}")
+    print(f"\nupload to totals: {a.rows}-row equipment file, embedded server (PUT → job succeeded → results read)")
+    results, rss = upload_to_totals(a.bin_dir, a.rows, a.repeats)
+    for i, (tj, tt, ok, total) in enumerate(results, 1):
+        print(f"  run {i}: job succeeded after {tj*1000:.0f} ms, totals read after {tt*1000:.0f} ms "
+              f"({ok} rows ok, equipment {total:.1f} t CO2e)")
+    print(f"  median to totals: {statistics.median(r[1] for r in results)*1000:.0f} ms; server RSS after: {rss:.1f} MiB")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
