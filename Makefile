@@ -86,7 +86,7 @@ test-browser: build spa
 	trap 'kill $$pid 2>/dev/null || true' EXIT; \
 	for _ in $$(seq 1 100); do curl -sf http://127.0.0.1:$(E2E_PORT)/healthz >/dev/null && break; sleep 0.1; done; \
 	CO2_BASE_URL=http://127.0.0.1:$(E2E_PORT) DEMO_EQUIPMENT_CSV=$(CURDIR)/data/demo/equipments.csv \
-	  TEST_OUTPUT=$(TEST_OUTPUT) node --test tests/browser/
+	  TEST_OUTPUT=$(TEST_OUTPUT) node --test --test-concurrency=1 tests/browser/smoke.test.mjs tests/browser/spa.test.mjs
 
 test: lint wasm-check test-rust knative-validate test-browser
 	@echo "make test: all suites passed"

@@ -19,17 +19,12 @@ use crate::routes::Route;
 fn main() {
     clear_boot_placeholder();
     // Mounts into `<div id="app">` of index.html (`main` would clash with the page's <main>).
-    dioxus::LaunchBuilder::web()
-        .with_cfg(dioxus::web::Config::new().rootname("app"))
-        .launch(App);
+    dioxus::LaunchBuilder::web().with_cfg(dioxus::web::Config::new().rootname("app")).launch(App);
 }
 
 /// Removes the "Loading…" line index.html shows until the wasm starts (the renderer appends).
 fn clear_boot_placeholder() {
-    if let Some(root) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("app"))
-    {
+    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app")) {
         root.set_inner_html("");
     }
 }

@@ -5,9 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use co2_api_types::{
-    EntryInput, EntryView, ModuleStatus, Persona, RoleGrant, UnitSummary, YearSummary,
-};
+use co2_api_types::{EntryInput, EntryView, ModuleStatus, Persona, RoleGrant, UnitSummary, YearSummary};
 
 /// One of the 8 modules of a report, in DOMAIN §1 order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,18 +96,11 @@ pub fn status_class(status: ModuleStatus) -> &'static str {
 }
 
 /// Equipment categories (DOMAIN §1, DETs 10–12): key and label.
-pub const EQUIPMENT_TYPES: [(&str, &str); 3] = [
-    ("scientific", "Scientific"),
-    ("it", "IT"),
-    ("other", "Other"),
-];
+pub const EQUIPMENT_TYPES: [(&str, &str); 3] = [("scientific", "Scientific"), ("it", "IT"), ("other", "Other")];
 
 /// Label of an equipment entry type; the key itself when unknown.
 pub fn equipment_type_label(key: &str) -> &str {
-    EQUIPMENT_TYPES
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map_or(key, |(_, label)| label)
+    EQUIPMENT_TYPES.iter().find(|(k, _)| *k == key).map_or(key, |(_, label)| label)
 }
 
 /// The capabilities of the signed-in person, read from `SessionInfo.permissions`
@@ -129,17 +120,12 @@ impl Permissions<'_> {
 
     /// May manage at least one unit: the "Team" area is offered.
     pub fn can_manage_any_unit(&self) -> bool {
-        self.0
-            .iter()
-            .any(|p| p.starts_with("unit:") && p.ends_with(":manage"))
+        self.0.iter().any(|p| p.starts_with("unit:") && p.ends_with(":manage"))
     }
 
     /// Units the person manages, in the order the server listed them.
     pub fn managed_units(&self) -> Vec<&str> {
-        self.0
-            .iter()
-            .filter_map(|p| p.strip_prefix("unit:")?.strip_suffix(":manage"))
-            .collect()
+        self.0.iter().filter_map(|p| p.strip_prefix("unit:")?.strip_suffix(":manage")).collect()
     }
 
     /// May create, edit and delete entries of the unit.
@@ -165,26 +151,10 @@ impl Permissions<'_> {
 
 /// The four personas of the development sign-in, with what people call them.
 pub const PERSONAS: [(Persona, &str, &str); 4] = [
-    (
-        Persona::Standard,
-        "Standard member",
-        "Enters own travel and cloud use for the unit.",
-    ),
-    (
-        Persona::Principal,
-        "Principal / team manager",
-        "Enters and validates all modules of the unit, manages the team.",
-    ),
-    (
-        Persona::Backoffice,
-        "Back-office operator",
-        "Reports across the units of an affiliation.",
-    ),
-    (
-        Persona::Admin,
-        "IT manager / admin",
-        "Manages years, factors, reference data, roles and tokens.",
-    ),
+    (Persona::Standard, "Standard member", "Enters own travel and cloud use for the unit."),
+    (Persona::Principal, "Principal / team manager", "Enters and validates all modules of the unit, manages the team."),
+    (Persona::Backoffice, "Back-office operator", "Reports across the units of an affiliation."),
+    (Persona::Admin, "IT manager / admin", "Manages years, factors, reference data, roles and tokens."),
 ];
 
 /// Short name of a persona / role.
@@ -209,10 +179,7 @@ pub fn persona_key(persona: Persona) -> &'static str {
 
 /// The persona of a wire key.
 pub fn persona_from_key(key: &str) -> Option<Persona> {
-    PERSONAS
-        .iter()
-        .map(|(p, _, _)| *p)
-        .find(|p| persona_key(*p) == key)
+    PERSONAS.iter().map(|(p, _, _)| *p).find(|p| persona_key(*p) == key)
 }
 
 /// One line describing the person's roles, strongest first: `Team manager · 9001`.
@@ -234,19 +201,12 @@ pub fn roles_summary(roles: &[RoleGrant]) -> String {
             None => persona_label(r.role).to_owned(),
         })
         .collect();
-    if parts.is_empty() {
-        "No role".to_owned()
-    } else {
-        parts.join(", ")
-    }
+    if parts.is_empty() { "No role".to_owned() } else { parts.join(", ") }
 }
 
 /// The unit to open first: the remembered one if still visible, else the first unit where the person
 /// has a role, else the first unit listed.
-pub fn pick_default_unit<'a>(
-    units: &'a [UnitSummary],
-    remembered: Option<&str>,
-) -> Option<&'a str> {
+pub fn pick_default_unit<'a>(units: &'a [UnitSummary], remembered: Option<&str>) -> Option<&'a str> {
     remembered
         .and_then(|r| units.iter().find(|u| u.institutional_id == r))
         .or_else(|| units.iter().find(|u| u.my_role.is_some()))
@@ -256,12 +216,7 @@ pub fn pick_default_unit<'a>(
 
 /// The year to open first: the latest open year, else the latest year.
 pub fn pick_default_year(years: &[YearSummary]) -> Option<i32> {
-    years
-        .iter()
-        .filter(|y| y.is_open)
-        .map(|y| y.year)
-        .max()
-        .or_else(|| years.iter().map(|y| y.year).max())
+    years.iter().filter(|y| y.is_open).map(|y| y.year).max().or_else(|| years.iter().map(|y| y.year).max())
 }
 
 /// Field → messages, as shown next to form fields.
@@ -308,10 +263,7 @@ pub fn data_text(data: &serde_json::Value, key: &str) -> String {
 impl EquipmentDraft {
     /// An empty form for a new entry of the given type.
     pub fn new(entry_type: &str) -> Self {
-        Self {
-            entry_type: entry_type.to_owned(),
-            ..Self::default()
-        }
+        Self { entry_type: entry_type.to_owned(), ..Self::default() }
     }
 
     /// The form filled from a stored entry, for editing.
@@ -334,10 +286,7 @@ impl EquipmentDraft {
     pub fn validate(&self) -> FieldMessages {
         let mut errors = FieldMessages::new();
         let mut add = |field: &str, msg: &str| {
-            errors
-                .entry(field.to_owned())
-                .or_default()
-                .push(msg.to_owned());
+            errors.entry(field.to_owned()).or_default().push(msg.to_owned());
         };
         if !EQUIPMENT_TYPES.iter().any(|(k, _)| *k == self.entry_type) {
             add("entry_type", "Choose scientific, IT or other.");
@@ -353,24 +302,15 @@ impl EquipmentDraft {
         }
         let active = parse_hours(&self.active_usage_hours_per_week);
         let standby = parse_hours(&self.standby_usage_hours_per_week);
-        for (field, parsed) in [
-            ("active_usage_hours_per_week", &active),
-            ("standby_usage_hours_per_week", &standby),
-        ] {
+        for (field, parsed) in [("active_usage_hours_per_week", &active), ("standby_usage_hours_per_week", &standby)] {
             if parsed.is_err() {
-                add(
-                    field,
-                    "Enter whole hours from 0 to 168, or leave blank for the usual value.",
-                );
+                add(field, "Enter whole hours from 0 to 168, or leave blank for the usual value.");
             }
         }
         if let (Ok(Some(a)), Ok(Some(s))) = (active, standby)
             && a + s > HOURS_PER_WEEK
         {
-            add(
-                "standby_usage_hours_per_week",
-                "Active and standby hours together cannot exceed 168 a week.",
-            );
+            add("standby_usage_hours_per_week", "Active and standby hours together cannot exceed 168 a week.");
         }
         errors
     }
@@ -385,14 +325,8 @@ impl EquipmentDraft {
         data.insert("equipment_class".into(), text(&self.equipment_class));
         data.insert("sub_class".into(), text(&self.sub_class));
         for (key, value) in [
-            (
-                "active_usage_hours_per_week",
-                &self.active_usage_hours_per_week,
-            ),
-            (
-                "standby_usage_hours_per_week",
-                &self.standby_usage_hours_per_week,
-            ),
+            ("active_usage_hours_per_week", &self.active_usage_hours_per_week),
+            ("standby_usage_hours_per_week", &self.standby_usage_hours_per_week),
         ] {
             let v = match parse_hours(value) {
                 Ok(Some(h)) => serde_json::Value::from(h),
@@ -401,10 +335,7 @@ impl EquipmentDraft {
             data.insert(key.into(), v);
         }
         data.insert("note".into(), text(&self.note));
-        EntryInput {
-            entry_type: self.entry_type.clone(),
-            data,
-        }
+        EntryInput { entry_type: self.entry_type.clone(), data }
     }
 }
 
@@ -526,12 +457,7 @@ mod tests {
                 "process_emissions"
             ]
         );
-        assert!(
-            MODULES
-                .iter()
-                .enumerate()
-                .all(|(i, m)| usize::from(m.position) == i + 1)
-        );
+        assert!(MODULES.iter().enumerate().all(|(i, m)| usize::from(m.position) == i + 1));
     }
 
     #[test]
@@ -603,10 +529,7 @@ mod tests {
         d.equipment_class = "Centrifugation".into();
         d.active_usage_hours_per_week = "40".into();
         d.standby_usage_hours_per_week = "129".into();
-        assert_eq!(
-            d.validate().keys().collect::<Vec<_>>(),
-            ["standby_usage_hours_per_week"]
-        );
+        assert_eq!(d.validate().keys().collect::<Vec<_>>(), ["standby_usage_hours_per_week"]);
         d.standby_usage_hours_per_week = "128".into();
         assert!(d.validate().is_empty());
         d.active_usage_hours_per_week = "4x".into();
@@ -629,29 +552,15 @@ mod tests {
     #[test]
     fn the_first_report_opened_is_the_latest_open_year_of_the_own_unit() {
         let years = [
-            YearSummary {
-                year: 2024,
-                is_open: true,
-            },
-            YearSummary {
-                year: 2026,
-                is_open: false,
-            },
-            YearSummary {
-                year: 2025,
-                is_open: true,
-            },
+            YearSummary { year: 2024, is_open: true },
+            YearSummary { year: 2026, is_open: false },
+            YearSummary { year: 2025, is_open: true },
         ];
         assert_eq!(pick_default_year(&years), Some(2025));
         assert_eq!(pick_default_year(&years[1..2]), Some(2026));
         assert_eq!(pick_default_year(&[]), None);
         let units = [
-            UnitSummary {
-                institutional_id: "10".into(),
-                name: "Faculty".into(),
-                parent: None,
-                my_role: None,
-            },
+            UnitSummary { institutional_id: "10".into(), name: "Faculty".into(), parent: None, my_role: None },
             UnitSummary {
                 institutional_id: "9001".into(),
                 name: "Lab".into(),
@@ -667,14 +576,8 @@ mod tests {
     #[test]
     fn roles_read_strongest_first() {
         let roles = [
-            RoleGrant {
-                role: Persona::Standard,
-                unit: Some("9001".into()),
-            },
-            RoleGrant {
-                role: Persona::Admin,
-                unit: None,
-            },
+            RoleGrant { role: Persona::Standard, unit: Some("9001".into()) },
+            RoleGrant { role: Persona::Admin, unit: None },
         ];
         assert_eq!(roles_summary(&roles), "IT manager, Member · 9001");
         assert_eq!(persona_from_key("principal"), Some(Persona::Principal));

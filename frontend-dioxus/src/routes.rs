@@ -5,9 +5,9 @@
 use dioxus::prelude::*;
 
 use crate::views::{
-    AppShell, EquipmentOrModule, Home, ItApiTokens, ItAudit, ItFactors, ItLayout, ItPipelines,
-    ItRecalculation, ItReferenceData, ItReporting, ItRoles, ItYears, Login, NotFound, Report,
-    TeamExports, TeamHome, TeamLayout, TeamProgress, TeamValidation,
+    AppShell, EquipmentOrModule, Home, ItApiTokens, ItAudit, ItFactors, ItLayout, ItPipelines, ItRecalculation,
+    ItReferenceData, ItReporting, ItRoles, ItYears, Login, NotFound, Report, TeamExports, TeamHome, TeamLayout,
+    TeamProgress, TeamValidation,
 };
 
 /// The routes. Variant fields are URL parameters.
@@ -87,13 +87,10 @@ impl Route {
     /// The area the route belongs to.
     pub fn area(&self) -> Area {
         match self {
-            Route::Home {} | Route::Report { .. } | Route::EquipmentOrModule { .. } => {
-                Area::Workspace
+            Route::Home {} | Route::Report { .. } | Route::EquipmentOrModule { .. } => Area::Workspace,
+            Route::TeamHome {} | Route::TeamValidation {} | Route::TeamProgress {} | Route::TeamExports {} => {
+                Area::Team
             }
-            Route::TeamHome {}
-            | Route::TeamValidation {}
-            | Route::TeamProgress {}
-            | Route::TeamExports {} => Area::Team,
             Route::ItYears {}
             | Route::ItFactors {}
             | Route::ItReferenceData {}
@@ -110,9 +107,7 @@ impl Route {
     /// The unit × year a route is about, if any.
     pub fn unit_year(&self) -> Option<(String, i32)> {
         match self {
-            Route::Report { unit, year } | Route::EquipmentOrModule { unit, year, .. } => {
-                Some((unit.clone(), *year))
-            }
+            Route::Report { unit, year } | Route::EquipmentOrModule { unit, year, .. } => Some((unit.clone(), *year)),
             _ => None,
         }
     }
@@ -121,25 +116,45 @@ impl Route {
     /// `None` for pages that are not about one report.
     pub fn with_unit_year(&self, unit: &str, year: i32) -> Option<Route> {
         match self {
-            Route::Report { .. } | Route::Home {} => Some(Route::Report {
-                unit: unit.to_owned(),
-                year,
-            }),
-            Route::EquipmentOrModule { module, .. } => Some(Route::EquipmentOrModule {
-                unit: unit.to_owned(),
-                year,
-                module: module.clone(),
-            }),
+            Route::Report { .. } | Route::Home {} => Some(Route::Report { unit: unit.to_owned(), year }),
+            Route::EquipmentOrModule { module, .. } => {
+                Some(Route::EquipmentOrModule { unit: unit.to_owned(), year, module: module.clone() })
+            }
             _ => None,
         }
     }
 
     /// The page of a module of a report.
     pub fn module(unit: &str, year: i32, module: &str) -> Route {
-        Route::EquipmentOrModule {
-            unit: unit.to_owned(),
-            year,
-            module: module.to_owned(),
-        }
+        Route::EquipmentOrModule { unit: unit.to_owned(), year, module: module.to_owned() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use super::*;
+
+    #[test]
+    fn module_pages_have_the_documented_addresses() {
+        let route = Route::module("9001", 2025, "equipment");
+        assert_eq!(route.to_string(), "/units/9001/years/2025/modules/equipment");
+        assert_eq!(Route::from_str("/units/9001/years/2025/modules/equipment").ok(), Some(route));
+    }
+
+    #[test]
+    fn the_three_areas_are_told_apart() {
+        assert_eq!(Route::from_str("/").map(|r| r.area()).ok(), Some(Area::Workspace));
+        assert_eq!(Route::from_str("/team-manager/exports").map(|r| r.area()).ok(), Some(Area::Team));
+        assert_eq!(Route::from_str("/it-manager").map(|r| r.area()).ok(), Some(Area::It));
+        assert_eq!(Route::from_str("/nowhere/at/all").map(|r| r.area()).ok(), Some(Area::Other));
+    }
+
+    #[test]
+    fn changing_the_year_keeps_the_module_page_and_leaves_areas_alone() {
+        let on_module = Route::module("9001", 2025, "equipment");
+        assert_eq!(on_module.with_unit_year("9002", 2024), Some(Route::module("9002", 2024, "equipment")));
+        assert_eq!(Route::ItAudit {}.with_unit_year("9002", 2024), None);
     }
 }

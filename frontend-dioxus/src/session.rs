@@ -69,11 +69,7 @@ impl Session {
             }
             Err(err) => {
                 self.state.set(SessionState::SignedOut);
-                if err.is_unauthorized() {
-                    Ok(())
-                } else {
-                    Err(err)
-                }
+                if err.is_unauthorized() { Ok(()) } else { Err(err) }
             }
         }
     }
@@ -87,10 +83,7 @@ impl Session {
 
 /// Creates the session context; call once, in the root component.
 pub fn use_session_provider() -> Session {
-    use_context_provider(|| Session {
-        state: Signal::new(SessionState::Checking),
-        workspace: Signal::new(None),
-    })
+    use_context_provider(|| Session { state: Signal::new(SessionState::Checking), workspace: Signal::new(None) })
 }
 
 /// The session context.
@@ -98,7 +91,6 @@ pub fn use_session_provider() -> Session {
 /// # Panics
 /// When no ancestor called [`use_session_provider`] (it is provided by `App` in `main.rs`).
 pub fn use_session() -> Session {
-    try_use_context::<Session>().expect(
-        "use_session(): no Session in context — App (main.rs) must call use_session_provider()",
-    )
+    try_use_context::<Session>()
+        .expect("use_session(): no Session in context — App (main.rs) must call use_session_provider()")
 }

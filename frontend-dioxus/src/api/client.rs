@@ -67,12 +67,7 @@ impl ApiError {
         let status = resp.status();
         let text = resp.text().await.unwrap_or_default();
         match serde_json::from_str::<ErrorEnvelope>(&text) {
-            Ok(env) => Self {
-                status,
-                code: env.error.code,
-                message: env.error.message,
-                details: env.error.details,
-            },
+            Ok(env) => Self { status, code: env.error.code, message: env.error.message, details: env.error.details },
             Err(_) => Self {
                 status,
                 code: format!("http_{status}"),
@@ -80,9 +75,7 @@ impl ApiError {
                     401 => "Your session has ended. Please sign in again.".to_owned(),
                     403 => "You are not allowed to do this.".to_owned(),
                     404 => "Not found.".to_owned(),
-                    502..=504 => {
-                        "The service is starting or unavailable. Try again in a moment.".to_owned()
-                    }
+                    502..=504 => "The service is starting or unavailable. Try again in a moment.".to_owned(),
                     _ => format!("The server answered {status} {}.", resp.status_text()),
                 },
                 details: serde_json::Value::Null,
@@ -113,10 +106,7 @@ impl ApiError {
                     .iter()
                     .filter_map(|p| match p {
                         serde_json::Value::String(s) => Some(s.clone()),
-                        other => other
-                            .get("message")
-                            .and_then(|m| m.as_str())
-                            .map(str::to_owned),
+                        other => other.get("message").and_then(|m| m.as_str()).map(str::to_owned),
                     })
                     .collect(),
                 serde_json::Value::String(s) => vec![s.clone()],
@@ -140,9 +130,7 @@ impl std::error::Error for ApiError {}
 
 /// Same-origin cookie, JSON accept header and the bearer token, if any.
 fn prepare(builder: RequestBuilder) -> RequestBuilder {
-    let builder = builder
-        .credentials(RequestCredentials::Include)
-        .header("Accept", "application/json");
+    let builder = builder.credentials(RequestCredentials::Include).header("Accept", "application/json");
     match token() {
         Some(t) => builder.header("Authorization", &format!("Bearer {t}")),
         None => builder,
@@ -150,10 +138,7 @@ fn prepare(builder: RequestBuilder) -> RequestBuilder {
 }
 
 /// Sends the request (with a JSON body when given) and turns non-2xx answers into `ApiError`.
-async fn send<B: Serialize + ?Sized>(
-    builder: RequestBuilder,
-    body: Option<&B>,
-) -> Result<Response, ApiError> {
+async fn send<B: Serialize + ?Sized>(builder: RequestBuilder, body: Option<&B>) -> Result<Response, ApiError> {
     let builder = prepare(builder);
     let request = match body {
         Some(b) => builder.json(b),
@@ -161,18 +146,12 @@ async fn send<B: Serialize + ?Sized>(
     }
     .map_err(|e| ApiError::unexpected(0, e))?;
     let resp = request.send().await.map_err(|e| ApiError::network(&e))?;
-    if resp.ok() {
-        Ok(resp)
-    } else {
-        Err(ApiError::from_response(resp).await)
-    }
+    if resp.ok() { Ok(resp) } else { Err(ApiError::from_response(resp).await) }
 }
 
 async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
     let status = resp.status();
-    resp.json::<T>()
-        .await
-        .map_err(|e| ApiError::unexpected(status, e))
+    resp.json::<T>().await.map_err(|e| ApiError::unexpected(status, e))
 }
 
 /// `GET path` → `T`.
@@ -205,15 +184,9 @@ pub(crate) async fn put_blob(
     for (name, value) in headers {
         builder = builder.header(name, value);
     }
-    let request = builder
-        .body(wasm_bindgen::JsValue::from(file.clone()))
-        .map_err(|e| ApiError::unexpected(0, e))?;
+    let request = builder.body(wasm_bindgen::JsValue::from(file.clone())).map_err(|e| ApiError::unexpected(0, e))?;
     let resp = request.send().await.map_err(|e| ApiError::network(&e))?;
-    if resp.ok() {
-        Ok(())
-    } else {
-        Err(ApiError::from_response(resp).await)
-    }
+    if resp.ok() { Ok(()) } else { Err(ApiError::from_response(resp).await) }
 }
 
 /// Percent-encodes one path segment (unit ids are institutional codes, but never trust that).

@@ -22,27 +22,14 @@ pub async fn list_entries(
 }
 
 /// `POST …/modules/{module}/entries` → 201 with the stored entry (and its emissions).
-pub async fn create_entry(
-    unit: &str,
-    year: i32,
-    module: &str,
-    input: &EntryInput,
-) -> Result<EntryView, ApiError> {
-    let url = format!(
-        "/api/v1/units/{}/years/{year}/modules/{}/entries",
-        seg(unit),
-        seg(module)
-    );
+pub async fn create_entry(unit: &str, year: i32, module: &str, input: &EntryInput) -> Result<EntryView, ApiError> {
+    let url = format!("/api/v1/units/{}/years/{year}/modules/{}/entries", seg(unit), seg(module));
     send_json(Request::post(&url), input).await
 }
 
 /// `PATCH /api/v1/entries/{entry_id}`.
 pub async fn update_entry(entry_id: uuid::Uuid, input: &EntryInput) -> Result<EntryView, ApiError> {
-    send_json(
-        Request::patch(&format!("/api/v1/entries/{entry_id}")),
-        input,
-    )
-    .await
+    send_json(Request::patch(&format!("/api/v1/entries/{entry_id}")), input).await
 }
 
 /// `DELETE /api/v1/entries/{entry_id}` → 204.

@@ -3,7 +3,7 @@
 use dioxus::prelude::*;
 
 use crate::api;
-use crate::model::{pick_default_year, roles_summary};
+use crate::model::{pick_default_unit, pick_default_year, roles_summary};
 use crate::routes::{Area, Route};
 use crate::session::{Session, Workspace, use_session};
 
@@ -18,11 +18,7 @@ pub fn AppHeader(unit: Option<String>, year: Option<i32>) -> Element {
     let (show_team, show_it, admin) =
         session.with_permissions(|p| (p.can_manage_any_unit(), p.can_open_it_area(), p.is_admin()));
     // Back-office operators only have the Reporting page of the IT area.
-    let it_home = if admin {
-        Route::ItYears {}
-    } else {
-        Route::ItReporting {}
-    };
+    let it_home = if admin { Route::ItYears {} } else { Route::ItReporting {} };
     let roles = roles_summary(&info.roles);
     let area = use_route::<Route>().area();
     let on_report = area == Area::Workspace;
@@ -106,6 +102,28 @@ fn WorkspacePicker(unit: Option<String>, year: Option<i32>) -> Element {
         }
     }));
 
+    // Pages outside a report (team / IT areas, opened directly) still show a sensible unit × year.
+    let has_unit = unit.is_some();
+    use_effect(use_reactive!(|has_unit| {
+        if has_unit {
+            return;
+        }
+        let Some(Ok(list)) = &*units.read() else {
+            return;
+        };
+        let remembered = session.workspace.peek().as_ref().map(|w| w.unit.clone());
+        let Some(first) = pick_default_unit(list, remembered.as_deref()).map(str::to_owned) else {
+            return;
+        };
+        spawn(async move {
+            let year = api::list_years(&first).await.ok().and_then(|y| pick_default_year(&y));
+            let mut workspace = session.workspace;
+            if workspace.peek().is_none() {
+                workspace.set(Some(Workspace { unit: first, year }));
+            }
+        });
+    }));
+
     let on_unit = {
         let route = route.clone();
         move |evt: FormEvent| {
@@ -118,10 +136,7 @@ fn WorkspacePicker(unit: Option<String>, year: Option<i32>) -> Element {
                         None => {
                             // A unit without report years: home explains it.
                             let mut workspace = session.workspace;
-                            workspace.set(Some(Workspace {
-                                unit: new_unit,
-                                year: None,
-                            }));
+                            workspace.set(Some(Workspace { unit: new_unit, year: None }));
                             nav.push(Route::Home {});
                         }
                     },
@@ -203,9 +218,6 @@ fn open(route: &Route, nav: dioxus::router::Navigator, session: Session, unit: S
         Some(r) => {
             nav.push(r);
         }
-        None => workspace.set(Some(Workspace {
-            unit,
-            year: Some(year),
-        })),
+        None => workspace.set(Some(Workspace { unit, year: Some(year) })),
     }
 }

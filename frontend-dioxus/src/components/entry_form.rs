@@ -47,11 +47,7 @@ pub fn EntryForm(
         }
     };
 
-    let title = if editing {
-        "Edit equipment"
-    } else {
-        "Add equipment"
-    };
+    let title = if editing { "Edit equipment" } else { "Add equipment" };
     rsx! {
         form { class: "panel entry-form", "data-testid": "entry-form", novalidate: true, onsubmit: submit,
             h2 { class: "panel-title", "{title}" }
@@ -158,11 +154,7 @@ fn TextField(
     #[props(default)] hint: Option<String>,
 ) -> Element {
     let invalid = !errors.is_empty();
-    let described = if hint.is_some() {
-        format!("{id}-hint {id}-err")
-    } else {
-        format!("{id}-err")
-    };
+    let described = if hint.is_some() { format!("{id}-hint {id}-err") } else { format!("{id}-err") };
     rsx! {
         FieldShell { id: id.clone(), label, required, hint, wide, errors,
             input {

@@ -19,11 +19,7 @@ pub fn Loading(#[props(default = "Loading…".to_string())] label: String) -> El
 
 /// An error the person can read, with an optional "Try again".
 #[component]
-pub fn ErrorPanel(
-    title: String,
-    message: String,
-    #[props(default)] on_retry: Option<EventHandler<()>>,
-) -> Element {
+pub fn ErrorPanel(title: String, message: String, #[props(default)] on_retry: Option<EventHandler<()>>) -> Element {
     rsx! {
         div { class: "panel panel-error", role: "alert",
             h2 { class: "panel-title", "{title}" }
@@ -40,9 +36,7 @@ pub fn ErrorPanel(
 /// Fallback of the views' `ErrorBoundary`: an ended session goes back to sign-in, anything else
 /// is shown with the server's message.
 pub fn boundary_fallback(errors: ErrorContext) -> Element {
-    let api_error = errors
-        .error()
-        .and_then(|e| e.0.downcast_ref::<ApiError>().cloned());
+    let api_error = errors.error().and_then(|e| e.0.downcast_ref::<ApiError>().cloned());
     match api_error {
         Some(err) if err.is_unauthorized() => rsx! { SessionEnded {} },
         Some(err) if err.status == 403 || err.status == 404 => rsx! {

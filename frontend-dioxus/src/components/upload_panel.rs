@@ -23,13 +23,7 @@ enum Step {
 
 /// The upload panel of a module page. `on_done` fires when a job ends, so the page reloads.
 #[component]
-pub fn UploadPanel(
-    unit: String,
-    year: i32,
-    module: String,
-    can_upload: bool,
-    on_done: EventHandler<()>,
-) -> Element {
+pub fn UploadPanel(unit: String, year: i32, module: String, can_upload: bool, on_done: EventHandler<()>) -> Element {
     let mut step = use_signal(|| Step::Idle);
     let mut mode = use_signal(|| UploadMode::Append);
     let mut chosen = use_signal(|| None::<String>);
@@ -125,20 +119,13 @@ pub fn UploadPanel(
 
 /// The `File` chosen in the input, read from the DOM (the browser keeps it; no copy into wasm).
 fn selected_file(input_id: &str) -> Option<web_sys::File> {
-    let input = web_sys::window()?
-        .document()?
-        .get_element_by_id(input_id)?
-        .dyn_into::<web_sys::HtmlInputElement>()
-        .ok()?;
+    let input =
+        web_sys::window()?.document()?.get_element_by_id(input_id)?.dyn_into::<web_sys::HtmlInputElement>().ok()?;
     input.files()?.get(0)
 }
 
 /// Create the upload, PUT the bytes, then poll the job every 500 ms until it is final.
-async fn run_upload(
-    req: CreateUploadRequest,
-    file: web_sys::File,
-    mut step: Signal<Step>,
-) -> Result<(), ApiError> {
+async fn run_upload(req: CreateUploadRequest, file: web_sys::File, mut step: Signal<Step>) -> Result<(), ApiError> {
     step.set(Step::Requesting);
     let upload = api::create_upload(&req).await?;
     step.set(Step::Sending);

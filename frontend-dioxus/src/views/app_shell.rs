@@ -41,10 +41,7 @@ pub fn AppShell() -> Element {
     let unit_year = route.unit_year();
     use_effect(use_reactive!(|unit_year| {
         if let Some((unit, year)) = unit_year {
-            let next = Some(Workspace {
-                unit,
-                year: Some(year),
-            });
+            let next = Some(Workspace { unit, year: Some(year) });
             let mut workspace = session.workspace;
             if *workspace.peek() != next {
                 workspace.set(next);

@@ -20,8 +20,7 @@ pub fn Home() -> Element {
         let remembered = remembered.clone();
         async move {
             let units = api::list_units().await?;
-            let Some(unit) = pick_default_unit(&units, remembered.as_deref()).map(str::to_owned)
-            else {
+            let Some(unit) = pick_default_unit(&units, remembered.as_deref()).map(str::to_owned) else {
                 return Ok::<_, api::ApiError>(Landing::NoUnit);
             };
             let years = api::list_years(&unit).await?;
@@ -35,10 +34,7 @@ pub fn Home() -> Element {
     // Side effects of the answer run after render, never during it.
     use_effect(move || match &*target.read() {
         Some(Ok(Landing::Report(unit, year))) => {
-            nav.replace(Route::Report {
-                unit: unit.clone(),
-                year: *year,
-            });
+            nav.replace(Route::Report { unit: unit.clone(), year: *year });
         }
         Some(Err(err)) if err.is_unauthorized() => session.clear(),
         _ => {}

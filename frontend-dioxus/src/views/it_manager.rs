@@ -18,44 +18,17 @@ pub fn ItLayout() -> Element {
     let mut items = Vec::new();
     if admin {
         items.extend([
-            AreaNavItem {
-                label: "Years",
-                route: Route::ItYears {},
-            },
-            AreaNavItem {
-                label: "Factors",
-                route: Route::ItFactors {},
-            },
-            AreaNavItem {
-                label: "Reference data",
-                route: Route::ItReferenceData {},
-            },
-            AreaNavItem {
-                label: "Recalculation",
-                route: Route::ItRecalculation {},
-            },
-            AreaNavItem {
-                label: "Pipelines",
-                route: Route::ItPipelines {},
-            },
-            AreaNavItem {
-                label: "Roles",
-                route: Route::ItRoles {},
-            },
-            AreaNavItem {
-                label: "API tokens",
-                route: Route::ItApiTokens {},
-            },
-            AreaNavItem {
-                label: "Audit",
-                route: Route::ItAudit {},
-            },
+            AreaNavItem { label: "Years", route: Route::ItYears {} },
+            AreaNavItem { label: "Factors", route: Route::ItFactors {} },
+            AreaNavItem { label: "Reference data", route: Route::ItReferenceData {} },
+            AreaNavItem { label: "Recalculation", route: Route::ItRecalculation {} },
+            AreaNavItem { label: "Pipelines", route: Route::ItPipelines {} },
+            AreaNavItem { label: "Roles", route: Route::ItRoles {} },
+            AreaNavItem { label: "API tokens", route: Route::ItApiTokens {} },
+            AreaNavItem { label: "Audit", route: Route::ItAudit {} },
         ]);
     }
-    items.push(AreaNavItem {
-        label: "Reporting",
-        route: Route::ItReporting {},
-    });
+    items.push(AreaNavItem { label: "Reporting", route: Route::ItReporting {} });
     rsx! {
         div { class: "area", "data-testid": "it-area",
             aside { class: "area-side",

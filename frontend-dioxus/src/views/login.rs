@@ -50,8 +50,7 @@ pub fn Login() -> Element {
                         nav.replace(Route::Home {});
                     }
                     Ok(()) => error.set(Some(
-                        "Signed in, but the session was not kept. Are cookies blocked for this site?"
-                            .to_owned(),
+                        "Signed in, but the session was not kept. Are cookies blocked for this site?".to_owned(),
                     )),
                     Err(err) => error.set(Some(err.message)),
                 },
@@ -71,10 +70,7 @@ pub fn Login() -> Element {
 
     let signed_in = session.info();
     let needs_unit = persona() != Persona::Admin;
-    let description = PERSONAS
-        .iter()
-        .find(|(p, _, _)| *p == persona())
-        .map_or("", |(_, _, d)| *d);
+    let description = PERSONAS.iter().find(|(p, _, _)| *p == persona()).map_or("", |(_, _, d)| *d);
 
     rsx! {
         main { class: "login-page", id: "content",

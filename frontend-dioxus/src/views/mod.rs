@@ -13,8 +13,8 @@ mod team_manager;
 pub use app_shell::AppShell;
 pub use home::Home;
 pub use it_manager::{
-    ItApiTokens, ItAudit, ItFactors, ItLayout, ItPipelines, ItRecalculation, ItReferenceData,
-    ItReporting, ItRoles, ItYears,
+    ItApiTokens, ItAudit, ItFactors, ItLayout, ItPipelines, ItRecalculation, ItReferenceData, ItReporting, ItRoles,
+    ItYears,
 };
 pub use login::Login;
 pub use module::EquipmentOrModule;

@@ -5,12 +5,8 @@ use co2_api_types::{EntryView, ModuleStatus};
 use dioxus::prelude::*;
 
 use crate::api::{self, ApiError};
-use crate::components::{
-    EntriesTable, EntryForm, ErrorPanel, Loading, StatusBadge, UploadPanel, boundary_fallback,
-};
-use crate::model::{
-    EquipmentDraft, FieldMessages, format_kg, format_tonnes, module_info, page_count,
-};
+use crate::components::{EntriesTable, EntryForm, ErrorPanel, Loading, StatusBadge, UploadPanel, boundary_fallback};
+use crate::model::{EquipmentDraft, FieldMessages, format_kg, format_tonnes, module_info, page_count};
 use crate::routes::Route;
 use crate::session::use_session;
 
@@ -52,9 +48,7 @@ pub fn EquipmentOrModule(unit: String, year: i32, module: String) -> Element {
 /// A module whose data entry is not built yet: its real status and totals, nothing invented.
 #[component]
 fn ModuleOverview(unit: String, year: i32, module: String) -> Element {
-    let report = use_resource(use_reactive!(|unit, year| async move {
-        api::report(&unit, year).await
-    }));
+    let report = use_resource(use_reactive!(|unit, year| async move { api::report(&unit, year).await }));
     let report = report.suspend()?.cloned()?;
     let info = module_info(&module);
     let label = info.map_or(module.as_str(), |i| i.label);
@@ -126,12 +120,17 @@ fn EquipmentPage(unit: String, year: i32) -> Element {
         async move { api::report(&unit, year).await }
     }));
 
+    // A session that ended while the page was open: back to sign-in instead of an error panel.
+    use_effect(move || {
+        let expired = matches!(&*entries.read(), Some(Err(e)) if e.is_unauthorized())
+            || matches!(&*report.read(), Some(Err(e)) if e.is_unauthorized());
+        if expired {
+            session.clear();
+        }
+    });
+
     let status = match &*report.read() {
-        Some(Ok(r)) => r
-            .modules
-            .iter()
-            .find(|m| m.module == "equipment")
-            .map(|m| m.status),
+        Some(Ok(r)) => r.modules.iter().find(|m| m.module == "equipment").map(|m| m.status),
         _ => None,
     };
     let validated = status == Some(ModuleStatus::Validated);
@@ -161,11 +160,7 @@ fn EquipmentPage(unit: String, year: i32) -> Element {
                 submitting.set(false);
                 match result {
                     Ok(saved) => {
-                        let what = if matches!(mode, Some(FormMode::Edit(_))) {
-                            "saved"
-                        } else {
-                            "added"
-                        };
+                        let what = if matches!(mode, Some(FormMode::Edit(_))) { "saved" } else { "added" };
                         let name = crate::model::data_text(&saved.data, "name");
                         notice.set(Some((true, format!("“{name}” {what}."))));
                         form.set(None);
@@ -200,11 +195,7 @@ fn EquipmentPage(unit: String, year: i32) -> Element {
                 }
                 Err(err) => {
                     handle_auth(&err);
-                    let msg = if err.is_conflict() {
-                        conflict_message(&err)
-                    } else {
-                        err.message
-                    };
+                    let msg = if err.is_conflict() { conflict_message(&err) } else { err.message };
                     notice.set(Some((false, msg)));
                 }
             }
@@ -366,8 +357,5 @@ fn EquipmentPage(unit: String, year: i32) -> Element {
 
 /// The message of a 409: the module (or year) does not take changes now.
 fn conflict_message(err: &ApiError) -> String {
-    format!(
-        "{} This module is validated or its year is closed; a team manager can reopen it.",
-        err.message
-    )
+    format!("{} This module is validated or its year is closed; a team manager can reopen it.", err.message)
 }

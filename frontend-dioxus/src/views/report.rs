@@ -22,12 +22,8 @@ pub fn Report(unit: String, year: i32) -> Element {
 #[component]
 fn ReportContent(unit: String, year: i32) -> Element {
     // Both resources are created before either suspends: hooks must run in the same order every render.
-    let report = use_resource(use_reactive!(|unit, year| async move {
-        api::report(&unit, year).await
-    }));
-    let results = use_resource(use_reactive!(|unit, year| async move {
-        api::results(&unit, year).await
-    }));
+    let report = use_resource(use_reactive!(|unit, year| async move { api::report(&unit, year).await }));
+    let results = use_resource(use_reactive!(|unit, year| async move { api::results(&unit, year).await }));
     let report = report.suspend()?.cloned()?;
     let results = results.suspend()?.cloned()?;
 

@@ -12,13 +12,7 @@ use crate::session::use_session;
 pub fn TeamLayout() -> Element {
     let session = use_session();
     let (allowed, managed) = session.with_permissions(|p| {
-        (
-            p.can_manage_any_unit(),
-            p.managed_units()
-                .into_iter()
-                .map(str::to_owned)
-                .collect::<Vec<_>>(),
-        )
+        (p.can_manage_any_unit(), p.managed_units().into_iter().map(str::to_owned).collect::<Vec<_>>())
     });
     if !allowed {
         return rsx! { NotAllowed { what: "the team manager area".to_string() } };
@@ -33,22 +27,10 @@ pub fn TeamLayout() -> Element {
         .or_else(|| managed.first().cloned())
         .unwrap_or_default();
     let items = vec![
-        AreaNavItem {
-            label: "Team",
-            route: Route::TeamHome {},
-        },
-        AreaNavItem {
-            label: "Validation",
-            route: Route::TeamValidation {},
-        },
-        AreaNavItem {
-            label: "Progress",
-            route: Route::TeamProgress {},
-        },
-        AreaNavItem {
-            label: "Exports",
-            route: Route::TeamExports {},
-        },
+        AreaNavItem { label: "Team", route: Route::TeamHome {} },
+        AreaNavItem { label: "Validation", route: Route::TeamValidation {} },
+        AreaNavItem { label: "Progress", route: Route::TeamProgress {} },
+        AreaNavItem { label: "Exports", route: Route::TeamExports {} },
     ];
     rsx! {
         div { class: "area", "data-testid": "team-area",

@@ -318,3 +318,64 @@ pub async fn visible_unit(ctx: &Ctx, caller: &Caller, institutional_id: &str) ->
     caller.require_unit_view(&unit)?;
     Ok(unit)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(issuer: &str, audience: &str) -> (AuthKeys, String) {
+        let (private, public) = generate_ed25519_pem().unwrap();
+        (AuthKeys::new(public.as_bytes(), Some(private.as_bytes()), issuer, audience).unwrap(), private)
+    }
+
+    fn sign(private: &str, claims: &serde_json::Value) -> String {
+        jsonwebtoken::encode(
+            &Header::new(Algorithm::EdDSA),
+            claims,
+            &EncodingKey::from_ed_pem(private.as_bytes()).unwrap(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn an_issued_token_verifies_and_carries_its_user() {
+        let (k, _) = keys("iss", "aud");
+        let user = Uuid::new_v4();
+        let (token, _) = k.issue(user, std::time::Duration::from_secs(60), true).unwrap();
+        let claims = k.verify(&token).unwrap();
+        assert_eq!(claims.sub, user);
+        assert!(claims.dev);
+    }
+
+    #[test]
+    fn wrong_audience_issuer_expiry_or_missing_claims_are_refused() {
+        let (k, private) = keys("iss", "aud");
+        let now = chrono::Utc::now().timestamp();
+        let sub = Uuid::new_v4();
+        let bad = [
+            serde_json::json!({"iss": "iss", "aud": "other", "sub": sub, "iat": now, "exp": now + 60}),
+            serde_json::json!({"iss": "evil", "aud": "aud", "sub": sub, "iat": now, "exp": now + 60}),
+            serde_json::json!({"iss": "iss", "aud": "aud", "sub": sub, "iat": now - 120, "exp": now - 60}),
+            serde_json::json!({"iss": "iss", "aud": "aud", "sub": sub, "iat": now}),
+            serde_json::json!({"aud": "aud", "sub": sub, "iat": now, "exp": now + 60}),
+        ];
+        for claims in bad {
+            assert!(k.verify(&sign(&private, &claims)).is_err(), "{claims} must be refused");
+        }
+        let good = serde_json::json!({"iss": "iss", "aud": "aud", "sub": sub, "iat": now, "exp": now + 60});
+        assert!(k.verify(&sign(&private, &good)).is_ok());
+    }
+
+    #[test]
+    fn a_token_with_another_algorithm_is_refused() {
+        let (k, _) = keys("iss", "aud");
+        let now = chrono::Utc::now().timestamp();
+        let claims =
+            serde_json::json!({"iss": "iss", "aud": "aud", "sub": Uuid::new_v4(), "iat": now, "exp": now + 60});
+        // Algorithm confusion: an HMAC token keyed with public material must not pass.
+        let hs = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(b"public"))
+            .unwrap();
+        assert!(k.verify(&hs).is_err());
+        assert!(k.verify("not.a.token").is_err());
+    }
+}

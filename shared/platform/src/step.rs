@@ -224,6 +224,59 @@ mod tests {
         assert_eq!(parse_cloudevent(&s, Bytes::from(b64)).unwrap().data, Bytes::from_static(b"{\"a\":1}"));
     }
 
+    struct ByBody;
+
+    #[async_trait]
+    impl StepHandler for ByBody {
+        async fn handle(&self, input: StepInput) -> Result<(), StepError> {
+            match &input.data[..] {
+                b"retry" => Err(StepError::Retryable(anyhow::anyhow!("database down"))),
+                b"poison" => Err(StepError::Poison(anyhow::anyhow!("garbage"))),
+                _ => Ok(()),
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn an_sqs_batch_reports_only_the_messages_to_retry() {
+        let records = [("m1", "ok"), ("m2", "retry"), ("m3", "poison"), ("m4", "retry")]
+            .into_iter()
+            .map(|(id, body)| {
+                let mut m = aws_lambda_events::event::sqs::SqsMessage::default();
+                m.message_id = Some(id.into());
+                m.body = Some(body.into());
+                m
+            })
+            .collect();
+        let mut event = SqsEvent::default();
+        event.records = records;
+        let response = sqs_batch("test", &ByBody, event).await;
+        let failed: Vec<_> = response.batch_item_failures.iter().map(|f| f.item_identifier.as_str()).collect();
+        assert_eq!(failed, ["m2", "m4"]);
+    }
+
+    #[tokio::test]
+    async fn over_http_poison_is_acked_and_transient_failures_are_not() {
+        use tower::ServiceExt;
+        let router = step_router("test", Arc::new(ByBody));
+        let status = |body: &'static str| {
+            let router = router.clone();
+            async move {
+                let req = axum::http::Request::post("/")
+                    .header("ce-id", "1")
+                    .header("ce-type", "t")
+                    .header("ce-source", "s")
+                    .header("ce-specversion", "1.0")
+                    .body(axum::body::Body::from(body))
+                    .unwrap();
+                router.oneshot(req).await.unwrap().status()
+            }
+        };
+        assert_eq!(status("ok").await, StatusCode::OK);
+        assert_eq!(status("poison").await, StatusCode::OK);
+        assert_eq!(status("retry").await, StatusCode::SERVICE_UNAVAILABLE);
+    }
+
     #[test]
     fn a_request_without_cloudevent_attributes_is_refused() {
         assert!(parse_cloudevent(&HeaderMap::new(), Bytes::from_static(b"{}")).is_err());
