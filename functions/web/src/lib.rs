@@ -39,3 +39,37 @@ async fn cache_policy(mut res: axum::response::Response) -> axum::response::Resp
 pub fn root_from_env() -> PathBuf {
     co2_platform::config::var("WEB_ROOT").unwrap_or_else(|| "frontend-dioxus/dist".into()).into()
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use http::{Request, StatusCode, header};
+    use tower::ServiceExt;
+
+    fn build() -> (std::path::PathBuf, axum::Router) {
+        let dir = std::env::temp_dir().join(format!("co2-web-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("index.html"), "<!doctype html><title>CO₂ Calculator</title>").unwrap();
+        std::fs::write(dir.join("app-0123abcd.wasm"), b"\0asm").unwrap();
+        let router = super::router(&dir);
+        (dir, router)
+    }
+
+    async fn get(router: &axum::Router, path: &str) -> axum::response::Response {
+        router.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn client_routes_fall_back_to_the_app_and_assets_are_cached_for_good() {
+        let (dir, router) = build();
+        for path in ["/", "/team-manager", "/it-manager/factors", "/units/9001/years/2025"] {
+            let res = get(&router, path).await;
+            assert_eq!(res.status(), StatusCode::OK, "{path}");
+            assert_eq!(res.headers()[header::CACHE_CONTROL], "no-cache", "{path}");
+        }
+        let wasm = get(&router, "/app-0123abcd.wasm").await;
+        assert_eq!(wasm.headers()[header::CONTENT_TYPE], "application/wasm");
+        assert!(wasm.headers()[header::CACHE_CONTROL].to_str().unwrap().contains("immutable"));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

@@ -4,5 +4,5 @@
 async fn main() -> anyhow::Result<()> {
     co2_platform::telemetry::init("web");
     let root = web::root_from_env();
-    co2_platform::serve("web", web::router(&root), None).await
+    co2_platform::serve::serve_with_fallback("web", web::router(&root), None).await
 }

@@ -15,11 +15,10 @@ use tower_http::trace::TraceLayer;
 /// Longest a request may take before a 408, below Knative's `timeoutSeconds`.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(25);
 
-/// Adds what every function has: probes, metrics, request tracing, error logging, timeout,
-/// our 404 envelope.
+/// Adds what every function has: probes, metrics, request tracing, error logging, timeout.
+/// Unknown routes keep the router's own fallback (see [`serve`] and [`serve_with_fallback`]).
 pub fn with_platform(function: &'static str, app: Router, db: Option<PgPool>) -> Router {
-    app.fallback(route_not_found)
-        .layer(middleware::from_fn(log_errors))
+    app.layer(middleware::from_fn(log_errors))
         .layer(middleware::from_fn(move |req: Request, next: Next| record_metrics(function, req, next)))
         .layer(TraceLayer::new_for_http().make_span_with(move |req: &Request| {
             let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned());
@@ -49,8 +48,14 @@ async fn record_metrics(function: &'static str, req: Request, next: Next) -> Res
     response
 }
 
-/// Runs an HTTP function until SIGTERM (Knative) or forever (Lambda).
+/// Runs an HTTP function until SIGTERM (Knative) or forever (Lambda); unknown routes answer our
+/// 404 envelope.
 pub async fn serve(function: &'static str, app: Router, db: Option<PgPool>) -> anyhow::Result<()> {
+    serve_with_fallback(function, app.fallback(route_not_found), db).await
+}
+
+/// As [`serve`], for a router that brings its own fallback (the SPA's `index.html`).
+pub async fn serve_with_fallback(function: &'static str, app: Router, db: Option<PgPool>) -> anyhow::Result<()> {
     let app = with_platform(function, app, db);
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
         return lambda_http::run(app).await.map_err(|e| anyhow::anyhow!("lambda runtime: {e}"));

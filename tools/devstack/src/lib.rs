@@ -36,7 +36,11 @@ pub fn pumps(ctx: &Ctx, retry_after: Duration) -> Vec<Pump> {
         .map(|(queue, name, handler)| Pump {
             queue: ctx.queue.clone(),
             queue_name: queue.to_owned(),
-            target: co2_platform::serve::with_platform(name, step_router(name, handler), None),
+            target: co2_platform::serve::with_platform(
+                name,
+                step_router(name, handler).fallback(co2_platform::error::route_not_found),
+                None,
+            ),
             visibility: VISIBILITY,
             retry_after,
         })
