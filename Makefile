@@ -96,7 +96,6 @@ bench: tools spa
 	@eval "$$(scripts/dev-env.sh $(LOCAL)/bench co2calc_bench)"; python3 scripts/bench.py --bin-dir $(RELEASE)
 
 clean-local:
-	@for d in $(LOCAL)/pg; do [ -f $$d/postmaster.pid ] && runuser -u postgres -- pg_ctl -D $$d stop -m fast >/dev/null 2>&1 || \
-	  { [ -f $$d/postmaster.pid ] && pg_ctl -D $$d stop -m fast >/dev/null 2>&1; } || true; done
+	scripts/pg.sh stop $(LOCAL)/pg
 	scripts/moto.sh stop $(LOCAL)/moto.pid
 	rm -rf $(LOCAL)

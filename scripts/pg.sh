@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Starts (creating if needed) a private PostgreSQL cluster for the embedded default and the tests.
 #   scripts/pg.sh DATA_DIR PORT   → cluster listening on 127.0.0.1:PORT only
+#   scripts/pg.sh stop DATA_DIR   → stops it (if running)
 # PostgreSQL refuses to run as root, so as root the cluster belongs to the `postgres` user.
 set -euo pipefail
-dir=$(realpath -m "$1"); port=$2
+stop=false
+if [ "$1" = stop ]; then stop=true; shift; fi
+dir=$(realpath -m "$1"); port=${2:-0}
 
 bindir=""
 for cand in "$(pg_config --bindir 2>/dev/null || true)" /usr/lib/postgresql/*/bin; do
@@ -19,6 +22,11 @@ fi
 as_owner() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
+
+if $stop; then
+  if [ -f "$dir/postmaster.pid" ]; then as_owner "$bindir/pg_ctl" -D "$dir" stop -m fast >/dev/null || true; fi
+  exit 0
+fi
 
 mkdir -p "$dir"
 if [ "$(id -u)" = 0 ]; then

@@ -61,6 +61,11 @@ async fn the_embedded_server_runs_the_upload_journey_over_http(pool: PgPool) {
     assert_eq!(health.status(), 200);
     let metrics = client.get(format!("{base}/metrics")).send().await.unwrap().text().await.unwrap();
     assert!(metrics.contains("http_requests_total{"), "request metrics are exported: {metrics}");
+    let docs = client.get(format!("{base}/docs/")).send().await.unwrap();
+    assert_eq!(docs.status(), 200);
+    assert!(docs.text().await.unwrap().contains("swagger"), "Swagger UI is served from the binary");
+    let spec: Value = client.get(format!("{base}/docs/openapi.json")).send().await.unwrap().json().await.unwrap();
+    assert!(spec["paths"]["/api/v1/uploads"].is_object());
     let missing = client.get(format!("{base}/api/v1/nothing-here")).send().await.unwrap();
     assert_eq!(missing.status(), 404);
     assert_eq!(missing.json::<Value>().await.unwrap()["error"]["code"], "route_not_found");
