@@ -9,6 +9,6 @@ pub mod equipment;
 pub mod fields;
 pub mod module;
 
-pub use emission::{EmissionRow, EmissionType, Scope};
+pub use emission::{Category, EmissionRow, EmissionType, Scope};
 pub use fields::{FieldError, FieldErrors};
 pub use module::{EntryType, Module};
