@@ -17,7 +17,7 @@ E2E_PORT ?= 18080
 MOTO_PORT ?= 5077
 TEST_OUTPUT ?= $(CURDIR)/test-output
 
-.PHONY: help run test bench lint build spa tools migrate clean-local knative-validate test-rust test-browser wasm-check
+.PHONY: help run test bench lint build spa tools migrate clean-local knative-validate test-rust test-browser test-spa-unit wasm-check
 
 help:
 	@echo "make run          start the whole product on http://$(HOST):$(PORT) (demo lab 9001, year 2025)"
@@ -60,6 +60,10 @@ wasm-check: tools
 	rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 	cargo build -p co2-domain -p co2-api-types --target wasm32-unknown-unknown
 
+## test-spa-unit: the SPA's own logic (routes, permissions, formatting, form rules) natively.
+test-spa-unit: tools
+	CARGO_TARGET_DIR=$(CO2_TOOLS_DIR)/spa-target cargo test --manifest-path frontend-dioxus/Cargo.toml
+
 knative-validate: tools
 	bash scripts/validate-knative.sh
 
@@ -88,7 +92,7 @@ test-browser: build spa
 	CO2_BASE_URL=http://127.0.0.1:$(E2E_PORT) DEMO_EQUIPMENT_CSV=$(CURDIR)/data/demo/equipments.csv \
 	  TEST_OUTPUT=$(TEST_OUTPUT) node --test --test-concurrency=1 tests/browser/smoke.test.mjs tests/browser/spa.test.mjs
 
-test: lint wasm-check test-rust knative-validate test-browser
+test: lint wasm-check test-rust test-spa-unit knative-validate test-browser
 	@echo "make test: all suites passed"
 
 bench: tools spa

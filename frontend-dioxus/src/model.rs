@@ -240,16 +240,17 @@ pub struct EquipmentDraft {
     pub note: String,
 }
 
-/// The data keys of an equipment entry, in template order (the CSV columns of DOMAIN §2.1).
-pub const EQUIPMENT_FIELDS: [&str; 7] = [
-    "equipment_id",
-    "name",
-    "equipment_class",
-    "sub_class",
-    "active_usage_hours_per_week",
-    "standby_usage_hours_per_week",
-    "note",
-];
+/// The data keys the equipment form edits: the template's input columns (DOMAIN §2.1), before
+/// the override, routing and unit columns.
+pub const EQUIPMENT_FIELDS: &[&str] = co2_domain::equipment::TEMPLATE_COLUMNS.split_at(7).0;
+
+/// A domain message ("is required") as a sentence next to its field ("Is required.").
+fn sentence(message: &str) -> String {
+    let mut chars = message.chars();
+    let first = chars.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
+    let rest: String = chars.collect();
+    if rest.ends_with('.') { format!("{first}{rest}") } else { format!("{first}{rest}.") }
+}
 
 /// A field of an entry's `data` as display text (strings as is, numbers printed, null as empty).
 pub fn data_text(data: &serde_json::Value, key: &str) -> String {
@@ -281,36 +282,25 @@ impl EquipmentDraft {
         }
     }
 
-    /// Checks what can be checked without the year's factors, so people get instant feedback.
-    /// The server validates again and has the last word (unknown classes, for instance).
+    /// Checks what can be checked without the year's factors, with the very rules the server
+    /// applies (`co2_domain`), so people get instant feedback. The server validates again and has
+    /// the last word (unknown classes, for instance).
     pub fn validate(&self) -> FieldMessages {
         let mut errors = FieldMessages::new();
-        let mut add = |field: &str, msg: &str| {
-            errors.entry(field.to_owned()).or_default().push(msg.to_owned());
+        let Some(category) = co2_domain::equipment::EquipmentCategory::parse(&self.entry_type) else {
+            errors.entry("entry_type".to_owned()).or_default().push("Choose scientific, IT or other.".to_owned());
+            return errors;
         };
-        if !EQUIPMENT_TYPES.iter().any(|(k, _)| *k == self.entry_type) {
-            add("entry_type", "Choose scientific, IT or other.");
-        }
-        for (field, value, label) in [
-            ("equipment_id", &self.equipment_id, "an inventory number"),
-            ("name", &self.name, "a name"),
-            ("equipment_class", &self.equipment_class, "a class"),
-        ] {
-            if value.trim().is_empty() {
-                add(field, &format!("Enter {label}."));
+        let raw: co2_domain::fields::RawFields = self
+            .to_input()
+            .data
+            .into_iter()
+            .map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+            .collect();
+        if let Err(problems) = co2_domain::equipment::EquipmentInput::parse(&raw, Some(category)) {
+            for p in problems.0 {
+                errors.entry(p.field).or_default().push(sentence(&p.message));
             }
-        }
-        let active = parse_hours(&self.active_usage_hours_per_week);
-        let standby = parse_hours(&self.standby_usage_hours_per_week);
-        for (field, parsed) in [("active_usage_hours_per_week", &active), ("standby_usage_hours_per_week", &standby)] {
-            if parsed.is_err() {
-                add(field, "Enter whole hours from 0 to 168, or leave blank for the usual value.");
-            }
-        }
-        if let (Ok(Some(a)), Ok(Some(s))) = (active, standby)
-            && a + s > HOURS_PER_WEEK
-        {
-            add("standby_usage_hours_per_week", "Active and standby hours together cannot exceed 168 a week.");
         }
         errors
     }
