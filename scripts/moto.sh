@@ -13,7 +13,8 @@ case ${1:-} in
       python3 -m venv "$venv"
       "$venv/bin/pip" install -q 'moto[server]==5.2.5' >&2
     fi
-    if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then exit 0; fi
+    # Already serving on that port (a pid file alone can be stale after a reboot).
+    if curl -sf "http://127.0.0.1:$port/moto-api/" >/dev/null 2>&1; then exit 0; fi
     mkdir -p "$(dirname "$pidfile")"
     nohup "$venv/bin/moto_server" -H 127.0.0.1 -p "$port" > "$(dirname "$pidfile")/moto.log" 2>&1 &
     echo $! > "$pidfile"

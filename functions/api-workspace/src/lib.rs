@@ -6,9 +6,11 @@
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::routing::get;
+use axum::http::StatusCode;
+use axum::routing::{get, patch, post};
 use co2_api_types::{
-    ModuleResult, ModuleStatus, ModuleView, ReportView, ResultsView, ScopeTotals, UnitSummary, YearSummary,
+    CreateUnitRequest, CreateYearRequest, ModuleResult, ModuleStatus, ModuleStatusUpdate, ModuleView, ReportView,
+    ResultsView, ScopeTotals, UnitSummary, UpdateYearRequest, YearSummary,
 };
 use co2_db::report::{ReportModule, status};
 use co2_domain::Module;
@@ -22,6 +24,10 @@ pub fn router(ctx: Ctx) -> Router {
         .route("/api/v1/units/{unit}/years", get(list_years))
         .route("/api/v1/units/{unit}/years/{year}/report", get(report))
         .route("/api/v1/units/{unit}/years/{year}/results", get(results))
+        .route("/api/v1/units/{unit}/years/{year}/modules/{module}", patch(set_module_status))
+        .route("/api/v1/backoffice/units", post(create_unit))
+        .route("/api/v1/backoffice/years", post(create_year))
+        .route("/api/v1/backoffice/years/{year}", patch(update_year))
         .with_state(ctx)
 }
 
@@ -29,7 +35,16 @@ pub fn router(ctx: Ctx) -> Router {
 pub fn openapi() -> utoipa::openapi::OpenApi {
     use utoipa::OpenApi;
     #[derive(OpenApi)]
-    #[openapi(paths(list_units, list_years, report, results))]
+    #[openapi(paths(
+        list_units,
+        list_years,
+        report,
+        results,
+        set_module_status,
+        create_unit,
+        create_year,
+        update_year
+    ))]
     struct Doc;
     Doc::openapi()
 }
@@ -185,4 +200,203 @@ async fn results(
         core: sum(mods.iter().filter(|(_, r)| r.status == status::VALIDATED).map(|(_, r)| r)),
         completion_progress,
     }))
+}
+
+fn require_admin(caller: &Caller) -> ApiResult<()> {
+    if caller.is_admin() {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden("this action needs the IT manager (admin) role".into()))
+    }
+}
+
+/// Validates a module (read-only from then on) or reopens it for changes (DOMAIN §6.1): the
+/// unit's principal or the admin.
+#[utoipa::path(patch, path = "/api/v1/units/{unit}/years/{year}/modules/{module}", tag = "workspace",
+    params(("unit" = String, Path), ("year" = i32, Path), ("module" = String, Path)), request_body = ModuleStatusUpdate,
+    responses((status = 200, body = ModuleView), (status = 403), (status = 404), (status = 409), (status = 422)))]
+async fn set_module_status(
+    State(ctx): State<Ctx>,
+    caller: Caller,
+    Path((unit, year, module)): Path<(String, i32, String)>,
+    ApiJson(req): ApiJson<ModuleStatusUpdate>,
+) -> ApiResult<ApiJson<ModuleView>> {
+    let unit = visible_unit(&ctx, &caller, &unit).await?;
+    if !caller.is_admin() {
+        caller.require_principal(&unit)?;
+    }
+    let module = Module::parse(&module)
+        .ok_or_else(|| ApiError::not_found("module_not_found", format!("no module '{module}'")))?;
+    let new_status = match req.status {
+        ModuleStatus::Validated => status::VALIDATED,
+        ModuleStatus::InProgress => status::IN_PROGRESS,
+        ModuleStatus::NotStarted => {
+            return Err(ApiError::Validation(serde_json::json!({"fields": {"status": [{"code": "invalid_choice",
+                "message": "a module can be validated or reopened (in_progress)"}]}})));
+        }
+    };
+    let rm = co2_db::report::module_of(&ctx.pools.write, unit.unit_id, year, module).await.map_err(|e| match e {
+        co2_db::DbError::NotFound => ApiError::not_found("report_not_found", format!("no report for {year}")),
+        other => other.into(),
+    })?;
+    let mut tx = ctx.pools.write.begin().await?;
+    let rm = co2_db::report::lock_module(&mut tx, rm.report_module_id).await?;
+    if !rm.year_is_open {
+        return Err(ApiError::conflict("year_closed", "this year is closed for changes"));
+    }
+    if !rm.is_enabled {
+        return Err(ApiError::conflict("module_disabled", "this module is disabled"));
+    }
+    co2_db::report::set_status(&mut *tx, rm.report_module_id, new_status).await?;
+    let action = if new_status == status::VALIDATED { "module.validated" } else { "module.reopened" };
+    co2_db::audit::append(
+        &mut tx,
+        &caller.user.institutional_id,
+        action,
+        Some(&format!("{}/{year}/{}", unit.institutional_id, module.key())),
+        serde_json::json!({"previous_status": rm.status}),
+    )
+    .await?;
+    tx.commit().await?;
+    let rm = co2_db::report::module_by_id(&ctx.pools.write, rm.report_module_id).await?;
+    Ok(ApiJson(ModuleView {
+        module: module.key().to_owned(),
+        position: module.position(),
+        status: module_status(rm.status),
+        entry_count: rm.entry_count,
+        kg_co2eq: rm.headline_kg,
+        scope1_kg: rm.scope1_kg,
+        scope2_kg: rm.scope2_kg,
+        scope3_kg: rm.scope3_kg,
+        additional_kg: rm.additional_kg,
+        entry_types: module.entry_types().map(|t| t.name().to_owned()).collect(),
+    }))
+}
+
+/// Creates a unit under a parent, with its report and 8 modules for every existing year (admin).
+#[utoipa::path(post, path = "/api/v1/backoffice/units", tag = "backoffice", request_body = CreateUnitRequest,
+    responses((status = 201, body = UnitSummary), (status = 403), (status = 409, description = "the id exists"),
+              (status = 422, description = "invalid id or unknown parent")))]
+async fn create_unit(
+    State(ctx): State<Ctx>,
+    caller: Caller,
+    ApiJson(req): ApiJson<CreateUnitRequest>,
+) -> ApiResult<(StatusCode, ApiJson<UnitSummary>)> {
+    require_admin(&caller)?;
+    let id = req.institutional_id.trim();
+    let name = req.name.trim();
+    let mut fields = serde_json::Map::new();
+    if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    {
+        fields.insert(
+            "institutional_id".into(),
+            serde_json::json!([{"code": "invalid_format",
+            "message": "1 to 64 letters, digits, '.', '_' or '-'"}]),
+        );
+    }
+    if name.is_empty() {
+        fields.insert("name".into(), serde_json::json!([{"code": "required", "message": "is required"}]));
+    }
+    let mut tx = ctx.pools.write.begin().await?;
+    let parent = match req.parent.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        Some(p) => match co2_db::org::unit_by_institutional_id(&mut *tx, p).await? {
+            Some(u) => Some(u),
+            None => {
+                fields.insert(
+                    "parent".into(),
+                    serde_json::json!([{"code": "unknown_unit", "message": format!("no unit '{p}'")}]),
+                );
+                None
+            }
+        },
+        None => None,
+    };
+    if !fields.is_empty() {
+        return Err(ApiError::Validation(serde_json::json!({ "fields": fields })));
+    }
+    let principal = req.principal_user_institutional_id.as_deref().map(str::trim).filter(|p| !p.is_empty());
+    let unit = co2_db::org::create_unit(&mut tx, id, name, parent.as_ref(), principal).await.map_err(|e| match e {
+        co2_db::DbError::Constraint { constraint } if constraint == "unit_institutional_id_key" => {
+            ApiError::conflict("unit_exists", format!("a unit '{id}' exists already"))
+        }
+        other => other.into(),
+    })?;
+    for y in co2_db::report::all_years(&mut *tx).await? {
+        co2_db::report::ensure_report(&mut tx, unit.unit_id, y.report_year_id).await?;
+    }
+    co2_db::audit::append(
+        &mut tx,
+        &caller.user.institutional_id,
+        "unit.created",
+        Some(id),
+        serde_json::json!({"name": name, "parent": parent.as_ref().map(|p| p.institutional_id.clone())}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        ApiJson(UnitSummary {
+            institutional_id: unit.institutional_id,
+            name: unit.name,
+            parent: parent.map(|p| p.institutional_id),
+            my_role: Some(co2_api_types::Persona::Admin),
+        }),
+    ))
+}
+
+/// Creates a report year and every unit's report for it (admin). Idempotent.
+#[utoipa::path(post, path = "/api/v1/backoffice/years", tag = "backoffice", request_body = CreateYearRequest,
+    responses((status = 201, body = YearSummary), (status = 403), (status = 422)))]
+async fn create_year(
+    State(ctx): State<Ctx>,
+    caller: Caller,
+    ApiJson(req): ApiJson<CreateYearRequest>,
+) -> ApiResult<(StatusCode, ApiJson<YearSummary>)> {
+    require_admin(&caller)?;
+    if !(2000..=2100).contains(&req.year) {
+        return Err(ApiError::Validation(serde_json::json!({"fields": {"year": [{"code": "out_of_range",
+            "message": "must be between 2000 and 2100"}]}})));
+    }
+    let mut tx = ctx.pools.write.begin().await?;
+    co2_db::report::ensure_year(&mut *tx, req.year, req.is_open).await?;
+    let created = co2_db::report::ensure_reports_for_year(&mut tx, req.year).await?;
+    co2_db::audit::append(
+        &mut tx,
+        &caller.user.institutional_id,
+        "year.created",
+        Some(&req.year.to_string()),
+        serde_json::json!({"reports_created": created}),
+    )
+    .await?;
+    tx.commit().await?;
+    let open = co2_db::report::all_years(&ctx.pools.write).await?.into_iter().find(|y| y.report_year_id == req.year);
+    Ok((StatusCode::CREATED, ApiJson(YearSummary { year: req.year, is_open: open.is_some_and(|y| y.is_open) })))
+}
+
+/// Opens or closes a year for writes by users (admin).
+#[utoipa::path(patch, path = "/api/v1/backoffice/years/{year}", tag = "backoffice", params(("year" = i32, Path)),
+    request_body = UpdateYearRequest, responses((status = 200, body = YearSummary), (status = 403), (status = 404)))]
+async fn update_year(
+    State(ctx): State<Ctx>,
+    caller: Caller,
+    Path(year): Path<i32>,
+    ApiJson(req): ApiJson<UpdateYearRequest>,
+) -> ApiResult<ApiJson<YearSummary>> {
+    require_admin(&caller)?;
+    let mut tx = ctx.pools.write.begin().await?;
+    co2_db::report::set_year_open(&mut *tx, year, req.is_open).await.map_err(|e| match e {
+        co2_db::DbError::NotFound => ApiError::not_found("year_not_found", format!("no year {year}")),
+        other => other.into(),
+    })?;
+    let action = if req.is_open { "year.opened" } else { "year.closed" };
+    co2_db::audit::append(
+        &mut tx,
+        &caller.user.institutional_id,
+        action,
+        Some(&year.to_string()),
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ApiJson(YearSummary { year, is_open: req.is_open }))
 }

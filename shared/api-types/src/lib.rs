@@ -335,6 +335,48 @@ pub struct JobView {
     pub finished_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+/// `POST /api/v1/backoffice/units` (admin).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateUnitRequest {
+    pub institutional_id: String,
+    pub name: String,
+    /// Institutional id of the parent unit; none for a root.
+    #[serde(default)]
+    pub parent: Option<String>,
+    /// The principal's person id (informational; the role is granted separately).
+    #[serde(default)]
+    pub principal_user_institutional_id: Option<String>,
+}
+
+/// `POST /api/v1/backoffice/years` (admin): creates the year and every unit's report for it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateYearRequest {
+    pub year: i32,
+    #[serde(default = "default_true")]
+    pub is_open: bool,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// `PATCH /api/v1/backoffice/years/{year}` (admin): opens or closes a year for writes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UpdateYearRequest {
+    pub is_open: bool,
+}
+
+/// `PATCH /api/v1/units/{unit}/years/{year}/modules/{module}`: validate (`validated`) or reopen
+/// (`in_progress`) a module.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ModuleStatusUpdate {
+    pub status: ModuleStatus,
+}
+
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "co2_session";
 

@@ -157,3 +157,57 @@ pub async fn mark_in_progress(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<()>
         .await?;
     Ok(())
 }
+
+/// Every report year, newest first.
+pub async fn all_years(db: impl PgExecutor<'_>) -> DbResult<Vec<ReportYear>> {
+    Ok(sqlx::query_as::<_, ReportYear>("select report_year_id, is_open from report_year order by report_year_id desc")
+        .fetch_all(db)
+        .await?)
+}
+
+/// Opens or closes a year for writes; `NotFound` when the year does not exist.
+pub async fn set_year_open(db: impl PgExecutor<'_>, year: i32, is_open: bool) -> DbResult<()> {
+    let done = sqlx::query("update report_year set is_open = $2 where report_year_id = $1")
+        .bind(year)
+        .bind(is_open)
+        .execute(db)
+        .await?;
+    if done.rows_affected() == 0 { Err(DbError::NotFound) } else { Ok(()) }
+}
+
+/// Creates the report (and its 8 modules) of every unit for `year`; returns how many were new.
+pub async fn ensure_reports_for_year(db: &mut PgConnection, year: i32) -> DbResult<u64> {
+    let created = sqlx::query(
+        "insert into report (unit_id, report_year_id) select unit_id, $1 from unit
+         on conflict on constraint report_unit_year_key do nothing",
+    )
+    .bind(year)
+    .execute(&mut *db)
+    .await?
+    .rows_affected();
+    let keys: Vec<&str> = Module::ALL.iter().map(|m| m.key()).collect();
+    sqlx::query(
+        "insert into report_module (report_id, module)
+         select r.report_id, m from report r cross join unnest($2::text[]) as m where r.report_year_id = $1
+         on conflict on constraint report_module_key do nothing",
+    )
+    .bind(year)
+    .bind(&keys)
+    .execute(&mut *db)
+    .await?;
+    Ok(created)
+}
+
+/// Sets a module's status: validating stamps `validated_at`; reopening clears it.
+pub async fn set_status(db: impl PgExecutor<'_>, report_module_id: Uuid, new_status: i16) -> DbResult<()> {
+    sqlx::query(
+        "update report_module set status = $2,
+             validated_at = case when $2 = 2 then now() else null end
+         where report_module_id = $1",
+    )
+    .bind(report_module_id)
+    .bind(new_status)
+    .execute(db)
+    .await?;
+    Ok(())
+}

@@ -3,5 +3,6 @@
 mod access;
 mod embedded;
 mod http_listener;
+mod organisation;
 mod s3_sqs;
 mod support;
