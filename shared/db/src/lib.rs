@@ -13,6 +13,7 @@ pub mod idempotency;
 pub mod job;
 pub mod org;
 pub mod queue;
+pub mod reference;
 pub mod report;
 pub mod seed;
 pub mod upload;

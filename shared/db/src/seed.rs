@@ -53,9 +53,18 @@ pub async fn load_equipment_factors(db: &mut PgConnection, year: i32, bytes: &[u
     Ok((stored, rejected))
 }
 
-/// Seeds years and the default factors from `data_dir` (the repository's `data/`).
+/// Seeds years, reference data and the default factors from `data_dir` (the repository's `data/`).
 pub async fn seed_reference(pool: &PgPool, data_dir: &Path) -> anyhow::Result<()> {
     let mut tx = pool.begin().await?;
+    let read = |name: &str| {
+        let path = data_dir.join(name);
+        std::fs::read(&path).map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))
+    };
+    let airports = crate::reference::load_airports(&mut tx, &read("reference/airports.csv")?).await?;
+    let stations = crate::reference::load_stations(&mut tx, &read("reference/train_stations.csv")?).await?;
+    let rooms = crate::reference::load_rooms(&mut tx, &read("reference/building_rooms_reference.csv")?).await?;
+    let rates = crate::reference::load_exchange_rates(&mut tx, &read("reference/exchange_rates.csv")?).await?;
+    tracing::info!(airports, stations, rooms, rates, "seed.reference_loaded");
     for year in SEEDED_YEARS {
         report::ensure_year(&mut *tx, year, true).await?;
         let path = data_dir.join(format!("factors/{year}/equipments_factors.csv"));

@@ -7,7 +7,9 @@
 pub mod emission;
 pub mod equipment;
 pub mod fields;
+pub mod geo;
 pub mod module;
+pub mod travel;
 
 pub use emission::{Category, EmissionRow, EmissionType, Scope};
 pub use fields::{FieldError, FieldErrors};

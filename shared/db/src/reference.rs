@@ -1,0 +1,294 @@
+//! Reference data: airports, train stations, building rooms, exchange rates. Loads replace the
+//! whole set of a kind in one transaction; searches are typo-tolerant (trigram similarity on
+//! accent- and case-folded text).
+
+use crate::DbResult;
+use crate::seed::read_csv_records;
+use sqlx::{PgConnection, PgExecutor};
+
+/// An airport.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct Airport {
+    pub iata_code: String,
+    pub name: String,
+    pub municipality: Option<String>,
+    pub country_code: String,
+    pub latitude: f64,
+    pub longitude: f64,
+}
+
+/// A train station.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct Station {
+    pub name: String,
+    pub country_code: String,
+    pub municipality: Option<String>,
+    pub latitude: f64,
+    pub longitude: f64,
+}
+
+/// A room of the building reference.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct Room {
+    pub building_location: Option<String>,
+    pub building_name: String,
+    pub room_name: String,
+    pub room_type: String,
+    pub room_surface_square_meter: f64,
+}
+
+/// An exchange rate: units of `currency` per 1 EUR, the mean of the year's ECB daily rates.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct ExchangeRate {
+    pub rate_year: i32,
+    pub currency: String,
+    pub units_per_eur: f64,
+}
+
+/// A reference file that does not load, with the first problems found.
+#[derive(Debug, thiserror::Error)]
+#[error("{kind}: {problems:?}")]
+pub struct InvalidReference {
+    pub kind: &'static str,
+    pub problems: Vec<String>,
+}
+
+/// DOMAIN §12: station names are matched trimmed, with inner spaces collapsed and case-folded;
+/// accents stay significant.
+pub fn normalize_station_name(name: &str) -> String {
+    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+fn col<'a>(raw: &'a co2_domain::fields::RawFields, k: &str) -> &'a str {
+    raw.get(k).map(|s| s.trim()).unwrap_or("")
+}
+
+fn opt(s: &str) -> Option<String> {
+    if s.is_empty() { None } else { Some(s.to_owned()) }
+}
+
+fn number(kind: &'static str, line: u64, field: &str, text: &str, problems: &mut Vec<String>) -> f64 {
+    match co2_domain::fields::parse_decimal(text) {
+        Some(v) => v,
+        None => {
+            problems.push(format!("{kind} line {line}: {field} '{text}' is not a number"));
+            0.0
+        }
+    }
+}
+
+fn finish(kind: &'static str, problems: Vec<String>) -> Result<(), InvalidReference> {
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(InvalidReference { kind, problems: problems.into_iter().take(20).collect() })
+    }
+}
+
+/// Replaces the airports with the rows of an `airports.csv`.
+pub async fn load_airports(db: &mut PgConnection, bytes: &[u8]) -> anyhow::Result<usize> {
+    let (_, rows) = read_csv_records(bytes)?;
+    let mut problems = Vec::new();
+    let (mut iata, mut icao, mut name, mut town, mut country, mut continent, mut lat, mut lon, mut size) =
+        (vec![], vec![], vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+    for (line, raw) in &rows {
+        let code = col(raw, "iata_code").to_uppercase();
+        if code.len() != 3 {
+            problems.push(format!("airports line {line}: iata_code '{code}' is not 3 letters"));
+        }
+        iata.push(code);
+        icao.push(opt(col(raw, "icao_code")));
+        name.push(col(raw, "name").to_owned());
+        town.push(opt(col(raw, "municipality")));
+        country.push(col(raw, "country_code").to_uppercase());
+        continent.push(opt(col(raw, "continent")));
+        lat.push(number("airports", *line, "latitude", col(raw, "latitude"), &mut problems));
+        lon.push(number("airports", *line, "longitude", col(raw, "longitude"), &mut problems));
+        size.push(opt(col(raw, "airport_size")));
+    }
+    finish("airports", problems)?;
+    sqlx::query("delete from airport").execute(&mut *db).await?;
+    sqlx::query(
+        "insert into airport (iata_code, icao_code, name, municipality, country_code, continent, latitude, longitude, airport_size)
+         select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::float8[], $9::text[])",
+    )
+    .bind(&iata).bind(&icao).bind(&name).bind(&town).bind(&country).bind(&continent).bind(&lat).bind(&lon).bind(&size)
+    .execute(&mut *db)
+    .await?;
+    Ok(rows.len())
+}
+
+/// Replaces the train stations with the rows of a `train_stations.csv`.
+pub async fn load_stations(db: &mut PgConnection, bytes: &[u8]) -> anyhow::Result<usize> {
+    let (_, rows) = read_csv_records(bytes)?;
+    let mut problems = Vec::new();
+    let (mut name, mut norm, mut country, mut lat, mut lon, mut town, mut uic, mut tl) =
+        (vec![], vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+    for (line, raw) in &rows {
+        let n = col(raw, "name");
+        if n.is_empty() {
+            problems.push(format!("train_stations line {line}: name is required"));
+        }
+        name.push(n.to_owned());
+        norm.push(normalize_station_name(n));
+        country.push(col(raw, "country_code").to_uppercase());
+        lat.push(number("train_stations", *line, "latitude", col(raw, "latitude"), &mut problems));
+        lon.push(number("train_stations", *line, "longitude", col(raw, "longitude"), &mut problems));
+        town.push(opt(col(raw, "municipality")));
+        uic.push(opt(col(raw, "uic")));
+        tl.push(opt(col(raw, "trainline_id")));
+    }
+    finish("train_stations", problems)?;
+    sqlx::query("delete from train_station").execute(&mut *db).await?;
+    sqlx::query(
+        "insert into train_station (name, normalized_name, country_code, latitude, longitude, municipality, uic, trainline_id)
+         select * from unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::text[], $7::text[], $8::text[])",
+    )
+    .bind(&name).bind(&norm).bind(&country).bind(&lat).bind(&lon).bind(&town).bind(&uic).bind(&tl)
+    .execute(&mut *db)
+    .await?;
+    Ok(rows.len())
+}
+
+/// Replaces the building rooms with the rows of a `building_rooms_reference.csv`.
+pub async fn load_rooms(db: &mut PgConnection, bytes: &[u8]) -> anyhow::Result<usize> {
+    let (_, rows) = read_csv_records(bytes)?;
+    let mut problems = Vec::new();
+    let (mut loc, mut building, mut room, mut kind, mut surface) = (vec![], vec![], vec![], vec![], vec![]);
+    for (line, raw) in &rows {
+        loc.push(opt(col(raw, "building_location")));
+        building.push(col(raw, "building_name").to_owned());
+        room.push(col(raw, "room_name").to_owned());
+        kind.push(col(raw, "room_type").to_lowercase());
+        surface.push(number(
+            "rooms",
+            *line,
+            "room_surface_square_meter",
+            col(raw, "room_surface_square_meter"),
+            &mut problems,
+        ));
+    }
+    finish("building_rooms", problems)?;
+    sqlx::query("delete from building_room").execute(&mut *db).await?;
+    sqlx::query(
+        "insert into building_room (building_location, building_name, room_name, room_type, room_surface_square_meter)
+         select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[])",
+    )
+    .bind(&loc)
+    .bind(&building)
+    .bind(&room)
+    .bind(&kind)
+    .bind(&surface)
+    .execute(&mut *db)
+    .await?;
+    Ok(rows.len())
+}
+
+/// Replaces the exchange rates with the rows of an `exchange_rates.csv`.
+pub async fn load_exchange_rates(db: &mut PgConnection, bytes: &[u8]) -> anyhow::Result<usize> {
+    let (_, rows) = read_csv_records(bytes)?;
+    let mut problems = Vec::new();
+    let (mut year, mut ccy, mut rate, mut obs) = (vec![], vec![], vec![], vec![]);
+    for (line, raw) in &rows {
+        match co2_domain::fields::parse_integer(col(raw, "year")) {
+            Some(y) => year.push(y as i32),
+            None => problems.push(format!("exchange_rates line {line}: year '{}' is not a year", col(raw, "year"))),
+        }
+        ccy.push(col(raw, "currency").to_lowercase());
+        let r = number("exchange_rates", *line, "units_per_eur", col(raw, "units_per_eur"), &mut problems);
+        if r <= 0.0 {
+            problems.push(format!("exchange_rates line {line}: units_per_eur must be positive"));
+        }
+        rate.push(r);
+        obs.push(co2_domain::fields::parse_integer(col(raw, "daily_observations")).map(|v| v as i32));
+    }
+    finish("exchange_rates", problems)?;
+    sqlx::query("delete from exchange_rate").execute(&mut *db).await?;
+    sqlx::query(
+        "insert into exchange_rate (rate_year, currency, units_per_eur, daily_observations)
+         select * from unnest($1::int4[], $2::text[], $3::float8[], $4::int4[])",
+    )
+    .bind(&year)
+    .bind(&ccy)
+    .bind(&rate)
+    .bind(&obs)
+    .execute(&mut *db)
+    .await?;
+    Ok(rows.len())
+}
+
+/// Airports matching `q` (IATA code, name or town; typos tolerated), best first.
+pub async fn search_airports(db: impl PgExecutor<'_>, q: &str, limit: i64) -> DbResult<Vec<Airport>> {
+    Ok(sqlx::query_as::<_, Airport>(
+        "select iata_code, name, municipality, country_code, latitude, longitude from airport
+         where iata_code = upper($1)
+            or (search_text(name) || ' ' || search_text(municipality) || ' ' || lower(iata_code)) % search_text($1)
+            or search_text(name) like '%' || search_text($1) || '%'
+            or search_text(municipality) like search_text($1) || '%'
+         order by (iata_code = upper($1)) desc,
+                  (airport_size = 'large_airport') desc,
+                  similarity(search_text(name) || ' ' || search_text(municipality) || ' ' || lower(iata_code), search_text($1)) desc,
+                  iata_code
+         limit $2",
+    )
+    .bind(q.trim())
+    .bind(limit)
+    .fetch_all(db)
+    .await?)
+}
+
+/// Stations matching `q` (name or town; typos tolerated), optionally within a country, best first.
+pub async fn search_stations(
+    db: impl PgExecutor<'_>,
+    q: &str,
+    country: Option<&str>,
+    limit: i64,
+) -> DbResult<Vec<Station>> {
+    Ok(sqlx::query_as::<_, Station>(
+        "select name, country_code, municipality, latitude, longitude from train_station
+         where ($2::text is null or country_code = upper($2))
+           and ((search_text(name) || ' ' || search_text(municipality)) % search_text($1)
+                or search_text(name) like '%' || search_text($1) || '%')
+         order by (search_text(name) = search_text($1)) desc,
+                  similarity(search_text(name) || ' ' || search_text(municipality), search_text($1)) desc, name
+         limit $3",
+    )
+    .bind(q.trim())
+    .bind(country)
+    .bind(limit)
+    .fetch_all(db)
+    .await?)
+}
+
+/// The room identified by (building, room) — DOMAIN §9 D6.
+pub async fn room(db: impl PgExecutor<'_>, building: &str, room: &str) -> DbResult<Option<Room>> {
+    Ok(sqlx::query_as::<_, Room>(
+        "select building_location, building_name, room_name, room_type, room_surface_square_meter from building_room
+         where building_name = $1 and room_name = $2",
+    )
+    .bind(building.trim())
+    .bind(room.trim())
+    .fetch_optional(db)
+    .await?)
+}
+
+/// Rooms of a building (all buildings when `None`), by building and room name.
+pub async fn rooms(db: impl PgExecutor<'_>, building: Option<&str>) -> DbResult<Vec<Room>> {
+    Ok(sqlx::query_as::<_, Room>(
+        "select building_location, building_name, room_name, room_type, room_surface_square_meter from building_room
+         where $1::text is null or building_name = $1 order by building_name, room_name",
+    )
+    .bind(building)
+    .fetch_all(db)
+    .await?)
+}
+
+/// Exchange rates of a year.
+pub async fn exchange_rates(db: impl PgExecutor<'_>, year: i32) -> DbResult<Vec<ExchangeRate>> {
+    Ok(sqlx::query_as::<_, ExchangeRate>(
+        "select rate_year, currency, units_per_eur from exchange_rate where rate_year = $1 order by currency",
+    )
+    .bind(year)
+    .fetch_all(db)
+    .await?)
+}
