@@ -4,11 +4,18 @@
 //! Pure and synchronous: no I/O, no async, no database or HTTP crates. It compiles for
 //! `wasm32-unknown-unknown` so the SPA can run the same arithmetic for previews.
 
+pub mod buildings;
 pub mod emission;
 pub mod equipment;
+pub mod external;
+pub mod facilities;
 pub mod fields;
 pub mod geo;
+pub mod headcount;
 pub mod module;
+pub mod process;
+pub mod purchases;
+pub mod totals;
 pub mod travel;
 
 pub use emission::{Category, EmissionRow, EmissionType, Scope};
