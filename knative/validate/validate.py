@@ -94,6 +94,7 @@ FUNCTIONS = {
     "api-workspace": "http",
     "api-entries": "http",
     "api-uploads": "http",
+    "api-reference": "http",
     "api-docs": "http",
     "web": "http",
     "step-ingest": "step",

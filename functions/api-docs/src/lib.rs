@@ -23,7 +23,13 @@ pub fn document() -> OpenApi {
                 .build(),
         )
         .build();
-    for part in [api_session::openapi(), api_workspace::openapi(), api_entries::openapi(), api_uploads::openapi()] {
+    for part in [
+        api_session::openapi(),
+        api_workspace::openapi(),
+        api_entries::openapi(),
+        api_uploads::openapi(),
+        api_reference::openapi(),
+    ] {
         doc.merge(part);
     }
     doc

@@ -15,7 +15,7 @@ use co2_db::entry::EntryRow;
 use co2_db::report::ReportModule;
 use co2_domain::fields::RawFields;
 use co2_domain::{EntryType, Module};
-use co2_platform::auth::{Caller, visible_unit};
+use co2_platform::auth::{Caller, UnitRole, visible_unit};
 use co2_platform::{ApiError, ApiJson, ApiResult, Ctx};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -94,13 +94,57 @@ fn raw_fields(data: &serde_json::Map<String, serde_json::Value>) -> ApiResult<Ra
     Ok(raw)
 }
 
-fn parse_input(module: Module, input: &EntryInput) -> ApiResult<ParsedEntry> {
+/// Rows a standard user may see and edit in the modules open to members (DOMAIN §7, §9 D10).
+#[derive(Debug, Clone, PartialEq)]
+enum Own {
+    /// Travel: rows whose traveller is the caller (the traveller is forced to self).
+    Traveller(String),
+    /// Cloud & AI: rows the caller created.
+    Creator(Uuid),
+}
+
+impl Own {
+    fn covers(&self, row: &EntryRow) -> bool {
+        match self {
+            Own::Traveller(me) => row.data["user_institutional_id"].as_str() == Some(me.as_str()),
+            Own::Creator(me) => row.created_by == Some(*me),
+        }
+    }
+}
+
+/// The own-rows restriction of `caller` in `unit` for `module`: `None` for a principal; a
+/// standard user gets one only in travel and cloud & AI, and is refused elsewhere.
+fn own_rows(caller: &Caller, unit: &co2_db::org::Unit, module: Module) -> ApiResult<Option<Own>> {
+    if caller.unit_role(unit) == Some(UnitRole::Standard) {
+        match module {
+            Module::ProfessionalTravel => return Ok(Some(Own::Traveller(caller.user.institutional_id.clone()))),
+            Module::ExternalCloudAndAi => return Ok(Some(Own::Creator(caller.user.app_user_id))),
+            _ => {}
+        }
+    }
+    caller.require_principal(unit)?;
+    Ok(None)
+}
+
+async fn parse_input(
+    ctx: &Ctx,
+    rm: &ReportModule,
+    module: Module,
+    input: &EntryInput,
+    own: Option<&Own>,
+) -> ApiResult<ParsedEntry> {
     let entry_type = EntryType::parse_in(module, &input.entry_type).ok_or_else(|| {
         ApiError::Validation(serde_json::json!({"fields": {"entry_type": [{"code": "invalid_choice",
             "message": format!("must be one of: {}", module.entry_types().map(|t| t.name()).collect::<Vec<_>>().join(", "))}]}}))
     })?;
-    let raw = raw_fields(&input.data)?;
-    engine::parse_entry(module, Some(entry_type), &raw).map_err(|e| match e {
+    let mut raw = raw_fields(&input.data)?;
+    if let Some(Own::Traveller(me)) = own {
+        raw.insert("user_institutional_id".into(), me.clone());
+    }
+    let mut conn = ctx.pools.read.acquire().await?;
+    let parse_ctx = engine::parse_context(&mut conn, module, rm.report_year_id).await?;
+    drop(conn);
+    engine::parse_entry(module, Some(entry_type), &raw, &parse_ctx).map_err(|e| match e {
         EntryRejection::Fields(f) => ApiError::from_fields(&f),
         EntryRejection::UnsupportedModule(m) => {
             ApiError::conflict("module_not_available", format!("data entry for {} is not available yet", m.key()))
@@ -143,20 +187,38 @@ fn view(row: &EntryRow, emissions: &[co2_db::entry::EmissionRow]) -> EntryView {
     }
 }
 
-/// Resolves (unit, year, module) for a caller who must be the unit's principal.
-async fn module_for_principal(
+/// Resolves (unit, year, module) for a caller who may edit it: the principal, or a standard
+/// user restricted to their own rows in travel and cloud & AI.
+async fn module_for_editor(
     ctx: &Ctx,
     caller: &Caller,
     unit: &str,
     year: i32,
     module: Module,
-) -> ApiResult<ReportModule> {
+) -> ApiResult<(ReportModule, Option<Own>)> {
     let unit = visible_unit(ctx, caller, unit).await?;
-    caller.require_principal(&unit)?;
-    co2_db::report::module_of(&ctx.pools.read, unit.unit_id, year, module).await.map_err(|e| match e {
+    let own = own_rows(caller, &unit, module)?;
+    let rm = co2_db::report::module_of(&ctx.pools.read, unit.unit_id, year, module).await.map_err(|e| match e {
         co2_db::DbError::NotFound => ApiError::not_found("report_not_found", format!("no report for {year}")),
         other => other.into(),
-    })
+    })?;
+    Ok((rm, own))
+}
+
+/// A refused duplicate person id (DOMAIN §9 D7) as a field error; other errors pass through.
+fn duplicate_member(e: co2_db::DbError) -> ApiError {
+    match e {
+        co2_db::DbError::Constraint { constraint } if constraint == "data_entry_member_key" => {
+            let mut f = co2_domain::fields::FieldErrors::default();
+            f.push(
+                "user_institutional_id",
+                co2_domain::headcount::code::DUPLICATE_INSTITUTIONAL_ID,
+                "this person is already in the headcount module",
+            );
+            ApiError::from_fields(&f)
+        }
+        other => other.into(),
+    }
 }
 
 /// Entries of a module with their emission rows, paginated.
@@ -170,7 +232,7 @@ async fn list(
     Query(p): Query<ListParams>,
 ) -> ApiResult<ApiJson<EntryPage>> {
     let module = parse_module(&module)?;
-    let rm = module_for_principal(&ctx, &caller, &unit, year, module).await?;
+    let (rm, own) = module_for_editor(&ctx, &caller, &unit, year, module).await?;
     let per_page = p.per_page.unwrap_or(50).clamp(1, MAX_PER_PAGE);
     let page = p.page.unwrap_or(1).max(1);
     let entry_type = match p.entry_type.as_deref() {
@@ -185,7 +247,14 @@ async fn list(
     };
     let q = co2_db::entry::ListQuery {
         entry_type,
-        created_by: None,
+        created_by: match &own {
+            Some(Own::Creator(me)) => Some(*me),
+            _ => None,
+        },
+        traveller: match &own {
+            Some(Own::Traveller(me)) => Some(me.clone()),
+            _ => None,
+        },
         limit: per_page as i64,
         offset: (page as i64 - 1) * per_page as i64,
     };
@@ -214,14 +283,16 @@ async fn create(
     ApiJson(input): ApiJson<EntryInput>,
 ) -> ApiResult<(StatusCode, ApiJson<EntryView>)> {
     let module = parse_module(&module)?;
-    let rm = module_for_principal(&ctx, &caller, &unit, year, module).await?;
+    let (rm, own) = module_for_editor(&ctx, &caller, &unit, year, module).await?;
     require_supported(module)?;
-    let parsed = parse_input(module, &input)?;
+    let parsed = parse_input(&ctx, &rm, module, &input, own.as_ref()).await?;
     let mut tx = ctx.pools.write.begin().await?;
     let rm = co2_db::report::lock_module(&mut tx, rm.report_module_id).await?;
     write_allowed(&rm)?;
-    let id = co2_db::entry::insert_manual(&mut tx, rm.report_module_id, &parsed, Some(caller.user.app_user_id)).await?;
-    recompute(&mut tx, &rm, module, id, &parsed).await?;
+    let id = co2_db::entry::insert_manual(&mut tx, rm.report_module_id, &parsed, Some(caller.user.app_user_id))
+        .await
+        .map_err(duplicate_member)?;
+    recompute(&mut tx, &rm, module, id).await?;
     let row = co2_db::entry::by_id(&mut *tx, id)
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("entry vanished")))?;
@@ -238,28 +309,33 @@ async fn create(
     Ok((StatusCode::CREATED, ApiJson(view(&row, &emissions))))
 }
 
-async fn recompute(
-    tx: &mut sqlx::PgConnection,
-    rm: &ReportModule,
-    module: Module,
-    id: Uuid,
-    parsed: &ParsedEntry,
-) -> ApiResult<()> {
-    let factors = engine::load_factors(tx, rm.report_year_id, module).await?;
-    let computation = engine::compute(parsed.entry_type, &parsed.data, &factors);
-    engine::replace_rows(tx, &[(id, computation)]).await?;
+/// Computes an entry and its generated companions, then refreshes the module totals.
+async fn recompute(tx: &mut sqlx::PgConnection, rm: &ReportModule, module: Module, id: Uuid) -> ApiResult<()> {
+    let mut rows = co2_db::entry::companions_of(&mut *tx, id).await?;
+    rows.extend(co2_db::entry::by_id(&mut *tx, id).await?);
+    let batch: Vec<&serde_json::Value> = rows.iter().map(|r| &r.data).collect();
+    let factors = engine::load_factors(tx, rm.report_year_id, module, &batch).await?;
+    let computed: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            let det = EntryType::from_id(r.data_entry_type).unwrap_or(EntryType::Other);
+            (r.data_entry_id, engine::compute(det, &r.data, &factors))
+        })
+        .collect();
+    engine::replace_rows(tx, &computed).await?;
     co2_db::report::mark_in_progress(&mut *tx, rm.report_module_id).await?;
     co2_db::aggregate::refresh_module(&mut *tx, rm.report_module_id).await?;
     Ok(())
 }
 
-/// The entry and its module, for a caller who must be the unit's principal (404 otherwise).
-async fn entry_for_principal(
-    ctx: &Ctx,
+/// An entry the caller may edit, with its module and the caller's own-rows restriction: 404
+/// when the caller cannot see it (another unit, or another member's row for a standard user).
+/// Generated entries (a room's embodied-energy companion) change only with their room: 409.
+async fn entry_for_editor(
     caller: &Caller,
     tx: &mut sqlx::PgConnection,
     id: Uuid,
-) -> ApiResult<(EntryRow, ReportModule, Module)> {
+) -> ApiResult<(EntryRow, ReportModule, Module, Option<Own>)> {
     let not_found = || ApiError::not_found("entry_not_found", "no such entry");
     let row = co2_db::entry::by_id(&mut *tx, id).await?.ok_or_else(not_found)?;
     let rm = co2_db::report::lock_module(tx, row.report_module_id).await?;
@@ -267,10 +343,15 @@ async fn entry_for_principal(
     if !caller.can_view_unit(&unit) {
         return Err(not_found());
     }
-    caller.require_principal(&unit)?;
-    let _ = ctx;
     let module = Module::parse(&rm.module).ok_or_else(not_found)?;
-    Ok((row, rm, module))
+    let own = own_rows(caller, &unit, module)?;
+    if own.as_ref().is_some_and(|o| !o.covers(&row)) {
+        return Err(not_found());
+    }
+    if row.data_entry_type == EntryType::BuildingEmbodiedEnergy.id() {
+        return Err(ApiError::conflict("generated_entry", "this entry follows its room: edit or delete the room"));
+    }
+    Ok((row, rm, module, own))
 }
 
 /// Replaces an entry's fields and recomputes it. An edit clears a `kg_co2eq` override unless the
@@ -284,11 +365,11 @@ async fn update(
     ApiJson(input): ApiJson<EntryInput>,
 ) -> ApiResult<ApiJson<EntryView>> {
     let mut tx = ctx.pools.write.begin().await?;
-    let (_, rm, module) = entry_for_principal(&ctx, &caller, &mut tx, entry_id).await?;
+    let (_, rm, module, own) = entry_for_editor(&caller, &mut tx, entry_id).await?;
     write_allowed(&rm)?;
-    let parsed = parse_input(module, &input)?;
-    co2_db::entry::update_data(&mut tx, entry_id, &parsed).await?;
-    recompute(&mut tx, &rm, module, entry_id, &parsed).await?;
+    let parsed = parse_input(&ctx, &rm, module, &input, own.as_ref()).await?;
+    co2_db::entry::update_data(&mut tx, entry_id, &parsed).await.map_err(duplicate_member)?;
+    recompute(&mut tx, &rm, module, entry_id).await?;
     let row = co2_db::entry::by_id(&mut *tx, entry_id)
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("entry vanished")))?;
@@ -310,7 +391,7 @@ async fn update(
     responses((status = 204), (status = 404), (status = 409)))]
 async fn remove(State(ctx): State<Ctx>, caller: Caller, Path(entry_id): Path<Uuid>) -> ApiResult<StatusCode> {
     let mut tx = ctx.pools.write.begin().await?;
-    let (_, rm, _) = entry_for_principal(&ctx, &caller, &mut tx, entry_id).await?;
+    let (_, rm, _, _) = entry_for_editor(&caller, &mut tx, entry_id).await?;
     write_allowed(&rm)?;
     co2_db::entry::delete(&mut tx, entry_id).await?;
     co2_db::report::mark_in_progress(&mut *tx, rm.report_module_id).await?;

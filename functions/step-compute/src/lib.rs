@@ -53,7 +53,8 @@ impl Compute {
         let module =
             Module::parse(&rm.module).ok_or_else(|| StepError::Poison(anyhow::anyhow!("bad module {}", rm.module)))?;
         let entries = co2_db::entry::pending_of_job(&mut *tx, job_id).await?;
-        let factors = engine::load_factors(&mut tx, rm.report_year_id, module).await?;
+        let batch: Vec<&serde_json::Value> = entries.iter().map(|e| &e.data).collect();
+        let factors = engine::load_factors(&mut tx, rm.report_year_id, module, &batch).await?;
         let computed: Vec<_> = entries
             .iter()
             .map(|e| {

@@ -2,8 +2,10 @@
 //! reason; every other problem is a row error (row, column, code, message) and the row is skipped.
 
 use co2_api_types::RowError;
-use co2_db::engine::{self, EntryRejection, ParsedEntry};
+use co2_db::engine::{self, EntryRejection, ParseContext, ParsedEntry};
 use co2_domain::fields::{MAX_FIELD_CHARS, RawFields};
+use co2_domain::headcount::code::DUPLICATE_INSTITUTIONAL_ID;
+use co2_domain::headcount::find_duplicate_institutional_ids;
 use co2_domain::{EntryType, Module};
 use std::collections::HashSet;
 
@@ -25,12 +27,14 @@ fn row_error(row: u64, column: Option<&str>, code: &str, message: impl Into<Stri
     RowError { row, column: column.map(str::to_owned), code: code.to_owned(), message: message.into() }
 }
 
-/// Parses a CSV file of `module` for `unit` (rows naming another unit are refused).
+/// Parses a CSV file of `module` for `unit` (rows naming another unit are refused). Without a
+/// named entry type, the header tells it (or a routing column decides per row).
 pub fn parse_csv(
     module: Module,
     entry_type: Option<EntryType>,
     unit: &str,
     bytes: &[u8],
+    ctx: &ParseContext,
 ) -> Result<ParsedFile, FileRefused> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if std::str::from_utf8(bytes).is_err() {
@@ -50,10 +54,9 @@ pub fn parse_csv(
     if !dups.is_empty() {
         return Err(FileRefused(format!("duplicated column(s): {}", dups.join(", "))));
     }
-    let missing: Vec<&str> = engine::required_columns(module, entry_type.is_some())
-        .into_iter()
-        .filter(|c| !headers.iter().any(|h| h == c))
-        .collect();
+    let entry_type = entry_type.or_else(|| engine::infer_entry_type(module, &headers));
+    let missing: Vec<&str> =
+        engine::required_columns(module, entry_type).into_iter().filter(|c| !headers.iter().any(|h| h == c)).collect();
     if !missing.is_empty() {
         return Err(FileRefused(format!("missing required column(s): {}", missing.join(", "))));
     }
@@ -109,7 +112,7 @@ pub fn parse_csv(
             ));
             continue;
         }
-        match engine::parse_entry(module, entry_type, &raw) {
+        match engine::parse_entry(module, entry_type, &raw, ctx) {
             Ok(entry) => out.rows.push((line, entry)),
             Err(EntryRejection::Fields(f)) => {
                 out.errors.extend(f.0.iter().map(|e| row_error(line, Some(&e.field), e.code, e.message.clone())));
@@ -130,7 +133,35 @@ pub fn parse_csv(
     if records == 0 {
         return Err(FileRefused("the file has a header but no data rows".into()));
     }
+    refuse_duplicate_members(&mut out, &ctx.stored_member_ids);
     Ok(out)
+}
+
+/// DOMAIN §9 D7, §12: a person id already stored in the module, or seen on an earlier row of the
+/// file, makes the (later) row an error.
+fn refuse_duplicate_members(out: &mut ParsedFile, stored: &[String]) {
+    let ids: Vec<(u64, String)> = out
+        .rows
+        .iter()
+        .filter(|(_, e)| e.entry_type == EntryType::Member)
+        .filter_map(|(n, e)| e.data["user_institutional_id"].as_str().map(|id| (*n, id.to_owned())))
+        .collect();
+    if ids.is_empty() {
+        return;
+    }
+    let all = stored.iter().map(|id| (0, id.as_str())).chain(ids.iter().map(|(n, id)| (*n, id.as_str())));
+    let duplicates = find_duplicate_institutional_ids(all);
+    for d in &duplicates {
+        let message = if d.first_row == 0 {
+            format!("'{}' is already in this headcount module", d.user_institutional_id)
+        } else {
+            format!("'{}' already appears on row {}", d.user_institutional_id, d.first_row)
+        };
+        out.errors.push(row_error(d.row, Some("user_institutional_id"), DUPLICATE_INSTITUTIONAL_ID, message));
+    }
+    let refused: HashSet<u64> = duplicates.iter().map(|d| d.row).collect();
+    out.rows.retain(|(n, e)| e.entry_type != EntryType::Member || !refused.contains(n));
+    out.errors.sort_by_key(|e| e.row);
 }
 
 /// Neutralises text a spreadsheet would run as a formula.
@@ -164,7 +195,7 @@ mod tests {
         let csv = format!(
             "{HEADER}9001,A,a,Centrifugation,,40,128,,,scientific\n9001,B,b,X,,200,0,,,it\n9001,C,c,X,,1,1,,,laser\n"
         );
-        let f = parse_csv(Module::Equipment, None, "9001", csv.as_bytes()).unwrap();
+        let f = parse_csv(Module::Equipment, None, "9001", csv.as_bytes(), &ParseContext::default()).unwrap();
         assert_eq!(f.rows.len(), 1);
         assert_eq!(f.rows[0].0, 2);
         assert_eq!(f.errors.len(), 2);
@@ -178,14 +209,15 @@ mod tests {
     #[test]
     fn a_bom_and_crlf_are_accepted() {
         let csv = format!("\u{feff}{}", format!("{HEADER}9001,A,a,C,,,,,,other\n").replace('\n', "\r\n"));
-        let f = parse_csv(Module::Equipment, None, "9001", csv.as_bytes()).unwrap();
+        let f = parse_csv(Module::Equipment, None, "9001", csv.as_bytes(), &ParseContext::default()).unwrap();
         assert_eq!(f.rows.len(), 1);
         assert!(f.errors.is_empty());
     }
 
     #[test]
     fn whole_file_problems_refuse_the_file() {
-        let refused = |bytes: &[u8]| parse_csv(Module::Equipment, None, "9001", bytes).unwrap_err().0;
+        let refused =
+            |bytes: &[u8]| parse_csv(Module::Equipment, None, "9001", bytes, &ParseContext::default()).unwrap_err().0;
         assert!(refused(b"").contains("empty"));
         assert!(refused(HEADER.as_bytes()).contains("no data rows"));
         assert!(refused(b"name,equipment_class\nx,y\n").contains("equipment_id"));
@@ -196,7 +228,7 @@ mod tests {
     #[test]
     fn rows_of_another_unit_and_ragged_records_are_row_errors() {
         let csv = format!("{HEADER}9002,A,a,C,,,,,,other\n9001,B,b\n");
-        let f = parse_csv(Module::Equipment, None, "9001", csv.as_bytes()).unwrap();
+        let f = parse_csv(Module::Equipment, None, "9001", csv.as_bytes(), &ParseContext::default()).unwrap();
         let codes: Vec<_> = f.errors.iter().map(|e| e.code.as_str()).collect();
         assert_eq!(codes, ["unit_mismatch", "wrong_field_count"]);
     }

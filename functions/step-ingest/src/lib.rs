@@ -237,7 +237,14 @@ impl Ingest {
         let module = Module::parse(&upload.module).unwrap_or(Module::Equipment);
         let det = upload.data_entry_type.and_then(EntryType::from_id);
         let unit = co2_db::org::unit_by_id(&pools.write, upload.unit_id).await?;
-        let parsed = match file::parse_csv(module, det, &unit.institutional_id, &bytes) {
+        let mut conn = pools.write.acquire().await?;
+        let mut ctx = co2_db::engine::parse_context(&mut conn, module, upload.report_year_id).await?;
+        if module == Module::Headcount {
+            ctx.stored_member_ids =
+                co2_db::entry::member_ids(&mut *conn, rm.report_module_id, upload.mode == "replace").await?;
+        }
+        drop(conn);
+        let parsed = match file::parse_csv(module, det, &unit.institutional_id, &bytes, &ctx) {
             Ok(p) => p,
             Err(refused) => return self.fail(job_id, &refused.0).await,
         };

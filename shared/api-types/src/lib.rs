@@ -169,7 +169,7 @@ pub struct ModuleResult {
     pub additional_kg: f64,
 }
 
-/// `GET /api/v1/units/{unit}/years/{year}/results`.
+/// `GET /api/v1/units/{unit}/years/{year}/results` (DOMAIN §6.3).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResultsView {
@@ -178,9 +178,75 @@ pub struct ResultsView {
     pub modules: Vec<ModuleResult>,
     /// Σ of the module headlines of **all** modules (what has been entered so far).
     pub entered: ScopeTotals,
-    /// Core total of DOMAIN §6.3: Σ of headlines of **validated** modules.
+    /// Core total of DOMAIN §6.3: Σ of headlines of the modules counted by `basis`.
     pub core: ScopeTotals,
     pub completion_progress: String,
+    /// `validated_modules` (results, reporting) or `all_modules` (simulation).
+    pub basis: String,
+    /// Modules removed from every figure (`exclude` parameter).
+    pub excluded_modules: Vec<String>,
+    /// Core + the additional categories that count (their module is counted).
+    pub total_with_additional_kg: f64,
+    /// Core categories in chart order (process emissions … professional travel).
+    pub categories: Vec<CategoryResult>,
+    /// Additional categories (commuting, food, waste, embodied energy), kept apart from the core.
+    pub additional: Vec<CategoryResult>,
+    /// Σ member + student FTE of the counted headcount module.
+    pub fte: f64,
+    /// Core t CO₂e per FTE; null when FTE is 0.
+    pub t_per_fte: Option<f64>,
+    /// Core kg ÷ 0.2996 kg/km.
+    pub car_km_equivalent: f64,
+    pub it_focus: ItFocusView,
+    pub year_over_year: YearOverYearView,
+}
+
+/// One emission leaf's kg.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LeafResult {
+    pub emission_type: String,
+    pub kg: f64,
+}
+
+/// A chart category with its leaves.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CategoryResult {
+    pub category: String,
+    pub kg: f64,
+    pub t_per_fte: Option<f64>,
+    pub leaves: Vec<LeafResult>,
+}
+
+/// The IT focus: IT equipment, IT purchases, cloud and AI, IT research facilities.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ItFocusView {
+    pub kg: f64,
+    /// Share of the core total (0..1); null when the core is 0.
+    pub share_of_core: Option<f64>,
+    pub leaves: Vec<LeafResult>,
+}
+
+/// Change against the same unit's previous year, with the same rules.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct YearOverYearView {
+    pub previous_year: i32,
+    /// The previous year's core kg; null without a report that year.
+    pub previous_core_kg: Option<f64>,
+    /// (current − previous) ÷ previous × 100; null when previous is 0 or missing.
+    pub core_percent: Option<f64>,
+    pub modules: Vec<ModuleChange>,
+}
+
+/// One module's year-over-year change.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ModuleChange {
+    pub module: String,
+    pub percent: Option<f64>,
 }
 
 /// One emission row of an entry.
@@ -375,6 +441,61 @@ pub struct UpdateYearRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ModuleStatusUpdate {
     pub status: ModuleStatus,
+}
+
+/// An airport of the reference (`GET /api/v1/reference/airports`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AirportView {
+    pub iata_code: String,
+    pub name: String,
+    pub municipality: Option<String>,
+    pub country_code: String,
+    pub latitude: f64,
+    pub longitude: f64,
+}
+
+/// A train station of the reference (`GET /api/v1/reference/stations`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StationView {
+    pub name: String,
+    pub country_code: String,
+    pub municipality: Option<String>,
+    pub latitude: f64,
+    pub longitude: f64,
+}
+
+/// A room of the building reference, identified by (building, room).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RoomView {
+    pub building_location: Option<String>,
+    pub building_name: String,
+    pub room_name: String,
+    pub room_type: String,
+    pub room_surface_square_meter: f64,
+}
+
+/// Units of a currency per 1 EUR for a year (ECB annual average).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExchangeRateView {
+    pub year: i32,
+    pub currency: String,
+    pub units_per_eur: f64,
+}
+
+/// `GET /api/v1/reference/distance`: the distance of a trip as the calculation counts it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DistanceView {
+    /// `plane` or `train`.
+    pub mode: String,
+    /// Great-circle distance, km (unrounded).
+    pub great_circle_km: f64,
+    /// One leg with the mode's detour (plane + 95 km; train × 1.2), rounded to whole km.
+    pub one_way_km: i64,
 }
 
 /// Name of the session cookie.

@@ -29,3 +29,32 @@ pub async fn refresh_module(db: impl PgExecutor<'_>, report_module_id: Uuid) -> 
     .await?;
     Ok(())
 }
+
+/// Σ kg per leaf of the published entries of a unit's report of `year`, the unit named by its
+/// institutional id; `None` when there is no such unit or report (a facility unit's own
+/// footprint, DOMAIN §5.8).
+pub async fn unit_year_leaf_sums(
+    db: &mut sqlx::PgConnection,
+    institutional_id: &str,
+    year: i32,
+) -> DbResult<Option<Vec<(String, f64)>>> {
+    let report: Option<Uuid> = sqlx::query_scalar(
+        "select r.report_id from report r join unit u on u.unit_id = r.unit_id
+         where u.institutional_id = $1 and r.report_year_id = $2",
+    )
+    .bind(institutional_id)
+    .bind(year)
+    .fetch_optional(&mut *db)
+    .await?;
+    let Some(report) = report else { return Ok(None) };
+    let rows: Vec<(String, f64)> = sqlx::query_as(
+        "select e.emission_type, sum(e.kg_co2eq) from emission e
+         join data_entry d on d.data_entry_id = e.data_entry_id
+         join report_module m on m.report_module_id = d.report_module_id
+         where m.report_id = $1 and d.pending_job_id is null group by e.emission_type",
+    )
+    .bind(report)
+    .fetch_all(&mut *db)
+    .await?;
+    Ok(Some(rows))
+}

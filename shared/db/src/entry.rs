@@ -44,23 +44,38 @@ pub struct FileOrigin {
     pub job_id: Uuid,
 }
 
-/// Inserts a file's rows unpublished (pending on the job), in one statement.
+/// Inserts a file's rows unpublished (pending on the job), in one statement; a room's generated
+/// companion goes in with it, linked to its parent and on the same source row.
 pub async fn insert_pending(
     db: &mut PgConnection,
     report_module_id: Uuid,
     origin: FileOrigin,
     rows: &[(u64, ParsedEntry)],
 ) -> DbResult<()> {
-    let ids: Vec<Uuid> = rows.iter().map(|_| Uuid::now_v7()).collect();
-    let types: Vec<i16> = rows.iter().map(|(_, e)| e.entry_type.id()).collect();
-    let data: Vec<serde_json::Value> = rows.iter().map(|(_, e)| e.data.clone()).collect();
-    let overrides: Vec<Option<f64>> = rows.iter().map(|(_, e)| e.kg_override).collect();
-    let source_rows: Vec<i64> = rows.iter().map(|(n, _)| *n as i64).collect();
+    let mut ids = Vec::new();
+    let mut parents: Vec<Option<Uuid>> = Vec::new();
+    let mut flat: Vec<(u64, &ParsedEntry)> = Vec::new();
+    for (n, e) in rows {
+        let id = Uuid::now_v7();
+        ids.push(id);
+        parents.push(None);
+        flat.push((*n, e));
+        if let Some(c) = &e.companion {
+            ids.push(Uuid::now_v7());
+            parents.push(Some(id));
+            flat.push((*n, c));
+        }
+    }
+    let types: Vec<i16> = flat.iter().map(|(_, e)| e.entry_type.id()).collect();
+    let data: Vec<serde_json::Value> = flat.iter().map(|(_, e)| e.data.clone()).collect();
+    let overrides: Vec<Option<f64>> = flat.iter().map(|(_, e)| e.kg_override).collect();
+    let source_rows: Vec<i64> = flat.iter().map(|(n, _)| *n as i64).collect();
     sqlx::query(
         "insert into data_entry (data_entry_id, report_module_id, data_entry_type, data, kg_override, source,
-                                 upload_id, source_row, pending_job_id)
-         select id, $2, t, d, k, $6, $7, r, $8
-         from unnest($1::uuid[], $3::int2[], $4::jsonb[], $5::float8[], $9::int8[]) as u(id, t, d, k, r)",
+                                 upload_id, source_row, pending_job_id, parent_entry_id)
+         select id, $2, t, d, k, $6, $7, r, $8, p
+         from unnest($1::uuid[], $3::int2[], $4::jsonb[], $5::float8[], $9::int8[], $10::uuid[])
+              as u(id, t, d, k, r, p)",
     )
     .bind(&ids)
     .bind(report_module_id)
@@ -71,6 +86,7 @@ pub async fn insert_pending(
     .bind(origin.upload_id)
     .bind(origin.job_id)
     .bind(&source_rows)
+    .bind(&parents)
     .execute(&mut *db)
     .await?;
     Ok(())
@@ -112,16 +128,31 @@ pub async fn publish_job(
     Ok(done.rows_affected())
 }
 
-/// Inserts one published manual entry and returns its id.
+/// Inserts one published manual entry (and its generated companion) and returns its id.
 pub async fn insert_manual(
     db: &mut PgConnection,
     report_module_id: Uuid,
     entry: &ParsedEntry,
     created_by: Option<Uuid>,
 ) -> DbResult<Uuid> {
+    let id = insert_one(db, report_module_id, entry, created_by, None).await?;
+    if let Some(c) = &entry.companion {
+        insert_one(db, report_module_id, c, created_by, Some(id)).await?;
+    }
+    Ok(id)
+}
+
+async fn insert_one(
+    db: &mut PgConnection,
+    report_module_id: Uuid,
+    entry: &ParsedEntry,
+    created_by: Option<Uuid>,
+    parent: Option<Uuid>,
+) -> DbResult<Uuid> {
     Ok(sqlx::query_scalar(
-        "insert into data_entry (data_entry_id, report_module_id, data_entry_type, data, kg_override, source, created_by)
-         values ($1, $2, $3, $4, $5, 'manual', $6) returning data_entry_id",
+        "insert into data_entry (data_entry_id, report_module_id, data_entry_type, data, kg_override, source,
+                                 created_by, parent_entry_id)
+         values ($1, $2, $3, $4, $5, 'manual', $6, $7) returning data_entry_id",
     )
     .bind(Uuid::now_v7())
     .bind(report_module_id)
@@ -129,11 +160,13 @@ pub async fn insert_manual(
     .bind(&entry.data)
     .bind(entry.kg_override)
     .bind(created_by)
+    .bind(parent)
     .fetch_one(&mut *db)
     .await?)
 }
 
-/// Replaces the data of an entry (its type may change within the module).
+/// Replaces the data of an entry (its type may change within the module), and its generated
+/// companion with the new one (none when the entry no longer has one).
 pub async fn update_data(db: &mut PgConnection, id: Uuid, entry: &ParsedEntry) -> DbResult<()> {
     sqlx::query("update data_entry set data_entry_type = $2, data = $3, kg_override = $4 where data_entry_id = $1")
         .bind(id)
@@ -142,7 +175,56 @@ pub async fn update_data(db: &mut PgConnection, id: Uuid, entry: &ParsedEntry) -
         .bind(entry.kg_override)
         .execute(&mut *db)
         .await?;
+    let updated = match &entry.companion {
+        Some(c) => sqlx::query("update data_entry set data = $2 where parent_entry_id = $1")
+            .bind(id)
+            .bind(&c.data)
+            .execute(&mut *db)
+            .await?
+            .rows_affected(),
+        None => {
+            sqlx::query("delete from data_entry where parent_entry_id = $1").bind(id).execute(&mut *db).await?;
+            0
+        }
+    };
+    if let (Some(c), 0) = (&entry.companion, updated) {
+        let (module, created_by): (Uuid, Option<Uuid>) =
+            sqlx::query_as("select report_module_id, created_by from data_entry where data_entry_id = $1")
+                .bind(id)
+                .fetch_one(&mut *db)
+                .await?;
+        insert_one(db, module, c, created_by, Some(id)).await?;
+    }
     Ok(())
+}
+
+/// The generated companions of an entry (DET 32 of a room).
+pub async fn companions_of(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Vec<EntryRow>> {
+    Ok(sqlx::query_as::<_, EntryRow>(sqlx::AssertSqlSafe(format!(
+        "select {ENTRY_COLUMNS} from data_entry where parent_entry_id = $1 order by data_entry_id"
+    )))
+    .bind(id)
+    .fetch_all(db)
+    .await?)
+}
+
+/// The person ids of the published members of a module, except the file-loaded ones when a
+/// replace is about to remove them (DOMAIN §9 D7).
+pub async fn member_ids(
+    db: impl PgExecutor<'_>,
+    report_module_id: Uuid,
+    surviving_replace: bool,
+) -> DbResult<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "select data ->> 'user_institutional_id' from data_entry
+         where report_module_id = $1 and data_entry_type = 1 and pending_job_id is null
+           and not ($2 and source in ('upload', 'dropbox'))
+         order by created_at",
+    )
+    .bind(report_module_id)
+    .bind(surviving_replace)
+    .fetch_all(db)
+    .await?)
 }
 
 /// Deletes an entry (its rows go with it).
@@ -165,8 +247,10 @@ pub async fn by_id(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Option<EntryRo
 #[derive(Debug, Clone, Default)]
 pub struct ListQuery {
     pub entry_type: Option<i16>,
-    /// Only rows created by this user (own-rows rule).
+    /// Only rows created by this user (own-rows rule, cloud & AI).
     pub created_by: Option<Uuid>,
+    /// Only rows whose traveller is this person (own-rows rule, travel).
+    pub traveller: Option<String>,
     pub limit: i64,
     pub offset: i64,
 }
@@ -174,11 +258,15 @@ pub struct ListQuery {
 /// A page of published entries of a module, and the total count matching the filters.
 pub async fn list(db: &mut PgConnection, report_module_id: Uuid, q: &ListQuery) -> DbResult<(Vec<EntryRow>, i64)> {
     let filter = "report_module_id = $1 and pending_job_id is null
-                  and ($2::int2 is null or data_entry_type = $2) and ($3::uuid is null or created_by = $3)";
+                  and ($2::int2 is null or data_entry_type = $2) and ($3::uuid is null or created_by = $3)
+                  and ($6::text is null or data ->> 'user_institutional_id' = $6)";
     let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from data_entry where {filter}")))
         .bind(report_module_id)
         .bind(q.entry_type)
         .bind(q.created_by)
+        .bind(q.limit)
+        .bind(q.offset)
+        .bind(q.traveller.as_deref())
         .fetch_one(&mut *db)
         .await?;
     let rows = sqlx::query_as::<_, EntryRow>(sqlx::AssertSqlSafe(format!(
@@ -190,6 +278,7 @@ pub async fn list(db: &mut PgConnection, report_module_id: Uuid, q: &ListQuery) 
     .bind(q.created_by)
     .bind(q.limit)
     .bind(q.offset)
+    .bind(q.traveller.as_deref())
     .fetch_all(&mut *db)
     .await?;
     Ok((rows, total))

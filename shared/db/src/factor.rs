@@ -1,7 +1,9 @@
 //! Year-scoped emission factors (DOMAIN §4): identity upserts and the typed loads the engine uses.
 
 use crate::DbResult;
+use co2_domain::EntryType;
 use co2_domain::equipment::{EquipmentCategory, EquipmentFactor, EquipmentFactorRow};
+use co2_domain::{buildings, external, facilities, headcount, process, purchases, travel};
 use serde_json::{Map, Value, json};
 use sqlx::{PgConnection, PgExecutor, Row};
 use uuid::Uuid;
@@ -121,4 +123,141 @@ pub async fn equipment_factors(db: impl PgExecutor<'_>, year: i32) -> DbResult<V
         });
     }
     Ok(out)
+}
+
+/// Stores one parsed factor record of any file for `year`; returns its id.
+pub async fn store_record(
+    db: &mut PgConnection,
+    year: i32,
+    record: &crate::factor_file::FactorRecord,
+    upload_job_id: Option<Uuid>,
+) -> DbResult<Uuid> {
+    upsert(
+        db,
+        record.data_entry_type,
+        year,
+        record.emission_type,
+        record.classification.clone(),
+        record.values.clone(),
+        upload_job_id,
+    )
+    .await
+}
+
+/// The stored values of the factors of `year` and `dets`, each with its id injected as
+/// `factor_id`, deserialised into the domain's typed factor. A row that does not deserialise is
+/// skipped with a warning (it cannot come from [`crate::factor_file`]).
+async fn typed<T: serde::de::DeserializeOwned>(db: impl PgExecutor<'_>, year: i32, dets: &[i16]) -> DbResult<Vec<T>> {
+    let rows = sqlx::query(
+        "select factor_id, factor_values from factor
+         where report_year_id = $1 and data_entry_type = any($2) order by factor_id",
+    )
+    .bind(year)
+    .bind(dets)
+    .fetch_all(db)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id: Uuid = row.get("factor_id");
+        let mut values: Value = row.get("factor_values");
+        if let Value::Object(m) = &mut values {
+            m.insert("factor_id".into(), Value::String(id.to_string()));
+        }
+        match serde_json::from_value::<T>(values) {
+            Ok(f) => out.push(f),
+            Err(e) => tracing::warn!(factor_id = %id, error = %e, "factor.malformed_skipped"),
+        }
+    }
+    Ok(out)
+}
+
+/// Plane factors of a year.
+pub async fn plane_factors(db: impl PgExecutor<'_>, year: i32) -> DbResult<Vec<travel::PlaneFactor>> {
+    typed(db, year, &[EntryType::Plane.id()]).await
+}
+
+/// Train factors of a year.
+pub async fn train_factors(db: impl PgExecutor<'_>, year: i32) -> DbResult<Vec<travel::TrainFactor>> {
+    typed(db, year, &[EntryType::Train.id()]).await
+}
+
+/// Room factors of a year.
+pub async fn room_factors(db: impl PgExecutor<'_>, year: i32) -> DbResult<Vec<buildings::RoomFactor>> {
+    typed(db, year, &[EntryType::Building.id()]).await
+}
+
+/// Embodied-energy factors of a year.
+pub async fn embodied_factors(db: impl PgExecutor<'_>, year: i32) -> DbResult<Vec<buildings::EmbodiedFactor>> {
+    typed(db, year, &[EntryType::BuildingEmbodiedEnergy.id()]).await
+}
+
+/// Combustion factors of a year.
+pub async fn combustion_factors(db: impl PgExecutor<'_>, year: i32) -> DbResult<Vec<buildings::CombustionFactor>> {
+    typed(db, year, &[EntryType::EnergyCombustion.id()]).await
+}
+
+/// Common-purchase factors of a year (DETs 60–66).
+pub async fn purchase_factors(db: impl PgExecutor<'_>, year: i32) -> DbResult<Vec<purchases::PurchaseFactor>> {
+    typed(db, year, &[60, 61, 62, 63, 64, 65, 66]).await
+}
+
+/// Additional-purchase factors of a year.
+pub async fn additional_factors(db: impl PgExecutor<'_>, year: i32) -> DbResult<Vec<purchases::AdditionalFactor>> {
+    typed(db, year, &[EntryType::AdditionalPurchases.id()]).await
+}
+
+/// Research-facility factors of a year.
+pub async fn facility_factors(db: impl PgExecutor<'_>, year: i32) -> DbResult<Vec<facilities::FacilityFactor>> {
+    typed(db, year, &[EntryType::ResearchFacilities.id()]).await
+}
+
+/// Animal-facility factors of a year.
+pub async fn animal_factors(db: impl PgExecutor<'_>, year: i32) -> DbResult<Vec<facilities::AnimalFactor>> {
+    typed(db, year, &[EntryType::MiceAndFishAnimalFacilities.id()]).await
+}
+
+/// Cloud factors of a year.
+pub async fn cloud_factors(db: impl PgExecutor<'_>, year: i32) -> DbResult<Vec<external::CloudFactor>> {
+    typed(db, year, &[EntryType::ExternalClouds.id()]).await
+}
+
+/// AI factors of a year.
+pub async fn ai_factors(db: impl PgExecutor<'_>, year: i32) -> DbResult<Vec<external::AiFactor>> {
+    typed(db, year, &[EntryType::ExternalAi.id()]).await
+}
+
+/// Process-emission factors of a year.
+pub async fn process_factors(db: impl PgExecutor<'_>, year: i32) -> DbResult<Vec<process::ProcessFactor>> {
+    typed(db, year, &[EntryType::ProcessEmissions.id()]).await
+}
+
+/// The headcount factors of a year for one DET (members or students have their own sets).
+#[derive(Debug, Clone, serde::Deserialize)]
+struct StoredHeadcount {
+    factor_id: String,
+    leaf: String,
+    unit: String,
+    number_of_unit_per_fte: f64,
+    ef_kg_co2eq_per_unit: f64,
+}
+
+/// Headcount factors of a year for `det` (member or student).
+pub async fn headcount_factors(
+    db: impl PgExecutor<'_>,
+    year: i32,
+    det: EntryType,
+) -> DbResult<Vec<headcount::HeadcountFactor>> {
+    let stored: Vec<StoredHeadcount> = typed(db, year, &[det.id()]).await?;
+    Ok(stored
+        .into_iter()
+        .filter_map(|s| {
+            Some(headcount::HeadcountFactor {
+                leaf: co2_domain::emission::EmissionType::by_key(&s.leaf)?,
+                unit: headcount::HeadcountUnit::parse(&s.unit)?,
+                factor_id: s.factor_id,
+                number_of_unit_per_fte: s.number_of_unit_per_fte,
+                ef_kg_co2eq_per_unit: s.ef_kg_co2eq_per_unit,
+            })
+        })
+        .collect())
 }

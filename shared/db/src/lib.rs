@@ -9,12 +9,14 @@ pub mod audit;
 pub mod engine;
 pub mod entry;
 pub mod factor;
+pub mod factor_file;
 pub mod idempotency;
 pub mod job;
 pub mod org;
 pub mod queue;
 pub mod reference;
 pub mod report;
+pub mod results;
 pub mod seed;
 pub mod upload;
 

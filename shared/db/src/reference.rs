@@ -217,17 +217,18 @@ pub async fn load_exchange_rates(db: &mut PgConnection, bytes: &[u8]) -> anyhow:
     Ok(rows.len())
 }
 
-/// Airports matching `q` (IATA code, name or town; typos tolerated), best first.
+/// Airports matching `q` (IATA code, name or town; typos tolerated through trigram word
+/// similarity), best first.
 pub async fn search_airports(db: impl PgExecutor<'_>, q: &str, limit: i64) -> DbResult<Vec<Airport>> {
     Ok(sqlx::query_as::<_, Airport>(
         "select iata_code, name, municipality, country_code, latitude, longitude from airport
          where iata_code = upper($1)
-            or (search_text(name) || ' ' || search_text(municipality) || ' ' || lower(iata_code)) % search_text($1)
+            or search_text($1) <% (search_text(name) || ' ' || search_text(municipality) || ' ' || lower(iata_code))
             or search_text(name) like '%' || search_text($1) || '%'
             or search_text(municipality) like search_text($1) || '%'
          order by (iata_code = upper($1)) desc,
                   (airport_size = 'large_airport') desc,
-                  similarity(search_text(name) || ' ' || search_text(municipality) || ' ' || lower(iata_code), search_text($1)) desc,
+                  word_similarity(search_text($1), search_text(name) || ' ' || search_text(municipality) || ' ' || lower(iata_code)) desc,
                   iata_code
          limit $2",
     )
@@ -247,10 +248,10 @@ pub async fn search_stations(
     Ok(sqlx::query_as::<_, Station>(
         "select name, country_code, municipality, latitude, longitude from train_station
          where ($2::text is null or country_code = upper($2))
-           and ((search_text(name) || ' ' || search_text(municipality)) % search_text($1)
+           and (search_text($1) <% (search_text(name) || ' ' || search_text(municipality))
                 or search_text(name) like '%' || search_text($1) || '%')
          order by (search_text(name) = search_text($1)) desc,
-                  similarity(search_text(name) || ' ' || search_text(municipality), search_text($1)) desc, name
+                  word_similarity(search_text($1), search_text(name) || ' ' || search_text(municipality)) desc, name
          limit $3",
     )
     .bind(q.trim())
@@ -291,4 +292,122 @@ pub async fn exchange_rates(db: impl PgExecutor<'_>, year: i32) -> DbResult<Vec<
     .bind(year)
     .fetch_all(db)
     .await?)
+}
+
+/// An airport by IATA code.
+pub async fn airport(db: impl PgExecutor<'_>, iata: &str) -> DbResult<Option<Airport>> {
+    Ok(sqlx::query_as::<_, Airport>(
+        "select iata_code, name, municipality, country_code, latitude, longitude from airport where iata_code = upper($1)",
+    )
+    .bind(iata.trim())
+    .fetch_optional(db)
+    .await?)
+}
+
+/// Stations of a country whose normalised name equals `name`'s (several means ambiguous).
+pub async fn stations_named(db: impl PgExecutor<'_>, country: &str, name: &str) -> DbResult<Vec<Station>> {
+    Ok(sqlx::query_as::<_, Station>(
+        "select name, country_code, municipality, latitude, longitude from train_station
+         where country_code = upper($1) and normalized_name = $2 order by name",
+    )
+    .bind(country.trim())
+    .bind(normalize_station_name(name))
+    .fetch_all(db)
+    .await?)
+}
+
+/// The airports of the given IATA codes, as the domain's travel references (a batch loads only
+/// the codes it uses).
+pub async fn airports_by_codes(
+    db: impl PgExecutor<'_>,
+    codes: &[String],
+) -> DbResult<Vec<co2_domain::travel::Airport>> {
+    let rows: Vec<(String, String, Option<String>, String, f64, f64)> = sqlx::query_as(
+        "select iata_code, name, municipality, country_code, latitude, longitude from airport
+         where iata_code = any($1)",
+    )
+    .bind(codes)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(code, name, municipality, country, latitude, longitude)| {
+            Some(co2_domain::travel::Airport {
+                iata_code: co2_domain::travel::IataCode::parse(&code)?,
+                icao_code: None,
+                name,
+                municipality,
+                country_code: co2_domain::travel::CountryCode::parse(&country)?,
+                continent: None,
+                latitude,
+                longitude,
+                airport_size: None,
+            })
+        })
+        .collect())
+}
+
+/// A stored station: name, country, latitude, longitude, municipality, uic, trainline id.
+type StationRecord = (String, String, f64, f64, Option<String>, Option<String>, Option<String>);
+
+/// Every train station, indexed by (country, normalised name) for the domain (DOMAIN §12).
+pub async fn station_index(db: impl PgExecutor<'_>) -> DbResult<co2_domain::travel::StationIndex> {
+    let rows: Vec<StationRecord> = sqlx::query_as(
+        "select name, country_code, latitude, longitude, municipality, uic, trainline_id from train_station
+         order by name, train_station_id",
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(co2_domain::travel::StationIndex::new(rows.into_iter().filter_map(
+        |(name, country, latitude, longitude, municipality, uic, trainline_id)| {
+            Some(co2_domain::travel::Station {
+                name,
+                country_code: co2_domain::travel::CountryCode::parse(&country)?,
+                latitude,
+                longitude,
+                municipality,
+                uic,
+                trainline_id,
+            })
+        },
+    )))
+}
+
+/// The room reference as the domain's type (identity (building, room), DOMAIN §9 D6).
+pub async fn room_reference(db: impl PgExecutor<'_>) -> DbResult<Vec<co2_domain::buildings::RoomReference>> {
+    let rooms = rooms(db, None).await?;
+    Ok(rooms
+        .into_iter()
+        .filter_map(|r| {
+            Some(co2_domain::buildings::RoomReference {
+                building_location: r.building_location,
+                building_name: r.building_name,
+                room_name: r.room_name,
+                room_type: co2_domain::buildings::RoomType::parse(&r.room_type)?,
+                room_surface_square_meter: r.room_surface_square_meter,
+            })
+        })
+        .collect())
+}
+
+/// The exchange rates of a year as the domain's table.
+pub async fn exchange_table(db: impl PgExecutor<'_>, year: i32) -> DbResult<co2_domain::purchases::ExchangeRates> {
+    let mut table = co2_domain::purchases::ExchangeRates::default();
+    for r in exchange_rates(db, year).await? {
+        if let Some(c) = co2_domain::purchases::Currency::parse(&r.currency) {
+            table.insert(r.rate_year, c, r.units_per_eur);
+        }
+    }
+    Ok(table)
+}
+
+/// The inflation index (every year stored; a year without a value counts as 1, see the domain).
+pub async fn inflation_index(db: impl PgExecutor<'_>) -> DbResult<co2_domain::purchases::InflationIndex> {
+    let rows: Vec<(i32, f64)> =
+        sqlx::query_as("select index_year, index_value from inflation_index").fetch_all(db).await?;
+    let mut index = co2_domain::purchases::InflationIndex::default();
+    for (year, value) in rows {
+        index.insert(year, value);
+    }
+    Ok(index)
 }

@@ -2,6 +2,7 @@
 //! demo lab (unit 9001 in a small hierarchy, with its 2025 report). Idempotent: running it again
 //! upserts factors in place and leaves existing units and reports alone.
 
+use crate::factor_file::FactorFile;
 use crate::{DbError, DbResult, factor, org, report};
 use co2_domain::equipment::EquipmentFactorRow;
 use co2_domain::fields::{FieldErrors, RawFields};
@@ -53,6 +54,23 @@ pub async fn load_equipment_factors(db: &mut PgConnection, year: i32, bytes: &[u
     Ok((stored, rejected))
 }
 
+/// Loads any factor file for `year`: every valid row is upserted on its identity (DOMAIN §4);
+/// returns the number stored and the rejected rows. A file whose rows are inconsistent as a set
+/// (overlapping haul bands, no `RoW` train factor) is refused as a whole.
+pub async fn load_factor_file(
+    db: &mut PgConnection,
+    year: i32,
+    file: FactorFile,
+    bytes: &[u8],
+) -> anyhow::Result<(usize, RejectedRows)> {
+    let (_, rows) = read_csv_records(bytes)?;
+    let parsed = crate::factor_file::parse_file(file, &rows)?;
+    for (_, record) in &parsed.records {
+        factor::store_record(db, year, record, None).await?;
+    }
+    Ok((parsed.records.len(), parsed.rejected))
+}
+
 /// Seeds years, reference data and the default factors from `data_dir` (the repository's `data/`).
 pub async fn seed_reference(pool: &PgPool, data_dir: &Path) -> anyhow::Result<()> {
     let mut tx = pool.begin().await?;
@@ -67,17 +85,19 @@ pub async fn seed_reference(pool: &PgPool, data_dir: &Path) -> anyhow::Result<()
     tracing::info!(airports, stations, rooms, rates, "seed.reference_loaded");
     for year in SEEDED_YEARS {
         report::ensure_year(&mut *tx, year, true).await?;
-        let path = data_dir.join(format!("factors/{year}/equipments_factors.csv"));
-        let bytes = std::fs::read(&path).map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?;
-        let (stored, rejected) = load_equipment_factors(&mut tx, year, &bytes).await?;
-        anyhow::ensure!(
-            rejected.is_empty(),
-            "{}: {} invalid factor rows: {:?}",
-            path.display(),
-            rejected.len(),
-            rejected
-        );
-        tracing::info!(year, stored, "seed.factors_loaded");
+        for file in FactorFile::ALL {
+            let path = data_dir.join(format!("factors/{year}/{}", file.file_name()));
+            let bytes = std::fs::read(&path).map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?;
+            let (stored, rejected) = load_factor_file(&mut tx, year, file, &bytes).await?;
+            anyhow::ensure!(
+                rejected.is_empty(),
+                "{}: {} invalid factor rows: {:?}",
+                path.display(),
+                rejected.len(),
+                rejected
+            );
+            tracing::info!(year, file = file.file_name(), stored, "seed.factors_loaded");
+        }
     }
     tx.commit().await?;
     Ok(())

@@ -1,8 +1,12 @@
 //! End-to-end tests: one binary, one module per behaviour.
 
 mod access;
+mod all_modules;
 mod embedded;
 mod http_listener;
 mod organisation;
+mod permissions;
+mod reference;
+mod results;
 mod s3_sqs;
 mod support;

@@ -57,6 +57,7 @@ pub fn app(ctx: &Ctx, local: Option<Arc<LocalBlob>>, web_root: &std::path::Path)
         .merge(api_workspace::router(ctx.clone()))
         .merge(api_entries::router(ctx.clone()))
         .merge(api_uploads::router(ctx.clone()))
+        .merge(api_reference::router(ctx.clone()))
         .merge(api_docs::router())
         .route("/api/{*rest}", any(co2_platform::error::route_not_found));
     if let Some(local) = local {

@@ -45,3 +45,49 @@ async fn factors_are_scoped_to_their_year(pool: PgPool) {
     assert!(factor::equipment_factors(&mut *conn, 2025).await.unwrap().is_empty());
     assert_eq!(factor::count_for(&mut *conn, 2024, &[10, 11, 12]).await.unwrap(), 2);
 }
+
+const PROCESS: &str = "category,subcategory,unit,ef_kg_co2eq_per_unit\n\
+CO2,,kg,1\n\
+Refrigerant,R134a,kg,1300\n\
+Refrigerant,SF6,kg,23500\n";
+
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn a_process_factor_file_is_upserted_on_its_identity_and_loads_typed(pool: PgPool) {
+    use co2_db::factor_file::FactorFile;
+    let mut conn = pool.acquire().await.unwrap();
+    report::ensure_year(&mut *conn, 2025, true).await.unwrap();
+    let (stored, rejected) =
+        seed::load_factor_file(&mut conn, 2025, FactorFile::ProcessEmissions, PROCESS.as_bytes()).await.unwrap();
+    assert_eq!((stored, rejected.len()), (3, 0));
+    let before = factor::process_factors(&mut *conn, 2025).await.unwrap();
+    let leaves: Vec<(String, Option<String>)> =
+        sqlx::query_as("select emission_type, classification ->> 'subcategory' from factor order by 1, 2")
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+    assert_eq!(leaves[0].0, "process_emissions__co2", "the leaf is derived from the category");
+    assert_eq!(leaves.iter().filter(|l| l.0 == "process_emissions__refrigerants").count(), 2);
+
+    // Same identity (trimmed, case-folded classification): updated in place, ids kept.
+    let changed = PROCESS.replace("R134a,kg,1300", " r134A ,KG,1430");
+    seed::load_factor_file(&mut conn, 2025, FactorFile::ProcessEmissions, changed.as_bytes()).await.unwrap();
+    let after = factor::process_factors(&mut *conn, 2025).await.unwrap();
+    assert_eq!(after.len(), 3, "no new factor");
+    let r134a = |fs: &[co2_domain::process::ProcessFactor]| {
+        fs.iter().find(|f| f.subcategory.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("r134a"))).cloned().unwrap()
+    };
+    assert_eq!(r134a(&after).ef_kg_co2eq_per_unit, 1430.0);
+    assert_eq!(r134a(&after).factor_id, r134a(&before).factor_id, "links to the factor stay valid");
+}
+
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn overlapping_haul_bands_refuse_the_plane_factor_file(pool: PgPool) {
+    use co2_db::factor_file::FactorFile;
+    let mut conn = pool.acquire().await.unwrap();
+    report::ensure_year(&mut *conn, 2025, true).await.unwrap();
+    let file = "category,cabin_class,ef_kg_co2eq_per_km,rfi_adjustment,min_distance,max_distance\n\
+                short,economy,0.29,1.35,0,2500\nlong,economy,0.19,1.35,2000,100000\n";
+    let err = seed::load_factor_file(&mut conn, 2025, FactorFile::TravelPlanes, file.as_bytes()).await;
+    assert!(err.is_err(), "overlapping bands are refused as a whole");
+    assert_eq!(factor::count_for(&mut *conn, 2025, &[20]).await.unwrap(), 0);
+}

@@ -1,0 +1,48 @@
+//! What the results figures are computed from: the leaf sums of a unit-year report per module
+//! (published entries only) and the headcount FTE. The arithmetic itself is `co2_domain::totals`.
+
+use crate::DbResult;
+use sqlx::PgExecutor;
+use uuid::Uuid;
+
+/// Σ kg of one leaf within one module.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LeafSum {
+    pub module: String,
+    pub emission_type: String,
+    pub kg_co2eq: f64,
+}
+
+/// Leaf sums of (unit, year), by module.
+pub async fn leaf_sums(db: impl PgExecutor<'_>, unit_id: Uuid, year: i32) -> DbResult<Vec<LeafSum>> {
+    Ok(sqlx::query_as::<_, LeafSum>(
+        "select rm.module, e.emission_type, sum(e.kg_co2eq) as kg_co2eq
+         from report r
+         join report_module rm using (report_id)
+         join data_entry d on d.report_module_id = rm.report_module_id and d.pending_job_id is null
+         join emission e on e.data_entry_id = d.data_entry_id
+         where r.unit_id = $1 and r.report_year_id = $2
+         group by rm.module, e.emission_type
+         order by rm.module, e.emission_type",
+    )
+    .bind(unit_id)
+    .bind(year)
+    .fetch_all(db)
+    .await?)
+}
+
+/// Σ fte of the headcount module's members and students (DOMAIN §6.3 FTE).
+pub async fn headcount_fte(db: impl PgExecutor<'_>, unit_id: Uuid, year: i32) -> DbResult<f64> {
+    Ok(sqlx::query_scalar(
+        "select coalesce(sum(case when (d.data->>'fte') ~ '^[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?$'
+                                  then (d.data->>'fte')::float8 else 0 end), 0)
+         from report r
+         join report_module rm using (report_id)
+         join data_entry d on d.report_module_id = rm.report_module_id and d.pending_job_id is null
+         where r.unit_id = $1 and r.report_year_id = $2 and rm.module = 'headcount' and d.data_entry_type in (1, 2)",
+    )
+    .bind(unit_id)
+    .bind(year)
+    .fetch_one(db)
+    .await?)
+}

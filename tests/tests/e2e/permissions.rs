@@ -1,0 +1,117 @@
+//! The permission matrix: every route × persona (anonymous, member and principal of unit 9001,
+//! principal of another unit, back-office operator of the school, admin) → expected status.
+//! Unit-keyed routes answer 404 to callers without a role in the unit, 403 to a lesser role.
+
+use crate::support::{Stack, demo_equipment};
+use co2_testkit::call;
+use http::Method;
+use serde_json::{Value, json};
+use sqlx::PgPool;
+
+const PERSONAS: [&str; 6] = ["anonymous", "member", "principal", "stranger", "backoffice", "admin"];
+
+struct Case {
+    method: Method,
+    uri: String,
+    body: Option<Value>,
+    /// Expected status per persona, in `PERSONAS` order.
+    expect: [u16; 6],
+}
+
+fn case(method: Method, uri: impl Into<String>, body: Option<Value>, expect: [u16; 6]) -> Case {
+    Case { method, uri: uri.into(), body, expect }
+}
+
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn every_route_checks_the_callers_rights(pool: PgPool) {
+    let s = Stack::embedded(pool).await;
+    let principal = s.token("principal", Some("9001")).await;
+    let job_id = s.upload(&principal, "9001", "e.csv", "append", demo_equipment()).await;
+    s.drain().await;
+    let entries = s.entries(&principal, "9001").await;
+    let entry = |i: usize| entries["items"][i]["entry_id"].as_str().unwrap().to_owned();
+    let tokens: Vec<Option<String>> = vec![
+        None,
+        Some(s.token("standard", Some("9001")).await),
+        Some(principal.clone()),
+        Some(s.token("principal", Some("9002")).await),
+        Some(s.token("backoffice", Some("ENAC")).await),
+        Some(s.token("admin", None).await),
+    ];
+    let unit = "/api/v1/units/9001/years/2025";
+    let equipment =
+        json!({"entry_type": "it", "data": {"equipment_id": "P-1", "name": "Laptop", "equipment_class": "Laptop"}});
+    let upload = json!({"unit": "9001", "year": 2025, "module": "equipment", "filename": "e.csv"});
+    let mut cases = vec![
+        case(Method::GET, "/api/v1/session", None, [401, 200, 200, 200, 200, 200]),
+        case(Method::GET, "/api/v1/units", None, [401, 200, 200, 200, 200, 200]),
+        case(Method::GET, "/api/v1/units/9001/years", None, [401, 200, 200, 404, 404, 200]),
+        case(Method::GET, format!("{unit}/report"), None, [401, 200, 200, 404, 404, 200]),
+        case(Method::GET, format!("{unit}/results"), None, [401, 200, 200, 404, 404, 200]),
+        case(
+            Method::PATCH,
+            format!("{unit}/modules/equipment"),
+            Some(json!({"status": "in_progress"})),
+            [401, 403, 200, 404, 404, 200],
+        ),
+        case(Method::GET, format!("{unit}/modules/equipment/entries"), None, [401, 403, 200, 404, 404, 403]),
+        case(
+            Method::POST,
+            format!("{unit}/modules/equipment/entries"),
+            Some(equipment.clone()),
+            [401, 403, 201, 404, 404, 403],
+        ),
+        case(Method::PATCH, format!("/api/v1/entries/{}", entry(0)), Some(equipment), [401, 403, 200, 404, 404, 403]),
+        case(Method::POST, "/api/v1/uploads", Some(upload), [401, 403, 201, 404, 404, 403]),
+        case(Method::GET, format!("/api/v1/jobs/{job_id}"), None, [401, 404, 200, 404, 404, 200]),
+        case(Method::POST, "/api/v1/backoffice/years", Some(json!({"year": 2026})), [401, 403, 403, 403, 403, 201]),
+        case(
+            Method::PATCH,
+            "/api/v1/backoffice/years/2026",
+            Some(json!({"is_open": true})),
+            [401, 403, 403, 403, 403, 200],
+        ),
+        case(Method::GET, "/api/v1/reference/airports?q=gva", None, [401, 200, 200, 200, 200, 200]),
+        case(Method::GET, "/api/v1/reference/exchange-rates?year=2025", None, [401, 200, 200, 200, 200, 200]),
+    ];
+    // Creating units needs a fresh id per persona; deleting needs an entry per persona.
+    for (i, expect) in [401, 403, 403, 403, 403, 201].into_iter().enumerate() {
+        let mut e = [0; 6];
+        e[i] = expect;
+        cases.push(case(
+            Method::POST,
+            "/api/v1/backoffice/units",
+            Some(json!({"institutional_id": format!("U{i}"), "name": "Unit", "parent": "ENAC"})),
+            e,
+        ));
+        let mut d = [0; 6];
+        d[i] = [401, 403, 204, 404, 404, 403][i];
+        cases.push(case(Method::DELETE, format!("/api/v1/entries/{}", entry(i + 1)), None, d));
+    }
+
+    let mut failures = Vec::new();
+    for c in &cases {
+        for (p, token) in tokens.iter().enumerate() {
+            if c.expect[p] == 0 {
+                continue;
+            }
+            let res = call(&s.app, c.method.clone(), &c.uri, token.as_deref(), c.body.clone()).await;
+            if res.status.as_u16() != c.expect[p] {
+                failures.push(format!(
+                    "{} {} as {}: {} (expected {})",
+                    c.method, c.uri, PERSONAS[p], res.status, c.expect[p]
+                ));
+            }
+            if !res.status.is_success() {
+                assert!(
+                    res.json()["error"]["code"].is_string(),
+                    "{} {} as {}: not the error envelope",
+                    c.method,
+                    c.uri,
+                    PERSONAS[p]
+                );
+            }
+        }
+    }
+    assert!(failures.is_empty(), "permission matrix mismatches:\n{}", failures.join("\n"));
+}

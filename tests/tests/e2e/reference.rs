@@ -1,0 +1,79 @@
+//! Reference data through api-reference: typo-tolerant search, trip distances as the calculation
+//! counts them (DOMAIN §5.1, G1 and G5), rooms by (building, room) (D6), persisted exchange rates.
+
+use crate::support::Stack;
+use co2_testkit::call;
+use http::{Method, StatusCode};
+use serde_json::Value;
+use sqlx::PgPool;
+
+async fn get(s: &Stack, token: &str, uri: &str) -> (StatusCode, Value) {
+    let res = call(&s.app, Method::GET, uri, Some(token), None).await;
+    (res.status, res.json())
+}
+
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn airport_and_station_search_tolerates_typos_and_accents(pool: PgPool) {
+    let s = Stack::embedded(pool).await;
+    let t = s.token("standard", Some("9001")).await;
+    let (status, gva) = get(&s, &t, "/api/v1/reference/airports?q=gva").await;
+    assert_eq!(status, 200);
+    assert_eq!(gva[0]["iata_code"], "GVA", "an exact code comes first");
+    let (_, typo) = get(&s, &t, "/api/v1/reference/airports?q=genevva").await;
+    assert!(typo.as_array().unwrap().iter().any(|a| a["iata_code"] == "GVA"), "{typo}");
+    let (_, accents) = get(&s, &t, "/api/v1/reference/airports?q=zurich").await;
+    assert_eq!(accents[0]["iata_code"], "ZRH", "{accents}");
+    let (_, stations) = get(&s, &t, "/api/v1/reference/stations?q=zurich%20hb&country=CH").await;
+    assert_eq!(stations[0]["name"], "Zürich HB", "{stations}");
+    let (_, geneve) = get(&s, &t, "/api/v1/reference/stations?q=geneve&country=CH&limit=5").await;
+    assert!(geneve.as_array().unwrap().iter().all(|x| x["name"].as_str().unwrap().starts_with("Genève")), "{geneve}");
+    let (short, body) = get(&s, &t, "/api/v1/reference/airports?q=g").await;
+    assert_eq!((short, body["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_query")));
+}
+
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn distances_follow_the_calculation_rules(pool: PgPool) {
+    let s = Stack::embedded(pool).await;
+    let t = s.token("standard", Some("9001")).await;
+    // G1: GVA → JFK, great circle 6201.27 km → 6201 + 95.
+    let (_, plane) = get(&s, &t, "/api/v1/reference/distance?mode=plane&from=gva&to=JFK").await;
+    assert_eq!(plane["one_way_km"], 6296, "{plane}");
+    assert!((plane["great_circle_km"].as_f64().unwrap() - 6201.27).abs() < 0.01);
+    // G5: Lausanne → Zürich HB, 174 km × 1.2 = 208.8 → 209.
+    let (_, train) = get(
+        &s,
+        &t,
+        "/api/v1/reference/distance?mode=train&from=Lausanne&from_country=CH&to=z%C3%BCrich%20%20hb&to_country=CH",
+    )
+    .await;
+    assert_eq!(train["one_way_km"], 209, "{train}");
+    let (unknown, body) = get(&s, &t, "/api/v1/reference/distance?mode=plane&from=XXX&to=GVA").await;
+    assert_eq!((unknown, body["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("airport_not_found")));
+    let (bad, _) = get(&s, &t, "/api/v1/reference/distance?mode=boat&from=a&to=b").await;
+    assert_eq!(bad, StatusCode::BAD_REQUEST);
+}
+
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn rooms_are_identified_by_building_and_room_and_rates_are_persisted(pool: PgPool) {
+    let s = Stack::embedded(pool).await;
+    let t = s.token("principal", Some("9001")).await;
+    let (_, lab) = get(&s, &t, "/api/v1/reference/rooms/LAB/S%2001").await;
+    let (_, adm) = get(&s, &t, "/api/v1/reference/rooms/ADM/S%2001").await;
+    assert_eq!(
+        (lab["room_type"].as_str(), lab["room_surface_square_meter"].as_f64()),
+        (Some("laboratories"), Some(45.0))
+    );
+    assert_eq!(
+        (adm["room_type"].as_str(), adm["room_surface_square_meter"].as_f64()),
+        (Some("miscellaneous"), Some(25.0))
+    );
+    let (missing, _) = get(&s, &t, "/api/v1/reference/rooms/LAB/Z%2099").await;
+    assert_eq!(missing, StatusCode::NOT_FOUND);
+    let (_, lab_rooms) = get(&s, &t, "/api/v1/reference/rooms?building=LAB").await;
+    assert!(lab_rooms.as_array().unwrap().iter().all(|r| r["building_name"] == "LAB"));
+    let (_, rates) = get(&s, &t, "/api/v1/reference/exchange-rates?year=2024").await;
+    let chf = rates.as_array().unwrap().iter().find(|r| r["currency"] == "chf").unwrap();
+    assert_eq!(chf["units_per_eur"], 0.95263);
+    let anonymous = call(&s.app, Method::GET, "/api/v1/reference/airports?q=gva", None, None).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+}
