@@ -48,8 +48,7 @@ migrate: build
 run: build spa
 	@eval "$$(scripts/dev-env.sh $(LOCAL) co2calc)"; \
 	$(BIN)/migrate --seed-demo; \
-	mkdir -p $(LOCAL)/dropbox/9001/2025; \
-	[ -f $(LOCAL)/dropbox/9001/2025/equipment.csv ] || cp data/demo/equipments.csv $(LOCAL)/dropbox/9001/2025/equipment.csv; \
+	scripts/demo-drop.sh $(LOCAL); \
 	exec $(BIN)/devstack
 
 lint: tools

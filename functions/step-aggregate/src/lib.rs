@@ -3,7 +3,6 @@
 //! readers see the old data or the new data, never a mix. Ends the job.
 
 use async_trait::async_trait;
-use co2_domain::{EntryType, Module};
 use co2_platform::events::StepMessage;
 use co2_platform::{Ctx, StepError, StepHandler, StepInput};
 use uuid::Uuid;
@@ -52,13 +51,15 @@ impl Aggregate {
             return Ok(());
         }
         let upload = co2_db::upload::of_job(&mut *tx, job_id).await?;
-        let replace: Option<Vec<i16>> =
-            upload.as_ref().filter(|u| u.mode == "replace").map(|u| match u.data_entry_type {
+        // DOMAIN §2.2: a replace applies per (year, DET) — the named type of a typed upload, else
+        // the types the file actually carries, so several files of one module can coexist.
+        let replace: Option<Vec<i16>> = match upload.as_ref().filter(|u| u.mode == "replace") {
+            None => None,
+            Some(u) => Some(match u.data_entry_type {
                 Some(det) => vec![det],
-                None => {
-                    Module::parse(&rm.module).map(|m| m.entry_types().map(EntryType::id).collect()).unwrap_or_default()
-                }
-            });
+                None => co2_db::entry::pending_types(&mut *tx, job_id).await?,
+            }),
+        };
         let published = co2_db::entry::publish_job(&mut tx, report_module_id, job_id, replace.as_deref()).await?;
         co2_db::report::mark_in_progress(&mut *tx, report_module_id).await?;
         co2_db::aggregate::refresh_module(&mut *tx, report_module_id).await?;

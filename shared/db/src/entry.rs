@@ -128,6 +128,14 @@ pub async fn publish_job(
     Ok(done.rows_affected())
 }
 
+/// The entry types a job's staged rows carry (companions included).
+pub async fn pending_types(db: impl PgExecutor<'_>, job_id: Uuid) -> DbResult<Vec<i16>> {
+    Ok(sqlx::query_scalar("select distinct data_entry_type from data_entry where pending_job_id = $1 order by 1")
+        .bind(job_id)
+        .fetch_all(db)
+        .await?)
+}
+
 /// Inserts one published manual entry (and its generated companion) and returns its id.
 pub async fn insert_manual(
     db: &mut PgConnection,

@@ -100,12 +100,13 @@ async fn a_dropped_file_is_processed_like_an_upload_and_dropping_it_twice_change
     s.drain().await;
     assert_eq!(s.snapshot().await, first);
 
-    // A changed file replaces the rows the drop folder loaded before.
+    // A changed file replaces the file-loaded rows of the entry types it carries (DOMAIN §2.2):
+    // its 10 scientific rows replace the 27 scientific ones; IT and other rows stay.
     let text = String::from_utf8(demo_equipment()).unwrap();
     let fewer: String = text.lines().take(11).map(|l| format!("{l}\n")).collect();
     s.local.put(key, fewer.into_bytes().into(), "text/csv").await.unwrap();
     s.drain().await;
-    assert_eq!(s.snapshot().await.0, 10);
+    assert_eq!(s.snapshot().await.0, 41 - 27 + 10);
     let jobs: Vec<(String, String)> =
         sqlx::query_as("select kind, state from job order by created_at").fetch_all(&s.pool).await.unwrap();
     assert_eq!(jobs, vec![("dropbox".into(), "succeeded".into()), ("dropbox".into(), "succeeded".into())]);
@@ -310,4 +311,21 @@ async fn manual_entries_are_validated_computed_edited_and_deleted(pool: PgPool) 
     assert_eq!(call(&s.app, Method::DELETE, &format!("/api/v1/entries/{id}"), Some(&token), None).await.status, 204);
     assert_eq!(s.snapshot().await.0, 0);
     assert_eq!(call(&s.app, Method::DELETE, &format!("/api/v1/entries/{id}"), Some(&token), None).await.status, 404);
+}
+
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn a_replace_applies_to_the_entry_types_the_file_carries(pool: PgPool) {
+    let s = Stack::embedded(pool).await;
+    let token = s.token("principal", Some("9001")).await;
+    s.upload(&token, "9001", "all.csv", "append", demo_equipment()).await;
+    s.drain().await;
+    let it_rows =
+        s.entries(&token, "9001").await["items"].as_array().unwrap().iter().filter(|i| i["entry_type"] == "it").count();
+    assert_eq!(it_rows, 10);
+    let only_it = "equipment_id,name,equipment_class,equipment_category\nIT-NEW,New server,Servers,it\n";
+    let job = s.upload(&token, "9001", "it.csv", "replace", only_it.as_bytes().to_vec()).await;
+    s.drain().await;
+    assert_eq!(s.job(&token, &job).await["state"], "succeeded");
+    let page = s.entries(&token, "9001").await;
+    assert_eq!(page["total"], 41 - 10 + 1, "scientific and other rows stay; IT rows are replaced");
 }
