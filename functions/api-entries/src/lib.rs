@@ -28,6 +28,7 @@ pub fn router(ctx: Ctx) -> Router {
     Router::new()
         .route("/api/v1/units/{unit}/years/{year}/modules/{module}/entries", get(list).post(create))
         .route("/api/v1/entries/{entry_id}", patch(update).delete(remove))
+        .route("/api/v1/entries/templates/{module}/{file}", get(template))
         .with_state(ctx)
 }
 
@@ -35,7 +36,7 @@ pub fn router(ctx: Ctx) -> Router {
 pub fn openapi() -> utoipa::openapi::OpenApi {
     use utoipa::OpenApi;
     #[derive(OpenApi)]
-    #[openapi(paths(list, create, update, remove))]
+    #[openapi(paths(list, create, update, remove, template))]
     struct Doc;
     Doc::openapi()
 }
@@ -406,4 +407,39 @@ async fn remove(State(ctx): State<Ctx>, caller: Caller, Path(entry_id): Path<Uui
     .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The CSV template of an entry type: its columns in template order, header row only
+/// (`/api/v1/entries/templates/equipment/scientific.csv`).
+#[utoipa::path(get, path = "/api/v1/entries/templates/{module}/{file}", tag = "entries",
+    params(("module" = String, Path), ("file" = String, Path, description = "entry type + `.csv`")),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 404)))]
+async fn template(
+    _caller: Caller,
+    Path((module, file)): Path<(String, String)>,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let module = parse_module(&module)?;
+    let name = file.strip_suffix(".csv").unwrap_or(&file);
+    let entry_type = EntryType::parse_in(module, name).ok_or_else(|| {
+        ApiError::not_found("entry_type_not_found", format!("no entry type '{name}' in {}", module.key()))
+    })?;
+    let columns = engine::template_columns_of(entry_type);
+    if columns.is_empty() {
+        return Err(ApiError::not_found(
+            "not_uploadable",
+            format!("{} entries are generated, not uploaded", entry_type.name()),
+        ));
+    }
+    let mut header = columns.join(",");
+    header.push_str("\r\n");
+    let disposition = format!("attachment; filename=\"{}_template.csv\"", entry_type.name());
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        header,
+    )
+        .into_response())
 }

@@ -5,13 +5,14 @@
 //! Every route resolves the unit and checks the caller may view it (404 otherwise).
 
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::routing::{get, patch, post};
+use axum::routing::{get, patch, post, put};
 use co2_api_types::{
-    CategoryResult, CreateUnitRequest, CreateYearRequest, ItFocusView, LeafResult, ModuleChange, ModuleResult,
-    ModuleStatus, ModuleStatusUpdate, ModuleView, ReportView, ResultsView, ScopeTotals, UnitSummary, UpdateYearRequest,
-    YearOverYearView, YearSummary,
+    CategoryResult, CreateUnitRequest, CreateYearRequest, FactorUploadResult, ItFocusView, LeafResult, ModuleChange,
+    ModuleResult, ModuleStatus, ModuleStatusUpdate, ModuleView, ReferenceUploadResult, ReportView, ResultsView,
+    ScopeTotals, UnitSummary, UpdateYearRequest, YearOverYearView, YearSummary,
 };
 use co2_db::report::{ReportModule, status};
 use co2_domain::Module;
@@ -30,6 +31,9 @@ pub fn router(ctx: Ctx) -> Router {
         .route("/api/v1/backoffice/units", post(create_unit))
         .route("/api/v1/backoffice/years", post(create_year))
         .route("/api/v1/backoffice/years/{year}", patch(update_year))
+        .route("/api/v1/backoffice/factors/{year}/{file}", put(upload_factors))
+        .route("/api/v1/backoffice/reference/{kind}", put(upload_reference))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_DATA_FILE_BYTES))
         .with_state(ctx)
 }
 
@@ -496,4 +500,117 @@ async fn update_year(
     .await?;
     tx.commit().await?;
     Ok(ApiJson(YearSummary { year, is_open: req.is_open }))
+}
+
+/// Largest factor or reference file accepted by the back-office uploads.
+pub const MAX_DATA_FILE_BYTES: usize = 16 * 1024 * 1024;
+
+fn field_errors_json(rows: &[(u64, co2_domain::FieldErrors)]) -> serde_json::Value {
+    let rows: Vec<_> = rows
+        .iter()
+        .take(100)
+        .map(|(line, e)| {
+            serde_json::json!({"row": line, "errors": e.0.iter()
+                .map(|f| serde_json::json!({"column": f.field, "code": f.code, "message": f.message}))
+                .collect::<Vec<_>>()})
+        })
+        .collect();
+    serde_json::json!({ "rows": rows })
+}
+
+/// Replaces a year's factors of one file (admin): every row is validated first and the file is
+/// refused whole if one is invalid; rows are upserted in place on their identity (ids kept), and
+/// factors of the same entry types absent from the file are listed as stale (DOMAIN §4).
+/// Entries already computed keep their rows until they are recomputed.
+#[utoipa::path(put, path = "/api/v1/backoffice/factors/{year}/{file}", tag = "backoffice",
+    params(("year" = i32, Path), ("file" = String, Path, description = "e.g. equipments_factors")),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = FactorUploadResult), (status = 403), (status = 404), (status = 422)))]
+async fn upload_factors(
+    State(ctx): State<Ctx>,
+    caller: Caller,
+    Path((year, file)): Path<(i32, String)>,
+    body: Bytes,
+) -> ApiResult<ApiJson<FactorUploadResult>> {
+    require_admin(&caller)?;
+    let name = file.trim_end_matches(".csv");
+    let kind = co2_db::factor_file::FactorFile::ALL
+        .into_iter()
+        .find(|f| f.file_name().trim_end_matches(".csv") == name)
+        .ok_or_else(|| ApiError::not_found("factor_file_not_found", format!("no factor file '{file}'")))?;
+    if !co2_db::report::all_years(&ctx.pools.read).await?.iter().any(|y| y.report_year_id == year) {
+        return Err(ApiError::not_found("year_not_found", format!("no year {year}: create it first")));
+    }
+    let (_, rows) = co2_db::seed::read_csv_records(&body)
+        .map_err(|e| ApiError::bad_request("invalid_csv", format!("the file cannot be read as CSV: {e}")))?;
+    if rows.is_empty() {
+        return Err(ApiError::bad_request("empty_file", "the file has no data rows"));
+    }
+    let parsed = co2_db::factor_file::parse_file(kind, &rows).map_err(|e| {
+        ApiError::Validation(serde_json::json!({"file": [{"code": "invalid_factor_set", "message": e.reason}]}))
+    })?;
+    if !parsed.rejected.is_empty() {
+        return Err(ApiError::Validation(field_errors_json(&parsed.rejected)));
+    }
+    let mut tx = ctx.pools.write.begin().await?;
+    let mut kept = Vec::with_capacity(parsed.records.len());
+    for (_, record) in &parsed.records {
+        kept.push(co2_db::factor::store_record(&mut tx, year, record, None).await?);
+    }
+    let newly_stale = co2_db::factor::mark_stale_except(&mut tx, year, &kind.entry_types(), &kept).await?;
+    co2_db::audit::append(
+        &mut tx,
+        &caller.user.institutional_id,
+        "factors.uploaded",
+        Some(&format!("{year}/{name}")),
+        serde_json::json!({"stored": kept.len(), "newly_stale": newly_stale}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ApiJson(FactorUploadResult { year, file: kind.file_name().to_owned(), stored: kept.len(), newly_stale }))
+}
+
+/// Replaces a whole set of reference data (admin): `airports`, `train_stations`,
+/// `building_rooms` or `exchange_rates`. The file is refused whole if a row is invalid.
+#[utoipa::path(put, path = "/api/v1/backoffice/reference/{kind}", tag = "backoffice",
+    params(("kind" = String, Path)), request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = ReferenceUploadResult), (status = 403), (status = 404), (status = 422)))]
+async fn upload_reference(
+    State(ctx): State<Ctx>,
+    caller: Caller,
+    Path(kind): Path<String>,
+    body: Bytes,
+) -> ApiResult<ApiJson<ReferenceUploadResult>> {
+    require_admin(&caller)?;
+    let mut tx = ctx.pools.write.begin().await?;
+    let loaded = match kind.as_str() {
+        "airports" => co2_db::reference::load_airports(&mut tx, &body).await,
+        "train_stations" => co2_db::reference::load_stations(&mut tx, &body).await,
+        "building_rooms" => co2_db::reference::load_rooms(&mut tx, &body).await,
+        "exchange_rates" => co2_db::reference::load_exchange_rates(&mut tx, &body).await,
+        _ => return Err(ApiError::not_found("reference_kind_not_found", format!("no reference data '{kind}'"))),
+    };
+    let rows = loaded.map_err(|e| match e.downcast::<co2_db::reference::InvalidReference>() {
+        Ok(invalid) => ApiError::Validation(serde_json::json!({"rows": invalid.problems})),
+        Err(other) => match other.downcast::<sqlx::Error>() {
+            Ok(db) => match co2_db::DbError::from(db) {
+                // A duplicated key or an out-of-range value in the file: its author's to fix.
+                co2_db::DbError::Constraint { constraint } => ApiError::Validation(serde_json::json!({
+                    "rows": [format!("the file breaks the rule '{constraint}' (for example a duplicated key)")]
+                })),
+                other => other.into(),
+            },
+            Err(other) => ApiError::bad_request("invalid_csv", format!("the file cannot be loaded: {other}")),
+        },
+    })?;
+    co2_db::audit::append(
+        &mut tx,
+        &caller.user.institutional_id,
+        "reference.replaced",
+        Some(&kind),
+        serde_json::json!({"rows": rows}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ApiJson(ReferenceUploadResult { kind, rows }))
 }

@@ -498,6 +498,27 @@ pub struct DistanceView {
     pub one_way_km: i64,
 }
 
+/// Answer of a factor-file upload (`PUT /api/v1/backoffice/factors/{year}/{file}`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FactorUploadResult {
+    pub year: i32,
+    pub file: String,
+    /// Rows inserted or updated in place (ids kept).
+    pub stored: usize,
+    /// Factors of the same entry types absent from this file, now listed as stale.
+    pub newly_stale: u64,
+}
+
+/// Answer of a reference-data upload (`PUT /api/v1/backoffice/reference/{kind}`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReferenceUploadResult {
+    pub kind: String,
+    /// Rows now in the set (the upload replaced it whole).
+    pub rows: usize,
+}
+
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "co2_session";
 

@@ -261,3 +261,18 @@ pub async fn headcount_factors(
         })
         .collect())
 }
+
+/// Marks the factors of `year` and `dets` that are not in `kept` as stale (DOMAIN §4: rows absent
+/// from a new upload are kept, listed as stale, never deleted automatically); returns how many.
+pub async fn mark_stale_except(db: &mut PgConnection, year: i32, dets: &[i16], kept: &[Uuid]) -> DbResult<u64> {
+    Ok(sqlx::query(
+        "update factor set is_stale = true
+         where report_year_id = $1 and data_entry_type = any($2) and not (factor_id = any($3)) and not is_stale",
+    )
+    .bind(year)
+    .bind(dets)
+    .bind(kept)
+    .execute(&mut *db)
+    .await?
+    .rows_affected())
+}

@@ -86,6 +86,38 @@ impl FactorFile {
         }
     }
 
+    /// The entry types whose factors this file holds: a new upload of the file supersedes them
+    /// all (absent rows become stale).
+    pub fn entry_types(self) -> Vec<i16> {
+        use co2_domain::EntryType as T;
+        let types: &[T] = match self {
+            FactorFile::HeadcountMembers => &[T::Member],
+            FactorFile::HeadcountStudents => &[T::Student],
+            FactorFile::TravelPlanes => &[T::Plane],
+            FactorFile::TravelTrains => &[T::Train],
+            FactorFile::BuildingRooms => &[T::Building],
+            FactorFile::BuildingCombustions => &[T::EnergyCombustion],
+            FactorFile::BuildingEmbodied => &[T::BuildingEmbodiedEnergy],
+            FactorFile::Equipments => &[T::Scientific, T::It, T::Other],
+            FactorFile::PurchasesCommon => &[
+                T::ScientificEquipment,
+                T::ItEquipment,
+                T::ConsumableAccessories,
+                T::BiologicalChemicalGaseousProduct,
+                T::Services,
+                T::Vehicles,
+                T::OtherPurchases,
+            ],
+            FactorFile::PurchasesAdditional => &[T::AdditionalPurchases],
+            FactorFile::FacilitiesCommon => &[T::ResearchFacilities],
+            FactorFile::FacilitiesAnimals => &[T::MiceAndFishAnimalFacilities],
+            FactorFile::ExternalClouds => &[T::ExternalClouds],
+            FactorFile::ExternalAi => &[T::ExternalAi],
+            FactorFile::ProcessEmissions => &[T::ProcessEmissions],
+        };
+        types.iter().map(|t| t.id()).collect()
+    }
+
     /// The classification columns (the identity's lookup keys, DOMAIN §4 table).
     pub fn classification_columns(self) -> &'static [&'static str] {
         match self {

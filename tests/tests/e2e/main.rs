@@ -2,6 +2,7 @@
 
 mod access;
 mod all_modules;
+mod backoffice_data;
 mod embedded;
 mod http_listener;
 mod organisation;

@@ -77,3 +77,30 @@ async fn rooms_are_identified_by_building_and_room_and_rates_are_persisted(pool:
     let anonymous = call(&s.app, Method::GET, "/api/v1/reference/airports?q=gva", None, None).await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
 }
+
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn csv_templates_list_each_entry_types_columns(pool: PgPool) {
+    let s = Stack::embedded(pool).await;
+    let t = s.token("standard", Some("9001")).await;
+    let res = call(&s.app, Method::GET, "/api/v1/entries/templates/equipment/scientific.csv", Some(&t), None).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.headers["content-type"].to_str().unwrap().starts_with("text/csv"));
+    assert!(res.headers["content-disposition"].to_str().unwrap().contains("scientific_template.csv"));
+    let header = String::from_utf8(res.body).unwrap();
+    assert!(header.starts_with("equipment_id,name,equipment_class"), "{header}");
+    let plane =
+        call(&s.app, Method::GET, "/api/v1/entries/templates/professional_travel/plane.csv", Some(&t), None).await;
+    assert!(String::from_utf8(plane.body).unwrap().contains("origin_iata"));
+    for (uri, code) in [
+        ("/api/v1/entries/templates/buildings/building_embodied_energy.csv", "not_uploadable"),
+        ("/api/v1/entries/templates/equipment/rocket.csv", "entry_type_not_found"),
+        ("/api/v1/entries/templates/spaceflight/rocket.csv", "module_not_found"),
+    ] {
+        let res = call(&s.app, Method::GET, uri, Some(&t), None).await;
+        assert_eq!(
+            (res.status, res.json()["error"]["code"].as_str().map(str::to_owned)),
+            (StatusCode::NOT_FOUND, Some(code.to_owned())),
+            "{uri}"
+        );
+    }
+}

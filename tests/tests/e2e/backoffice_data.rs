@@ -1,0 +1,102 @@
+//! Back-office data management: a year's factors and the reference sets are replaced by upload,
+//! validated whole first, so a bad file changes nothing (DOMAIN §4).
+
+use crate::support::Stack;
+use co2_testkit::send;
+use http::{Request, StatusCode};
+use serde_json::Value;
+use sqlx::PgPool;
+
+async fn put_csv(s: &Stack, token: &str, uri: &str, body: String) -> (StatusCode, Value) {
+    let req = Request::put(uri)
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "text/csv")
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let res = send(&s.app, req).await;
+    (res.status, res.json())
+}
+
+fn data(path: &str) -> String {
+    std::fs::read_to_string(co2_e2e::data_dir().join(path)).unwrap()
+}
+
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn uploading_a_factor_file_updates_in_place_and_lists_absent_rows_as_stale(pool: PgPool) {
+    let s = Stack::embedded(pool).await;
+    let admin = s.token("admin", None).await;
+    let uri = "/api/v1/backoffice/factors/2025/equipments_factors";
+    let ids_before: Vec<uuid::Uuid> = sqlx::query_scalar(
+        "select factor_id from factor where report_year_id = 2025 and data_entry_type in (10, 11, 12) order by 1",
+    )
+    .fetch_all(&s.pool)
+    .await
+    .unwrap();
+
+    let full = data("factors/2025/equipments_factors.csv");
+    let (status, body) = put_csv(&s, &admin, uri, full.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!((body["stored"].as_u64(), body["newly_stale"].as_u64()), (Some(191), Some(0)));
+    let ids_after: Vec<uuid::Uuid> = sqlx::query_scalar(
+        "select factor_id from factor where report_year_id = 2025 and data_entry_type in (10, 11, 12) order by 1",
+    )
+    .fetch_all(&s.pool)
+    .await
+    .unwrap();
+    assert_eq!(ids_before, ids_after, "upserted in place: ids and links stay valid");
+
+    let two_rows: String = full.lines().take(3).map(|l| format!("{l}\n")).collect();
+    let (_, body) = put_csv(&s, &admin, uri, two_rows).await;
+    assert_eq!(body["newly_stale"], 189);
+    let stale: i64 = sqlx::query_scalar("select count(*) from factor where is_stale").fetch_one(&s.pool).await.unwrap();
+    assert_eq!(stale, 189, "kept, not deleted");
+
+    let bad = format!("{full}scientific,Bad,,-5,0,40,128,0.097\n");
+    let (status, body) = put_csv(&s, &admin, uri, bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["details"]["rows"][0]["row"], 193);
+    let still: i64 = sqlx::query_scalar("select count(*) from factor where is_stale").fetch_one(&s.pool).await.unwrap();
+    assert_eq!(still, 189, "a refused file changes nothing");
+
+    let (status, _) = put_csv(&s, &admin, "/api/v1/backoffice/factors/2025/rockets", full.clone()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = put_csv(&s, &admin, "/api/v1/backoffice/factors/2031/equipments_factors", full.clone()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let principal = s.token("principal", Some("9001")).await;
+    let (status, _) = put_csv(&s, &principal, uri, full).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn reference_sets_are_replaced_whole_and_a_bad_file_keeps_the_old_set(pool: PgPool) {
+    let s = Stack::embedded(pool).await;
+    let admin = s.token("admin", None).await;
+    let rates = data("reference/exchange_rates.csv").replace("2024,chf,0.95263", "2024,chf,0.9");
+    let (status, body) = put_csv(&s, &admin, "/api/v1/backoffice/reference/exchange_rates", rates).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["rows"], 32);
+    let chf: f64 =
+        sqlx::query_scalar("select units_per_eur from exchange_rate where rate_year = 2024 and currency = 'chf'")
+            .fetch_one(&s.pool)
+            .await
+            .unwrap();
+    assert_eq!(chf, 0.9);
+
+    let negative = data("reference/exchange_rates.csv").replace("2024,chf,0.95263", "2024,chf,-1");
+    let (status, _) = put_csv(&s, &admin, "/api/v1/backoffice/reference/exchange_rates", negative).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let rooms = data("reference/building_rooms_reference.csv");
+    let duplicated = format!("{rooms}{}\n", rooms.lines().nth(1).unwrap());
+    let (status, body) = put_csv(&s, &admin, "/api/v1/backoffice/reference/building_rooms", duplicated).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let count: i64 = sqlx::query_scalar("select count(*) from building_room").fetch_one(&s.pool).await.unwrap();
+    assert_eq!(count, 11, "the old set is intact");
+    let chf: f64 =
+        sqlx::query_scalar("select units_per_eur from exchange_rate where rate_year = 2024 and currency = 'chf'")
+            .fetch_one(&s.pool)
+            .await
+            .unwrap();
+    assert_eq!(chf, 0.9);
+    let (status, _) = put_csv(&s, &admin, "/api/v1/backoffice/reference/planets", String::new()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
