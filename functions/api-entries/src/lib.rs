@@ -50,6 +50,10 @@ pub struct ListParams {
     per_page: Option<u32>,
     /// Only this entry type (DET name, e.g. `scientific`).
     entry_type: Option<String>,
+    /// Only entries whose fields contain this text (case-insensitive).
+    q: Option<String>,
+    /// `created_at`, `name` or `kg_co2eq`; a leading `-` sorts descending. Default: file order.
+    sort: Option<String>,
 }
 
 fn parse_module(key: &str) -> ApiResult<Module> {
@@ -246,8 +250,21 @@ async fn list(
         ),
         None => None,
     };
+    let (sort, descending) = match p.sort.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => (co2_db::entry::EntrySort::Natural, false),
+        Some(key) => {
+            let (desc, key) = key.strip_prefix('-').map_or((false, key), |k| (true, k));
+            let sort = co2_db::entry::EntrySort::parse(key).ok_or_else(|| {
+                ApiError::bad_request("invalid_sort", format!("sort by created_at, name or kg_co2eq, not '{key}'"))
+            })?;
+            (sort, desc)
+        }
+    };
     let q = co2_db::entry::ListQuery {
         entry_type,
+        search: p.q.clone(),
+        sort,
+        descending,
         created_by: match &own {
             Some(Own::Creator(me)) => Some(*me),
             _ => None,

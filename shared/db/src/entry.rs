@@ -255,6 +255,10 @@ pub async fn by_id(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Option<EntryRo
 #[derive(Debug, Clone, Default)]
 pub struct ListQuery {
     pub entry_type: Option<i16>,
+    /// Text that the entry's fields must contain (case-insensitive).
+    pub search: Option<String>,
+    pub sort: EntrySort,
+    pub descending: bool,
     /// Only rows created by this user (own-rows rule, cloud & AI).
     pub created_by: Option<Uuid>,
     /// Only rows whose traveller is this person (own-rows rule, travel).
@@ -263,11 +267,57 @@ pub struct ListQuery {
     pub offset: i64,
 }
 
+/// Orders of a module listing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum EntrySort {
+    /// File order, then creation order.
+    #[default]
+    Natural,
+    Created,
+    Name,
+    /// By the entry's Σ kg; entries without rows ("incomplete") last.
+    Kg,
+}
+
+impl EntrySort {
+    /// Parses `created_at`, `name` or `kg_co2eq`.
+    pub fn parse(key: &str) -> Option<EntrySort> {
+        match key {
+            "created_at" => Some(EntrySort::Created),
+            "name" => Some(EntrySort::Name),
+            "kg_co2eq" => Some(EntrySort::Kg),
+            _ => None,
+        }
+    }
+
+    // Whitelisted SQL fragments only: nothing from the request reaches the statement text.
+    fn order_by(self, descending: bool) -> String {
+        let dir = if descending { "desc" } else { "asc" };
+        match self {
+            EntrySort::Natural => "source_row nulls last, created_at, data_entry_id".to_owned(),
+            EntrySort::Created => format!("created_at {dir}, data_entry_id"),
+            EntrySort::Name => {
+                format!("lower(coalesce(data ->> 'name', data ->> 'researchfacility_name', '')) {dir}, data_entry_id")
+            }
+            EntrySort::Kg => format!(
+                "(select sum(e.kg_co2eq) from emission e where e.data_entry_id = data_entry.data_entry_id) {dir} nulls last, data_entry_id"
+            ),
+        }
+    }
+}
+
+/// `text` as a literal `ILIKE` pattern fragment (its `%`, `_` and `\` match themselves).
+fn like_escaped(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
 /// A page of published entries of a module, and the total count matching the filters.
 pub async fn list(db: &mut PgConnection, report_module_id: Uuid, q: &ListQuery) -> DbResult<(Vec<EntryRow>, i64)> {
     let filter = "report_module_id = $1 and pending_job_id is null
                   and ($2::int2 is null or data_entry_type = $2) and ($3::uuid is null or created_by = $3)
-                  and ($6::text is null or data ->> 'user_institutional_id' = $6)";
+                  and ($6::text is null or data ->> 'user_institutional_id' = $6)
+                  and ($7::text is null or data::text ilike '%' || $7 || '%')";
+    let search = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(like_escaped);
     let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from data_entry where {filter}")))
         .bind(report_module_id)
         .bind(q.entry_type)
@@ -275,11 +325,12 @@ pub async fn list(db: &mut PgConnection, report_module_id: Uuid, q: &ListQuery) 
         .bind(q.limit)
         .bind(q.offset)
         .bind(q.traveller.as_deref())
+        .bind(search.as_deref())
         .fetch_one(&mut *db)
         .await?;
+    let order = q.sort.order_by(q.descending);
     let rows = sqlx::query_as::<_, EntryRow>(sqlx::AssertSqlSafe(format!(
-        "select {ENTRY_COLUMNS} from data_entry where {filter}
-         order by source_row nulls last, created_at, data_entry_id limit $4 offset $5"
+        "select {ENTRY_COLUMNS} from data_entry where {filter} order by {order} limit $4 offset $5"
     )))
     .bind(report_module_id)
     .bind(q.entry_type)
@@ -287,6 +338,7 @@ pub async fn list(db: &mut PgConnection, report_module_id: Uuid, q: &ListQuery) 
     .bind(q.limit)
     .bind(q.offset)
     .bind(q.traveller.as_deref())
+    .bind(search.as_deref())
     .fetch_all(&mut *db)
     .await?;
     Ok((rows, total))

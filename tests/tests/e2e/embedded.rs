@@ -329,3 +329,38 @@ async fn a_replace_applies_to_the_entry_types_the_file_carries(pool: PgPool) {
     let page = s.entries(&token, "9001").await;
     assert_eq!(page["total"], 41 - 10 + 1, "scientific and other rows stay; IT rows are replaced");
 }
+
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn listings_sort_by_kg_or_name_and_search_the_fields(pool: PgPool) {
+    let s = Stack::embedded(pool).await;
+    let token = s.token("principal", Some("9001")).await;
+    s.upload(&token, "9001", "e.csv", "append", demo_equipment()).await;
+    s.drain().await;
+    let url = "/api/v1/units/9001/years/2025/modules/equipment/entries";
+    let page = |q: &str| {
+        let s = &s;
+        let token = token.clone();
+        let uri = format!("{url}?per_page=500{q}");
+        async move { call(&s.app, Method::GET, &uri, Some(&token), None).await }
+    };
+    let by_kg = page("&sort=-kg_co2eq").await.json();
+    let kgs: Vec<Option<f64>> = by_kg["items"].as_array().unwrap().iter().map(|i| i["kg_co2eq"].as_f64()).collect();
+    let known: Vec<f64> = kgs.iter().flatten().copied().collect();
+    assert!(known.windows(2).all(|w| w[0] >= w[1]), "descending kg");
+    assert_eq!(kgs.last().unwrap(), &None, "incomplete entries last");
+    let by_name = page("&sort=name").await.json();
+    let names: Vec<String> = by_name["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["data"]["name"].as_str().unwrap().to_lowercase())
+        .collect();
+    assert!(names.windows(2).all(|w| w[0] <= w[1]), "ascending names");
+    let found = page("&q=FREEZER").await.json();
+    assert!(found["total"].as_i64().unwrap() >= 2);
+    assert!(
+        found["items"].as_array().unwrap().iter().all(|i| i["data"].to_string().to_lowercase().contains("freezer"))
+    );
+    assert_eq!(page("&q=100%25").await.json()["total"], 0, "a % is matched literally");
+    assert_eq!(page("&sort=colour").await.status, 400);
+}
