@@ -519,6 +519,15 @@ pub struct ReferenceUploadResult {
     pub rows: usize,
 }
 
+/// Answer of an org-chart import (`PUT /api/v1/backoffice/org-chart`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrgChartImportResult {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "co2_session";
 

@@ -150,3 +150,40 @@ pub async fn grants_of(db: impl PgExecutor<'_>, user: Uuid) -> DbResult<Vec<Gran
     .fetch_all(db)
     .await?)
 }
+
+/// Renames a unit and moves it (with its whole subtree) under `parent`; paths are rewritten in
+/// one statement so subtree checks stay consistent.
+pub async fn update_unit(
+    db: &mut sqlx::PgConnection,
+    unit: &Unit,
+    name: &str,
+    parent: Option<&Unit>,
+    principal_user_institutional_id: Option<&str>,
+) -> DbResult<()> {
+    let new_path = format!("{}{}/", parent.map_or("/", |p| p.path.as_str()), unit.institutional_id);
+    if parent.is_some_and(|p| p.path.starts_with(&unit.path)) {
+        return Err(crate::DbError::Constraint { constraint: "unit_parent_cycle".into() });
+    }
+    sqlx::query(
+        "update unit set name = $2, parent_id = $3, principal_user_institutional_id = coalesce($4, principal_user_institutional_id)
+         where unit_id = $1",
+    )
+    .bind(unit.unit_id)
+    .bind(name)
+    .bind(parent.map(|p| p.unit_id))
+    .bind(principal_user_institutional_id)
+    .execute(&mut *db)
+    .await?;
+    if new_path != unit.path {
+        sqlx::query(
+            "update unit set path = $2 || substr(path, length($1) + 1),
+                             level = (length($2 || substr(path, length($1) + 1)) - length(replace($2 || substr(path, length($1) + 1), '/', ''))) - 2
+             where path like $1 || '%'",
+        )
+        .bind(&unit.path)
+        .bind(&new_path)
+        .execute(&mut *db)
+        .await?;
+    }
+    Ok(())
+}

@@ -170,3 +170,42 @@ async fn validating_a_module_locks_it_and_moves_its_total_into_the_core_total(po
     let bad = call(&s.app, Method::PATCH, url, Some(&principal), Some(json!({"status": "not_started"}))).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn an_org_chart_import_creates_renames_and_moves_units_in_one_go(pool: PgPool) {
+    let s = Stack::embedded(pool).await;
+    let admin = s.token("admin", None).await;
+    let put = |body: &'static str| {
+        let req = http::Request::put("/api/v1/backoffice/org-chart")
+            .header("authorization", format!("Bearer {admin}"))
+            .header("content-type", "text/csv")
+            .body(axum::body::Body::from(body))
+            .unwrap();
+        co2_testkit::send(&s.app, req)
+    };
+    // A child before its new parent; 9002 moves under the new institute with its path; ENAC is
+    // renamed; EPFL is as it was.
+    let res =
+        put("institutional_id,name,parent\n9101,Lab of Lakes,IIE\nIIE,Institute of Environmental Engineering,ENAC\n\
+                   9002,Second Demo Laboratory,IIE\nENAC,ENAC,EPFL\nEPFL,École polytechnique fédérale de Lausanne,\n")
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", String::from_utf8_lossy(&res.body));
+    assert_eq!(res.json(), json!({"created": 2, "updated": 2, "unchanged": 1}));
+    let path: String =
+        sqlx::query_scalar("select path from unit where institutional_id = '9002'").fetch_one(&s.pool).await.unwrap();
+    assert_eq!(path, "/EPFL/ENAC/IIE/9002/");
+    let reports: i64 =
+        sqlx::query_scalar("select count(*) from report join unit using (unit_id) where institutional_id = '9101'")
+            .fetch_one(&s.pool)
+            .await
+            .unwrap();
+    assert_eq!(reports, 2, "a report for every year");
+    let units_before: i64 = sqlx::query_scalar("select count(*) from unit").fetch_one(&s.pool).await.unwrap();
+    let bad = put("institutional_id,name,parent\nX1,Orphan,NOWHERE\nbad id,Bad,ENAC\n").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.json()["error"]["details"]["rows"].as_array().unwrap().len(), 2);
+    let cycle = put("institutional_id,name,parent\nENAC,ENAC,IIE\n").await;
+    assert_eq!(cycle.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", String::from_utf8_lossy(&cycle.body));
+    let units_after: i64 = sqlx::query_scalar("select count(*) from unit").fetch_one(&s.pool).await.unwrap();
+    assert_eq!(units_before, units_after, "a refused file changes nothing");
+}
