@@ -9,7 +9,7 @@ use serde_json::json;
 use sqlx::PgPool;
 
 #[sqlx::test(migrator = "co2_db::MIGRATOR")]
-async fn another_units_principal_is_refused_on_every_route(pool: PgPool) {
+async fn d2_another_units_principal_is_refused_on_every_route_results_included(pool: PgPool) {
     let s = Stack::embedded(pool).await;
     let owner = s.token("principal", Some("9001")).await;
     let job_id = s.upload(&owner, "9001", "e.csv", "append", demo_equipment()).await;

@@ -224,7 +224,7 @@ async fn list(s: &Stack, token: &str, module: &str) -> Vec<Value> {
 }
 
 #[sqlx::test(migrator = "co2_db::MIGRATOR")]
-async fn a_standard_member_sees_and_edits_only_their_own_travel_and_cloud_rows(pool: PgPool) {
+async fn d10_a_standard_member_sees_and_edits_only_their_own_travel_and_cloud_rows(pool: PgPool) {
     let s = Stack::embedded(pool).await;
     let principal = s.token("principal", Some("9001")).await;
     let (alice, bob) = (member(&s, "alice").await, member(&s, "bob").await);
@@ -305,4 +305,26 @@ async fn a_room_entry_brings_its_embodied_companion_and_takes_it_away(pool: PgPo
     .await;
     assert_eq!(res.status, 204);
     assert!(list(&s, &token, "buildings").await.is_empty());
+}
+
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn d5_importing_the_same_travel_file_again_leaves_the_same_rows(pool: PgPool) {
+    use co2_platform::blob::BlobStore;
+    let s = crate::support::Stack::embedded(pool).await;
+    let planes = std::fs::read(co2_e2e::data_dir().join("demo/travel_planes.csv")).unwrap();
+    let key = "dropbox/9001/2025/professional_travel/plane.csv";
+    s.local.put(key, planes.clone().into(), "text/csv").await.unwrap();
+    s.drain().await;
+    let first = s.snapshot().await;
+    assert_eq!(first.0, 20, "one entry per plane row");
+    // The same file again (a re-sync): no duplicates.
+    s.local.put(key, planes.clone().into(), "text/csv").await.unwrap();
+    s.drain().await;
+    assert_eq!(s.snapshot().await, first);
+    // A corrected file replaces that source's plane rows for the year.
+    let text = String::from_utf8(planes).unwrap();
+    let fewer: String = text.lines().take(6).map(|l| format!("{l}\n")).collect();
+    s.local.put(key, fewer.into_bytes().into(), "text/csv").await.unwrap();
+    s.drain().await;
+    assert_eq!(s.snapshot().await.0, 5);
 }
