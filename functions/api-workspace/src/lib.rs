@@ -572,7 +572,8 @@ async fn upload_factors(
 }
 
 /// Replaces a whole set of reference data (admin): `airports`, `train_stations`,
-/// `building_rooms` or `exchange_rates`. The file is refused whole if a row is invalid.
+/// `building_rooms`, `exchange_rates` or `inflation_index`. The file is refused whole if a row is
+/// invalid.
 #[utoipa::path(put, path = "/api/v1/backoffice/reference/{kind}", tag = "backoffice",
     params(("kind" = String, Path)), request_body(content = String, content_type = "text/csv"),
     responses((status = 200, body = ReferenceUploadResult), (status = 403), (status = 404), (status = 422)))]
@@ -589,6 +590,7 @@ async fn upload_reference(
         "train_stations" => co2_db::reference::load_stations(&mut tx, &body).await,
         "building_rooms" => co2_db::reference::load_rooms(&mut tx, &body).await,
         "exchange_rates" => co2_db::reference::load_exchange_rates(&mut tx, &body).await,
+        "inflation_index" => co2_db::reference::load_inflation_index(&mut tx, &body).await,
         _ => return Err(ApiError::not_found("reference_kind_not_found", format!("no reference data '{kind}'"))),
     };
     let rows = loaded.map_err(|e| match e.downcast::<co2_db::reference::InvalidReference>() {

@@ -217,6 +217,33 @@ pub async fn load_exchange_rates(db: &mut PgConnection, bytes: &[u8]) -> anyhow:
     Ok(rows.len())
 }
 
+/// Replaces the inflation index with the rows of a CSV `year,index_value` (DOMAIN §5.7: the
+/// factor applied to purchases of that year; a year without a row counts as 1).
+pub async fn load_inflation_index(db: &mut PgConnection, bytes: &[u8]) -> anyhow::Result<usize> {
+    let (_, rows) = read_csv_records(bytes)?;
+    let mut problems = Vec::new();
+    let (mut years, mut values) = (vec![], vec![]);
+    for (line, raw) in &rows {
+        match co2_domain::fields::parse_integer(col(raw, "year")) {
+            Some(y) if (1990..=2100).contains(&y) => years.push(y as i32),
+            _ => problems.push(format!("inflation_index line {line}: year '{}' is not a year", col(raw, "year"))),
+        }
+        let v = number("inflation_index", *line, "index_value", col(raw, "index_value"), &mut problems);
+        if v <= 0.0 {
+            problems.push(format!("inflation_index line {line}: index_value must be positive"));
+        }
+        values.push(v);
+    }
+    finish("inflation_index", problems)?;
+    sqlx::query("delete from inflation_index").execute(&mut *db).await?;
+    sqlx::query("insert into inflation_index (index_year, index_value) select * from unnest($1::int4[], $2::float8[])")
+        .bind(&years)
+        .bind(&values)
+        .execute(&mut *db)
+        .await?;
+    Ok(rows.len())
+}
+
 /// Airports matching `q` (IATA code, name or town; typos tolerated through trigram word
 /// similarity), best first.
 pub async fn search_airports(db: impl PgExecutor<'_>, q: &str, limit: i64) -> DbResult<Vec<Airport>> {

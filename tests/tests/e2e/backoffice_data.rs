@@ -100,3 +100,27 @@ async fn reference_sets_are_replaced_whole_and_a_bad_file_keeps_the_old_set(pool
     let (status, _) = put_csv(&s, &admin, "/api/v1/backoffice/reference/planets", String::new()).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn an_inflation_index_applies_to_purchases_of_its_year(pool: PgPool) {
+    let s = Stack::embedded(pool).await;
+    let admin = s.token("admin", None).await;
+    let principal = s.token("principal", Some("9001")).await;
+    let entry = serde_json::json!({"entry_type": "scientific_equipment", "data": {"name": "Centrifuge", "total_spent_amount": 600,
+        "currency": "chf", "purchase_institutional_code": "41100000"}});
+    let url = "/api/v1/units/9001/years/2025/modules/purchase/entries";
+    let before = co2_testkit::call(&s.app, http::Method::POST, url, Some(&principal), Some(entry.clone())).await;
+    assert_eq!(before.status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&before.body));
+    let kg_before = before.json()["kg_co2eq"].as_f64().unwrap();
+
+    let (status, body) =
+        put_csv(&s, &admin, "/api/v1/backoffice/reference/inflation_index", "year,index_value\n2025,0.9\n".into())
+            .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let after = co2_testkit::call(&s.app, http::Method::POST, url, Some(&principal), Some(entry)).await;
+    let kg_after = after.json()["kg_co2eq"].as_f64().unwrap();
+    assert!((kg_after - kg_before * 0.9).abs() < 1e-9, "{kg_before} × 0.9 ≠ {kg_after}");
+    let (status, _) =
+        put_csv(&s, &admin, "/api/v1/backoffice/reference/inflation_index", "year,index_value\n2025,-1\n".into()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
