@@ -251,10 +251,8 @@ pub fn compute(input: &EquipmentInput, factor: Option<&EquipmentFactor>) -> Comp
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn raw(pairs: &[(&str, &str)]) -> RawFields {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
-    }
+    #[allow(unused_imports)]
+    use crate::test_support::*;
 
     fn factor(class: &str, sub: Option<&str>, aw: f64, sw: f64, ah: i64, sh: i64) -> EquipmentFactor {
         EquipmentFactor {
@@ -268,10 +266,6 @@ mod tests {
             standby_usage_hours_per_week: sh,
             ef_kg_co2eq_per_kwh: 0.097,
         }
-    }
-
-    fn kg(c: &Computation) -> f64 {
-        c.rows().iter().map(|r| r.kg_co2eq).sum()
     }
 
     #[test]

@@ -581,11 +581,9 @@ pub fn compute_ai(input: &AiInput, factor: Option<&AiFactor>) -> Computation {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::test_support::*;
     use crate::totals::demo;
-
-    fn raw(pairs: &[(&str, &str)]) -> RawFields {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
-    }
 
     fn cloud(service: &str, provider: &str, amount: &str, currency: &str) -> CloudInput {
         CloudInput::parse(&raw(&[
@@ -632,10 +630,6 @@ mod tests {
             usage_type: usage,
             ef_kg_co2eq_per_request: ef,
         }
-    }
-
-    fn kg(c: &Computation) -> f64 {
-        c.rows().iter().map(|r| r.kg_co2eq).sum()
     }
 
     #[test]

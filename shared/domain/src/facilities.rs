@@ -546,11 +546,9 @@ pub fn compute_animal(input: &AnimalInput, factor: Option<&AnimalFactor>) -> Com
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::test_support::*;
     use crate::totals::demo;
-
-    fn raw(pairs: &[(&str, &str)]) -> RawFields {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
-    }
 
     fn facility(id: &str, name: &str, use_amount: &str, unit: &str) -> FacilityInput {
         FacilityInput::parse(&raw(&[
@@ -599,10 +597,6 @@ mod tests {
             total_use: 12_000.0,
             use_unit: "housings".into(),
         }
-    }
-
-    fn kg(c: &Computation) -> f64 {
-        c.rows().iter().map(|r| r.kg_co2eq).sum()
     }
 
     #[test]

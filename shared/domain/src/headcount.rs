@@ -457,11 +457,9 @@ pub fn find_duplicate_institutional_ids<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::test_support::*;
     use crate::totals::demo;
-
-    fn raw(pairs: &[(&str, &str)]) -> RawFields {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
-    }
 
     fn factor(category: &str, class: &str, sub: &str, unit: &str, per_fte: f64, ef: f64) -> HeadcountFactor {
         let row = HeadcountFactorRow::parse(&raw(&[
@@ -484,10 +482,6 @@ mod tests {
             ("fte", fte),
         ]))
         .unwrap()
-    }
-
-    fn kg(c: &Computation) -> f64 {
-        c.rows().iter().map(|r| r.kg_co2eq).sum()
     }
 
     #[test]

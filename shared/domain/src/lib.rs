@@ -15,6 +15,8 @@ pub mod headcount;
 pub mod module;
 pub mod process;
 pub mod purchases;
+#[cfg(test)]
+mod test_support;
 pub mod totals;
 pub mod travel;
 

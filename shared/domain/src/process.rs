@@ -221,11 +221,9 @@ pub fn compute(input: &ProcessInput, factor: Option<&ProcessFactor>) -> Computat
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::test_support::*;
     use crate::totals::demo;
-
-    fn raw(pairs: &[(&str, &str)]) -> RawFields {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
-    }
 
     fn input(category: &str, sub: &str, quantity: &str) -> ProcessInput {
         ProcessInput::parse(&raw(&[("category", category), ("subcategory", sub), ("quantity", quantity)])).unwrap()
@@ -247,10 +245,6 @@ mod tests {
             factor(ProcessCategory::Refrigerant, Some("R134a"), 1300.0),
             factor(ProcessCategory::Refrigerant, Some("SF6"), 23_500.0),
         ]
-    }
-
-    fn kg(c: &Computation) -> f64 {
-        c.rows().iter().map(|r| r.kg_co2eq).sum()
     }
 
     #[test]

@@ -770,54 +770,8 @@ pub fn compute_additional(input: &AdditionalPurchaseInput, factor: Option<&Addit
 mod tests {
     use super::*;
     use crate::emission::Scope;
-
-    const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data");
-
-    fn data(path: &str) -> String {
-        std::fs::read_to_string(format!("{DATA}/{path}")).unwrap_or_else(|e| panic!("{path}: {e}"))
-    }
-
-    /// The data files have no quoted line breaks, so each physical line is one record; the header
-    /// is line 1, as in the oracle's `csv_line`.
-    fn records(text: &str) -> Vec<(u64, RawFields)> {
-        fn split(line: &str) -> Vec<String> {
-            let (mut cells, mut cell, mut quoted) = (Vec::new(), String::new(), false);
-            let mut chars = line.chars().peekable();
-            while let Some(c) = chars.next() {
-                match (c, quoted) {
-                    ('"', true) if chars.peek() == Some(&'"') => {
-                        cell.push('"');
-                        chars.next();
-                    }
-                    ('"', _) => quoted = !quoted,
-                    (',', false) => cells.push(std::mem::take(&mut cell)),
-                    _ => cell.push(c),
-                }
-            }
-            cells.push(cell);
-            cells
-        }
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut lines = text.lines();
-        let header: Vec<String> = split(lines.next().unwrap_or("")).iter().map(|h| h.trim().to_lowercase()).collect();
-        lines
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-            .map(|(i, l)| (i as u64 + 2, header.iter().cloned().zip(split(l)).collect()))
-            .collect()
-    }
-
-    fn raw(pairs: &[(&str, &str)]) -> RawFields {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
-    }
-
-    fn kg(c: &Computation) -> f64 {
-        c.rows().iter().map(|r| r.kg_co2eq).sum()
-    }
-
-    fn close(a: f64, b: f64) -> bool {
-        (a - b).abs() <= 1e-9 * (1.0 + a.abs().max(b.abs()))
-    }
+    #[allow(unused_imports)]
+    use crate::test_support::*;
 
     fn rates() -> ExchangeRates {
         let mut rates = ExchangeRates::default();

@@ -1170,6 +1170,8 @@ fn override_row(leaf: EmissionType, kg: f64) -> Computation {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::test_support::*;
     use std::sync::OnceLock;
 
     const YEAR: i32 = 2025;
@@ -1233,10 +1235,6 @@ mod tests {
             .enumerate()
             .map(|(i, (_, raw))| TrainFactorRow::parse(&raw).unwrap().into_factor(format!("train-{i}")))
             .collect()
-    }
-
-    fn raw(pairs: &[(&str, &str)]) -> RawFields {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
     }
 
     fn plane(origin: &str, destination: &str, class: &str, trips: &str) -> PlaneInput {
