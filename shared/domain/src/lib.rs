@@ -13,6 +13,7 @@ pub mod fields;
 pub mod geo;
 pub mod headcount;
 pub mod module;
+pub mod overrides;
 pub mod process;
 pub mod purchases;
 #[cfg(test)]
