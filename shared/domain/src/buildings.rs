@@ -73,15 +73,6 @@ fn normalised(name: &str) -> String {
     name.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>().join(" ")
 }
 
-/// A required non-negative decimal: blank is `required`, text or a negative value its own error.
-fn required_amount(r: &mut FieldReader<'_>, raw: &RawFields, field: &str) -> f64 {
-    let v = r.decimal_in(field, 0.0, f64::INFINITY);
-    if v.is_none() && raw.get(field).is_none_or(|s| s.trim().is_empty()) {
-        r.error(field, field_code::REQUIRED, "is required");
-    }
-    v.unwrap_or(0.0)
-}
-
 /// Records `invalid_choice` for a non-blank value that did not parse.
 fn choice<T>(r: &mut FieldReader<'_>, field: &str, text: &str, parsed: Option<T>, allowed: &str) -> Option<T> {
     if parsed.is_none() && !text.is_empty() {
@@ -286,7 +277,7 @@ impl RoomReference {
         let room_name = r.required_text("room_name");
         let type_text = r.required_text("room_type");
         let room_type = choice(&mut r, "room_type", &type_text, RoomType::parse(&type_text), ROOM_TYPES);
-        let room_surface_square_meter = required_amount(&mut r, raw, "room_surface_square_meter");
+        let room_surface_square_meter = r.required_decimal_in("room_surface_square_meter", 0.0, f64::INFINITY);
         let row = room_type.map(|room_type| RoomReference {
             building_location,
             building_name,
@@ -362,11 +353,11 @@ impl RoomFactorRow {
         let building_name = r.required_text("building_name");
         let type_text = r.required_text("room_type");
         let room_type = choice(&mut r, "room_type", &type_text, RoomType::parse(&type_text), ROOM_TYPES);
-        let heating = required_amount(&mut r, raw, "heating_kwh_per_square_meter");
-        let cooling = required_amount(&mut r, raw, "cooling_kwh_per_square_meter");
-        let ventilation = required_amount(&mut r, raw, "ventilation_kwh_per_square_meter");
-        let lighting = required_amount(&mut r, raw, "lighting_kwh_per_square_meter");
-        let ef = required_amount(&mut r, raw, "ef_kg_co2eq_per_kwh");
+        let heating = r.required_decimal_in("heating_kwh_per_square_meter", 0.0, f64::INFINITY);
+        let cooling = r.required_decimal_in("cooling_kwh_per_square_meter", 0.0, f64::INFINITY);
+        let ventilation = r.required_decimal_in("ventilation_kwh_per_square_meter", 0.0, f64::INFINITY);
+        let lighting = r.required_decimal_in("lighting_kwh_per_square_meter", 0.0, f64::INFINITY);
+        let ef = r.required_decimal_in("ef_kg_co2eq_per_kwh", 0.0, f64::INFINITY);
         let energy_text = r.required_text("energy_type");
         let energy_type =
             choice(&mut r, "energy_type", &energy_text, EnergyType::parse(&energy_text), "electric, thermal");
@@ -551,7 +542,7 @@ impl EmbodiedFactorRow {
             EmbodiedCategory::parse(&category_text),
             "new-tech, new-env, ren-tech, ren-env, demolition",
         );
-        let ef_kgco2eq_per_m2 = required_amount(&mut r, raw, "ef_kgco2eq_per_m2");
+        let ef_kgco2eq_per_m2 = r.required_decimal_in("ef_kgco2eq_per_m2", 0.0, f64::INFINITY);
         let row = category.map(|category| EmbodiedFactorRow { building_name, category, ef_kgco2eq_per_m2 });
         match r.finish(row)? {
             Some(row) => Ok(row),
@@ -731,7 +722,7 @@ impl CombustionInput {
         let name = r.required_text("name");
         let unit_text = r.required_text("unit");
         let unit = choice(&mut r, "unit", &unit_text, CombustionUnit::parse(&unit_text), "kWh, kg");
-        let quantity = required_amount(&mut r, raw, "quantity");
+        let quantity = r.required_decimal_in("quantity", 0.0, f64::INFINITY);
         let note = r.text("note");
         let kg_co2eq = r.decimal_in("kg_co2eq", 0.0, f64::INFINITY);
         let input = unit.map(|unit| CombustionInput { name, unit, quantity, note, kg_co2eq });
@@ -757,7 +748,7 @@ impl CombustionFactorRow {
         let unit_text = r.required_text("unit");
         let unit = choice(&mut r, "unit", &unit_text, CombustionUnit::parse(&unit_text), "kWh, kg");
         let name = r.required_text("name");
-        let ef_kg_co2eq_per_unit = required_amount(&mut r, raw, "ef_kg_co2eq_per_unit");
+        let ef_kg_co2eq_per_unit = r.required_decimal_in("ef_kg_co2eq_per_unit", 0.0, f64::INFINITY);
         let row = unit.map(|unit| CombustionFactorRow { unit, name, ef_kg_co2eq_per_unit });
         match r.finish(row)? {
             Some(row) => Ok(row),

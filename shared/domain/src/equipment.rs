@@ -426,16 +426,9 @@ impl EquipmentFactorRow {
         }
         let equipment_class = r.required_text("equipment_class");
         let sub_class = r.text("sub_class");
-        let number = |r: &mut FieldReader<'_>, f: &str| {
-            let v = r.decimal_in(f, 0.0, f64::INFINITY);
-            if v.is_none() && raw.get(f).is_none_or(|s| s.trim().is_empty()) {
-                r.error(f, code::REQUIRED, "is required");
-            }
-            v.unwrap_or(0.0)
-        };
-        let active_power_w = number(&mut r, "active_power_w");
-        let standby_power_w = number(&mut r, "standby_power_w");
-        let ef = number(&mut r, "ef_kg_co2eq_per_kwh");
+        let active_power_w = r.required_decimal_in("active_power_w", 0.0, f64::INFINITY);
+        let standby_power_w = r.required_decimal_in("standby_power_w", 0.0, f64::INFINITY);
+        let ef = r.required_decimal_in("ef_kg_co2eq_per_kwh", 0.0, f64::INFINITY);
         let ah = r.integer_in("active_usage_hours_per_week", 0, HOURS_PER_WEEK).unwrap_or(0);
         let sh = r.integer_in("standby_usage_hours_per_week", 0, HOURS_PER_WEEK).unwrap_or(0);
         if ah + sh > HOURS_PER_WEEK {

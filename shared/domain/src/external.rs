@@ -31,15 +31,6 @@ fn same(a: &str, b: &str) -> bool {
     a.trim().eq_ignore_ascii_case(b.trim())
 }
 
-/// A required decimal in `[min, max]`; `0.0` stands in when invalid (the entry is refused anyway).
-fn required_decimal(r: &mut FieldReader<'_>, raw: &RawFields, field: &str, min: f64, max: f64) -> f64 {
-    let v = r.decimal_in(field, min, max);
-    if v.is_none() && raw.get(field).is_none_or(|s| s.trim().is_empty()) {
-        r.error(field, field_code::REQUIRED, "is required");
-    }
-    v.unwrap_or(0.0)
-}
-
 /// A required choice parsed with `parse`; `allowed` lists the choices for the message.
 fn required_choice<T>(r: &mut FieldReader<'_>, field: &str, parse: fn(&str) -> Option<T>, allowed: &str) -> Option<T> {
     let text = r.required_text(field);
@@ -202,7 +193,7 @@ impl CloudInput {
             CloudProvider::parse,
             "AWS, GCP, Azure, OVH, Huawei, Alibaba Cloud, Wasabi, Other",
         );
-        let spent_amount = required_decimal(&mut r, raw, "spent_amount", 0.0, f64::INFINITY);
+        let spent_amount = r.required_decimal_in("spent_amount", 0.0, f64::INFINITY);
         let currency = match r.text("currency") {
             None => Some(CloudCurrency::default()),
             Some(text) => {
@@ -252,7 +243,7 @@ impl CloudFactorRow {
             "AWS, GCP, Azure, OVH, Huawei, Alibaba Cloud, Wasabi, Other",
         );
         let currency = required_choice(&mut r, "currency", CloudCurrency::parse, "chf, eur, usd");
-        let ef = required_decimal(&mut r, raw, "ef_kg_co2eq_per_currency", 0.0, f64::INFINITY);
+        let ef = r.required_decimal_in("ef_kg_co2eq_per_currency", 0.0, f64::INFINITY);
         let row = match (service_type, provider, currency) {
             (Some(service_type), Some(provider), Some(currency)) => {
                 Some(CloudFactorRow { service_type, provider, currency, ef_kg_co2eq_per_currency: ef })
@@ -482,7 +473,7 @@ impl AiInput {
         let usage_type = required_choice(&mut r, "usage_type", UsageType::parse, "text, code, image");
         let frequency =
             required_choice(&mut r, "requests_per_user_per_day", RequestFrequency::parse, "1_5, 5_20, 20_100, gt_100");
-        let fte_count = required_decimal(&mut r, raw, "fte_count", AI_MIN_FTE_COUNT, f64::INFINITY);
+        let fte_count = r.required_decimal_in("fte_count", AI_MIN_FTE_COUNT, f64::INFINITY);
         let note = r.text("note");
         let kg_co2eq = r.decimal_in("kg_co2eq", 0.0, f64::INFINITY);
         let input = match (usage_type, frequency) {
@@ -518,7 +509,7 @@ impl AiFactorRow {
         let mut r = FieldReader::new(raw);
         let provider = canonical_ai_provider(&r.required_text("provider"));
         let usage_type = required_choice(&mut r, "usage_type", UsageType::parse, "text, code, image");
-        let ef = required_decimal(&mut r, raw, "ef_kg_co2eq_per_request", 0.0, f64::INFINITY);
+        let ef = r.required_decimal_in("ef_kg_co2eq_per_request", 0.0, f64::INFINITY);
         let row = usage_type.map(|usage_type| AiFactorRow { provider, usage_type, ef_kg_co2eq_per_request: ef });
         match r.finish(row)? {
             Some(row) => Ok(row),

@@ -73,15 +73,6 @@ impl Default for ItFacilityNames {
     }
 }
 
-/// A required decimal in `[min, max]`; `0.0` stands in when invalid (the row is refused anyway).
-fn required_decimal(r: &mut FieldReader<'_>, raw: &RawFields, field: &str, min: f64, max: f64) -> f64 {
-    let v = r.decimal_in(field, min, max);
-    if v.is_none() && raw.get(field).is_none_or(|s| s.trim().is_empty()) {
-        r.error(field, field_code::REQUIRED, "is required");
-    }
-    v.unwrap_or(0.0)
-}
-
 /// A validated research-facility entry (DET 70).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FacilityInput {
@@ -105,7 +96,7 @@ impl FacilityInput {
         let mut r = FieldReader::new(raw);
         let researchfacility_id = r.required_text("researchfacility_id");
         let researchfacility_name = r.required_text("researchfacility_name");
-        let use_amount = required_decimal(&mut r, raw, "use", 0.0, f64::INFINITY);
+        let use_amount = r.required_decimal_in("use", 0.0, f64::INFINITY);
         let use_unit = r.required_text("use_unit");
         let note = r.text("note");
         let kg_co2eq = r.decimal_in("kg_co2eq", 0.0, f64::INFINITY);
@@ -181,7 +172,7 @@ impl AnimalInput {
         let researchfacility_id = r.required_text("researchfacility_id");
         let researchfacility_name = r.required_text("researchfacility_name");
         let kind = animal_type(&mut r);
-        let use_amount = required_decimal(&mut r, raw, "use", 0.0, f64::INFINITY);
+        let use_amount = r.required_decimal_in("use", 0.0, f64::INFINITY);
         let use_unit = r.required_text("use_unit");
         let note = r.text("note");
         let kg_co2eq = r.decimal_in("kg_co2eq", 0.0, f64::INFINITY);
@@ -241,7 +232,7 @@ impl FacilityFactorRow {
         let researchfacility_id = r.required_text("researchfacility_id");
         let researchfacility_name = r.required_text("researchfacility_name");
         let kg_co2eq_sum = r.decimal_in("kg_co2eq_sum", 0.0, f64::INFINITY);
-        let total_use = required_decimal(&mut r, raw, "total_use", 0.0, f64::INFINITY);
+        let total_use = r.required_decimal_in("total_use", 0.0, f64::INFINITY);
         let use_unit = r.required_text("use_unit");
         r.finish(FacilityFactorRow { researchfacility_id, researchfacility_name, kg_co2eq_sum, total_use, use_unit })
     }
@@ -362,7 +353,7 @@ impl AnimalFactorRow {
                 kg_co2eq_sum: r.decimal_in(&source.sum_column(), 0.0, f64::INFINITY),
             })
             .collect();
-        let total_use = required_decimal(&mut r, raw, "total_use", 0.0, f64::INFINITY);
+        let total_use = r.required_decimal_in("total_use", 0.0, f64::INFINITY);
         let use_unit = r.required_text("use_unit");
         let row = kind.map(|researchfacility_type| AnimalFactorRow {
             researchfacility_id,

@@ -110,6 +110,16 @@ impl<'a> FieldReader<'a> {
         Some(v)
     }
 
+    /// Required decimal within `[min, max]`: a blank cell is `required`, a bad one `invalid_number`
+    /// or `out_of_range`. The returned 0 is a placeholder that only stands beside a recorded error.
+    pub fn required_decimal_in(&mut self, field: &str, min: f64, max: f64) -> f64 {
+        let value = self.decimal_in(field, min, max);
+        if value.is_none() && self.raw.get(field).is_none_or(|s| s.trim().is_empty()) {
+            self.errors.push(field, code::REQUIRED, "is required");
+        }
+        value.unwrap_or(0.0)
+    }
+
     /// Optional integer within `[min, max]`: no decimal point or exponent, 64-bit.
     pub fn integer_in(&mut self, field: &str, min: i64, max: i64) -> Option<i64> {
         let text = self.cell(field)?;

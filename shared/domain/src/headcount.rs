@@ -137,7 +137,7 @@ impl MemberInput {
             r.error("sius_code", field_code::INVALID_CHOICE, "must be one of 51, 52, 53, 54, 56, 57, 58, 59");
         }
         let user_institutional_id = r.required_text("user_institutional_id");
-        let fte = required_decimal(&mut r, raw, "fte", 0.0, 1.0);
+        let fte = r.required_decimal_in("fte", 0.0, 1.0);
         let note = r.text("note");
         let kg_co2eq = r.decimal_in("kg_co2eq", 0.0, f64::INFINITY);
         let input =
@@ -166,20 +166,11 @@ impl StudentInput {
     /// Parses and validates raw fields.
     pub fn parse(raw: &RawFields) -> Result<Self, FieldErrors> {
         let mut r = FieldReader::new(raw);
-        let fte = required_decimal(&mut r, raw, "fte", 0.0, f64::INFINITY);
+        let fte = r.required_decimal_in("fte", 0.0, f64::INFINITY);
         let note = r.text("note");
         let kg_co2eq = r.decimal_in("kg_co2eq", 0.0, f64::INFINITY);
         r.finish(StudentInput { fte, note, kg_co2eq })
     }
-}
-
-/// A required decimal in `[min, max]`; `0.0` stands in when invalid (the entry is refused anyway).
-fn required_decimal(r: &mut FieldReader<'_>, raw: &RawFields, field: &str, min: f64, max: f64) -> f64 {
-    let v = r.decimal_in(field, min, max);
-    if v.is_none() && raw.get(field).is_none_or(|s| s.trim().is_empty()) {
-        r.error(field, field_code::REQUIRED, "is required");
-    }
-    v.unwrap_or(0.0)
 }
 
 /// The root of a headcount factor's classification (DOMAIN §4).
@@ -284,8 +275,8 @@ impl HeadcountFactorRow {
         if unit.is_none() && !unit_text.is_empty() {
             r.error("unit", field_code::INVALID_CHOICE, "must be kg or km");
         }
-        let number_of_unit_per_fte = required_decimal(&mut r, raw, "number_of_unit_per_fte", 0.0, f64::INFINITY);
-        let ef = required_decimal(&mut r, raw, "ef_kg_co2eq_per_unit", 0.0, f64::INFINITY);
+        let number_of_unit_per_fte = r.required_decimal_in("number_of_unit_per_fte", 0.0, f64::INFINITY);
+        let ef = r.required_decimal_in("ef_kg_co2eq_per_unit", 0.0, f64::INFINITY);
         let leaf = category.and_then(|c| leaf_of(c, &class, subclass.as_deref()));
         if let Some(c) = category
             && !class.is_empty()

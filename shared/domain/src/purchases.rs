@@ -55,15 +55,6 @@ pub const ADDITIONAL_FACTOR_COLUMNS: [&str; 2] = ["name", "ef_kg_co2eq_per_kg"];
 /// Columns of `exchange_rates.csv` (`daily_observations` is informational).
 pub const EXCHANGE_RATE_COLUMNS: [&str; 4] = ["year", "currency", "units_per_eur", "daily_observations"];
 
-/// A required non-negative decimal: blank is `required`, text or a negative value its own error.
-fn required_amount(r: &mut FieldReader<'_>, raw: &RawFields, field: &str) -> f64 {
-    let v = r.decimal_in(field, 0.0, f64::INFINITY);
-    if v.is_none() && raw.get(field).is_none_or(|s| s.trim().is_empty()) {
-        r.error(field, field_code::REQUIRED, "is required");
-    }
-    v.unwrap_or(0.0)
-}
-
 fn same_code(a: &str, b: &str) -> bool {
     a.trim().eq_ignore_ascii_case(b.trim())
 }
@@ -364,7 +355,7 @@ impl PurchaseInput {
         let name = r.required_text("name");
         let supplier = r.text("supplier");
         let quantity = r.decimal_in("quantity", 0.0, f64::INFINITY);
-        let total_spent_amount = required_amount(&mut r, raw, "total_spent_amount");
+        let total_spent_amount = r.required_decimal_in("total_spent_amount", 0.0, f64::INFINITY);
         let currency = currency_field(&mut r, "currency");
         let currency_is_blank = raw.get("currency").is_none_or(|s| s.trim().is_empty());
         let purchase_institutional_code = r.required_text("purchase_institutional_code");
@@ -426,7 +417,7 @@ impl PurchaseFactorRow {
         if currency.is_none() && raw.get("currency").is_none_or(|s| s.trim().is_empty()) {
             r.error("currency", field_code::REQUIRED, "is required");
         }
-        let ef_kg_co2eq_per_currency = required_amount(&mut r, raw, "ef_kg_co2eq_per_currency");
+        let ef_kg_co2eq_per_currency = r.required_decimal_in("ef_kg_co2eq_per_currency", 0.0, f64::INFINITY);
         let translation_key = r.text("translation_key");
         let row = category.zip(currency).map(|(category, currency)| PurchaseFactorRow {
             category,
@@ -692,8 +683,8 @@ impl AdditionalPurchaseInput {
         let mut r = FieldReader::new(raw);
         let name = r.required_text("name");
         let unit = r.required_text("unit");
-        let annual_consumption = required_amount(&mut r, raw, "annual_consumption");
-        let coef_to_kg = required_amount(&mut r, raw, "coef_to_kg");
+        let annual_consumption = r.required_decimal_in("annual_consumption", 0.0, f64::INFINITY);
+        let coef_to_kg = r.required_decimal_in("coef_to_kg", 0.0, f64::INFINITY);
         let note = r.text("note");
         let kg_co2eq = r.decimal_in("kg_co2eq", 0.0, f64::INFINITY);
         r.finish(AdditionalPurchaseInput { name, unit, annual_consumption, coef_to_kg, note, kg_co2eq })
@@ -712,7 +703,7 @@ impl AdditionalFactorRow {
     pub fn parse(raw: &RawFields) -> Result<Self, FieldErrors> {
         let mut r = FieldReader::new(raw);
         let name = r.required_text("name");
-        let ef_kg_co2eq_per_kg = required_amount(&mut r, raw, "ef_kg_co2eq_per_kg");
+        let ef_kg_co2eq_per_kg = r.required_decimal_in("ef_kg_co2eq_per_kg", 0.0, f64::INFINITY);
         r.finish(AdditionalFactorRow { name, ef_kg_co2eq_per_kg })
     }
 

@@ -560,15 +560,6 @@ fn required_choice<T>(
     value
 }
 
-/// A required number ≥ 0 (factor and reference values); blank is `required`.
-fn required_decimal_in(r: &mut FieldReader<'_>, raw: &RawFields, field: &str, min: f64, max: f64) -> f64 {
-    let value = r.decimal_in(field, min, max);
-    if value.is_none() && raw.get(field).is_none_or(|s| s.trim().is_empty()) {
-        r.error(field, fields::code::REQUIRED, "is required");
-    }
-    value.unwrap_or(0.0)
-}
-
 /// Every `None` in a parse comes with a recorded error, so the fallback empty list is never
 /// returned in practice.
 fn finish<T>(r: FieldReader<'_>, value: Option<T>) -> Result<T, FieldErrors> {
@@ -607,8 +598,8 @@ impl Airport {
         let municipality = r.text("municipality");
         let country_code = required_country(&mut r, "country_code");
         let continent = r.text("continent");
-        let latitude = required_decimal_in(&mut r, raw, "latitude", -90.0, 90.0);
-        let longitude = required_decimal_in(&mut r, raw, "longitude", -180.0, 180.0);
+        let latitude = r.required_decimal_in("latitude", -90.0, 90.0);
+        let longitude = r.required_decimal_in("longitude", -180.0, 180.0);
         let airport_size = r.text("airport_size");
         let airport = (|| {
             Some(Airport {
@@ -654,8 +645,8 @@ impl Station {
         let mut r = FieldReader::new(raw);
         let name = r.required_text("name");
         let country_code = required_country(&mut r, "country_code");
-        let latitude = required_decimal_in(&mut r, raw, "latitude", -90.0, 90.0);
-        let longitude = required_decimal_in(&mut r, raw, "longitude", -180.0, 180.0);
+        let latitude = r.required_decimal_in("latitude", -90.0, 90.0);
+        let longitude = r.required_decimal_in("longitude", -180.0, 180.0);
         let municipality = r.text("municipality");
         let uic = r.text("uic");
         let trainline_id = r.text("trainline_id");
@@ -810,10 +801,10 @@ impl PlaneFactorRow {
         let mut r = FieldReader::new(raw);
         let category = r.required_text("category");
         let cabin_class = required_choice(&mut r, "cabin_class", CabinClass::parse, "economy, business or first");
-        let ef_kg_co2eq_per_km = required_decimal_in(&mut r, raw, "ef_kg_co2eq_per_km", 0.0, f64::INFINITY);
-        let rfi_adjustment = required_decimal_in(&mut r, raw, "rfi_adjustment", 0.0, f64::INFINITY);
-        let min_distance = required_decimal_in(&mut r, raw, "min_distance", 0.0, f64::INFINITY);
-        let max_distance = required_decimal_in(&mut r, raw, "max_distance", 0.0, f64::INFINITY);
+        let ef_kg_co2eq_per_km = r.required_decimal_in("ef_kg_co2eq_per_km", 0.0, f64::INFINITY);
+        let rfi_adjustment = r.required_decimal_in("rfi_adjustment", 0.0, f64::INFINITY);
+        let min_distance = r.required_decimal_in("min_distance", 0.0, f64::INFINITY);
+        let max_distance = r.required_decimal_in("max_distance", 0.0, f64::INFINITY);
         if min_distance >= max_distance {
             r.error(
                 "max_distance",
@@ -1053,7 +1044,7 @@ impl TrainFactorRow {
         if country_code.is_none() && !region_text.is_empty() {
             r.error("country_code", code::INVALID_COUNTRY_CODE, "must be a two-letter country code or RoW");
         }
-        let ef_kg_co2eq_per_km = required_decimal_in(&mut r, raw, "ef_kg_co2eq_per_km", 0.0, f64::INFINITY);
+        let ef_kg_co2eq_per_km = r.required_decimal_in("ef_kg_co2eq_per_km", 0.0, f64::INFINITY);
         let row = country_code.map(|country_code| TrainFactorRow { country_code, ef_kg_co2eq_per_km });
         finish(r, row)
     }

@@ -18,10 +18,10 @@ use std::sync::Arc;
 use std::time::Duration;
 use tower::ServiceExt;
 
-/// A fixed Ed25519 key pair for tests only (never used outside them).
-pub const TEST_SIGNING_KEY: &str = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIDLu4nNKqzFS+W8PWYQ5vvXiaFj0MBi3PGVBgCbDPT81\n-----END PRIVATE KEY-----\n";
+/// A fixed Ed25519 key pair for tests only (a fixture, never used outside them).
+pub const TEST_SIGNING_KEY: &str = include_str!("../fixtures/test-session.key");
 /// Public half of [`TEST_SIGNING_KEY`].
-pub const TEST_PUBLIC_KEY: &str = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA8R0C0z9z8N0NL4VIzyRBGBWELI4HsiroVjw1rrcQdv4=\n-----END PUBLIC KEY-----\n";
+pub const TEST_PUBLIC_KEY: &str = include_str!("../fixtures/test-session.pub");
 
 /// Base URL the test `Ctx` puts in links.
 pub const BASE_URL: &str = "http://test.invalid";
