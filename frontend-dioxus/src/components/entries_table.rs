@@ -79,6 +79,11 @@ fn EntryRow(
     let id = entry.entry_id;
     let name = data_text(d, "name");
     let kg_cell = match entry.kg_co2eq {
+        Some(kg) if entry.above_threshold => rsx! {
+            span { class: "kg-above", title: "Above this year's threshold for this type", "data-testid": "above-threshold",
+                "{format_kg(kg)}"
+            }
+        },
         Some(kg) => rsx! { span { "{format_kg(kg)}" } },
         None => {
             let reason = entry
@@ -93,7 +98,7 @@ fn EntryRow(
         }
     };
     rsx! {
-        tr { "data-entry-id": "{id}",
+        tr { "data-entry-id": "{id}", class: if entry.above_threshold { "row-above" },
             td { class: "mono", "{data_text(d, \"equipment_id\")}" }
             td { "{name}" }
             td { "{equipment_type_label(&entry.entry_type)}" }

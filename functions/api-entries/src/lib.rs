@@ -9,15 +9,17 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, patch};
-use co2_api_types::{EmissionView, EntryInput, EntryPage, EntrySource, EntryView};
+use co2_api_types::{EmissionView, EntryInput, EntryPage, EntrySource, EntryTypeThreshold, EntryView};
 use co2_db::engine::{self, EntryRejection, ParsedEntry};
 use co2_db::entry::EntryRow;
 use co2_db::report::ReportModule;
 use co2_domain::fields::RawFields;
+use co2_domain::thresholds;
 use co2_domain::{EntryType, Module};
 use co2_platform::auth::{Caller, UnitRole, visible_unit};
 use co2_platform::{ApiError, ApiJson, ApiResult, Ctx};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// Largest page a listing returns.
@@ -160,7 +162,8 @@ async fn parse_input(
     })
 }
 
-fn view(row: &EntryRow, emissions: &[co2_db::entry::EmissionRow]) -> EntryView {
+/// The API view of an entry with its rows, flagged when its kg is above its type's limit.
+fn view(row: &EntryRow, emissions: &[co2_db::entry::EmissionRow], limits: &BTreeMap<i16, f64>) -> EntryView {
     let mine: Vec<EmissionView> = emissions
         .iter()
         .filter(|e| e.data_entry_id == row.data_entry_id)
@@ -186,6 +189,7 @@ fn view(row: &EntryRow, emissions: &[co2_db::entry::EmissionRow]) -> EntryView {
             "dropbox" => EntrySource::Dropbox,
             _ => EntrySource::Manual,
         },
+        above_threshold: thresholds::is_above(kg, limits.get(&row.data_entry_type).copied()),
         emissions: mine,
         created_at: row.created_at,
         updated_at: row.updated_at,
@@ -280,12 +284,20 @@ async fn list(
     let (rows, total) = co2_db::entry::list(&mut conn, rm.report_module_id, &q).await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.data_entry_id).collect();
     let emissions = co2_db::entry::emissions_of(&mut *conn, &ids).await?;
+    let types: Vec<i16> = module.entry_types().map(EntryType::id).collect();
+    let limits = co2_db::threshold::limits(&mut *conn, year, &types).await?;
     Ok(ApiJson(EntryPage {
-        items: rows.iter().map(|r| view(r, &emissions)).collect(),
+        items: rows.iter().map(|r| view(r, &emissions, &limits)).collect(),
         total,
         page,
         per_page,
         module_kg_co2eq: rm.headline_kg,
+        thresholds: limits
+            .iter()
+            .filter_map(|(t, kg)| {
+                Some(EntryTypeThreshold { entry_type: EntryType::from_id(*t)?.name().to_owned(), kg: *kg })
+            })
+            .collect(),
     }))
 }
 
@@ -315,6 +327,7 @@ async fn create(
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("entry vanished")))?;
     let emissions = co2_db::entry::emissions_of(&mut *tx, &[id]).await?;
+    let limits = co2_db::threshold::limits(&mut *tx, rm.report_year_id, &[row.data_entry_type]).await?;
     co2_db::audit::append(
         &mut tx,
         &caller.user.institutional_id,
@@ -324,7 +337,7 @@ async fn create(
     )
     .await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, ApiJson(view(&row, &emissions))))
+    Ok((StatusCode::CREATED, ApiJson(view(&row, &emissions, &limits))))
 }
 
 /// Computes an entry and its generated companions, then refreshes the module totals.
@@ -392,6 +405,7 @@ async fn update(
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("entry vanished")))?;
     let emissions = co2_db::entry::emissions_of(&mut *tx, &[entry_id]).await?;
+    let limits = co2_db::threshold::limits(&mut *tx, rm.report_year_id, &[row.data_entry_type]).await?;
     co2_db::audit::append(
         &mut tx,
         &caller.user.institutional_id,
@@ -401,7 +415,7 @@ async fn update(
     )
     .await?;
     tx.commit().await?;
-    Ok(ApiJson(view(&row, &emissions)))
+    Ok(ApiJson(view(&row, &emissions, &limits)))
 }
 
 /// Deletes an entry and its rows, then refreshes the module totals.

@@ -227,6 +227,33 @@ pub struct ItFocusView {
     /// Share of the core total (0..1); null when the core is 0.
     pub share_of_core: Option<f64>,
     pub leaves: Vec<LeafResult>,
+    /// IT equipment by `equipment_class`: the 3 heaviest and the rest.
+    pub equipment_classes: ClassBreakdownView,
+    /// IT purchases by UNSPSC class code: the 3 heaviest and the rest.
+    pub purchase_classes: ClassBreakdownView,
+}
+
+/// The heaviest classes of a breakdown and the Σ of the others.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClassBreakdownView {
+    /// Heaviest first, at most 3.
+    pub top: Vec<ClassResult>,
+    /// Σ kg of the classes not in `top`.
+    pub rest_kg: f64,
+    /// How many classes `rest_kg` sums.
+    pub rest_classes: usize,
+}
+
+/// kg of one class.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClassResult {
+    /// An equipment class (e.g. `Laptop`) or a UNSPSC code (e.g. `43211500`).
+    pub class: String,
+    /// A description, when one is known.
+    pub label: Option<String>,
+    pub kg: f64,
 }
 
 /// Change against the same unit's previous year, with the same rules.
@@ -286,6 +313,8 @@ pub struct EntryView {
     /// Why no emission could be computed, when that is the case.
     pub incomplete_reason: Option<String>,
     pub source: EntrySource,
+    /// The entry's kg is above its type's threshold for the year (DOMAIN §6.3: shown in red).
+    pub above_threshold: bool,
     pub emissions: Vec<EmissionView>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
@@ -301,6 +330,16 @@ pub struct EntryPage {
     pub per_page: u32,
     /// Headline kg of the module (all entries, not just this page).
     pub module_kg_co2eq: f64,
+    /// The year's threshold of each of the module's types that has one and can be computed.
+    pub thresholds: Vec<EntryTypeThreshold>,
+}
+
+/// The kg above which an entry of a type is flagged.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EntryTypeThreshold {
+    pub entry_type: String,
+    pub kg: f64,
 }
 
 /// Body of create/update: the entry type and its fields as the CSV template names them.
@@ -557,4 +596,50 @@ mod tests {
         assert_eq!(req.mode, UploadMode::Append);
         assert_eq!(req.entry_type, None);
     }
+}
+
+/// How an entry type's threshold is set for a year (`PUT …/thresholds/{year}/{module}/{type}`):
+/// `{"policy":"fixed","kg":2500}` or `{"policy":"percentile","percentile":0.9}`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "policy", rename_all = "snake_case")]
+pub enum ThresholdPolicyView {
+    /// A kg value set by the admin.
+    Fixed { kg: f64 },
+    /// A percentile (0 < p ≤ 1) of the year's entries of the type, across all units.
+    Percentile { percentile: f64 },
+}
+
+/// The threshold of one entry type in a year, with how many entries lie above it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ThresholdView {
+    pub year: i32,
+    pub module: String,
+    pub entry_type: String,
+    pub policy: ThresholdPolicyView,
+    /// No policy set: the default (95th percentile) applies.
+    pub is_default: bool,
+    /// The effective kg limit; null when a percentile has no computed entries to work on.
+    pub kg: Option<f64>,
+    /// Computed entries of the type in the year, across all units.
+    pub entries: i64,
+    /// Of which strictly above `kg`.
+    pub entries_above: i64,
+}
+
+/// One unit in the back-office reporting of a year.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnitReportingRow {
+    pub institutional_id: String,
+    pub name: String,
+    /// Ancestor path, e.g. `/10/100/9001/`.
+    pub path: String,
+    /// Validated modules out of 8, e.g. `3/8`.
+    pub completion_progress: String,
+    /// Σ of the headlines of the validated modules (the core total of DOMAIN §6.3).
+    pub validated_core_kg: f64,
+    /// Entries above their type's threshold.
+    pub entries_above_threshold: i64,
 }

@@ -18,6 +18,7 @@ pub mod reference;
 pub mod report;
 pub mod results;
 pub mod seed;
+pub mod threshold;
 pub mod upload;
 
 use sqlx::PgPool;

@@ -211,3 +211,29 @@ pub async fn set_status(db: impl PgExecutor<'_>, report_module_id: Uuid, new_sta
     .await?;
     Ok(())
 }
+
+/// One unit's report of a year, summed over its modules, for back-office reporting.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReportProgress {
+    pub unit_id: Uuid,
+    pub modules: i64,
+    pub validated_modules: i64,
+    /// Σ of the headlines of the validated modules.
+    pub validated_headline_kg: f64,
+}
+
+/// The reports of `year`, one per unit.
+pub async fn progress_of_year(db: impl PgExecutor<'_>, year: i32) -> DbResult<Vec<ReportProgress>> {
+    Ok(sqlx::query_as::<_, ReportProgress>(
+        "select r.unit_id, count(*) as modules,
+                count(*) filter (where rm.status = $2) as validated_modules,
+                coalesce(sum(rm.headline_kg) filter (where rm.status = $2), 0) as validated_headline_kg
+         from report r join report_module rm using (report_id)
+         where r.report_year_id = $1
+         group by r.unit_id",
+    )
+    .bind(year)
+    .bind(status::VALIDATED)
+    .fetch_all(db)
+    .await?)
+}

@@ -46,3 +46,36 @@ pub async fn headcount_fte(db: impl PgExecutor<'_>, unit_id: Uuid, year: i32) ->
     .fetch_one(db)
     .await?)
 }
+
+/// Σ kg of one IT class (DOMAIN §6.3 IT focus): an IT equipment class or an IT purchase UNSPSC
+/// code, named by a description entered for that code (the alphabetically first).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ItClassSum {
+    /// The entry type: 11 (IT equipment) or 61 (IT purchases).
+    pub data_entry_type: i16,
+    pub class: String,
+    pub label: Option<String>,
+    pub kg_co2eq: f64,
+}
+
+/// kg of IT equipment by `equipment_class` and of IT purchases by UNSPSC code, of (unit, year).
+pub async fn it_class_sums(db: impl PgExecutor<'_>, unit_id: Uuid, year: i32) -> DbResult<Vec<ItClassSum>> {
+    Ok(sqlx::query_as::<_, ItClassSum>(
+        "select d.data_entry_type,
+                trim(case d.data_entry_type when 11 then d.data ->> 'equipment_class'
+                                            else d.data ->> 'purchase_institutional_code' end) as class,
+                min(nullif(trim(d.data ->> 'purchase_institutional_description'), '')) as label,
+                sum(e.kg_co2eq) as kg_co2eq
+         from report r
+         join report_module rm using (report_id)
+         join data_entry d on d.report_module_id = rm.report_module_id and d.pending_job_id is null
+         join emission e on e.data_entry_id = d.data_entry_id
+         where r.unit_id = $1 and r.report_year_id = $2 and d.data_entry_type in (11, 61)
+         group by 1, 2
+         order by 1, 2",
+    )
+    .bind(unit_id)
+    .bind(year)
+    .fetch_all(db)
+    .await?)
+}

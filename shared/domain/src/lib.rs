@@ -18,6 +18,7 @@ pub mod process;
 pub mod purchases;
 #[cfg(test)]
 mod test_support;
+pub mod thresholds;
 pub mod totals;
 pub mod travel;
 

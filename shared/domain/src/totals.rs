@@ -60,6 +60,40 @@ pub struct ReportSnapshot {
     pub rows: Vec<TaggedRow>,
     /// Σ fte of the headcount module's members and its student row (see `headcount::total_fte`).
     pub headcount_fte: f64,
+    /// kg of IT equipment and IT purchases by class, for the IT focus breakdown.
+    pub it_classes: Vec<ItClassRow>,
+}
+
+/// Where an IT class comes from (DOMAIN §6.3: "top-3 classes plus rest for IT equipment and IT
+/// purchases").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItClassSource {
+    /// DET 11: the class is the entry's `equipment_class` (e.g. Laptop).
+    Equipment,
+    /// DET 61: the class is the entry's UNSPSC code, a UNSPSC "class" (e.g. 43211500 Computers).
+    Purchases,
+}
+
+impl ItClassSource {
+    /// The module whose status decides whether the class counts.
+    pub fn module(self) -> Module {
+        match self {
+            ItClassSource::Equipment => Module::Equipment,
+            ItClassSource::Purchases => Module::Purchase,
+        }
+    }
+}
+
+/// kg of one IT class of a report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItClassRow {
+    pub source: ItClassSource,
+    /// The class key: an equipment class or a UNSPSC code.
+    pub class: String,
+    /// A readable name when one is known (a UNSPSC description).
+    pub label: Option<String>,
+    pub kg: f64,
 }
 
 impl ReportSnapshot {
@@ -152,6 +186,50 @@ pub struct ItFocus {
     pub share_of_core: Option<f64>,
     /// Leaves with rows, in tree order.
     pub leaves: Vec<LeafTotal>,
+    /// IT equipment: the 3 heaviest classes and the rest.
+    pub equipment_classes: ClassBreakdown,
+    /// IT purchases: the 3 heaviest UNSPSC classes and the rest.
+    pub purchase_classes: ClassBreakdown,
+}
+
+/// kg of one class in a breakdown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassKg {
+    pub class: String,
+    pub label: Option<String>,
+    pub kg: f64,
+}
+
+/// The heaviest classes and the Σ of all others.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ClassBreakdown {
+    /// At most [`IT_TOP_CLASSES`] classes, heaviest first (ties by class key).
+    pub top: Vec<ClassKg>,
+    /// Σ kg of the classes not in `top`.
+    pub rest_kg: f64,
+    /// How many classes `rest_kg` sums.
+    pub rest_classes: usize,
+}
+
+/// How many classes the IT focus names before "rest" (DOMAIN §6.3).
+pub const IT_TOP_CLASSES: usize = 3;
+
+/// Groups rows by class (rows of the same class are summed; classes are matched exactly) and
+/// keeps the `n` heaviest; the others are summed into "rest".
+pub fn top_classes<'a>(rows: impl IntoIterator<Item = &'a ItClassRow>, n: usize) -> ClassBreakdown {
+    let mut by_class: BTreeMap<&str, ClassKg> = BTreeMap::new();
+    for r in rows {
+        let c = by_class.entry(&r.class).or_insert_with(|| ClassKg { class: r.class.clone(), label: None, kg: 0.0 });
+        c.kg += r.kg;
+        if c.label.is_none() {
+            c.label.clone_from(&r.label);
+        }
+    }
+    let mut classes: Vec<ClassKg> = by_class.into_values().collect();
+    // Heaviest first; the BTreeMap order makes ties deterministic (by class key).
+    classes.sort_by(|a, b| b.kg.total_cmp(&a.kg));
+    let rest = classes.split_off(n.min(classes.len()));
+    ClassBreakdown { top: classes, rest_kg: rest.iter().map(|c| c.kg).sum(), rest_classes: rest.len() }
 }
 
 /// Every figure of a report.
@@ -311,6 +389,10 @@ pub fn compute_totals(report: &ReportSnapshot, options: &TotalsOptions) -> Repor
         .collect();
     let it_leaves = leaves_in_tree_order(&|l| !l.additional && is_it_focus(l));
     let it_kg: f64 = it_leaves.iter().map(|l| l.kg).sum();
+    let classes_of = |source: ItClassSource| {
+        let rows = report.it_classes.iter().filter(|r| r.source == source && counted(source.module()));
+        top_classes(rows, IT_TOP_CLASSES)
+    };
 
     ReportTotals {
         modules: modules.into_values().collect(),
@@ -321,7 +403,13 @@ pub fn compute_totals(report: &ReportSnapshot, options: &TotalsOptions) -> Repor
         fte,
         t_per_fte: tonnes_per_fte(core_kg, fte),
         car_km_equivalent: car_km_equivalent(core_kg),
-        it_focus: ItFocus { kg: it_kg, share_of_core: (core_kg != 0.0).then(|| it_kg / core_kg), leaves: it_leaves },
+        it_focus: ItFocus {
+            kg: it_kg,
+            share_of_core: (core_kg != 0.0).then(|| it_kg / core_kg),
+            leaves: it_leaves,
+            equipment_classes: classes_of(ItClassSource::Equipment),
+            purchase_classes: classes_of(ItClassSource::Purchases),
+        },
         categories,
     }
 }
@@ -492,7 +580,12 @@ mod tests {
             demo::entries("headcount_members.csv").iter().map(|(_, r)| MemberInput::parse(r).unwrap()).collect();
         let students: Vec<_> =
             demo::entries("headcount_students.csv").iter().map(|(_, r)| StudentInput::parse(r).unwrap()).collect();
-        ReportSnapshot { statuses: all_validated(), rows, headcount_fte: total_fte(&members, &students) }
+        ReportSnapshot {
+            statuses: all_validated(),
+            rows,
+            headcount_fte: total_fte(&members, &students),
+            it_classes: vec![],
+        }
     }
 
     fn near(a: f64, b: f64, tol: f64) -> bool {
@@ -568,7 +661,7 @@ mod tests {
             row(Module::Buildings, "buildings__rooms__lighting__office", 10.0),
             row(Module::Buildings, "buildings__construction_and_renovation", 5.0),
         ];
-        let mut report = ReportSnapshot { statuses: all_validated(), rows, headcount_fte: 2.0 };
+        let mut report = ReportSnapshot { statuses: all_validated(), rows, headcount_fte: 2.0, it_classes: vec![] };
         let t = compute_totals(&report, &TotalsOptions::default());
         assert_eq!((t.core_kg, t.additional_kg, t.total_with_additional_kg), (110.0, 45.0, 155.0));
         let headcount = t.modules.iter().find(|m| m.module == Module::Headcount).unwrap();
@@ -603,6 +696,7 @@ mod tests {
                 row(Module::Buildings, "buildings__construction_and_renovation", 5.0),
             ],
             headcount_fte: 4.0,
+            it_classes: vec![],
         };
         let options = TotalsOptions {
             exclude_modules: [Module::ResearchFacilities, Module::Buildings].into(),
@@ -630,6 +724,7 @@ mod tests {
                 row(Module::ResearchFacilities, "research_facilities__animal__mice", 500.0),
             ],
             headcount_fte: 0.0,
+            it_classes: vec![],
         };
         let t = compute_totals(&report, &TotalsOptions::default());
         assert_eq!(t.it_focus.kg, 150.0);
@@ -656,6 +751,80 @@ mod tests {
             .filter(|(_, _, e)| is_it_focus(EmissionType::by_key(&e.leaf).unwrap()))
             .map(|(_, _, e)| e.kg)
             .sum()
+    }
+
+    fn class(source: ItClassSource, class: &str, label: Option<&str>, kg: f64) -> ItClassRow {
+        ItClassRow { source, class: class.into(), label: label.map(Into::into), kg }
+    }
+
+    #[test]
+    fn the_it_focus_names_the_three_heaviest_classes_and_sums_the_rest() {
+        use ItClassSource::{Equipment, Purchases};
+        let report = ReportSnapshot {
+            statuses: all_validated(),
+            it_classes: vec![
+                class(Equipment, "Laptop", None, 10.0),
+                class(Equipment, "Servers", None, 100.0),
+                class(Equipment, "Printers", None, 8.0),
+                class(Equipment, "Laptop", None, 5.0),
+                class(Equipment, "Monitors", None, 8.0),
+                class(Equipment, "Network", None, 1.0),
+                class(Purchases, "43211500", Some("Computers"), 40.0),
+                class(Purchases, "43230000", None, 2.0),
+                class(Purchases, "43230000", Some("Software"), 3.0),
+            ],
+            ..ReportSnapshot::default()
+        };
+        let t = compute_totals(&report, &TotalsOptions::default());
+        let eq = &t.it_focus.equipment_classes;
+        let named: Vec<_> = eq.top.iter().map(|c| (c.class.as_str(), c.kg)).collect();
+        assert_eq!(named, [("Servers", 100.0), ("Laptop", 15.0), ("Monitors", 8.0)], "ties go by class key");
+        assert_eq!((eq.rest_kg, eq.rest_classes), (9.0, 2));
+
+        let pu = &t.it_focus.purchase_classes;
+        let named: Vec<_> = pu.top.iter().map(|c| (c.class.as_str(), c.label.as_deref(), c.kg)).collect();
+        assert_eq!(named, [("43211500", Some("Computers"), 40.0), ("43230000", Some("Software"), 5.0)]);
+        assert_eq!((pu.rest_kg, pu.rest_classes), (0.0, 0), "fewer than 3 classes leave no rest");
+    }
+
+    #[test]
+    fn it_classes_follow_the_basis_and_the_excluded_modules() {
+        let mut report = ReportSnapshot {
+            statuses: all_validated(),
+            it_classes: vec![
+                class(ItClassSource::Equipment, "Laptop", None, 10.0),
+                class(ItClassSource::Purchases, "43211500", None, 40.0),
+            ],
+            ..ReportSnapshot::default()
+        };
+        report.statuses.insert(Module::Purchase, ModuleStatus::InProgress);
+        let t = compute_totals(&report, &TotalsOptions::default());
+        assert_eq!(t.it_focus.equipment_classes.top.len(), 1);
+        assert_eq!(t.it_focus.purchase_classes, ClassBreakdown::default(), "an unvalidated module does not count");
+
+        let all = TotalsOptions { basis: Basis::AllModules, exclude_modules: [Module::Equipment].into() };
+        let t = compute_totals(&report, &all);
+        assert_eq!(t.it_focus.equipment_classes, ClassBreakdown::default(), "excluded");
+        assert_eq!(t.it_focus.purchase_classes.top[0].kg, 40.0);
+    }
+
+    #[test]
+    fn the_demo_lab_it_equipment_classes_add_up_to_its_it_equipment_leaf() {
+        let classes: BTreeMap<u64, String> =
+            demo::entries("equipments.csv").into_iter().map(|(line, r)| (line, r["equipment_class"].clone())).collect();
+        let rows: Vec<ItClassRow> = demo::oracle()
+            .into_iter()
+            .filter(|(f, _, e)| f == "equipments.csv" && e.leaf == "equipment__it")
+            .map(|(_, line, e)| class(ItClassSource::Equipment, &classes[&line], None, e.kg))
+            .collect();
+        let leaf_kg: f64 = rows.iter().map(|r| r.kg).sum();
+        let report = ReportSnapshot { it_classes: rows, ..demo_report() };
+        let b = compute_totals(&report, &TotalsOptions::default()).it_focus.equipment_classes;
+        assert_eq!(b.top.len(), IT_TOP_CLASSES);
+        assert!(b.top.windows(2).all(|w| w[0].kg >= w[1].kg), "heaviest first");
+        let shown: f64 = b.top.iter().map(|c| c.kg).sum::<f64>() + b.rest_kg;
+        assert!(near(shown, leaf_kg, 1e-9), "top 3 + rest = the equipment__it leaf");
+        assert!(b.rest_classes > 0);
     }
 
     #[test]

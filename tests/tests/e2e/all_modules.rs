@@ -134,6 +134,27 @@ async fn every_demo_file_through_the_pipeline_gives_the_583_oracle_rows_and_the_
     assert!(got.is_empty(), "rows of lines the oracle has none for: {got:?}");
     assert_eq!(compared, 583, "every oracle row compared");
 
+    // IT focus by class (DOMAIN §6.3): the oracle's IT purchase rows are lines 6–9 of
+    // purchases_common.csv, UNSPSC 43211500, 43211600, 43211900 and 43230000.
+    let res = call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/results?basis=all", Some(&token), None).await;
+    assert_eq!(res.status, 200);
+    let purchases = &res.json()["it_focus"]["purchase_classes"];
+    let top: Vec<(String, f64)> = purchases["top"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["class"].as_str().unwrap().to_owned(), c["kg"].as_f64().unwrap()))
+        .collect();
+    let kg_of = |line: u64| want[&("purchases_common.csv".to_owned(), line)][0].3;
+    let expected = [("43211500", kg_of(6)), ("43211900", kg_of(8)), ("43230000", kg_of(9))];
+    assert_eq!(top.len(), 3, "{purchases}");
+    for ((class, kg), (want_class, want_kg)) in top.iter().zip(expected) {
+        assert_eq!(class, want_class);
+        assert!(close(*kg, want_kg), "{class}: {kg} vs {want_kg}");
+    }
+    assert!(close(purchases["rest_kg"].as_f64().unwrap(), kg_of(7)), "the cable (43211600) is the rest");
+    assert_eq!(purchases["rest_classes"], 1);
+
     let mut rdr = csv::Reader::from_path(co2_e2e::data_dir().join("demo/expected_summary_2025.csv")).unwrap();
     for rec in rdr.deserialize::<BTreeMap<String, String>>() {
         let r = rec.unwrap();

@@ -11,3 +11,4 @@ mod reference;
 mod results;
 mod s3_sqs;
 mod support;
+mod thresholds;

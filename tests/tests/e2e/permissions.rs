@@ -71,6 +71,20 @@ async fn every_route_checks_the_callers_rights(pool: PgPool) {
             Some(json!({"is_open": true})),
             [401, 403, 403, 403, 403, 200],
         ),
+        case(Method::GET, "/api/v1/backoffice/thresholds/2025", None, [401, 403, 403, 403, 403, 200]),
+        case(
+            Method::PUT,
+            "/api/v1/backoffice/thresholds/2025/equipment/scientific",
+            Some(json!({"policy": "fixed", "kg": 100})),
+            [401, 403, 403, 403, 403, 200],
+        ),
+        case(
+            Method::DELETE,
+            "/api/v1/backoffice/thresholds/2025/equipment/scientific",
+            None,
+            [401, 403, 403, 403, 403, 200],
+        ),
+        case(Method::GET, "/api/v1/backoffice/reporting/2025/units", None, [401, 403, 403, 403, 200, 200]),
         case(Method::GET, "/api/v1/reference/airports?q=gva", None, [401, 200, 200, 200, 200, 200]),
         case(Method::GET, "/api/v1/reference/exchange-rates?year=2025", None, [401, 200, 200, 200, 200, 200]),
     ];

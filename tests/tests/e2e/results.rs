@@ -61,6 +61,15 @@ async fn the_core_counts_validated_modules_and_the_simulator_basis_counts_all(po
     let it = equipment["leaves"].as_array().unwrap().iter().find(|l| l["emission_type"] == "equipment__it").unwrap();
     assert!((r["it_focus"]["kg"].as_f64().unwrap() - it["kg"].as_f64().unwrap()).abs() < 1e-9);
     assert!((r["it_focus"]["share_of_core"].as_f64().unwrap() - it["kg"].as_f64().unwrap() / core).abs() < 1e-12);
+    // Top-3 IT equipment classes plus the rest add up to the IT equipment leaf.
+    let classes = &r["it_focus"]["equipment_classes"];
+    let top = classes["top"].as_array().unwrap();
+    assert_eq!(top.len(), 3);
+    assert!(top.windows(2).all(|w| w[0]["kg"].as_f64() >= w[1]["kg"].as_f64()), "heaviest first");
+    let shown: f64 = top.iter().map(|c| c["kg"].as_f64().unwrap()).sum::<f64>() + classes["rest_kg"].as_f64().unwrap();
+    assert!((shown - it["kg"].as_f64().unwrap()).abs() < 1e-9);
+    assert!(classes["rest_classes"].as_u64().unwrap() > 0);
+    assert_eq!(r["it_focus"]["purchase_classes"]["top"], json!([]), "no purchases entered");
     assert_eq!(r["year_over_year"]["previous_year"], 2024);
     assert_eq!(r["year_over_year"]["previous_core_kg"], 0.0);
     assert!(r["year_over_year"]["core_percent"].is_null(), "previous 0 → no percentage");

@@ -1,0 +1,255 @@
+//! Back-office data management (admin): units, years, factor files and reference data sets.
+
+use crate::require_admin;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use co2_api_types::{
+    CreateUnitRequest, CreateYearRequest, FactorUploadResult, ReferenceUploadResult, UnitSummary, UpdateYearRequest,
+    YearSummary,
+};
+use co2_platform::auth::Caller;
+use co2_platform::{ApiError, ApiJson, ApiResult, Ctx};
+
+/// Creates a unit under a parent, with its report and 8 modules for every existing year (admin).
+#[utoipa::path(post, path = "/api/v1/backoffice/units", tag = "backoffice", request_body = CreateUnitRequest,
+    responses((status = 201, body = UnitSummary), (status = 403), (status = 409, description = "the id exists"),
+              (status = 422, description = "invalid id or unknown parent")))]
+pub(crate) async fn create_unit(
+    State(ctx): State<Ctx>,
+    caller: Caller,
+    ApiJson(req): ApiJson<CreateUnitRequest>,
+) -> ApiResult<(StatusCode, ApiJson<UnitSummary>)> {
+    require_admin(&caller)?;
+    let id = req.institutional_id.trim();
+    let name = req.name.trim();
+    let mut fields = serde_json::Map::new();
+    if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    {
+        fields.insert(
+            "institutional_id".into(),
+            serde_json::json!([{"code": "invalid_format",
+            "message": "1 to 64 letters, digits, '.', '_' or '-'"}]),
+        );
+    }
+    if name.is_empty() {
+        fields.insert("name".into(), serde_json::json!([{"code": "required", "message": "is required"}]));
+    }
+    let mut tx = ctx.pools.write.begin().await?;
+    let parent = match req.parent.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        Some(p) => match co2_db::org::unit_by_institutional_id(&mut *tx, p).await? {
+            Some(u) => Some(u),
+            None => {
+                fields.insert(
+                    "parent".into(),
+                    serde_json::json!([{"code": "unknown_unit", "message": format!("no unit '{p}'")}]),
+                );
+                None
+            }
+        },
+        None => None,
+    };
+    if !fields.is_empty() {
+        return Err(ApiError::Validation(serde_json::json!({ "fields": fields })));
+    }
+    let principal = req.principal_user_institutional_id.as_deref().map(str::trim).filter(|p| !p.is_empty());
+    let unit = co2_db::org::create_unit(&mut tx, id, name, parent.as_ref(), principal).await.map_err(|e| match e {
+        co2_db::DbError::Constraint { constraint } if constraint == "unit_institutional_id_key" => {
+            ApiError::conflict("unit_exists", format!("a unit '{id}' exists already"))
+        }
+        other => other.into(),
+    })?;
+    for y in co2_db::report::all_years(&mut *tx).await? {
+        co2_db::report::ensure_report(&mut tx, unit.unit_id, y.report_year_id).await?;
+    }
+    co2_db::audit::append(
+        &mut tx,
+        &caller.user.institutional_id,
+        "unit.created",
+        Some(id),
+        serde_json::json!({"name": name, "parent": parent.as_ref().map(|p| p.institutional_id.clone())}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        ApiJson(UnitSummary {
+            institutional_id: unit.institutional_id,
+            name: unit.name,
+            parent: parent.map(|p| p.institutional_id),
+            my_role: Some(co2_api_types::Persona::Admin),
+        }),
+    ))
+}
+
+/// Creates a report year and every unit's report for it (admin). Idempotent.
+#[utoipa::path(post, path = "/api/v1/backoffice/years", tag = "backoffice", request_body = CreateYearRequest,
+    responses((status = 201, body = YearSummary), (status = 403), (status = 422)))]
+pub(crate) async fn create_year(
+    State(ctx): State<Ctx>,
+    caller: Caller,
+    ApiJson(req): ApiJson<CreateYearRequest>,
+) -> ApiResult<(StatusCode, ApiJson<YearSummary>)> {
+    require_admin(&caller)?;
+    if !(2000..=2100).contains(&req.year) {
+        return Err(ApiError::Validation(serde_json::json!({"fields": {"year": [{"code": "out_of_range",
+            "message": "must be between 2000 and 2100"}]}})));
+    }
+    let mut tx = ctx.pools.write.begin().await?;
+    co2_db::report::ensure_year(&mut *tx, req.year, req.is_open).await?;
+    let created = co2_db::report::ensure_reports_for_year(&mut tx, req.year).await?;
+    co2_db::audit::append(
+        &mut tx,
+        &caller.user.institutional_id,
+        "year.created",
+        Some(&req.year.to_string()),
+        serde_json::json!({"reports_created": created}),
+    )
+    .await?;
+    tx.commit().await?;
+    let open = co2_db::report::all_years(&ctx.pools.write).await?.into_iter().find(|y| y.report_year_id == req.year);
+    Ok((StatusCode::CREATED, ApiJson(YearSummary { year: req.year, is_open: open.is_some_and(|y| y.is_open) })))
+}
+
+/// Opens or closes a year for writes by users (admin).
+#[utoipa::path(patch, path = "/api/v1/backoffice/years/{year}", tag = "backoffice", params(("year" = i32, Path)),
+    request_body = UpdateYearRequest, responses((status = 200, body = YearSummary), (status = 403), (status = 404)))]
+pub(crate) async fn update_year(
+    State(ctx): State<Ctx>,
+    caller: Caller,
+    Path(year): Path<i32>,
+    ApiJson(req): ApiJson<UpdateYearRequest>,
+) -> ApiResult<ApiJson<YearSummary>> {
+    require_admin(&caller)?;
+    let mut tx = ctx.pools.write.begin().await?;
+    co2_db::report::set_year_open(&mut *tx, year, req.is_open).await.map_err(|e| match e {
+        co2_db::DbError::NotFound => ApiError::not_found("year_not_found", format!("no year {year}")),
+        other => other.into(),
+    })?;
+    let action = if req.is_open { "year.opened" } else { "year.closed" };
+    co2_db::audit::append(
+        &mut tx,
+        &caller.user.institutional_id,
+        action,
+        Some(&year.to_string()),
+        serde_json::json!({}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ApiJson(YearSummary { year, is_open: req.is_open }))
+}
+
+/// Largest factor or reference file accepted by the back-office uploads.
+pub const MAX_DATA_FILE_BYTES: usize = 16 * 1024 * 1024;
+
+fn field_errors_json(rows: &[(u64, co2_domain::FieldErrors)]) -> serde_json::Value {
+    let rows: Vec<_> = rows
+        .iter()
+        .take(100)
+        .map(|(line, e)| {
+            serde_json::json!({"row": line, "errors": e.0.iter()
+                .map(|f| serde_json::json!({"column": f.field, "code": f.code, "message": f.message}))
+                .collect::<Vec<_>>()})
+        })
+        .collect();
+    serde_json::json!({ "rows": rows })
+}
+
+/// Replaces a year's factors of one file (admin): every row is validated first and the file is
+/// refused whole if one is invalid; rows are upserted in place on their identity (ids kept), and
+/// factors of the same entry types absent from the file are listed as stale (DOMAIN §4).
+/// Entries already computed keep their rows until they are recomputed.
+#[utoipa::path(put, path = "/api/v1/backoffice/factors/{year}/{file}", tag = "backoffice",
+    params(("year" = i32, Path), ("file" = String, Path, description = "e.g. equipments_factors")),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = FactorUploadResult), (status = 403), (status = 404), (status = 422)))]
+pub(crate) async fn upload_factors(
+    State(ctx): State<Ctx>,
+    caller: Caller,
+    Path((year, file)): Path<(i32, String)>,
+    body: Bytes,
+) -> ApiResult<ApiJson<FactorUploadResult>> {
+    require_admin(&caller)?;
+    let name = file.trim_end_matches(".csv");
+    let kind = co2_db::factor_file::FactorFile::ALL
+        .into_iter()
+        .find(|f| f.file_name().trim_end_matches(".csv") == name)
+        .ok_or_else(|| ApiError::not_found("factor_file_not_found", format!("no factor file '{file}'")))?;
+    if !co2_db::report::all_years(&ctx.pools.read).await?.iter().any(|y| y.report_year_id == year) {
+        return Err(ApiError::not_found("year_not_found", format!("no year {year}: create it first")));
+    }
+    let (_, rows) = co2_db::seed::read_csv_records(&body)
+        .map_err(|e| ApiError::bad_request("invalid_csv", format!("the file cannot be read as CSV: {e}")))?;
+    if rows.is_empty() {
+        return Err(ApiError::bad_request("empty_file", "the file has no data rows"));
+    }
+    let parsed = co2_db::factor_file::parse_file(kind, &rows).map_err(|e| {
+        ApiError::Validation(serde_json::json!({"file": [{"code": "invalid_factor_set", "message": e.reason}]}))
+    })?;
+    if !parsed.rejected.is_empty() {
+        return Err(ApiError::Validation(field_errors_json(&parsed.rejected)));
+    }
+    let mut tx = ctx.pools.write.begin().await?;
+    let mut kept = Vec::with_capacity(parsed.records.len());
+    for (_, record) in &parsed.records {
+        kept.push(co2_db::factor::store_record(&mut tx, year, record, None).await?);
+    }
+    let newly_stale = co2_db::factor::mark_stale_except(&mut tx, year, &kind.entry_types(), &kept).await?;
+    co2_db::audit::append(
+        &mut tx,
+        &caller.user.institutional_id,
+        "factors.uploaded",
+        Some(&format!("{year}/{name}")),
+        serde_json::json!({"stored": kept.len(), "newly_stale": newly_stale}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ApiJson(FactorUploadResult { year, file: kind.file_name().to_owned(), stored: kept.len(), newly_stale }))
+}
+
+/// Replaces a whole set of reference data (admin): `airports`, `train_stations`,
+/// `building_rooms`, `exchange_rates` or `inflation_index`. The file is refused whole if a row is
+/// invalid.
+#[utoipa::path(put, path = "/api/v1/backoffice/reference/{kind}", tag = "backoffice",
+    params(("kind" = String, Path)), request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = ReferenceUploadResult), (status = 403), (status = 404), (status = 422)))]
+pub(crate) async fn upload_reference(
+    State(ctx): State<Ctx>,
+    caller: Caller,
+    Path(kind): Path<String>,
+    body: Bytes,
+) -> ApiResult<ApiJson<ReferenceUploadResult>> {
+    require_admin(&caller)?;
+    let mut tx = ctx.pools.write.begin().await?;
+    let loaded = match kind.as_str() {
+        "airports" => co2_db::reference::load_airports(&mut tx, &body).await,
+        "train_stations" => co2_db::reference::load_stations(&mut tx, &body).await,
+        "building_rooms" => co2_db::reference::load_rooms(&mut tx, &body).await,
+        "exchange_rates" => co2_db::reference::load_exchange_rates(&mut tx, &body).await,
+        "inflation_index" => co2_db::reference::load_inflation_index(&mut tx, &body).await,
+        _ => return Err(ApiError::not_found("reference_kind_not_found", format!("no reference data '{kind}'"))),
+    };
+    let rows = loaded.map_err(|e| match e.downcast::<co2_db::reference::InvalidReference>() {
+        Ok(invalid) => ApiError::Validation(serde_json::json!({"rows": invalid.problems})),
+        Err(other) => match other.downcast::<sqlx::Error>() {
+            Ok(db) => match co2_db::DbError::from(db) {
+                // A duplicated key or an out-of-range value in the file: its author's to fix.
+                co2_db::DbError::Constraint { constraint } => ApiError::Validation(serde_json::json!({
+                    "rows": [format!("the file breaks the rule '{constraint}' (for example a duplicated key)")]
+                })),
+                other => other.into(),
+            },
+            Err(other) => ApiError::bad_request("invalid_csv", format!("the file cannot be loaded: {other}")),
+        },
+    })?;
+    co2_db::audit::append(
+        &mut tx,
+        &caller.user.institutional_id,
+        "reference.replaced",
+        Some(&kind),
+        serde_json::json!({"rows": rows}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ApiJson(ReferenceUploadResult { kind, rows }))
+}

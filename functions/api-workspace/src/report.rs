@@ -1,0 +1,195 @@
+//! The caller's units and years, a unit-year report with its 8 modules, and the module
+//! lifecycle (validate / reopen, DOMAIN §6.1).
+
+use axum::extract::{Path, State};
+use co2_api_types::{ModuleStatus, ModuleStatusUpdate, ModuleView, ReportView, ScopeTotals, UnitSummary, YearSummary};
+use co2_db::report::{ReportModule, status};
+use co2_domain::Module;
+use co2_platform::auth::{Caller, UnitRole, visible_unit};
+use co2_platform::{ApiError, ApiJson, ApiResult, Ctx};
+
+/// Units the caller may open, with the caller's role in each.
+#[utoipa::path(get, path = "/api/v1/units", tag = "workspace", responses((status = 200, body = [UnitSummary])))]
+pub(crate) async fn list_units(State(ctx): State<Ctx>, caller: Caller) -> ApiResult<ApiJson<Vec<UnitSummary>>> {
+    let units = co2_db::org::all_units(&ctx.pools.read).await?;
+    let mut out = Vec::new();
+    for u in units.iter().filter(|u| caller.can_view_unit(u)) {
+        let parent =
+            u.parent_id.and_then(|p| units.iter().find(|x| x.unit_id == p)).map(|p| p.institutional_id.clone());
+        let my_role = match caller.unit_role(u) {
+            Some(UnitRole::Principal) => Some(co2_api_types::Persona::Principal),
+            Some(UnitRole::Standard) => Some(co2_api_types::Persona::Standard),
+            None if caller.is_admin() => Some(co2_api_types::Persona::Admin),
+            None => None,
+        };
+        out.push(UnitSummary { institutional_id: u.institutional_id.clone(), name: u.name.clone(), parent, my_role });
+    }
+    Ok(ApiJson(out))
+}
+
+/// Report years of a unit, newest first.
+#[utoipa::path(get, path = "/api/v1/units/{unit}/years", tag = "workspace",
+    params(("unit" = String, Path, description = "unit institutional id")),
+    responses((status = 200, body = [YearSummary]), (status = 404, description = "unknown or not visible")))]
+pub(crate) async fn list_years(
+    State(ctx): State<Ctx>,
+    caller: Caller,
+    Path(unit): Path<String>,
+) -> ApiResult<ApiJson<Vec<YearSummary>>> {
+    let unit = visible_unit(&ctx, &caller, &unit).await?;
+    let years = co2_db::report::years_of_unit(&ctx.pools.read, unit.unit_id).await?;
+    Ok(ApiJson(years.into_iter().map(|y| YearSummary { year: y.report_year_id, is_open: y.is_open }).collect()))
+}
+
+pub(crate) fn module_status(code: i16) -> ModuleStatus {
+    match code {
+        status::VALIDATED => ModuleStatus::Validated,
+        status::IN_PROGRESS => ModuleStatus::InProgress,
+        _ => ModuleStatus::NotStarted,
+    }
+}
+
+/// The 8 modules of (unit, year) in DOMAIN order.
+pub(crate) async fn modules(
+    ctx: &Ctx,
+    caller: &Caller,
+    unit: &str,
+    year: i32,
+) -> ApiResult<(co2_db::org::Unit, Vec<(Module, ReportModule)>)> {
+    let unit = visible_unit(ctx, caller, unit).await?;
+    let rows = co2_db::report::modules_of(&ctx.pools.read, unit.unit_id, year).await?;
+    if rows.is_empty() {
+        return Err(ApiError::not_found(
+            "report_not_found",
+            format!("unit {} has no report for {year}", unit.institutional_id),
+        ));
+    }
+    let mut out: Vec<(Module, ReportModule)> =
+        rows.into_iter().filter_map(|r| Module::parse(&r.module).map(|m| (m, r))).collect();
+    out.sort_by_key(|(m, _)| m.position());
+    Ok((unit, out))
+}
+
+pub(crate) fn progress(mods: &[(Module, ReportModule)]) -> (String, ModuleStatus) {
+    let validated = mods.iter().filter(|(_, r)| r.status == status::VALIDATED).count();
+    let overall = match validated {
+        0 => ModuleStatus::NotStarted,
+        n if n == mods.len() => ModuleStatus::Validated,
+        _ => ModuleStatus::InProgress,
+    };
+    (format!("{validated}/{}", mods.len()), overall)
+}
+
+/// A unit-year report: the 8 modules with status, entry count and headline totals.
+#[utoipa::path(get, path = "/api/v1/units/{unit}/years/{year}/report", tag = "workspace",
+    params(("unit" = String, Path), ("year" = i32, Path)),
+    responses((status = 200, body = ReportView), (status = 404, description = "unknown or not visible")))]
+pub(crate) async fn report(
+    State(ctx): State<Ctx>,
+    caller: Caller,
+    Path((unit, year)): Path<(String, i32)>,
+) -> ApiResult<ApiJson<ReportView>> {
+    let (unit, mods) = modules(&ctx, &caller, &unit, year).await?;
+    let (completion_progress, overall_status) = progress(&mods);
+    let modules = mods
+        .iter()
+        .map(|(m, r)| ModuleView {
+            module: m.key().to_owned(),
+            position: m.position(),
+            status: module_status(r.status),
+            entry_count: r.entry_count,
+            kg_co2eq: r.headline_kg,
+            scope1_kg: r.scope1_kg,
+            scope2_kg: r.scope2_kg,
+            scope3_kg: r.scope3_kg,
+            additional_kg: r.additional_kg,
+            entry_types: m.entry_types().map(|t| t.name().to_owned()).collect(),
+        })
+        .collect();
+    Ok(ApiJson(ReportView {
+        unit: unit.institutional_id,
+        unit_name: unit.name,
+        year,
+        modules,
+        completion_progress,
+        overall_status,
+    }))
+}
+
+pub(crate) fn scope_totals(s1: f64, s2: f64, s3: f64) -> ScopeTotals {
+    let total = s1 + s2 + s3;
+    ScopeTotals { scope1_kg: s1, scope2_kg: s2, scope3_kg: s3, total_kg: total, total_t: total / 1000.0 }
+}
+
+pub(crate) fn sum<'a>(rows: impl Iterator<Item = &'a ReportModule>) -> ScopeTotals {
+    let (mut a, mut b, mut c) = (0.0, 0.0, 0.0);
+    for r in rows {
+        a += r.scope1_kg;
+        b += r.scope2_kg;
+        c += r.scope3_kg;
+    }
+    scope_totals(a, b, c)
+}
+
+/// Validates a module (read-only from then on) or reopens it for changes (DOMAIN §6.1): the
+/// unit's principal or the admin.
+#[utoipa::path(patch, path = "/api/v1/units/{unit}/years/{year}/modules/{module}", tag = "workspace",
+    params(("unit" = String, Path), ("year" = i32, Path), ("module" = String, Path)), request_body = ModuleStatusUpdate,
+    responses((status = 200, body = ModuleView), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub(crate) async fn set_module_status(
+    State(ctx): State<Ctx>,
+    caller: Caller,
+    Path((unit, year, module)): Path<(String, i32, String)>,
+    ApiJson(req): ApiJson<ModuleStatusUpdate>,
+) -> ApiResult<ApiJson<ModuleView>> {
+    let unit = visible_unit(&ctx, &caller, &unit).await?;
+    if !caller.is_admin() {
+        caller.require_principal(&unit)?;
+    }
+    let module = Module::parse(&module)
+        .ok_or_else(|| ApiError::not_found("module_not_found", format!("no module '{module}'")))?;
+    let new_status = match req.status {
+        ModuleStatus::Validated => status::VALIDATED,
+        ModuleStatus::InProgress => status::IN_PROGRESS,
+        ModuleStatus::NotStarted => {
+            return Err(ApiError::Validation(serde_json::json!({"fields": {"status": [{"code": "invalid_choice",
+                "message": "a module can be validated or reopened (in_progress)"}]}})));
+        }
+    };
+    let rm = co2_db::report::module_of(&ctx.pools.write, unit.unit_id, year, module).await.map_err(|e| match e {
+        co2_db::DbError::NotFound => ApiError::not_found("report_not_found", format!("no report for {year}")),
+        other => other.into(),
+    })?;
+    let mut tx = ctx.pools.write.begin().await?;
+    let rm = co2_db::report::lock_module(&mut tx, rm.report_module_id).await?;
+    if !rm.year_is_open {
+        return Err(ApiError::conflict("year_closed", "this year is closed for changes"));
+    }
+    if !rm.is_enabled {
+        return Err(ApiError::conflict("module_disabled", "this module is disabled"));
+    }
+    co2_db::report::set_status(&mut *tx, rm.report_module_id, new_status).await?;
+    let action = if new_status == status::VALIDATED { "module.validated" } else { "module.reopened" };
+    co2_db::audit::append(
+        &mut tx,
+        &caller.user.institutional_id,
+        action,
+        Some(&format!("{}/{year}/{}", unit.institutional_id, module.key())),
+        serde_json::json!({"previous_status": rm.status}),
+    )
+    .await?;
+    tx.commit().await?;
+    let rm = co2_db::report::module_by_id(&ctx.pools.write, rm.report_module_id).await?;
+    Ok(ApiJson(ModuleView {
+        module: module.key().to_owned(),
+        position: module.position(),
+        status: module_status(rm.status),
+        entry_count: rm.entry_count,
+        kg_co2eq: rm.headline_kg,
+        scope1_kg: rm.scope1_kg,
+        scope2_kg: rm.scope2_kg,
+        scope3_kg: rm.scope3_kg,
+        additional_kg: rm.additional_kg,
+        entry_types: module.entry_types().map(|t| t.name().to_owned()).collect(),
+    }))
+}
