@@ -157,8 +157,8 @@ fn field_errors_json(rows: &[(u64, co2_domain::FieldErrors)]) -> serde_json::Val
 
 /// Replaces a year's factors of one file (admin): every row is validated first and the file is
 /// refused whole if one is invalid; rows are upserted in place on their identity (ids kept), and
-/// factors of the same entry types absent from the file are listed as stale (DOMAIN §4).
-/// Entries already computed keep their rows until they are recomputed.
+/// factors of the same entry types absent from the file are listed as stale (DOMAIN §4). The
+/// year's entries of those types are then recalculated by a job (answered with its id).
 #[utoipa::path(put, path = "/api/v1/backoffice/factors/{year}/{file}", tag = "backoffice",
     params(("year" = i32, Path), ("file" = String, Path, description = "e.g. equipments_factors")),
     request_body(content = String, content_type = "text/csv"),
@@ -204,7 +204,24 @@ pub(crate) async fn upload_factors(
     )
     .await?;
     tx.commit().await?;
-    Ok(ApiJson(FactorUploadResult { year, file: kind.file_name().to_owned(), stored: kept.len(), newly_stale }))
+    // The year's entries of these types are computed again with the factors just stored.
+    let types = kind.entry_types();
+    let scope = co2_db::recalc::Scope { year, entry_types: &types, unit_id: None };
+    let recalculation = crate::recalculation::start(
+        &ctx,
+        &scope,
+        Some(kind.module()),
+        Some(caller.user.app_user_id),
+        &caller.user.institutional_id,
+    )
+    .await?;
+    Ok(ApiJson(FactorUploadResult {
+        year,
+        file: kind.file_name().to_owned(),
+        stored: kept.len(),
+        newly_stale,
+        recalculation,
+    }))
 }
 
 /// Replaces a whole set of reference data (admin): `airports`, `train_stations`,

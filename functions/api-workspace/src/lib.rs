@@ -8,6 +8,7 @@
 
 mod backoffice;
 mod org_chart;
+mod recalculation;
 mod report;
 mod results;
 mod thresholds;
@@ -39,6 +40,8 @@ pub fn router(ctx: Ctx) -> Router {
             put(thresholds::set).delete(thresholds::reset),
         )
         .route("/api/v1/backoffice/reporting/{year}/units", get(thresholds::reporting_units))
+        .route("/api/v1/backoffice/recalculations", post(recalculation::create))
+        .route("/api/v1/backoffice/jobs/{job_id}/retry", post(recalculation::retry))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_DATA_FILE_BYTES))
         .with_state(ctx)
 }
@@ -62,7 +65,9 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         thresholds::list,
         thresholds::set,
         thresholds::reset,
-        thresholds::reporting_units
+        thresholds::reporting_units,
+        recalculation::create,
+        recalculation::retry
     ))]
     struct Doc;
     Doc::openapi()

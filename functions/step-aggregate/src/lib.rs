@@ -1,6 +1,7 @@
 //! step-aggregate: makes a job's rows visible and refreshes the module totals, in one transaction:
 //! for a replace, the previously file-loaded rows of the scope are removed in the same commit, so
-//! readers see the old data or the new data, never a mix. Ends the job.
+//! readers see the old data or the new data, never a mix. Ends the job (and answers a drop-folder
+//! file with its result file).
 
 use async_trait::async_trait;
 use co2_platform::events::StepMessage;
@@ -20,7 +21,10 @@ impl StepHandler for Aggregate {
             return Err(StepError::Poison(anyhow::anyhow!("step-aggregate received a message of another kind")));
         };
         match msg.job_id {
-            Some(job_id) => self.finish_job(job_id, msg.report_module_id).await,
+            Some(job_id) => {
+                self.finish_job(job_id, msg.report_module_id).await?;
+                co2_platform::drop_result::write_for_job(&self.ctx, job_id).await
+            }
             None => {
                 let mut tx = self.ctx.pools.write.begin().await?;
                 co2_db::report::lock_module(&mut tx, msg.report_module_id).await?;

@@ -1,5 +1,9 @@
-//! step-compute: computes the emission rows of a job's pending entries with the year's factors
-//! (DOMAIN §5), in one transaction with its idempotency key, then hands the job to step-aggregate.
+//! step-compute: computes emission rows with the year's factors (DOMAIN §5).
+//!
+//! Two messages: `compute` (a file's pending entries, in one transaction with its idempotency key,
+//! then handed to step-aggregate) and `recalculate` (one slice of a recalculation job: its
+//! published entries computed again and their rows replaced, in one transaction that also marks
+//! the slice done; the last slice ends the job and has the touched modules re-aggregated).
 
 use async_trait::async_trait;
 use co2_db::engine;
@@ -17,20 +21,19 @@ pub struct Compute {
 impl StepHandler for Compute {
     async fn handle(&self, input: StepInput) -> Result<(), StepError> {
         let body = std::str::from_utf8(&input.data).map_err(|e| StepError::Poison(e.into()))?;
-        let StepMessage::Compute(msg) = StepMessage::parse(body).map_err(|e| StepError::Poison(e.into()))? else {
-            return Err(StepError::Poison(anyhow::anyhow!("step-compute received a message of another kind")));
-        };
-        self.compute(msg.job_id, msg.report_module_id).await
+        match StepMessage::parse(body).map_err(|e| StepError::Poison(e.into()))? {
+            StepMessage::Compute(msg) => self.compute(msg.job_id, msg.report_module_id).await,
+            StepMessage::Recalculate(msg) => self.recalculate(msg.job_id, msg.slice_no).await,
+            StepMessage::Aggregate(_) => {
+                Err(StepError::Poison(anyhow::anyhow!("step-compute received an aggregate message")))
+            }
+        }
     }
 }
 
 impl Compute {
-    async fn send_aggregate(&self, job_id: Uuid, report_module_id: Uuid) -> Result<(), StepError> {
-        let msg = StepMessage::Aggregate(AggregateMessage {
-            version: STEP_MESSAGE_VERSION,
-            job_id: Some(job_id),
-            report_module_id,
-        });
+    async fn send_aggregate(&self, job_id: Option<Uuid>, report_module_id: Uuid) -> Result<(), StepError> {
+        let msg = StepMessage::Aggregate(AggregateMessage { version: STEP_MESSAGE_VERSION, job_id, report_module_id });
         self.ctx.queue.send(&self.ctx.settings.queue_aggregate, &msg.to_body()).await?;
         Ok(())
     }
@@ -47,25 +50,84 @@ impl Compute {
         if !co2_db::idempotency::claim(&mut tx, &key, "step-compute").await? {
             drop(tx);
             // Computed before: make sure the next step was announced.
-            return self.send_aggregate(job_id, report_module_id).await;
+            return self.send_aggregate(Some(job_id), report_module_id).await;
         }
         let rm = co2_db::report::module_by_id(&mut *tx, report_module_id).await?;
         let module =
             Module::parse(&rm.module).ok_or_else(|| StepError::Poison(anyhow::anyhow!("bad module {}", rm.module)))?;
         let entries = co2_db::entry::pending_of_job(&mut *tx, job_id).await?;
-        let batch: Vec<&serde_json::Value> = entries.iter().map(|e| &e.data).collect();
-        let factors = engine::load_factors(&mut tx, rm.report_year_id, module, &batch).await?;
-        let computed: Vec<_> = entries
-            .iter()
-            .map(|e| {
-                let det = EntryType::from_id(e.data_entry_type).unwrap_or(EntryType::Other);
-                (e.data_entry_id, engine::compute(det, &e.data, &factors))
-            })
-            .collect();
-        engine::replace_rows(&mut tx, &computed).await?;
+        let computed = compute_rows(&mut tx, rm.report_year_id, module, &entries).await?;
         co2_db::job::advance(&mut *tx, job_id, 0.8).await?;
         tx.commit().await?;
         tracing::info!(%job_id, entries = computed.len(), "entries.computed");
-        self.send_aggregate(job_id, report_module_id).await
+        self.send_aggregate(Some(job_id), report_module_id).await
     }
+
+    /// Computes one slice of a recalculation job again; a slice already done changes nothing.
+    async fn recalculate(&self, job_id: Uuid, slice_no: i32) -> Result<(), StepError> {
+        let mut tx = self.ctx.pools.write.begin().await?;
+        let Some((slice, done)) = co2_db::recalc::slice(&mut *tx, job_id, slice_no).await? else {
+            return Err(StepError::Poison(anyhow::anyhow!("no slice {slice_no} of job {job_id}")));
+        };
+        let Some(job) = co2_db::job::get(&mut *tx, job_id).await? else {
+            return Err(StepError::Poison(anyhow::anyhow!("no job {job_id}")));
+        };
+        if done || job.state != "running" {
+            drop(tx);
+            // A redelivery after the job ended: the module's re-aggregation may have been lost.
+            if job.state == "succeeded" {
+                self.send_aggregate(None, slice.report_module_id).await?;
+            }
+            return Ok(());
+        }
+        let rm = co2_db::report::module_by_id(&mut *tx, slice.report_module_id).await?;
+        let module =
+            Module::parse(&rm.module).ok_or_else(|| StepError::Poison(anyhow::anyhow!("bad module {}", rm.module)))?;
+        let types = job.entry_types.unwrap_or_default();
+        let entries = co2_db::recalc::entries_of(&mut *tx, &slice, &types).await?;
+        compute_rows(&mut tx, rm.report_year_id, module, &entries).await?;
+        if !co2_db::recalc::mark_done(&mut tx, job_id, slice_no).await? {
+            // A concurrent delivery of the same slice committed first.
+            return Ok(());
+        }
+        let finished = co2_db::recalc::finish_slice(&mut tx, job_id, entries.len() as i64).await?;
+        if let Some(modules) = &finished {
+            let validated = co2_db::report::mark_recalculated_after_validation(&mut *tx, modules).await?;
+            co2_db::audit::append(
+                &mut tx,
+                "system:recalculation",
+                "recalculation.completed",
+                Some(&job_id.to_string()),
+                serde_json::json!({"year": job.report_year_id, "entry_types": types, "entries": job.rows_total,
+                    "modules": modules.len(), "validated_modules_changed": validated}),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        tracing::info!(%job_id, slice_no, entries = entries.len(), "slice.recalculated");
+        for m in finished.unwrap_or_default() {
+            self.send_aggregate(None, m).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Computes `entries` with the year's factors of their module and replaces their rows.
+async fn compute_rows(
+    tx: &mut sqlx::PgConnection,
+    year: i32,
+    module: Module,
+    entries: &[co2_db::entry::EntryRow],
+) -> Result<Vec<(Uuid, engine::Computed)>, StepError> {
+    let batch: Vec<&serde_json::Value> = entries.iter().map(|e| &e.data).collect();
+    let factors = engine::load_factors(tx, year, module, &batch).await?;
+    let computed: Vec<_> = entries
+        .iter()
+        .map(|e| {
+            let det = EntryType::from_id(e.data_entry_type).unwrap_or(EntryType::Other);
+            (e.data_entry_id, engine::compute(det, &e.data, &factors))
+        })
+        .collect();
+    engine::replace_rows(tx, &computed).await?;
+    Ok(computed)
 }

@@ -1,6 +1,8 @@
-//! Reading an activity file: file-level checks (encoding, header) refuse the whole file with a
-//! reason; every other problem is a row error (row, column, code, message) and the row is skipped.
+//! Reading an activity file: file-level checks (encoding, header, limits) refuse the whole file
+//! with a reason; every other problem is a row error (row, column, code, message, and the sheet of
+//! a workbook) and the row is skipped.
 
+use crate::table::{self, Limits, Sheet};
 use co2_api_types::RowError;
 use co2_db::engine::{self, EntryRejection, ParseContext, ParsedEntry};
 use co2_domain::fields::{MAX_FIELD_CHARS, RawFields};
@@ -24,117 +26,165 @@ pub struct ParsedFile {
 pub struct FileRefused(pub String);
 
 fn row_error(row: u64, column: Option<&str>, code: &str, message: impl Into<String>) -> RowError {
-    RowError { row, column: column.map(str::to_owned), code: code.to_owned(), message: message.into() }
+    RowError { row, column: column.map(str::to_owned), code: code.to_owned(), message: message.into(), sheet: None }
 }
 
-/// Parses a CSV file of `module` for `unit` (rows naming another unit are refused). Without a
-/// named entry type, the header tells it (or a routing column decides per row).
-pub fn parse_csv(
+/// Parses a stored file of `module` for `unit`: a CSV, or an XLSX workbook (`name` or the
+/// content tells). Rows naming another unit are refused. Without a named entry type, the header
+/// tells it (or a routing column decides per row); a workbook may carry one sheet per type.
+pub fn parse_file(
     module: Module,
     entry_type: Option<EntryType>,
     unit: &str,
+    name: &str,
     bytes: &[u8],
     ctx: &ParseContext,
+    limits: &Limits,
 ) -> Result<ParsedFile, FileRefused> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if std::str::from_utf8(bytes).is_err() {
-        return Err(FileRefused("the file is not UTF-8 text: save it as \"CSV UTF-8\" and upload it again".into()));
+    let mut out = ParsedFile::default();
+    if table::is_xlsx(name, bytes) {
+        let sheets = table::read_xlsx(bytes, limits)?;
+        for (det, sheet) in pick_sheets(module, entry_type, sheets)? {
+            parse_sheet(module, det, unit, &sheet, ctx, &mut out)?;
+        }
+    } else {
+        let sheet = table::read_csv(bytes, limits)?;
+        parse_sheet(module, entry_type, unit, &sheet, ctx, &mut out)?;
     }
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
-    let headers: Vec<String> = match rdr.headers() {
-        Ok(h) => h.iter().map(|h| h.trim().to_lowercase()).collect(),
-        Err(e) => return Err(FileRefused(format!("the header row cannot be read: {e}"))),
+    refuse_duplicate_members(&mut out, &ctx.stored_member_ids);
+    Ok(out)
+}
+
+/// The sheets of a workbook to load, each with its entry type: with a type named by the upload,
+/// the first sheet; otherwise the sheets named after the module's types (a sheet per type), or
+/// the first sheet when none is.
+fn pick_sheets(
+    module: Module,
+    entry_type: Option<EntryType>,
+    sheets: Vec<Sheet>,
+) -> Result<Vec<(Option<EntryType>, Sheet)>, FileRefused> {
+    if sheets.is_empty() {
+        return Err(FileRefused("the workbook is empty: it needs a header row and at least one data row".into()));
+    }
+    let typed: Vec<(Option<EntryType>, Sheet)> = if entry_type.is_some() {
+        Vec::new()
+    } else {
+        sheets
+            .iter()
+            .filter_map(|s| Some((Some(EntryType::parse_in(module, s.name.as_deref()?)?), s.clone())))
+            .collect()
     };
+    if typed.is_empty() {
+        let first = sheets.into_iter().next().map(|s| (entry_type, s));
+        Ok(first.into_iter().collect())
+    } else {
+        Ok(typed)
+    }
+}
+
+/// Checks a table's header (whole-table refusals) and turns its records into rows and row errors.
+fn parse_sheet(
+    module: Module,
+    entry_type: Option<EntryType>,
+    unit: &str,
+    sheet: &Sheet,
+    ctx: &ParseContext,
+    out: &mut ParsedFile,
+) -> Result<(), FileRefused> {
+    let place = sheet.name.as_ref().map(|n| format!("sheet '{n}': ")).unwrap_or_default();
+    let refuse = |reason: String| FileRefused(format!("{place}{reason}"));
+    let headers: Vec<String> = sheet.headers.iter().map(|h| h.trim().to_lowercase()).collect();
     if headers.iter().all(String::is_empty) {
-        return Err(FileRefused("the file is empty: it needs a header row and at least one data row".into()));
+        return Err(refuse("the file is empty: it needs a header row and at least one data row".into()));
     }
     let mut seen = HashSet::new();
     let dups: Vec<&str> =
         headers.iter().filter(|h| !h.is_empty() && !seen.insert(h.as_str())).map(String::as_str).collect();
     if !dups.is_empty() {
-        return Err(FileRefused(format!("duplicated column(s): {}", dups.join(", "))));
+        return Err(refuse(format!("duplicated column(s): {}", dups.join(", "))));
     }
     let entry_type = entry_type.or_else(|| engine::infer_entry_type(module, &headers));
     let missing: Vec<&str> =
         engine::required_columns(module, entry_type).into_iter().filter(|c| !headers.iter().any(|h| h == c)).collect();
     if !missing.is_empty() {
-        return Err(FileRefused(format!("missing required column(s): {}", missing.join(", "))));
+        return Err(refuse(format!("missing required column(s): {}", missing.join(", "))));
+    }
+    if sheet.records.is_empty() {
+        return Err(refuse("the file has a header but no data rows".into()));
     }
 
-    let mut out = ParsedFile::default();
-    let mut records = 0usize;
-    for result in rdr.records() {
-        records += 1;
-        let rec = match result {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                out.errors.push(row_error(line, None, "unreadable_record", format!("the record cannot be read: {e}")));
+    let mut error = |row: u64, column: Option<&str>, code: &str, message: String| {
+        let mut e = row_error(row, column, code, message);
+        e.sheet.clone_from(&sheet.name);
+        out.errors.push(e);
+    };
+    let mut rows = Vec::new();
+    for rec in &sheet.records {
+        let line = rec.row;
+        let fields = match &rec.fields {
+            Ok(f) => f,
+            Err(reason) => {
+                error(line, None, "unreadable_record", reason.clone());
                 continue;
             }
         };
-        let line = rec.position().map_or(0, |p| p.line());
-        if rec.iter().all(|f| f.trim().is_empty()) {
+        if fields.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
-        if rec.len() != headers.len() {
-            out.errors.push(row_error(
+        // A workbook row stops at its last filled cell; only CSV records can be ragged.
+        let ragged = if sheet.name.is_some() { fields.len() > headers.len() } else { fields.len() != headers.len() };
+        if ragged {
+            error(
                 line,
                 None,
                 "wrong_field_count",
-                format!("the record has {} fields, the header {}", rec.len(), headers.len()),
-            ));
+                format!("the record has {} fields, the header {}", fields.len(), headers.len()),
+            );
             continue;
         }
-        if let Some((i, _)) = rec.iter().enumerate().find(|(_, f)| f.contains('\0')) {
-            out.errors.push(row_error(line, Some(&headers[i]), "nul_byte", "the field contains a NUL byte"));
+        if let Some((i, _)) = fields.iter().enumerate().find(|(_, f)| f.contains('\0')) {
+            error(line, Some(headers[i].as_str()), "nul_byte", "the field contains a NUL byte".into());
             continue;
         }
-        if let Some((i, _)) = rec.iter().enumerate().find(|(_, f)| f.chars().count() > MAX_FIELD_CHARS) {
-            out.errors.push(row_error(
+        if let Some((i, _)) = fields.iter().enumerate().find(|(_, f)| f.chars().count() > MAX_FIELD_CHARS) {
+            error(
                 line,
-                Some(&headers[i]),
+                Some(headers[i].as_str()),
                 "too_long",
                 format!("the field is longer than {MAX_FIELD_CHARS} characters"),
-            ));
+            );
             continue;
         }
         let raw: RawFields =
-            headers.iter().cloned().zip(rec.iter().map(str::to_owned)).filter(|(h, _)| !h.is_empty()).collect();
+            headers.iter().cloned().zip(fields.iter().cloned()).filter(|(h, _)| !h.is_empty()).collect();
         if let Some(row_unit) = raw.get("unit_institutional_id").map(|u| u.trim()).filter(|u| !u.is_empty())
             && row_unit != unit
         {
-            out.errors.push(row_error(
+            error(
                 line,
                 Some("unit_institutional_id"),
                 "unit_mismatch",
                 format!("the row is for unit {row_unit}, the upload for unit {unit}"),
-            ));
+            );
             continue;
         }
         match engine::parse_entry(module, entry_type, &raw, ctx) {
-            Ok(entry) => out.rows.push((line, entry)),
+            Ok(entry) => rows.push((line, entry)),
             Err(EntryRejection::Fields(f)) => {
-                out.errors.extend(f.0.iter().map(|e| row_error(line, Some(&e.field), e.code, e.message.clone())));
+                for e in &f.0 {
+                    error(line, Some(e.field.as_str()), e.code, e.message.clone());
+                }
             }
             Err(EntryRejection::UnknownEntryType(t)) => {
-                out.errors.push(row_error(
-                    line,
-                    None,
-                    "invalid_entry_type",
-                    format!("'{t}' is not a type of this module"),
-                ));
+                error(line, None, "invalid_entry_type", format!("'{t}' is not a type of this module"));
             }
             Err(EntryRejection::UnsupportedModule(m)) => {
-                return Err(FileRefused(format!("files for {} are not accepted yet", m.key())));
+                return Err(refuse(format!("files for {} are not accepted yet", m.key())));
             }
         }
     }
-    if records == 0 {
-        return Err(FileRefused("the file has a header but no data rows".into()));
-    }
-    refuse_duplicate_members(&mut out, &ctx.stored_member_ids);
-    Ok(out)
+    out.rows.extend(rows);
+    Ok(())
 }
 
 /// DOMAIN §9 D7, §12: a person id already stored in the module, or seen on an earlier row of the
@@ -172,13 +222,14 @@ pub fn spreadsheet_safe(text: &str) -> String {
 /// The error report as CSV (row, column, code, message), safe to open in a spreadsheet.
 pub fn error_report(errors: &[RowError]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(["row", "column", "code", "message"]);
+    let _ = w.write_record(["row", "column", "code", "message", "sheet"]);
     for e in errors {
         let _ = w.write_record([
             e.row.to_string(),
             spreadsheet_safe(e.column.as_deref().unwrap_or("")),
             spreadsheet_safe(&e.code),
             spreadsheet_safe(&e.message),
+            spreadsheet_safe(e.sheet.as_deref().unwrap_or("")),
         ]);
     }
     w.into_inner().unwrap_or_default()
@@ -188,6 +239,10 @@ pub fn error_report(errors: &[RowError]) -> Vec<u8> {
 mod tests {
     use super::*;
 
+    fn parse(bytes: &[u8]) -> Result<ParsedFile, FileRefused> {
+        parse_file(Module::Equipment, None, "9001", "e.csv", bytes, &ParseContext::default(), &Limits::default())
+    }
+
     const HEADER: &str = "unit_institutional_id,equipment_id,name,equipment_class,sub_class,active_usage_hours_per_week,standby_usage_hours_per_week,note,kg_co2eq,equipment_category\n";
 
     #[test]
@@ -195,7 +250,7 @@ mod tests {
         let csv = format!(
             "{HEADER}9001,A,a,Centrifugation,,40,128,,,scientific\n9001,B,b,X,,200,0,,,it\n9001,C,c,X,,1,1,,,laser\n"
         );
-        let f = parse_csv(Module::Equipment, None, "9001", csv.as_bytes(), &ParseContext::default()).unwrap();
+        let f = parse(csv.as_bytes()).unwrap();
         assert_eq!(f.rows.len(), 1);
         assert_eq!(f.rows[0].0, 2);
         assert_eq!(f.errors.len(), 2);
@@ -209,26 +264,25 @@ mod tests {
     #[test]
     fn a_bom_and_crlf_are_accepted() {
         let csv = format!("\u{feff}{}", format!("{HEADER}9001,A,a,C,,,,,,other\n").replace('\n', "\r\n"));
-        let f = parse_csv(Module::Equipment, None, "9001", csv.as_bytes(), &ParseContext::default()).unwrap();
+        let f = parse(csv.as_bytes()).unwrap();
         assert_eq!(f.rows.len(), 1);
         assert!(f.errors.is_empty());
     }
 
     #[test]
     fn whole_file_problems_refuse_the_file() {
-        let refused =
-            |bytes: &[u8]| parse_csv(Module::Equipment, None, "9001", bytes, &ParseContext::default()).unwrap_err().0;
+        let refused = |bytes: &[u8]| parse(bytes).unwrap_err().0;
         assert!(refused(b"").contains("empty"));
         assert!(refused(HEADER.as_bytes()).contains("no data rows"));
         assert!(refused(b"name,equipment_class\nx,y\n").contains("equipment_id"));
         assert!(refused(b"name,name,equipment_id,equipment_class,equipment_category\n").contains("duplicated"));
-        assert!(refused(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe").contains("not UTF-8"));
+        assert!(refused(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe").contains("not text"));
     }
 
     #[test]
     fn rows_of_another_unit_and_ragged_records_are_row_errors() {
         let csv = format!("{HEADER}9002,A,a,C,,,,,,other\n9001,B,b\n");
-        let f = parse_csv(Module::Equipment, None, "9001", csv.as_bytes(), &ParseContext::default()).unwrap();
+        let f = parse(csv.as_bytes()).unwrap();
         let codes: Vec<_> = f.errors.iter().map(|e| e.code.as_str()).collect();
         assert_eq!(codes, ["unit_mismatch", "wrong_field_count"]);
     }

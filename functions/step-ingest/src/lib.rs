@@ -1,12 +1,15 @@
 //! step-ingest: turns a stored file into pending entries.
 //!
 //! Triggered by the storage's ObjectCreated notification (SQS `co2-ingest`) for `uploads/` (files
-//! registered by api-uploads) and `dropbox/{unit}/{year}/{module}[/{type}].csv` (automated drops,
-//! processed by a system identity as a replace). It parses and validates the file, writes the
+//! registered by api-uploads) and `dropbox/{unit}/{year}/{module}[/{type}].csv|.xlsx` (automated
+//! drops, processed by a system identity as a replace, answered by a `.result.json` next to the
+//! file). It reads the file (CSV in any accepted encoding, or XLSX), validates it, writes the
 //! valid rows unpublished in one transaction together with the event's idempotency key, stores
 //! the error report, and hands the job to step-compute. It never publishes rows itself.
 
+pub mod decode;
 pub mod file;
+pub mod table;
 
 use async_trait::async_trait;
 use co2_db::org::Unit;
@@ -91,7 +94,14 @@ impl StepHandler for Ingest {
 
 impl Ingest {
     async fn ingest(&self, obj: &ObjectCreated) -> Result<(), StepError> {
-        let target = target_of(&obj.key).map_err(|e| StepError::Poison(anyhow::anyhow!(e)))?;
+        let target = match target_of(&obj.key) {
+            Ok(t) => t,
+            // A drop whose path names nothing loadable: its author learns why next to the file.
+            Err(reason) if obj.key.starts_with("dropbox/") => {
+                return co2_platform::drop_result::write_refusal(&self.ctx, &obj.key, &reason).await;
+            }
+            Err(reason) => return Err(StepError::Poison(anyhow::anyhow!(reason))),
+        };
         let job_id = match target {
             Target::Ignored => return Ok(()),
             Target::Upload(upload_id) => {
@@ -107,13 +117,18 @@ impl Ingest {
                 upload.job_id
             }
             Target::Dropbox { unit, year, module, entry_type } => {
-                self.dropbox_job(obj, &unit, year, module, entry_type).await?
+                match self.dropbox_job(obj, &unit, year, module, entry_type).await? {
+                    Ok(job_id) => job_id,
+                    Err(reason) => return co2_platform::drop_result::write_refusal(&self.ctx, &obj.key, &reason).await,
+                }
             }
         };
-        self.process(obj, job_id).await
+        self.process(obj, job_id).await?;
+        co2_platform::drop_result::write_for_job(&self.ctx, job_id).await
     }
 
-    /// Creates (once per object version) the job and upload of a dropped file.
+    /// Creates (once per object version) the job and upload of a dropped file; `Ok(Err(reason))`
+    /// when the path names a unit or year that cannot take it.
     async fn dropbox_job(
         &self,
         obj: &ObjectCreated,
@@ -121,18 +136,14 @@ impl Ingest {
         year: i32,
         module: Module,
         det: Option<EntryType>,
-    ) -> Result<Uuid, StepError> {
-        let unit: Unit = co2_db::org::unit_by_institutional_id(&self.ctx.pools.write, unit)
-            .await?
-            .ok_or_else(|| StepError::Poison(anyhow::anyhow!("drop {}: unknown unit {unit}", obj.key)))?;
+    ) -> Result<Result<Uuid, String>, StepError> {
+        let Some(unit): Option<Unit> = co2_db::org::unit_by_institutional_id(&self.ctx.pools.write, unit).await? else {
+            return Ok(Err(format!("there is no unit '{unit}'")));
+        };
         let rm = match co2_db::report::module_of(&self.ctx.pools.write, unit.unit_id, year, module).await {
             Ok(rm) => rm,
             Err(co2_db::DbError::NotFound) => {
-                return Err(StepError::Poison(anyhow::anyhow!(
-                    "drop {}: unit {} has no report for {year}",
-                    obj.key,
-                    unit.institutional_id
-                )));
+                return Ok(Err(format!("unit {} has no report for {year}", unit.institutional_id)));
             }
             Err(e) => return Err(e.into()),
         };
@@ -170,7 +181,7 @@ impl Ingest {
             .await?;
         }
         tx.commit().await?;
-        Ok(job_id)
+        Ok(Ok(job_id))
     }
 
     async fn send_compute(&self, job_id: Uuid, report_module_id: Uuid) -> Result<(), StepError> {
@@ -224,9 +235,6 @@ impl Ingest {
                 )
                 .await;
         }
-        if obj.key.to_lowercase().ends_with(".xlsx") {
-            return self.fail(job_id, "XLSX files are not accepted yet: export the sheet as CSV UTF-8").await;
-        }
         let bytes = match self.ctx.blob.get(&obj.key).await {
             Ok(b) => b,
             Err(co2_platform::blob::BlobError::NotFound(_)) => {
@@ -244,10 +252,16 @@ impl Ingest {
                 co2_db::entry::member_ids(&mut *conn, rm.report_module_id, upload.mode == "replace").await?;
         }
         drop(conn);
-        let parsed = match file::parse_csv(module, det, &unit.institutional_id, &bytes, &ctx) {
-            Ok(p) => p,
-            Err(refused) => return self.fail(job_id, &refused.0).await,
+        let limits = table::Limits {
+            max_rows: self.ctx.settings.max_upload_rows,
+            // A workbook may inflate to 8× the largest accepted upload, no more (zip bombs).
+            max_xlsx_expanded_bytes: self.ctx.settings.max_upload_bytes.saturating_mul(8),
         };
+        let parsed =
+            match file::parse_file(module, det, &unit.institutional_id, &upload.filename, &bytes, &ctx, &limits) {
+                Ok(p) => p,
+                Err(refused) => return self.fail(job_id, &refused.0).await,
+            };
         let error_key = if parsed.errors.is_empty() {
             None
         } else {

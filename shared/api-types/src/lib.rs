@@ -414,6 +414,9 @@ pub struct RowError {
     pub column: Option<String>,
     pub code: String,
     pub message: String,
+    /// The worksheet of the row (XLSX files only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
 }
 
 /// `GET /api/v1/jobs/{job_id}`.
@@ -547,6 +550,32 @@ pub struct FactorUploadResult {
     pub stored: usize,
     /// Factors of the same entry types absent from this file, now listed as stale.
     pub newly_stale: u64,
+    /// The recalculation of the year's entries of these types, started by the upload.
+    pub recalculation: RecalculationStarted,
+}
+
+/// `POST /api/v1/backoffice/recalculations`: what to compute again with the current factors.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecalculationRequest {
+    pub year: i32,
+    /// A module key; every module when absent.
+    pub module: Option<String>,
+    /// One entry type of `module`; all its types when absent.
+    pub entry_type: Option<String>,
+    /// One unit's institutional id; every unit when absent.
+    pub unit: Option<String>,
+}
+
+/// A recalculation job, started: follow it at `/api/v1/jobs/{job_id}`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecalculationStarted {
+    pub job_id: uuid::Uuid,
+    /// Entries to compute again.
+    pub entries: i64,
+    /// Slices the work was cut into (each one transaction).
+    pub slices: usize,
 }
 
 /// Answer of a reference-data upload (`PUT /api/v1/backoffice/reference/{kind}`).

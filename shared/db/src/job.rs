@@ -24,6 +24,8 @@ pub struct Job {
     pub unit_id: Option<Uuid>,
     pub report_year_id: Option<i32>,
     pub module: Option<String>,
+    /// The entry types a recalculation covers.
+    pub entry_types: Option<Vec<i16>>,
     pub created_by: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
@@ -31,7 +33,7 @@ pub struct Job {
 
 const JOB_COLUMNS: &str =
     "job_id, kind, state, progress, rows_total, rows_ok, rows_failed, row_errors, error_report_key,
-    failure, unit_id, report_year_id, module, created_by, created_at, finished_at";
+    failure, unit_id, report_year_id, module, entry_types, created_by, created_at, finished_at";
 
 /// What a new job is about.
 #[derive(Debug, Clone, Copy)]

@@ -14,6 +14,7 @@ pub mod idempotency;
 pub mod job;
 pub mod org;
 pub mod queue;
+pub mod recalc;
 pub mod reference;
 pub mod report;
 pub mod results;

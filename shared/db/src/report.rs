@@ -237,3 +237,18 @@ pub async fn progress_of_year(db: impl PgExecutor<'_>, year: i32) -> DbResult<Ve
     .fetch_all(db)
     .await?)
 }
+
+/// Notes that a recalculation changed the rows of validated modules among `modules` (DOMAIN
+/// §6.1: a validated module's results change only through a recalculation, and it shows);
+/// returns how many were validated.
+pub async fn mark_recalculated_after_validation(db: impl PgExecutor<'_>, modules: &[Uuid]) -> DbResult<u64> {
+    let done = sqlx::query(
+        "update report_module set recalculated_after_validation_at = now()
+         where report_module_id = any($1) and status = $2",
+    )
+    .bind(modules)
+    .bind(status::VALIDATED)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
+}

@@ -54,11 +54,13 @@ pub struct Settings {
     pub queue_aggregate: String,
     /// Largest accepted upload, in bytes.
     pub max_upload_bytes: u64,
+    /// Most data rows accepted in one file (all sheets together).
+    pub max_upload_rows: usize,
 }
 
 impl Settings {
     /// Reads `CO2_PROFILE`, `PUBLIC_BASE_URL`, `SESSION_ISSUER`, `SESSION_AUDIENCE`,
-    /// `SESSION_TTL_SECS`, `QUEUE_INGEST`/`_COMPUTE`/`_AGGREGATE`, `MAX_UPLOAD_BYTES`.
+    /// `SESSION_TTL_SECS`, `QUEUE_INGEST`/`_COMPUTE`/`_AGGREGATE`, `MAX_UPLOAD_BYTES`, `MAX_UPLOAD_ROWS`.
     pub fn from_env() -> Result<Settings, ConfigError> {
         let profile = match var("CO2_PROFILE").as_deref() {
             None | Some("cluster") => Profile::Cluster,
@@ -81,6 +83,7 @@ impl Settings {
             queue_compute: var("QUEUE_COMPUTE").unwrap_or_else(|| "co2-compute".into()),
             queue_aggregate: var("QUEUE_AGGREGATE").unwrap_or_else(|| "co2-aggregate".into()),
             max_upload_bytes: var_parsed("MAX_UPLOAD_BYTES")?.unwrap_or(64 * 1024 * 1024),
+            max_upload_rows: var_parsed("MAX_UPLOAD_ROWS")?.unwrap_or(1_000_000),
         })
     }
 }

@@ -137,6 +137,17 @@ pub enum StepMessage {
     Compute(ComputeMessage),
     /// Publish a job's entries and refresh a module's aggregates.
     Aggregate(AggregateMessage),
+    /// Compute one slice of a recalculation job again with the current factors.
+    Recalculate(RecalculateMessage),
+}
+
+/// `kind = recalculate`: the slice is identified by (job, slice number); its bounds live in the
+/// database, so a message cannot widen what it recomputes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecalculateMessage {
+    pub version: u32,
+    pub job_id: Uuid,
+    pub slice_no: i32,
 }
 
 /// `kind = compute`.
@@ -166,6 +177,7 @@ impl StepMessage {
         let version = match &msg {
             StepMessage::Compute(m) => m.version,
             StepMessage::Aggregate(m) => m.version,
+            StepMessage::Recalculate(m) => m.version,
         };
         if version != STEP_MESSAGE_VERSION {
             return Err(DecodeError(format!("unsupported step message version {version}")));

@@ -11,6 +11,7 @@ pub mod blob;
 pub mod config;
 pub mod ctx;
 pub mod dispatch;
+pub mod drop_result;
 pub mod error;
 pub mod events;
 pub mod health;

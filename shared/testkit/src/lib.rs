@@ -62,6 +62,7 @@ pub fn settings(profile: Profile, queue_suffix: &str) -> Settings {
         queue_compute: format!("co2-compute{queue_suffix}"),
         queue_aggregate: format!("co2-aggregate{queue_suffix}"),
         max_upload_bytes: 8 * 1024 * 1024,
+        max_upload_rows: 1_000_000,
     }
 }
 

@@ -172,7 +172,7 @@ async fn a_refused_file_fails_its_job_and_keeps_what_was_stored(pool: PgPool) {
     let before = s.snapshot().await;
     for (name, bytes, reason) in [
         ("nocolumns.csv", b"name,equipment_class\nx,y\n".to_vec(), "missing required column"),
-        ("picture.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xd8".to_vec(), "not UTF-8"),
+        ("picture.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xd8".to_vec(), "not text"),
         ("empty.csv", Vec::new(), "empty"),
     ] {
         let job_id = s.upload(&token, "9001", name, "replace", bytes).await;

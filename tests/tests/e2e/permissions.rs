@@ -85,6 +85,13 @@ async fn every_route_checks_the_callers_rights(pool: PgPool) {
             [401, 403, 403, 403, 403, 200],
         ),
         case(Method::GET, "/api/v1/backoffice/reporting/2025/units", None, [401, 403, 403, 403, 200, 200]),
+        case(
+            Method::POST,
+            "/api/v1/backoffice/recalculations",
+            Some(json!({"year": 2025, "module": "process_emissions"})),
+            [401, 403, 403, 403, 403, 202],
+        ),
+        case(Method::POST, format!("/api/v1/backoffice/jobs/{job_id}/retry"), None, [401, 403, 403, 403, 403, 409]),
         case(Method::GET, "/api/v1/reference/airports?q=gva", None, [401, 200, 200, 200, 200, 200]),
         case(Method::GET, "/api/v1/reference/exchange-rates?year=2025", None, [401, 200, 200, 200, 200, 200]),
     ];
