@@ -4,6 +4,7 @@ mod access;
 mod all_modules;
 mod backoffice_data;
 mod embedded;
+mod hostile;
 mod http_listener;
 mod inputs;
 mod organisation;
