@@ -4,7 +4,11 @@
 1. Cold start of every function binary: exec → first 200 on /healthz, median of N runs, and the
    idle resident memory (VmRSS) once it has answered.
 2. Upload to totals: a generated 10,000-row equipment file (deterministic, seed 42) through the
-   embedded server — PUT of the bytes until the job has succeeded and the module total is visible.
+   embedded server — PUT of the bytes until the job has succeeded and the module total is visible;
+   one entry created by hand; listings of a 5,000-entry module.
+3. Large files: 100,000-row equipment and plane files, PUT → totals visible.
+4. Recalculation: 800,000 equipment entries in 71 units computed again on an admin's request
+   (admin request → job succeeded), and the peak RSS of the embedded server (every step runs in it).
 
 Environment (DATABASE_URL, SESSION_*, LOCAL_BLOB_*) comes from scripts/dev-env.sh via the Makefile.
 """
@@ -96,6 +100,110 @@ def equipment_file(rows, factors_csv):
     return out.getvalue().encode()
 
 
+AIRPORTS = ["GVA", "ZRH", "BSL", "JFK", "LHR", "CDG", "FRA", "AMS", "BCN", "ATH", "SIN", "NRT", "SFO", "YUL", "LIS",
+            "MAD", "FCO", "VIE", "CPH", "OSL", "DXB", "BOS", "ORD", "GRU", "JNB", "SYD", "PEK", "DEL", "IST", "MUC"]
+
+
+def plane_file(rows):
+    rnd = random.Random(42)
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(["origin_iata", "destination_iata", "user_institutional_id", "departure_date", "number_of_trips",
+                "cabin_class", "note", "kg_co2eq"])
+    for i in range(rows):
+        a, b = rnd.sample(AIRPORTS, 2)
+        w.writerow([a, b, f"{300000 + i % 500}", f"2025-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}",
+                    rnd.choice([1, 1, 1, 2, 3]), rnd.choice(["economy"] * 8 + ["business", "first"]), "", ""])
+    return out.getvalue().encode()
+
+
+def put_and_wait(port, token, module, entry_type, data, mode="replace"):
+    """Registers an upload, PUTs the bytes, waits for the job; returns (seconds to job end, to totals, job)."""
+    body = {"unit": "9001", "year": 2025, "module": module, "filename": "bench.csv", "mode": mode}
+    if entry_type:
+        body["entry_type"] = entry_type
+    _, up = request(port, "POST", "/api/v1/uploads", body, token)
+    url = urllib.parse.urlsplit(up["put_url"])
+    t0 = time.perf_counter()
+    status, _ = request(port, "PUT", f"{url.path}?{url.query}", raw=data)
+    assert status == 200, status
+    while True:
+        _, job = request(port, "GET", f"/api/v1/jobs/{up['job_id']}", token=token)
+        if job["state"] in ("succeeded", "failed"):
+            break
+        time.sleep(0.005)
+    t_job = time.perf_counter() - t0
+    request(port, "GET", "/api/v1/units/9001/years/2025/results", token=token)
+    return t_job, time.perf_counter() - t0, job
+
+
+def hwm_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
+def psql(sql):
+    subprocess.run(["psql", os.environ["DATABASE_URL"], "-v", "ON_ERROR_STOP=1", "-q", "-c", sql], check=True,
+                   stdout=subprocess.DEVNULL, env=dict(os.environ, PGOPTIONS="--client-min-messages=warning"))
+
+
+def large_files_and_recalculation(bin_dir, rows, units, per_unit):
+    port = free_port()
+    env = dict(os.environ, PORT=str(port), HOST="127.0.0.1", PUBLIC_BASE_URL=f"http://127.0.0.1:{port}", RUST_LOG="warn",
+               MAX_UPLOAD_BYTES=str(256 * 1024 * 1024))
+    psql("drop schema public cascade; create schema public")
+    subprocess.run([os.path.join(bin_dir, "migrate"), "--seed-demo"], env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen([os.path.join(bin_dir, "devstack")], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    out = {}
+    try:
+        while not healthz(port):
+            time.sleep(0.01)
+        token = request(port, "POST", "/api/v1/auth/dev-login", {"persona": "principal", "unit": "9001"})[1]["token"]
+        admin = request(port, "POST", "/api/v1/auth/dev-login", {"persona": "admin"})[1]["token"]
+        factors = os.path.join(os.environ["DATA_DIR"], "factors/2025/equipments_factors.csv")
+        for label, module, det, data in [("equipment", "equipment", None, equipment_file(rows, factors)),
+                                         ("plane", "professional_travel", "plane", plane_file(rows))]:
+            t_job, t_totals, job = put_and_wait(port, token, module, det, data)
+            assert job["state"] == "succeeded" and job["rows_ok"] == rows, job
+            out[label] = (t_job, t_totals, len(data))
+        # The 100k equipment entries of 9001 plus `per_unit` of them copied into each of `units` new units
+        # (70 × 10,000 + 100,000 = 800,000), all recalculated by one admin request.
+        for i in range(units):
+            status, _ = request(port, "POST", "/api/v1/backoffice/units", {"institutional_id": f"B{i:03d}",
+                                "name": f"Bench unit {i}", "parent": "ENAC"}, admin)
+            assert status == 201, status
+        psql(f"""
+            insert into data_entry (report_module_id, data_entry_type, data, source)
+            select rm.report_module_id, d.data_entry_type, d.data, 'manual'
+            from report_module rm join report r using (report_id) join unit u using (unit_id)
+            cross join (select d.data_entry_type, d.data from data_entry d join report_module m using (report_module_id)
+                        join report r2 using (report_id) join unit u2 using (unit_id)
+                        where u2.institutional_id = '9001' and r2.report_year_id = 2025 and m.module = 'equipment'
+                        limit {per_unit}) d
+            where u.institutional_id like 'B%' and r.report_year_id = 2025 and rm.module = 'equipment'""")
+        psql("analyze")
+        t0 = time.perf_counter()
+        status, started = request(port, "POST", "/api/v1/backoffice/recalculations", {"year": 2025, "module": "equipment"}, admin)
+        assert status == 202, (status, started)
+        while True:
+            _, job = request(port, "GET", f"/api/v1/jobs/{started['job_id']}", token=admin)
+            if job["state"] in ("succeeded", "failed"):
+                break
+            time.sleep(0.05)
+        t_recalc = time.perf_counter() - t0
+        assert job["state"] == "succeeded", job
+        out["recalculation"] = (t_recalc, started["entries"], started["slices"])
+        out["hwm"] = hwm_kib(server.pid) / 1024
+        return out
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
 def upload_to_totals(bin_dir, rows, repeats):
     port = free_port()
     env = dict(os.environ, PORT=str(port), HOST="127.0.0.1", PUBLIC_BASE_URL=f"http://127.0.0.1:{port}", RUST_LOG="warn")
@@ -165,8 +273,14 @@ def main():
     ap.add_argument("--runs", type=int, default=21)
     ap.add_argument("--rows", type=int, default=10_000)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--big-rows", type=int, default=100_000)
+    ap.add_argument("--units", type=int, default=70)
+    ap.add_argument("--per-unit", type=int, default=10_000)
+    ap.add_argument("--only-large", action="store_true", help="only the large files and the recalculation")
     a = ap.parse_args()
     print(f"machine: {os.cpu_count()} cores; release binaries in {a.bin_dir}")
+    if a.only_large:
+        return large(a)
     print(f"\ncold start (exec → first 200 on /healthz), {a.runs} runs each, and idle RSS")
     print(f"{'function':<16}{'median ms':>10}{'min':>8}{'max':>8}{'RSS MiB':>9}{'binary MiB':>12}")
     for name in FUNCTIONS:
@@ -184,6 +298,20 @@ def main():
     for label, ms in listing.items():
         print(f"listing a module of 5,000 entries, {label}, median of 20: {ms:.1f} ms")
     print(f"embedded server RSS after all of this: {rss:.1f} MiB")
+    large(a)
+
+
+def large(a):
+    print(f"\nlarge files and recalculation (embedded server, steps in-process, {os.cpu_count()} deliveries at once)")
+    big = large_files_and_recalculation(a.bin_dir, a.big_rows, a.units, a.per_unit)
+    for label in ("equipment", "plane"):
+        tj, tt, size = big[label]
+        print(f"  {a.big_rows}-row {label} file ({size / 1048576:.1f} MiB): job succeeded after {tj*1000:.0f} ms, "
+              f"totals read after {tt*1000:.0f} ms")
+    t, entries, slices = big["recalculation"]
+    print(f"  recalculation of {entries} equipment entries ({slices} slices): {t:.1f} s "
+          f"({entries / t:.0f} entries/s)")
+    print(f"  peak RSS of the embedded server (all steps in one process): {big['hwm']:.1f} MiB")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@
 //! it (404 otherwise); back-office routes check the back-office role on the server.
 
 mod backoffice;
+mod jobs;
 mod org_chart;
 mod recalculation;
 mod report;
@@ -42,6 +43,7 @@ pub fn router(ctx: Ctx) -> Router {
         .route("/api/v1/backoffice/reporting/{year}/units", get(thresholds::reporting_units))
         .route("/api/v1/backoffice/recalculations", post(recalculation::create))
         .route("/api/v1/backoffice/jobs/{job_id}/retry", post(recalculation::retry))
+        .route("/api/v1/backoffice/jobs/{job_id}/abort", post(jobs::abort))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_DATA_FILE_BYTES))
         .with_state(ctx)
 }
@@ -67,7 +69,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         thresholds::reset,
         thresholds::reporting_units,
         recalculation::create,
-        recalculation::retry
+        recalculation::retry,
+        jobs::abort
     ))]
     struct Doc;
     Doc::openapi()

@@ -1,7 +1,7 @@
 //! step-aggregate: makes a job's rows visible and refreshes the module totals, in one transaction:
 //! for a replace, the previously file-loaded rows of the scope are removed in the same commit, so
 //! readers see the old data or the new data, never a mix. Ends the job (and answers a drop-folder
-//! file with its result file).
+//! file with its result file). Also runs the jobs sweeper on its schedule (`kind = sweep`).
 
 use async_trait::async_trait;
 use co2_platform::events::StepMessage;
@@ -17,8 +17,14 @@ pub struct Aggregate {
 impl StepHandler for Aggregate {
     async fn handle(&self, input: StepInput) -> Result<(), StepError> {
         let body = std::str::from_utf8(&input.data).map_err(|e| StepError::Poison(e.into()))?;
-        let StepMessage::Aggregate(msg) = StepMessage::parse(body).map_err(|e| StepError::Poison(e.into()))? else {
-            return Err(StepError::Poison(anyhow::anyhow!("step-aggregate received a message of another kind")));
+        let msg = match StepMessage::parse(body).map_err(|e| StepError::Poison(e.into()))? {
+            StepMessage::Aggregate(msg) => msg,
+            StepMessage::Sweep(_) => {
+                let report = co2_platform::sweep::sweep(&self.ctx, self.ctx.settings.job_stale_after).await?;
+                tracing::info!(dead_lettered = report.dead_lettered.len(), stale = report.stale.len(), "sweep.done");
+                return Ok(());
+            }
+            _ => return Err(StepError::Poison(anyhow::anyhow!("step-aggregate received a message of another kind"))),
         };
         match msg.job_id {
             Some(job_id) => {

@@ -672,3 +672,12 @@ pub struct UnitReportingRow {
     /// Entries above their type's threshold.
     pub entries_above_threshold: i64,
 }
+
+/// Answer of `POST /api/v1/backoffice/jobs/{job_id}/abort`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JobAborted {
+    pub job_id: uuid::Uuid,
+    /// Rows the job had staged (never published), now removed.
+    pub staged_rows_removed: u64,
+}

@@ -443,8 +443,10 @@ pub async fn replace_rows(db: &mut PgConnection, computed: &[(Uuid, Computed)]) 
         })
         .collect();
     sqlx::query(
+        // Only rows whose reason changes are rewritten: a file's fresh rows mostly keep NULL.
         "update data_entry d set incomplete_reason = u.reason
-         from unnest($1::uuid[], $2::text[]) as u(id, reason) where d.data_entry_id = u.id",
+         from unnest($1::uuid[], $2::text[]) as u(id, reason)
+         where d.data_entry_id = u.id and d.incomplete_reason is distinct from u.reason",
     )
     .bind(&ids)
     .bind(&reasons)

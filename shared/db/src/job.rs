@@ -137,3 +137,29 @@ pub async fn fail(db: impl PgExecutor<'_>, id: Uuid, reason: &str) -> DbResult<(
     .await?;
     Ok(())
 }
+
+/// Fails the jobs that stopped progressing: running with no update for `running_secs`, or
+/// queued (an upload whose file never arrived) for `queued_secs`. Returns their ids.
+pub async fn fail_stale(db: impl PgExecutor<'_>, running_secs: f64, queued_secs: f64) -> DbResult<Vec<Uuid>> {
+    Ok(sqlx::query_scalar(
+        "update job set state = 'failed', finished_at = now(),
+                failure = case when state = 'running'
+                               then 'no progress for ' || round($1 / 60) || ' minutes: its processing stopped; retry it'
+                               else 'the file never arrived' end
+         where (state = 'running' and updated_at < now() - make_interval(secs => $1))
+            or (state = 'queued' and updated_at < now() - make_interval(secs => $2))
+         returning job_id",
+    )
+    .bind(running_secs)
+    .bind(queued_secs)
+    .fetch_all(db)
+    .await?)
+}
+
+/// The job of an uploaded or dropped object (the newest one for that key).
+pub async fn of_object_key(db: impl PgExecutor<'_>, object_key: &str) -> DbResult<Option<Uuid>> {
+    Ok(sqlx::query_scalar("select job_id from upload where object_key = $1 order by created_at desc limit 1")
+        .bind(object_key)
+        .fetch_optional(db)
+        .await?)
+}

@@ -114,3 +114,32 @@ pub async fn depth(db: impl PgExecutor<'_>, queue: &str) -> DbResult<i64> {
         .fetch_one(db)
         .await?)
 }
+
+/// A dead letter not yet attributed to its job.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UnhandledDeadLetter {
+    pub queue_message_id: i64,
+    pub queue: String,
+    pub body: String,
+    pub last_error: Option<String>,
+}
+
+/// Dead letters whose job has not been failed yet, oldest first.
+pub async fn unhandled_dead_letters(db: impl PgExecutor<'_>, limit: i64) -> DbResult<Vec<UnhandledDeadLetter>> {
+    Ok(sqlx::query_as::<_, UnhandledDeadLetter>(
+        "select queue_message_id, queue, body, last_error from queue_message
+         where dead_lettered_at is not null and handled_at is null order by queue_message_id limit $1",
+    )
+    .bind(limit)
+    .fetch_all(db)
+    .await?)
+}
+
+/// Notes that a dead letter's job has been dealt with.
+pub async fn mark_handled(db: impl PgExecutor<'_>, queue_message_id: i64) -> DbResult<()> {
+    sqlx::query("update queue_message set handled_at = now() where queue_message_id = $1")
+        .bind(queue_message_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}

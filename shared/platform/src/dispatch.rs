@@ -20,6 +20,8 @@ pub struct Pump {
     pub visibility: Duration,
     /// Delay before a failed message is offered again.
     pub retry_after: Duration,
+    /// Messages of a batch delivered at once (Knative's container concurrency).
+    pub concurrency: usize,
 }
 
 impl Pump {
@@ -44,12 +46,15 @@ impl Pump {
 
     /// Receives one batch (waiting up to `wait`) and delivers it; returns how many were received.
     pub async fn once(&self, wait: Duration) -> anyhow::Result<usize> {
+        use futures::StreamExt;
         let batch = self.queue.receive(&self.queue_name, 10, self.visibility, wait).await?;
-        for d in &batch {
-            if let Err(e) = self.deliver(d).await {
-                tracing::error!(queue = %self.queue_name, error.message = %e, "dispatch.delivery_failed");
-            }
-        }
+        futures::stream::iter(&batch)
+            .for_each_concurrent(self.concurrency.max(1), |d| async move {
+                if let Err(e) = self.deliver(d).await {
+                    tracing::error!(queue = %self.queue_name, error.message = %e, "dispatch.delivery_failed");
+                }
+            })
+            .await;
         Ok(batch.len())
     }
 

@@ -139,6 +139,14 @@ pub enum StepMessage {
     Aggregate(AggregateMessage),
     /// Compute one slice of a recalculation job again with the current factors.
     Recalculate(RecalculateMessage),
+    /// Run the jobs sweeper (sent every minute by a schedule).
+    Sweep(SweepMessage),
+}
+
+/// `kind = sweep`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SweepMessage {
+    pub version: u32,
 }
 
 /// `kind = recalculate`: the slice is identified by (job, slice number); its bounds live in the
@@ -178,6 +186,7 @@ impl StepMessage {
             StepMessage::Compute(m) => m.version,
             StepMessage::Aggregate(m) => m.version,
             StepMessage::Recalculate(m) => m.version,
+            StepMessage::Sweep(m) => m.version,
         };
         if version != STEP_MESSAGE_VERSION {
             return Err(DecodeError(format!("unsupported step message version {version}")));

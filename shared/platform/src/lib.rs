@@ -18,6 +18,7 @@ pub mod health;
 pub mod queue;
 pub mod serve;
 pub mod step;
+pub mod sweep;
 pub mod telemetry;
 
 pub use ctx::Ctx;

@@ -219,6 +219,7 @@ async fn a_message_that_keeps_failing_is_dead_lettered_and_others_still_flow(poo
         target: failing,
         visibility: Duration::from_secs(30),
         retry_after: Duration::ZERO,
+        concurrency: 1,
     };
     s.ctx.queue.send("co2-flaky", "{}").await.unwrap();
     for _ in 0..10 {

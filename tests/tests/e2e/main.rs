@@ -7,6 +7,7 @@ mod embedded;
 mod hostile;
 mod http_listener;
 mod inputs;
+mod jobs;
 mod organisation;
 mod permissions;
 mod recalculation;

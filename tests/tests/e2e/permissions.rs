@@ -92,6 +92,7 @@ async fn every_route_checks_the_callers_rights(pool: PgPool) {
             [401, 403, 403, 403, 403, 202],
         ),
         case(Method::POST, format!("/api/v1/backoffice/jobs/{job_id}/retry"), None, [401, 403, 403, 403, 403, 409]),
+        case(Method::POST, format!("/api/v1/backoffice/jobs/{job_id}/abort"), None, [401, 403, 403, 403, 403, 409]),
         case(Method::GET, "/api/v1/reference/airports?q=gva", None, [401, 200, 200, 200, 200, 200]),
         case(Method::GET, "/api/v1/reference/exchange-rates?year=2025", None, [401, 200, 200, 200, 200, 200]),
     ];

@@ -210,6 +210,7 @@ async fn poison_is_acknowledged_and_a_failing_message_reaches_the_sqs_dead_lette
         target: failing,
         visibility: Duration::from_secs(30),
         retry_after: Duration::ZERO,
+        concurrency: 1,
     };
     s.ctx.queue.send(&pump.queue_name, "{}").await.unwrap();
     for _ in 0..6 {

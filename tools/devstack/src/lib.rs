@@ -43,6 +43,7 @@ pub fn pumps(ctx: &Ctx, retry_after: Duration) -> Vec<Pump> {
             ),
             visibility: VISIBILITY,
             retry_after,
+            concurrency: 1,
         })
         .collect()
 }

@@ -17,9 +17,23 @@ async fn main() -> anyhow::Result<()> {
     let web_root = web::root_from_env();
     let app = devstack::app(&ctx, local.clone(), &web_root);
     let mut tasks = Vec::new();
-    for pump in devstack::pumps(&ctx, Duration::from_secs(2)) {
+    // As Knative would run several step instances, deliver as many messages at once as there are
+    // cores (recalculation slices, files of several modules).
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    for mut pump in devstack::pumps(&ctx, Duration::from_secs(2)) {
+        pump.concurrency = cores;
         tasks.push(tokio::spawn(pump.run()));
     }
+    // The jobs sweeper, as the cluster's schedule runs it.
+    let sweeper = ctx.clone();
+    tasks.push(tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            if let Err(e) = co2_platform::sweep::sweep(&sweeper, sweeper.settings.job_stale_after).await {
+                tracing::warn!(error.message = %e, "sweep.failed");
+            }
+        }
+    }));
     if let Some(local) = local {
         tasks.push(tokio::spawn(devstack::watch_dropbox(Arc::clone(&local), Duration::from_millis(700))));
     }

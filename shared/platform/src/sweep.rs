@@ -1,0 +1,89 @@
+//! The jobs sweeper: no job stays running forever, and a job whose messages were dead-lettered
+//! says why.
+//!
+//! It fails (1) the job of every dead-lettered message — from the PostgreSQL queue's dead letters
+//! or from the SQS dead-letter queue `QUEUE_DEAD`, whose messages are then removed, their reason
+//! kept on the job — and (2) jobs with no progress for `JOB_STALE_SECS` (their updated_at is the
+//! heartbeat every step moves) or uploads whose file never arrived within a day. Drop-folder jobs
+//! get their result file. Running it again finds nothing new: every action is idempotent.
+
+use crate::events::{S3Notification, StepMessage, parse_s3_notification};
+use crate::{Ctx, StepError};
+use std::time::Duration;
+use uuid::Uuid;
+
+/// What one sweep did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SweepReport {
+    /// Jobs failed because their messages were dead-lettered.
+    pub dead_lettered: Vec<Uuid>,
+    /// Jobs failed because they stopped progressing.
+    pub stale: Vec<Uuid>,
+}
+
+/// How long a queued upload may wait for its file.
+const QUEUED_UPLOAD_LIMIT: Duration = Duration::from_secs(24 * 3600);
+
+/// The jobs a queue message is about.
+async fn jobs_of(ctx: &Ctx, body: &str) -> Result<Vec<Uuid>, StepError> {
+    if let Ok(msg) = StepMessage::parse(body) {
+        return Ok(match msg {
+            StepMessage::Compute(m) => vec![m.job_id],
+            StepMessage::Aggregate(m) => m.job_id.into_iter().collect(),
+            StepMessage::Recalculate(m) => vec![m.job_id],
+            StepMessage::Sweep(_) => Vec::new(),
+        });
+    }
+    let mut jobs = Vec::new();
+    if let Ok(S3Notification::Created(objects)) = parse_s3_notification(body) {
+        for o in objects {
+            jobs.extend(co2_db::job::of_object_key(&ctx.pools.write, &o.key).await?);
+        }
+    }
+    Ok(jobs)
+}
+
+async fn fail_dead_lettered(
+    ctx: &Ctx,
+    body: &str,
+    error: Option<&str>,
+    report: &mut SweepReport,
+) -> Result<(), StepError> {
+    let reason = format!(
+        "its processing kept failing and was stopped (dead-lettered){}",
+        error.map(|e| format!(": {e}")).unwrap_or_default()
+    );
+    for job_id in jobs_of(ctx, body).await? {
+        let running = co2_db::job::get(&ctx.pools.write, job_id)
+            .await?
+            .is_some_and(|j| j.state == "running" || j.state == "queued");
+        if running {
+            co2_db::job::fail(&ctx.pools.write, job_id, &reason).await?;
+            crate::drop_result::write_for_job(ctx, job_id).await?;
+            tracing::warn!(%job_id, "sweep.job_dead_lettered");
+            report.dead_lettered.push(job_id);
+        }
+    }
+    Ok(())
+}
+
+/// One sweep.
+pub async fn sweep(ctx: &Ctx, stale_after: Duration) -> Result<SweepReport, StepError> {
+    let mut report = SweepReport::default();
+    for dead in co2_db::queue::unhandled_dead_letters(&ctx.pools.write, 100).await? {
+        fail_dead_lettered(ctx, &dead.body, dead.last_error.as_deref(), &mut report).await?;
+        co2_db::queue::mark_handled(&ctx.pools.write, dead.queue_message_id).await?;
+    }
+    let dlq = &ctx.settings.queue_dead;
+    for d in ctx.queue.receive(dlq, 10, Duration::from_secs(60), Duration::ZERO).await? {
+        fail_dead_lettered(ctx, &d.body, None, &mut report).await?;
+        ctx.queue.ack(dlq, &d).await?;
+    }
+    report.stale =
+        co2_db::job::fail_stale(&ctx.pools.write, stale_after.as_secs_f64(), QUEUED_UPLOAD_LIMIT.as_secs_f64()).await?;
+    for job_id in &report.stale {
+        tracing::warn!(%job_id, "sweep.job_stale");
+        crate::drop_result::write_for_job(ctx, *job_id).await?;
+    }
+    Ok(report)
+}
