@@ -39,7 +39,7 @@ pub fn UploadPanel(unit: String, year: i32, module: String, can_upload: bool, on
             return;
         };
         let req = CreateUploadRequest {
-            unit: unit.clone(),
+            unit: Some(unit.clone()),
             year,
             module: module.clone(),
             entry_type: None,

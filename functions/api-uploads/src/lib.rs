@@ -33,7 +33,25 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     Doc::openapi()
 }
 
-/// Registers an upload for a unit-year module and returns where to PUT the file.
+/// The report of a unit-year module that accepts a file (409 when it does not).
+async fn unit_module(ctx: &Ctx, unit: &co2_db::org::Unit, year: i32, module: Module) -> ApiResult<Uuid> {
+    let rm = co2_db::report::module_of(&ctx.pools.read, unit.unit_id, year, module).await.map_err(|e| match e {
+        co2_db::DbError::NotFound => ApiError::not_found("report_not_found", format!("no report for {year}")),
+        other => other.into(),
+    })?;
+    match rm.write_block() {
+        None => Ok(rm.report_id),
+        Some("module_validated") => {
+            Err(ApiError::conflict("module_validated", "the module is validated: reopen it first"))
+        }
+        Some("year_closed") => Err(ApiError::conflict("year_closed", "this year is closed for changes")),
+        Some(_) => Err(ApiError::conflict("module_disabled", "this module is disabled")),
+    }
+}
+
+/// Registers an upload for a unit-year module — or, without a unit, the admin's upload of a
+/// year for every unit (rows carry `unit_institutional_id`; a replace swaps the rows loaded this
+/// way for the year and entry type) — and returns where to PUT the file.
 #[utoipa::path(post, path = "/api/v1/uploads", tag = "uploads", request_body = CreateUploadRequest,
     responses((status = 201, body = CreateUploadResponse), (status = 403), (status = 404),
               (status = 409, description = "module validated, year closed, or no factors for the year")))]
@@ -42,8 +60,16 @@ async fn create_upload(
     caller: Caller,
     ApiJson(req): ApiJson<CreateUploadRequest>,
 ) -> ApiResult<(StatusCode, ApiJson<CreateUploadResponse>)> {
-    let unit = visible_unit(&ctx, &caller, &req.unit).await?;
-    caller.require_principal(&unit)?;
+    // Without a unit: the back-office upload of a year for every unit (DOMAIN §2.2, admin).
+    let unit = match req.unit.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        Some(u) => {
+            let unit = visible_unit(&ctx, &caller, u).await?;
+            caller.require_principal(&unit)?;
+            Some(unit)
+        }
+        None if caller.is_admin() => None,
+        None => return Err(ApiError::Forbidden("a year-wide upload for every unit needs the admin role".into())),
+    };
     let module = Module::parse(&req.module)
         .ok_or_else(|| ApiError::not_found("module_not_found", format!("no module '{}'", req.module)))?;
     if !engine::supports(module) {
@@ -61,22 +87,22 @@ async fn create_upload(
     if req.filename.trim().is_empty() {
         return Err(ApiError::bad_request("filename_required", "give the file's name"));
     }
-    let rm = co2_db::report::module_of(&ctx.pools.read, unit.unit_id, req.year, module).await.map_err(|e| match e {
-        co2_db::DbError::NotFound => ApiError::not_found("report_not_found", format!("no report for {}", req.year)),
-        other => other.into(),
-    })?;
-    match rm.write_block() {
-        None => {}
-        Some("module_validated") => {
-            return Err(ApiError::conflict("module_validated", "the module is validated: reopen it first"));
+    let report_id = match &unit {
+        Some(unit) => Some(unit_module(&ctx, unit, req.year, module).await?),
+        None => {
+            if module == Module::Headcount {
+                // Person ids are unique per unit module (D7): checked per unit for module-page files.
+                return Err(ApiError::conflict(
+                    "module_not_available",
+                    "headcount is loaded per unit: upload each unit's file from its module page",
+                ));
+            }
+            if !co2_db::report::all_years(&ctx.pools.read).await?.iter().any(|y| y.report_year_id == req.year) {
+                return Err(ApiError::not_found("year_not_found", format!("no year {}", req.year)));
+            }
+            None
         }
-        Some("year_closed") => {
-            return Err(ApiError::conflict("year_closed", "this year is closed for changes"));
-        }
-        Some(_) => {
-            return Err(ApiError::conflict("module_disabled", "this module is disabled"));
-        }
-    }
+    };
     let dets: Vec<i16> = module.entry_types().map(|t| t.id()).collect();
     if co2_db::factor::count_for(&ctx.pools.read, req.year, &dets).await? == 0 {
         return Err(ApiError::conflict(
@@ -93,7 +119,7 @@ async fn create_upload(
         &mut *tx,
         co2_db::job::NewJob {
             kind: "upload",
-            unit_id: unit.unit_id,
+            unit_id: unit.as_ref().map(|u| u.unit_id),
             year: req.year,
             module: module.key(),
             created_by: Some(caller.user.app_user_id),
@@ -105,7 +131,8 @@ async fn create_upload(
         &co2_db::upload::NewUpload {
             upload_id,
             job_id,
-            report_id: rm.report_id,
+            report_id,
+            year: req.year,
             module: module.key(),
             data_entry_type: entry_type.map(EntryType::id),
             filename: &filename,
@@ -114,13 +141,13 @@ async fn create_upload(
                 UploadMode::Replace => "replace",
                 UploadMode::Append => "append",
             },
-            source: "upload",
+            source: if unit.is_some() { "upload" } else { "backoffice" },
             created_by: Some(caller.user.app_user_id),
         },
     )
     .await?;
     co2_db::audit::append(&mut tx, &caller.user.institutional_id, "upload.created", Some(&upload_id.to_string()),
-        serde_json::json!({"unit": unit.institutional_id, "year": req.year, "module": module.key(), "filename": filename})).await?;
+        serde_json::json!({"unit": unit.as_ref().map(|u| u.institutional_id.clone()), "year": req.year, "module": module.key(), "filename": filename})).await?;
     let presigned = ctx.blob.presign_put(&key, LINK_TTL).await.map_err(|e| ApiError::Unavailable(e.into()))?;
     tx.commit().await?;
     Ok((

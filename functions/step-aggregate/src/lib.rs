@@ -53,6 +53,10 @@ impl Aggregate {
         {
             return Ok(());
         }
+        let upload = co2_db::upload::of_job(&mut *tx, job_id).await?;
+        if let Some(u) = upload.as_ref().filter(|u| u.report_id.is_none()) {
+            return self.finish_year_job(tx, job_id, u).await;
+        }
         let rm = co2_db::report::lock_module(&mut tx, report_module_id).await?;
         if let Some(block) = rm.write_block() {
             sqlx::query("delete from data_entry where pending_job_id = $1").bind(job_id).execute(&mut *tx).await?;
@@ -60,7 +64,6 @@ impl Aggregate {
             tx.commit().await?;
             return Ok(());
         }
-        let upload = co2_db::upload::of_job(&mut *tx, job_id).await?;
         // DOMAIN §2.2: a replace applies per (year, DET) — the named type of a typed upload, else
         // the types the file actually carries, so several files of one module can coexist.
         let replace: Option<Vec<i16>> = match upload.as_ref().filter(|u| u.mode == "replace") {
@@ -86,6 +89,59 @@ impl Aggregate {
         .await?;
         tx.commit().await?;
         tracing::info!(%job_id, published, "upload.published");
+        Ok(())
+    }
+
+    /// Publishes a year-wide back-office file (DOMAIN §2.2) in one transaction: every touched
+    /// module is locked (in id order) and must accept changes, a replace first removes the rows
+    /// loaded this way for the year and entry types in every unit, then the staged rows become
+    /// visible and each touched module's totals are refreshed.
+    async fn finish_year_job(
+        &self,
+        mut tx: sqlx::Transaction<'_, sqlx::Postgres>,
+        job_id: Uuid,
+        upload: &co2_db::upload::Upload,
+    ) -> Result<(), StepError> {
+        let year = upload.report_year_id;
+        let types = match upload.data_entry_type {
+            Some(det) => vec![det],
+            None => co2_db::entry::pending_types(&mut *tx, job_id).await?,
+        };
+        let replace = upload.mode == "replace";
+        let modules = co2_db::entry::year_load_modules(&mut *tx, job_id, year, &upload.module, &types, replace).await?;
+        for m in &modules {
+            let rm = co2_db::report::lock_module(&mut tx, *m).await?;
+            if let Some(block) = rm.write_block() {
+                sqlx::query("delete from data_entry where pending_job_id = $1").bind(job_id).execute(&mut *tx).await?;
+                let unit = co2_db::org::unit_by_id(&mut *tx, rm.unit_id).await?;
+                let reason = format!(
+                    "the {} module of unit {} stopped accepting changes ({block}): nothing was loaded",
+                    upload.module, unit.institutional_id
+                );
+                co2_db::job::fail(&mut *tx, job_id, &reason).await?;
+                tx.commit().await?;
+                return Ok(());
+            }
+        }
+        let removed =
+            if replace { co2_db::entry::delete_year_loaded(&mut tx, year, &upload.module, &types).await? } else { 0 };
+        let published = co2_db::entry::publish_job(&mut tx, Uuid::nil(), job_id, None).await?;
+        for m in &modules {
+            co2_db::report::mark_in_progress(&mut *tx, *m).await?;
+            co2_db::aggregate::refresh_module(&mut *tx, *m).await?;
+        }
+        co2_db::job::succeed(&mut *tx, job_id).await?;
+        co2_db::audit::append(
+            &mut tx,
+            "system:pipeline",
+            "upload.published",
+            Some(&job_id.to_string()),
+            serde_json::json!({"entries": published, "replaced": removed, "modules": modules.len(), "year": year,
+                "scope": "year"}),
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(%job_id, published, removed, modules = modules.len(), "upload.published");
         Ok(())
     }
 }

@@ -11,11 +11,21 @@ use co2_domain::headcount::find_duplicate_institutional_ids;
 use co2_domain::{EntryType, Module};
 use std::collections::HashSet;
 
+/// A valid row of a file.
+#[derive(Debug)]
+pub struct FileRow {
+    /// Physical record number (header = 1).
+    pub line: u64,
+    /// The unit the row names (`unit_institutional_id`), if any.
+    pub unit: Option<String>,
+    pub entry: ParsedEntry,
+}
+
 /// The rows a file yields.
 #[derive(Debug, Default)]
 pub struct ParsedFile {
-    /// Valid rows with their physical record number (header = 1).
-    pub rows: Vec<(u64, ParsedEntry)>,
+    /// Valid rows, in file order.
+    pub rows: Vec<FileRow>,
     /// Every row error, in file order.
     pub errors: Vec<RowError>,
 }
@@ -25,17 +35,19 @@ pub struct ParsedFile {
 #[error("{0}")]
 pub struct FileRefused(pub String);
 
-fn row_error(row: u64, column: Option<&str>, code: &str, message: impl Into<String>) -> RowError {
+/// A row error without a sheet.
+pub fn row_error(row: u64, column: Option<&str>, code: &str, message: impl Into<String>) -> RowError {
     RowError { row, column: column.map(str::to_owned), code: code.to_owned(), message: message.into(), sheet: None }
 }
 
 /// Parses a stored file of `module` for `unit`: a CSV, or an XLSX workbook (`name` or the
-/// content tells). Rows naming another unit are refused. Without a named entry type, the header
-/// tells it (or a routing column decides per row); a workbook may carry one sheet per type.
+/// content tells). Rows naming another unit are refused; without `unit` (a year-wide file) every
+/// row must name its unit. Without a named entry type, the header tells it (or a routing column
+/// decides per row); a workbook may carry one sheet per type.
 pub fn parse_file(
     module: Module,
     entry_type: Option<EntryType>,
-    unit: &str,
+    unit: Option<&str>,
     name: &str,
     bytes: &[u8],
     ctx: &ParseContext,
@@ -86,7 +98,7 @@ fn pick_sheets(
 fn parse_sheet(
     module: Module,
     entry_type: Option<EntryType>,
-    unit: &str,
+    unit: Option<&str>,
     sheet: &Sheet,
     ctx: &ParseContext,
     out: &mut ParsedFile,
@@ -104,8 +116,11 @@ fn parse_sheet(
         return Err(refuse(format!("duplicated column(s): {}", dups.join(", "))));
     }
     let entry_type = entry_type.or_else(|| engine::infer_entry_type(module, &headers));
-    let missing: Vec<&str> =
-        engine::required_columns(module, entry_type).into_iter().filter(|c| !headers.iter().any(|h| h == c)).collect();
+    let mut required = engine::required_columns(module, entry_type);
+    if unit.is_none() {
+        required.insert(0, "unit_institutional_id");
+    }
+    let missing: Vec<&str> = required.into_iter().filter(|c| !headers.iter().any(|h| h == c)).collect();
     if !missing.is_empty() {
         return Err(refuse(format!("missing required column(s): {}", missing.join(", "))));
     }
@@ -157,19 +172,25 @@ fn parse_sheet(
         }
         let raw: RawFields =
             headers.iter().cloned().zip(fields.iter().cloned()).filter(|(h, _)| !h.is_empty()).collect();
-        if let Some(row_unit) = raw.get("unit_institutional_id").map(|u| u.trim()).filter(|u| !u.is_empty())
-            && row_unit != unit
-        {
-            error(
-                line,
-                Some("unit_institutional_id"),
-                "unit_mismatch",
-                format!("the row is for unit {row_unit}, the upload for unit {unit}"),
-            );
-            continue;
+        let row_unit = raw.get("unit_institutional_id").map(|u| u.trim().to_owned()).filter(|u| !u.is_empty());
+        match (unit, row_unit.as_deref()) {
+            (Some(unit), Some(row_unit)) if row_unit != unit => {
+                error(
+                    line,
+                    Some("unit_institutional_id"),
+                    "unit_mismatch",
+                    format!("the row is for unit {row_unit}, the upload for unit {unit}"),
+                );
+                continue;
+            }
+            (None, None) => {
+                error(line, Some("unit_institutional_id"), "required", "a year-wide file names each row's unit".into());
+                continue;
+            }
+            _ => {}
         }
         match engine::parse_entry(module, entry_type, &raw, ctx) {
-            Ok(entry) => rows.push((line, entry)),
+            Ok(entry) => rows.push(FileRow { line, unit: row_unit, entry }),
             Err(EntryRejection::Fields(f)) => {
                 for e in &f.0 {
                     error(line, Some(e.field.as_str()), e.code, e.message.clone());
@@ -193,8 +214,8 @@ fn refuse_duplicate_members(out: &mut ParsedFile, stored: &[String]) {
     let ids: Vec<(u64, String)> = out
         .rows
         .iter()
-        .filter(|(_, e)| e.entry_type == EntryType::Member)
-        .filter_map(|(n, e)| e.data["user_institutional_id"].as_str().map(|id| (*n, id.to_owned())))
+        .filter(|r| r.entry.entry_type == EntryType::Member)
+        .filter_map(|r| r.entry.data["user_institutional_id"].as_str().map(|id| (r.line, id.to_owned())))
         .collect();
     if ids.is_empty() {
         return;
@@ -210,7 +231,7 @@ fn refuse_duplicate_members(out: &mut ParsedFile, stored: &[String]) {
         out.errors.push(row_error(d.row, Some("user_institutional_id"), DUPLICATE_INSTITUTIONAL_ID, message));
     }
     let refused: HashSet<u64> = duplicates.iter().map(|d| d.row).collect();
-    out.rows.retain(|(n, e)| e.entry_type != EntryType::Member || !refused.contains(n));
+    out.rows.retain(|r| r.entry.entry_type != EntryType::Member || !refused.contains(&r.line));
     out.errors.sort_by_key(|e| e.row);
 }
 
@@ -240,7 +261,7 @@ mod tests {
     use super::*;
 
     fn parse(bytes: &[u8]) -> Result<ParsedFile, FileRefused> {
-        parse_file(Module::Equipment, None, "9001", "e.csv", bytes, &ParseContext::default(), &Limits::default())
+        parse_file(Module::Equipment, None, Some("9001"), "e.csv", bytes, &ParseContext::default(), &Limits::default())
     }
 
     const HEADER: &str = "unit_institutional_id,equipment_id,name,equipment_class,sub_class,active_usage_hours_per_week,standby_usage_hours_per_week,note,kg_co2eq,equipment_category\n";
@@ -252,7 +273,7 @@ mod tests {
         );
         let f = parse(csv.as_bytes()).unwrap();
         assert_eq!(f.rows.len(), 1);
-        assert_eq!(f.rows[0].0, 2);
+        assert_eq!(f.rows[0].line, 2);
         assert_eq!(f.errors.len(), 2);
         assert_eq!(
             (f.errors[0].row, f.errors[0].column.as_deref(), f.errors[0].code.as_str()),

@@ -13,9 +13,11 @@ pub mod table;
 
 use async_trait::async_trait;
 use co2_db::org::Unit;
+use co2_db::report::ReportModule;
 use co2_domain::{EntryType, Module};
 use co2_platform::events::{ComputeMessage, ObjectCreated, S3Notification, STEP_MESSAGE_VERSION, StepMessage};
 use co2_platform::{Ctx, StepError, StepHandler, StepInput};
+use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
 /// Namespace of the deterministic ids given to drop-folder jobs (one per object version).
@@ -168,7 +170,8 @@ impl Ingest {
                 &co2_db::upload::NewUpload {
                     upload_id,
                     job_id,
-                    report_id: rm.report_id,
+                    report_id: Some(rm.report_id),
+                    year,
                     module: module.key(),
                     data_entry_type: det.map(EntryType::id),
                     filename,
@@ -196,7 +199,8 @@ impl Ingest {
         Ok(())
     }
 
-    /// Parses the object and stores its valid rows pending on the job.
+    /// Parses the object and stores its valid rows pending on the job: in its unit's module, or
+    /// for a year-wide back-office file in the module of each row's unit.
     async fn process(&self, obj: &ObjectCreated, job_id: Uuid) -> Result<(), StepError> {
         let pools = &self.ctx.pools;
         let job = co2_db::job::get(&pools.write, job_id)
@@ -205,18 +209,27 @@ impl Ingest {
         let upload = co2_db::upload::of_job(&pools.write, job_id)
             .await?
             .ok_or_else(|| StepError::Poison(anyhow::anyhow!("job {job_id} has no upload")))?;
-        let rm = co2_db::report::module_of(
-            &pools.write,
-            upload.unit_id,
-            upload.report_year_id,
-            Module::parse(&upload.module)
-                .ok_or_else(|| StepError::Poison(anyhow::anyhow!("bad module {}", upload.module)))?,
-        )
-        .await?;
+        let module = Module::parse(&upload.module)
+            .ok_or_else(|| StepError::Poison(anyhow::anyhow!("bad module {}", upload.module)))?;
+        let year = upload.report_year_id;
+        // The modules rows may go to, by unit institutional id.
+        let unit = match upload.unit_id {
+            Some(id) => Some(co2_db::org::unit_by_id(&pools.write, id).await?),
+            None => None,
+        };
+        let targets: HashMap<String, ReportModule> = match &unit {
+            Some(u) => {
+                let rm = co2_db::report::module_of(&pools.write, u.unit_id, year, module).await?;
+                HashMap::from([(u.institutional_id.clone(), rm)])
+            }
+            None => co2_db::report::modules_of_year(&pools.write, year, module).await?.into_iter().collect(),
+        };
         if job.state != "queued" {
             // Already parsed: a redelivery. Re-announce the next step in case that send was lost.
-            if job.state == "running" {
-                self.send_compute(job_id, rm.report_module_id).await?;
+            if job.state == "running"
+                && let Some(rm) = co2_db::entry::a_pending_module(&pools.write, job_id).await?
+            {
+                self.send_compute(job_id, rm).await?;
             }
             return Ok(());
         }
@@ -242,12 +255,12 @@ impl Ingest {
             }
             Err(e) => return Err(e.into()),
         };
-        let module = Module::parse(&upload.module).unwrap_or(Module::Equipment);
         let det = upload.data_entry_type.and_then(EntryType::from_id);
-        let unit = co2_db::org::unit_by_id(&pools.write, upload.unit_id).await?;
         let mut conn = pools.write.acquire().await?;
-        let mut ctx = co2_db::engine::parse_context(&mut conn, module, upload.report_year_id).await?;
-        if module == Module::Headcount {
+        let mut ctx = co2_db::engine::parse_context(&mut conn, module, year).await?;
+        if module == Module::Headcount
+            && let Some(rm) = targets.values().next().filter(|_| unit.is_some())
+        {
             ctx.stored_member_ids =
                 co2_db::entry::member_ids(&mut *conn, rm.report_module_id, upload.mode == "replace").await?;
         }
@@ -257,11 +270,32 @@ impl Ingest {
             // A workbook may inflate to 8× the largest accepted upload, no more (zip bombs).
             max_xlsx_expanded_bytes: self.ctx.settings.max_upload_bytes.saturating_mul(8),
         };
-        let parsed =
-            match file::parse_file(module, det, &unit.institutional_id, &upload.filename, &bytes, &ctx, &limits) {
-                Ok(p) => p,
-                Err(refused) => return self.fail(job_id, &refused.0).await,
-            };
+        let unit_id = unit.as_ref().map(|u| u.institutional_id.as_str());
+        let mut parsed = match file::parse_file(module, det, unit_id, &upload.filename, &bytes, &ctx, &limits) {
+            Ok(p) => p,
+            Err(refused) => return self.fail(job_id, &refused.0).await,
+        };
+        // Each row goes to its unit's module; a year-wide file may name units that cannot take it.
+        let mut groups: BTreeMap<Uuid, Vec<(u64, co2_db::engine::ParsedEntry)>> = BTreeMap::new();
+        for row in std::mem::take(&mut parsed.rows) {
+            let named = row.unit.as_deref().or(unit_id).unwrap_or_default();
+            match targets.get(named) {
+                None => parsed.errors.push(file::row_error(
+                    row.line,
+                    Some("unit_institutional_id"),
+                    "unknown_unit",
+                    format!("there is no unit '{named}' with a {year} report"),
+                )),
+                Some(rm) if unit.is_none() && rm.write_block().is_some() => parsed.errors.push(file::row_error(
+                    row.line,
+                    Some("unit_institutional_id"),
+                    rm.write_block().unwrap_or_default(),
+                    format!("the {} module of unit {named} does not accept changes", module.key()),
+                )),
+                Some(rm) => groups.entry(rm.report_module_id).or_default().push((row.line, row.entry)),
+            }
+        }
+        parsed.errors.sort_by_key(|e| e.row);
         let error_key = if parsed.errors.is_empty() {
             None
         } else {
@@ -279,14 +313,16 @@ impl Ingest {
         if locked.state != "queued" || !co2_db::idempotency::claim(&mut tx, &obj.natural_key(), "step-ingest").await? {
             return Ok(());
         }
-        let rm = co2_db::report::lock_module(&mut tx, rm.report_module_id).await?;
-        let ok = parsed.rows.len() as i64;
+        let ok = groups.values().map(Vec::len).sum::<usize>() as i64;
         let failed = parsed.errors.iter().map(|e| e.row).collect::<std::collections::BTreeSet<_>>().len() as i64;
         co2_db::job::record_parsed(&mut *tx, job_id, ok, failed, kept, error_key.as_deref()).await?;
-        if let Some(block) = rm.write_block() {
-            co2_db::job::fail(&mut *tx, job_id, &format!("the module does not accept changes ({block})")).await?;
-            tx.commit().await?;
-            return Ok(());
+        if let Some(u) = &unit {
+            let rm = co2_db::report::lock_module(&mut tx, targets[&u.institutional_id].report_module_id).await?;
+            if let Some(block) = rm.write_block() {
+                co2_db::job::fail(&mut *tx, job_id, &format!("the module does not accept changes ({block})")).await?;
+                tx.commit().await?;
+                return Ok(());
+            }
         }
         if ok == 0 {
             co2_db::job::fail(&mut *tx, job_id, &format!("no valid row in the file ({failed} rejected)")).await?;
@@ -294,14 +330,22 @@ impl Ingest {
             return Ok(());
         }
         let origin = co2_db::entry::FileOrigin {
-            source: if upload.source == "dropbox" { "dropbox" } else { "upload" },
+            source: match upload.source.as_str() {
+                "dropbox" => "dropbox",
+                "backoffice" => "backoffice",
+                _ => "upload",
+            },
             upload_id: upload.upload_id,
             job_id,
         };
-        co2_db::entry::insert_pending(&mut tx, rm.report_module_id, origin, &parsed.rows).await?;
+        for (report_module_id, rows) in &groups {
+            co2_db::entry::insert_pending(&mut tx, *report_module_id, origin, rows).await?;
+        }
         tx.commit().await?;
-        tracing::info!(%job_id, rows_ok = ok, rows_failed = failed, "upload.parsed");
-        self.send_compute(job_id, rm.report_module_id).await
+        tracing::info!(%job_id, rows_ok = ok, rows_failed = failed, modules = groups.len(), "upload.parsed");
+        // step-compute computes every staged row of the job; the module gives it the year's factors.
+        let first = groups.keys().next().copied().unwrap_or_default();
+        self.send_compute(job_id, first).await
     }
 }
 

@@ -365,7 +365,9 @@ pub enum UploadMode {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateUploadRequest {
-    pub unit: String,
+    /// The unit; absent for the admin's year-wide upload for every unit.
+    #[serde(default)]
+    pub unit: Option<String>,
     pub year: i32,
     pub module: String,
     #[serde(default)]

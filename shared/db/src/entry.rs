@@ -112,6 +112,16 @@ pub async fn publish_job(
     replace_types: Option<&[i16]>,
 ) -> DbResult<u64> {
     if let Some(types) = replace_types {
+        // Their emission rows first, in one set-based statement, so the cascade finds none.
+        sqlx::query(
+            "delete from emission e using data_entry d
+             where e.data_entry_id = d.data_entry_id and d.report_module_id = $1 and d.pending_job_id is null
+               and d.source in ('upload', 'dropbox') and d.data_entry_type = any($2)",
+        )
+        .bind(report_module_id)
+        .bind(types)
+        .execute(&mut *db)
+        .await?;
         sqlx::query(
             "delete from data_entry where report_module_id = $1 and pending_job_id is null
                and source in ('upload', 'dropbox') and data_entry_type = any($2)",
@@ -353,4 +363,66 @@ pub async fn emissions_of(db: impl PgExecutor<'_>, ids: &[Uuid]) -> DbResult<Vec
     .bind(ids)
     .fetch_all(db)
     .await?)
+}
+
+/// A module holding rows staged on a job (any one), to re-announce its computation.
+pub async fn a_pending_module(db: impl PgExecutor<'_>, job_id: Uuid) -> DbResult<Option<Uuid>> {
+    Ok(sqlx::query_scalar("select report_module_id from data_entry where pending_job_id = $1 limit 1")
+        .bind(job_id)
+        .fetch_optional(db)
+        .await?)
+}
+
+/// The modules a year-wide back-office file touches: those it staged rows in and, for a replace,
+/// those holding rows loaded this way for the year and entry types. Sorted (the lock order).
+pub async fn year_load_modules(
+    db: impl PgExecutor<'_>,
+    job_id: Uuid,
+    year: i32,
+    module: &str,
+    types: &[i16],
+    replace: bool,
+) -> DbResult<Vec<Uuid>> {
+    Ok(sqlx::query_scalar(
+        "select report_module_id from data_entry where pending_job_id = $1
+         union
+         select d.report_module_id from data_entry d
+         join report_module rm using (report_module_id) join report r using (report_id)
+         where $5 and r.report_year_id = $2 and rm.module = $3 and d.source = 'backoffice'
+           and d.pending_job_id is null and d.data_entry_type = any($4)
+         order by 1",
+    )
+    .bind(job_id)
+    .bind(year)
+    .bind(module)
+    .bind(types)
+    .bind(replace)
+    .fetch_all(db)
+    .await?)
+}
+
+/// Deletes the published rows loaded by year-wide back-office files for (year, module, types) in
+/// every unit (DOMAIN §2.2: the replace of a per-year load), their emission rows first.
+pub async fn delete_year_loaded(db: &mut PgConnection, year: i32, module: &str, types: &[i16]) -> DbResult<u64> {
+    const SCOPE: &str = "d.report_module_id = rm.report_module_id and rm.report_id = r.report_id
+        and r.report_year_id = $1 and rm.module = $2 and d.source = 'backoffice' and d.pending_job_id is null
+        and d.data_entry_type = any($3)";
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "delete from emission e using data_entry d, report_module rm, report r
+         where e.data_entry_id = d.data_entry_id and {SCOPE}"
+    )))
+    .bind(year)
+    .bind(module)
+    .bind(types)
+    .execute(&mut *db)
+    .await?;
+    let done = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "delete from data_entry d using report_module rm, report r where {SCOPE}"
+    )))
+    .bind(year)
+    .bind(module)
+    .bind(types)
+    .execute(&mut *db)
+    .await?;
+    Ok(done.rows_affected())
 }

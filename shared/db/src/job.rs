@@ -39,7 +39,8 @@ const JOB_COLUMNS: &str =
 #[derive(Debug, Clone, Copy)]
 pub struct NewJob<'a> {
     pub kind: &'a str,
-    pub unit_id: Uuid,
+    /// `None` for a job about every unit (a year-wide upload).
+    pub unit_id: Option<Uuid>,
     pub year: i32,
     pub module: &'a str,
     pub created_by: Option<Uuid>,

@@ -252,3 +252,28 @@ pub async fn mark_recalculated_after_validation(db: impl PgExecutor<'_>, modules
     .await?;
     Ok(done.rows_affected())
 }
+
+/// The `module` of every unit's report of `year`, keyed by unit institutional id.
+pub async fn modules_of_year(
+    db: impl PgExecutor<'_>,
+    year: i32,
+    module: Module,
+) -> DbResult<Vec<(String, ReportModule)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        institutional_id: String,
+        #[sqlx(flatten)]
+        module: ReportModule,
+    }
+    let rows = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(format!(
+        "select u.institutional_id, {MODULE_COLUMNS}
+         from report_module rm join report r using (report_id) join unit u on u.unit_id = r.unit_id
+         join report_year y using (report_year_id)
+         where r.report_year_id = $1 and rm.module = $2"
+    )))
+    .bind(year)
+    .bind(module.key())
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.institutional_id, r.module)).collect())
+}

@@ -4,13 +4,14 @@ use crate::DbResult;
 use sqlx::PgExecutor;
 use uuid::Uuid;
 
-/// An upload row with its report's unit and year.
+/// An upload row with its report's unit and its year.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Upload {
     pub upload_id: Uuid,
     pub job_id: Uuid,
-    pub report_id: Uuid,
-    pub unit_id: Uuid,
+    /// The unit-year report; `None` for a back-office upload covering every unit of the year.
+    pub report_id: Option<Uuid>,
+    pub unit_id: Option<Uuid>,
     pub report_year_id: i32,
     pub module: String,
     pub data_entry_type: Option<i16>,
@@ -26,7 +27,9 @@ pub struct Upload {
 pub struct NewUpload<'a> {
     pub upload_id: Uuid,
     pub job_id: Uuid,
-    pub report_id: Uuid,
+    /// `None`: a back-office upload for every unit of `year`.
+    pub report_id: Option<Uuid>,
+    pub year: i32,
     pub module: &'a str,
     pub data_entry_type: Option<i16>,
     pub filename: &'a str,
@@ -39,8 +42,9 @@ pub struct NewUpload<'a> {
 /// Records an upload.
 pub async fn create(db: impl PgExecutor<'_>, u: &NewUpload<'_>) -> DbResult<()> {
     sqlx::query(
-        "insert into upload (upload_id, job_id, report_id, module, data_entry_type, filename, object_key, mode, source, created_by)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        "insert into upload (upload_id, job_id, report_id, module, data_entry_type, filename, object_key, mode, source,
+                             created_by, report_year_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(u.upload_id)
     .bind(u.job_id)
@@ -52,19 +56,20 @@ pub async fn create(db: impl PgExecutor<'_>, u: &NewUpload<'_>) -> DbResult<()> 
     .bind(u.mode)
     .bind(u.source)
     .bind(u.created_by)
+    .bind(u.year)
     .execute(db)
     .await?;
     Ok(())
 }
 
 const UPLOAD_COLUMNS: &str =
-    "u.upload_id, u.job_id, u.report_id, r.unit_id, r.report_year_id, u.module, u.data_entry_type,
+    "u.upload_id, u.job_id, u.report_id, r.unit_id, u.report_year_id, u.module, u.data_entry_type,
     u.filename, u.object_key, u.mode, u.source, u.created_by";
 
 /// An upload by id.
 pub async fn by_id(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Option<Upload>> {
     Ok(sqlx::query_as::<_, Upload>(sqlx::AssertSqlSafe(format!(
-        "select {UPLOAD_COLUMNS} from upload u join report r using (report_id) where u.upload_id = $1"
+        "select {UPLOAD_COLUMNS} from upload u left join report r using (report_id) where u.upload_id = $1"
     )))
     .bind(id)
     .fetch_optional(db)
@@ -74,7 +79,7 @@ pub async fn by_id(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Option<Upload>
 /// The upload of a job.
 pub async fn of_job(db: impl PgExecutor<'_>, job_id: Uuid) -> DbResult<Option<Upload>> {
     Ok(sqlx::query_as::<_, Upload>(sqlx::AssertSqlSafe(format!(
-        "select {UPLOAD_COLUMNS} from upload u join report r using (report_id) where u.job_id = $1"
+        "select {UPLOAD_COLUMNS} from upload u left join report r using (report_id) where u.job_id = $1"
     )))
     .bind(job_id)
     .fetch_optional(db)

@@ -16,3 +16,4 @@ mod results;
 mod s3_sqs;
 mod support;
 mod thresholds;
+mod year_upload;
