@@ -8,7 +8,7 @@ Run through scripts/validate-knative.sh, which provides the tools:
   so the renderings use the committed examples from knative/base instead (real secret files
   are never read);
 * built-in kinds: kubernetes-validate in strict mode (unknown fields rejected);
-* Knative Service, IntegrationSource, PodMonitor/ServiceMonitor: the cloudcoil pydantic models
+* Knative Service, IntegrationSource, PingSource, PodMonitor/ServiceMonitor: the cloudcoil pydantic models
   generated from those CRDs, hardened here to forbid unknown fields at every depth, to accept
   only the JSON field names, and to validate in strict mode (no "4" for 4);
 * HTTPRoute: httproute-check.mjs (the @kubernetes-models/gateway-api schemas plus the
@@ -70,6 +70,7 @@ CRD_MODELS = {
         "cloudcoil.models.knative_eventing.sources.v1alpha1",
         "IntegrationSource",
     ),
+    ("sources.knative.dev/v1", "PingSource"): ("cloudcoil.models.knative_eventing.sources.v1", "PingSource"),
     ("monitoring.coreos.com/v1", "PodMonitor"): ("cloudcoil.models.prometheus_operator.v1", "PodMonitor"),
     ("monitoring.coreos.com/v1", "ServiceMonitor"): ("cloudcoil.models.prometheus_operator.v1", "ServiceMonitor"),
 }
@@ -81,6 +82,7 @@ PROBE_KEY = "co2UnknownFieldProbe"
 PROBE_PATHS = {
     ("serving.knative.dev/v1", "Service"): ["spec", "template", "spec", "containers", 0, "readinessProbe", "httpGet"],
     ("sources.knative.dev/v1alpha1", "IntegrationSource"): ["spec", "aws", "sqs"],
+    ("sources.knative.dev/v1", "PingSource"): ["spec", "sink", "ref"],
     ("monitoring.coreos.com/v1", "PodMonitor"): ["spec", "podMetricsEndpoints", 0],
     ("monitoring.coreos.com/v1", "ServiceMonitor"): ["spec", "endpoints", 0],
     HTTPROUTE: ["spec", "rules", 0, "matches", 0, "path"],
@@ -334,6 +336,22 @@ def policy_rendering(rendering: str, docs: list[Doc]) -> list[str]:
             errors.append(f"IntegrationSource {name}: visibilityTimeout must exceed {sink['name']}'s timeoutSeconds ({timeout})")
     if seen_queues != QUEUES:
         errors.append(f"SQS sources {seen_queues} != expected {QUEUES}")
+
+    # The jobs sweeper: exactly one schedule, sending the sweep step message to step-aggregate.
+    pings = by_kind.get(("sources.knative.dev/v1", "PingSource"), [])
+    if len(pings) != 1:
+        errors.append(f"expected one PingSource (the jobs sweeper), found {len(pings)}")
+    for ping in pings:
+        spec = ping.get("spec", {})
+        sink = spec.get("sink", {}).get("ref", {})
+        if sink.get("name") != "step-aggregate" or sink.get("kind") != "Service":
+            errors.append(f"PingSource {ping['metadata']['name']}: sink must be the Knative Service step-aggregate")
+        try:
+            data = json.loads(spec.get("data", ""))
+        except ValueError:
+            data = None
+        if data != {"kind": "sweep", "version": 1}:
+            errors.append(f"PingSource {ping['metadata']['name']}: data must be the sweep step message")
 
     for route in by_kind.get(HTTPROUTE, []):
         ns = route["metadata"].get("namespace")
