@@ -87,23 +87,38 @@ pub fn safe_file_name(name: &str) -> String {
 pub struct S3Blob {
     bucket: String,
     force_path_style: bool,
+    endpoint: Option<String>,
     client: OnceCell<aws_sdk_s3::Client>,
 }
 
 impl S3Blob {
     /// A store for `bucket`. `force_path_style` for S3-compatible servers.
     pub fn new(bucket: String, force_path_style: bool) -> Self {
-        S3Blob { bucket, force_path_style, client: OnceCell::new() }
+        S3Blob { bucket, force_path_style, endpoint: None, client: OnceCell::new() }
+    }
+
+    /// The same with an explicit endpoint instead of the environment's `AWS_ENDPOINT_URL`.
+    pub fn with_endpoint(bucket: String, force_path_style: bool, endpoint: String) -> Self {
+        S3Blob { bucket, force_path_style, endpoint: Some(endpoint), client: OnceCell::new() }
     }
 
     async fn client(&self) -> &aws_sdk_s3::Client {
         self.client
             .get_or_init(|| async {
-                let shared = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+                let shared = aws_sdk_config(self.endpoint.as_deref()).await;
                 let conf = aws_sdk_s3::config::Builder::from(&shared).force_path_style(self.force_path_style).build();
                 aws_sdk_s3::Client::from_conf(conf)
             })
             .await
+    }
+}
+
+/// The AWS SDK configuration from the environment, with `endpoint` when given.
+pub(crate) async fn aws_sdk_config(endpoint: Option<&str>) -> aws_config::SdkConfig {
+    let loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+    match endpoint {
+        Some(e) => loader.endpoint_url(e).load().await,
+        None => loader.load().await,
     }
 }
 

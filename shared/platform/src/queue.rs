@@ -127,6 +127,7 @@ impl Queue for PgQueue {
 
 /// Amazon SQS (or a compatible server); queues are addressed by name and their URLs cached.
 pub struct SqsQueue {
+    endpoint: Option<String>,
     client: OnceCell<aws_sdk_sqs::Client>,
     urls: Mutex<HashMap<String, String>>,
 }
@@ -140,13 +141,18 @@ impl Default for SqsQueue {
 impl SqsQueue {
     /// A client built on first use from the standard AWS env (`AWS_ENDPOINT_URL[_SQS]`, region…).
     pub fn new() -> Self {
-        SqsQueue { client: OnceCell::new(), urls: Mutex::new(HashMap::new()) }
+        SqsQueue { endpoint: None, client: OnceCell::new(), urls: Mutex::new(HashMap::new()) }
+    }
+
+    /// The same with an explicit endpoint instead of the environment's `AWS_ENDPOINT_URL`.
+    pub fn with_endpoint(endpoint: String) -> Self {
+        SqsQueue { endpoint: Some(endpoint), client: OnceCell::new(), urls: Mutex::new(HashMap::new()) }
     }
 
     async fn client(&self) -> &aws_sdk_sqs::Client {
         self.client
             .get_or_init(|| async {
-                let shared = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+                let shared = crate::blob::aws_sdk_config(self.endpoint.as_deref()).await;
                 aws_sdk_sqs::Client::new(&shared)
             })
             .await

@@ -3,12 +3,14 @@
 mod access;
 mod all_modules;
 mod backoffice_data;
+mod crash;
 mod embedded;
 mod hostile;
 mod http_listener;
 mod inputs;
 mod jobs;
 mod organisation;
+mod outage;
 mod permissions;
 mod recalculation;
 mod reference;

@@ -18,11 +18,11 @@ use sqlx::PgPool;
 use std::sync::Arc;
 use std::time::Duration;
 
-struct Cloud {
+pub(crate) struct Cloud {
     s3: aws_sdk_s3::Client,
     sqs: aws_sdk_sqs::Client,
-    bucket: String,
-    suffix: String,
+    pub(crate) bucket: String,
+    pub(crate) suffix: String,
 }
 
 fn endpoint() -> String {
@@ -33,7 +33,12 @@ impl Cloud {
     /// A bucket notifying `co2-ingest<suffix>` for uploads/ and dropbox/, and the three queues
     /// with a dead-letter queue after `max_receives`.
     async fn new(max_receives: u32) -> Cloud {
-        let shared = aws_config::defaults(aws_config::BehaviorVersion::latest()).endpoint_url(endpoint()).load().await;
+        Cloud::with_endpoint(max_receives, &endpoint()).await
+    }
+
+    /// The same through `endpoint` (a proxy to the server, for the outage test).
+    pub(crate) async fn with_endpoint(max_receives: u32, endpoint: &str) -> Cloud {
+        let shared = aws_config::defaults(aws_config::BehaviorVersion::latest()).endpoint_url(endpoint).load().await;
         let s3 =
             aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&shared).force_path_style(true).build());
         let sqs = aws_sdk_sqs::Client::new(&shared);
