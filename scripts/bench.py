@@ -118,7 +118,8 @@ def plane_file(rows):
 
 
 def put_and_wait(port, token, module, entry_type, data, mode="replace"):
-    """Registers an upload, PUTs the bytes, waits for the job; returns (seconds to job end, to totals, job)."""
+    """Registers an upload, PUTs the bytes, waits for the job and reads the results; returns (seconds to
+    the job's end, seconds to the results, the job, the results)."""
     body = {"unit": "9001", "year": 2025, "module": module, "filename": "bench.csv", "mode": mode}
     if entry_type:
         body["entry_type"] = entry_type
@@ -133,8 +134,8 @@ def put_and_wait(port, token, module, entry_type, data, mode="replace"):
             break
         time.sleep(0.005)
     t_job = time.perf_counter() - t0
-    request(port, "GET", "/api/v1/units/9001/years/2025/results", token=token)
-    return t_job, time.perf_counter() - t0, job
+    _, results = request(port, "GET", "/api/v1/units/9001/years/2025/results", token=token)
+    return t_job, time.perf_counter() - t0, job, results
 
 
 def hwm_kib(pid):
@@ -167,7 +168,7 @@ def large_files_and_recalculation(bin_dir, rows, units, per_unit):
         factors = os.path.join(os.environ["DATA_DIR"], "factors/2025/equipments_factors.csv")
         for label, module, det, data in [("equipment", "equipment", None, equipment_file(rows, factors)),
                                          ("plane", "professional_travel", "plane", plane_file(rows))]:
-            t_job, t_totals, job = put_and_wait(port, token, module, det, data)
+            t_job, t_totals, job, _ = put_and_wait(port, token, module, det, data)
             assert job["state"] == "succeeded" and job["rows_ok"] == rows, job
             out[label] = (t_job, t_totals, len(data))
         # The 100k equipment entries of 9001 plus `per_unit` of them copied into each of `units` new units
@@ -218,20 +219,7 @@ def upload_to_totals(bin_dir, rows, repeats):
         token = login["token"]
         results = []
         for _ in range(repeats):
-            _, up = request(port, "POST", "/api/v1/uploads", {"unit": "9001", "year": 2025, "module": "equipment",
-                                                              "filename": "bench.csv", "mode": "replace"}, token)
-            url = urllib.parse.urlsplit(up["put_url"])
-            t0 = time.perf_counter()
-            status, _ = request(port, "PUT", f"{url.path}?{url.query}", raw=data)
-            assert status == 200, status
-            while True:
-                _, job = request(port, "GET", f"/api/v1/jobs/{up['job_id']}", token=token)
-                if job["state"] in ("succeeded", "failed"):
-                    break
-                time.sleep(0.005)
-            t_job = time.perf_counter() - t0
-            _, res = request(port, "GET", "/api/v1/units/9001/years/2025/results", token=token)
-            t_totals = time.perf_counter() - t0
+            t_job, t_totals, job, res = put_and_wait(port, token, "equipment", None, data)
             equipment = next(m for m in res["modules"] if m["module"] == "equipment")
             assert job["state"] == "succeeded", job
             results.append((t_job, t_totals, job["rows_ok"], equipment["totals"]["total_t"]))
@@ -246,12 +234,8 @@ def upload_to_totals(bin_dir, rows, repeats):
             entry_ms.append((time.perf_counter() - t0) * 1000)
             assert status == 201, status
         # Listing a module of 5,000 entries.
-        _, up = request(port, "POST", "/api/v1/uploads", {"unit": "9001", "year": 2025, "module": "equipment",
-                                                          "filename": "five.csv", "mode": "replace"}, token)
-        url = urllib.parse.urlsplit(up["put_url"])
-        request(port, "PUT", f"{url.path}?{url.query}", raw=equipment_file(5000, os.path.join(os.environ["DATA_DIR"], "factors/2025/equipments_factors.csv")))
-        while request(port, "GET", f"/api/v1/jobs/{up['job_id']}", token=token)[1]["state"] not in ("succeeded", "failed"):
-            time.sleep(0.01)
+        put_and_wait(port, token, "equipment", None,
+                     equipment_file(5000, os.path.join(os.environ["DATA_DIR"], "factors/2025/equipments_factors.csv")))
         listing = {}
         for label, query in [("page of 50", "?page=7&per_page=50"), ("page of 500 by kg", "?per_page=500&sort=-kg_co2eq")]:
             times = []

@@ -344,16 +344,7 @@ async fn create(
 async fn recompute(tx: &mut sqlx::PgConnection, rm: &ReportModule, module: Module, id: Uuid) -> ApiResult<()> {
     let mut rows = co2_db::entry::companions_of(&mut *tx, id).await?;
     rows.extend(co2_db::entry::by_id(&mut *tx, id).await?);
-    let batch: Vec<&serde_json::Value> = rows.iter().map(|r| &r.data).collect();
-    let factors = engine::load_factors(tx, rm.report_year_id, module, &batch).await?;
-    let computed: Vec<_> = rows
-        .iter()
-        .map(|r| {
-            let det = EntryType::from_id(r.data_entry_type).unwrap_or(EntryType::Other);
-            (r.data_entry_id, engine::compute(det, &r.data, &factors))
-        })
-        .collect();
-    engine::replace_rows(tx, &computed).await?;
+    engine::compute_entries(tx, rm.report_year_id, module, &rows).await?;
     co2_db::report::mark_in_progress(&mut *tx, rm.report_module_id).await?;
     co2_db::aggregate::refresh_module(&mut *tx, rm.report_module_id).await?;
     Ok(())

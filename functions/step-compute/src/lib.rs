@@ -7,7 +7,7 @@
 
 use async_trait::async_trait;
 use co2_db::engine;
-use co2_domain::{EntryType, Module};
+use co2_domain::Module;
 use co2_platform::events::{AggregateMessage, STEP_MESSAGE_VERSION, StepMessage};
 use co2_platform::{Ctx, StepError, StepHandler, StepInput};
 use uuid::Uuid;
@@ -56,10 +56,10 @@ impl Compute {
         let module =
             Module::parse(&rm.module).ok_or_else(|| StepError::Poison(anyhow::anyhow!("bad module {}", rm.module)))?;
         let entries = co2_db::entry::pending_of_job(&mut *tx, job_id).await?;
-        let computed = compute_rows(&mut tx, rm.report_year_id, module, &entries).await?;
+        let computed = engine::compute_entries(&mut tx, rm.report_year_id, module, &entries).await?;
         co2_db::job::advance(&mut *tx, job_id, 0.8).await?;
         tx.commit().await?;
-        tracing::info!(%job_id, entries = computed.len(), "entries.computed");
+        tracing::info!(%job_id, entries = computed, "entries.computed");
         self.send_aggregate(Some(job_id), report_module_id).await
     }
 
@@ -85,7 +85,7 @@ impl Compute {
             Module::parse(&rm.module).ok_or_else(|| StepError::Poison(anyhow::anyhow!("bad module {}", rm.module)))?;
         let types = job.entry_types.unwrap_or_default();
         let entries = co2_db::recalc::entries_of(&mut *tx, &slice, &types).await?;
-        compute_rows(&mut tx, rm.report_year_id, module, &entries).await?;
+        engine::compute_entries(&mut tx, rm.report_year_id, module, &entries).await?;
         if !co2_db::recalc::mark_done(&mut tx, job_id, slice_no).await? {
             // A concurrent delivery of the same slice committed first.
             return Ok(());
@@ -110,24 +110,4 @@ impl Compute {
         }
         Ok(())
     }
-}
-
-/// Computes `entries` with the year's factors of their module and replaces their rows.
-async fn compute_rows(
-    tx: &mut sqlx::PgConnection,
-    year: i32,
-    module: Module,
-    entries: &[co2_db::entry::EntryRow],
-) -> Result<Vec<(Uuid, engine::Computed)>, StepError> {
-    let batch: Vec<&serde_json::Value> = entries.iter().map(|e| &e.data).collect();
-    let factors = engine::load_factors(tx, year, module, &batch).await?;
-    let computed: Vec<_> = entries
-        .iter()
-        .map(|e| {
-            let det = EntryType::from_id(e.data_entry_type).unwrap_or(EntryType::Other);
-            (e.data_entry_id, engine::compute(det, &e.data, &factors))
-        })
-        .collect();
-    engine::replace_rows(tx, &computed).await?;
-    Ok(computed)
 }

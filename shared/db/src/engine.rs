@@ -426,6 +426,27 @@ fn compute_purchase(t: EntryType, data: &serde_json::Value, f: &FactorSet) -> Re
     Ok(Computed { computation, meta })
 }
 
+/// Computes stored entries with the year's factors of their module and replaces their rows (the
+/// one way entries are computed: files, single entries and recalculations); returns how many.
+pub async fn compute_entries(
+    db: &mut PgConnection,
+    year: i32,
+    module: Module,
+    entries: &[crate::entry::EntryRow],
+) -> DbResult<usize> {
+    let batch: Vec<&serde_json::Value> = entries.iter().map(|e| &e.data).collect();
+    let factors = load_factors(db, year, module, &batch).await?;
+    let computed: Vec<_> = entries
+        .iter()
+        .map(|e| {
+            let det = EntryType::from_id(e.data_entry_type).unwrap_or(EntryType::Other);
+            (e.data_entry_id, compute(det, &e.data, &factors))
+        })
+        .collect();
+    replace_rows(db, &computed).await?;
+    Ok(computed.len())
+}
+
 /// Replaces the emission rows of the given entries with their computations, in bulk, and records
 /// each entry's incomplete reason. Idempotent: running it twice leaves the same rows.
 pub async fn replace_rows(db: &mut PgConnection, computed: &[(Uuid, Computed)]) -> DbResult<()> {

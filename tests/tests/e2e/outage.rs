@@ -93,11 +93,7 @@ async fn a_10_second_storage_and_queue_outage_mid_run_delays_the_job_and_loses_n
     assert_eq!(res.status, 201);
     let up = res.json();
     let job_id = up["job_id"].as_str().unwrap().to_owned();
-    let mut put = reqwest::Client::new().put(up["put_url"].as_str().unwrap()).body(demo_equipment());
-    for (k, v) in up["put_headers"].as_object().unwrap() {
-        put = put.header(k, v.as_str().unwrap());
-    }
-    assert_eq!(put.send().await.unwrap().status(), 200);
+    assert_eq!(crate::s3_sqs::put_presigned(&up, demo_equipment()).await, 200);
 
     // The outage starts as soon as the pipeline has begun (the ingest step picked the file up).
     let job = |app: axum::Router, token: String, id: String| async move {

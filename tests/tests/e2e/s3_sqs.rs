@@ -130,6 +130,15 @@ async fn cloud_stack(pool: PgPool, max_receives: u32) -> CloudStack {
     CloudStack { cloud, ctx, app, pumps, pool }
 }
 
+/// PUTs `bytes` to an upload's presigned URL with the headers it requires.
+pub(crate) async fn put_presigned(upload: &serde_json::Value, bytes: Vec<u8>) -> reqwest::StatusCode {
+    let mut put = reqwest::Client::new().put(upload["put_url"].as_str().unwrap()).body(bytes);
+    for (k, v) in upload["put_headers"].as_object().unwrap() {
+        put = put.header(k, v.as_str().unwrap());
+    }
+    put.send().await.unwrap().status()
+}
+
 async fn rows(pool: &PgPool) -> (i64, i64, f64) {
     sqlx::query_as("select (select count(*) from data_entry), (select count(*) from emission), (select coalesce(sum(kg_co2eq), 0) from emission)")
         .fetch_one(pool)
@@ -155,11 +164,7 @@ async fn an_upload_to_s3_flows_through_the_notification_and_the_queues_to_rows(p
     let up = res.json();
     let put_url = up["put_url"].as_str().unwrap();
     assert!(put_url.starts_with(&endpoint()), "a presigned S3 URL: {put_url}");
-    let mut put = reqwest::Client::new().put(put_url).body(demo_equipment());
-    for (k, v) in up["put_headers"].as_object().unwrap() {
-        put = put.header(k, v.as_str().unwrap());
-    }
-    assert_eq!(put.send().await.unwrap().status(), 200);
+    assert_eq!(put_presigned(&up, demo_equipment()).await, 200);
     assert!(s.cloud.queue_len("co2-ingest").await >= 1, "S3 notified the ingest queue");
 
     drain(&s.pumps, 200).await.unwrap();
