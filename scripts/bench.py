@@ -208,6 +208,8 @@ def large_files_and_recalculation(bin_dir, rows, units, per_unit):
 def upload_to_totals(bin_dir, rows, repeats):
     port = free_port()
     env = dict(os.environ, PORT=str(port), HOST="127.0.0.1", PUBLIC_BASE_URL=f"http://127.0.0.1:{port}", RUST_LOG="warn")
+    # A fresh database: what an earlier run left (800,000 entries) would weigh on these figures.
+    psql("drop schema public cascade; create schema public")
     subprocess.run([os.path.join(bin_dir, "migrate"), "--seed-demo"], env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     server = subprocess.Popen([os.path.join(bin_dir, "devstack")], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
