@@ -112,16 +112,7 @@ pub async fn publish_job(
     replace_types: Option<&[i16]>,
 ) -> DbResult<u64> {
     if let Some(types) = replace_types {
-        // Their emission rows first, in one set-based statement, so the cascade finds none.
-        sqlx::query(
-            "delete from emission e using data_entry d
-             where e.data_entry_id = d.data_entry_id and d.report_module_id = $1 and d.pending_job_id is null
-               and d.source in ('upload', 'dropbox') and d.data_entry_type = any($2)",
-        )
-        .bind(report_module_id)
-        .bind(types)
-        .execute(&mut *db)
-        .await?;
+        // Their emission rows go with them (the data_entry_emissions_gone trigger, set-based).
         sqlx::query(
             "delete from data_entry where report_module_id = $1 and pending_job_id is null
                and source in ('upload', 'dropbox') and data_entry_type = any($2)",
@@ -402,23 +393,14 @@ pub async fn year_load_modules(
 }
 
 /// Deletes the published rows loaded by year-wide back-office files for (year, module, types) in
-/// every unit (DOMAIN §2.2: the replace of a per-year load), their emission rows first.
+/// every unit (DOMAIN §2.2: the replace of a per-year load); their emission rows go with them.
 pub async fn delete_year_loaded(db: &mut PgConnection, year: i32, module: &str, types: &[i16]) -> DbResult<u64> {
-    const SCOPE: &str = "d.report_module_id = rm.report_module_id and rm.report_id = r.report_id
-        and r.report_year_id = $1 and rm.module = $2 and d.source = 'backoffice' and d.pending_job_id is null
-        and d.data_entry_type = any($3)";
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "delete from emission e using data_entry d, report_module rm, report r
-         where e.data_entry_id = d.data_entry_id and {SCOPE}"
-    )))
-    .bind(year)
-    .bind(module)
-    .bind(types)
-    .execute(&mut *db)
-    .await?;
-    let done = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "delete from data_entry d using report_module rm, report r where {SCOPE}"
-    )))
+    let done = sqlx::query(
+        "delete from data_entry d using report_module rm, report r
+         where d.report_module_id = rm.report_module_id and rm.report_id = r.report_id
+           and r.report_year_id = $1 and rm.module = $2 and d.source = 'backoffice' and d.pending_job_id is null
+           and d.data_entry_type = any($3)",
+    )
     .bind(year)
     .bind(module)
     .bind(types)

@@ -326,6 +326,8 @@ async fn a_room_entry_brings_its_embodied_companion_and_takes_it_away(pool: PgPo
     .await;
     assert_eq!(res.status, 204);
     assert!(list(&s, &token, "buildings").await.is_empty());
+    let rows: i64 = sqlx::query_scalar("select count(*) from emission").fetch_one(&s.pool).await.unwrap();
+    assert_eq!(rows, 0, "the room's and its companion's emission rows went with them");
 }
 
 #[sqlx::test(migrator = "co2_db::MIGRATOR")]

@@ -129,4 +129,5 @@ async fn a_pipeline_killed_20_times_at_random_points_publishes_all_or_nothing(po
         .await
         .unwrap();
     assert_eq!(staged, 0, "nothing left staged");
+    assert_eq!(crate::support::orphan_emissions(&s.pool).await, 0, "the replaced rows' emissions went too");
 }

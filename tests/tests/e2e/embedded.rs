@@ -131,6 +131,7 @@ async fn replace_swaps_the_file_rows_and_append_adds_to_them(pool: PgPool) {
     assert_eq!(page["total"], 42);
     let kg = page["module_kg_co2eq"].as_f64().unwrap();
     assert!((kg - (5890.867424 + 12.5)).abs() < 1e-6, "{kg}");
+    assert_eq!(crate::support::orphan_emissions(&s.pool).await, 0, "replaced rows took their emissions along");
 }
 
 #[sqlx::test(migrator = "co2_db::MIGRATOR")]

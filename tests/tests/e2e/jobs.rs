@@ -36,6 +36,7 @@ async fn the_admin_aborts_a_running_upload_and_nothing_it_staged_appears(pool: P
     assert!(job["failure"].as_str().unwrap().starts_with("aborted by"), "{job}");
     assert_eq!((staged(&s).await, s.entries(&principal, "9001").await["total"].as_i64()), (0, Some(0)));
     assert_eq!(call(&s.app, Method::POST, &uri, Some(&admin), None).await.status, 409, "already ended");
+    assert_eq!(crate::support::orphan_emissions(&s.pool).await, 0);
     let audited: i64 = sqlx::query_scalar("select count(*) from audit_log where action = 'job.aborted'")
         .fetch_one(&s.pool)
         .await

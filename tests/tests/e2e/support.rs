@@ -127,3 +127,14 @@ pub fn assert_matches_oracle(entries: &Value) {
     }
     assert_eq!(compared, expected.values().map(Vec::len).sum::<usize>(), "every oracle row compared");
 }
+
+/// Emission rows whose entry no longer exists (must always be 0: deleting entries removes their
+/// rows, whatever deletes them).
+pub async fn orphan_emissions(pool: &sqlx::PgPool) -> i64 {
+    sqlx::query_scalar(
+        "select count(*) from emission e where not exists (select 1 from data_entry d where d.data_entry_id = e.data_entry_id)",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}

@@ -99,6 +99,7 @@ async fn a_year_wide_file_loads_every_unit_and_its_replace_keeps_other_rows(pool
     assert_eq!(by_source(&s, "9001").await, [("manual".into(), 1), ("upload".into(), 1)]);
     assert_eq!(by_source(&s, "9002").await, [("backoffice".into(), 1)]);
     assert!(headline(&s, "9001").await < lab_with, "9001's totals are refreshed too");
+    assert_eq!(crate::support::orphan_emissions(&s.pool).await, 0);
 
     // Only the admin loads a year for every unit; headcount is loaded per unit.
     let (status, _) = year_upload(&s, &principal, body.clone(), Vec::new()).await;
