@@ -150,6 +150,10 @@ pub async fn watch_dropbox(store: Arc<LocalBlob>, every: Duration) {
 
 async fn scan_dropbox(store: &LocalBlob, seen: &mut HashMap<String, (u64, SystemTime, bool)>) -> anyhow::Result<()> {
     for key in store.list("dropbox/").await? {
+        // Our own answers to drops are not drops.
+        if key.ends_with(co2_platform::drop_result::RESULT_SUFFIX) {
+            continue;
+        }
         let path: PathBuf = store.root().join(&key);
         let Ok(meta) = tokio::fs::metadata(&path).await else {
             continue;
