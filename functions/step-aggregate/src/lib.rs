@@ -28,8 +28,12 @@ impl StepHandler for Aggregate {
         };
         match msg.job_id {
             Some(job_id) => {
-                self.finish_job(job_id, msg.report_module_id).await?;
-                co2_platform::drop_result::write_for_job(&self.ctx, job_id).await
+                // A drop-folder job is answered next to its file (again on a redelivery: the
+                // first answer may have been lost after the commit).
+                if self.finish_job(job_id, msg.report_module_id).await? {
+                    co2_platform::drop_result::write_for_job(&self.ctx, job_id).await?;
+                }
+                Ok(())
             }
             None => {
                 let mut tx = self.ctx.pools.write.begin().await?;
@@ -43,26 +47,28 @@ impl StepHandler for Aggregate {
 }
 
 impl Aggregate {
-    async fn finish_job(&self, job_id: Uuid, report_module_id: Uuid) -> Result<(), StepError> {
+    /// Ends a job; returns whether it is a drop-folder job.
+    async fn finish_job(&self, job_id: Uuid, report_module_id: Uuid) -> Result<bool, StepError> {
         let mut tx = self.ctx.pools.write.begin().await?;
         let Some(job) = co2_db::job::lock(&mut *tx, job_id).await? else {
             return Err(StepError::Poison(anyhow::anyhow!("no job {job_id}")));
         };
+        let is_drop = job.kind == "dropbox";
         if job.state != "running"
             || !co2_db::idempotency::claim(&mut tx, &format!("aggregate:{job_id}"), "step-aggregate").await?
         {
-            return Ok(());
+            return Ok(is_drop);
         }
         let upload = co2_db::upload::of_job(&mut *tx, job_id).await?;
         if let Some(u) = upload.as_ref().filter(|u| u.report_id.is_none()) {
-            return self.finish_year_job(tx, job_id, u).await;
+            return self.finish_year_job(tx, job_id, u).await.map(|()| false);
         }
         let rm = co2_db::report::lock_module(&mut tx, report_module_id).await?;
         if let Some(block) = rm.write_block() {
             sqlx::query("delete from data_entry where pending_job_id = $1").bind(job_id).execute(&mut *tx).await?;
             co2_db::job::fail(&mut *tx, job_id, &format!("the module stopped accepting changes ({block})")).await?;
             tx.commit().await?;
-            return Ok(());
+            return Ok(is_drop);
         }
         // DOMAIN §2.2: a replace applies per (year, DET) — the named type of a typed upload, else
         // the types the file actually carries, so several files of one module can coexist.
@@ -89,7 +95,7 @@ impl Aggregate {
         .await?;
         tx.commit().await?;
         tracing::info!(%job_id, published, "upload.published");
-        Ok(())
+        Ok(is_drop)
     }
 
     /// Publishes a year-wide back-office file (DOMAIN §2.2) in one transaction: every touched

@@ -104,6 +104,7 @@ impl Ingest {
             }
             Err(reason) => return Err(StepError::Poison(anyhow::anyhow!(reason))),
         };
+        let is_drop = matches!(target, Target::Dropbox { .. });
         let job_id = match target {
             Target::Ignored => return Ok(()),
             Target::Upload(upload_id) => {
@@ -126,7 +127,11 @@ impl Ingest {
             }
         };
         self.process(obj, job_id).await?;
-        co2_platform::drop_result::write_for_job(&self.ctx, job_id).await
+        // A drop that ended here (refused whole, no valid row) is answered next to its file.
+        if is_drop {
+            co2_platform::drop_result::write_for_job(&self.ctx, job_id).await?;
+        }
+        Ok(())
     }
 
     /// Creates (once per object version) the job and upload of a dropped file; `Ok(Err(reason))`
