@@ -238,7 +238,7 @@ impl RoomInput {
         };
         let room_allocation_ratio = r.decimal_in("room_allocation_ratio", 0.0, 1.0).unwrap_or(1.0);
         let note = r.text("note");
-        let kg_co2eq = r.decimal_in("kg_co2eq", 0.0, f64::INFINITY);
+        let kg_co2eq = r.kg_override();
         let input = room_type.map(|room_type| RoomInput {
             building_location,
             building_name,
@@ -724,7 +724,7 @@ impl CombustionInput {
         let unit = choice(&mut r, "unit", &unit_text, CombustionUnit::parse(&unit_text), "kWh, kg");
         let quantity = r.required_decimal_in("quantity", 0.0, f64::INFINITY);
         let note = r.text("note");
-        let kg_co2eq = r.decimal_in("kg_co2eq", 0.0, f64::INFINITY);
+        let kg_co2eq = r.kg_override();
         let input = unit.map(|unit| CombustionInput { name, unit, quantity, note, kg_co2eq });
         match r.finish(input)? {
             Some(input) => Ok(input),

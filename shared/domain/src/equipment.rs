@@ -147,7 +147,7 @@ impl EquipmentInput {
             );
         }
         let note = r.text("note");
-        let kg_co2eq = r.decimal_in("kg_co2eq", 0.0, f64::INFINITY);
+        let kg_co2eq = r.kg_override();
         let input = category.map(|category| EquipmentInput {
             category,
             equipment_id,

@@ -205,7 +205,7 @@ impl CloudInput {
             }
         };
         let note = r.text("note");
-        let kg_co2eq = r.decimal_in("kg_co2eq", 0.0, f64::INFINITY);
+        let kg_co2eq = r.kg_override();
         let input = match (service_type, provider, currency) {
             (Some(service_type), Some(provider), Some(currency)) => {
                 Some(CloudInput { service_type, provider, spent_amount, currency, note, kg_co2eq })
@@ -475,7 +475,7 @@ impl AiInput {
             required_choice(&mut r, "requests_per_user_per_day", RequestFrequency::parse, "1_5, 5_20, 20_100, gt_100");
         let fte_count = r.required_decimal_in("fte_count", AI_MIN_FTE_COUNT, f64::INFINITY);
         let note = r.text("note");
-        let kg_co2eq = r.decimal_in("kg_co2eq", 0.0, f64::INFINITY);
+        let kg_co2eq = r.kg_override();
         let input = match (usage_type, frequency) {
             (Some(usage_type), Some(requests_per_user_per_day)) => {
                 Some(AiInput { provider, usage_type, requests_per_user_per_day, fte_count, note, kg_co2eq })

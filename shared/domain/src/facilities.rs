@@ -99,7 +99,7 @@ impl FacilityInput {
         let use_amount = r.required_decimal_in("use", 0.0, f64::INFINITY);
         let use_unit = r.required_text("use_unit");
         let note = r.text("note");
-        let kg_co2eq = r.decimal_in("kg_co2eq", 0.0, f64::INFINITY);
+        let kg_co2eq = r.kg_override();
         r.finish(FacilityInput { researchfacility_id, researchfacility_name, use_amount, use_unit, note, kg_co2eq })
     }
 }
@@ -175,7 +175,7 @@ impl AnimalInput {
         let use_amount = r.required_decimal_in("use", 0.0, f64::INFINITY);
         let use_unit = r.required_text("use_unit");
         let note = r.text("note");
-        let kg_co2eq = r.decimal_in("kg_co2eq", 0.0, f64::INFINITY);
+        let kg_co2eq = r.kg_override();
         let input = kind.map(|researchfacility_type| AnimalInput {
             researchfacility_id,
             researchfacility_name,

@@ -99,6 +99,11 @@ impl<'a> FieldReader<'a> {
         }
     }
 
+    /// The optional `kg_co2eq` override of an entry (DOMAIN §5.9, §12: a finite number ≥ 0).
+    pub fn kg_override(&mut self) -> Option<f64> {
+        self.decimal_in("kg_co2eq", 0.0, f64::INFINITY)
+    }
+
     /// Optional decimal within `[min, max]`.
     pub fn decimal_in(&mut self, field: &str, min: f64, max: f64) -> Option<f64> {
         let v = self.decimal(field)?;

@@ -139,7 +139,7 @@ impl MemberInput {
         let user_institutional_id = r.required_text("user_institutional_id");
         let fte = r.required_decimal_in("fte", 0.0, 1.0);
         let note = r.text("note");
-        let kg_co2eq = r.decimal_in("kg_co2eq", 0.0, f64::INFINITY);
+        let kg_co2eq = r.kg_override();
         let input =
             sius_code.map(|sius_code| MemberInput { name, sius_code, user_institutional_id, fte, note, kg_co2eq });
         match r.finish(input)? {
@@ -168,7 +168,7 @@ impl StudentInput {
         let mut r = FieldReader::new(raw);
         let fte = r.required_decimal_in("fte", 0.0, f64::INFINITY);
         let note = r.text("note");
-        let kg_co2eq = r.decimal_in("kg_co2eq", 0.0, f64::INFINITY);
+        let kg_co2eq = r.kg_override();
         r.finish(StudentInput { fte, note, kg_co2eq })
     }
 }

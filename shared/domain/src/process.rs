@@ -106,7 +106,7 @@ impl ProcessInput {
             r.error("quantity", field_code::REQUIRED, "is required");
         }
         let note = r.text("note");
-        let kg_co2eq = r.decimal_in("kg_co2eq", 0.0, f64::INFINITY);
+        let kg_co2eq = r.kg_override();
         let input = category.map(|category| ProcessInput {
             category,
             subcategory,

@@ -362,7 +362,7 @@ impl PurchaseInput {
         let purchase_additional_code = r.text("purchase_additional_code");
         let purchase_institutional_description = r.text("purchase_institutional_description");
         let note = r.text("note");
-        let kg_co2eq = r.decimal_in("kg_co2eq", 0.0, f64::INFINITY);
+        let kg_co2eq = r.kg_override();
         // A blank currency is the default; an invalid one has recorded its error.
         let currency = currency.or(currency_is_blank.then_some(Currency::DEFAULT));
         let input = category.zip(currency).map(|(category, currency)| PurchaseInput {
@@ -686,7 +686,7 @@ impl AdditionalPurchaseInput {
         let annual_consumption = r.required_decimal_in("annual_consumption", 0.0, f64::INFINITY);
         let coef_to_kg = r.required_decimal_in("coef_to_kg", 0.0, f64::INFINITY);
         let note = r.text("note");
-        let kg_co2eq = r.decimal_in("kg_co2eq", 0.0, f64::INFINITY);
+        let kg_co2eq = r.kg_override();
         r.finish(AdditionalPurchaseInput { name, unit, annual_consumption, coef_to_kg, note, kg_co2eq })
     }
 }

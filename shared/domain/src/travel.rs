@@ -514,7 +514,7 @@ impl TripFields {
         let number_of_trips = r.integer_in("number_of_trips", 1, i64::MAX).unwrap_or(1);
         let note = r.text("note");
         // DOMAIN §12: a given override is a finite number ≥ 0 (0 included).
-        let kg_co2eq = r.decimal_in("kg_co2eq", 0.0, f64::INFINITY);
+        let kg_co2eq = r.kg_override();
         TripFields { user_institutional_id, departure_date, number_of_trips, note, kg_co2eq }
     }
 }
