@@ -102,10 +102,16 @@ FUNCTIONS = {
     "step-ingest": "step",
     "step-compute": "step",
     "step-aggregate": "step",
+    "step-export": "step",
 }
 WITHOUT_DATABASE = {"web", "api-docs"}  # may use /healthz for readiness
 TIMEOUT_SECONDS = {"http": 30, "step": 300}
-QUEUES = {"co2-ingest": "step-ingest", "co2-compute": "step-compute", "co2-aggregate": "step-aggregate"}
+QUEUES = {
+    "co2-ingest": "step-ingest",
+    "co2-compute": "step-compute",
+    "co2-aggregate": "step-aggregate",
+    "co2-export": "step-export",
+}
 # Functions an overlay keeps warm on purpose (min-scale above 0).
 WARM = {"overlays/prod": {"api-session"}}
 DASHBOARD_METRICS = ("http_requests_total", "http_request_duration_seconds", "step_messages_total")

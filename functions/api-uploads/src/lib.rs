@@ -121,7 +121,7 @@ async fn create_upload(
             kind: "upload",
             unit_id: unit.as_ref().map(|u| u.unit_id),
             year: req.year,
-            module: module.key(),
+            module: Some(module.key()),
             created_by: Some(caller.user.app_user_id),
         },
     )
@@ -156,15 +156,6 @@ async fn create_upload(
     ))
 }
 
-fn state(s: &str) -> JobState {
-    match s {
-        "running" => JobState::Running,
-        "succeeded" => JobState::Succeeded,
-        "failed" => JobState::Failed,
-        _ => JobState::Queued,
-    }
-}
-
 /// A job's state, progress, counts and first row errors, with a link to the full error report.
 #[utoipa::path(get, path = "/api/v1/jobs/{job_id}", tag = "uploads", params(("job_id" = Uuid, Path)),
     responses((status = 200, body = JobView), (status = 404)))]
@@ -189,7 +180,7 @@ async fn job(State(ctx): State<Ctx>, caller: Caller, Path(job_id): Path<Uuid>) -
     Ok(ApiJson(JobView {
         job_id: job.job_id,
         kind: job.kind,
-        state: state(&job.state),
+        state: JobState::from_db(&job.state),
         progress: job.progress,
         rows_ok: job.rows_ok,
         rows_failed: job.rows_failed,

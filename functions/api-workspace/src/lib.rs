@@ -1,12 +1,13 @@
 //! api-workspace: the caller's units and years, a unit-year report with its 8 modules, the
 //! results figures, and the back-office data management (units, years, org chart, factors,
-//! reference data, row thresholds) with cross-unit reporting.
+//! reference data, row thresholds) with cross-unit reporting, and export requests.
 //!
-//! Owns `/api/v1/units` (except module entries, which api-entries serves) and
-//! `/api/v1/backoffice`. Every unit-keyed route resolves the unit and checks the caller may view
+//! Owns `/api/v1/units` (except module entries, which api-entries serves), `/api/v1/exports`
+//! and `/api/v1/backoffice`. Every unit-keyed route resolves the unit and checks the caller may view
 //! it (404 otherwise); back-office routes check the back-office role on the server.
 
 mod backoffice;
+mod exports;
 mod jobs;
 mod org_chart;
 mod recalculation;
@@ -44,6 +45,9 @@ pub fn router(ctx: Ctx) -> Router {
         .route("/api/v1/backoffice/recalculations", post(recalculation::create))
         .route("/api/v1/backoffice/jobs/{job_id}/retry", post(recalculation::retry))
         .route("/api/v1/backoffice/jobs/{job_id}/abort", post(jobs::abort))
+        .route("/api/v1/exports", post(exports::create))
+        .route("/api/v1/exports/{job_id}", get(exports::get))
+        .route("/api/v1/exports/{job_id}/file", get(exports::file))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_DATA_FILE_BYTES))
         .with_state(ctx)
 }
@@ -70,7 +74,10 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         thresholds::reporting_units,
         recalculation::create,
         recalculation::retry,
-        jobs::abort
+        jobs::abort,
+        exports::create,
+        exports::get,
+        exports::file
     ))]
     struct Doc;
     Doc::openapi()

@@ -2,11 +2,12 @@
 //! lifecycle (validate / reopen, DOMAIN §6.1).
 
 use axum::extract::{Path, State};
-use co2_api_types::{ModuleStatus, ModuleStatusUpdate, ModuleView, ReportView, ScopeTotals, UnitSummary, YearSummary};
+use co2_api_types::{ModuleStatus, ModuleStatusUpdate, ModuleView, ReportView, UnitSummary, YearSummary};
 use co2_db::report::{ReportModule, status};
 use co2_domain::Module;
 use co2_platform::auth::{Caller, UnitRole, visible_unit};
 use co2_platform::{ApiError, ApiJson, ApiResult, Ctx};
+use co2_results::{module_status, progress};
 
 /// Units the caller may open, with the caller's role in each.
 #[utoipa::path(get, path = "/api/v1/units", tag = "workspace", responses((status = 200, body = [UnitSummary])))]
@@ -41,14 +42,6 @@ pub(crate) async fn list_years(
     Ok(ApiJson(years.into_iter().map(|y| YearSummary { year: y.report_year_id, is_open: y.is_open }).collect()))
 }
 
-pub(crate) fn module_status(code: i16) -> ModuleStatus {
-    match code {
-        status::VALIDATED => ModuleStatus::Validated,
-        status::IN_PROGRESS => ModuleStatus::InProgress,
-        _ => ModuleStatus::NotStarted,
-    }
-}
-
 /// The 8 modules of (unit, year) in DOMAIN order.
 pub(crate) async fn modules(
     ctx: &Ctx,
@@ -57,27 +50,14 @@ pub(crate) async fn modules(
     year: i32,
 ) -> ApiResult<(co2_db::org::Unit, Vec<(Module, ReportModule)>)> {
     let unit = visible_unit(ctx, caller, unit).await?;
-    let rows = co2_db::report::modules_of(&ctx.pools.read, unit.unit_id, year).await?;
-    if rows.is_empty() {
+    let out = co2_results::modules_in_order(&ctx.pools.read, unit.unit_id, year).await?;
+    if out.is_empty() {
         return Err(ApiError::not_found(
             "report_not_found",
             format!("unit {} has no report for {year}", unit.institutional_id),
         ));
     }
-    let mut out: Vec<(Module, ReportModule)> =
-        rows.into_iter().filter_map(|r| Module::parse(&r.module).map(|m| (m, r))).collect();
-    out.sort_by_key(|(m, _)| m.position());
     Ok((unit, out))
-}
-
-pub(crate) fn progress(mods: &[(Module, ReportModule)]) -> (String, ModuleStatus) {
-    let validated = mods.iter().filter(|(_, r)| r.status == status::VALIDATED).count();
-    let overall = match validated {
-        0 => ModuleStatus::NotStarted,
-        n if n == mods.len() => ModuleStatus::Validated,
-        _ => ModuleStatus::InProgress,
-    };
-    (format!("{validated}/{}", mods.len()), overall)
 }
 
 /// A unit-year report: the 8 modules with status, entry count and headline totals.
@@ -114,21 +94,6 @@ pub(crate) async fn report(
         completion_progress,
         overall_status,
     }))
-}
-
-pub(crate) fn scope_totals(s1: f64, s2: f64, s3: f64) -> ScopeTotals {
-    let total = s1 + s2 + s3;
-    ScopeTotals { scope1_kg: s1, scope2_kg: s2, scope3_kg: s3, total_kg: total, total_t: total / 1000.0 }
-}
-
-pub(crate) fn sum<'a>(rows: impl Iterator<Item = &'a ReportModule>) -> ScopeTotals {
-    let (mut a, mut b, mut c) = (0.0, 0.0, 0.0);
-    for r in rows {
-        a += r.scope1_kg;
-        b += r.scope2_kg;
-        c += r.scope3_kg;
-    }
-    scope_totals(a, b, c)
 }
 
 /// Validates a module (read-only from then on) or reopens it for changes (DOMAIN §6.1): the

@@ -24,7 +24,7 @@ impl StepHandler for Compute {
         match StepMessage::parse(body).map_err(|e| StepError::Poison(e.into()))? {
             StepMessage::Compute(msg) => self.compute(msg.job_id, msg.report_module_id).await,
             StepMessage::Recalculate(msg) => self.recalculate(msg.job_id, msg.slice_no).await,
-            StepMessage::Aggregate(_) | StepMessage::Sweep(_) => {
+            StepMessage::Aggregate(_) | StepMessage::Sweep(_) | StepMessage::Export(_) => {
                 Err(StepError::Poison(anyhow::anyhow!("step-compute received a message of another step")))
             }
         }

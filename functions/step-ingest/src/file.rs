@@ -8,6 +8,7 @@ use co2_db::engine::{self, EntryRejection, ParseContext, ParsedEntry};
 use co2_domain::fields::{MAX_FIELD_CHARS, RawFields};
 use co2_domain::headcount::code::DUPLICATE_INSTITUTIONAL_ID;
 use co2_domain::headcount::find_duplicate_institutional_ids;
+use co2_domain::spreadsheet::spreadsheet_safe;
 use co2_domain::{EntryType, Module};
 use std::collections::HashSet;
 
@@ -233,11 +234,6 @@ fn refuse_duplicate_members(out: &mut ParsedFile, stored: &[String]) {
     let refused: HashSet<u64> = duplicates.iter().map(|d| d.row).collect();
     out.rows.retain(|r| r.entry.entry_type != EntryType::Member || !refused.contains(&r.line));
     out.errors.sort_by_key(|e| e.row);
-}
-
-/// Neutralises text a spreadsheet would run as a formula.
-pub fn spreadsheet_safe(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() }
 }
 
 /// The error report as CSV (row, column, code, message), safe to open in a spreadsheet.

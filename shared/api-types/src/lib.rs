@@ -401,6 +401,16 @@ pub enum JobState {
 }
 
 impl JobState {
+    /// The state as the database stores it (`queued` for anything unknown).
+    pub fn from_db(s: &str) -> JobState {
+        match s {
+            "running" => JobState::Running,
+            "succeeded" => JobState::Succeeded,
+            "failed" => JobState::Failed,
+            _ => JobState::Queued,
+        }
+    }
+
     /// Whether the job can still change.
     pub fn is_final(self) -> bool {
         matches!(self, JobState::Succeeded | JobState::Failed)
@@ -554,6 +564,57 @@ pub struct FactorUploadResult {
     pub newly_stale: u64,
     /// The recalculation of the year's entries of these types, started by the upload.
     pub recalculation: RecalculationStarted,
+}
+
+/// What an export contains.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ExportKind {
+    /// A unit-year's results: figures, every entry with its emission rows and the factors used
+    /// (`xlsx`, or `csv` files in a ZIP), or the PDF report (`pdf`).
+    UnitYear,
+    /// One module of a year across the units the caller reports on: CSV files in a ZIP (`zip`).
+    ModuleUnits,
+}
+
+/// `POST /api/v1/exports`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExportRequest {
+    pub kind: ExportKind,
+    /// `xlsx`, `csv` or `pdf` for `unit_year`; `zip` (the default) for `module_units`.
+    pub format: Option<String>,
+    pub year: i32,
+    /// The unit's institutional id (`unit_year`).
+    pub unit: Option<String>,
+    /// The module key (`module_units`).
+    pub module: Option<String>,
+    /// `validated` (default) or `all`: which modules the unit-year figures count (DOMAIN §6.3).
+    pub basis: Option<String>,
+}
+
+/// An export job and, once it succeeded, its file.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExportView {
+    pub job_id: uuid::Uuid,
+    pub kind: ExportKind,
+    pub format: String,
+    pub year: i32,
+    pub unit: Option<String>,
+    pub module: Option<String>,
+    pub basis: String,
+    pub state: JobState,
+    /// Entries written to the file.
+    pub entries: i64,
+    pub failure: Option<String>,
+    pub file_name: Option<String>,
+    pub bytes: Option<i64>,
+    /// A presigned link to the file (valid 15 minutes), once the export succeeded.
+    pub download_url: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub finished_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// `POST /api/v1/backoffice/recalculations`: what to compute again with the current factors.

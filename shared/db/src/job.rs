@@ -42,7 +42,8 @@ pub struct NewJob<'a> {
     /// `None` for a job about every unit (a year-wide upload).
     pub unit_id: Option<Uuid>,
     pub year: i32,
-    pub module: &'a str,
+    /// `None` for a job about a whole unit-year (an export of its results).
+    pub module: Option<&'a str>,
     pub created_by: Option<Uuid>,
 }
 
@@ -104,11 +105,33 @@ pub async fn record_parsed(
     Ok(())
 }
 
+/// Starts a queued job; returns whether it is running (false once it has ended).
+pub async fn start(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<bool> {
+    Ok(sqlx::query_scalar::<_, bool>(
+        "update job set state = 'running', started_at = coalesce(started_at, now()), progress = greatest(progress, 0.1)
+         where job_id = $1 and state in ('queued', 'running') returning true",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?
+    .unwrap_or(false))
+}
+
 /// Moves a running job's progress forward (never backward).
 pub async fn advance(db: impl PgExecutor<'_>, id: Uuid, progress: f64) -> DbResult<()> {
     sqlx::query("update job set progress = greatest(progress, $2) where job_id = $1 and state = 'running'")
         .bind(id)
         .bind(progress)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Records how many rows a job handled (an export's entries).
+pub async fn set_rows(db: impl PgExecutor<'_>, id: Uuid, rows: i64) -> DbResult<()> {
+    sqlx::query("update job set rows_total = $2, rows_ok = $2 where job_id = $1")
+        .bind(id)
+        .bind(rows)
         .execute(db)
         .await?;
     Ok(())
@@ -146,6 +169,7 @@ pub async fn fail_stale(db: impl PgExecutor<'_>, running_secs: f64, queued_secs:
         "update job set state = 'failed', finished_at = now(),
                 failure = case when state = 'running'
                                then 'no progress for ' || round($1 / 60) || ' minutes: its processing stopped; retry it'
+                               when kind = 'export' then 'the export was never started: ask for it again'
                                else 'the file never arrived' end
          where (state = 'running' and updated_at < now() - make_interval(secs => $1))
             or (state = 'queued' and updated_at < now() - make_interval(secs => $2))

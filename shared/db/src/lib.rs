@@ -8,6 +8,7 @@ pub mod aggregate;
 pub mod audit;
 pub mod engine;
 pub mod entry;
+pub mod export;
 pub mod factor;
 pub mod factor_file;
 pub mod idempotency;

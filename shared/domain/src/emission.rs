@@ -59,6 +59,29 @@ impl Category {
         matches!(self, Category::Commuting | Category::Food | Category::Waste | Category::EmbodiedEnergy)
     }
 
+    /// Looks a category up by its key.
+    pub fn by_key(key: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.key() == key)
+    }
+
+    /// The category's English name, as reports and exports print it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::ProcessEmissions => "Process emissions",
+            Category::BuildingsEnergyCombustion => "Buildings: energy combustion",
+            Category::BuildingsRoom => "Buildings: rooms",
+            Category::Equipment => "Equipment",
+            Category::ExternalCloudAndAi => "External cloud & AI",
+            Category::Purchases => "Purchases",
+            Category::ResearchFacilities => "Research facilities",
+            Category::ProfessionalTravel => "Professional travel",
+            Category::Commuting => "Commuting",
+            Category::Food => "Food",
+            Category::Waste => "Waste",
+            Category::EmbodiedEnergy => "Embodied energy",
+        }
+    }
+
     /// The category's key.
     pub fn key(self) -> &'static str {
         match self {

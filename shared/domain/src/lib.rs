@@ -16,6 +16,7 @@ pub mod module;
 pub mod overrides;
 pub mod process;
 pub mod purchases;
+pub mod spreadsheet;
 #[cfg(test)]
 mod test_support;
 pub mod thresholds;

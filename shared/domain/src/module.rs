@@ -43,6 +43,20 @@ impl Module {
         }
     }
 
+    /// The module's English name, as reports and exports print it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Module::Headcount => "Headcount",
+            Module::ProfessionalTravel => "Professional travel",
+            Module::Buildings => "Buildings",
+            Module::Equipment => "Equipment",
+            Module::Purchase => "Purchases",
+            Module::ResearchFacilities => "Research facilities",
+            Module::ExternalCloudAndAi => "External cloud & AI",
+            Module::ProcessEmissions => "Process emissions",
+        }
+    }
+
     /// Position 1..=8.
     pub fn position(self) -> u8 {
         Module::ALL.iter().position(|m| *m == self).map_or(0, |i| i as u8 + 1)

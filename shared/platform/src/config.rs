@@ -52,7 +52,8 @@ pub struct Settings {
     pub queue_ingest: String,
     pub queue_compute: String,
     pub queue_aggregate: String,
-    /// The SQS dead-letter queue of the three step queues (the jobs sweeper reads it).
+    pub queue_export: String,
+    /// The SQS dead-letter queue of the step queues (the jobs sweeper reads it).
     pub queue_dead: String,
     /// A running job with no progress for this long is failed by the sweeper.
     pub job_stale_after: Duration,
@@ -64,7 +65,7 @@ pub struct Settings {
 
 impl Settings {
     /// Reads `CO2_PROFILE`, `PUBLIC_BASE_URL`, `SESSION_ISSUER`, `SESSION_AUDIENCE`,
-    /// `SESSION_TTL_SECS`, `QUEUE_INGEST`/`_COMPUTE`/`_AGGREGATE`/`_DEAD`, `JOB_STALE_SECS`,
+    /// `SESSION_TTL_SECS`, `QUEUE_INGEST`/`_COMPUTE`/`_AGGREGATE`/`_EXPORT`/`_DEAD`, `JOB_STALE_SECS`,
     /// `MAX_UPLOAD_BYTES`, `MAX_UPLOAD_ROWS`.
     pub fn from_env() -> Result<Settings, ConfigError> {
         let profile = match var("CO2_PROFILE").as_deref() {
@@ -87,6 +88,7 @@ impl Settings {
             queue_ingest: var("QUEUE_INGEST").unwrap_or_else(|| "co2-ingest".into()),
             queue_compute: var("QUEUE_COMPUTE").unwrap_or_else(|| "co2-compute".into()),
             queue_aggregate: var("QUEUE_AGGREGATE").unwrap_or_else(|| "co2-aggregate".into()),
+            queue_export: var("QUEUE_EXPORT").unwrap_or_else(|| "co2-export".into()),
             queue_dead: var("QUEUE_DEAD").unwrap_or_else(|| "co2-dead".into()),
             job_stale_after: Duration::from_secs(var_parsed("JOB_STALE_SECS")?.unwrap_or(15 * 60)),
             max_upload_bytes: var_parsed("MAX_UPLOAD_BYTES")?.unwrap_or(64 * 1024 * 1024),

@@ -141,6 +141,16 @@ pub enum StepMessage {
     Recalculate(RecalculateMessage),
     /// Run the jobs sweeper (sent every minute by a schedule).
     Sweep(SweepMessage),
+    /// Build an export job's file.
+    Export(ExportMessage),
+}
+
+/// `kind = export`: what to build lives in the job's `export` row, so a message cannot widen
+/// the scope the API resolved for the requester.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportMessage {
+    pub version: u32,
+    pub job_id: Uuid,
 }
 
 /// `kind = sweep`.
@@ -187,6 +197,7 @@ impl StepMessage {
             StepMessage::Aggregate(m) => m.version,
             StepMessage::Recalculate(m) => m.version,
             StepMessage::Sweep(m) => m.version,
+            StepMessage::Export(m) => m.version,
         };
         if version != STEP_MESSAGE_VERSION {
             return Err(DecodeError(format!("unsupported step message version {version}")));
@@ -247,7 +258,7 @@ mod tests {
 
     #[test]
     fn step_messages_match_their_fixtures() {
-        for name in ["compute_message_v1.json", "aggregate_message_v1.json"] {
+        for name in ["compute_message_v1.json", "aggregate_message_v1.json", "export_message_v1.json"] {
             let text = fixture(name);
             let msg = StepMessage::parse(&text).unwrap();
             let expected: serde_json::Value = serde_json::from_str(&text).unwrap();

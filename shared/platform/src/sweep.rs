@@ -31,6 +31,7 @@ async fn jobs_of(ctx: &Ctx, body: &str) -> Result<Vec<Uuid>, StepError> {
             StepMessage::Compute(m) => vec![m.job_id],
             StepMessage::Aggregate(m) => m.job_id.into_iter().collect(),
             StepMessage::Recalculate(m) => vec![m.job_id],
+            StepMessage::Export(m) => vec![m.job_id],
             StepMessage::Sweep(_) => Vec::new(),
         });
     }

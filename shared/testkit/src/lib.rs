@@ -61,6 +61,7 @@ pub fn settings(profile: Profile, queue_suffix: &str) -> Settings {
         queue_ingest: format!("co2-ingest{queue_suffix}"),
         queue_compute: format!("co2-compute{queue_suffix}"),
         queue_aggregate: format!("co2-aggregate{queue_suffix}"),
+        queue_export: format!("co2-export{queue_suffix}"),
         queue_dead: format!("co2-dead{queue_suffix}"),
         job_stale_after: std::time::Duration::from_secs(15 * 60),
         max_upload_bytes: 8 * 1024 * 1024,

@@ -5,6 +5,7 @@ mod all_modules;
 mod backoffice_data;
 mod crash;
 mod embedded;
+mod exports;
 mod hostile;
 mod http_listener;
 mod inputs;

@@ -39,6 +39,10 @@ async fn every_route_checks_the_callers_rights(pool: PgPool) {
         Some(s.token("admin", None).await),
     ];
     let unit = "/api/v1/units/9001/years/2025";
+    let unit_export = json!({"kind": "unit_year", "format": "xlsx", "year": 2025, "unit": "9001"});
+    let export = call(&s.app, Method::POST, "/api/v1/exports", Some(&principal), Some(unit_export.clone())).await;
+    assert_eq!(export.status, 202, "{}", String::from_utf8_lossy(&export.body));
+    let export_id = export.json()["job_id"].as_str().unwrap().to_owned();
     let equipment =
         json!({"entry_type": "it", "data": {"equipment_id": "P-1", "name": "Laptop", "equipment_class": "Laptop"}});
     let upload = json!({"unit": "9001", "year": 2025, "module": "equipment", "filename": "e.csv"});
@@ -93,6 +97,16 @@ async fn every_route_checks_the_callers_rights(pool: PgPool) {
         ),
         case(Method::POST, format!("/api/v1/backoffice/jobs/{job_id}/retry"), None, [401, 403, 403, 403, 403, 409]),
         case(Method::POST, format!("/api/v1/backoffice/jobs/{job_id}/abort"), None, [401, 403, 403, 403, 403, 409]),
+        case(Method::POST, "/api/v1/exports", Some(unit_export), [401, 403, 202, 404, 202, 202]),
+        case(
+            Method::POST,
+            "/api/v1/exports",
+            Some(json!({"kind": "module_units", "year": 2025, "module": "equipment"})),
+            [401, 403, 403, 403, 202, 202],
+        ),
+        case(Method::GET, format!("/api/v1/exports/{export_id}"), None, [401, 404, 200, 404, 404, 200]),
+        // Not built yet (nothing drains here): 409 for those who may see it.
+        case(Method::GET, format!("/api/v1/exports/{export_id}/file"), None, [401, 404, 409, 404, 404, 409]),
         case(Method::GET, "/api/v1/reference/airports?q=gva", None, [401, 200, 200, 200, 200, 200]),
         case(Method::GET, "/api/v1/reference/exchange-rates?year=2025", None, [401, 200, 200, 200, 200, 200]),
     ];

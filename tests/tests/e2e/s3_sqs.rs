@@ -30,7 +30,7 @@ fn endpoint() -> String {
 }
 
 impl Cloud {
-    /// A bucket notifying `co2-ingest<suffix>` for uploads/ and dropbox/, and the three queues
+    /// A bucket notifying `co2-ingest<suffix>` of every object, and the step queues
     /// with a dead-letter queue after `max_receives`.
     async fn new(max_receives: u32) -> Cloud {
         Cloud::with_endpoint(max_receives, &endpoint()).await
@@ -58,7 +58,7 @@ impl Cloud {
             .clone();
         let redrive = json!({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": max_receives}).to_string();
         let mut ingest_arn = String::new();
-        for name in ["co2-ingest", "co2-compute", "co2-aggregate", "co2-flaky"] {
+        for name in ["co2-ingest", "co2-compute", "co2-aggregate", "co2-export", "co2-flaky"] {
             let q = sqs
                 .create_queue()
                 .queue_name(format!("{name}{suffix}"))
@@ -184,6 +184,31 @@ async fn an_upload_to_s3_flows_through_the_notification_and_the_queues_to_rows(p
     .await
     .json();
     assert_matches_oracle(&entries);
+
+    // An export through SQS co2-export into S3 exports/, downloaded from its presigned S3 link;
+    // its own ObjectCreated event reaches step-ingest, which leaves it alone.
+    let res = call(
+        &s.app,
+        Method::POST,
+        "/api/v1/exports",
+        Some(&token),
+        Some(json!({"kind": "unit_year", "format": "pdf", "year": 2025, "unit": "9001", "basis": "all"})),
+    )
+    .await;
+    assert_eq!(res.status, 202, "{}", String::from_utf8_lossy(&res.body));
+    assert_eq!(s.cloud.queue_len("co2-export").await, 1, "the request is queued in SQS");
+    drain(&s.pumps, 200).await.unwrap();
+    let id = res.json()["job_id"].as_str().unwrap().to_owned();
+    let export = call(&s.app, Method::GET, &format!("/api/v1/exports/{id}"), Some(&token), None).await.json();
+    assert_eq!(export["state"], "succeeded", "{export}");
+    let link = export["download_url"].as_str().unwrap();
+    assert!(link.starts_with(&endpoint()), "a presigned S3 link: {link}");
+    let pdf = reqwest::get(link).await.unwrap();
+    assert_eq!(pdf.status(), 200);
+    let bytes = pdf.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert_eq!(export["bytes"].as_i64(), Some(bytes.len() as i64));
+    assert_eq!(rows(&s.pool).await.0, 41, "the export's object loaded nothing");
 }
 
 #[sqlx::test(migrator = "co2_db::MIGRATOR")]

@@ -23,13 +23,14 @@ use std::time::{Duration, SystemTime};
 /// Hidden time of a message being processed by an in-process step.
 pub const VISIBILITY: Duration = Duration::from_secs(60);
 
-/// The three step pumps, delivering each queue to its step like Knative's IntegrationSource.
+/// The step pumps, delivering each queue to its step like Knative's IntegrationSource.
 pub fn pumps(ctx: &Ctx, retry_after: Duration) -> Vec<Pump> {
     let s = &ctx.settings;
-    let steps: [(&str, &'static str, Arc<dyn co2_platform::StepHandler>); 3] = [
+    let steps: [(&str, &'static str, Arc<dyn co2_platform::StepHandler>); 4] = [
         (&s.queue_ingest, "step-ingest", Arc::new(step_ingest::Ingest { ctx: ctx.clone() })),
         (&s.queue_compute, "step-compute", Arc::new(step_compute::Compute { ctx: ctx.clone() })),
         (&s.queue_aggregate, "step-aggregate", Arc::new(step_aggregate::Aggregate { ctx: ctx.clone() })),
+        (&s.queue_export, "step-export", Arc::new(step_export::Export { ctx: ctx.clone() })),
     ];
     steps
         .into_iter()

@@ -1,0 +1,307 @@
+//! What the export files say: the tables of a unit-year (its figures, every entry with its
+//! emission rows, and the factors they used) and of one module across units.
+
+use crate::table::{Cell, Table};
+use co2_api_types::ResultsView;
+use co2_db::export::{ExportEmission, ExportEntry, ExportFactor, UnitModule};
+use co2_domain::{Category, EntryType, Module};
+use std::collections::BTreeMap;
+
+/// Who, what and when, printed at the top of every file.
+#[derive(Debug, Clone)]
+pub struct Heading {
+    pub unit_institutional_id: String,
+    pub unit_name: String,
+    pub year: i32,
+    pub generated_at: chrono::DateTime<chrono::Utc>,
+}
+
+fn module_label(key: &str) -> String {
+    Module::parse(key).map_or_else(|| key.to_owned(), |m| m.label().to_owned())
+}
+
+fn category_label(key: &str) -> String {
+    Category::by_key(key).map_or_else(|| key.to_owned(), |c| c.label().to_owned())
+}
+
+fn status_label(code: i16) -> &'static str {
+    match code {
+        co2_db::report::status::VALIDATED => "validated",
+        co2_db::report::status::IN_PROGRESS => "in progress",
+        _ => "not started",
+    }
+}
+
+fn basis_label(basis: &str) -> &'static str {
+    if basis == "all_modules" { "all modules" } else { "validated modules only" }
+}
+
+/// The key figures, one per row.
+pub fn summary(h: &Heading, r: &ResultsView) -> Table {
+    let mut t = Table::new("summary", &["figure", "value", "unit"]);
+    let mut row = |label: &str, value: Cell, unit: &str| t.rows.push(vec![Cell::text(label), value, Cell::text(unit)]);
+    row("Unit", Cell::text(&h.unit_institutional_id), "");
+    row("Unit name", Cell::text(&h.unit_name), "");
+    row("Year", Cell::Number(f64::from(h.year)), "");
+    row("Counted modules", Cell::text(basis_label(&r.basis)), "");
+    row("Excluded modules", Cell::text(r.excluded_modules.join(", ")), "");
+    row("Validated modules", Cell::text(&r.completion_progress), "");
+    row("Core total", Cell::Number(r.core.total_kg), "kg CO2-eq");
+    row("Scope 1", Cell::Number(r.core.scope1_kg), "kg CO2-eq");
+    row("Scope 2", Cell::Number(r.core.scope2_kg), "kg CO2-eq");
+    row("Scope 3", Cell::Number(r.core.scope3_kg), "kg CO2-eq");
+    row("Total with additional categories", Cell::Number(r.total_with_additional_kg), "kg CO2-eq");
+    row("Full-time equivalents", Cell::Number(r.fte), "FTE");
+    row("Per FTE", Cell::number(r.t_per_fte), "t CO2-eq / FTE");
+    row("Car-km equivalent", Cell::Number(r.car_km_equivalent), "km");
+    row("IT focus", Cell::Number(r.it_focus.kg), "kg CO2-eq");
+    row("IT share of the core total", Cell::number(r.it_focus.share_of_core.map(|s| s * 100.0)), "%");
+    row(
+        &format!("Core total {}", r.year_over_year.previous_year),
+        Cell::number(r.year_over_year.previous_core_kg),
+        "kg CO2-eq",
+    );
+    row("Change against the previous year", Cell::number(r.year_over_year.core_percent), "%");
+    row("Entered in every module (validated or not)", Cell::Number(r.entered.total_kg), "kg CO2-eq");
+    row("Generated at", Cell::text(h.generated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)), "UTC");
+    t
+}
+
+/// Each module: status, scopes, totals and the change against the previous year.
+pub fn modules(r: &ResultsView) -> Table {
+    let mut t = Table::new(
+        "modules",
+        &[
+            "module",
+            "name",
+            "status",
+            "scope1_kg",
+            "scope2_kg",
+            "scope3_kg",
+            "total_kg",
+            "additional_kg",
+            "change_percent",
+        ],
+    );
+    for m in &r.modules {
+        let change = r.year_over_year.modules.iter().find(|c| c.module == m.module).and_then(|c| c.percent);
+        t.rows.push(vec![
+            Cell::text(&m.module),
+            Cell::text(module_label(&m.module)),
+            Cell::text(
+                serde_json::to_value(m.status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+            ),
+            Cell::Number(m.totals.scope1_kg),
+            Cell::Number(m.totals.scope2_kg),
+            Cell::Number(m.totals.scope3_kg),
+            Cell::Number(m.totals.total_kg),
+            Cell::Number(m.additional_kg),
+            Cell::number(change),
+        ]);
+    }
+    t
+}
+
+/// Categories in chart order with their leaves; the additional categories follow.
+pub fn categories(r: &ResultsView) -> Table {
+    let mut t = Table::new("categories", &["section", "category", "name", "emission_type", "kg", "t_per_fte"]);
+    for (section, list) in [("core", &r.categories), ("additional", &r.additional)] {
+        for c in list {
+            t.rows.push(vec![
+                Cell::text(section),
+                Cell::text(&c.category),
+                Cell::text(category_label(&c.category)),
+                Cell::Empty,
+                Cell::Number(c.kg),
+                Cell::number(c.t_per_fte),
+            ]);
+            for l in &c.leaves {
+                t.rows.push(vec![
+                    Cell::text(section),
+                    Cell::text(&c.category),
+                    Cell::text(category_label(&c.category)),
+                    Cell::text(&l.emission_type),
+                    Cell::Number(l.kg),
+                    Cell::Empty,
+                ]);
+            }
+        }
+    }
+    t
+}
+
+/// The columns of an entry type's table: the template's, then any other stored field.
+fn field_columns(entry_type: Option<EntryType>, entries: &[&ExportEntry]) -> Vec<String> {
+    let mut cols: Vec<String> = entry_type
+        .map(|t| co2_db::engine::template_columns_of(t).iter().map(|c| (*c).to_owned()).collect())
+        .unwrap_or_default();
+    let mut extra = std::collections::BTreeSet::new();
+    for e in entries {
+        if let Some(obj) = e.data.as_object() {
+            extra.extend(obj.keys().filter(|k| !cols.contains(k)).cloned());
+        }
+    }
+    cols.extend(extra);
+    cols
+}
+
+/// One table per entry type: the entry's fields in template order (`kg_co2eq` there is the
+/// override a user typed), the kg its emission rows add up to, and how it was loaded.
+/// `with_unit` adds the unit columns (exports across units).
+pub fn entries_by_type(entries: &[ExportEntry], with_unit: bool) -> Vec<Table> {
+    let mut by_type: BTreeMap<i16, Vec<&ExportEntry>> = BTreeMap::new();
+    for e in entries {
+        by_type.entry(e.data_entry_type).or_default().push(e);
+    }
+    by_type
+        .into_iter()
+        .map(|(type_id, list)| {
+            let entry_type = EntryType::from_id(type_id);
+            let name = entry_type.map_or_else(|| format!("type_{type_id}"), |t| t.name().to_owned());
+            let fields = field_columns(entry_type, &list);
+            let mut columns: Vec<String> = Vec::new();
+            if with_unit {
+                columns.extend(["unit".into(), "unit_name".into(), "module_status".into()]);
+            }
+            columns.extend(["entry_id".into(), "module".into()]);
+            columns.extend(fields.iter().cloned());
+            columns.extend(
+                [
+                    "emissions_kg_co2eq",
+                    "additional_kg_co2eq",
+                    "incomplete_reason",
+                    "source",
+                    "source_row",
+                    "updated_at",
+                ]
+                .map(String::from),
+            );
+            let rows = list
+                .iter()
+                .map(|e| {
+                    let mut row = Vec::with_capacity(columns.len());
+                    if with_unit {
+                        row.extend([
+                            Cell::text(&e.unit_institutional_id),
+                            Cell::text(&e.unit_name),
+                            Cell::text(status_label(e.module_status)),
+                        ]);
+                    }
+                    row.extend([Cell::text(e.data_entry_id.to_string()), Cell::text(&e.module)]);
+                    row.extend(fields.iter().map(|f| Cell::from_json(e.data.get(f))));
+                    row.extend([
+                        Cell::Number(e.kg_co2eq),
+                        Cell::Number(e.additional_kg),
+                        e.incomplete_reason.as_deref().map_or(Cell::Empty, Cell::text),
+                        Cell::text(&e.source),
+                        Cell::number(e.source_row.map(|n| n as f64)),
+                        Cell::text(e.updated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+                    ]);
+                    row
+                })
+                .collect();
+            Table { name: format!("entries_{name}"), columns, rows }
+        })
+        .collect()
+}
+
+/// Every emission row, with the factors it used (see the factors table).
+pub fn emissions(rows: &[ExportEmission], with_unit: bool) -> Table {
+    let mut columns = Vec::new();
+    if with_unit {
+        columns.push("unit");
+    }
+    columns.extend([
+        "entry_id",
+        "module",
+        "entry_type",
+        "emission_type",
+        "scope",
+        "additional",
+        "kg_co2eq",
+        "quantity",
+        "quantity_unit",
+        "factor_ids",
+    ]);
+    let mut t = Table::new("emissions", &columns);
+    for e in rows {
+        let mut row = Vec::with_capacity(columns.len());
+        if with_unit {
+            row.push(Cell::text(&e.unit_institutional_id));
+        }
+        row.extend([
+            Cell::text(e.data_entry_id.to_string()),
+            Cell::text(&e.module),
+            Cell::text(
+                EntryType::from_id(e.data_entry_type)
+                    .map_or_else(|| e.data_entry_type.to_string(), |t| t.name().to_owned()),
+            ),
+            Cell::text(&e.emission_type),
+            Cell::Number(f64::from(e.scope)),
+            Cell::text(if e.is_additional { "yes" } else { "no" }),
+            Cell::Number(e.kg_co2eq),
+            Cell::number(e.quantity),
+            e.quantity_unit.as_deref().map_or(Cell::Empty, Cell::text),
+            Cell::text(e.factor_ids.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ")),
+        ]);
+        t.rows.push(row);
+    }
+    t
+}
+
+/// The factors the emission rows used, with their classification and values as stored.
+pub fn factors(rows: &[ExportFactor]) -> Table {
+    let mut t = Table::new(
+        "factors",
+        &["factor_id", "entry_type", "year", "emission_type", "classification", "values", "stale"],
+    );
+    for f in rows {
+        t.rows.push(vec![
+            Cell::text(f.factor_id.to_string()),
+            Cell::text(
+                EntryType::from_id(f.data_entry_type)
+                    .map_or_else(|| f.data_entry_type.to_string(), |t| t.name().to_owned()),
+            ),
+            Cell::Number(f64::from(f.report_year_id)),
+            Cell::text(&f.emission_type),
+            Cell::text(f.classification.to_string()),
+            Cell::text(f.factor_values.to_string()),
+            Cell::text(if f.is_stale { "yes" } else { "no" }),
+        ]);
+    }
+    t
+}
+
+/// One module of a year in each unit: status, entries and totals.
+pub fn units(rows: &[UnitModule]) -> Table {
+    let mut t = Table::new(
+        "units",
+        &[
+            "unit",
+            "unit_name",
+            "path",
+            "status",
+            "entries",
+            "scope1_kg",
+            "scope2_kg",
+            "scope3_kg",
+            "total_kg",
+            "additional_kg",
+        ],
+    );
+    for u in rows {
+        t.rows.push(vec![
+            Cell::text(&u.unit_institutional_id),
+            Cell::text(&u.unit_name),
+            Cell::text(&u.unit_path),
+            Cell::text(status_label(u.status)),
+            Cell::Number(u.entry_count as f64),
+            Cell::Number(u.scope1_kg),
+            Cell::Number(u.scope2_kg),
+            Cell::Number(u.scope3_kg),
+            Cell::Number(u.scope1_kg + u.scope2_kg + u.scope3_kg),
+            Cell::Number(u.additional_kg),
+        ]);
+    }
+    t
+}
