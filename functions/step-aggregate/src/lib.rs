@@ -4,6 +4,7 @@
 //! file with its result file). Also runs the jobs sweeper on its schedule (`kind = sweep`).
 
 use async_trait::async_trait;
+use co2_db::entry::Publication;
 use co2_platform::events::StepMessage;
 use co2_platform::{Ctx, StepError, StepHandler, StepInput};
 use uuid::Uuid;
@@ -28,9 +29,11 @@ impl StepHandler for Aggregate {
         };
         match msg.job_id {
             Some(job_id) => {
-                // A drop-folder job is answered next to its file (again on a redelivery: the
-                // first answer may have been lost after the commit).
-                if self.finish_job(job_id, msg.report_module_id).await? {
+                let is_drop = self.finish_job(job_id, msg.report_module_id).await?;
+                // Again on a redelivery: the first run may have stopped after its commit.
+                self.settle(job_id).await?;
+                // A drop-folder job is answered next to its file.
+                if is_drop {
                     co2_platform::drop_result::write_for_job(&self.ctx, job_id).await?;
                 }
                 Ok(())
@@ -47,6 +50,17 @@ impl StepHandler for Aggregate {
 }
 
 impl Aggregate {
+    /// Clears the staging marks of a published job's rows (ADR 0008), after its publication.
+    async fn settle(&self, job_id: Uuid) -> Result<(), StepError> {
+        let mut tx = self.ctx.pools.write.begin().await?;
+        let settled = co2_db::entry::settle_published(&mut tx, job_id).await?;
+        tx.commit().await?;
+        if settled > 0 {
+            tracing::debug!(%job_id, settled, "upload.settled");
+        }
+        Ok(())
+    }
+
     /// Ends a job; returns whether it is a drop-folder job.
     async fn finish_job(&self, job_id: Uuid, report_module_id: Uuid) -> Result<bool, StepError> {
         let mut tx = self.ctx.pools.write.begin().await?;
@@ -79,7 +93,10 @@ impl Aggregate {
                 None => co2_db::entry::pending_types(&mut *tx, job_id).await?,
             }),
         };
-        let published = co2_db::entry::publish_job(&mut tx, report_module_id, job_id, replace.as_deref()).await?;
+        // Headcount's person ids are unique among settled rows: its (small) files settle at once.
+        let how =
+            if rm.module == co2_domain::Module::Headcount.key() { Publication::InPlace } else { Publication::ByJob };
+        let published = co2_db::entry::publish_job(&mut tx, report_module_id, job_id, replace.as_deref(), how).await?;
         co2_db::report::mark_in_progress(&mut *tx, report_module_id).await?;
         co2_db::aggregate::refresh_module(&mut *tx, report_module_id).await?;
         co2_db::job::succeed(&mut *tx, job_id).await?;
@@ -131,7 +148,7 @@ impl Aggregate {
         }
         let removed =
             if replace { co2_db::entry::delete_year_loaded(&mut tx, year, &upload.module, &types).await? } else { 0 };
-        let published = co2_db::entry::publish_job(&mut tx, Uuid::nil(), job_id, None).await?;
+        let published = co2_db::entry::publish_job(&mut tx, Uuid::nil(), job_id, None, Publication::ByJob).await?;
         for m in &modules {
             co2_db::report::mark_in_progress(&mut *tx, *m).await?;
             co2_db::aggregate::refresh_module(&mut *tx, *m).await?;

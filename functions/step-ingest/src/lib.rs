@@ -3,9 +3,10 @@
 //! Triggered by the storage's ObjectCreated notification (SQS `co2-ingest`) for `uploads/` (files
 //! registered by api-uploads) and `dropbox/{unit}/{year}/{module}[/{type}].csv|.xlsx` (automated
 //! drops, processed by a system identity as a replace, answered by a `.result.json` next to the
-//! file). It reads the file (CSV in any accepted encoding, or XLSX), validates it, writes the
-//! valid rows unpublished in one transaction together with the event's idempotency key, stores
-//! the error report, and hands the job to step-compute. It never publishes rows itself.
+//! file). It reads the file (CSV in any accepted encoding, or XLSX), validates it, computes the
+//! valid rows' emissions with the year's factors, writes both unpublished in one transaction
+//! together with the event's idempotency key, stores the error report, and hands the job to
+//! step-aggregate (ADR 0008). It never publishes rows itself.
 
 pub mod decode;
 pub mod file;
@@ -15,7 +16,7 @@ use async_trait::async_trait;
 use co2_db::org::Unit;
 use co2_db::report::ReportModule;
 use co2_domain::{EntryType, Module};
-use co2_platform::events::{ComputeMessage, ObjectCreated, S3Notification, STEP_MESSAGE_VERSION, StepMessage};
+use co2_platform::events::{AggregateMessage, ObjectCreated, S3Notification, STEP_MESSAGE_VERSION, StepMessage};
 use co2_platform::{Ctx, StepError, StepHandler, StepInput};
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
@@ -192,9 +193,13 @@ impl Ingest {
         Ok(Ok(job_id))
     }
 
-    async fn send_compute(&self, job_id: Uuid, report_module_id: Uuid) -> Result<(), StepError> {
-        let msg = StepMessage::Compute(ComputeMessage { version: STEP_MESSAGE_VERSION, job_id, report_module_id });
-        self.ctx.queue.send(&self.ctx.settings.queue_compute, &msg.to_body()).await?;
+    async fn send_aggregate(&self, job_id: Uuid, report_module_id: Uuid) -> Result<(), StepError> {
+        let msg = StepMessage::Aggregate(AggregateMessage {
+            version: STEP_MESSAGE_VERSION,
+            job_id: Some(job_id),
+            report_module_id,
+        });
+        self.ctx.queue.send(&self.ctx.settings.queue_aggregate, &msg.to_body()).await?;
         Ok(())
     }
 
@@ -234,7 +239,7 @@ impl Ingest {
             if job.state == "running"
                 && let Some(rm) = co2_db::entry::a_pending_module(&pools.write, job_id).await?
             {
-                self.send_compute(job_id, rm).await?;
+                self.send_aggregate(job_id, rm).await?;
             }
             return Ok(());
         }
@@ -311,6 +316,17 @@ impl Ingest {
         let kept: Vec<_> = parsed.errors.iter().take(co2_db::job::KEPT_ROW_ERRORS).collect();
         let kept = serde_json::to_value(&kept).unwrap_or_default();
 
+        // The rows' emissions are computed here, with the year's factors, and staged with them
+        // (ADR 0008): nothing reads the rows back before their publication.
+        let factors = {
+            let batch: Vec<&serde_json::Value> = groups
+                .values()
+                .flatten()
+                .flat_map(|(_, e)| std::iter::once(&e.data).chain(e.companion.as_deref().map(|c| &c.data)))
+                .collect();
+            let mut conn = pools.write.acquire().await?;
+            co2_db::engine::load_factors(&mut conn, year, module, &batch).await?
+        };
         let mut tx = pools.write.begin().await?;
         let Some(locked) = co2_db::job::lock(&mut *tx, job_id).await? else {
             return Ok(());
@@ -344,13 +360,14 @@ impl Ingest {
             job_id,
         };
         for (report_module_id, rows) in &groups {
-            co2_db::entry::insert_pending(&mut tx, *report_module_id, origin, rows).await?;
+            co2_db::entry::insert_pending(&mut tx, *report_module_id, origin, rows, &factors).await?;
         }
+        co2_db::job::advance(&mut *tx, job_id, 0.8).await?;
         tx.commit().await?;
-        tracing::info!(%job_id, rows_ok = ok, rows_failed = failed, modules = groups.len(), "upload.parsed");
-        // step-compute computes every staged row of the job; the module gives it the year's factors.
+        tracing::info!(%job_id, rows_ok = ok, rows_failed = failed, modules = groups.len(), "upload.staged");
+        // step-aggregate publishes every staged row of the job at once.
         let first = groups.keys().next().copied().unwrap_or_default();
-        self.send_compute(job_id, first).await
+        self.send_aggregate(job_id, first).await
     }
 }
 

@@ -10,7 +10,7 @@ pub async fn refresh_module(db: impl PgExecutor<'_>, report_module_id: Uuid) -> 
     sqlx::query(
         "-- language=PostgreSQL
          with published as (
-             select data_entry_id from data_entry where report_module_id = $1 and pending_job_id is null
+             select data_entry_id from published_entry where report_module_id = $1
          ), sums as (
              select coalesce(sum(kg_co2eq) filter (where not is_additional), 0) as headline,
                     coalesce(sum(kg_co2eq) filter (where not is_additional and scope = 1), 0) as s1,
@@ -49,9 +49,9 @@ pub async fn unit_year_leaf_sums(
     let Some(report) = report else { return Ok(None) };
     let rows: Vec<(String, f64)> = sqlx::query_as(
         "select e.emission_type, sum(e.kg_co2eq) from emission e
-         join data_entry d on d.data_entry_id = e.data_entry_id
+         join published_entry d on d.data_entry_id = e.data_entry_id
          join report_module m on m.report_module_id = d.report_module_id
-         where m.report_id = $1 and d.pending_job_id is null group by e.emission_type",
+         where m.report_id = $1 group by e.emission_type",
     )
     .bind(report)
     .fetch_all(&mut *db)

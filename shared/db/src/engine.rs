@@ -4,6 +4,7 @@
 //! Every writer (the entries API and step-compute) goes through here, so a manual entry and a
 //! file row give the same rows.
 
+use crate::copy::CopyRows;
 use crate::{DbResult, factor, reference};
 use co2_domain::buildings::{self, CombustionInput, EmbodiedCompanion, RoomInput, RoomReference};
 use co2_domain::emission::{Computation, EmissionType};
@@ -474,48 +475,41 @@ pub async fn replace_rows(db: &mut PgConnection, computed: &[(Uuid, Computed)]) 
     .execute(&mut *db)
     .await?;
 
-    let mut entry = Vec::new();
-    let mut leaf = Vec::new();
-    let mut scope = Vec::new();
-    let mut additional = Vec::new();
-    let mut kg = Vec::new();
-    let mut qty: Vec<Option<f64>> = Vec::new();
-    let mut unit: Vec<Option<String>> = Vec::new();
-    let mut factors = Vec::new();
-    let mut meta = Vec::new();
+    insert_emissions(db, computed.iter().map(|(id, c)| (*id, c))).await?;
+    Ok(())
+}
+
+/// The emission columns [`encode_emissions`] writes, in order.
+pub const EMISSION_COLUMNS: &str =
+    "data_entry_id, emission_type, scope, is_additional, kg_co2eq, quantity, quantity_unit, factor_ids, meta";
+
+/// Appends the emission rows of computed entries to a COPY buffer (columns [`EMISSION_COLUMNS`]).
+pub fn encode_emissions<'a>(rows: &mut CopyRows, computed: impl IntoIterator<Item = (Uuid, &'a Computed)>) {
     for (id, c) in computed {
+        let meta = c.meta.to_string();
         for row in c.computation.rows() {
-            meta.push(c.meta.clone());
-            entry.push(*id);
-            leaf.push(row.emission_type.key.to_owned());
-            scope.push(row.emission_type.scope.number() as i16);
-            additional.push(row.emission_type.additional);
-            kg.push(row.kg_co2eq);
-            qty.push(row.quantity);
-            unit.push(row.quantity_unit.map(str::to_owned));
-            factors.push(row.factor_ids.join(","));
+            rows.plain(id)
+                .text(row.emission_type.key)
+                .plain(row.emission_type.scope.number())
+                .plain(row.emission_type.additional)
+                .plain(row.kg_co2eq)
+                .opt_plain(row.quantity)
+                .opt_text(row.quantity_unit)
+                .uuid_array(&row.factor_ids)
+                .text(&meta);
+            rows.end_row();
         }
     }
-    sqlx::query(
-        "insert into emission (data_entry_id, emission_type, scope, is_additional, kg_co2eq, quantity, quantity_unit,
-                               factor_ids, meta)
-         select e, l, s, a, k, q, u, coalesce(string_to_array(nullif(f, ''), ',')::uuid[], '{}'), m
-         from unnest($1::uuid[], $2::text[], $3::int2[], $4::bool[], $5::float8[], $6::float8[], $7::text[], $8::text[],
-                     $9::jsonb[])
-              as t(e, l, s, a, k, q, u, f, m)",
-    )
-    .bind(&entry)
-    .bind(&leaf)
-    .bind(&scope)
-    .bind(&additional)
-    .bind(&kg)
-    .bind(&qty)
-    .bind(&unit)
-    .bind(&factors)
-    .bind(&meta)
-    .execute(&mut *db)
-    .await?;
-    Ok(())
+}
+
+/// Inserts the emission rows of computed entries (which have none yet).
+pub async fn insert_emissions<'a>(
+    db: &mut PgConnection,
+    computed: impl IntoIterator<Item = (Uuid, &'a Computed)>,
+) -> DbResult<u64> {
+    let mut rows = CopyRows::new();
+    encode_emissions(&mut rows, computed);
+    crate::copy::copy_in(db, "emission", EMISSION_COLUMNS, &rows).await
 }
 
 /// Template columns of a DET's CSV, for header checks and downloads (DOMAIN §2.1).

@@ -2,6 +2,7 @@
 //! and the publication of a file's rows.
 
 use crate::DbResult;
+use crate::copy::CopyRows;
 use crate::engine::ParsedEntry;
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor};
@@ -44,52 +45,56 @@ pub struct FileOrigin {
     pub job_id: Uuid,
 }
 
-/// Inserts a file's rows unpublished (pending on the job), in one statement; a room's generated
-/// companion goes in with it, linked to its parent and on the same source row.
+/// Inserts a file's rows unpublished (pending on the job) with their emission rows, computed
+/// with `factors`, in two `COPY`s; a room's generated companion goes in with it, linked to its
+/// parent and on the same source row. Returns how many entries were written.
 pub async fn insert_pending(
     db: &mut PgConnection,
     report_module_id: Uuid,
     origin: FileOrigin,
     rows: &[(u64, ParsedEntry)],
-) -> DbResult<()> {
-    let mut ids = Vec::new();
-    let mut parents: Vec<Option<Uuid>> = Vec::new();
-    let mut flat: Vec<(u64, &ParsedEntry)> = Vec::new();
-    for (n, e) in rows {
+    factors: &crate::engine::FactorSet,
+) -> DbResult<u64> {
+    let mut entries = CopyRows::new();
+    let mut computed = Vec::with_capacity(rows.len());
+    for (line, e) in rows {
         let id = Uuid::now_v7();
-        ids.push(id);
-        parents.push(None);
-        flat.push((*n, e));
+        let mut add = |id: Uuid, e: &ParsedEntry, parent: Option<Uuid>| {
+            let c = crate::engine::compute(e.entry_type, &e.data, factors);
+            let reason = match &c.computation {
+                co2_domain::emission::Computation::Incomplete(why) => Some(why.clone()),
+                co2_domain::emission::Computation::Rows(_) => None,
+            };
+            entries
+                .plain(id)
+                .plain(report_module_id)
+                .plain(e.entry_type.id())
+                .text(&e.data.to_string())
+                .opt_plain(e.kg_override)
+                .text(origin.source)
+                .plain(origin.upload_id)
+                .plain(line)
+                .plain(origin.job_id)
+                .opt_plain(parent)
+                .opt_text(reason.as_deref());
+            entries.end_row();
+            computed.push((id, c));
+        };
+        add(id, e, None);
         if let Some(c) = &e.companion {
-            ids.push(Uuid::now_v7());
-            parents.push(Some(id));
-            flat.push((*n, c));
+            add(Uuid::now_v7(), c, Some(id));
         }
     }
-    let types: Vec<i16> = flat.iter().map(|(_, e)| e.entry_type.id()).collect();
-    let data: Vec<serde_json::Value> = flat.iter().map(|(_, e)| e.data.clone()).collect();
-    let overrides: Vec<Option<f64>> = flat.iter().map(|(_, e)| e.kg_override).collect();
-    let source_rows: Vec<i64> = flat.iter().map(|(n, _)| *n as i64).collect();
-    sqlx::query(
-        "insert into data_entry (data_entry_id, report_module_id, data_entry_type, data, kg_override, source,
-                                 upload_id, source_row, pending_job_id, parent_entry_id)
-         select id, $2, t, d, k, $6, $7, r, $8, p
-         from unnest($1::uuid[], $3::int2[], $4::jsonb[], $5::float8[], $9::int8[], $10::uuid[])
-              as u(id, t, d, k, r, p)",
+    let written = crate::copy::copy_in(
+        db,
+        "data_entry",
+        "data_entry_id, report_module_id, data_entry_type, data, kg_override, source, upload_id, source_row,
+         pending_job_id, parent_entry_id, incomplete_reason",
+        &entries,
     )
-    .bind(&ids)
-    .bind(report_module_id)
-    .bind(&types)
-    .bind(&data)
-    .bind(&overrides)
-    .bind(origin.source)
-    .bind(origin.upload_id)
-    .bind(origin.job_id)
-    .bind(&source_rows)
-    .bind(&parents)
-    .execute(&mut *db)
     .await?;
-    Ok(())
+    crate::engine::insert_emissions(db, computed.iter().map(|(id, c)| (*id, c))).await?;
+    Ok(written)
 }
 
 /// Pending entries of a job.
@@ -104,17 +109,23 @@ pub async fn pending_of_job(db: impl PgExecutor<'_>, job_id: Uuid) -> DbResult<V
 
 /// Publishes a job's rows; with `replace_types`, first deletes the published file-loaded rows of
 /// those DETs in the module (manual rows are kept). Both happen in the caller's transaction, so
-/// readers see the old rows or the new ones, never a mix.
+/// readers see the old rows or the new ones, never a mix. Returns how many rows it published.
+///
+/// `Publication::ByJob` marks the job published (`published_job`) without touching its rows,
+/// which readers then see through `published_entry`; [`settle_published`] clears their
+/// `pending_job_id` after the commit (ADR 0008). `Publication::InPlace` clears it in this
+/// transaction: headcount's, whose person ids are unique among cleared rows only.
 pub async fn publish_job(
     db: &mut PgConnection,
     report_module_id: Uuid,
     job_id: Uuid,
     replace_types: Option<&[i16]>,
+    how: Publication,
 ) -> DbResult<u64> {
     if let Some(types) = replace_types {
         // Their emission rows go with them (the data_entry_emissions_gone trigger, set-based).
         sqlx::query(
-            "delete from data_entry where report_module_id = $1 and pending_job_id is null
+            "delete from published_entry where report_module_id = $1
                and source in ('upload', 'dropbox') and data_entry_type = any($2)",
         )
         .bind(report_module_id)
@@ -122,11 +133,60 @@ pub async fn publish_job(
         .execute(&mut *db)
         .await?;
     }
-    let done = sqlx::query("update data_entry set pending_job_id = null where pending_job_id = $1")
-        .bind(job_id)
-        .execute(&mut *db)
-        .await?;
+    match how {
+        Publication::InPlace => {
+            let done = sqlx::query("update data_entry set pending_job_id = null where pending_job_id = $1")
+                .bind(job_id)
+                .execute(&mut *db)
+                .await?;
+            Ok(done.rows_affected())
+        }
+        Publication::ByJob => {
+            sqlx::query("insert into published_job (job_id) values ($1) on conflict do nothing")
+                .bind(job_id)
+                .execute(&mut *db)
+                .await?;
+            let staged: i64 = sqlx::query_scalar("select count(*) from data_entry where pending_job_id = $1")
+                .bind(job_id)
+                .fetch_one(&mut *db)
+                .await?;
+            Ok(staged as u64)
+        }
+    }
+}
+
+/// How a job's staged rows become visible.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Publication {
+    /// By marking the job published; the rows are settled afterwards.
+    ByJob,
+    /// By clearing the rows' `pending_job_id` in the publishing transaction.
+    InPlace,
+}
+
+/// Clears the `pending_job_id` of a published job's rows and forgets the job in
+/// `published_job`, in one transaction of the caller's. Idempotent. Returns the rows settled.
+pub async fn settle_published(db: &mut PgConnection, job_id: Uuid) -> DbResult<u64> {
+    let done = sqlx::query(
+        "update data_entry set pending_job_id = null
+         where pending_job_id = $1 and exists (select 1 from published_job where job_id = $1)",
+    )
+    .bind(job_id)
+    .execute(&mut *db)
+    .await?;
+    sqlx::query("delete from published_job where job_id = $1").bind(job_id).execute(&mut *db).await?;
     Ok(done.rows_affected())
+}
+
+/// Published jobs whose rows were not settled within `older_than_secs` (a crash after the
+/// publication): the sweeper settles them.
+pub async fn unsettled_jobs(db: impl PgExecutor<'_>, older_than_secs: f64) -> DbResult<Vec<Uuid>> {
+    Ok(sqlx::query_scalar(
+        "select job_id from published_job where published_at < now() - make_interval(secs => $1) order by published_at",
+    )
+    .bind(older_than_secs)
+    .fetch_all(db)
+    .await?)
 }
 
 /// The entry types a job's staged rows carry (companions included).
@@ -225,8 +285,8 @@ pub async fn member_ids(
     surviving_replace: bool,
 ) -> DbResult<Vec<String>> {
     Ok(sqlx::query_scalar(
-        "select data ->> 'user_institutional_id' from data_entry
-         where report_module_id = $1 and data_entry_type = 1 and pending_job_id is null
+        "select data ->> 'user_institutional_id' from published_entry
+         where report_module_id = $1 and data_entry_type = 1
            and not ($2 and source in ('upload', 'dropbox'))
          order by created_at",
     )
@@ -245,7 +305,7 @@ pub async fn delete(db: &mut PgConnection, id: Uuid) -> DbResult<()> {
 /// A published entry by id.
 pub async fn by_id(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Option<EntryRow>> {
     Ok(sqlx::query_as::<_, EntryRow>(sqlx::AssertSqlSafe(format!(
-        "select {ENTRY_COLUMNS} from data_entry where data_entry_id = $1 and pending_job_id is null"
+        "select {ENTRY_COLUMNS} from published_entry where data_entry_id = $1"
     )))
     .bind(id)
     .fetch_optional(db)
@@ -301,7 +361,7 @@ impl EntrySort {
                 format!("lower(coalesce(data ->> 'name', data ->> 'researchfacility_name', '')) {dir}, data_entry_id")
             }
             EntrySort::Kg => format!(
-                "(select sum(e.kg_co2eq) from emission e where e.data_entry_id = data_entry.data_entry_id) {dir} nulls last, data_entry_id"
+                "(select sum(e.kg_co2eq) from emission e where e.data_entry_id = published_entry.data_entry_id) {dir} nulls last, data_entry_id"
             ),
         }
     }
@@ -314,24 +374,25 @@ fn like_escaped(text: &str) -> String {
 
 /// A page of published entries of a module, and the total count matching the filters.
 pub async fn list(db: &mut PgConnection, report_module_id: Uuid, q: &ListQuery) -> DbResult<(Vec<EntryRow>, i64)> {
-    let filter = "report_module_id = $1 and pending_job_id is null
+    let filter = "report_module_id = $1
                   and ($2::int2 is null or data_entry_type = $2) and ($3::uuid is null or created_by = $3)
                   and ($6::text is null or data ->> 'user_institutional_id' = $6)
                   and ($7::text is null or data::text ilike '%' || $7 || '%')";
     let search = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(like_escaped);
-    let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from data_entry where {filter}")))
-        .bind(report_module_id)
-        .bind(q.entry_type)
-        .bind(q.created_by)
-        .bind(q.limit)
-        .bind(q.offset)
-        .bind(q.traveller.as_deref())
-        .bind(search.as_deref())
-        .fetch_one(&mut *db)
-        .await?;
+    let total: i64 =
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from published_entry where {filter}")))
+            .bind(report_module_id)
+            .bind(q.entry_type)
+            .bind(q.created_by)
+            .bind(q.limit)
+            .bind(q.offset)
+            .bind(q.traveller.as_deref())
+            .bind(search.as_deref())
+            .fetch_one(&mut *db)
+            .await?;
     let order = q.sort.order_by(q.descending);
     let rows = sqlx::query_as::<_, EntryRow>(sqlx::AssertSqlSafe(format!(
-        "select {ENTRY_COLUMNS} from data_entry where {filter} order by {order} limit $4 offset $5"
+        "select {ENTRY_COLUMNS} from published_entry where {filter} order by {order} limit $4 offset $5"
     )))
     .bind(report_module_id)
     .bind(q.entry_type)
@@ -377,10 +438,10 @@ pub async fn year_load_modules(
     Ok(sqlx::query_scalar(
         "select report_module_id from data_entry where pending_job_id = $1
          union
-         select d.report_module_id from data_entry d
+         select d.report_module_id from published_entry d
          join report_module rm using (report_module_id) join report r using (report_id)
          where $5 and r.report_year_id = $2 and rm.module = $3 and d.source = 'backoffice'
-           and d.pending_job_id is null and d.data_entry_type = any($4)
+           and d.data_entry_type = any($4)
          order by 1",
     )
     .bind(job_id)
@@ -396,9 +457,9 @@ pub async fn year_load_modules(
 /// every unit (DOMAIN §2.2: the replace of a per-year load); their emission rows go with them.
 pub async fn delete_year_loaded(db: &mut PgConnection, year: i32, module: &str, types: &[i16]) -> DbResult<u64> {
     let done = sqlx::query(
-        "delete from data_entry d using report_module rm, report r
+        "delete from published_entry d using report_module rm, report r
          where d.report_module_id = rm.report_module_id and rm.report_id = r.report_id
-           and r.report_year_id = $1 and rm.module = $2 and d.source = 'backoffice' and d.pending_job_id is null
+           and r.report_year_id = $1 and rm.module = $2 and d.source = 'backoffice'
            and d.data_entry_type = any($3)",
     )
     .bind(year)

@@ -130,7 +130,7 @@ pub async fn entries(db: impl PgExecutor<'_>, scope: EntryScope<'_>) -> DbResult
          from report r
          join unit u on u.unit_id = r.unit_id
          join report_module rm on rm.report_id = r.report_id
-         join data_entry e on e.report_module_id = rm.report_module_id and e.pending_job_id is null
+         join published_entry e on e.report_module_id = rm.report_module_id
          left join lateral (
              select sum(kg_co2eq) filter (where not is_additional) as core,
                     sum(kg_co2eq) filter (where is_additional) as additional
@@ -170,7 +170,7 @@ pub async fn emissions(db: impl PgExecutor<'_>, scope: EntryScope<'_>) -> DbResu
          from report r
          join unit u on u.unit_id = r.unit_id
          join report_module rm on rm.report_id = r.report_id
-         join data_entry e on e.report_module_id = rm.report_module_id and e.pending_job_id is null
+         join published_entry e on e.report_module_id = rm.report_module_id
          join emission em on em.data_entry_id = e.data_entry_id
          where r.report_year_id = $1 and r.unit_id = any($2) and ($3::text is null or rm.module = $3)
          order by u.institutional_id, rm.module, e.data_entry_type, e.created_at, e.data_entry_id, em.emission_id",

@@ -6,6 +6,7 @@
 
 pub mod aggregate;
 pub mod audit;
+pub mod copy;
 pub mod engine;
 pub mod entry;
 pub mod export;

@@ -65,7 +65,7 @@ pub async fn plan(
                           as bucket
                from report r
                join report_module rm using (report_id)
-               join data_entry d on d.report_module_id = rm.report_module_id and d.pending_job_id is null
+               join published_entry d on d.report_module_id = rm.report_module_id
                where r.report_year_id = $2 and d.data_entry_type = any($3) and ($4::uuid is null or r.unit_id = $4)
               ) e
          group by report_module_id, bucket
@@ -150,8 +150,8 @@ pub async fn entries_of(
     Ok(sqlx::query_as::<_, crate::entry::EntryRow>(
         "select data_entry_id, report_module_id, data_entry_type, data, source, incomplete_reason, created_by,
                 created_at, updated_at
-         from data_entry
-         where report_module_id = $1 and data_entry_id between $2 and $3 and pending_job_id is null
+         from published_entry
+         where report_module_id = $1 and data_entry_id between $2 and $3
            and data_entry_type = any($4)
          order by data_entry_id",
     )

@@ -19,7 +19,7 @@ pub async fn leaf_sums(db: impl PgExecutor<'_>, unit_id: Uuid, year: i32) -> DbR
         "select rm.module, e.emission_type, sum(e.kg_co2eq) as kg_co2eq
          from report r
          join report_module rm using (report_id)
-         join data_entry d on d.report_module_id = rm.report_module_id and d.pending_job_id is null
+         join published_entry d on d.report_module_id = rm.report_module_id
          join emission e on e.data_entry_id = d.data_entry_id
          where r.unit_id = $1 and r.report_year_id = $2
          group by rm.module, e.emission_type
@@ -38,7 +38,7 @@ pub async fn headcount_fte(db: impl PgExecutor<'_>, unit_id: Uuid, year: i32) ->
                                   then (d.data->>'fte')::float8 else 0 end), 0)
          from report r
          join report_module rm using (report_id)
-         join data_entry d on d.report_module_id = rm.report_module_id and d.pending_job_id is null
+         join published_entry d on d.report_module_id = rm.report_module_id
          where r.unit_id = $1 and r.report_year_id = $2 and rm.module = 'headcount' and d.data_entry_type in (1, 2)",
     )
     .bind(unit_id)
@@ -68,7 +68,7 @@ pub async fn it_class_sums(db: impl PgExecutor<'_>, unit_id: Uuid, year: i32) ->
                 sum(e.kg_co2eq) as kg_co2eq
          from report r
          join report_module rm using (report_id)
-         join data_entry d on d.report_module_id = rm.report_module_id and d.pending_job_id is null
+         join published_entry d on d.report_module_id = rm.report_module_id
          join emission e on e.data_entry_id = d.data_entry_id
          where r.unit_id = $1 and r.report_year_id = $2 and d.data_entry_type in (11, 61)
          group by 1, 2

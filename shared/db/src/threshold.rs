@@ -47,7 +47,7 @@ const LIMITS: &str = "
         select r.unit_id, d.data_entry_type, sum(e.kg_co2eq) as kg
         from report r
         join report_module rm using (report_id)
-        join data_entry d on d.report_module_id = rm.report_module_id and d.pending_job_id is null
+        join published_entry d on d.report_module_id = rm.report_module_id
         join emission e on e.data_entry_id = d.data_entry_id
         where r.report_year_id = $1 and d.data_entry_type = any($2)
         group by r.unit_id, d.data_entry_id, d.data_entry_type

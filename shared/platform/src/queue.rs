@@ -63,12 +63,18 @@ fn qerr(queue: &str, e: impl Into<anyhow::Error>) -> QueueError {
 /// The embedded queue on PostgreSQL (`queue_message` table).
 pub struct PgQueue {
     pool: sqlx::PgPool,
+    max_receives: i32,
 }
 
 impl PgQueue {
-    /// A queue on `pool`.
+    /// A queue on `pool` that dead-letters after [`MAX_RECEIVES`].
     pub fn new(pool: sqlx::PgPool) -> Self {
-        PgQueue { pool }
+        PgQueue { pool, max_receives: MAX_RECEIVES }
+    }
+
+    /// A queue on `pool` that dead-letters after `max_receives` receives.
+    pub fn with_max_receives(pool: sqlx::PgPool, max_receives: i32) -> Self {
+        PgQueue { pool, max_receives }
     }
 }
 
@@ -88,9 +94,10 @@ impl Queue for PgQueue {
     ) -> Result<Vec<Delivery>, QueueError> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
-            let got = co2_db::queue::receive(&self.pool, queue, max as i64, visibility.as_secs_f64(), MAX_RECEIVES)
-                .await
-                .map_err(|e| qerr(queue, e))?;
+            let got =
+                co2_db::queue::receive(&self.pool, queue, max as i64, visibility.as_secs_f64(), self.max_receives)
+                    .await
+                    .map_err(|e| qerr(queue, e))?;
             if !got.is_empty() || tokio::time::Instant::now() >= deadline {
                 return Ok(got
                     .into_iter()

@@ -1,7 +1,8 @@
 //! The three pipeline steps in one process, for the crash tests: `pipeline-worker <database url>
 //! <storage dir>` runs the step pumps of the embedded default against that database and local
 //! storage until it is killed. Messages stay hidden 1 s after a receive, so a killed worker's
-//! messages come back quickly to the next one.
+//! messages come back quickly to the next one, and are dead-lettered only after 50 receives, so
+//! twenty kills can land in the same step.
 
 use co2_platform::config::Profile;
 use sqlx::postgres::PgPoolOptions;
@@ -15,7 +16,8 @@ async fn main() -> anyhow::Result<()> {
         anyhow::bail!("usage: pipeline-worker <database url> <storage dir>");
     };
     let pool = PgPoolOptions::new().max_connections(4).connect(&url).await?;
-    let (ctx, _) = co2_testkit::ctx(pool, &PathBuf::from(dir), Profile::Dev);
+    let (mut ctx, _) = co2_testkit::ctx(pool.clone(), &PathBuf::from(dir), Profile::Dev);
+    ctx.queue = std::sync::Arc::new(co2_platform::queue::PgQueue::with_max_receives(pool, 50));
     let mut tasks = Vec::new();
     for mut pump in devstack::pumps(&ctx, Duration::ZERO) {
         pump.visibility = Duration::from_secs(1);

@@ -93,9 +93,9 @@ type StoredRow = (String, i64, i16, String, i16, f64, Option<f64>);
 async fn stored(pool: &PgPool) -> BTreeMap<(String, u64), Vec<Row>> {
     let rows: Vec<StoredRow> = sqlx::query_as(
         "select u.filename, d.source_row, d.data_entry_type, e.emission_type, e.scope, e.kg_co2eq, e.quantity
-         from emission e join data_entry d on d.data_entry_id = e.data_entry_id
+         from emission e join published_entry d on d.data_entry_id = e.data_entry_id
          join upload u on u.upload_id = d.upload_id
-         where d.pending_job_id is null order by e.emission_id",
+         order by e.emission_id",
     )
     .fetch_all(pool)
     .await

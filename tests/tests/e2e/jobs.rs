@@ -8,10 +8,7 @@ use sqlx::PgPool;
 use std::time::Duration;
 
 async fn staged(s: &Stack) -> i64 {
-    sqlx::query_scalar("select count(*) from data_entry where pending_job_id is not null")
-        .fetch_one(&s.pool)
-        .await
-        .unwrap()
+    sqlx::query_scalar(crate::support::UNPUBLISHED_ROWS).fetch_one(&s.pool).await.unwrap()
 }
 
 #[sqlx::test(migrator = "co2_db::MIGRATOR")]

@@ -91,6 +91,11 @@ impl Stack {
     }
 }
 
+/// Rows staged by a job whose rows are not published (ADR 0008: a published job's rows keep
+/// their mark until settled, but they are no longer staged).
+pub const UNPUBLISHED_ROWS: &str = "select count(*) from data_entry
+     where pending_job_id is not null and pending_job_id not in (select job_id from published_job)";
+
 pub fn demo_equipment() -> Vec<u8> {
     std::fs::read(co2_e2e::data_dir().join("demo/equipments.csv")).unwrap()
 }
