@@ -8,7 +8,8 @@
    one entry created by hand; listings of a 5,000-entry module.
 3. Large files: 100,000-row equipment and plane files, PUT → totals visible.
 4. Recalculation: 800,000 equipment entries in 71 units computed again on an admin's request
-   (admin request → job succeeded), and the peak RSS of the embedded server (every step runs in it).
+   (admin request → job succeeded), a unit-year XLSX export of 100,000 entries, and the peak RSS
+   of each step function, which runs as its own process there.
 
 Environment (DATABASE_URL, SESSION_*, LOCAL_BLOB_*) comes from scripts/dev-env.sh via the Makefile.
 """
@@ -151,14 +152,30 @@ def psql(sql):
                    stdout=subprocess.DEVNULL, env=dict(os.environ, PGOPTIONS="--client-min-messages=warning"))
 
 
+STEPS = {"step-ingest": "co2-ingest", "step-compute": "co2-compute", "step-aggregate": "co2-aggregate",
+         "step-export": "co2-export"}
+
+
 def large_files_and_recalculation(bin_dir, rows, units, per_unit):
+    """The large phase. Each step runs as its own process (its release binary, as Knative runs it),
+    fed by the embedded server's queue pumps over HTTP (STEP_URLS), so its peak RSS is its own."""
     port = free_port()
     env = dict(os.environ, PORT=str(port), HOST="127.0.0.1", PUBLIC_BASE_URL=f"http://127.0.0.1:{port}", RUST_LOG="warn",
-               MAX_UPLOAD_BYTES=str(256 * 1024 * 1024))
+               MAX_UPLOAD_BYTES=str(256 * 1024 * 1024), CO2_PROFILE="dev")
     psql("drop schema public cascade; create schema public")
     subprocess.run([os.path.join(bin_dir, "migrate"), "--seed-demo"], env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    server = subprocess.Popen([os.path.join(bin_dir, "devstack")], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    steps, urls = {}, []
+    for name, queue in STEPS.items():
+        step_port = free_port()
+        steps[name] = (subprocess.Popen([os.path.join(bin_dir, name)], env=dict(env, PORT=str(step_port)),
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), step_port)
+        urls.append(f"{queue}=http://127.0.0.1:{step_port}/")
+    for proc, step_port in steps.values():
+        while not healthz(step_port):
+            time.sleep(0.01)
+    server = subprocess.Popen([os.path.join(bin_dir, "devstack")], env=dict(env, STEP_URLS=",".join(urls)),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     out = {}
     try:
         while not healthz(port):
@@ -198,11 +215,26 @@ def large_files_and_recalculation(bin_dir, rows, units, per_unit):
         t_recalc = time.perf_counter() - t0
         assert job["state"] == "succeeded", job
         out["recalculation"] = (t_recalc, started["entries"], started["slices"])
-        out["hwm"] = hwm_kib(server.pid) / 1024
+        # The unit-year workbook of 9001 (100,000 equipment entries and their emission rows).
+        t0 = time.perf_counter()
+        status, export = request(port, "POST", "/api/v1/exports",
+                                 {"kind": "unit_year", "format": "xlsx", "year": 2025, "unit": "9001", "basis": "all"}, token)
+        assert status == 202, (status, export)
+        while True:
+            _, export = request(port, "GET", f"/api/v1/exports/{export['job_id']}", token=token)
+            if export["state"] in ("succeeded", "failed"):
+                break
+            time.sleep(0.05)
+        assert export["state"] == "succeeded", export
+        out["export"] = (time.perf_counter() - t0, export["entries"], export["bytes"])
+        out["hwm"] = {name: hwm_kib(proc.pid) / 1024 for name, (proc, _) in steps.items()}
+        out["hwm"]["devstack (APIs, pumps)"] = hwm_kib(server.pid) / 1024
         return out
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        for proc in [server] + [p for p, _ in steps.values()]:
+            proc.send_signal(signal.SIGTERM)
+        for proc in [server] + [p for p, _ in steps.values()]:
+            proc.wait(timeout=30)
 
 
 def upload_to_totals(bin_dir, rows, repeats):
@@ -288,7 +320,7 @@ def main():
 
 
 def large(a):
-    print(f"\nlarge files and recalculation (embedded server, steps in-process, {os.cpu_count()} deliveries at once)")
+    print(f"\nlarge files, recalculation and export (each step its own process, {os.cpu_count()} deliveries at once)")
     big = large_files_and_recalculation(a.bin_dir, a.big_rows, a.units, a.per_unit)
     for label in ("equipment", "plane"):
         tj, tt, size = big[label]
@@ -297,7 +329,11 @@ def large(a):
     t, entries, slices = big["recalculation"]
     print(f"  recalculation of {entries} equipment entries ({slices} slices): {t:.1f} s "
           f"({entries / t:.0f} entries/s)")
-    print(f"  peak RSS of the embedded server (all steps in one process): {big['hwm']:.1f} MiB")
+    t, entries, size = big["export"]
+    print(f"  unit-year XLSX export of {entries} entries ({size / 1048576:.1f} MiB): {t:.1f} s")
+    print("  peak RSS during all of the above:")
+    for name, mib in big["hwm"].items():
+        print(f"    {name:<24}{mib:>8.1f} MiB")
 
 
 if __name__ == "__main__":

@@ -29,11 +29,9 @@ impl StepHandler for Aggregate {
         };
         match msg.job_id {
             Some(job_id) => {
-                let is_drop = self.finish_job(job_id, msg.report_module_id).await?;
-                // Again on a redelivery: the first run may have stopped after its commit.
-                self.settle(job_id).await?;
-                // A drop-folder job is answered next to its file.
-                if is_drop {
+                // A drop-folder job is answered next to its file (again on a redelivery: the
+                // first answer may have been lost after the commit).
+                if self.finish_job(job_id, msg.report_module_id).await? {
                     co2_platform::drop_result::write_for_job(&self.ctx, job_id).await?;
                 }
                 Ok(())
@@ -50,17 +48,6 @@ impl StepHandler for Aggregate {
 }
 
 impl Aggregate {
-    /// Clears the staging marks of a published job's rows (ADR 0008), after its publication.
-    async fn settle(&self, job_id: Uuid) -> Result<(), StepError> {
-        let mut tx = self.ctx.pools.write.begin().await?;
-        let settled = co2_db::entry::settle_published(&mut tx, job_id).await?;
-        tx.commit().await?;
-        if settled > 0 {
-            tracing::debug!(%job_id, settled, "upload.settled");
-        }
-        Ok(())
-    }
-
     /// Ends a job; returns whether it is a drop-folder job.
     async fn finish_job(&self, job_id: Uuid, report_module_id: Uuid) -> Result<bool, StepError> {
         let mut tx = self.ctx.pools.write.begin().await?;

@@ -281,10 +281,21 @@ impl Ingest {
             max_xlsx_expanded_bytes: self.ctx.settings.max_upload_bytes.saturating_mul(8),
         };
         let unit_id = unit.as_ref().map(|u| u.institutional_id.as_str());
-        let mut parsed = match file::parse_file(module, det, unit_id, &upload.filename, &bytes, &ctx, &limits) {
+        let started = std::time::Instant::now();
+        // Parsing is CPU-bound: off the runtime, so a large file never stalls other requests.
+        let parsed = {
+            let (unit, name) = (unit_id.map(str::to_owned), upload.filename.clone());
+            tokio::task::spawn_blocking(move || {
+                file::parse_file(module, det, unit.as_deref(), &name, &bytes, &ctx, &limits)
+            })
+            .await
+            .map_err(|e| StepError::Retryable(anyhow::anyhow!("parsing stopped: {e}")))?
+        };
+        let mut parsed = match parsed {
             Ok(p) => p,
             Err(refused) => return self.fail(job_id, &refused.0).await,
         };
+        let parse_ms = started.elapsed().as_millis();
         // Each row goes to its unit's module; a year-wide file may name units that cannot take it.
         let mut groups: BTreeMap<Uuid, Vec<(u64, co2_db::engine::ParsedEntry)>> = BTreeMap::new();
         for row in std::mem::take(&mut parsed.rows) {
@@ -359,14 +370,28 @@ impl Ingest {
             upload_id: upload.upload_id,
             job_id,
         };
-        for (report_module_id, rows) in &groups {
-            co2_db::entry::insert_pending(&mut tx, *report_module_id, origin, rows, &factors).await?;
+        let started = std::time::Instant::now();
+        let modules = groups.len();
+        let first = groups.keys().next().copied().unwrap_or_default();
+        let staged = tokio::task::spawn_blocking(move || {
+            groups
+                .iter()
+                .map(|(rm, rows)| co2_db::entry::encode_pending(*rm, origin, rows, &factors))
+                .collect::<Vec<_>>()
+        })
+        .await
+        .map_err(|e| StepError::Retryable(anyhow::anyhow!("computing stopped: {e}")))?;
+        let compute_ms = started.elapsed().as_millis();
+        let started = std::time::Instant::now();
+        for rows in &staged {
+            co2_db::entry::insert_pending(&mut tx, rows).await?;
         }
         co2_db::job::advance(&mut *tx, job_id, 0.8).await?;
         tx.commit().await?;
-        tracing::info!(%job_id, rows_ok = ok, rows_failed = failed, modules = groups.len(), "upload.staged");
+        let write_ms = started.elapsed().as_millis();
+        tracing::info!(%job_id, rows_ok = ok, rows_failed = failed, modules, parse_ms, compute_ms, write_ms,
+            "upload.staged");
         // step-aggregate publishes every staged row of the job at once.
-        let first = groups.keys().next().copied().unwrap_or_default();
         self.send_aggregate(job_id, first).await
     }
 }

@@ -45,55 +45,74 @@ pub struct FileOrigin {
     pub job_id: Uuid,
 }
 
-/// Inserts a file's rows unpublished (pending on the job) with their emission rows, computed
-/// with `factors`, in two `COPY`s; a room's generated companion goes in with it, linked to its
-/// parent and on the same source row. Returns how many entries were written.
-pub async fn insert_pending(
-    db: &mut PgConnection,
+/// A file's rows for one module, computed and encoded for `COPY`, ready to stage.
+#[derive(Debug, Default)]
+pub struct StagedRows {
+    entries: CopyRows,
+    emissions: CopyRows,
+}
+
+impl StagedRows {
+    /// Entries encoded (companions included).
+    pub fn entries(&self) -> usize {
+        self.entries.rows()
+    }
+}
+
+/// Computes a file's rows with `factors` and encodes them, unpublished (pending on the job),
+/// with their emission rows; a room's generated companion goes with it, linked to its parent
+/// and on the same source row. Pure CPU work: run it off the async runtime.
+pub fn encode_pending(
     report_module_id: Uuid,
     origin: FileOrigin,
     rows: &[(u64, ParsedEntry)],
     factors: &crate::engine::FactorSet,
-) -> DbResult<u64> {
-    let mut entries = CopyRows::new();
-    let mut computed = Vec::with_capacity(rows.len());
+) -> StagedRows {
+    let mut staged = StagedRows::default();
+    let mut add = |id: Uuid, line: u64, e: &ParsedEntry, parent: Option<Uuid>| {
+        let c = crate::engine::compute(e.entry_type, &e.data, factors);
+        let reason = match &c.computation {
+            co2_domain::emission::Computation::Incomplete(why) => Some(why.as_str()),
+            co2_domain::emission::Computation::Rows(_) => None,
+        };
+        staged
+            .entries
+            .plain(id)
+            .plain(report_module_id)
+            .plain(e.entry_type.id())
+            .text(&e.data.to_string())
+            .opt_plain(e.kg_override)
+            .text(origin.source)
+            .plain(origin.upload_id)
+            .plain(line)
+            .plain(origin.job_id)
+            .opt_plain(parent)
+            .opt_text(reason);
+        staged.entries.end_row();
+        crate::engine::encode_emissions(&mut staged.emissions, [(id, &c)]);
+    };
     for (line, e) in rows {
         let id = Uuid::now_v7();
-        let mut add = |id: Uuid, e: &ParsedEntry, parent: Option<Uuid>| {
-            let c = crate::engine::compute(e.entry_type, &e.data, factors);
-            let reason = match &c.computation {
-                co2_domain::emission::Computation::Incomplete(why) => Some(why.clone()),
-                co2_domain::emission::Computation::Rows(_) => None,
-            };
-            entries
-                .plain(id)
-                .plain(report_module_id)
-                .plain(e.entry_type.id())
-                .text(&e.data.to_string())
-                .opt_plain(e.kg_override)
-                .text(origin.source)
-                .plain(origin.upload_id)
-                .plain(line)
-                .plain(origin.job_id)
-                .opt_plain(parent)
-                .opt_text(reason.as_deref());
-            entries.end_row();
-            computed.push((id, c));
-        };
-        add(id, e, None);
+        add(id, *line, e, None);
         if let Some(c) = &e.companion {
-            add(Uuid::now_v7(), c, Some(id));
+            add(Uuid::now_v7(), *line, c, Some(id));
         }
     }
+    staged
+}
+
+/// Writes encoded rows with two `COPY`s (entries, then their emission rows); returns the
+/// entries written.
+pub async fn insert_pending(db: &mut PgConnection, staged: &StagedRows) -> DbResult<u64> {
     let written = crate::copy::copy_in(
         db,
         "data_entry",
         "data_entry_id, report_module_id, data_entry_type, data, kg_override, source, upload_id, source_row,
          pending_job_id, parent_entry_id, incomplete_reason",
-        &entries,
+        &staged.entries,
     )
     .await?;
-    crate::engine::insert_emissions(db, computed.iter().map(|(id, c)| (*id, c))).await?;
+    crate::copy::copy_in(db, "emission", crate::engine::EMISSION_COLUMNS, &staged.emissions).await?;
     Ok(written)
 }
 
@@ -113,7 +132,7 @@ pub async fn pending_of_job(db: impl PgExecutor<'_>, job_id: Uuid) -> DbResult<V
 ///
 /// `Publication::ByJob` marks the job published (`published_job`) without touching its rows,
 /// which readers then see through `published_entry`; [`settle_published`] clears their
-/// `pending_job_id` after the commit (ADR 0008). `Publication::InPlace` clears it in this
+/// `pending_job_id` later, in the background (ADR 0008). `Publication::InPlace` clears it in this
 /// transaction: headcount's, whose person ids are unique among cleared rows only.
 pub async fn publish_job(
     db: &mut PgConnection,
@@ -178,8 +197,8 @@ pub async fn settle_published(db: &mut PgConnection, job_id: Uuid) -> DbResult<u
     Ok(done.rows_affected())
 }
 
-/// Published jobs whose rows were not settled within `older_than_secs` (a crash after the
-/// publication): the sweeper settles them.
+/// Published jobs whose rows are not settled yet, published `older_than_secs` ago or more: the
+/// sweeper settles them.
 pub async fn unsettled_jobs(db: impl PgExecutor<'_>, older_than_secs: f64) -> DbResult<Vec<Uuid>> {
     Ok(sqlx::query_scalar(
         "select job_id from published_job where published_at < now() - make_interval(secs => $1) order by published_at",

@@ -57,6 +57,8 @@ pub struct Settings {
     pub queue_dead: String,
     /// A running job with no progress for this long is failed by the sweeper.
     pub job_stale_after: Duration,
+    /// A published job's rows are settled by the sweeper this long after its publication.
+    pub settle_after: Duration,
     /// Largest accepted upload, in bytes.
     pub max_upload_bytes: u64,
     /// Most data rows accepted in one file (all sheets together).
@@ -65,7 +67,7 @@ pub struct Settings {
 
 impl Settings {
     /// Reads `CO2_PROFILE`, `PUBLIC_BASE_URL`, `SESSION_ISSUER`, `SESSION_AUDIENCE`,
-    /// `SESSION_TTL_SECS`, `QUEUE_INGEST`/`_COMPUTE`/`_AGGREGATE`/`_EXPORT`/`_DEAD`, `JOB_STALE_SECS`,
+    /// `SESSION_TTL_SECS`, `QUEUE_INGEST`/`_COMPUTE`/`_AGGREGATE`/`_EXPORT`/`_DEAD`, `JOB_STALE_SECS`, `SETTLE_AFTER_SECS`,
     /// `MAX_UPLOAD_BYTES`, `MAX_UPLOAD_ROWS`.
     pub fn from_env() -> Result<Settings, ConfigError> {
         let profile = match var("CO2_PROFILE").as_deref() {
@@ -91,6 +93,7 @@ impl Settings {
             queue_export: var("QUEUE_EXPORT").unwrap_or_else(|| "co2-export".into()),
             queue_dead: var("QUEUE_DEAD").unwrap_or_else(|| "co2-dead".into()),
             job_stale_after: Duration::from_secs(var_parsed("JOB_STALE_SECS")?.unwrap_or(15 * 60)),
+            settle_after: Duration::from_secs(var_parsed("SETTLE_AFTER_SECS")?.unwrap_or(60)),
             max_upload_bytes: var_parsed("MAX_UPLOAD_BYTES")?.unwrap_or(64 * 1024 * 1024),
             max_upload_rows: var_parsed("MAX_UPLOAD_ROWS")?.unwrap_or(1_000_000),
         })

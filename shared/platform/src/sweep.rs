@@ -5,8 +5,9 @@
 //! or from the SQS dead-letter queue `QUEUE_DEAD`, whose messages are then removed, their reason
 //! kept on the job — and (2) jobs with no progress for `JOB_STALE_SECS` (their updated_at is the
 //! heartbeat every step moves) or uploads whose file never arrived within a day. Drop-folder jobs
-//! get their result file. It also settles published jobs whose rows were left marked as staged
-//! (ADR 0008). Running it again finds nothing new: every action is idempotent.
+//! get their result file. It also settles the rows of jobs published `SETTLE_AFTER_SECS` (60)
+//! ago or more: later than the work that usually follows an upload (reading its totals, the next
+//! file), so settling does not compete with it (ADR 0008). Running it again finds nothing new: every action is idempotent.
 
 use crate::events::{S3Notification, StepMessage, parse_s3_notification};
 use crate::{Ctx, StepError};
@@ -20,12 +21,9 @@ pub struct SweepReport {
     pub dead_lettered: Vec<Uuid>,
     /// Jobs failed because they stopped progressing.
     pub stale: Vec<Uuid>,
-    /// Published jobs whose rows were settled here (their publisher stopped after its commit).
+    /// Published jobs whose rows were settled here.
     pub settled: Vec<Uuid>,
 }
-
-/// How long a published job's rows may stay unsettled before the sweeper settles them.
-const UNSETTLED_LIMIT: Duration = Duration::from_secs(60);
 
 /// How long a queued upload may wait for its file.
 const QUEUED_UPLOAD_LIMIT: Duration = Duration::from_secs(24 * 3600);
@@ -92,7 +90,7 @@ pub async fn sweep(ctx: &Ctx, stale_after: Duration) -> Result<SweepReport, Step
         tracing::warn!(%job_id, "sweep.job_stale");
         crate::drop_result::write_for_job(ctx, *job_id).await?;
     }
-    for job_id in co2_db::entry::unsettled_jobs(&ctx.pools.write, UNSETTLED_LIMIT.as_secs_f64()).await? {
+    for job_id in co2_db::entry::unsettled_jobs(&ctx.pools.write, ctx.settings.settle_after.as_secs_f64()).await? {
         let mut tx = ctx.pools.write.begin().await?;
         co2_db::entry::settle_published(&mut tx, job_id).await?;
         tx.commit().await?;

@@ -64,6 +64,7 @@ pub fn settings(profile: Profile, queue_suffix: &str) -> Settings {
         queue_export: format!("co2-export{queue_suffix}"),
         queue_dead: format!("co2-dead{queue_suffix}"),
         job_stale_after: std::time::Duration::from_secs(15 * 60),
+        settle_after: std::time::Duration::from_secs(60),
         max_upload_bytes: 8 * 1024 * 1024,
         max_upload_rows: 1_000_000,
     }

@@ -1,5 +1,6 @@
 //! Jobs never stay running forever: the admin aborts one (its staged rows go), the sweeper fails
-//! the job of a dead-lettered message with the reason, and a job that stopped progressing.
+//! the job of a dead-lettered message with the reason, and a job that stopped progressing; it
+//! also settles published rows (ADR 0008).
 
 use crate::support::{Stack, demo_equipment};
 use co2_testkit::call;
@@ -87,4 +88,38 @@ async fn a_job_that_stopped_progressing_is_failed_by_the_sweeper(pool: PgPool) {
     let job = s.job(&principal, &job_id).await;
     assert_eq!(job["state"], "failed");
     assert!(job["failure"].as_str().unwrap().contains("no progress for 15 minutes"), "{job}");
+}
+
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn the_sweeper_settles_published_rows_without_changing_what_readers_see(pool: PgPool) {
+    let s = Stack::embedded(pool).await;
+    let token = s.token("principal", Some("9001")).await;
+    let job_id: uuid::Uuid = s.upload(&token, "9001", "e.csv", "replace", demo_equipment()).await.parse().unwrap();
+    s.drain().await;
+    let before = s.entries(&token, "9001").await;
+    let marked = |pool: PgPool| async move {
+        sqlx::query_as::<_, (i64, i64)>(
+            "select (select count(*) from data_entry where pending_job_id is not null),
+                    (select count(*) from published_job)",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+    };
+    // Published by marking the job: its rows still carry it, and nothing is unpublished.
+    assert_eq!(marked(s.pool.clone()).await, (41, 1));
+    assert_eq!(staged(&s).await, 0);
+    // Not yet: the sweeper settles a minute after the publication.
+    let early = co2_platform::sweep::sweep(&s.ctx, Duration::from_secs(900)).await.unwrap();
+    assert!(early.settled.is_empty());
+    let mut settings = (*s.ctx.settings).clone();
+    settings.settle_after = Duration::ZERO;
+    let ctx = co2_platform::Ctx { settings: std::sync::Arc::new(settings), ..s.ctx.clone() };
+    let report = co2_platform::sweep::sweep(&ctx, Duration::from_secs(900)).await.unwrap();
+    assert_eq!(report.settled, [job_id]);
+    assert_eq!(marked(s.pool.clone()).await, (0, 0));
+    let after = s.entries(&token, "9001").await;
+    assert_eq!(after, before, "the same entries, kg and updated_at");
+    let again = co2_platform::sweep::sweep(&ctx, Duration::from_secs(900)).await.unwrap();
+    assert!(again.settled.is_empty(), "settled once");
 }

@@ -49,6 +49,47 @@ pub fn pumps(ctx: &Ctx, retry_after: Duration) -> Vec<Pump> {
         .collect()
 }
 
+/// A pump target that forwards each CloudEvent to a step running as its own process (its
+/// binary serving `POST /` on `url`), as Knative's IntegrationSource delivers to a Service:
+/// the step's status is the answer. `STEP_URLS=co2-ingest=http://127.0.0.1:9101,…` in `make
+/// run` (the bench uses it to measure each step's memory).
+pub fn forward_to(url: String) -> Router {
+    let client = reqwest::Client::new();
+    Router::new().fallback(move |req: axum::extract::Request| {
+        let (client, url) = (client.clone(), url.clone());
+        async move {
+            let (parts, body) = req.into_parts();
+            let Ok(body) = axum::body::to_bytes(body, usize::MAX).await else {
+                return StatusCode::BAD_REQUEST;
+            };
+            let mut out = client.post(&url).body(body);
+            for (name, value) in &parts.headers {
+                out = out.header(name.as_str(), value.as_bytes());
+            }
+            match out.send().await {
+                Ok(res) => StatusCode::from_u16(res.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY),
+                Err(e) => {
+                    tracing::warn!(url, error.message = %e, "dispatch.forward_failed");
+                    StatusCode::BAD_GATEWAY
+                }
+            }
+        }
+    })
+}
+
+/// Parses `STEP_URLS` (`queue=url,…`) into (queue name, url) pairs.
+pub fn step_urls(spec: &str) -> anyhow::Result<Vec<(String, String)>> {
+    spec.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (queue, url) =
+                pair.split_once('=').ok_or_else(|| anyhow::anyhow!("STEP_URLS: '{pair}' is not queue=url"))?;
+            Ok((queue.trim().to_owned(), url.trim().to_owned()))
+        })
+        .collect()
+}
+
 /// All HTTP functions mounted at their edge paths, the local store's links, and the SPA.
 pub fn app(ctx: &Ctx, local: Option<Arc<LocalBlob>>, web_root: &std::path::Path) -> Router {
     if let Some(local) = &local {

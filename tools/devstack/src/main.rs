@@ -20,8 +20,12 @@ async fn main() -> anyhow::Result<()> {
     // As Knative would run several step instances, deliver as many messages at once as there are
     // cores (recalculation slices, files of several modules).
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let remote = devstack::step_urls(&std::env::var("STEP_URLS").unwrap_or_default())?;
     for mut pump in devstack::pumps(&ctx, Duration::from_secs(2)) {
         pump.concurrency = cores;
+        if let Some((_, url)) = remote.iter().find(|(queue, _)| *queue == pump.queue_name) {
+            pump.target = devstack::forward_to(url.clone());
+        }
         tasks.push(tokio::spawn(pump.run()));
     }
     // The jobs sweeper, as the cluster's schedule runs it.
