@@ -43,6 +43,9 @@ pub enum Target {
     Ignored,
 }
 
+/// Rows computed per chunk while earlier chunks are written.
+const STAGE_CHUNK_ROWS: usize = 5_000;
+
 /// Maps a storage key to what it is; a malformed drop-folder path is an error for its author.
 pub fn target_of(key: &str) -> Result<Target, String> {
     let parts: Vec<&str> = key.split('/').collect();
@@ -373,23 +376,28 @@ impl Ingest {
         let started = std::time::Instant::now();
         let modules = groups.len();
         let first = groups.keys().next().copied().unwrap_or_default();
-        let staged = tokio::task::spawn_blocking(move || {
-            groups
-                .iter()
-                .map(|(rm, rows)| co2_db::entry::encode_pending(*rm, origin, rows, &factors))
-                .collect::<Vec<_>>()
-        })
-        .await
-        .map_err(|e| StepError::Retryable(anyhow::anyhow!("computing stopped: {e}")))?;
-        let compute_ms = started.elapsed().as_millis();
-        let started = std::time::Instant::now();
-        for rows in &staged {
-            co2_db::entry::insert_pending(&mut tx, rows).await?;
-        }
+        // Computing is CPU-bound and runs on the blocking pool, chunk by chunk, while the rows
+        // already computed stream into PostgreSQL: the two overlap on two cores.
+        let (chunk_tx, chunk_rx) = tokio::sync::mpsc::channel::<co2_db::entry::StagedRows>(2);
+        let encoder = tokio::task::spawn_blocking(move || {
+            let started = std::time::Instant::now();
+            for (rm, rows) in &groups {
+                for chunk in rows.chunks(STAGE_CHUNK_ROWS) {
+                    let staged = co2_db::entry::encode_pending(*rm, origin, chunk, &factors);
+                    if chunk_tx.blocking_send(staged).is_err() {
+                        break;
+                    }
+                }
+            }
+            started.elapsed().as_millis()
+        });
+        let chunks = futures::stream::unfold(chunk_rx, |mut rx| async move { rx.recv().await.map(|c| (c, rx)) });
+        co2_db::entry::insert_pending(&mut tx, Box::pin(chunks)).await?;
+        let compute_ms = encoder.await.map_err(|e| StepError::Retryable(anyhow::anyhow!("computing stopped: {e}")))?;
         co2_db::job::advance(&mut *tx, job_id, 0.8).await?;
         tx.commit().await?;
-        let write_ms = started.elapsed().as_millis();
-        tracing::info!(%job_id, rows_ok = ok, rows_failed = failed, modules, parse_ms, compute_ms, write_ms,
+        let stage_ms = started.elapsed().as_millis();
+        tracing::info!(%job_id, rows_ok = ok, rows_failed = failed, modules, parse_ms, compute_ms, stage_ms,
             "upload.staged");
         // step-aggregate publishes every staged row of the job at once.
         self.send_aggregate(job_id, first).await

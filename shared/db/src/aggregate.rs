@@ -2,30 +2,42 @@
 //! and additional-category kg, computed from leaf rows of published entries only.
 
 use crate::DbResult;
-use sqlx::PgExecutor;
 use uuid::Uuid;
 
-/// Recomputes and stores the aggregates of one module.
-pub async fn refresh_module(db: impl PgExecutor<'_>, report_module_id: Uuid) -> DbResult<()> {
+/// Recomputes and stores the aggregates of one module: the Σ kg of each leaf of its published
+/// entries (`module_leaf_total`, one scan of their emission rows), then the module's scope,
+/// headline and additional totals and its entry count from those.
+pub async fn refresh_module(db: &mut sqlx::PgConnection, report_module_id: Uuid) -> DbResult<()> {
+    sqlx::query("delete from module_leaf_total where report_module_id = $1")
+        .bind(report_module_id)
+        .execute(&mut *db)
+        .await?;
     sqlx::query(
-        "-- language=PostgreSQL
-         with published as (
-             select data_entry_id from published_entry where report_module_id = $1
-         ), sums as (
+        "insert into module_leaf_total (report_module_id, emission_type, scope, is_additional, kg_co2eq)
+         select $1, e.emission_type, e.scope, e.is_additional, sum(e.kg_co2eq)
+         from published_entry d join emission e on e.data_entry_id = d.data_entry_id
+         where d.report_module_id = $1
+         group by e.emission_type, e.scope, e.is_additional",
+    )
+    .bind(report_module_id)
+    .execute(&mut *db)
+    .await?;
+    sqlx::query(
+        "with sums as (
              select coalesce(sum(kg_co2eq) filter (where not is_additional), 0) as headline,
                     coalesce(sum(kg_co2eq) filter (where not is_additional and scope = 1), 0) as s1,
                     coalesce(sum(kg_co2eq) filter (where not is_additional and scope = 2), 0) as s2,
                     coalesce(sum(kg_co2eq) filter (where not is_additional and scope = 3), 0) as s3,
                     coalesce(sum(kg_co2eq) filter (where is_additional), 0) as additional
-             from emission where data_entry_id in (select data_entry_id from published)
+             from module_leaf_total where report_module_id = $1
          )
-         update report_module set entry_count = (select count(*) from published),
+         update report_module set entry_count = (select count(*) from published_entry where report_module_id = $1),
              headline_kg = sums.headline, scope1_kg = sums.s1, scope2_kg = sums.s2, scope3_kg = sums.s3,
              additional_kg = sums.additional, aggregated_at = now()
          from sums where report_module_id = $1",
     )
     .bind(report_module_id)
-    .execute(db)
+    .execute(&mut *db)
     .await?;
     Ok(())
 }

@@ -93,6 +93,12 @@ impl CopyRows {
         self.rows += 1;
     }
 
+    /// Moves the rows of `other` after these.
+    pub fn append(&mut self, other: CopyRows) {
+        self.buf.push_str(&other.buf);
+        self.rows += other.rows;
+    }
+
     /// Rows encoded so far.
     pub fn rows(&self) -> usize {
         self.rows

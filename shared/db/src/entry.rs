@@ -101,18 +101,32 @@ pub fn encode_pending(
     staged
 }
 
-/// Writes encoded rows with two `COPY`s (entries, then their emission rows); returns the
+/// Writes a file's encoded rows as they come (each chunk's entries streamed into one `COPY`
+/// while the next chunk is computed), then their emission rows in a second `COPY`; returns the
 /// entries written.
-pub async fn insert_pending(db: &mut PgConnection, staged: &StagedRows) -> DbResult<u64> {
-    let written = crate::copy::copy_in(
-        db,
-        "data_entry",
-        "data_entry_id, report_module_id, data_entry_type, data, kg_override, source, upload_id, source_row,
-         pending_job_id, parent_entry_id, incomplete_reason",
-        &staged.entries,
-    )
-    .await?;
-    crate::copy::copy_in(db, "emission", crate::engine::EMISSION_COLUMNS, &staged.emissions).await?;
+pub async fn insert_pending(
+    db: &mut PgConnection,
+    mut chunks: impl futures::Stream<Item = StagedRows> + Unpin,
+) -> DbResult<u64> {
+    use futures::StreamExt;
+    let mut emissions = CopyRows::new();
+    let written = {
+        let mut copy = db
+            .copy_in_raw(
+                "copy data_entry (data_entry_id, report_module_id, data_entry_type, data, kg_override, source,
+                     upload_id, source_row, pending_job_id, parent_entry_id, incomplete_reason) from stdin",
+            )
+            .await?;
+        while let Some(chunk) = chunks.next().await {
+            if let Err(e) = copy.send(chunk.entries.as_bytes()).await {
+                let _ = copy.abort("sending the rows failed").await;
+                return Err(e.into());
+            }
+            emissions.append(chunk.emissions);
+        }
+        copy.finish().await?
+    };
+    crate::copy::copy_in(db, "emission", crate::engine::EMISSION_COLUMNS, &emissions).await?;
     Ok(written)
 }
 

@@ -13,17 +13,16 @@ pub struct LeafSum {
     pub kg_co2eq: f64,
 }
 
-/// Leaf sums of (unit, year), by module.
+/// Leaf sums of (unit, year), by module, as step-aggregate keeps them (`module_leaf_total`).
 pub async fn leaf_sums(db: impl PgExecutor<'_>, unit_id: Uuid, year: i32) -> DbResult<Vec<LeafSum>> {
     Ok(sqlx::query_as::<_, LeafSum>(
-        "select rm.module, e.emission_type, sum(e.kg_co2eq) as kg_co2eq
+        "select rm.module, t.emission_type, sum(t.kg_co2eq) as kg_co2eq
          from report r
          join report_module rm using (report_id)
-         join published_entry d on d.report_module_id = rm.report_module_id
-         join emission e on e.data_entry_id = d.data_entry_id
+         join module_leaf_total t on t.report_module_id = rm.report_module_id
          where r.unit_id = $1 and r.report_year_id = $2
-         group by rm.module, e.emission_type
-         order by rm.module, e.emission_type",
+         group by rm.module, t.emission_type
+         order by rm.module, t.emission_type",
     )
     .bind(unit_id)
     .bind(year)

@@ -252,4 +252,33 @@ async fn poison_is_acknowledged_and_a_failing_message_reaches_the_sqs_dead_lette
         pump.once(Duration::from_millis(0)).await.unwrap();
     }
     assert_eq!(s.cloud.queue_len("co2-dead").await, 1, "the redrive policy moved it to the DLQ");
+
+    // The sweeper reads the SQS dead-letter queue: the job of a dead-lettered message fails with
+    // the reason, and the DLQ is emptied.
+    let token = co2_testkit::mint_token(&s.ctx, "principal", Some("9001")).await;
+    let res = call(
+        &s.app,
+        Method::POST,
+        "/api/v1/exports",
+        Some(&token),
+        Some(json!({"kind": "unit_year", "format": "pdf", "year": 2025, "unit": "9001"})),
+    )
+    .await;
+    assert_eq!(res.status, 202);
+    let job_id: uuid::Uuid = res.json()["job_id"].as_str().unwrap().parse().unwrap();
+    let export = Pump {
+        queue_name: format!("co2-export{}", s.cloud.suffix),
+        target: axum::Router::new().route("/", axum::routing::post(|| async { http::StatusCode::SERVICE_UNAVAILABLE })),
+        ..pump
+    };
+    for _ in 0..6 {
+        export.once(Duration::from_millis(0)).await.unwrap();
+    }
+    assert_eq!(s.cloud.queue_len("co2-dead").await, 2);
+    let report = co2_platform::sweep::sweep(&s.ctx, Duration::from_secs(900)).await.unwrap();
+    assert_eq!(report.dead_lettered, [job_id]);
+    let job = co2_db::job::get(&s.pool, job_id).await.unwrap().unwrap();
+    assert_eq!(job.state, "failed");
+    assert!(job.failure.unwrap_or_default().contains("dead-lettered"));
+    assert_eq!(s.cloud.queue_len("co2-dead").await, 0, "the sweeper removed what it handled");
 }
