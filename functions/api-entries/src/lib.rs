@@ -418,7 +418,7 @@ async fn remove(State(ctx): State<Ctx>, caller: Caller, Path(entry_id): Path<Uui
     write_allowed(&rm)?;
     co2_db::entry::delete(&mut tx, entry_id).await?;
     co2_db::report::mark_in_progress(&mut *tx, rm.report_module_id).await?;
-    co2_db::aggregate::refresh_module(&mut *tx, rm.report_module_id).await?;
+    co2_db::aggregate::refresh_module(&mut tx, rm.report_module_id).await?;
     co2_db::audit::append(
         &mut tx,
         &caller.user.institutional_id,

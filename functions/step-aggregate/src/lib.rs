@@ -39,7 +39,7 @@ impl StepHandler for Aggregate {
             None => {
                 let mut tx = self.ctx.pools.write.begin().await?;
                 co2_db::report::lock_module(&mut tx, msg.report_module_id).await?;
-                co2_db::aggregate::refresh_module(&mut *tx, msg.report_module_id).await?;
+                co2_db::aggregate::refresh_module(&mut tx, msg.report_module_id).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -85,7 +85,7 @@ impl Aggregate {
             if rm.module == co2_domain::Module::Headcount.key() { Publication::InPlace } else { Publication::ByJob };
         let published = co2_db::entry::publish_job(&mut tx, report_module_id, job_id, replace.as_deref(), how).await?;
         co2_db::report::mark_in_progress(&mut *tx, report_module_id).await?;
-        co2_db::aggregate::refresh_module(&mut *tx, report_module_id).await?;
+        co2_db::aggregate::refresh_module(&mut tx, report_module_id).await?;
         co2_db::job::succeed(&mut *tx, job_id).await?;
         let actor =
             if upload.as_ref().is_some_and(|u| u.source == "dropbox") { "system:dropbox" } else { "system:pipeline" };
@@ -138,7 +138,7 @@ impl Aggregate {
         let published = co2_db::entry::publish_job(&mut tx, Uuid::nil(), job_id, None, Publication::ByJob).await?;
         for m in &modules {
             co2_db::report::mark_in_progress(&mut *tx, *m).await?;
-            co2_db::aggregate::refresh_module(&mut *tx, *m).await?;
+            co2_db::aggregate::refresh_module(&mut tx, *m).await?;
         }
         co2_db::job::succeed(&mut *tx, job_id).await?;
         co2_db::audit::append(

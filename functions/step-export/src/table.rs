@@ -90,7 +90,9 @@ pub fn to_xlsx(tables: &[Table]) -> Result<Vec<u8>, WriteError> {
                 table.rows.len()
             )));
         }
-        let sheet = book.add_worksheet();
+        // Rows go to a temporary file as they are written, not into memory: a sheet of 200,000
+        // entries would otherwise hold the whole workbook in memory twice.
+        let sheet = book.add_worksheet_with_constant_memory().map_err(err)?;
         sheet.set_name(sheet_name(&table.name)).map_err(err)?;
         for (c, name) in table.columns.iter().enumerate() {
             let col = column(c)?;
