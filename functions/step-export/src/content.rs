@@ -16,11 +16,13 @@ pub struct Heading {
     pub generated_at: chrono::DateTime<chrono::Utc>,
 }
 
-fn module_label(key: &str) -> String {
+/// A module key's English name (the key itself if unknown).
+pub(crate) fn module_label(key: &str) -> String {
     Module::parse(key).map_or_else(|| key.to_owned(), |m| m.label().to_owned())
 }
 
-fn category_label(key: &str) -> String {
+/// A category key's English name (the key itself if unknown).
+pub(crate) fn category_label(key: &str) -> String {
     Category::by_key(key).map_or_else(|| key.to_owned(), |c| c.label().to_owned())
 }
 
@@ -30,6 +32,11 @@ fn status_label(code: i16) -> &'static str {
         co2_db::report::status::IN_PROGRESS => "in progress",
         _ => "not started",
     }
+}
+
+/// A module status as the API spells it (`in_progress`).
+pub(crate) fn status_key(status: co2_api_types::ModuleStatus) -> String {
+    serde_json::to_value(status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
 fn basis_label(basis: &str) -> &'static str {
@@ -88,9 +95,7 @@ pub fn modules(r: &ResultsView) -> Table {
         t.rows.push(vec![
             Cell::text(&m.module),
             Cell::text(module_label(&m.module)),
-            Cell::text(
-                serde_json::to_value(m.status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
-            ),
+            Cell::text(status_key(m.status)),
             Cell::Number(m.totals.scope1_kg),
             Cell::Number(m.totals.scope2_kg),
             Cell::Number(m.totals.scope3_kg),

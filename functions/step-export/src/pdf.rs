@@ -6,10 +6,10 @@
 //! report weighs a few kB. Their glyph widths are below to right-align figures and fit labels.
 
 use co2_api_types::ResultsView;
-use co2_domain::{Category, Module};
+use co2_domain::Category;
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
 
-use crate::content::Heading;
+use crate::content::{Heading, category_label, module_label, status_key};
 
 const PAGE_W: f32 = 595.0;
 const PAGE_H: f32 = 842.0;
@@ -248,14 +248,6 @@ impl Doc {
     }
 }
 
-fn module_label(key: &str) -> String {
-    Module::parse(key).map_or_else(|| key.to_owned(), |m| m.label().to_owned())
-}
-
-fn category_label(key: &str) -> String {
-    Category::by_key(key).map_or_else(|| key.to_owned(), |c| c.label().to_owned())
-}
-
 fn big_numbers(doc: &mut Doc, r: &ResultsView) {
     let boxes = [
         (format!("{} t", tonnes(r.core.total_kg)), "CO2-eq, core total".to_owned()),
@@ -317,10 +309,7 @@ fn module_table(doc: &mut Doc, r: &ResultsView) {
         .iter()
         .map(|m| {
             let change = r.year_over_year.modules.iter().find(|c| c.module == m.module).and_then(|c| c.percent);
-            let status = serde_json::to_value(m.status)
-                .ok()
-                .and_then(|v| v.as_str().map(|s| s.replace('_', " ")))
-                .unwrap_or_default();
+            let status = status_key(m.status).replace('_', " ");
             (
                 vec![
                     module_label(&m.module),

@@ -52,13 +52,6 @@ pub struct StagedRows {
     emissions: CopyRows,
 }
 
-impl StagedRows {
-    /// Entries encoded (companions included).
-    pub fn entries(&self) -> usize {
-        self.entries.rows()
-    }
-}
-
 /// Computes a file's rows with `factors` and encodes them, unpublished (pending on the job),
 /// with their emission rows; a room's generated companion goes with it, linked to its parent
 /// and on the same source row. Pure CPU work: run it off the async runtime.
@@ -450,7 +443,7 @@ pub async fn emissions_of(db: impl PgExecutor<'_>, ids: &[Uuid]) -> DbResult<Vec
     .await?)
 }
 
-/// A module holding rows staged on a job (any one), to re-announce its computation.
+/// A module holding rows staged on a job (any one), to announce its publication again.
 pub async fn a_pending_module(db: impl PgExecutor<'_>, job_id: Uuid) -> DbResult<Option<Uuid>> {
     Ok(sqlx::query_scalar("select report_module_id from data_entry where pending_job_id = $1 limit 1")
         .bind(job_id)

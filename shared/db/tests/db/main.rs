@@ -1,6 +1,7 @@
 //! SQL behaviour against a real PostgreSQL (`#[sqlx::test]`: a fresh migrated database per test).
 
 mod audit;
+mod cascades;
 mod factor;
 mod queue;
 mod report;
