@@ -156,7 +156,7 @@ STEPS = {"step-ingest": "co2-ingest", "step-compute": "co2-compute", "step-aggre
          "step-export": "co2-export"}
 
 
-def large_files_and_recalculation(bin_dir, rows, units, per_unit):
+def large_files_and_recalculation(bin_dir, rows, units, per_unit, step_logs=None):
     """The large phase. Each step runs as its own process (its release binary, as Knative runs it),
     fed by the embedded server's queue pumps over HTTP (STEP_URLS), so its peak RSS is its own."""
     port = free_port()
@@ -166,10 +166,15 @@ def large_files_and_recalculation(bin_dir, rows, units, per_unit):
     subprocess.run([os.path.join(bin_dir, "migrate"), "--seed-demo"], env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     steps, urls = {}, []
+    if step_logs:
+        os.makedirs(step_logs, exist_ok=True)
     for name, queue in STEPS.items():
         step_port = free_port()
-        steps[name] = (subprocess.Popen([os.path.join(bin_dir, name)], env=dict(env, PORT=str(step_port)),
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), step_port)
+        # With --step-logs each step logs at info level (its phase timings) into DIR/<step>.log.
+        log = open(os.path.join(step_logs, f"{name}.log"), "w") if step_logs else subprocess.DEVNULL
+        step_env = dict(env, PORT=str(step_port), RUST_LOG="info" if step_logs else "warn")
+        steps[name] = (subprocess.Popen([os.path.join(bin_dir, name)], env=step_env, stdout=log,
+                                        stderr=subprocess.STDOUT), step_port)
         urls.append(f"{queue}=http://127.0.0.1:{step_port}/")
     for proc, step_port in steps.values():
         while not healthz(step_port):
@@ -295,6 +300,7 @@ def main():
     ap.add_argument("--units", type=int, default=70)
     ap.add_argument("--per-unit", type=int, default=10_000)
     ap.add_argument("--only-large", action="store_true", help="only the large files and the recalculation")
+    ap.add_argument("--step-logs", metavar="DIR", help="write each step's info-level log (phase timings) to DIR")
     a = ap.parse_args()
     print(f"machine: {os.cpu_count()} cores; release binaries in {a.bin_dir}")
     if a.only_large:
@@ -321,7 +327,7 @@ def main():
 
 def large(a):
     print(f"\nlarge files, recalculation and export (each step its own process, {os.cpu_count()} deliveries at once)")
-    big = large_files_and_recalculation(a.bin_dir, a.big_rows, a.units, a.per_unit)
+    big = large_files_and_recalculation(a.bin_dir, a.big_rows, a.units, a.per_unit, a.step_logs)
     for label in ("equipment", "plane"):
         tj, tt, size = big[label]
         print(f"  {a.big_rows}-row {label} file ({size / 1048576:.1f} MiB): job succeeded after {tj*1000:.0f} ms, "

@@ -29,17 +29,16 @@ pub(crate) async fn abort(
     }
     let reason = format!("aborted by {}", caller.user.institutional_id);
     co2_db::job::fail(&mut *tx, job_id, &reason).await?;
-    let removed =
-        sqlx::query("delete from data_entry where pending_job_id = $1").bind(job_id).execute(&mut *tx).await?;
+    let removed = co2_db::entry::discard_staged(&mut tx, job_id).await?;
     co2_db::audit::append(
         &mut tx,
         &caller.user.institutional_id,
         "job.aborted",
         Some(&job_id.to_string()),
-        serde_json::json!({"kind": job.kind, "previous_state": job.state, "staged_rows_removed": removed.rows_affected()}),
+        serde_json::json!({"kind": job.kind, "previous_state": job.state, "staged_rows_removed": removed}),
     )
     .await?;
     tx.commit().await?;
     co2_platform::drop_result::write_for_job(&ctx, job_id).await.map_err(|e| ApiError::Unavailable(e.into()))?;
-    Ok(ApiJson(JobAborted { job_id, staged_rows_removed: removed.rows_affected() }))
+    Ok(ApiJson(JobAborted { job_id, staged_rows_removed: removed }))
 }

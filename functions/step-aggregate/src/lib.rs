@@ -66,7 +66,7 @@ impl Aggregate {
         }
         let rm = co2_db::report::lock_module(&mut tx, report_module_id).await?;
         if let Some(block) = rm.write_block() {
-            sqlx::query("delete from data_entry where pending_job_id = $1").bind(job_id).execute(&mut *tx).await?;
+            co2_db::entry::discard_staged(&mut tx, job_id).await?;
             co2_db::job::fail(&mut *tx, job_id, &format!("the module stopped accepting changes ({block})")).await?;
             tx.commit().await?;
             return Ok(is_drop);
@@ -85,7 +85,12 @@ impl Aggregate {
             if rm.module == co2_domain::Module::Headcount.key() { Publication::InPlace } else { Publication::ByJob };
         let published = co2_db::entry::publish_job(&mut tx, report_module_id, job_id, replace.as_deref(), how).await?;
         co2_db::report::mark_in_progress(&mut *tx, report_module_id).await?;
-        co2_db::aggregate::refresh_module(&mut tx, report_module_id).await?;
+        match how {
+            Publication::ByJob => {
+                co2_db::aggregate::refresh_module_after_publication(&mut tx, report_module_id, job_id).await?;
+            }
+            Publication::InPlace => co2_db::aggregate::refresh_module(&mut tx, report_module_id).await?,
+        }
         co2_db::job::succeed(&mut *tx, job_id).await?;
         let actor =
             if upload.as_ref().is_some_and(|u| u.source == "dropbox") { "system:dropbox" } else { "system:pipeline" };
@@ -122,7 +127,7 @@ impl Aggregate {
         for m in &modules {
             let rm = co2_db::report::lock_module(&mut tx, *m).await?;
             if let Some(block) = rm.write_block() {
-                sqlx::query("delete from data_entry where pending_job_id = $1").bind(job_id).execute(&mut *tx).await?;
+                co2_db::entry::discard_staged(&mut tx, job_id).await?;
                 let unit = co2_db::org::unit_by_id(&mut *tx, rm.unit_id).await?;
                 let reason = format!(
                     "the {} module of unit {} stopped accepting changes ({block}): nothing was loaded",
@@ -138,7 +143,7 @@ impl Aggregate {
         let published = co2_db::entry::publish_job(&mut tx, Uuid::nil(), job_id, None, Publication::ByJob).await?;
         for m in &modules {
             co2_db::report::mark_in_progress(&mut *tx, *m).await?;
-            co2_db::aggregate::refresh_module(&mut tx, *m).await?;
+            co2_db::aggregate::refresh_module_after_publication(&mut tx, *m, job_id).await?;
         }
         co2_db::job::succeed(&mut *tx, job_id).await?;
         co2_db::audit::append(

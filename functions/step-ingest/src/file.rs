@@ -129,84 +129,136 @@ fn parse_sheet(
         return Err(refuse("the file has a header but no data rows".into()));
     }
 
-    let mut error = |row: u64, column: Option<&str>, code: &str, message: String| {
-        let mut e = row_error(row, column, code, message);
-        e.sheet.clone_from(&sheet.name);
-        out.errors.push(e);
+    let table = Table { module, entry_type, unit, headers: &headers, sheet: sheet.name.as_deref(), ctx };
+    // Records are independent: a large table is read by several threads, each a contiguous run
+    // of records, and the results are joined in file order.
+    let workers = std::thread::available_parallelism().map_or(1, usize::from).min(MAX_PARSE_THREADS);
+    let per_worker = sheet.records.len().div_ceil(workers).max(RECORDS_PER_THREAD);
+    let parts: Vec<Result<ParsedFile, FileRefused>> = if sheet.records.len() <= per_worker {
+        vec![table.parse_records(&sheet.records)]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> =
+                sheet.records.chunks(per_worker).map(|part| scope.spawn(|| table.parse_records(part))).collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|_| Err(FileRefused("the file could not be read".into()))))
+                .collect()
+        })
     };
-    let mut rows = Vec::new();
-    for rec in &sheet.records {
-        let line = rec.row;
-        let fields = match &rec.fields {
-            Ok(f) => f,
-            Err(reason) => {
-                error(line, None, "unreadable_record", reason.clone());
+    for part in parts {
+        let part = part.map_err(|e| refuse(e.0))?;
+        out.rows.extend(part.rows);
+        out.errors.extend(part.errors);
+    }
+    Ok(())
+}
+
+/// Threads that read one large table at most.
+const MAX_PARSE_THREADS: usize = 4;
+/// Below this many records per thread, one thread reads the whole table.
+const RECORDS_PER_THREAD: usize = 10_000;
+
+/// What reading a table's records needs once its header is checked.
+struct Table<'a> {
+    module: Module,
+    entry_type: Option<EntryType>,
+    unit: Option<&'a str>,
+    headers: &'a [String],
+    sheet: Option<&'a str>,
+    ctx: &'a ParseContext,
+}
+
+impl Table<'_> {
+    /// Turns records into rows and row errors; `Err` for a module whose files are not accepted.
+    fn parse_records(&self, records: &[table::Record]) -> Result<ParsedFile, FileRefused> {
+        let (headers, unit) = (self.headers, self.unit);
+        let mut out = ParsedFile::default();
+        let mut error = |row: u64, column: Option<&str>, code: &str, message: String| {
+            let mut e = row_error(row, column, code, message);
+            e.sheet = self.sheet.map(str::to_owned);
+            out.errors.push(e);
+        };
+        let mut rows = Vec::with_capacity(records.len());
+        for rec in records {
+            let line = rec.row;
+            let fields = match &rec.fields {
+                Ok(f) => f,
+                Err(reason) => {
+                    error(line, None, "unreadable_record", reason.clone());
+                    continue;
+                }
+            };
+            if fields.iter().all(|f| f.trim().is_empty()) {
                 continue;
             }
-        };
-        if fields.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        // A workbook row stops at its last filled cell; only CSV records can be ragged.
-        let ragged = if sheet.name.is_some() { fields.len() > headers.len() } else { fields.len() != headers.len() };
-        if ragged {
-            error(
-                line,
-                None,
-                "wrong_field_count",
-                format!("the record has {} fields, the header {}", fields.len(), headers.len()),
-            );
-            continue;
-        }
-        if let Some((i, _)) = fields.iter().enumerate().find(|(_, f)| f.contains('\0')) {
-            error(line, Some(headers[i].as_str()), "nul_byte", "the field contains a NUL byte".into());
-            continue;
-        }
-        if let Some((i, _)) = fields.iter().enumerate().find(|(_, f)| f.chars().count() > MAX_FIELD_CHARS) {
-            error(
-                line,
-                Some(headers[i].as_str()),
-                "too_long",
-                format!("the field is longer than {MAX_FIELD_CHARS} characters"),
-            );
-            continue;
-        }
-        let raw: RawFields =
-            headers.iter().cloned().zip(fields.iter().cloned()).filter(|(h, _)| !h.is_empty()).collect();
-        let row_unit = raw.get("unit_institutional_id").map(|u| u.trim().to_owned()).filter(|u| !u.is_empty());
-        match (unit, row_unit.as_deref()) {
-            (Some(unit), Some(row_unit)) if row_unit != unit => {
+            // A workbook row stops at its last filled cell; only CSV records can be ragged.
+            let ragged =
+                if self.sheet.is_some() { fields.len() > headers.len() } else { fields.len() != headers.len() };
+            if ragged {
                 error(
                     line,
-                    Some("unit_institutional_id"),
-                    "unit_mismatch",
-                    format!("the row is for unit {row_unit}, the upload for unit {unit}"),
+                    None,
+                    "wrong_field_count",
+                    format!("the record has {} fields, the header {}", fields.len(), headers.len()),
                 );
                 continue;
             }
-            (None, None) => {
-                error(line, Some("unit_institutional_id"), "required", "a year-wide file names each row's unit".into());
+            if let Some((i, _)) = fields.iter().enumerate().find(|(_, f)| f.contains('\0')) {
+                error(line, Some(headers[i].as_str()), "nul_byte", "the field contains a NUL byte".into());
                 continue;
             }
-            _ => {}
-        }
-        match engine::parse_entry(module, entry_type, &raw, ctx) {
-            Ok(entry) => rows.push(FileRow { line, unit: row_unit, entry }),
-            Err(EntryRejection::Fields(f)) => {
-                for e in &f.0 {
-                    error(line, Some(e.field.as_str()), e.code, e.message.clone());
+            if let Some((i, _)) = fields.iter().enumerate().find(|(_, f)| f.chars().count() > MAX_FIELD_CHARS) {
+                error(
+                    line,
+                    Some(headers[i].as_str()),
+                    "too_long",
+                    format!("the field is longer than {MAX_FIELD_CHARS} characters"),
+                );
+                continue;
+            }
+            let raw: RawFields =
+                headers.iter().cloned().zip(fields.iter().cloned()).filter(|(h, _)| !h.is_empty()).collect();
+            let row_unit = raw.get("unit_institutional_id").map(|u| u.trim().to_owned()).filter(|u| !u.is_empty());
+            match (unit, row_unit.as_deref()) {
+                (Some(unit), Some(row_unit)) if row_unit != unit => {
+                    error(
+                        line,
+                        Some("unit_institutional_id"),
+                        "unit_mismatch",
+                        format!("the row is for unit {row_unit}, the upload for unit {unit}"),
+                    );
+                    continue;
+                }
+                (None, None) => {
+                    error(
+                        line,
+                        Some("unit_institutional_id"),
+                        "required",
+                        "a year-wide file names each row's unit".into(),
+                    );
+                    continue;
+                }
+                _ => {}
+            }
+            match engine::parse_entry(self.module, self.entry_type, &raw, self.ctx) {
+                Ok(entry) => rows.push(FileRow { line, unit: row_unit, entry }),
+                Err(EntryRejection::Fields(f)) => {
+                    for e in &f.0 {
+                        error(line, Some(e.field.as_str()), e.code, e.message.clone());
+                    }
+                }
+                Err(EntryRejection::UnknownEntryType(t)) => {
+                    error(line, None, "invalid_entry_type", format!("'{t}' is not a type of this module"));
+                }
+                Err(EntryRejection::UnsupportedModule(m)) => {
+                    return Err(FileRefused(format!("files for {} are not accepted yet", m.key())));
                 }
             }
-            Err(EntryRejection::UnknownEntryType(t)) => {
-                error(line, None, "invalid_entry_type", format!("'{t}' is not a type of this module"));
-            }
-            Err(EntryRejection::UnsupportedModule(m)) => {
-                return Err(refuse(format!("files for {} are not accepted yet", m.key())));
-            }
         }
+        out.rows = rows;
+        Ok(out)
     }
-    out.rows.extend(rows);
-    Ok(())
 }
 
 /// DOMAIN §9 D7, §12: a person id already stored in the module, or seen on an earlier row of the
@@ -302,6 +354,22 @@ mod tests {
         let f = parse(csv.as_bytes()).unwrap();
         let codes: Vec<_> = f.errors.iter().map(|e| e.code.as_str()).collect();
         assert_eq!(codes, ["unit_mismatch", "wrong_field_count"]);
+    }
+
+    #[test]
+    fn a_large_table_read_by_several_threads_keeps_file_order() {
+        let mut csv = HEADER.to_owned();
+        for i in 0..25_000 {
+            // Every 1,000th row has an out-of-range usage: a row error at its own line.
+            let hours = if i % 1_000 == 7 { 200 } else { 40 };
+            csv.push_str(&format!("9001,E{i},n,Centrifugation,,{hours},0,,,scientific\n"));
+        }
+        let f = parse(csv.as_bytes()).unwrap();
+        assert_eq!(f.rows.len(), 24_975);
+        assert!(f.rows.windows(2).all(|w| w[0].line < w[1].line));
+        assert_eq!(f.rows[0].entry.data["equipment_id"], "E0");
+        let error_rows: Vec<u64> = f.errors.iter().map(|e| e.row).collect();
+        assert_eq!(error_rows, (0..25).map(|k| k * 1_000 + 7 + 2).collect::<Vec<u64>>());
     }
 
     #[test]

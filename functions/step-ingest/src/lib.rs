@@ -392,7 +392,7 @@ impl Ingest {
             started.elapsed().as_millis()
         });
         let chunks = futures::stream::unfold(chunk_rx, |mut rx| async move { rx.recv().await.map(|c| (c, rx)) });
-        co2_db::entry::insert_pending(&mut tx, Box::pin(chunks)).await?;
+        co2_db::entry::insert_pending(&mut tx, job_id, Box::pin(chunks)).await?;
         let compute_ms = encoder.await.map_err(|e| StepError::Retryable(anyhow::anyhow!("computing stopped: {e}")))?;
         co2_db::job::advance(&mut *tx, job_id, 0.8).await?;
         tx.commit().await?;

@@ -22,6 +22,66 @@ pub async fn refresh_module(db: &mut sqlx::PgConnection, report_module_id: Uuid)
     .bind(report_module_id)
     .execute(&mut *db)
     .await?;
+    let entries: i64 = sqlx::query_scalar("select count(*) from published_entry where report_module_id = $1")
+        .bind(report_module_id)
+        .fetch_one(&mut *db)
+        .await?;
+    set_module_totals(db, report_module_id, entries).await
+}
+
+/// [`refresh_module`] right after `job`'s rows were published by marking the job
+/// (`Publication::ByJob`): the rows the module keeps are read, the job's are not, their
+/// contribution comes from what step-ingest summed while staging them (`job_staged_module`,
+/// consumed here). Without such a record, a full refresh.
+pub async fn refresh_module_after_publication(
+    db: &mut sqlx::PgConnection,
+    report_module_id: Uuid,
+    job_id: Uuid,
+) -> DbResult<()> {
+    let staged: Option<(i64, serde_json::Value)> = sqlx::query_as(
+        "delete from job_staged_module where job_id = $1 and report_module_id = $2 returning entries, leaf_totals",
+    )
+    .bind(job_id)
+    .bind(report_module_id)
+    .fetch_optional(&mut *db)
+    .await?;
+    let Some((staged_entries, staged_leaves)) = staged else {
+        return refresh_module(db, report_module_id).await;
+    };
+    // The kept rows' ids as an array: their emission rows are then read through the entry index
+    // whatever the planner believes of the module's size (a join chose a scan of every emission
+    // row of the database).
+    let kept: Vec<Uuid> = sqlx::query_scalar(
+        "select data_entry_id from published_entry where report_module_id = $1 and pending_job_id is distinct from $2",
+    )
+    .bind(report_module_id)
+    .bind(job_id)
+    .fetch_all(&mut *db)
+    .await?;
+    sqlx::query("delete from module_leaf_total where report_module_id = $1")
+        .bind(report_module_id)
+        .execute(&mut *db)
+        .await?;
+    sqlx::query(
+        "insert into module_leaf_total (report_module_id, emission_type, scope, is_additional, kg_co2eq)
+         select $1, emission_type, scope, is_additional, sum(kg_co2eq) from (
+             select e.emission_type, e.scope, e.is_additional, e.kg_co2eq from emission e where e.data_entry_id = any($2)
+             union all
+             select t.emission_type, t.scope, t.is_additional, t.kg_co2eq
+             from jsonb_to_recordset($3) as t(emission_type text, scope smallint, is_additional boolean, kg_co2eq double precision)
+         ) leaves
+         group by emission_type, scope, is_additional",
+    )
+    .bind(report_module_id)
+    .bind(&kept)
+    .bind(&staged_leaves)
+    .execute(&mut *db)
+    .await?;
+    set_module_totals(db, report_module_id, kept.len() as i64 + staged_entries).await
+}
+
+/// Sets a module's entry count and its totals (headline, scopes, additional) from its leaves.
+async fn set_module_totals(db: &mut sqlx::PgConnection, report_module_id: Uuid, entries: i64) -> DbResult<()> {
     sqlx::query(
         "with sums as (
              select coalesce(sum(kg_co2eq) filter (where not is_additional), 0) as headline,
@@ -31,12 +91,13 @@ pub async fn refresh_module(db: &mut sqlx::PgConnection, report_module_id: Uuid)
                     coalesce(sum(kg_co2eq) filter (where is_additional), 0) as additional
              from module_leaf_total where report_module_id = $1
          )
-         update report_module set entry_count = (select count(*) from published_entry where report_module_id = $1),
+         update report_module set entry_count = $2,
              headline_kg = sums.headline, scope1_kg = sums.s1, scope2_kg = sums.s2, scope3_kg = sums.s3,
              additional_kg = sums.additional, aggregated_at = now()
          from sums where report_module_id = $1",
     )
     .bind(report_module_id)
+    .bind(entries)
     .execute(&mut *db)
     .await?;
     Ok(())

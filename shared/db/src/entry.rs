@@ -45,11 +45,42 @@ pub struct FileOrigin {
     pub job_id: Uuid,
 }
 
-/// A file's rows for one module, computed and encoded for `COPY`, ready to stage.
+/// A file's rows for one module, computed and encoded for `COPY`, ready to stage, with what they
+/// add to the module's totals.
 #[derive(Debug, Default)]
 pub struct StagedRows {
+    report_module_id: Uuid,
     entries: CopyRows,
     emissions: CopyRows,
+    totals: StagedTotals,
+}
+
+/// What staged rows add to a module: entries (companions included) and Σ kg per leaf.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct StagedTotals {
+    pub entries: i64,
+    /// Σ kg by (emission type, scope, additional).
+    pub leaves: std::collections::BTreeMap<(&'static str, i16, bool), f64>,
+}
+
+impl StagedTotals {
+    fn add(&mut self, other: StagedTotals) {
+        self.entries += other.entries;
+        for (leaf, kg) in other.leaves {
+            *self.leaves.entry(leaf).or_default() += kg;
+        }
+    }
+
+    /// The leaves as stored in `job_staged_module.leaf_totals`.
+    fn leaves_json(&self) -> serde_json::Value {
+        self.leaves
+            .iter()
+            .map(|((emission_type, scope, is_additional), kg)| {
+                serde_json::json!({"emission_type": emission_type, "scope": scope,
+                                   "is_additional": is_additional, "kg_co2eq": kg})
+            })
+            .collect()
+    }
 }
 
 /// Computes a file's rows with `factors` and encodes them, unpublished (pending on the job),
@@ -61,9 +92,15 @@ pub fn encode_pending(
     rows: &[(u64, ParsedEntry)],
     factors: &crate::engine::FactorSet,
 ) -> StagedRows {
-    let mut staged = StagedRows::default();
+    let mut staged = StagedRows { report_module_id, ..StagedRows::default() };
     let mut add = |id: Uuid, line: u64, e: &ParsedEntry, parent: Option<Uuid>| {
         let c = crate::engine::compute(e.entry_type, &e.data, factors);
+        staged.totals.entries += 1;
+        for row in c.computation.rows() {
+            let t = row.emission_type;
+            *staged.totals.leaves.entry((t.key, i16::from(t.scope.number()), t.additional)).or_default() +=
+                row.kg_co2eq;
+        }
         let reason = match &c.computation {
             co2_domain::emission::Computation::Incomplete(why) => Some(why.as_str()),
             co2_domain::emission::Computation::Rows(_) => None,
@@ -94,15 +131,17 @@ pub fn encode_pending(
     staged
 }
 
-/// Writes a file's encoded rows as they come (each chunk's entries streamed into one `COPY`
-/// while the next chunk is computed), then their emission rows in a second `COPY`; returns the
-/// entries written.
+/// Writes a job's encoded rows as they come (each chunk's entries streamed into one `COPY`
+/// while the next chunk is computed), then their emission rows in a second `COPY`, then what
+/// they add to each module (`job_staged_module`); returns the entries written.
 pub async fn insert_pending(
     db: &mut PgConnection,
+    job_id: Uuid,
     mut chunks: impl futures::Stream<Item = StagedRows> + Unpin,
 ) -> DbResult<u64> {
     use futures::StreamExt;
     let mut emissions = CopyRows::new();
+    let mut totals: std::collections::BTreeMap<Uuid, StagedTotals> = std::collections::BTreeMap::new();
     let written = {
         let mut copy = db
             .copy_in_raw(
@@ -116,10 +155,22 @@ pub async fn insert_pending(
                 return Err(e.into());
             }
             emissions.append(chunk.emissions);
+            totals.entry(chunk.report_module_id).or_default().add(chunk.totals);
         }
         copy.finish().await?
     };
     crate::copy::copy_in(db, "emission", crate::engine::EMISSION_COLUMNS, &emissions).await?;
+    for (report_module_id, t) in &totals {
+        sqlx::query(
+            "insert into job_staged_module (job_id, report_module_id, entries, leaf_totals) values ($1, $2, $3, $4)",
+        )
+        .bind(job_id)
+        .bind(report_module_id)
+        .bind(t.entries)
+        .bind(t.leaves_json())
+        .execute(&mut *db)
+        .await?;
+    }
     Ok(written)
 }
 
@@ -165,6 +216,8 @@ pub async fn publish_job(
                 .bind(job_id)
                 .execute(&mut *db)
                 .await?;
+            // Its rows are no longer told apart from the module's: their sums cannot serve.
+            sqlx::query("delete from job_staged_module where job_id = $1").bind(job_id).execute(&mut *db).await?;
             Ok(done.rows_affected())
         }
         Publication::ByJob => {
@@ -179,6 +232,15 @@ pub async fn publish_job(
             Ok(staged as u64)
         }
     }
+}
+
+/// Removes what a job staged and will not publish (refused, failed or aborted): its rows (their
+/// emission rows go with them) and their sums. Returns the rows removed.
+pub async fn discard_staged(db: &mut PgConnection, job_id: Uuid) -> DbResult<u64> {
+    let removed =
+        sqlx::query("delete from data_entry where pending_job_id = $1").bind(job_id).execute(&mut *db).await?;
+    sqlx::query("delete from job_staged_module where job_id = $1").bind(job_id).execute(&mut *db).await?;
+    Ok(removed.rows_affected())
 }
 
 /// How a job's staged rows become visible.

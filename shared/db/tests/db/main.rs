@@ -1,5 +1,6 @@
 //! SQL behaviour against a real PostgreSQL (`#[sqlx::test]`: a fresh migrated database per test).
 
+mod aggregate;
 mod audit;
 mod cascades;
 mod factor;
