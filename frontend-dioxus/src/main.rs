@@ -5,11 +5,13 @@
 //! (plain-Rust rules and formatting). Depends on `co2-api-types` only, never on server crates.
 
 mod api;
+mod i18n;
 mod components;
 mod console;
 mod model;
 mod routes;
 mod session;
+mod text;
 mod views;
 
 use dioxus::prelude::*;
@@ -32,6 +34,7 @@ fn clear_boot_placeholder() {
 /// Root: provides the session context, then hands over to the router.
 #[component]
 fn App() -> Element {
+    i18n::use_i18n_provider();
     session::use_session_provider();
     rsx! {
         Router::<Route> {}

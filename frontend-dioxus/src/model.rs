@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::i18n::{Lang, Text};
 use co2_api_types::{EntryInput, EntryView, ModuleStatus, Persona, RoleGrant, UnitSummary, YearSummary};
 
 /// One of the 8 modules of a report, in DOMAIN §1 order.
@@ -15,9 +16,9 @@ pub struct ModuleInfo {
     /// Position 1..=8.
     pub position: u8,
     /// Name shown to people.
-    pub label: &'static str,
+    pub label: Text,
     /// One sentence on what the module covers.
-    pub summary: &'static str,
+    pub summary: Text,
 }
 
 /// The 8 modules, in DOMAIN §1 order.
@@ -25,50 +26,50 @@ pub const MODULES: [ModuleInfo; 8] = [
     ModuleInfo {
         key: "headcount",
         position: 1,
-        label: "Headcount",
-        summary: "Members and students of the unit, in full-time equivalents.",
+        label: Text { en: "Headcount", fr: "Effectif" },
+        summary: Text { en: "Members and students of the unit, in full-time equivalents.", fr: "Membres et étudiants de l'unité, en équivalents plein temps." },
     },
     ModuleInfo {
         key: "professional_travel",
         position: 2,
-        label: "Professional travel",
-        summary: "Business trips by plane and train.",
+        label: Text { en: "Professional travel", fr: "Voyages professionnels" },
+        summary: Text { en: "Business trips by plane and train.", fr: "Déplacements professionnels en avion et en train." },
     },
     ModuleInfo {
         key: "buildings",
         position: 3,
-        label: "Buildings",
-        summary: "Rooms occupied by the unit and fuel burnt for heating.",
+        label: Text { en: "Buildings", fr: "Bâtiments" },
+        summary: Text { en: "Rooms occupied by the unit and fuel burnt for heating.", fr: "Locaux occupés par l'unité et combustibles brûlés pour le chauffage." },
     },
     ModuleInfo {
         key: "equipment",
         position: 4,
-        label: "Equipment",
-        summary: "Electricity used by scientific, IT and other equipment.",
+        label: Text { en: "Equipment", fr: "Équipement" },
+        summary: Text { en: "Electricity used by scientific, IT and other equipment.", fr: "Électricité consommée par les équipements scientifiques, informatiques et autres." },
     },
     ModuleInfo {
         key: "purchase",
         position: 5,
-        label: "Purchases",
-        summary: "Goods and services bought during the year.",
+        label: Text { en: "Purchases", fr: "Achats" },
+        summary: Text { en: "Goods and services bought during the year.", fr: "Biens et services achetés pendant l'année." },
     },
     ModuleInfo {
         key: "research_facilities",
         position: 6,
-        label: "Research facilities",
-        summary: "Use of shared research platforms and animal facilities.",
+        label: Text { en: "Research facilities", fr: "Plateformes de recherche" },
+        summary: Text { en: "Use of shared research platforms and animal facilities.", fr: "Utilisation des plateformes de recherche partagées et des animaleries." },
     },
     ModuleInfo {
         key: "external_cloud_and_ai",
         position: 7,
-        label: "External cloud & AI",
-        summary: "Cloud services and generative-AI tools used by the unit.",
+        label: Text { en: "External cloud & AI", fr: "Cloud externe et IA" },
+        summary: Text { en: "Cloud services and generative-AI tools used by the unit.", fr: "Services cloud et outils d'IA générative utilisés par l'unité." },
     },
     ModuleInfo {
         key: "process_emissions",
         position: 8,
-        label: "Process emissions",
-        summary: "Greenhouse gases released directly, such as refrigerants.",
+        label: Text { en: "Process emissions", fr: "Émissions de procédés" },
+        summary: Text { en: "Greenhouse gases released directly, such as refrigerants.", fr: "Gaz à effet de serre émis directement, comme les réfrigérants." },
     },
 ];
 
@@ -78,12 +79,33 @@ pub fn module_info(key: &str) -> Option<&'static ModuleInfo> {
 }
 
 /// Human label of a module status.
-pub fn status_label(status: ModuleStatus) -> &'static str {
+pub fn status_label(status: ModuleStatus) -> Text {
     match status {
-        ModuleStatus::NotStarted => "Not started",
-        ModuleStatus::InProgress => "In progress",
-        ModuleStatus::Validated => "Validated",
+        ModuleStatus::NotStarted => Text { en: "Not started", fr: "Pas commencé" },
+        ModuleStatus::InProgress => Text { en: "In progress", fr: "En cours" },
+        ModuleStatus::Validated => Text { en: "Validated", fr: "Validé" },
     }
+}
+
+/// Name of a chart category of DOMAIN §3 (its key when unknown).
+pub fn category_label(lang: Lang, key: &str) -> String {
+    use co2_domain::emission::Category;
+    let Some(category) = Category::by_key(key) else { return key.to_owned() };
+    let fr = match category {
+        Category::ProcessEmissions => "Émissions de procédés",
+        Category::BuildingsEnergyCombustion => "Bâtiments : combustion",
+        Category::BuildingsRoom => "Bâtiments : locaux",
+        Category::Equipment => "Équipement",
+        Category::ExternalCloudAndAi => "Cloud externe et IA",
+        Category::Purchases => "Achats",
+        Category::ResearchFacilities => "Plateformes de recherche",
+        Category::ProfessionalTravel => "Voyages professionnels",
+        Category::Commuting => "Pendularité",
+        Category::Food => "Alimentation",
+        Category::Waste => "Déchets",
+        Category::EmbodiedEnergy => "Énergie grise",
+    };
+    Text { en: category.label(), fr }.get(lang).to_owned()
 }
 
 /// CSS modifier of a module status badge.
@@ -150,20 +172,45 @@ impl Permissions<'_> {
 }
 
 /// The four personas of the development sign-in, with what people call them.
-pub const PERSONAS: [(Persona, &str, &str); 4] = [
-    (Persona::Standard, "Standard member", "Enters own travel and cloud use for the unit."),
-    (Persona::Principal, "Principal / team manager", "Enters and validates all modules of the unit, manages the team."),
-    (Persona::Backoffice, "Back-office operator", "Reports across the units of an affiliation."),
-    (Persona::Admin, "IT manager / admin", "Manages years, factors, reference data, roles and tokens."),
+pub const PERSONAS: [(Persona, Text, Text); 4] = [
+    (
+        Persona::Standard,
+        Text { en: "Standard member", fr: "Membre" },
+        Text {
+            en: "Enters own travel and cloud use for the unit.",
+            fr: "Saisit ses propres voyages et son usage du cloud pour l'unité.",
+        },
+    ),
+    (
+        Persona::Principal,
+        Text { en: "Principal / team manager", fr: "Responsable d'unité" },
+        Text {
+            en: "Enters and validates all modules of the unit, manages the team.",
+            fr: "Saisit et valide tous les modules de l'unité, gère l'équipe.",
+        },
+    ),
+    (
+        Persona::Backoffice,
+        Text { en: "Back-office operator", fr: "Opérateur back-office" },
+        Text { en: "Reports across the units of an affiliation.", fr: "Suit les unités d'une affiliation." },
+    ),
+    (
+        Persona::Admin,
+        Text { en: "IT manager / admin", fr: "Gestionnaire IT / admin" },
+        Text {
+            en: "Manages years, factors, reference data, roles and tokens.",
+            fr: "Gère les années, les facteurs, les données de référence, les rôles et les jetons.",
+        },
+    ),
 ];
 
 /// Short name of a persona / role.
-pub fn persona_label(persona: Persona) -> &'static str {
+pub fn persona_label(persona: Persona) -> Text {
     match persona {
-        Persona::Standard => "Member",
-        Persona::Principal => "Team manager",
-        Persona::Backoffice => "Back-office operator",
-        Persona::Admin => "IT manager",
+        Persona::Standard => Text { en: "Member", fr: "Membre" },
+        Persona::Principal => Text { en: "Team manager", fr: "Responsable d'unité" },
+        Persona::Backoffice => Text { en: "Back-office operator", fr: "Opérateur back-office" },
+        Persona::Admin => Text { en: "IT manager", fr: "Gestionnaire IT" },
     }
 }
 
@@ -183,7 +230,7 @@ pub fn persona_from_key(key: &str) -> Option<Persona> {
 }
 
 /// One line describing the person's roles, strongest first: `Team manager · 9001`.
-pub fn roles_summary(roles: &[RoleGrant]) -> String {
+pub fn roles_summary(lang: Lang, roles: &[RoleGrant]) -> String {
     fn rank(p: Persona) -> u8 {
         match p {
             Persona::Admin => 0,
@@ -197,11 +244,11 @@ pub fn roles_summary(roles: &[RoleGrant]) -> String {
     let parts: Vec<String> = sorted
         .iter()
         .map(|r| match &r.unit {
-            Some(unit) => format!("{} · {unit}", persona_label(r.role)),
-            None => persona_label(r.role).to_owned(),
+            Some(unit) => format!("{} · {unit}", persona_label(r.role).get(lang)),
+            None => persona_label(r.role).get(lang).to_owned(),
         })
         .collect();
-    if parts.is_empty() { "No role".to_owned() } else { parts.join(", ") }
+    if parts.is_empty() { Text { en: "No role", fr: "Aucun rôle" }.get(lang).to_owned() } else { parts.join(", ") }
 }
 
 /// The unit to open first: the remembered one if still visible, else the first unit where the person
@@ -394,6 +441,40 @@ pub fn format_tonnes(kg: f64) -> String {
     format_2dp(t)
 }
 
+/// `formatted` (an English-style number) written the way `lang` writes numbers: French groups
+/// thousands with a narrow no-break space and uses a decimal comma (`5 890,87`).
+pub fn in_lang(lang: Lang, formatted: &str) -> String {
+    match lang {
+        Lang::En => formatted.to_owned(),
+        Lang::Fr => formatted.chars().map(|c| match c {
+            ',' => '\u{202f}',
+            '.' => ',',
+            c => c,
+        }).collect(),
+    }
+}
+
+/// [`format_tonnes`] in `lang`.
+pub fn tonnes_in(lang: Lang, kg: f64) -> String {
+    in_lang(lang, &format_tonnes(kg))
+}
+
+/// A value with `decimals` decimals and thousands separators, in `lang`.
+pub fn number_in(lang: Lang, value: f64, decimals: usize) -> String {
+    let rounded = format!("{value:.decimals$}");
+    let rounded = if rounded.starts_with('-') && rounded.trim_start_matches(['-', '0', '.']).is_empty() {
+        rounded[1..].to_owned()
+    } else {
+        rounded
+    };
+    in_lang(lang, &group_thousands(&rounded))
+}
+
+/// A share (0..1) as a percentage with one decimal, in `lang`: `0.1234` → `12.3 %`.
+pub fn percent_in(lang: Lang, share: f64) -> String {
+    format!("{} %", number_in(lang, share * 100.0, 1))
+}
+
 /// kg CO₂e of one entry, for tables: `346.2231` → `346.22`.
 pub fn format_kg(kg: f64) -> String {
     format_2dp(kg)
@@ -426,6 +507,19 @@ pub fn page_count(total: i64, per_page: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_written_the_way_each_language_writes_them() {
+        assert_eq!(tonnes_in(Lang::En, 5_890_874.0), "5,890.87");
+        assert_eq!(tonnes_in(Lang::Fr, 5_890_874.0), "5\u{202f}890,87");
+        assert_eq!(tonnes_in(Lang::Fr, 1.0), "< 0,01");
+        assert_eq!(number_in(Lang::En, 1234567.891, 0), "1,234,568");
+        assert_eq!(number_in(Lang::En, -0.04, 1), "0.0");
+        assert_eq!(percent_in(Lang::Fr, 0.1234), "12,3 %");
+        assert_eq!(category_label(Lang::Fr, "buildings_room"), "Bâtiments : locaux");
+        assert_eq!(category_label(Lang::En, "equipment"), "Equipment");
+        assert_eq!(category_label(Lang::En, "nonsense"), "nonsense");
+    }
 
     fn perms(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| (*s).to_owned()).collect()
@@ -569,7 +663,8 @@ mod tests {
             RoleGrant { role: Persona::Standard, unit: Some("9001".into()) },
             RoleGrant { role: Persona::Admin, unit: None },
         ];
-        assert_eq!(roles_summary(&roles), "IT manager, Member · 9001");
+        assert_eq!(roles_summary(Lang::En, &roles), "IT manager, Member · 9001");
+        assert_eq!(roles_summary(Lang::Fr, &roles), "Gestionnaire IT, Membre · 9001");
         assert_eq!(persona_from_key("principal"), Some(Persona::Principal));
     }
 }

@@ -6,7 +6,7 @@ use dioxus::prelude::*;
 
 use crate::views::{
     AppShell, EquipmentOrModule, Home, ItApiTokens, ItAudit, ItFactors, ItLayout, ItPipelines, ItRecalculation,
-    ItReferenceData, ItReporting, ItRoles, ItYears, Login, NotFound, Report, TeamExports, TeamHome, TeamLayout,
+    ItReferenceData, ItReporting, ItRoles, ItYears, Login, NotFound, Report, Results, TeamExports, TeamHome, TeamLayout,
     TeamProgress, TeamValidation,
 };
 
@@ -23,6 +23,8 @@ pub enum Route {
         Home {},
         #[route("/units/:unit/years/:year")]
         Report { unit: String, year: i32 },
+        #[route("/units/:unit/years/:year/results")]
+        Results { unit: String, year: i32 },
         // One route for the 8 modules: the view picks the equipment page or the module overview.
         #[route("/units/:unit/years/:year/modules/:module")]
         EquipmentOrModule { unit: String, year: i32, module: String },
@@ -87,7 +89,9 @@ impl Route {
     /// The area the route belongs to.
     pub fn area(&self) -> Area {
         match self {
-            Route::Home {} | Route::Report { .. } | Route::EquipmentOrModule { .. } => Area::Workspace,
+            Route::Home {} | Route::Report { .. } | Route::Results { .. } | Route::EquipmentOrModule { .. } => {
+                Area::Workspace
+            }
             Route::TeamHome {} | Route::TeamValidation {} | Route::TeamProgress {} | Route::TeamExports {} => {
                 Area::Team
             }
@@ -107,7 +111,9 @@ impl Route {
     /// The unit × year a route is about, if any.
     pub fn unit_year(&self) -> Option<(String, i32)> {
         match self {
-            Route::Report { unit, year } | Route::EquipmentOrModule { unit, year, .. } => Some((unit.clone(), *year)),
+            Route::Report { unit, year } | Route::Results { unit, year } | Route::EquipmentOrModule { unit, year, .. } => {
+                Some((unit.clone(), *year))
+            }
             _ => None,
         }
     }
@@ -117,6 +123,7 @@ impl Route {
     pub fn with_unit_year(&self, unit: &str, year: i32) -> Option<Route> {
         match self {
             Route::Report { .. } | Route::Home {} => Some(Route::Report { unit: unit.to_owned(), year }),
+            Route::Results { .. } => Some(Route::Results { unit: unit.to_owned(), year }),
             Route::EquipmentOrModule { module, .. } => {
                 Some(Route::EquipmentOrModule { unit: unit.to_owned(), year, module: module.clone() })
             }
@@ -156,5 +163,8 @@ mod tests {
         let on_module = Route::module("9001", 2025, "equipment");
         assert_eq!(on_module.with_unit_year("9002", 2024), Some(Route::module("9002", 2024, "equipment")));
         assert_eq!(Route::ItAudit {}.with_unit_year("9002", 2024), None);
+        let results = Route::Results { unit: "9001".into(), year: 2025 };
+        assert_eq!(results.to_string(), "/units/9001/years/2025/results");
+        assert_eq!(results.with_unit_year("9002", 2024), Some(Route::Results { unit: "9002".into(), year: 2024 }));
     }
 }

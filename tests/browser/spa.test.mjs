@@ -7,6 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -101,6 +102,89 @@ test('a principal uploads the demo equipment file and sees the module total', as
       { timeoutMs: 20_000 },
     );
     await shoot(page, 'module-equipment');
+
+    // Results: the draft (every module) counts the equipment just loaded.
+    await page.getByTestId('nav-results').click();
+    await page.waitForURL(/\/units\/9001\/years\/\d+\/results$/);
+    await page.getByTestId('results-page').waitFor({ timeout: 20_000 });
+    await page.getByTestId('basis-all').check({ force: true });
+    await page.getByTestId('draft-notice').waitFor();
+    const equipmentRow = page.locator('[data-testid="results-modules"] tr[data-module="equipment"]');
+    await equipmentRow.waitFor({ timeout: 20_000 });
+    assert.equal((await equipmentRow.locator('td').last().innerText()).trim(), '5.89');
+    assert.equal(await page.locator('#chart-modules rect[fill="#1f6f5c"]').count() > 0, true, 'scope-2 bars drawn');
+    await page.locator('#chart-categories').waitFor();
+    await shoot(page, 'results-draft');
+
+    // A chart saved as PNG.
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('chart-modules-png').click()]);
+    assert.match(png.suggestedFilename(), /^9001-\d+-modules\.png$/);
+    const pngBytes = await readFile(await png.path());
+    assert.deepEqual([...pngBytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+
+    // The PDF report, built by step-export.
+    await page.getByTestId('export-pdf-start').click();
+    const pdfLink = page.getByTestId('export-pdf-download');
+    await pdfLink.waitFor({ timeout: 60_000 });
+    const pdf = await page.request.get(new URL(await pdfLink.getAttribute('href'), BASE_URL).toString());
+    assert.equal(pdf.status(), 200);
+    assert.equal((await pdf.body()).subarray(0, 5).toString(), '%PDF-');
+
+    // In French: texts and numbers, remembered across a reload.
+    await page.getByTestId('lang-fr').click();
+    await eventually('the French title', async () => (await page.locator('h1').innerText()).trim() === 'Résultats');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'fr');
+    await page.reload();
+    await page.getByTestId('results-page').waitFor({ timeout: 20_000 });
+    assert.equal((await page.locator('h1').innerText()).trim(), 'Résultats');
+    await page.getByTestId('basis-all').check({ force: true });
+    await equipmentRow.waitFor({ timeout: 20_000 });
+    assert.equal((await equipmentRow.locator('td').last().innerText()).trim(), '5,89');
+    await shoot(page, 'results-fr');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the team manager validates a module, which then counts in the official results, and reopens it', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems = watchPage(page, { ignore: [/401/, /Unauthorized/i] });
+  try {
+    await signIn(page, 'principal', '9001');
+    const year = page.url().match(/\/years\/(\d+)$/)[1];
+    await page.getByRole('link', { name: 'Team', exact: true }).click();
+    await page.getByTestId('team-area').waitFor();
+    await page.getByRole('link', { name: 'Validation' }).click();
+    const row = page.locator('[data-testid="validation-table"] tr[data-module="equipment"]');
+    await row.waitFor({ timeout: 20_000 });
+    const status = () => row.locator('[data-status]').getAttribute('data-status');
+    if ((await status()) === 'Validated') {
+      await row.getByTestId('status-action').click();
+      await eventually('equipment reopened', async () => (await status()) === 'In progress');
+    }
+    await row.getByTestId('status-action').click();
+    await eventually('equipment validated', async () => (await status()) === 'Validated');
+    await shoot(page, 'team-validation');
+
+    // The official figures (validated modules) now count it.
+    await page.goto(`${BASE_URL}/units/9001/years/${year}/results`);
+    const counted = page.locator('[data-testid="results-modules"] tr[data-module="equipment"]');
+    await counted.waitFor({ timeout: 20_000 });
+    assert.equal(await page.getByTestId('draft-notice').count(), 0);
+    assert.equal((await counted.locator('td').last().innerText()).trim(), '5.89');
+
+    // Progress lists what is left, then the module is reopened for changes.
+    await page.goto(`${BASE_URL}/team-manager/progress`);
+    await page.getByTestId('team-progress').waitFor({ timeout: 20_000 });
+    assert.doesNotMatch(await page.getByTestId('still-to-validate').innerText(), /Equipment/);
+    await page.locator('#chart-trend').waitFor();
+    await shoot(page, 'team-progress');
+    await page.goto(`${BASE_URL}/team-manager/validation`);
+    await row.waitFor({ timeout: 20_000 });
+    await row.getByTestId('status-action').click();
+    await eventually('equipment reopened', async () => (await status()) === 'In progress');
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

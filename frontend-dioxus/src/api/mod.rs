@@ -7,12 +7,14 @@
 
 mod client;
 mod entries;
+mod exports;
 mod session;
 mod uploads;
 mod workspace;
 
 pub use client::ApiError;
 pub use entries::{create_entry, delete_entry, list_entries, update_entry};
+pub use exports::{create_export, get_export};
 pub use session::{current_session, dev_login, logout};
 pub use uploads::{create_upload, get_job, put_file};
-pub use workspace::{list_units, list_years, report, results};
+pub use workspace::{Basis, list_units, list_years, report, results, results_on, set_module_status};

@@ -1,8 +1,9 @@
 //! `api-workspace` and `api-results`: units, report years, the report and its totals.
 
-use co2_api_types::{ReportView, ResultsView, UnitSummary, YearSummary};
+use co2_api_types::{ModuleStatus, ModuleStatusUpdate, ModuleView, ReportView, ResultsView, UnitSummary, YearSummary};
+use gloo_net::http::Request;
 
-use super::client::{ApiError, get_json, seg};
+use super::client::{ApiError, get_json, seg, send_json};
 
 /// `GET /api/v1/units`: the units visible to the caller.
 pub async fn list_units() -> Result<Vec<UnitSummary>, ApiError> {
@@ -19,7 +20,47 @@ pub async fn report(unit: &str, year: i32) -> Result<ReportView, ApiError> {
     get_json(&format!("/api/v1/units/{}/years/{year}/report", seg(unit))).await
 }
 
-/// `GET /api/v1/units/{unit}/years/{year}/results`: totals by module and scope.
+/// `GET /api/v1/units/{unit}/years/{year}/results`: totals by module and scope, counting the
+/// validated modules.
 pub async fn results(unit: &str, year: i32) -> Result<ResultsView, ApiError> {
-    get_json(&format!("/api/v1/units/{}/years/{year}/results", seg(unit))).await
+    results_on(unit, year, Basis::Validated).await
+}
+
+/// Which modules the figures of a unit-year count (DOMAIN §6.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Basis {
+    /// The validated modules: the official figures.
+    #[default]
+    Validated,
+    /// Every module, validated or not: the draft.
+    All,
+}
+
+impl Basis {
+    /// The `basis` parameter of the results and exports.
+    pub fn key(self) -> &'static str {
+        match self {
+            Basis::Validated => "validated",
+            Basis::All => "all",
+        }
+    }
+}
+
+/// [`results`] on the given basis.
+pub async fn results_on(unit: &str, year: i32, basis: Basis) -> Result<ResultsView, ApiError> {
+    get_json(&format!("/api/v1/units/{}/years/{year}/results?basis={}", seg(unit), basis.key())).await
+}
+
+/// `PATCH …/modules/{module}`: validates a module (`Validated`) or reopens it (`InProgress`).
+pub async fn set_module_status(
+    unit: &str,
+    year: i32,
+    module: &str,
+    status: ModuleStatus,
+) -> Result<ModuleView, ApiError> {
+    send_json(
+        Request::patch(&format!("/api/v1/units/{}/years/{year}/modules/{}", seg(unit), seg(module))),
+        &ModuleStatusUpdate { status },
+    )
+    .await
 }

@@ -3,15 +3,18 @@
 use dioxus::prelude::*;
 
 use crate::api;
+use crate::i18n::{Lang, use_i18n};
 use crate::model::{pick_default_unit, pick_default_year, roles_summary};
 use crate::routes::{Area, Route};
 use crate::session::{Session, Workspace, use_session};
+use crate::text as t;
 
 /// Header bar. `unit`/`year` are the report being worked on, when one is chosen.
 #[component]
 pub fn AppHeader(unit: Option<String>, year: Option<i32>) -> Element {
     let session = use_session();
     let nav = use_navigator();
+    let i18n = use_i18n();
     let Some(info) = session.info() else {
         return rsx! {};
     };
@@ -19,9 +22,15 @@ pub fn AppHeader(unit: Option<String>, year: Option<i32>) -> Element {
         session.with_permissions(|p| (p.can_manage_any_unit(), p.can_open_it_area(), p.is_admin()));
     // Back-office operators only have the Reporting page of the IT area.
     let it_home = if admin { Route::ItYears {} } else { Route::ItReporting {} };
-    let roles = roles_summary(&info.roles);
+    let roles = roles_summary(i18n.lang(), &info.roles);
     let area = use_route::<Route>().area();
-    let on_report = area == Area::Workspace;
+    let route = use_route::<Route>();
+    let on_results = matches!(route, Route::Results { .. });
+    let on_report = area == Area::Workspace && !on_results;
+    let results_route = match (&unit, year) {
+        (Some(u), Some(y)) => Some(Route::Results { unit: u.clone(), year: y }),
+        _ => None,
+    };
     let mut signing_out = use_signal(|| false);
 
     let sign_out = move |_| {
@@ -41,38 +50,48 @@ pub fn AppHeader(unit: Option<String>, year: Option<i32>) -> Element {
             div { class: "header-inner",
                 Link { class: "brand", to: Route::Home {},
                     span { class: "brand-mark", "aria-hidden": "true", "CO₂" }
-                    span { class: "brand-name", "CO₂ Calculator" }
+                    span { class: "brand-name", "{i18n.t(t::APP_NAME)}" }
                 }
                 WorkspacePicker { unit: unit.clone(), year }
-                nav { class: "main-nav", aria_label: "Main",
+                nav { class: "main-nav", aria_label: i18n.t(t::NAV_MAIN),
                     Link {
                         class: if on_report { "nav-link active" } else { "nav-link" },
                         aria_current: if on_report { "page" } else { "false" },
                         to: Route::Home {},
-                        "Home"
+                        "{i18n.t(t::NAV_HOME)}"
+                    }
+                    if let Some(to) = results_route {
+                        Link {
+                            class: if on_results { "nav-link active" } else { "nav-link" },
+                            aria_current: if on_results { "page" } else { "false" },
+                            "data-testid": "nav-results",
+                            to,
+                            "{i18n.t(t::NAV_RESULTS)}"
+                        }
                     }
                     if show_team {
                         Link {
                             class: if area == Area::Team { "nav-link active" } else { "nav-link" },
                             to: Route::TeamHome {},
-                            "Team"
+                            "{i18n.t(t::NAV_TEAM)}"
                         }
                     }
                     if show_it {
                         Link {
                             class: if area == Area::It { "nav-link active" } else { "nav-link" },
                             to: it_home,
-                            "IT manager"
+                            "{i18n.t(t::NAV_IT)}"
                         }
                     }
                 }
+                LanguageSwitch {}
                 div { class: "user",
                     div { class: "user-text",
                         span { class: "user-name", "data-testid": "user-name", "{info.user.display_name}" }
                         span { class: "user-role", "data-testid": "user-role", "{roles}" }
                     }
                     if info.dev_login {
-                        span { class: "tag tag-dev", title: "Signed in through the development sign-in", "dev" }
+                        span { class: "tag tag-dev", title: i18n.t(t::DEV_SIGN_IN_HINT), "dev" }
                     }
                     button {
                         class: "btn btn-ghost",
@@ -80,8 +99,32 @@ pub fn AppHeader(unit: Option<String>, year: Option<i32>) -> Element {
                         "data-testid": "sign-out",
                         disabled: signing_out(),
                         onclick: sign_out,
-                        "Sign out"
+                        "{i18n.t(t::SIGN_OUT)}"
                     }
+                }
+            }
+        }
+    }
+}
+
+/// EN | FR: the language of the whole interface, remembered in the browser.
+#[component]
+pub fn LanguageSwitch() -> Element {
+    let i18n = use_i18n();
+    let current = i18n.lang();
+    rsx! {
+        div { class: "lang-switch", role: "group", aria_label: i18n.t(t::LANGUAGE),
+            for lang in Lang::ALL {
+                button {
+                    key: "{lang.tag()}",
+                    class: if lang == current { "lang active" } else { "lang" },
+                    r#type: "button",
+                    lang: lang.tag(),
+                    title: lang.name(),
+                    "aria-pressed": if lang == current { "true" } else { "false" },
+                    "data-testid": "lang-{lang.tag()}",
+                    onclick: move |_| i18n.set(lang),
+                    "{lang.tag().to_uppercase()}"
                 }
             }
         }
@@ -93,6 +136,7 @@ pub fn AppHeader(unit: Option<String>, year: Option<i32>) -> Element {
 fn WorkspacePicker(unit: Option<String>, year: Option<i32>) -> Element {
     let session = use_session();
     let nav = use_navigator();
+    let i18n = use_i18n();
     let route = use_route::<Route>();
     let units = use_resource(api::list_units);
     let years = use_resource(use_reactive!(|unit| async move {
@@ -170,15 +214,15 @@ fn WorkspacePicker(unit: Option<String>, year: Option<i32>) -> Element {
     let (no_units, no_years) = (unit_list.is_empty(), year_list.is_empty());
 
     rsx! {
-        div { class: "picker", role: "group", aria_label: "Report",
+        div { class: "picker", role: "group", aria_label: i18n.t(t::PICKER_REPORT),
             label { class: "picker-field",
-                span { class: "picker-label", "Unit" }
+                span { class: "picker-label", "{i18n.t(t::PICKER_UNIT)}" }
                 select {
                     "data-testid": "unit-picker",
                     disabled: no_units,
                     onchange: on_unit,
                     if unit.is_none() {
-                        option { value: "", selected: true, disabled: true, "Choose a unit" }
+                        option { value: "", selected: true, disabled: true, "{i18n.t(t::PICKER_CHOOSE_UNIT)}" }
                     }
                     for u in unit_list {
                         option {
@@ -191,7 +235,7 @@ fn WorkspacePicker(unit: Option<String>, year: Option<i32>) -> Element {
                 }
             }
             label { class: "picker-field",
-                span { class: "picker-label", "Year" }
+                span { class: "picker-label", "{i18n.t(t::PICKER_YEAR)}" }
                 select {
                     "data-testid": "year-picker",
                     disabled: no_years,
@@ -201,7 +245,7 @@ fn WorkspacePicker(unit: Option<String>, year: Option<i32>) -> Element {
                             key: "{y.year}",
                             value: "{y.year}",
                             selected: Some(y.year) == year,
-                            if y.is_open { "{y.year}" } else { "{y.year} (closed)" }
+                            if y.is_open { "{y.year}" } else { "{y.year} ({i18n.t(t::YEAR_CLOSED)})" }
                         }
                     }
                 }

@@ -3,17 +3,20 @@
 
 mod app_header;
 mod area_nav;
+pub mod charts;
 mod entries_table;
 mod entry_form;
+mod export_button;
 mod feedback;
 mod module_card;
 mod status_badge;
 mod upload_panel;
 
-pub use app_header::AppHeader;
+pub use app_header::{AppHeader, LanguageSwitch};
 pub use area_nav::{AreaNav, AreaNavItem};
 pub use entries_table::EntriesTable;
 pub use entry_form::EntryForm;
+pub use export_button::{ExportButton, ExportFormat};
 pub use feedback::{ErrorPanel, Loading, NotAllowed, PlaceholderPage, boundary_fallback};
 pub use module_card::ModuleCard;
 pub use status_badge::StatusBadge;

@@ -4,19 +4,19 @@ use co2_api_types::ModuleView;
 use dioxus::prelude::*;
 
 use crate::components::StatusBadge;
-use crate::model::{format_tonnes, module_info};
+use crate::i18n::use_i18n;
+use crate::model::{module_info, tonnes_in};
 use crate::routes::Route;
 
 /// One of the 8 module cards of the report page.
 #[component]
 pub fn ModuleCard(unit: String, year: i32, module: ModuleView) -> Element {
+    let i18n = use_i18n();
+    let lang = i18n.lang();
     let info = module_info(&module.module);
-    let label = info.map_or(module.module.as_str(), |i| i.label).to_owned();
-    let summary = info.map_or("", |i| i.summary);
-    let entries = match module.entry_count {
-        1 => "1 entry".to_owned(),
-        n => format!("{n} entries"),
-    };
+    let label = info.map_or(module.module.as_str(), |i| i.label.get(lang)).to_owned();
+    let summary = info.map_or("", |i| i.summary.get(lang));
+    let entries = crate::text::entries(lang, module.entry_count);
     let testid = format!("module-card-{}", module.module);
     rsx! {
         article { class: "card module-card", "data-testid": testid,
@@ -32,8 +32,8 @@ pub fn ModuleCard(unit: String, year: i32, module: ModuleView) -> Element {
             }
             p { class: "card-summary", "{summary}" }
             div { class: "card-figures",
-                span { class: "figure-value", "{format_tonnes(module.kg_co2eq)}" }
-                span { class: "figure-unit", " t CO₂e" }
+                span { class: "figure-value", "{tonnes_in(lang, module.kg_co2eq)}" }
+                span { class: "figure-unit", " {i18n.t(crate::text::T_CO2E)}" }
             }
         }
     }

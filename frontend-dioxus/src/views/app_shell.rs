@@ -4,14 +4,17 @@
 use dioxus::prelude::*;
 
 use crate::components::{AppHeader, ErrorPanel, Loading};
+use crate::i18n::use_i18n;
 use crate::routes::Route;
 use crate::session::{SessionState, Workspace, use_session};
+use crate::text as t;
 
 /// The signed-in frame: header, then the current page.
 #[component]
 pub fn AppShell() -> Element {
     let session = use_session();
     let nav = use_navigator();
+    let i18n = use_i18n();
     let route = use_route::<Route>();
     let mut check_error = use_signal(|| None::<String>);
 
@@ -56,18 +59,18 @@ pub fn AppShell() -> Element {
                 rsx! {
                     main { class: "main narrow",
                         ErrorPanel {
-                            title: "The CO₂ Calculator could not be reached",
+                            title: i18n.t(t::UNREACHABLE),
                             message,
                             on_retry: move |_| check(),
                         }
                     }
                 }
             } else {
-                rsx! { main { class: "main narrow", Loading { label: "Checking your session…" } } }
+                rsx! { main { class: "main narrow", Loading { label: i18n.t(t::CHECKING_SESSION) } } }
             }
         }
         SessionState::SignedOut => {
-            rsx! { main { class: "main narrow", Loading { label: "Opening sign-in…" } } }
+            rsx! { main { class: "main narrow", Loading { label: i18n.t(t::OPENING_SIGN_IN) } } }
         }
         SessionState::SignedIn(_) => {
             let ws = session.workspace.read().clone();
@@ -77,13 +80,13 @@ pub fn AppShell() -> Element {
                 (None, None) => (None, None),
             };
             rsx! {
-                a { class: "skip-link", href: "#content", "Skip to content" }
+                a { class: "skip-link", href: "#content", "{i18n.t(t::SKIP_TO_CONTENT)}" }
                 AppHeader { unit, year }
                 main { class: "main", id: "content", tabindex: "-1",
                     Outlet::<Route> {}
                 }
                 footer { class: "app-footer",
-                    span { "CO₂ Calculator — figures in tonnes of CO₂ equivalent (t CO₂e), GHG Protocol scopes 1–3." }
+                    span { "{i18n.t(t::FOOTER)}" }
                 }
             }
         }

@@ -4,16 +4,20 @@
 use dioxus::prelude::*;
 
 use crate::api;
+use crate::i18n::use_i18n;
 use crate::components::{ErrorPanel, Loading};
 use crate::model::{pick_default_unit, pick_default_year};
 use crate::routes::Route;
 use crate::session::use_session;
+use crate::text as t;
 
 /// Where the person lands after sign-in.
 #[component]
 pub fn Home() -> Element {
     let session = use_session();
     let nav = use_navigator();
+    let i18n = use_i18n();
+    let lang = i18n.lang();
     let remembered = session.workspace.peek().as_ref().map(|w| w.unit.clone());
 
     let target = use_resource(move || {
@@ -42,24 +46,23 @@ pub fn Home() -> Element {
 
     let landing = target.read().clone();
     match landing {
-        None => rsx! { Loading { label: "Opening your report…" } },
-        Some(Ok(Landing::Report(..))) => rsx! { Loading { label: "Opening your report…" } },
+        None | Some(Ok(Landing::Report(..))) => rsx! { Loading { label: i18n.t(t::OPENING_REPORT) } },
         Some(Ok(Landing::NoUnit)) => rsx! {
             section { class: "page narrow",
-                h1 { class: "page-title", "No unit yet" }
-                p { "Your account is not a member of any unit. Ask your unit's team manager to add you." }
+                h1 { class: "page-title", "{i18n.t(t::NO_UNIT_TITLE)}" }
+                p { "{i18n.t(t::NO_UNIT_TEXT)}" }
             }
         },
         Some(Ok(Landing::NoYear(unit))) => rsx! {
             section { class: "page narrow",
-                h1 { class: "page-title", "No report year for unit {unit}" }
-                p { "No report year has been opened for this unit yet. The IT manager opens years for all units." }
+                h1 { class: "page-title", "{t::no_year_title(lang, &unit)}" }
+                p { "{i18n.t(t::NO_YEAR_TEXT)}" }
             }
         },
-        Some(Err(err)) if err.is_unauthorized() => rsx! { Loading { label: "Opening sign-in…" } },
+        Some(Err(err)) if err.is_unauthorized() => rsx! { Loading { label: i18n.t(t::OPENING_SIGN_IN) } },
         Some(Err(err)) => rsx! {
             ErrorPanel {
-                title: "Your report could not be opened",
+                title: i18n.t(t::REPORT_NOT_OPENED),
                 message: err.message,
                 on_retry: move |_| target.clone().restart(),
             }

@@ -5,9 +5,12 @@ use co2_api_types::Persona;
 use dioxus::prelude::*;
 
 use crate::api;
+use crate::components::LanguageSwitch;
+use crate::i18n::use_i18n;
 use crate::model::{PERSONAS, persona_from_key, persona_key};
 use crate::routes::Route;
 use crate::session::{SessionState, use_session};
+use crate::text as t;
 
 /// Unit proposed by default: the demo lab.
 const DEFAULT_UNIT: &str = "9001";
@@ -17,6 +20,8 @@ const DEFAULT_UNIT: &str = "9001";
 pub fn Login() -> Element {
     let session = use_session();
     let nav = use_navigator();
+    let i18n = use_i18n();
+    let lang = i18n.lang();
     let mut persona = use_signal(|| Persona::Principal);
     let mut unit = use_signal(|| DEFAULT_UNIT.to_owned());
     let mut submitting = use_signal(|| false);
@@ -49,9 +54,7 @@ pub fn Login() -> Element {
                     Ok(()) if matches!(*session.state.peek(), SessionState::SignedIn(_)) => {
                         nav.replace(Route::Home {});
                     }
-                    Ok(()) => error.set(Some(
-                        "Signed in, but the session was not kept. Are cookies blocked for this site?".to_owned(),
-                    )),
+                    Ok(()) => error.set(Some(i18n.t(t::COOKIES_BLOCKED).to_owned())),
                     Err(err) => error.set(Some(err.message)),
                 },
                 Err(err) if err.status == 403 || err.status == 404 => unavailable.set(true),
@@ -70,37 +73,38 @@ pub fn Login() -> Element {
 
     let signed_in = session.info();
     let needs_unit = persona() != Persona::Admin;
-    let description = PERSONAS.iter().find(|(p, _, _)| *p == persona()).map_or("", |(_, _, d)| *d);
+    let description = PERSONAS.iter().find(|(p, _, _)| *p == persona()).map_or("", |(_, _, d)| d.get(lang));
 
     rsx! {
         main { class: "login-page", id: "content",
             div { class: "login-card",
+                div { class: "login-lang", LanguageSwitch {} }
                 div { class: "login-brand",
                     span { class: "brand-mark", "aria-hidden": "true", "CO₂" }
                     div {
-                        h1 { class: "login-title", "CO₂ Calculator" }
-                        p { class: "muted", "Carbon footprint of university units" }
+                        h1 { class: "login-title", "{i18n.t(t::APP_NAME)}" }
+                        p { class: "muted", "{i18n.t(t::LOGIN_TAGLINE)}" }
                     }
                 }
                 if let Some(info) = signed_in {
                     div { class: "notice notice-ok", role: "status",
-                        "You are signed in as {info.user.display_name}. "
-                        Link { to: Route::Home {}, "Continue to your report" }
+                        "{t::signed_in_as(lang, &info.user.display_name)}"
+                        Link { to: Route::Home {}, "{i18n.t(t::CONTINUE_TO_REPORT)}" }
                     }
                 }
                 div { class: "dev-banner", role: "note", "data-testid": "dev-banner",
-                    strong { "Development sign-in" }
-                    span { " — for local and test environments only. Production uses the university's single sign-on." }
+                    strong { "{i18n.t(t::DEV_SIGN_IN)}" }
+                    span { "{i18n.t(t::DEV_SIGN_IN_NOTE)}" }
                 }
                 if unavailable() {
                     div { class: "panel panel-notice", role: "alert", "data-testid": "dev-login-unavailable",
-                        h2 { class: "panel-title", "Development sign-in is not available here" }
-                        p { "This deployment does not offer the development sign-in. Sign in through your institution's single sign-on." }
+                        h2 { class: "panel-title", "{i18n.t(t::DEV_UNAVAILABLE)}" }
+                        p { "{i18n.t(t::DEV_UNAVAILABLE_TEXT)}" }
                     }
                 } else {
                     form { class: "login-form", onsubmit: submit,
                         div { class: "field",
-                            label { class: "field-label", r#for: "persona", "Sign in as" }
+                            label { class: "field-label", r#for: "persona", "{i18n.t(t::SIGN_IN_AS)}" }
                             select {
                                 id: "persona",
                                 name: "persona",
@@ -112,13 +116,13 @@ pub fn Login() -> Element {
                                     }
                                 },
                                 for (p, label, _) in PERSONAS {
-                                    option { value: persona_key(p), selected: persona() == p, "{label}" }
+                                    option { value: persona_key(p), selected: persona() == p, "{label.get(lang)}" }
                                 }
                             }
                             p { class: "field-hint", id: "persona-help", "{description}" }
                         }
                         div { class: "field",
-                            label { class: "field-label", r#for: "unit", "Unit" }
+                            label { class: "field-label", r#for: "unit", "{i18n.t(t::PICKER_UNIT)}" }
                             input {
                                 id: "unit",
                                 name: "unit",
@@ -133,7 +137,7 @@ pub fn Login() -> Element {
                                 oninput: move |e| unit.set(e.value()),
                             }
                             p { class: "field-hint", id: "unit-help",
-                                if needs_unit { "Institutional id of the unit, e.g. 9001 for the demo lab." } else { "The IT manager's role covers every unit." }
+                                if needs_unit { "{i18n.t(t::UNIT_HINT)}" } else { "{i18n.t(t::ADMIN_UNIT_HINT)}" }
                             }
                             div { id: "unit-err", "aria-live": "polite",
                                 if let Some(msg) = unit_error() {
@@ -149,7 +153,7 @@ pub fn Login() -> Element {
                             r#type: "submit",
                             "data-testid": "login-submit",
                             disabled: submitting(),
-                            if submitting() { "Signing in…" } else { "Sign in" }
+                            if submitting() { "{i18n.t(t::SIGNING_IN)}" } else { "{i18n.t(t::SIGN_IN)}" }
                         }
                     }
                 }

@@ -8,6 +8,7 @@ mod login;
 mod module;
 mod not_found;
 mod report;
+mod results;
 mod team_manager;
 
 pub use app_shell::AppShell;
@@ -20,4 +21,5 @@ pub use login::Login;
 pub use module::EquipmentOrModule;
 pub use not_found::NotFound;
 pub use report::Report;
+pub use results::Results;
 pub use team_manager::{TeamExports, TeamHome, TeamLayout, TeamProgress, TeamValidation};

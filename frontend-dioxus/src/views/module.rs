@@ -6,6 +6,7 @@ use dioxus::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::components::{EntriesTable, EntryForm, ErrorPanel, Loading, StatusBadge, UploadPanel, boundary_fallback};
+use crate::i18n::use_i18n;
 use crate::model::{EquipmentDraft, FieldMessages, format_kg, format_tonnes, module_info, page_count};
 use crate::routes::Route;
 use crate::session::use_session;
@@ -16,6 +17,7 @@ const PER_PAGE: u32 = 50;
 /// A module page.
 #[component]
 pub fn EquipmentOrModule(unit: String, year: i32, module: String) -> Element {
+    let lang = use_i18n().lang();
     let Some(info) = module_info(&module) else {
         return rsx! {
             section { class: "page narrow",
@@ -30,7 +32,7 @@ pub fn EquipmentOrModule(unit: String, year: i32, module: String) -> Element {
             nav { class: "breadcrumb", aria_label: "Breadcrumb",
                 Link { to: Route::Report { unit: unit.clone(), year }, "Report {unit} · {year}" }
                 span { "aria-hidden": "true", " / " }
-                span { aria_current: "page", "{info.label}" }
+                span { aria_current: "page", "{info.label.get(lang)}" }
             }
             ErrorBoundary { key: "{unit}-{year}-{module}", handle_error: boundary_fallback,
                 if info.key == "equipment" {
@@ -50,9 +52,10 @@ pub fn EquipmentOrModule(unit: String, year: i32, module: String) -> Element {
 fn ModuleOverview(unit: String, year: i32, module: String) -> Element {
     let report = use_resource(use_reactive!(|unit, year| async move { api::report(&unit, year).await }));
     let report = report.suspend()?.cloned()?;
+    let lang = use_i18n().lang();
     let info = module_info(&module);
-    let label = info.map_or(module.as_str(), |i| i.label);
-    let summary = info.map_or("", |i| i.summary);
+    let label = info.map_or(module.as_str(), |i| i.label.get(lang));
+    let summary = info.map_or("", |i| i.summary.get(lang));
     let view = report.modules.iter().find(|m| m.module == module).cloned();
     rsx! {
         section {

@@ -5,14 +5,18 @@ use dioxus::prelude::*;
 
 use crate::api;
 use crate::components::{Loading, ModuleCard, StatusBadge, boundary_fallback};
-use crate::model::{format_2dp, parse_progress};
+use crate::i18n::use_i18n;
+use crate::model::{parse_progress, tonnes_in};
+use crate::routes::Route;
+use crate::text as t;
 
 /// The report page.
 #[component]
 pub fn Report(unit: String, year: i32) -> Element {
+    let i18n = use_i18n();
     rsx! {
         ErrorBoundary { key: "{unit}-{year}", handle_error: boundary_fallback,
-            SuspenseBoundary { fallback: |_| rsx! { Loading { label: "Loading the report…" } },
+            SuspenseBoundary { fallback: move |_| rsx! { Loading { label: i18n.t(t::LOADING_REPORT) } },
                 ReportContent { unit, year }
             }
         }
@@ -21,6 +25,8 @@ pub fn Report(unit: String, year: i32) -> Element {
 
 #[component]
 fn ReportContent(unit: String, year: i32) -> Element {
+    let i18n = use_i18n();
+    let lang = i18n.lang();
     // Both resources are created before either suspends: hooks must run in the same order every render.
     let report = use_resource(use_reactive!(|unit, year| async move { api::report(&unit, year).await }));
     let results = use_resource(use_reactive!(|unit, year| async move { api::results(&unit, year).await }));
@@ -36,27 +42,35 @@ fn ReportContent(unit: String, year: i32) -> Element {
         section { class: "page",
             div { class: "page-head",
                 div {
-                    p { class: "eyebrow", "Unit {report.unit} · Report {report.year}" }
+                    p { class: "eyebrow", "{t::unit_report(lang, &report.unit, report.year)}" }
                     h1 { class: "page-title", "{report.unit_name}" }
                 }
-                StatusBadge { status: report.overall_status }
+                div { class: "page-actions",
+                    StatusBadge { status: report.overall_status }
+                    Link {
+                        class: "btn btn-primary",
+                        "data-testid": "open-results",
+                        to: Route::Results { unit: unit.clone(), year },
+                        "{i18n.t(t::SEE_RESULTS)}"
+                    }
+                }
             }
             div { class: "summary",
                 div { class: "summary-item",
-                    span { class: "summary-label", "Total entered" }
+                    span { class: "summary-label", "{i18n.t(t::TOTAL_ENTERED)}" }
                     span { class: "summary-value",
-                        span { "data-testid": "report-total", "{format_2dp(results.entered.total_t)}" }
-                        span { class: "summary-unit", " t CO₂e" }
+                        span { "data-testid": "report-total", "{tonnes_in(lang, results.entered.total_kg)}" }
+                        span { class: "summary-unit", " {i18n.t(t::T_CO2E)}" }
                     }
-                    span { class: "muted small", "All modules, validated or not" }
+                    span { class: "muted small", "{i18n.t(t::ALL_MODULES_ANY_STATUS)}" }
                 }
                 div { class: "summary-item",
-                    span { class: "summary-label", "Validated modules" }
+                    span { class: "summary-label", "{i18n.t(t::VALIDATED_MODULES)}" }
                     span { class: "summary-value", "data-testid": "report-progress", "{done}/{total}" }
                     div {
                         class: "progress small",
                         role: "progressbar",
-                        aria_label: "Validated modules",
+                        aria_label: i18n.t(t::VALIDATED_MODULES),
                         aria_valuemin: "0",
                         aria_valuemax: "{total}",
                         aria_valuenow: "{done}",
@@ -64,15 +78,15 @@ fn ReportContent(unit: String, year: i32) -> Element {
                     }
                 }
                 div { class: "summary-item",
-                    span { class: "summary-label", "Core total" }
+                    span { class: "summary-label", "{i18n.t(t::CORE_TOTAL)}" }
                     span { class: "summary-value",
-                        span { "data-testid": "report-core-total", "{format_2dp(results.core.total_t)}" }
-                        span { class: "summary-unit", " t CO₂e" }
+                        span { "data-testid": "report-core-total", "{tonnes_in(lang, results.core.total_kg)}" }
+                        span { class: "summary-unit", " {i18n.t(t::T_CO2E)}" }
                     }
-                    span { class: "muted small", "Validated modules only" }
+                    span { class: "muted small", "{i18n.t(t::VALIDATED_ONLY)}" }
                 }
             }
-            h2 { class: "section-title", "Modules" }
+            h2 { class: "section-title", "{i18n.t(t::MODULES)}" }
             div { class: "card-grid", "data-testid": "module-cards",
                 for m in modules {
                     ModuleCard { key: "{m.module}", unit: unit.clone(), year, module: m.clone() }

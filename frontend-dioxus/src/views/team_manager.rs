@@ -1,80 +1,196 @@
-//! `/team-manager/…`: the team manager's area (principal of a unit). Its pages describe what they
-//! will hold; their content is built by later work.
+//! `/team-manager/…`: the team manager's area (principal of a unit), about the unit chosen in the
+//! header when the person manages it (else the first unit they manage) and the year chosen there.
+//! Validation (validate / reopen each module), progress (completion and the trend over the
+//! unit's years) and exports work on the server's report, results and export routes; the team
+//! page (members and their roles) is still to come.
 
+use co2_api_types::{ModuleStatus, ReportView};
 use dioxus::prelude::*;
 
-use crate::components::{AreaNav, AreaNavItem, NotAllowed, PlaceholderPage};
+use crate::api::{self, Basis};
+use crate::components::charts::{Bar, BarChart, SERIES_COLOUR};
+use crate::components::{
+    AreaNav, AreaNavItem, ErrorPanel, ExportButton, ExportFormat, Loading, NotAllowed, PlaceholderPage, StatusBadge,
+    boundary_fallback,
+};
+use crate::i18n::{Lang, use_i18n};
+use crate::model::{module_info, parse_progress, tonnes_in};
 use crate::routes::Route;
 use crate::session::use_session;
+use crate::text as t;
+
+/// The unit the area is about (one the person manages) and the year picked in the header.
+fn use_team_scope() -> Option<(String, Option<i32>)> {
+    let session = use_session();
+    let managed: Vec<String> =
+        session.with_permissions(|p| p.managed_units().into_iter().map(str::to_owned).collect());
+    let workspace = session.workspace.read().clone();
+    let unit = workspace
+        .as_ref()
+        .map(|w| w.unit.clone())
+        .filter(|u| managed.contains(u))
+        .or_else(|| managed.first().cloned())?;
+    // The year belongs to the header's unit; for another unit the page waits for a year.
+    let year = workspace.filter(|w| w.unit == unit).and_then(|w| w.year);
+    Some((unit, year))
+}
 
 /// Layout of the area: permission check, side navigation, page.
 #[component]
 pub fn TeamLayout() -> Element {
     let session = use_session();
-    let (allowed, managed) = session.with_permissions(|p| {
-        (p.can_manage_any_unit(), p.managed_units().into_iter().map(str::to_owned).collect::<Vec<_>>())
-    });
+    let i18n = use_i18n();
+    let lang = i18n.lang();
+    let allowed = session.with_permissions(|p| p.can_manage_any_unit());
+    let scope = use_team_scope();
     if !allowed {
-        return rsx! { NotAllowed { what: "the team manager area".to_string() } };
+        return rsx! { NotAllowed { what: t::TEAM_AREA.get(lang).to_string() } };
     }
-    // The unit picked in the header when the person manages it, else the first unit they manage.
-    let unit = session
-        .workspace
-        .read()
-        .as_ref()
-        .map(|w| w.unit.clone())
-        .filter(|u| managed.contains(u))
-        .or_else(|| managed.first().cloned())
-        .unwrap_or_default();
+    let unit = scope.map(|(u, _)| u).unwrap_or_default();
     let items = vec![
-        AreaNavItem { label: "Team", route: Route::TeamHome {} },
-        AreaNavItem { label: "Validation", route: Route::TeamValidation {} },
-        AreaNavItem { label: "Progress", route: Route::TeamProgress {} },
-        AreaNavItem { label: "Exports", route: Route::TeamExports {} },
+        AreaNavItem { label: t::NAV_TEAM.get(lang), route: Route::TeamHome {} },
+        AreaNavItem { label: t::TEAM_VALIDATION.get(lang), route: Route::TeamValidation {} },
+        AreaNavItem { label: t::TEAM_PROGRESS.get(lang), route: Route::TeamProgress {} },
+        AreaNavItem { label: t::TEAM_EXPORTS.get(lang), route: Route::TeamExports {} },
     ];
     rsx! {
         div { class: "area", "data-testid": "team-area",
             aside { class: "area-side",
-                AreaNav { title: "Team manager", items }
-                p { class: "muted small area-scope", "Unit {unit}" }
+                AreaNav { title: i18n.t(t::TEAM_MANAGER), items }
+                p { class: "muted small area-scope", "{t::unit_of(lang, &unit)}" }
             }
             div { class: "area-main", Outlet::<Route> {} }
         }
     }
 }
 
-fn strings(items: &[&str]) -> Vec<String> {
-    items.iter().map(|s| (*s).to_owned()).collect()
-}
-
 /// `/team-manager/`.
 #[component]
 pub fn TeamHome() -> Element {
+    let i18n = use_i18n();
     rsx! {
         PlaceholderPage {
-            title: "Team",
-            lead: "The members of your unit and what they may do in the calculator.",
-            will_hold: strings(&[
-                "The unit's members, with their role (member or team manager).",
-                "Adding and removing members, and naming other team managers.",
-                "Which members entered travel and cloud use for this year.",
-            ]),
+            title: i18n.t(t::NAV_TEAM),
+            lead: i18n.t(t::TEAM_HOME_LEAD),
+            will_hold: vec![i18n.t(t::TEAM_HOME_MEMBERS).to_owned(), i18n.t(t::TEAM_HOME_ROLES).to_owned()],
         }
     }
+}
+
+/// The page frame of the area: waits for a year, then shows `body` for the unit × year.
+#[component]
+fn ScopedPage(title: String, lead: String, body: Callback<(String, i32), Element>) -> Element {
+    let i18n = use_i18n();
+    let scope = use_team_scope();
+    rsx! {
+        section { class: "page",
+            h1 { class: "page-title", "{title}" }
+            p { class: "lead", "{lead}" }
+            match scope {
+                Some((unit, Some(year))) => rsx! {
+                    div { key: "{unit}-{year}", class: "page-body",
+                        p { class: "eyebrow", "{t::unit_report(i18n.lang(), &unit, year)}" }
+                        ErrorBoundary { handle_error: boundary_fallback,
+                            SuspenseBoundary { fallback: move |_| rsx! { Loading {} },
+                                {body((unit.clone(), year))}
+                            }
+                        }
+                    }
+                },
+                _ => rsx! { Loading { label: i18n.t(t::OPENING_REPORT) } },
+            }
+        }
+    }
+}
+
+fn module_label(lang: Lang, key: &str) -> String {
+    module_info(key).map_or(key.to_owned(), |m| m.label.get(lang).to_owned())
 }
 
 /// `/team-manager/validation`.
 #[component]
 pub fn TeamValidation() -> Element {
+    let i18n = use_i18n();
     rsx! {
-        PlaceholderPage {
-            title: "Validation",
-            lead: "Validate each module of the report once its data is complete, or reopen it to make changes.",
-            will_hold: strings(&[
-                "The 8 modules of the selected year with their status.",
-                "Validate a module: its entries become read-only and count in the core total.",
-                "Reopen a validated module to correct it.",
-            ]),
+        ScopedPage {
+            title: i18n.t(t::TEAM_VALIDATION),
+            lead: i18n.t(t::TEAM_VALIDATION_LEAD),
+            body: move |(unit, year): (String, i32)| rsx! { ValidationTable { unit, year } },
+        }
+    }
+}
+
+#[component]
+fn ValidationTable(unit: String, year: i32) -> Element {
+    let i18n = use_i18n();
+    let lang = i18n.lang();
+    let mut report = use_resource(use_reactive!(|unit, year| async move { api::report(&unit, year).await }));
+    let mut busy = use_signal(|| None::<String>);
+    let mut failure = use_signal(|| None::<String>);
+    let view = report.suspend()?.cloned()?;
+    let mut modules = view.modules.clone();
+    modules.sort_by_key(|m| m.position);
+    rsx! {
+        if let Some(message) = failure() {
+            ErrorPanel { title: i18n.t(t::STATUS_NOT_CHANGED), message }
+        }
+        div { class: "table-wrap",
+            table { class: "data-table", "data-testid": "validation-table",
+                thead {
+                    tr {
+                        th { scope: "col", "{i18n.t(t::MODULE)}" }
+                        th { scope: "col", "{i18n.t(t::STATUS)}" }
+                        th { scope: "col", class: "num", "{i18n.t(t::ENTRIES)}" }
+                        th { scope: "col", class: "num", "{i18n.t(t::T_CO2E)}" }
+                        th { scope: "col", class: "actions", span { class: "visually-hidden", "{i18n.t(t::ACTIONS)}" } }
+                    }
+                }
+                tbody {
+                    for m in modules {
+                        tr { key: "{m.module}", "data-module": "{m.module}",
+                            th { scope: "row",
+                                Link { to: Route::module(&unit, year, &m.module), "{module_label(lang, &m.module)}" }
+                            }
+                            td { StatusBadge { status: m.status } }
+                            td { class: "num", "{m.entry_count}" }
+                            td { class: "num", "{tonnes_in(lang, m.kg_co2eq)}" }
+                            td { class: "actions",
+                                {
+                                    let (next, label, class) = if m.status == ModuleStatus::Validated {
+                                        (ModuleStatus::InProgress, t::REOPEN, "btn btn-secondary btn-small")
+                                    } else {
+                                        (ModuleStatus::Validated, t::VALIDATE, "btn btn-primary btn-small")
+                                    };
+                                    let key = m.module.clone();
+                                    let unit = unit.clone();
+                                    rsx! {
+                                        button {
+                                            class,
+                                            r#type: "button",
+                                            "data-testid": "status-action",
+                                            disabled: busy().is_some(),
+                                            aria_label: "{i18n.t(label)} — {module_label(lang, &m.module)}",
+                                            onclick: move |_| {
+                                                let (unit, key) = (unit.clone(), key.clone());
+                                                busy.set(Some(key.clone()));
+                                                failure.set(None);
+                                                spawn(async move {
+                                                    match api::set_module_status(&unit, year, &key, next).await {
+                                                        Ok(_) => report.restart(),
+                                                        Err(err) => failure.set(Some(err.message)),
+                                                    }
+                                                    busy.set(None);
+                                                });
+                                            },
+                                            "{i18n.t(label)}"
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 }
@@ -82,30 +198,130 @@ pub fn TeamValidation() -> Element {
 /// `/team-manager/progress`.
 #[component]
 pub fn TeamProgress() -> Element {
+    let i18n = use_i18n();
     rsx! {
-        PlaceholderPage {
-            title: "Progress",
-            lead: "How far the unit's report has come, and how this year compares with earlier ones.",
-            will_hold: strings(&[
-                "Validated modules out of 8, and what is still missing.",
-                "Totals by module and by scope, with the additional categories apart.",
-                "The trend over the unit's report years.",
-            ]),
+        ScopedPage {
+            title: i18n.t(t::TEAM_PROGRESS),
+            lead: i18n.t(t::TEAM_PROGRESS_LEAD),
+            body: move |(unit, year): (String, i32)| rsx! { ProgressOverview { unit, year } },
         }
     }
+}
+
+#[component]
+fn ProgressOverview(unit: String, year: i32) -> Element {
+    let i18n = use_i18n();
+    let lang = i18n.lang();
+    let report = use_resource(use_reactive!(|unit, year| async move { api::report(&unit, year).await }));
+    let trend = use_resource(use_reactive!(|unit| async move { year_totals(&unit).await }));
+    let view: ReportView = report.suspend()?.cloned()?;
+    let trend = trend.suspend()?.cloned()?;
+    let (done, total) = parse_progress(&view.completion_progress).unwrap_or((0, 8));
+    let pct = (done * 100).checked_div(total).unwrap_or(0);
+    let mut missing = view.modules.iter().filter(|m| m.status != ModuleStatus::Validated).collect::<Vec<_>>();
+    missing.sort_by_key(|m| m.position);
+    let bars: Vec<Bar> = trend
+        .iter()
+        .map(|(y, kg)| Bar {
+            label: y.to_string(),
+            segments: vec![(*kg, SERIES_COLOUR)],
+            value_label: format!("{} t", tonnes_in(lang, *kg)),
+        })
+        .collect();
+    let heading = i18n.t(t::TREND).to_owned();
+    rsx! {
+        div { class: "summary",
+            div { class: "summary-item",
+                span { class: "summary-label", "{i18n.t(t::VALIDATED_MODULES)}" }
+                span { class: "summary-value", "data-testid": "team-progress", "{done}/{total}" }
+                div {
+                    class: "progress small",
+                    role: "progressbar",
+                    aria_label: i18n.t(t::VALIDATED_MODULES),
+                    aria_valuemin: "0",
+                    aria_valuemax: "{total}",
+                    aria_valuenow: "{done}",
+                    div { class: "progress-bar done", style: "width: {pct}%" }
+                }
+            }
+        }
+        section { class: "panel",
+            h2 { class: "panel-title", "{i18n.t(t::STILL_TO_VALIDATE)}" }
+            if missing.is_empty() {
+                p { class: "notice notice-ok", "{i18n.t(t::ALL_VALIDATED)}" }
+            } else {
+                ul { "data-testid": "still-to-validate",
+                    for m in missing {
+                        li { key: "{m.module}",
+                            Link { to: Route::module(&unit, year, &m.module), "{module_label(lang, &m.module)}" }
+                            " — "
+                            StatusBadge { status: m.status }
+                        }
+                    }
+                }
+            }
+        }
+        section { class: "panel chart-panel",
+            h2 { class: "panel-title", "{heading}" }
+            p { class: "muted small", "{i18n.t(t::TREND_HINT)}" }
+            BarChart {
+                id: "chart-trend",
+                title: heading.clone(),
+                description: t::chart_of(lang, &heading, &unit, year),
+                bars,
+            }
+        }
+        p {
+            Link { class: "btn btn-secondary", to: Route::Results { unit: unit.clone(), year }, "{i18n.t(t::SEE_RESULTS)}" }
+        }
+    }
+}
+
+/// (year, core kg on validated modules) of each report year of the unit, oldest first.
+async fn year_totals(unit: &str) -> Result<Vec<(i32, f64)>, api::ApiError> {
+    let mut years: Vec<i32> = api::list_years(unit).await?.into_iter().map(|y| y.year).collect();
+    years.sort_unstable();
+    let mut out = Vec::with_capacity(years.len());
+    for year in years {
+        out.push((year, api::results_on(unit, year, Basis::Validated).await?.core.total_kg));
+    }
+    Ok(out)
 }
 
 /// `/team-manager/exports`.
 #[component]
 pub fn TeamExports() -> Element {
+    let i18n = use_i18n();
     rsx! {
-        PlaceholderPage {
-            title: "Exports",
-            lead: "Download the unit's data and results.",
-            will_hold: strings(&[
-                "Export requests for CSV, XLSX and PDF reports of a year.",
-                "Their progress, and a download link when they are ready.",
-            ]),
+        ScopedPage {
+            title: i18n.t(t::TEAM_EXPORTS),
+            lead: i18n.t(t::TEAM_EXPORTS_LEAD),
+            body: move |(unit, year): (String, i32)| rsx! { ExportChoices { unit, year } },
+        }
+    }
+}
+
+#[component]
+fn ExportChoices(unit: String, year: i32) -> Element {
+    let i18n = use_i18n();
+    let mut basis = use_signal(Basis::default);
+    rsx! {
+        div { class: "panel export-choices", "data-testid": "team-exports",
+            label { class: "field",
+                span { class: "field-label", "{i18n.t(t::BASIS)}" }
+                select {
+                    "data-testid": "export-basis",
+                    onchange: move |e| basis.set(if e.value() == "all" { Basis::All } else { Basis::Validated }),
+                    option { value: "validated", selected: basis() == Basis::Validated, "{i18n.t(t::BASIS_VALIDATED)}" }
+                    option { value: "all", selected: basis() == Basis::All, "{i18n.t(t::BASIS_ALL)}" }
+                }
+            }
+            div { class: "export-row",
+                for format in [ExportFormat::Xlsx, ExportFormat::Csv, ExportFormat::Pdf] {
+                    ExportButton { key: "{format.key()}", unit: unit.clone(), year, format, basis: basis() }
+                }
+            }
+            p { class: "muted small", "{i18n.t(t::EXPORTS_HINT)}" }
         }
     }
 }

@@ -1,0 +1,257 @@
+//! Every text of the interface, in English and French, grouped by where it shows. Texts with
+//! values in them are functions taking the language. Module names and statuses are in `model.rs`
+//! with the rest of the module catalogue.
+
+pub use crate::i18n::{Lang, Text};
+use crate::text;
+
+// The frame: header, navigation, footer, shared states.
+text!(APP_NAME, "CO₂ Calculator", "Calculateur CO₂");
+text!(SKIP_TO_CONTENT, "Skip to content", "Aller au contenu");
+text!(
+    FOOTER,
+    "CO₂ Calculator — figures in tonnes of CO₂ equivalent (t CO₂e), GHG Protocol scopes 1–3.",
+    "Calculateur CO₂ — chiffres en tonnes d'équivalent CO₂ (t CO₂e), scopes 1 à 3 du GHG Protocol."
+);
+text!(NAV_MAIN, "Main", "Principale");
+text!(NAV_HOME, "Home", "Accueil");
+text!(NAV_RESULTS, "Results", "Résultats");
+text!(NAV_TEAM, "Team", "Équipe");
+text!(NAV_IT, "IT manager", "Gestion IT");
+text!(SIGN_OUT, "Sign out", "Se déconnecter");
+text!(DEV_SIGN_IN_HINT, "Signed in through the development sign-in", "Connecté par l'accès de développement");
+text!(LANGUAGE, "Language", "Langue");
+text!(PICKER_REPORT, "Report", "Rapport");
+text!(PICKER_UNIT, "Unit", "Unité");
+text!(PICKER_YEAR, "Year", "Année");
+text!(PICKER_CHOOSE_UNIT, "Choose a unit", "Choisir une unité");
+text!(YEAR_CLOSED, "closed", "clôturée");
+text!(LOADING, "Loading…", "Chargement…");
+text!(CHECKING_SESSION, "Checking your session…", "Vérification de votre session…");
+text!(OPENING_SIGN_IN, "Opening sign-in…", "Ouverture de la connexion…");
+text!(SESSION_ENDED, "Your session has ended. Opening sign-in…", "Votre session a pris fin. Ouverture de la connexion…");
+text!(UNREACHABLE, "The CO₂ Calculator could not be reached", "Le Calculateur CO₂ est injoignable");
+text!(TRY_AGAIN, "Try again", "Réessayer");
+text!(SOMETHING_WRONG, "Something went wrong", "Un problème est survenu");
+text!(
+    PAGE_NOT_SHOWN,
+    "This page could not be shown. Try again in a moment.",
+    "Cette page n'a pas pu être affichée. Réessayez dans un instant."
+);
+text!(NOT_ALLOWED, "Not allowed", "Accès refusé");
+text!(
+    ASK_FOR_ROLE,
+    "If you need it, ask your unit's team manager or the IT manager to grant you the role.",
+    "Si vous en avez besoin, demandez le rôle au responsable de votre unité ou au gestionnaire IT."
+);
+text!(BACK_TO_REPORT, "Back to my report", "Retour à mon rapport");
+text!(THIS_REPORT, "this report", "ce rapport");
+text!(T_CO2E, "t CO₂e", "t CO₂e");
+
+pub fn not_allowed_to(lang: Lang, what: &str) -> String {
+    match lang {
+        Lang::En => format!("Your roles do not give access to {what}."),
+        Lang::Fr => format!("Vos rôles ne donnent pas accès à {what}."),
+    }
+}
+
+// Sign-in.
+text!(LOGIN_TAGLINE, "Carbon footprint of university units", "Empreinte carbone des unités de l'université");
+text!(CONTINUE_TO_REPORT, "Continue to your report", "Continuer vers votre rapport");
+text!(DEV_SIGN_IN, "Development sign-in", "Connexion de développement");
+text!(
+    DEV_SIGN_IN_NOTE,
+    " — for local and test environments only. Production uses the university's single sign-on.",
+    " — pour les environnements locaux et de test uniquement. La production passe par l'authentification unique de l'université."
+);
+text!(DEV_UNAVAILABLE, "Development sign-in is not available here", "La connexion de développement n'est pas disponible ici");
+text!(
+    DEV_UNAVAILABLE_TEXT,
+    "This deployment does not offer the development sign-in. Sign in through your institution's single sign-on.",
+    "Ce déploiement n'offre pas la connexion de développement. Connectez-vous par l'authentification unique de votre institution."
+);
+text!(SIGN_IN_AS, "Sign in as", "Se connecter en tant que");
+text!(
+    UNIT_HINT,
+    "Institutional id of the unit, e.g. 9001 for the demo lab.",
+    "Identifiant institutionnel de l'unité, p. ex. 9001 pour le laboratoire de démonstration."
+);
+text!(ADMIN_UNIT_HINT, "The IT manager's role covers every unit.", "Le rôle de gestionnaire IT couvre toutes les unités.");
+text!(SIGN_IN, "Sign in", "Se connecter");
+text!(SIGNING_IN, "Signing in…", "Connexion…");
+text!(
+    COOKIES_BLOCKED,
+    "Signed in, but the session was not kept. Are cookies blocked for this site?",
+    "Connexion réussie, mais la session n'a pas été conservée. Les cookies sont-ils bloqués pour ce site ?"
+);
+
+pub fn signed_in_as(lang: Lang, name: &str) -> String {
+    match lang {
+        Lang::En => format!("You are signed in as {name}. "),
+        Lang::Fr => format!("Vous êtes connecté en tant que {name}. "),
+    }
+}
+
+// Home.
+text!(OPENING_REPORT, "Opening your report…", "Ouverture de votre rapport…");
+text!(NO_UNIT_TITLE, "No unit yet", "Pas encore d'unité");
+text!(
+    NO_UNIT_TEXT,
+    "Your account is not a member of any unit. Ask your unit's team manager to add you.",
+    "Votre compte n'appartient à aucune unité. Demandez au responsable de votre unité de vous ajouter."
+);
+text!(
+    NO_YEAR_TEXT,
+    "No report year has been opened for this unit yet. The IT manager opens years for all units.",
+    "Aucune année n'est encore ouverte pour cette unité. Le gestionnaire IT ouvre les années pour toutes les unités."
+);
+text!(REPORT_NOT_OPENED, "Your report could not be opened", "Votre rapport n'a pas pu être ouvert");
+
+pub fn no_year_title(lang: Lang, unit: &str) -> String {
+    match lang {
+        Lang::En => format!("No report year for unit {unit}"),
+        Lang::Fr => format!("Aucune année de rapport pour l'unité {unit}"),
+    }
+}
+
+// The report page and module cards.
+text!(LOADING_REPORT, "Loading the report…", "Chargement du rapport…");
+text!(TOTAL_ENTERED, "Total entered", "Total saisi");
+text!(ALL_MODULES_ANY_STATUS, "All modules, validated or not", "Tous les modules, validés ou non");
+text!(VALIDATED_MODULES, "Validated modules", "Modules validés");
+text!(CORE_TOTAL, "Core total", "Total principal");
+text!(VALIDATED_ONLY, "Validated modules only", "Modules validés uniquement");
+text!(MODULES, "Modules", "Modules");
+text!(SEE_RESULTS, "See the results", "Voir les résultats");
+
+pub fn unit_report(lang: Lang, unit: &str, year: i32) -> String {
+    match lang {
+        Lang::En => format!("Unit {unit} · Report {year}"),
+        Lang::Fr => format!("Unité {unit} · Rapport {year}"),
+    }
+}
+
+pub fn entries(lang: Lang, n: i64) -> String {
+    match (lang, n) {
+        (Lang::En, 1) => "1 entry".to_owned(),
+        (Lang::En, n) => format!("{n} entries"),
+        (Lang::Fr, 0 | 1) => format!("{n} saisie"),
+        (Lang::Fr, n) => format!("{n} saisies"),
+    }
+}
+
+// Results.
+text!(RESULTS_TITLE, "Results", "Résultats");
+text!(LOADING_RESULTS, "Loading the results…", "Chargement des résultats…");
+text!(BASIS, "Counted modules", "Modules comptés");
+text!(BASIS_VALIDATED, "Validated modules", "Modules validés");
+text!(BASIS_ALL, "All modules (draft)", "Tous les modules (brouillon)");
+text!(
+    BASIS_ALL_HINT,
+    "Figures include modules not validated yet: they may still change.",
+    "Les chiffres incluent des modules pas encore validés : ils peuvent encore changer."
+);
+text!(FIG_TOTAL, "Carbon footprint", "Empreinte carbone");
+text!(FIG_PER_FTE, "Per full-time equivalent", "Par équivalent plein temps");
+text!(FIG_YOY, "Change on the year before", "Évolution sur l'année précédente");
+text!(FIG_CAR_KM, "Same as driving", "Autant qu'un trajet en voiture de");
+text!(T_PER_FTE, "t CO₂e / FTE", "t CO₂e / EPT");
+text!(KM_BY_CAR, "km", "km");
+text!(NO_FTE, "no FTE in the counted headcount", "aucun EPT dans l'effectif compté");
+text!(NO_PREVIOUS, "no figures for the year before", "pas de chiffres pour l'année précédente");
+text!(BY_MODULE, "By module and scope", "Par module et par scope");
+text!(BY_CATEGORY, "By category", "Par catégorie");
+text!(ADDITIONAL, "Additional categories", "Catégories additionnelles");
+text!(
+    ADDITIONAL_HINT,
+    "Reported apart: not part of the carbon footprint above.",
+    "Présentées à part : elles ne font pas partie de l'empreinte ci-dessus."
+);
+text!(IT_FOCUS, "IT focus", "Focus informatique");
+text!(
+    IT_FOCUS_HINT,
+    "IT equipment, IT purchases, cloud and AI, IT research facilities.",
+    "Équipement informatique, achats informatiques, cloud et IA, plateformes de calcul."
+);
+text!(SCOPE_1, "Scope 1", "Scope 1");
+text!(SCOPE_2, "Scope 2", "Scope 2");
+text!(SCOPE_3, "Scope 3", "Scope 3");
+text!(SCOPE_1_HINT, "direct emissions", "émissions directes");
+text!(SCOPE_2_HINT, "purchased energy", "énergie achetée");
+text!(SCOPE_3_HINT, "other indirect", "autres indirectes");
+text!(MODULE, "Module", "Module");
+text!(CATEGORY, "Category", "Catégorie");
+text!(STATUS, "Status", "Statut");
+text!(TOTAL, "Total", "Total");
+text!(SHARE, "Share", "Part");
+text!(NOTHING_YET, "Nothing to show yet", "Rien à afficher pour l'instant");
+text!(
+    NOTHING_YET_VALIDATED,
+    "No module of this report is validated. Switch to all modules to see the draft figures.",
+    "Aucun module de ce rapport n'est validé. Affichez tous les modules pour voir les chiffres provisoires."
+);
+text!(DOWNLOAD_CHART, "Download PNG", "Télécharger en PNG");
+text!(PDF_REPORT, "PDF report", "Rapport PDF");
+text!(EXPORT_XLSX, "Excel workbook", "Classeur Excel");
+text!(EXPORT_CSV, "CSV files (ZIP)", "Fichiers CSV (ZIP)");
+text!(EXPORT_PREPARING, "Preparing the file…", "Préparation du fichier…");
+text!(EXPORT_DOWNLOAD, "Download", "Télécharger");
+text!(EXPORT_FAILED, "The file could not be made", "Le fichier n'a pas pu être produit");
+
+pub fn percent_change(lang: Lang, pct: f64, previous_year: i32) -> String {
+    let sign = if pct > 0.0 { "+" } else { "" };
+    match lang {
+        Lang::En => format!("{sign}{pct:.1} % on {previous_year}"),
+        Lang::Fr => format!("{sign}{pct:.1} % par rapport à {previous_year}"),
+    }
+    .replace('.', if lang == Lang::Fr { "," } else { "." })
+}
+
+pub fn chart_of(lang: Lang, what: &str, unit: &str, year: i32) -> String {
+    match lang {
+        Lang::En => format!("{what}, unit {unit}, {year}"),
+        Lang::Fr => format!("{what}, unité {unit}, {year}"),
+    }
+}
+
+// The team manager's area.
+text!(TEAM_MANAGER, "Team manager", "Responsable d'unité");
+text!(TEAM_AREA, "the team manager area", "l'espace du responsable d'unité");
+text!(TEAM_VALIDATION, "Validation", "Validation");
+text!(TEAM_PROGRESS, "Progress", "Avancement");
+text!(TEAM_EXPORTS, "Exports", "Exports");
+text!(TEAM_HOME_LEAD, "The members of your unit and what they may do in the calculator.", "Les membres de votre unité et ce qu'ils peuvent faire dans le calculateur.");
+text!(TEAM_HOME_MEMBERS, "The unit's members, with their role (member or team manager).", "Les membres de l'unité, avec leur rôle (membre ou responsable).");
+text!(TEAM_HOME_ROLES, "Adding and removing members, and naming other team managers.", "Ajouter et retirer des membres, nommer d'autres responsables.");
+text!(
+    TEAM_VALIDATION_LEAD,
+    "Validate each module once its data is complete: it becomes read-only and counts in the official figures. Reopen it to correct it.",
+    "Validez chaque module une fois ses données complètes : il passe en lecture seule et compte dans les chiffres officiels. Rouvrez-le pour le corriger."
+);
+text!(STATUS_NOT_CHANGED, "The status could not be changed", "Le statut n'a pas pu être modifié");
+text!(ENTRIES, "Entries", "Saisies");
+text!(ACTIONS, "Actions", "Actions");
+text!(VALIDATE, "Validate", "Valider");
+text!(REOPEN, "Reopen", "Rouvrir");
+text!(
+    TEAM_PROGRESS_LEAD,
+    "How far the unit's report has come, and how its footprint moves from year to year.",
+    "Où en est le rapport de l'unité, et comment son empreinte évolue d'une année à l'autre."
+);
+text!(STILL_TO_VALIDATE, "Still to validate", "Reste à valider");
+text!(ALL_VALIDATED, "Every module is validated.", "Tous les modules sont validés.");
+text!(TREND, "Footprint by year", "Empreinte par année");
+text!(TREND_HINT, "Validated modules of each report year, in t CO₂e.", "Modules validés de chaque année de rapport, en t CO₂e.");
+text!(TEAM_EXPORTS_LEAD, "Download the unit's results and every entry behind them.", "Téléchargez les résultats de l'unité et toutes les saisies qui les fondent.");
+text!(
+    EXPORTS_HINT,
+    "Workbook and CSV files hold the totals, every entry with its emission rows and the factors used. The PDF is the printable report.",
+    "Le classeur et les fichiers CSV contiennent les totaux, chaque saisie avec ses lignes d'émission et les facteurs utilisés. Le PDF est le rapport imprimable."
+);
+
+pub fn unit_of(lang: Lang, unit: &str) -> String {
+    match lang {
+        Lang::En => format!("Unit {unit}"),
+        Lang::Fr => format!("Unité {unit}"),
+    }
+}

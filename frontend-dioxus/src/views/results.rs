@@ -1,0 +1,359 @@
+//! `/units/:unit/years/:year/results`: the footprint of a unit-year — big numbers, the split by
+//! module and scope and by category (SVG charts with their tables, each chart downloadable as a
+//! PNG), the additional categories kept apart, the IT focus, and the PDF report.
+//!
+//! The official figures count validated modules; the person may switch to every module (the
+//! draft), which the page then says plainly.
+
+use co2_api_types::{ModuleResult, ResultsView};
+use dioxus::prelude::*;
+
+use crate::api::{self, Basis};
+use crate::components::charts::{Bar, BarChart, LegendItem, SCOPE_COLOURS, SERIES_COLOUR, download_png};
+use crate::components::{ExportButton, ExportFormat, Loading, StatusBadge, boundary_fallback};
+use crate::i18n::{Lang, use_i18n};
+use crate::model::{category_label, module_info, number_in, percent_in, tonnes_in};
+use crate::routes::Route;
+use crate::session::use_session;
+use crate::text as t;
+
+/// The results page.
+#[component]
+pub fn Results(unit: String, year: i32) -> Element {
+    let i18n = use_i18n();
+    let basis = use_signal(Basis::default);
+    rsx! {
+        ErrorBoundary { key: "{unit}-{year}", handle_error: boundary_fallback,
+            SuspenseBoundary { fallback: move |_| rsx! { Loading { label: i18n.t(t::LOADING_RESULTS) } },
+                ResultsContent { unit, year, basis }
+            }
+        }
+    }
+}
+
+#[component]
+fn ResultsContent(unit: String, year: i32, basis: Signal<Basis>) -> Element {
+    let i18n = use_i18n();
+    let lang = i18n.lang();
+    let results = use_resource(use_reactive!(|unit, year| {
+        // Read here, not in the future, so that switching the basis fetches again.
+        let basis = basis();
+        async move { api::results_on(&unit, year, basis).await }
+    }));
+    let view = results.suspend()?.cloned()?;
+    let session = use_session();
+    let may_export = session.with_permissions(|p| p.can_manage(&unit) || p.can_report());
+    let counted = view.modules.iter().filter(|m| counts(&view, m)).count();
+
+    rsx! {
+        section { class: "page results", "data-testid": "results-page",
+            div { class: "page-head",
+                div {
+                    p { class: "eyebrow", "{t::unit_report(lang, &unit, year)}" }
+                    h1 { class: "page-title", "{i18n.t(t::RESULTS_TITLE)}" }
+                }
+                div { class: "page-actions",
+                    BasisSwitch { basis }
+                    if may_export {
+                        ExportButton { unit: unit.clone(), year, format: ExportFormat::Pdf, basis: basis() }
+                    }
+                }
+            }
+            if basis() == Basis::All {
+                p { class: "notice notice-warn", "data-testid": "draft-notice", "{i18n.t(t::BASIS_ALL_HINT)}" }
+            }
+            if counted == 0 {
+                div { class: "panel panel-notice", "data-testid": "results-empty",
+                    h2 { class: "panel-title", "{i18n.t(t::NOTHING_YET)}" }
+                    p { "{i18n.t(t::NOTHING_YET_VALIDATED)}" }
+                }
+            } else {
+                BigNumbers { view: view.clone() }
+                ModuleChart { view: view.clone(), unit: unit.clone(), year }
+                CategoryChart { view: view.clone(), unit: unit.clone(), year }
+                Additional { view: view.clone() }
+                ItFocus { view: view.clone() }
+            }
+            p { class: "muted small",
+                Link { to: Route::Report { unit: unit.clone(), year }, "← {t::unit_report(lang, &unit, year)}" }
+            }
+        }
+    }
+}
+
+/// Whether a module is counted by the figures (its status and the basis decide, server-side).
+fn counts(view: &ResultsView, m: &ModuleResult) -> bool {
+    !view.excluded_modules.contains(&m.module)
+        && (view.basis == "all_modules" || m.status == co2_api_types::ModuleStatus::Validated)
+}
+
+/// Validated modules (official) or every module (draft).
+#[component]
+fn BasisSwitch(basis: Signal<Basis>) -> Element {
+    let i18n = use_i18n();
+    let option = move |value: Basis, label: &'static str, testid: &'static str| {
+        let checked = basis() == value;
+        rsx! {
+            label { class: if checked { "segment active" } else { "segment" },
+                input {
+                    r#type: "radio",
+                    name: "basis",
+                    "data-testid": testid,
+                    checked,
+                    onchange: move |_| basis.set(value),
+                }
+                span { "{label}" }
+            }
+        }
+    };
+    rsx! {
+        fieldset { class: "segmented",
+            legend { class: "visually-hidden", "{i18n.t(t::BASIS)}" }
+            {option(Basis::Validated, i18n.t(t::BASIS_VALIDATED), "basis-validated")}
+            {option(Basis::All, i18n.t(t::BASIS_ALL), "basis-all")}
+        }
+    }
+}
+
+/// Total, per FTE, year over year, car-km equivalent.
+#[component]
+fn BigNumbers(view: ResultsView) -> Element {
+    let i18n = use_i18n();
+    let lang = i18n.lang();
+    let per_fte = view.t_per_fte.map(|v| number_in(lang, v, 2));
+    let yoy = view.year_over_year.core_percent;
+    let yoy_class = match yoy {
+        Some(p) if p > 0.0 => "figure-change up",
+        Some(p) if p < 0.0 => "figure-change down",
+        _ => "figure-change",
+    };
+    rsx! {
+        div { class: "big-numbers",
+            div { class: "big-number",
+                span { class: "summary-label", "{i18n.t(t::FIG_TOTAL)}" }
+                span { class: "big-value", "data-testid": "results-core-total", "{tonnes_in(lang, view.core.total_kg)}" }
+                span { class: "summary-unit", "{i18n.t(t::T_CO2E)}" }
+            }
+            div { class: "big-number",
+                span { class: "summary-label", "{i18n.t(t::FIG_PER_FTE)}" }
+                match per_fte {
+                    Some(v) => rsx! {
+                        span { class: "big-value", "data-testid": "results-per-fte", "{v}" }
+                        span { class: "summary-unit", "{i18n.t(t::T_PER_FTE)}" }
+                    },
+                    None => rsx! { span { class: "muted", "{i18n.t(t::NO_FTE)}" } },
+                }
+            }
+            div { class: "big-number",
+                span { class: "summary-label", "{i18n.t(t::FIG_YOY)}" }
+                match yoy {
+                    Some(p) => rsx! {
+                        span { class: "big-value {yoy_class}", "data-testid": "results-yoy",
+                            "{t::percent_change(lang, p, view.year_over_year.previous_year)}"
+                        }
+                    },
+                    None => rsx! { span { class: "muted", "{i18n.t(t::NO_PREVIOUS)}" } },
+                }
+            }
+            div { class: "big-number",
+                span { class: "summary-label", "{i18n.t(t::FIG_CAR_KM)}" }
+                span { class: "big-value", "data-testid": "results-car-km", "{number_in(lang, view.car_km_equivalent, 0)}" }
+                span { class: "summary-unit", "{i18n.t(t::KM_BY_CAR)}" }
+            }
+        }
+    }
+}
+
+/// A chart with its heading and PNG button.
+#[component]
+fn ChartPanel(id: String, heading: String, file_name: String, children: Element) -> Element {
+    let i18n = use_i18n();
+    let mut failed = use_signal(|| None::<String>);
+    let chart_id = id.clone();
+    rsx! {
+        section { class: "panel chart-panel", "data-testid": "{id}-panel",
+            div { class: "panel-head",
+                h2 { class: "panel-title", "{heading}" }
+                button {
+                    class: "btn btn-ghost btn-small",
+                    r#type: "button",
+                    "data-testid": "{id}-png",
+                    onclick: move |_| failed.set(download_png(&chart_id, &file_name).err()),
+                    "{i18n.t(t::DOWNLOAD_CHART)}"
+                }
+            }
+            if let Some(message) = failed() {
+                p { class: "field-error", role: "alert", "{message}" }
+            }
+            div { class: "chart-frame", {children} }
+        }
+    }
+}
+
+fn module_label(lang: Lang, key: &str) -> String {
+    module_info(key).map_or(key.to_owned(), |m| m.label.get(lang).to_owned())
+}
+
+/// Counted modules, stacked by scope, with the figures as a table.
+#[component]
+fn ModuleChart(view: ResultsView, unit: String, year: i32) -> Element {
+    let i18n = use_i18n();
+    let lang = i18n.lang();
+    let counted: Vec<&ModuleResult> = view.modules.iter().filter(|m| counts(&view, m)).collect();
+    let bars: Vec<Bar> = counted
+        .iter()
+        .map(|m| Bar {
+            label: module_label(lang, &m.module),
+            segments: vec![
+                (m.totals.scope1_kg, SCOPE_COLOURS[0]),
+                (m.totals.scope2_kg, SCOPE_COLOURS[1]),
+                (m.totals.scope3_kg, SCOPE_COLOURS[2]),
+            ],
+            value_label: format!("{} t", tonnes_in(lang, m.totals.total_kg)),
+        })
+        .collect();
+    let legend = [t::SCOPE_1, t::SCOPE_2, t::SCOPE_3]
+        .iter()
+        .zip(SCOPE_COLOURS)
+        .map(|(label, colour)| LegendItem { label: i18n.t(*label).to_owned(), colour })
+        .collect();
+    let heading = i18n.t(t::BY_MODULE).to_owned();
+    let description = t::chart_of(lang, &heading, &unit, year);
+    rsx! {
+        ChartPanel { id: "chart-modules", heading: heading.clone(), file_name: format!("{unit}-{year}-modules.png"),
+            BarChart { id: "chart-modules", title: heading, description, bars, legend }
+            table { class: "data-table compact", "data-testid": "results-modules",
+                thead {
+                    tr {
+                        th { scope: "col", "{i18n.t(t::MODULE)}" }
+                        th { scope: "col", "{i18n.t(t::STATUS)}" }
+                        th { scope: "col", class: "num", title: i18n.t(t::SCOPE_1_HINT), "{i18n.t(t::SCOPE_1)}" }
+                        th { scope: "col", class: "num", title: i18n.t(t::SCOPE_2_HINT), "{i18n.t(t::SCOPE_2)}" }
+                        th { scope: "col", class: "num", title: i18n.t(t::SCOPE_3_HINT), "{i18n.t(t::SCOPE_3)}" }
+                        th { scope: "col", class: "num", "{i18n.t(t::TOTAL)} ({i18n.t(t::T_CO2E)})" }
+                    }
+                }
+                tbody {
+                    for m in counted.iter() {
+                        tr { key: "{m.module}", "data-module": "{m.module}",
+                            th { scope: "row", "{module_label(lang, &m.module)}" }
+                            td { StatusBadge { status: m.status } }
+                            td { class: "num", "{tonnes_in(lang, m.totals.scope1_kg)}" }
+                            td { class: "num", "{tonnes_in(lang, m.totals.scope2_kg)}" }
+                            td { class: "num", "{tonnes_in(lang, m.totals.scope3_kg)}" }
+                            td { class: "num strong", "{tonnes_in(lang, m.totals.total_kg)}" }
+                        }
+                    }
+                }
+                tfoot {
+                    tr {
+                        th { scope: "row", colspan: "2", "{i18n.t(t::TOTAL)}" }
+                        td { class: "num", "{tonnes_in(lang, view.core.scope1_kg)}" }
+                        td { class: "num", "{tonnes_in(lang, view.core.scope2_kg)}" }
+                        td { class: "num", "{tonnes_in(lang, view.core.scope3_kg)}" }
+                        td { class: "num strong", "{tonnes_in(lang, view.core.total_kg)}" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The core categories of DOMAIN §3 in chart order, with their shares.
+#[component]
+fn CategoryChart(view: ResultsView, unit: String, year: i32) -> Element {
+    let i18n = use_i18n();
+    let lang = i18n.lang();
+    let shown: Vec<_> = view.categories.iter().filter(|c| c.kg > 0.0).collect();
+    let bars: Vec<Bar> = shown
+        .iter()
+        .map(|c| Bar {
+            label: category_label(lang, &c.category),
+            segments: vec![(c.kg, SERIES_COLOUR)],
+            value_label: format!("{} t", tonnes_in(lang, c.kg)),
+        })
+        .collect();
+    let core = view.core.total_kg;
+    let heading = i18n.t(t::BY_CATEGORY).to_owned();
+    let description = t::chart_of(lang, &heading, &unit, year);
+    rsx! {
+        ChartPanel { id: "chart-categories", heading: heading.clone(), file_name: format!("{unit}-{year}-categories.png"),
+            BarChart { id: "chart-categories", title: heading, description, bars }
+            table { class: "data-table compact", "data-testid": "results-categories",
+                thead {
+                    tr {
+                        th { scope: "col", "{i18n.t(t::CATEGORY)}" }
+                        th { scope: "col", class: "num", "{i18n.t(t::T_CO2E)}" }
+                        th { scope: "col", class: "num", "{i18n.t(t::SHARE)}" }
+                        th { scope: "col", class: "num", "{i18n.t(t::T_PER_FTE)}" }
+                    }
+                }
+                tbody {
+                    for c in shown.iter() {
+                        tr { key: "{c.category}", "data-category": "{c.category}",
+                            th { scope: "row", "{category_label(lang, &c.category)}" }
+                            td { class: "num", "{tonnes_in(lang, c.kg)}" }
+                            td { class: "num",
+                                if core > 0.0 { "{percent_in(lang, c.kg / core)}" } else { "—" }
+                            }
+                            td { class: "num",
+                                {c.t_per_fte.map_or("—".to_owned(), |v| number_in(lang, v, 2))}
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Commuting, food, waste, embodied energy: reported, not added to the footprint.
+#[component]
+fn Additional(view: ResultsView) -> Element {
+    let i18n = use_i18n();
+    let lang = i18n.lang();
+    let shown: Vec<_> = view.additional.iter().filter(|c| c.kg > 0.0).collect();
+    if shown.is_empty() {
+        return rsx! {};
+    }
+    rsx! {
+        section { class: "panel", "data-testid": "results-additional",
+            h2 { class: "panel-title", "{i18n.t(t::ADDITIONAL)}" }
+            p { class: "muted small", "{i18n.t(t::ADDITIONAL_HINT)}" }
+            table { class: "data-table compact",
+                tbody {
+                    for c in shown {
+                        tr { key: "{c.category}",
+                            th { scope: "row", "{category_label(lang, &c.category)}" }
+                            td { class: "num", "{tonnes_in(lang, c.kg)} {i18n.t(t::T_CO2E)}" }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The IT share of the footprint.
+#[component]
+fn ItFocus(view: ResultsView) -> Element {
+    let i18n = use_i18n();
+    let lang = i18n.lang();
+    let focus = &view.it_focus;
+    if focus.kg <= 0.0 {
+        return rsx! {};
+    }
+    rsx! {
+        section { class: "panel", "data-testid": "results-it-focus",
+            h2 { class: "panel-title", "{i18n.t(t::IT_FOCUS)}" }
+            p { class: "muted small", "{i18n.t(t::IT_FOCUS_HINT)}" }
+            p { class: "figure-line",
+                span { class: "figure-value", "{tonnes_in(lang, focus.kg)}" }
+                span { class: "figure-unit", " {i18n.t(t::T_CO2E)}" }
+                if let Some(share) = focus.share_of_core {
+                    span { class: "muted", " · {percent_in(lang, share)}" }
+                }
+            }
+        }
+    }
+}
