@@ -13,7 +13,7 @@
 
 Environment (DATABASE_URL, SESSION_*, LOCAL_BLOB_*) comes from scripts/dev-env.sh via the Makefile.
 """
-import argparse, csv, http.client, io, json, os, random, signal, socket, statistics, subprocess, sys, time, urllib.parse
+import argparse, csv, gzip, http.client, io, json, os, random, signal, socket, statistics, subprocess, sys, time, urllib.parse
 
 FUNCTIONS = ["api-session", "api-workspace", "api-entries", "api-uploads", "api-reference", "api-docs", "web",
              "step-ingest", "step-compute", "step-aggregate", "step-export"]
@@ -290,6 +290,42 @@ def upload_to_totals(bin_dir, rows, repeats):
         server.wait(timeout=20)
 
 
+def spa_bundle(dist):
+    """Bytes (raw, gzipped) of what the first load fetches: the page, the stylesheet, the script,
+    the wasm and the script snippets."""
+    raw = gz = 0
+    for root, _, files in os.walk(dist):
+        for name in files:
+            if name.endswith(".gz"):
+                continue
+            path = os.path.join(root, name)
+            raw += os.path.getsize(path)
+            gz += os.path.getsize(path + ".gz") if os.path.exists(path + ".gz") else len(gzip.compress(open(path, "rb").read(), 9))
+    return raw, gz
+
+
+def home_tti(bin_dir, runs):
+    """Time to interactive of the home page in headless Chromium (tests/browser/tti.mjs) against
+    the release server with the demo lab."""
+    port = free_port()
+    env = dict(os.environ, PORT=str(port), HOST="127.0.0.1", PUBLIC_BASE_URL=f"http://127.0.0.1:{port}", RUST_LOG="warn")
+    psql("drop schema public cascade; create schema public")
+    subprocess.run([os.path.join(bin_dir, "migrate"), "--seed-demo"], env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen([os.path.join(bin_dir, "devstack")], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while not healthz(port):
+            time.sleep(0.01)
+        here = os.path.dirname(os.path.abspath(__file__))
+        out = subprocess.run(["node", os.path.join(here, "..", "tests", "browser", "tti.mjs"), str(runs)],
+                             env=dict(env, CO2_BASE_URL=f"http://127.0.0.1:{port}"), check=True,
+                             capture_output=True, text=True)
+        return json.loads(out.stdout.strip().splitlines()[-1])
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=20)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin-dir", required=True)
@@ -300,11 +336,14 @@ def main():
     ap.add_argument("--units", type=int, default=70)
     ap.add_argument("--per-unit", type=int, default=10_000)
     ap.add_argument("--only-large", action="store_true", help="only the large files and the recalculation")
+    ap.add_argument("--only-spa", action="store_true", help="only the SPA's bundle size and time to interactive")
     ap.add_argument("--step-logs", metavar="DIR", help="write each step's info-level log (phase timings) to DIR")
     a = ap.parse_args()
     print(f"machine: {os.cpu_count()} cores; release binaries in {a.bin_dir}")
     if a.only_large:
         return large(a)
+    if a.only_spa:
+        return spa(a)
     print(f"\ncold start (exec → first 200 on /healthz), {a.runs} runs each, and idle RSS")
     print(f"{'function':<16}{'median ms':>10}{'min':>8}{'max':>8}{'RSS MiB':>9}{'binary MiB':>12}")
     for name in FUNCTIONS:
@@ -322,7 +361,17 @@ def main():
     for label, ms in listing.items():
         print(f"listing a module of 5,000 entries, {label}, median of 20: {ms:.1f} ms")
     print(f"embedded server RSS after all of this: {rss:.1f} MiB")
+    spa(a)
     large(a)
+
+
+def spa(a):
+    here = os.path.dirname(os.path.abspath(__file__))
+    raw, gz = spa_bundle(os.path.join(here, "..", "frontend-dioxus", "dist"))
+    print(f"\nSPA first load (frontend-dioxus/dist): {raw / 1024:.0f} KiB raw, {gz / 1024:.0f} KiB gzipped (target ≤ 700 KB)")
+    tti = home_tti(a.bin_dir, 7)
+    print(f"home page time to interactive, headless Chromium, 7 cold loads: median {tti['median_ms']} ms "
+          f"(runs {tti['runs']}), {tti['transfer_bytes'] / 1024:.0f} KiB transferred")
 
 
 def large(a):

@@ -255,3 +255,67 @@ pub fn unit_of(lang: Lang, unit: &str) -> String {
         Lang::Fr => format!("Unité {unit}"),
     }
 }
+
+// Jobs.
+text!(JOB_QUEUED, "Queued", "En attente");
+text!(JOB_RUNNING, "Running", "En cours");
+text!(JOB_SUCCEEDED, "Done", "Terminé");
+text!(JOB_FAILED, "Failed", "Échoué");
+
+// The IT manager's area.
+text!(IT_AREA, "the IT manager area", "l'espace du gestionnaire IT");
+text!(IT_MANAGER, "IT manager", "Gestionnaire IT");
+text!(IT_YEARS, "Years", "Années");
+text!(IT_FACTORS, "Factors", "Facteurs");
+text!(IT_REFERENCE, "Reference data", "Données de référence");
+text!(IT_RECALCULATION, "Recalculation", "Recalcul");
+text!(IT_PIPELINES, "Pipelines", "Traitements");
+text!(IT_ROLES, "Roles", "Rôles");
+text!(IT_TOKENS, "API tokens", "Jetons d'API");
+text!(IT_AUDIT, "Audit", "Audit");
+text!(IT_REPORTING, "Reporting", "Rapports");
+text!(IT_ONLY, "(IT manager only)", "(gestionnaire IT uniquement)");
+text!(IT_YEARS_LEAD, "Report years of every unit. A closed year takes no more changes.", "Années de rapport de toutes les unités. Une année clôturée n'accepte plus de modification.");
+text!(OPEN, "Open", "Ouverte");
+text!(CLOSED, "Closed", "Clôturée");
+text!(CLOSE_YEAR, "Close", "Clôturer");
+text!(REOPEN_YEAR, "Reopen", "Rouvrir");
+text!(NEW_YEAR, "New year", "Nouvelle année");
+text!(CREATE_YEAR, "Open the year", "Ouvrir l'année");
+text!(YEAR_NOT_CHANGED, "The year could not be changed", "L'année n'a pas pu être modifiée");
+text!(
+    IT_FACTORS_LEAD,
+    "Emission factors per year and file. An upload updates factors in place, lists the ones it leaves out as stale, and recalculates the entries they serve.",
+    "Facteurs d'émission par année et par fichier. Un envoi met les facteurs à jour sur place, marque comme obsolètes ceux qu'il omet et recalcule les saisies concernées."
+);
+text!(FILE, "File", "Fichier");
+text!(CURRENT, "In use", "En usage");
+text!(STALE, "Stale", "Obsolètes");
+text!(LAST_CHANGE, "Last change", "Dernière modification");
+text!(UPLOAD, "Upload", "Envoyer");
+text!(CHOOSE_CSV, "CSV file", "Fichier CSV");
+text!(UPLOAD_REFUSED, "The file was refused", "Le fichier a été refusé");
+text!(RECALCULATING, "Recalculating the entries these factors serve", "Recalcul des saisies concernées");
+text!(SHOW_STALE, "Show the stale factors", "Voir les facteurs obsolètes");
+text!(
+    IT_RECALC_LEAD,
+    "Compute entries again with the current factors: a year, or one of its modules. Validated modules change only this way, and every run is audited.",
+    "Recalculer les saisies avec les facteurs actuels : une année, ou l'un de ses modules. Les modules validés ne changent que par ce chemin, et chaque calcul est journalisé."
+);
+text!(ALL_MODULES, "Every module", "Tous les modules");
+text!(START_RECALC, "Recalculate", "Recalculer");
+text!(RECALC_REFUSED, "The recalculation could not start", "Le recalcul n'a pas pu démarrer");
+
+pub fn stored_and_stale(lang: Lang, stored: usize, stale: u64, entries: i64) -> String {
+    match lang {
+        Lang::En => format!("{stored} factors stored, {stale} newly stale; {entries} entries to recalculate."),
+        Lang::Fr => format!("{stored} facteurs enregistrés, {stale} devenus obsolètes ; {entries} saisies à recalculer."),
+    }
+}
+
+pub fn recalc_started(lang: Lang, entries: i64, slices: usize) -> String {
+    match lang {
+        Lang::En => format!("{entries} entries in {slices} slices."),
+        Lang::Fr => format!("{entries} saisies en {slices} tranches."),
+    }
+}

@@ -55,16 +55,16 @@ test('a signed-out visitor of a client route is sent to sign-in', async () => {
   await page.close();
 });
 
-test('the keyboard reaches the sign-in controls in order, with a visible focus', async () => {
+test('the keyboard reaches the language switch, then the sign-in controls in order, with a visible focus', async () => {
   const page = await browser.newPage();
   await page.goto(`${server.url}/login`);
   await page.getByTestId('login-submit').waitFor({ timeout: 20_000 });
   const order = [];
-  for (let i = 0; i < 3; i += 1) {
+  for (let i = 0; i < 5; i += 1) {
     await page.keyboard.press('Tab');
     order.push(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')));
   }
-  assert.deepEqual(order, ['persona-select', 'unit-input', 'login-submit']);
+  assert.deepEqual(order, ['lang-en', 'lang-fr', 'persona-select', 'unit-input', 'login-submit']);
   const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
   assert.equal(outline, 'solid');
   await page.close();

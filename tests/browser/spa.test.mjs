@@ -17,6 +17,8 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const BASE_URL = (process.env.CO2_BASE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
 const DEMO_CSV =
   process.env.DEMO_EQUIPMENT_CSV ?? path.resolve(HERE, '../../../shared/data/demo/equipments.csv');
+// The equipment factors shipped with the product (data/factors/<year>/).
+const FACTORS_DIR = process.env.FACTORS_DIR ?? path.resolve(HERE, '../../data/factors');
 
 // DOMAIN §1, in order.
 const MODULES = [
@@ -47,7 +49,12 @@ async function signIn(page, persona, unit = '9001') {
   const unitInput = page.getByTestId('unit-input');
   if (await unitInput.isEnabled()) await unitInput.fill(unit);
   await page.getByTestId('login-submit').click();
-  await page.waitForURL(/\/units\/[^/]+\/years\/\d+$/, { timeout: 20_000 });
+  if (persona === 'admin') {
+    // The IT manager has no unit of their own: signed in is enough.
+    await page.getByTestId('user-name').waitFor({ timeout: 20_000 });
+  } else {
+    await page.waitForURL(/\/units\/[^/]+\/years\/\d+$/, { timeout: 20_000 });
+  }
 }
 
 test('a principal uploads the demo equipment file and sees the module total', async () => {
@@ -185,6 +192,61 @@ test('the team manager validates a module, which then counts in the official res
     await row.waitFor({ timeout: 20_000 });
     await row.getByTestId('status-action').click();
     await eventually('equipment reopened', async () => (await status()) === 'In progress');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the IT manager uploads a factor file, which recalculates its entries, then recalculates a module', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems = watchPage(page, { ignore: [/401/, /Unauthorized/i] });
+  try {
+    await signIn(page, 'admin');
+    await page.goto(`${BASE_URL}/it-manager/factors`);
+    const row = page.locator('[data-testid="factor-files"] tr[data-file="equipments_factors"]');
+    await row.waitFor({ timeout: 20_000 });
+    const year = await page.getByTestId('it-year').inputValue();
+    const csv = path.join(FACTORS_DIR, year, 'equipments_factors.csv');
+    assert.ok(existsSync(csv), `factor file not found: ${csv}`);
+    assert.ok(Number(await row.getByTestId('factor-current').innerText()) > 0);
+
+    await row.getByTestId('factor-input').setInputFiles(csv);
+    await row.getByTestId('factor-upload').click();
+    await row.getByTestId('factor-result').waitFor({ timeout: 20_000 });
+    assert.match(await row.getByTestId('factor-result').innerText(), /factors stored, 0 newly stale/);
+    const recalculation = row.getByTestId('job-progress');
+    const state = await eventually(
+      'the recalculation started by the upload to end',
+      async () => {
+        const s = await recalculation.getAttribute('data-state');
+        return s === 'succeeded' || s === 'failed' ? s : null;
+      },
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+    assert.equal(state, 'succeeded');
+    assert.equal((await row.getByTestId('factor-stale').innerText()).trim(), '0');
+    await shoot(page, 'it-factors');
+
+    await page.getByRole('link', { name: 'Recalculation' }).click();
+    await page.getByTestId('recalc-module').selectOption('equipment');
+    await page.getByTestId('recalc-start').click();
+    await page.getByTestId('recalc-started').waitFor({ timeout: 20_000 });
+    const recalc = await eventually(
+      'the recalculation to end',
+      async () => {
+        const s = await page.getByTestId('job-progress').getAttribute('data-state');
+        return s === 'succeeded' || s === 'failed' ? s : null;
+      },
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+    assert.equal(recalc, 'succeeded');
+    await shoot(page, 'it-recalculation');
+
+    await page.getByRole('link', { name: 'Years' }).click();
+    await page.getByTestId('years-table').waitFor({ timeout: 20_000 });
+    assert.ok((await page.locator('[data-testid="years-table"] tr[data-year]').count()) >= 1);
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

@@ -189,6 +189,19 @@ pub(crate) async fn put_blob(
     if resp.ok() { Ok(()) } else { Err(ApiError::from_response(resp).await) }
 }
 
+/// PUTs a browser `File` to one of our routes (signed in: cookie and bearer token) with
+/// `content_type`, and decodes the JSON answer.
+pub(crate) async fn put_file_json<T: DeserializeOwned>(
+    path: &str,
+    content_type: &str,
+    file: &web_sys::File,
+) -> Result<T, ApiError> {
+    let builder = prepare(gloo_net::http::Request::put(path)).header("Content-Type", content_type);
+    let request = builder.body(wasm_bindgen::JsValue::from(file.clone())).map_err(|e| ApiError::unexpected(0, e))?;
+    let resp = request.send().await.map_err(|e| ApiError::network(&e))?;
+    if resp.ok() { decode(resp).await } else { Err(ApiError::from_response(resp).await) }
+}
+
 /// Percent-encodes one path segment (unit ids are institutional codes, but never trust that).
 pub(crate) fn seg(s: &str) -> String {
     js_sys::encode_uri_component(s).into()

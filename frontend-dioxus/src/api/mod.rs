@@ -5,6 +5,7 @@
 //! token returned by the login is kept in memory (never in storage, so a script cannot lift it
 //! from there) and sent as `Authorization: Bearer`, which is what the functions check first.
 
+mod backoffice;
 mod client;
 mod entries;
 mod exports;
@@ -12,6 +13,7 @@ mod session;
 mod uploads;
 mod workspace;
 
+pub use backoffice::{backoffice_years, create_year, factor_files, recalculate, set_year_open, upload_factors};
 pub use client::ApiError;
 pub use entries::{create_entry, delete_entry, list_entries, update_entry};
 pub use exports::{create_export, get_export};

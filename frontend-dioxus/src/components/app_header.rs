@@ -84,7 +84,6 @@ pub fn AppHeader(unit: Option<String>, year: Option<i32>) -> Element {
                         }
                     }
                 }
-                LanguageSwitch {}
                 div { class: "user",
                     div { class: "user-text",
                         span { class: "user-name", "data-testid": "user-name", "{info.user.display_name}" }
@@ -101,6 +100,7 @@ pub fn AppHeader(unit: Option<String>, year: Option<i32>) -> Element {
                         onclick: sign_out,
                         "{i18n.t(t::SIGN_OUT)}"
                     }
+                    LanguageSwitch {}
                 }
             }
         }

@@ -1,42 +1,62 @@
 //! `/it-manager/…`: the IT manager's area (back-office admin; back-office operators see Reporting
-//! only). Its pages describe what they will hold; their content is built by later work.
+//! only). Years, factors and recalculation work on the back-office routes; the other pages
+//! describe what they will hold.
 
 use dioxus::prelude::*;
 
-use crate::components::{AreaNav, AreaNavItem, NotAllowed, PlaceholderPage};
+use crate::api;
+use crate::components::{
+    AreaNav, AreaNavItem, ErrorPanel, JobProgress, Loading, NotAllowed, PlaceholderPage, boundary_fallback,
+};
+use crate::i18n::use_i18n;
+use crate::model::{MODULES, module_info};
 use crate::routes::Route;
 use crate::session::use_session;
+use crate::text as t;
 
 /// Layout of the area: permission check, side navigation (only the pages the person may open), page.
 #[component]
 pub fn ItLayout() -> Element {
     let session = use_session();
+    let i18n = use_i18n();
+    let lang = i18n.lang();
     let (allowed, admin) = session.with_permissions(|p| (p.can_open_it_area(), p.is_admin()));
     if !allowed {
-        return rsx! { NotAllowed { what: "the IT manager area".to_string() } };
+        return rsx! { NotAllowed { what: t::IT_AREA.get(lang).to_string() } };
     }
     let mut items = Vec::new();
     if admin {
         items.extend([
-            AreaNavItem { label: "Years", route: Route::ItYears {} },
-            AreaNavItem { label: "Factors", route: Route::ItFactors {} },
-            AreaNavItem { label: "Reference data", route: Route::ItReferenceData {} },
-            AreaNavItem { label: "Recalculation", route: Route::ItRecalculation {} },
-            AreaNavItem { label: "Pipelines", route: Route::ItPipelines {} },
-            AreaNavItem { label: "Roles", route: Route::ItRoles {} },
-            AreaNavItem { label: "API tokens", route: Route::ItApiTokens {} },
-            AreaNavItem { label: "Audit", route: Route::ItAudit {} },
+            AreaNavItem { label: t::IT_YEARS.get(lang), route: Route::ItYears {} },
+            AreaNavItem { label: t::IT_FACTORS.get(lang), route: Route::ItFactors {} },
+            AreaNavItem { label: t::IT_REFERENCE.get(lang), route: Route::ItReferenceData {} },
+            AreaNavItem { label: t::IT_RECALCULATION.get(lang), route: Route::ItRecalculation {} },
+            AreaNavItem { label: t::IT_PIPELINES.get(lang), route: Route::ItPipelines {} },
+            AreaNavItem { label: t::IT_ROLES.get(lang), route: Route::ItRoles {} },
+            AreaNavItem { label: t::IT_TOKENS.get(lang), route: Route::ItApiTokens {} },
+            AreaNavItem { label: t::IT_AUDIT.get(lang), route: Route::ItAudit {} },
         ]);
     }
-    items.push(AreaNavItem { label: "Reporting", route: Route::ItReporting {} });
+    items.push(AreaNavItem { label: t::IT_REPORTING.get(lang), route: Route::ItReporting {} });
     rsx! {
         div { class: "area", "data-testid": "it-area",
             aside { class: "area-side",
-                AreaNav { title: "IT manager", items }
+                AreaNav { title: i18n.t(t::IT_MANAGER), items }
             }
             div { class: "area-main", Outlet::<Route> {} }
         }
     }
+}
+
+/// Shows `children` to admins only; others get "not allowed" (the server refuses them anyway).
+#[component]
+fn AdminOnly(title: String, children: Element) -> Element {
+    let session = use_session();
+    let lang = use_i18n().lang();
+    if !session.with_permissions(|p| p.is_admin()) {
+        return rsx! { NotAllowed { what: format!("{} {}", title.to_lowercase(), t::IT_ONLY.get(lang)) } };
+    }
+    children
 }
 
 fn strings(items: &[&str]) -> Vec<String> {
@@ -55,34 +75,324 @@ fn AdminPage(title: String, lead: String, will_hold: Vec<String>) -> Element {
     rsx! { PlaceholderPage { title, lead, will_hold } }
 }
 
-/// `/it-manager/`.
+/// `/it-manager/`: the years, opened and closed.
 #[component]
 pub fn ItYears() -> Element {
+    let i18n = use_i18n();
     rsx! {
-        AdminPage {
-            title: "Years",
-            lead: "Report years for all units.",
-            will_hold: strings(&[
-                "Open and close report years; a closed year takes no more changes.",
-                "Per-year thresholds and reduction objectives.",
-                "Per-year data files loaded for all units at once.",
-            ]),
+        AdminOnly { title: i18n.t(t::IT_YEARS),
+            section { class: "page",
+                h1 { class: "page-title", "{i18n.t(t::IT_YEARS)}" }
+                p { class: "lead", "{i18n.t(t::IT_YEARS_LEAD)}" }
+                ErrorBoundary { handle_error: boundary_fallback,
+                    SuspenseBoundary { fallback: |_| rsx! { Loading {} }, YearsTable {} }
+                }
+            }
         }
     }
 }
 
-/// `/it-manager/factors`.
+#[component]
+fn YearsTable() -> Element {
+    let i18n = use_i18n();
+    let mut years = use_resource(api::backoffice_years);
+    let mut failure = use_signal(|| None::<String>);
+    let mut new_year = use_signal(String::new);
+    let list = years.suspend()?.cloned()?;
+    let mut act = move |call: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), api::ApiError>>>>| {
+        failure.set(None);
+        spawn(async move {
+            match call.await {
+                Ok(()) => years.restart(),
+                Err(err) => failure.set(Some(err.message)),
+            }
+        });
+    };
+    rsx! {
+        if let Some(message) = failure() {
+            ErrorPanel { title: i18n.t(t::YEAR_NOT_CHANGED), message }
+        }
+        div { class: "table-wrap",
+            table { class: "data-table", "data-testid": "years-table",
+                thead {
+                    tr {
+                        th { scope: "col", "{i18n.t(t::PICKER_YEAR)}" }
+                        th { scope: "col", "{i18n.t(t::STATUS)}" }
+                        th { scope: "col", class: "actions", span { class: "visually-hidden", "{i18n.t(t::ACTIONS)}" } }
+                    }
+                }
+                tbody {
+                    for y in list {
+                        tr { key: "{y.year}", "data-year": "{y.year}",
+                            th { scope: "row", "{y.year}" }
+                            td { if y.is_open { "{i18n.t(t::OPEN)}" } else { "{i18n.t(t::CLOSED)}" } }
+                            td { class: "actions",
+                                button {
+                                    class: "btn btn-secondary btn-small",
+                                    r#type: "button",
+                                    onclick: move |_| {
+                                        act(Box::pin(async move { api::set_year_open(y.year, !y.is_open).await.map(drop) }))
+                                    },
+                                    if y.is_open { "{i18n.t(t::CLOSE_YEAR)}" } else { "{i18n.t(t::REOPEN_YEAR)}" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        form {
+            class: "inline-form",
+            onsubmit: move |evt: FormEvent| {
+                evt.prevent_default();
+                if let Ok(year) = new_year().trim().parse::<i32>() {
+                    act(Box::pin(async move { api::create_year(year).await.map(drop) }));
+                    new_year.set(String::new());
+                }
+            },
+            label { class: "field",
+                span { class: "field-label", "{i18n.t(t::NEW_YEAR)}" }
+                input {
+                    r#type: "number",
+                    min: "2000",
+                    max: "2100",
+                    inputmode: "numeric",
+                    "data-testid": "new-year",
+                    value: "{new_year}",
+                    oninput: move |e| new_year.set(e.value()),
+                }
+            }
+            button { class: "btn btn-primary", r#type: "submit", "{i18n.t(t::CREATE_YEAR)}" }
+        }
+    }
+}
+
+/// The year the IT pages work on: picked here, the latest by default.
+#[component]
+fn YearSelect(year: Signal<Option<i32>>) -> Element {
+    let i18n = use_i18n();
+    let years = use_resource(api::backoffice_years);
+    // The latest year once the list is in (after render: a render never writes a signal).
+    use_effect(move || {
+        if let Some(Ok(list)) = &*years.read()
+            && year.peek().is_none()
+            && let Some(latest) = list.iter().map(|y| y.year).max()
+        {
+            year.set(Some(latest));
+        }
+    });
+    let list = match &*years.read() {
+        Some(Ok(list)) => list.clone(),
+        _ => Vec::new(),
+    };
+    rsx! {
+        label { class: "field inline",
+            span { class: "field-label", "{i18n.t(t::PICKER_YEAR)}" }
+            select {
+                "data-testid": "it-year",
+                onchange: move |e| year.set(e.value().parse().ok()),
+                for y in list {
+                    option { key: "{y.year}", value: "{y.year}", selected: Some(y.year) == year(), "{y.year}" }
+                }
+            }
+        }
+    }
+}
+
+/// `/it-manager/factors`: the factor files of a year, each with its upload.
 #[component]
 pub fn ItFactors() -> Element {
+    let i18n = use_i18n();
+    let year = use_signal(|| None::<i32>);
     rsx! {
-        AdminPage {
-            title: "Factors",
-            lead: "Emission factors, per module and year.",
-            will_hold: strings(&[
-                "Upload a factor CSV for a module and year; rows are updated in place.",
-                "Stale factors (absent from the last upload), to review or purge.",
-                "The factors of a year, with the upload that last changed each one.",
-            ]),
+        AdminOnly { title: i18n.t(t::IT_FACTORS),
+            section { class: "page",
+                h1 { class: "page-title", "{i18n.t(t::IT_FACTORS)}" }
+                p { class: "lead", "{i18n.t(t::IT_FACTORS_LEAD)}" }
+                YearSelect { year }
+                if let Some(y) = year() {
+                    ErrorBoundary { key: "{y}", handle_error: boundary_fallback,
+                        SuspenseBoundary { fallback: |_| rsx! { Loading {} }, FactorFiles { year: y } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[component]
+fn FactorFiles(year: i32) -> Element {
+    let i18n = use_i18n();
+    let lang = i18n.lang();
+    let mut files = use_resource(use_reactive!(|year| async move { api::factor_files(year).await }));
+    let view = files.suspend()?.cloned()?;
+    rsx! {
+        div { class: "table-wrap",
+            table { class: "data-table", "data-testid": "factor-files",
+                thead {
+                    tr {
+                        th { scope: "col", "{i18n.t(t::FILE)}" }
+                        th { scope: "col", "{i18n.t(t::MODULE)}" }
+                        th { scope: "col", class: "num", "{i18n.t(t::CURRENT)}" }
+                        th { scope: "col", class: "num", "{i18n.t(t::STALE)}" }
+                        th { scope: "col", "{i18n.t(t::LAST_CHANGE)}" }
+                        th { scope: "col", "{i18n.t(t::UPLOAD)}" }
+                    }
+                }
+                tbody {
+                    for f in view.files {
+                        tr { key: "{f.file}", "data-file": "{f.file}",
+                            th { scope: "row", code { "{f.file}" } }
+                            td { {module_info(&f.module).map_or(f.module.clone(), |m| m.label.get(lang).to_owned())} }
+                            td { class: "num", "data-testid": "factor-current", "{f.current}" }
+                            td { class: "num", "data-testid": "factor-stale",
+                                "{f.stale}"
+                                if !f.stale_factors.is_empty() {
+                                    details { class: "stale-list",
+                                        summary { "{i18n.t(t::SHOW_STALE)}" }
+                                        ul {
+                                            for (i, s) in f.stale_factors.iter().enumerate() {
+                                                li { key: "{i}", code { "{s.emission_type}" } " {s.classification}" }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                            td { class: "muted small",
+                                {f.updated_at.map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()}
+                            }
+                            td {
+                                FactorUpload { year, file: f.file.clone(), on_done: move |_| files.restart() }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A factor file's upload, then the recalculation it started, followed live.
+#[component]
+fn FactorUpload(year: i32, file: String, on_done: EventHandler<()>) -> Element {
+    let i18n = use_i18n();
+    let lang = i18n.lang();
+    let mut outcome = use_signal(|| None::<Result<co2_api_types::FactorUploadResult, String>>);
+    let mut busy = use_signal(|| false);
+    let input_id = format!("factor-file-{file}");
+    let upload = {
+        let (file, input_id) = (file.clone(), input_id.clone());
+        move |_| {
+            let Some(chosen) = chosen_file(&input_id) else { return };
+            let file = file.clone();
+            busy.set(true);
+            outcome.set(None);
+            spawn(async move {
+                outcome.set(Some(api::upload_factors(year, &file, &chosen).await.map_err(|e| {
+                    let rows = e.details.get("rows").map(|r| format!(" {r}")).unwrap_or_default();
+                    format!("{}{rows}", e.message)
+                })));
+                busy.set(false);
+            });
+        }
+    };
+    rsx! {
+        div { class: "factor-upload",
+            input {
+                id: "{input_id}",
+                r#type: "file",
+                accept: ".csv,text/csv",
+                aria_label: "{i18n.t(t::CHOOSE_CSV)} — {file}",
+                "data-testid": "factor-input",
+            }
+            button {
+                class: "btn btn-secondary btn-small",
+                r#type: "button",
+                disabled: busy(),
+                "data-testid": "factor-upload",
+                onclick: upload,
+                "{i18n.t(t::UPLOAD)}"
+            }
+            match outcome() {
+                Some(Ok(done)) => rsx! {
+                    p { class: "small", "data-testid": "factor-result",
+                        "{t::stored_and_stale(lang, done.stored, done.newly_stale, done.recalculation.entries)}"
+                    }
+                    p { class: "muted small", "{i18n.t(t::RECALCULATING)}" }
+                    JobProgress { job_id: done.recalculation.job_id, on_done: move |_| on_done.call(()) }
+                },
+                Some(Err(message)) => rsx! {
+                    p { class: "field-error", role: "alert", "{i18n.t(t::UPLOAD_REFUSED)}: {message}" }
+                },
+                None => rsx! {},
+            }
+        }
+    }
+}
+
+/// The file chosen in `<input type=file id>`, if any.
+fn chosen_file(input_id: &str) -> Option<web_sys::File> {
+    use wasm_bindgen::JsCast;
+    let input: web_sys::HtmlInputElement = web_sys::window()?.document()?.get_element_by_id(input_id)?.dyn_into().ok()?;
+    input.files()?.get(0)
+}
+
+/// `/it-manager/recalculation`.
+#[component]
+pub fn ItRecalculation() -> Element {
+    let i18n = use_i18n();
+    let lang = i18n.lang();
+    let year = use_signal(|| None::<i32>);
+    let mut module = use_signal(String::new);
+    let mut started = use_signal(|| None::<Result<co2_api_types::RecalculationStarted, String>>);
+    let start = move |evt: FormEvent| {
+        evt.prevent_default();
+        let Some(y) = year() else { return };
+        let m = module();
+        started.set(None);
+        spawn(async move {
+            let req = co2_api_types::RecalculationRequest {
+                year: y,
+                module: (!m.is_empty()).then_some(m),
+                entry_type: None,
+                unit: None,
+            };
+            started.set(Some(api::recalculate(&req).await.map_err(|e| e.message)));
+        });
+    };
+    rsx! {
+        AdminOnly { title: i18n.t(t::IT_RECALCULATION),
+            section { class: "page",
+                h1 { class: "page-title", "{i18n.t(t::IT_RECALCULATION)}" }
+                p { class: "lead", "{i18n.t(t::IT_RECALC_LEAD)}" }
+                form { class: "inline-form", onsubmit: start,
+                    YearSelect { year }
+                    label { class: "field inline",
+                        span { class: "field-label", "{i18n.t(t::MODULE)}" }
+                        select { "data-testid": "recalc-module", onchange: move |e| module.set(e.value()),
+                            option { value: "", "{i18n.t(t::ALL_MODULES)}" }
+                            for m in MODULES {
+                                option { key: "{m.key}", value: "{m.key}", "{m.label.get(lang)}" }
+                            }
+                        }
+                    }
+                    button { class: "btn btn-primary", r#type: "submit", "data-testid": "recalc-start",
+                        "{i18n.t(t::START_RECALC)}"
+                    }
+                }
+                match started() {
+                    Some(Ok(job)) => rsx! {
+                        div { class: "panel", key: "{job.job_id}",
+                            p { "data-testid": "recalc-started", "{t::recalc_started(lang, job.entries, job.slices)}" }
+                            JobProgress { job_id: job.job_id }
+                        }
+                    },
+                    Some(Err(message)) => rsx! {
+                        ErrorPanel { title: i18n.t(t::RECALC_REFUSED), message }
+                    },
+                    None => rsx! {},
+                }
+            }
         }
     }
 }
@@ -97,22 +407,6 @@ pub fn ItReferenceData() -> Element {
             will_hold: strings(&[
                 "Airports, train stations, building rooms and exchange rates.",
                 "Replace a whole set by uploading its CSV file.",
-            ]),
-        }
-    }
-}
-
-/// `/it-manager/recalculation`.
-#[component]
-pub fn ItRecalculation() -> Element {
-    rsx! {
-        AdminPage {
-            title: "Recalculation",
-            lead: "Recompute emissions after factors change.",
-            will_hold: strings(&[
-                "Start a recalculation for a year, a module or an entry type.",
-                "By default, only the slices whose factors changed are covered.",
-                "Progress of running recalculations.",
             ]),
         }
     }

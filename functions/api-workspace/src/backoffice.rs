@@ -5,8 +5,8 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use co2_api_types::{
-    CreateUnitRequest, CreateYearRequest, FactorUploadResult, ReferenceUploadResult, UnitSummary, UpdateYearRequest,
-    YearSummary,
+    CreateUnitRequest, CreateYearRequest, FactorFileView, FactorFilesView, FactorUploadResult, ReferenceUploadResult,
+    StaleFactorView, UnitSummary, UpdateYearRequest, YearSummary,
 };
 use co2_platform::auth::Caller;
 use co2_platform::{ApiError, ApiJson, ApiResult, Ctx};
@@ -153,6 +153,62 @@ fn field_errors_json(rows: &[(u64, co2_domain::FieldErrors)]) -> serde_json::Val
         })
         .collect();
     serde_json::json!({ "rows": rows })
+}
+
+/// Every report year, latest first (the back office: admin and operators).
+#[utoipa::path(get, path = "/api/v1/backoffice/years", tag = "backoffice",
+    responses((status = 200, body = Vec<YearSummary>), (status = 403)))]
+pub(crate) async fn list_years(State(ctx): State<Ctx>, caller: Caller) -> ApiResult<ApiJson<Vec<YearSummary>>> {
+    if !caller.is_admin() && !caller.grants.iter().any(|g| g.role == "backoffice") {
+        return Err(ApiError::Forbidden("this needs a back-office role".into()));
+    }
+    let years = co2_db::report::all_years(&ctx.pools.read).await?;
+    Ok(ApiJson(years.into_iter().map(|y| YearSummary { year: y.report_year_id, is_open: y.is_open }).collect()))
+}
+
+/// Stale factors listed per file.
+const STALE_SHOWN: i64 = 20;
+
+/// The factor files of a year (admin): how many factors each holds, how many are stale and which.
+#[utoipa::path(get, path = "/api/v1/backoffice/factors/{year}", tag = "backoffice", params(("year" = i32, Path)),
+    responses((status = 200, body = FactorFilesView), (status = 403), (status = 404)))]
+pub(crate) async fn list_factor_files(
+    State(ctx): State<Ctx>,
+    caller: Caller,
+    Path(year): Path<i32>,
+) -> ApiResult<ApiJson<FactorFilesView>> {
+    require_admin(&caller)?;
+    if !co2_db::report::all_years(&ctx.pools.read).await?.iter().any(|y| y.report_year_id == year) {
+        return Err(ApiError::not_found("year_not_found", format!("no year {year}")));
+    }
+    let mut files = Vec::with_capacity(co2_db::factor_file::FactorFile::ALL.len());
+    for kind in co2_db::factor_file::FactorFile::ALL {
+        let dets = kind.entry_types();
+        let (current, stale, updated_at) = co2_db::factor::counts(&ctx.pools.read, year, &dets).await?;
+        let stale_factors = if stale > 0 {
+            co2_db::factor::stale(&ctx.pools.read, year, &dets, STALE_SHOWN)
+                .await?
+                .into_iter()
+                .map(|(emission_type, classification)| StaleFactorView { emission_type, classification })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let module = dets
+            .first()
+            .and_then(|d| co2_domain::EntryType::from_id(*d))
+            .map(|t| t.module().key().to_owned())
+            .unwrap_or_default();
+        files.push(FactorFileView {
+            file: kind.file_name().trim_end_matches(".csv").to_owned(),
+            module,
+            current,
+            stale,
+            updated_at,
+            stale_factors,
+        });
+    }
+    Ok(ApiJson(FactorFilesView { year, files }))
 }
 
 /// Replaces a year's factors of one file (admin): every row is validated first and the file is

@@ -31,8 +31,9 @@ pub fn router(ctx: Ctx) -> Router {
         .route("/api/v1/units/{unit}/years/{year}/results", get(results::results))
         .route("/api/v1/units/{unit}/years/{year}/modules/{module}", patch(report::set_module_status))
         .route("/api/v1/backoffice/units", post(backoffice::create_unit))
-        .route("/api/v1/backoffice/years", post(backoffice::create_year))
+        .route("/api/v1/backoffice/years", get(backoffice::list_years).post(backoffice::create_year))
         .route("/api/v1/backoffice/years/{year}", patch(backoffice::update_year))
+        .route("/api/v1/backoffice/factors/{year}", get(backoffice::list_factor_files))
         .route("/api/v1/backoffice/factors/{year}/{file}", put(backoffice::upload_factors))
         .route("/api/v1/backoffice/reference/{kind}", put(backoffice::upload_reference))
         .route("/api/v1/backoffice/org-chart", put(org_chart::import_org_chart))
@@ -63,8 +64,10 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         results::results,
         report::set_module_status,
         backoffice::create_unit,
+        backoffice::list_years,
         backoffice::create_year,
         backoffice::update_year,
+        backoffice::list_factor_files,
         backoffice::upload_factors,
         backoffice::upload_reference,
         org_chart::import_org_chart,

@@ -566,6 +566,41 @@ pub struct FactorUploadResult {
     pub recalculation: RecalculationStarted,
 }
 
+/// A factor file of a year (`GET /api/v1/backoffice/factors/{year}`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FactorFileView {
+    /// The name to upload it under (`PUT /api/v1/backoffice/factors/{year}/{file}`), e.g.
+    /// `equipments_factors`.
+    pub file: String,
+    /// The module its factors serve.
+    pub module: String,
+    /// Factors in use.
+    pub current: i64,
+    /// Factors a later upload of the file left out: kept for the entries computed with them,
+    /// offered to no new computation.
+    pub stale: i64,
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The stale factors, most recent first (at most 20).
+    pub stale_factors: Vec<StaleFactorView>,
+}
+
+/// A stale factor: what it applied to.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaleFactorView {
+    pub emission_type: String,
+    pub classification: serde_json::Value,
+}
+
+/// The factor files of a year.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FactorFilesView {
+    pub year: i32,
+    pub files: Vec<FactorFileView>,
+}
+
 /// What an export contains.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

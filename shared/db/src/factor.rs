@@ -276,3 +276,34 @@ pub async fn mark_stale_except(db: &mut PgConnection, year: i32, dets: &[i16], k
     .await?
     .rows_affected())
 }
+
+/// How many factors of a year among `dets` are current and stale, and when the last changed.
+pub async fn counts(
+    db: impl PgExecutor<'_>,
+    year: i32,
+    dets: &[i16],
+) -> DbResult<(i64, i64, Option<chrono::DateTime<chrono::Utc>>)> {
+    Ok(sqlx::query_as(
+        "select count(*) filter (where not is_stale), count(*) filter (where is_stale), max(updated_at)
+         from factor where report_year_id = $1 and data_entry_type = any($2)",
+    )
+    .bind(year)
+    .bind(dets)
+    .fetch_one(db)
+    .await?)
+}
+
+/// Stale factors of a year among `dets` (emission type and classification), at most `limit`,
+/// most recently changed first.
+pub async fn stale(db: impl PgExecutor<'_>, year: i32, dets: &[i16], limit: i64) -> DbResult<Vec<(String, Value)>> {
+    Ok(sqlx::query_as(
+        "select emission_type, classification from factor
+         where report_year_id = $1 and data_entry_type = any($2) and is_stale
+         order by updated_at desc, emission_type limit $3",
+    )
+    .bind(year)
+    .bind(dets)
+    .bind(limit)
+    .fetch_all(db)
+    .await?)
+}

@@ -50,6 +50,23 @@ async fn uploading_a_factor_file_updates_in_place_and_lists_absent_rows_as_stale
     assert_eq!(body["newly_stale"], 189);
     let stale: i64 = sqlx::query_scalar("select count(*) from factor where is_stale").fetch_one(&s.pool).await.unwrap();
     assert_eq!(stale, 189, "kept, not deleted");
+    // The year's factor files say so, with the stale factors listed.
+    let listing =
+        co2_testkit::call(&s.app, http::Method::GET, "/api/v1/backoffice/factors/2025", Some(&admin), None).await;
+    assert_eq!(listing.status, StatusCode::OK);
+    let files = listing.json()["files"].as_array().unwrap().clone();
+    assert_eq!(files.len(), 15, "every factor file of DOMAIN §4");
+    let equipment = files.iter().find(|f| f["file"] == "equipments_factors").unwrap();
+    assert_eq!((equipment["module"].as_str(), equipment["current"].as_i64()), (Some("equipment"), Some(2)));
+    assert_eq!(equipment["stale"], 189);
+    assert_eq!(equipment["stale_factors"].as_array().unwrap().len(), 20);
+    assert!(equipment["stale_factors"][0]["classification"].is_object());
+    let planes = files.iter().find(|f| f["file"] == "travel_planes_factors").unwrap();
+    assert_eq!((planes["stale"].as_i64(), planes["stale_factors"].as_array().map(Vec::len)), (Some(0), Some(0)));
+    assert!(planes["current"].as_i64().unwrap() > 0);
+    let missing =
+        co2_testkit::call(&s.app, http::Method::GET, "/api/v1/backoffice/factors/2031", Some(&admin), None).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
 
     let bad = format!("{full}scientific,Bad,,-5,0,40,128,0.097\n");
     let (status, body) = put_csv(&s, &admin, uri, bad).await;

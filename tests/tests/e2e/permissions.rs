@@ -68,6 +68,8 @@ async fn every_route_checks_the_callers_rights(pool: PgPool) {
         case(Method::PATCH, format!("/api/v1/entries/{}", entry(0)), Some(equipment), [401, 403, 200, 404, 404, 403]),
         case(Method::POST, "/api/v1/uploads", Some(upload), [401, 403, 201, 404, 404, 403]),
         case(Method::GET, format!("/api/v1/jobs/{job_id}"), None, [401, 404, 200, 404, 404, 200]),
+        case(Method::GET, "/api/v1/backoffice/years", None, [401, 403, 403, 403, 200, 200]),
+        case(Method::GET, "/api/v1/backoffice/factors/2025", None, [401, 403, 403, 403, 403, 200]),
         case(Method::POST, "/api/v1/backoffice/years", Some(json!({"year": 2026})), [401, 403, 403, 403, 403, 201]),
         case(
             Method::PATCH,

@@ -1,0 +1,40 @@
+//! `api-workspace` back office: years, factor files and recalculations (IT manager).
+
+use co2_api_types::{
+    CreateYearRequest, FactorFilesView, FactorUploadResult, RecalculationRequest, RecalculationStarted,
+    UpdateYearRequest, YearSummary,
+};
+use gloo_net::http::Request;
+
+use super::client::{ApiError, get_json, put_file_json, seg, send_json};
+
+/// `GET /api/v1/backoffice/years`: every report year, latest first.
+pub async fn backoffice_years() -> Result<Vec<YearSummary>, ApiError> {
+    get_json("/api/v1/backoffice/years").await
+}
+
+/// `POST /api/v1/backoffice/years`: opens a new year (reports and modules for every unit).
+pub async fn create_year(year: i32) -> Result<YearSummary, ApiError> {
+    send_json(Request::post("/api/v1/backoffice/years"), &CreateYearRequest { year, is_open: true }).await
+}
+
+/// `PATCH /api/v1/backoffice/years/{year}`: opens or closes a year for writes.
+pub async fn set_year_open(year: i32, is_open: bool) -> Result<YearSummary, ApiError> {
+    send_json(Request::patch(&format!("/api/v1/backoffice/years/{year}")), &UpdateYearRequest { is_open }).await
+}
+
+/// `GET /api/v1/backoffice/factors/{year}`: the year's factor files, with their stale factors.
+pub async fn factor_files(year: i32) -> Result<FactorFilesView, ApiError> {
+    get_json(&format!("/api/v1/backoffice/factors/{year}")).await
+}
+
+/// `PUT /api/v1/backoffice/factors/{year}/{file}`: replaces a factor file; starts the
+/// recalculation of the entries it serves.
+pub async fn upload_factors(year: i32, file: &str, csv: &web_sys::File) -> Result<FactorUploadResult, ApiError> {
+    put_file_json(&format!("/api/v1/backoffice/factors/{year}/{}", seg(file)), "text/csv", csv).await
+}
+
+/// `POST /api/v1/backoffice/recalculations`: computes entries again with the current factors.
+pub async fn recalculate(req: &RecalculationRequest) -> Result<RecalculationStarted, ApiError> {
+    send_json(Request::post("/api/v1/backoffice/recalculations"), req).await
+}
