@@ -5,9 +5,9 @@
 //! (plain-Rust rules and formatting). Depends on `co2-api-types` only, never on server crates.
 
 mod api;
-mod i18n;
 mod components;
 mod console;
+mod i18n;
 mod model;
 mod routes;
 mod session;

@@ -27,49 +27,73 @@ pub const MODULES: [ModuleInfo; 8] = [
         key: "headcount",
         position: 1,
         label: Text { en: "Headcount", fr: "Effectif" },
-        summary: Text { en: "Members and students of the unit, in full-time equivalents.", fr: "Membres et étudiants de l'unité, en équivalents plein temps." },
+        summary: Text {
+            en: "Members and students of the unit, in full-time equivalents.",
+            fr: "Membres et étudiants de l'unité, en équivalents plein temps.",
+        },
     },
     ModuleInfo {
         key: "professional_travel",
         position: 2,
         label: Text { en: "Professional travel", fr: "Voyages professionnels" },
-        summary: Text { en: "Business trips by plane and train.", fr: "Déplacements professionnels en avion et en train." },
+        summary: Text {
+            en: "Business trips by plane and train.",
+            fr: "Déplacements professionnels en avion et en train.",
+        },
     },
     ModuleInfo {
         key: "buildings",
         position: 3,
         label: Text { en: "Buildings", fr: "Bâtiments" },
-        summary: Text { en: "Rooms occupied by the unit and fuel burnt for heating.", fr: "Locaux occupés par l'unité et combustibles brûlés pour le chauffage." },
+        summary: Text {
+            en: "Rooms occupied by the unit and fuel burnt for heating.",
+            fr: "Locaux occupés par l'unité et combustibles brûlés pour le chauffage.",
+        },
     },
     ModuleInfo {
         key: "equipment",
         position: 4,
         label: Text { en: "Equipment", fr: "Équipement" },
-        summary: Text { en: "Electricity used by scientific, IT and other equipment.", fr: "Électricité consommée par les équipements scientifiques, informatiques et autres." },
+        summary: Text {
+            en: "Electricity used by scientific, IT and other equipment.",
+            fr: "Électricité consommée par les équipements scientifiques, informatiques et autres.",
+        },
     },
     ModuleInfo {
         key: "purchase",
         position: 5,
         label: Text { en: "Purchases", fr: "Achats" },
-        summary: Text { en: "Goods and services bought during the year.", fr: "Biens et services achetés pendant l'année." },
+        summary: Text {
+            en: "Goods and services bought during the year.",
+            fr: "Biens et services achetés pendant l'année.",
+        },
     },
     ModuleInfo {
         key: "research_facilities",
         position: 6,
         label: Text { en: "Research facilities", fr: "Plateformes de recherche" },
-        summary: Text { en: "Use of shared research platforms and animal facilities.", fr: "Utilisation des plateformes de recherche partagées et des animaleries." },
+        summary: Text {
+            en: "Use of shared research platforms and animal facilities.",
+            fr: "Utilisation des plateformes de recherche partagées et des animaleries.",
+        },
     },
     ModuleInfo {
         key: "external_cloud_and_ai",
         position: 7,
         label: Text { en: "External cloud & AI", fr: "Cloud externe et IA" },
-        summary: Text { en: "Cloud services and generative-AI tools used by the unit.", fr: "Services cloud et outils d'IA générative utilisés par l'unité." },
+        summary: Text {
+            en: "Cloud services and generative-AI tools used by the unit.",
+            fr: "Services cloud et outils d'IA générative utilisés par l'unité.",
+        },
     },
     ModuleInfo {
         key: "process_emissions",
         position: 8,
         label: Text { en: "Process emissions", fr: "Émissions de procédés" },
-        summary: Text { en: "Greenhouse gases released directly, such as refrigerants.", fr: "Gaz à effet de serre émis directement, comme les réfrigérants." },
+        summary: Text {
+            en: "Greenhouse gases released directly, such as refrigerants.",
+            fr: "Gaz à effet de serre émis directement, comme les réfrigérants.",
+        },
     },
 ];
 
@@ -118,11 +142,15 @@ pub fn status_class(status: ModuleStatus) -> &'static str {
 }
 
 /// Equipment categories (DOMAIN §1, DETs 10–12): key and label.
-pub const EQUIPMENT_TYPES: [(&str, &str); 3] = [("scientific", "Scientific"), ("it", "IT"), ("other", "Other")];
+pub const EQUIPMENT_TYPES: [(&str, Text); 3] = [
+    ("scientific", Text { en: "Scientific", fr: "Scientifique" }),
+    ("it", Text { en: "IT", fr: "Informatique" }),
+    ("other", Text { en: "Other", fr: "Autre" }),
+];
 
 /// Label of an equipment entry type; the key itself when unknown.
-pub fn equipment_type_label(key: &str) -> &str {
-    EQUIPMENT_TYPES.iter().find(|(k, _)| *k == key).map_or(key, |(_, label)| label)
+pub fn equipment_type_label(lang: Lang, key: &str) -> &str {
+    EQUIPMENT_TYPES.iter().find(|(k, _)| *k == key).map_or(key, |(_, label)| label.get(lang))
 }
 
 /// The capabilities of the signed-in person, read from `SessionInfo.permissions`
@@ -446,11 +474,14 @@ pub fn format_tonnes(kg: f64) -> String {
 pub fn in_lang(lang: Lang, formatted: &str) -> String {
     match lang {
         Lang::En => formatted.to_owned(),
-        Lang::Fr => formatted.chars().map(|c| match c {
-            ',' => '\u{202f}',
-            '.' => ',',
-            c => c,
-        }).collect(),
+        Lang::Fr => formatted
+            .chars()
+            .map(|c| match c {
+                ',' => '\u{202f}',
+                '.' => ',',
+                c => c,
+            })
+            .collect(),
     }
 }
 

@@ -6,8 +6,8 @@ use dioxus::prelude::*;
 
 use crate::views::{
     AppShell, EquipmentOrModule, Home, ItApiTokens, ItAudit, ItFactors, ItLayout, ItPipelines, ItRecalculation,
-    ItReferenceData, ItReporting, ItRoles, ItYears, Login, NotFound, Report, Results, TeamExports, TeamHome, TeamLayout,
-    TeamProgress, TeamValidation,
+    ItReferenceData, ItReporting, ItRoles, ItYears, Login, NotFound, Report, Results, TeamExports, TeamHome,
+    TeamLayout, TeamProgress, TeamValidation,
 };
 
 /// The routes. Variant fields are URL parameters.
@@ -111,9 +111,9 @@ impl Route {
     /// The unit × year a route is about, if any.
     pub fn unit_year(&self) -> Option<(String, i32)> {
         match self {
-            Route::Report { unit, year } | Route::Results { unit, year } | Route::EquipmentOrModule { unit, year, .. } => {
-                Some((unit.clone(), *year))
-            }
+            Route::Report { unit, year }
+            | Route::Results { unit, year }
+            | Route::EquipmentOrModule { unit, year, .. } => Some((unit.clone(), *year)),
             _ => None,
         }
     }

@@ -29,7 +29,11 @@ text!(YEAR_CLOSED, "closed", "clôturée");
 text!(LOADING, "Loading…", "Chargement…");
 text!(CHECKING_SESSION, "Checking your session…", "Vérification de votre session…");
 text!(OPENING_SIGN_IN, "Opening sign-in…", "Ouverture de la connexion…");
-text!(SESSION_ENDED, "Your session has ended. Opening sign-in…", "Votre session a pris fin. Ouverture de la connexion…");
+text!(
+    SESSION_ENDED,
+    "Your session has ended. Opening sign-in…",
+    "Votre session a pris fin. Ouverture de la connexion…"
+);
 text!(UNREACHABLE, "The CO₂ Calculator could not be reached", "Le Calculateur CO₂ est injoignable");
 text!(TRY_AGAIN, "Try again", "Réessayer");
 text!(SOMETHING_WRONG, "Something went wrong", "Un problème est survenu");
@@ -64,7 +68,11 @@ text!(
     " — for local and test environments only. Production uses the university's single sign-on.",
     " — pour les environnements locaux et de test uniquement. La production passe par l'authentification unique de l'université."
 );
-text!(DEV_UNAVAILABLE, "Development sign-in is not available here", "La connexion de développement n'est pas disponible ici");
+text!(
+    DEV_UNAVAILABLE,
+    "Development sign-in is not available here",
+    "La connexion de développement n'est pas disponible ici"
+);
 text!(
     DEV_UNAVAILABLE_TEXT,
     "This deployment does not offer the development sign-in. Sign in through your institution's single sign-on.",
@@ -76,7 +84,11 @@ text!(
     "Institutional id of the unit, e.g. 9001 for the demo lab.",
     "Identifiant institutionnel de l'unité, p. ex. 9001 pour le laboratoire de démonstration."
 );
-text!(ADMIN_UNIT_HINT, "The IT manager's role covers every unit.", "Le rôle de gestionnaire IT couvre toutes les unités.");
+text!(
+    ADMIN_UNIT_HINT,
+    "The IT manager's role covers every unit.",
+    "Le rôle de gestionnaire IT couvre toutes les unités."
+);
 text!(SIGN_IN, "Sign in", "Se connecter");
 text!(SIGNING_IN, "Signing in…", "Connexion…");
 text!(
@@ -220,9 +232,21 @@ text!(TEAM_AREA, "the team manager area", "l'espace du responsable d'unité");
 text!(TEAM_VALIDATION, "Validation", "Validation");
 text!(TEAM_PROGRESS, "Progress", "Avancement");
 text!(TEAM_EXPORTS, "Exports", "Exports");
-text!(TEAM_HOME_LEAD, "The members of your unit and what they may do in the calculator.", "Les membres de votre unité et ce qu'ils peuvent faire dans le calculateur.");
-text!(TEAM_HOME_MEMBERS, "The unit's members, with their role (member or team manager).", "Les membres de l'unité, avec leur rôle (membre ou responsable).");
-text!(TEAM_HOME_ROLES, "Adding and removing members, and naming other team managers.", "Ajouter et retirer des membres, nommer d'autres responsables.");
+text!(
+    TEAM_HOME_LEAD,
+    "The members of your unit and what they may do in the calculator.",
+    "Les membres de votre unité et ce qu'ils peuvent faire dans le calculateur."
+);
+text!(
+    TEAM_HOME_MEMBERS,
+    "The unit's members, with their role (member or team manager).",
+    "Les membres de l'unité, avec leur rôle (membre ou responsable)."
+);
+text!(
+    TEAM_HOME_ROLES,
+    "Adding and removing members, and naming other team managers.",
+    "Ajouter et retirer des membres, nommer d'autres responsables."
+);
 text!(
     TEAM_VALIDATION_LEAD,
     "Validate each module once its data is complete: it becomes read-only and counts in the official figures. Reopen it to correct it.",
@@ -241,8 +265,16 @@ text!(
 text!(STILL_TO_VALIDATE, "Still to validate", "Reste à valider");
 text!(ALL_VALIDATED, "Every module is validated.", "Tous les modules sont validés.");
 text!(TREND, "Footprint by year", "Empreinte par année");
-text!(TREND_HINT, "Validated modules of each report year, in t CO₂e.", "Modules validés de chaque année de rapport, en t CO₂e.");
-text!(TEAM_EXPORTS_LEAD, "Download the unit's results and every entry behind them.", "Téléchargez les résultats de l'unité et toutes les saisies qui les fondent.");
+text!(
+    TREND_HINT,
+    "Validated modules of each report year, in t CO₂e.",
+    "Modules validés de chaque année de rapport, en t CO₂e."
+);
+text!(
+    TEAM_EXPORTS_LEAD,
+    "Download the unit's results and every entry behind them.",
+    "Téléchargez les résultats de l'unité et toutes les saisies qui les fondent."
+);
 text!(
     EXPORTS_HINT,
     "Workbook and CSV files hold the totals, every entry with its emission rows and the factors used. The PDF is the printable report.",
@@ -275,7 +307,11 @@ text!(IT_TOKENS, "API tokens", "Jetons d'API");
 text!(IT_AUDIT, "Audit", "Audit");
 text!(IT_REPORTING, "Reporting", "Rapports");
 text!(IT_ONLY, "(IT manager only)", "(gestionnaire IT uniquement)");
-text!(IT_YEARS_LEAD, "Report years of every unit. A closed year takes no more changes.", "Années de rapport de toutes les unités. Une année clôturée n'accepte plus de modification.");
+text!(
+    IT_YEARS_LEAD,
+    "Report years of every unit. A closed year takes no more changes.",
+    "Années de rapport de toutes les unités. Une année clôturée n'accepte plus de modification."
+);
 text!(OPEN, "Open", "Ouverte");
 text!(CLOSED, "Closed", "Clôturée");
 text!(CLOSE_YEAR, "Close", "Clôturer");
@@ -309,7 +345,9 @@ text!(RECALC_REFUSED, "The recalculation could not start", "Le recalcul n'a pas 
 pub fn stored_and_stale(lang: Lang, stored: usize, stale: u64, entries: i64) -> String {
     match lang {
         Lang::En => format!("{stored} factors stored, {stale} newly stale; {entries} entries to recalculate."),
-        Lang::Fr => format!("{stored} facteurs enregistrés, {stale} devenus obsolètes ; {entries} saisies à recalculer."),
+        Lang::Fr => {
+            format!("{stored} facteurs enregistrés, {stale} devenus obsolètes ; {entries} saisies à recalculer.")
+        }
     }
 }
 
@@ -319,3 +357,165 @@ pub fn recalc_started(lang: Lang, entries: i64, slices: usize) -> String {
         Lang::Fr => format!("{entries} saisies en {slices} tranches."),
     }
 }
+
+// Module pages.
+text!(UNKNOWN_MODULE, "Unknown module", "Module inconnu");
+text!(NO_SUCH_MODULE, "There is no module called ", "Aucun module ne s'appelle ");
+text!(BACK_TO_THE_REPORT, "Back to the report", "Retour au rapport");
+text!(LOADING_MODULE, "Loading the module…", "Chargement du module…");
+text!(MODULE_TOTAL, "Module total", "Total du module");
+text!(ENTRY_SOON, "Data entry for this module arrives soon", "La saisie de ce module arrive bientôt");
+text!(FIELDS_NEED_ATTENTION, "Some fields need attention.", "Certains champs sont à corriger.");
+text!(ENTRY_DELETED, "Entry deleted.", "Saisie supprimée.");
+text!(
+    MODULE_READ_ONLY,
+    "This module is validated, so its entries are read-only. A team manager can reopen it to make changes.",
+    "Ce module est validé : ses saisies sont en lecture seule. Un responsable d'unité peut le rouvrir pour les modifier."
+);
+text!(
+    VIEW_ONLY_ROLE,
+    "Your role lets you view this module; the unit's team manager enters its data.",
+    "Votre rôle vous permet de consulter ce module ; le responsable de l'unité en saisit les données."
+);
+text!(ADD_EQUIPMENT, "Add equipment", "Ajouter un équipement");
+text!(EDIT_EQUIPMENT, "Edit equipment", "Modifier l'équipement");
+text!(LOADING_ENTRIES, "Loading entries…", "Chargement des saisies…");
+text!(ENTRIES_NOT_LOADED, "The entries could not be loaded", "Les saisies n'ont pas pu être chargées");
+text!(ENTRY_PAGES, "Entry pages", "Pages de saisies");
+text!(PREVIOUS, "← Previous", "← Précédent");
+text!(NEXT, "Next →", "Suivant →");
+text!(
+    EQUIPMENT_LEAD,
+    "Electricity used by scientific, IT and other equipment, from its power and weekly hours of use.",
+    "Électricité consommée par les équipements scientifiques, informatiques et autres, selon leur puissance et leurs heures d'usage hebdomadaires."
+);
+
+pub fn module_of_8(lang: Lang, position: u8) -> String {
+    match lang {
+        Lang::En => format!("Module {position} of 8"),
+        Lang::Fr => format!("Module {position} sur 8"),
+    }
+}
+
+pub fn entry_done(lang: Lang, name: &str, edited: bool) -> String {
+    match (lang, edited) {
+        (Lang::En, true) => format!("“{name}” saved."),
+        (Lang::En, false) => format!("“{name}” added."),
+        (Lang::Fr, true) => format!("« {name} » enregistré."),
+        (Lang::Fr, false) => format!("« {name} » ajouté."),
+    }
+}
+
+pub fn entry_soon(lang: Lang, label: &str) -> String {
+    match lang {
+        Lang::En => format!(
+            "The forms and file upload for {label} are being built. Figures above come from data already loaded for this report."
+        ),
+        Lang::Fr => format!(
+            "Les formulaires et l'envoi de fichiers pour « {label} » sont en construction. Les chiffres ci-dessus viennent des données déjà chargées pour ce rapport."
+        ),
+    }
+}
+
+pub fn page_of(lang: Lang, current: u32, pages: u32, total: i64) -> String {
+    match lang {
+        Lang::En => format!("Page {current} of {pages} · {total} entries"),
+        Lang::Fr => format!("Page {current} sur {pages} · {total} saisies"),
+    }
+}
+
+// The equipment table.
+text!(EQUIPMENT_ENTRIES, "Equipment entries", "Saisies d'équipement");
+text!(COL_INVENTORY_ID, "Inventory id", "N° d'inventaire");
+text!(COL_NAME, "Name", "Nom");
+text!(COL_CLASS, "Class", "Classe");
+text!(COL_SUB_CLASS, "Sub-class", "Sous-classe");
+text!(COL_ACTIVE, "Active h/wk", "Actif h/sem.");
+text!(COL_ACTIVE_LONG, "Active hours per week", "Heures d'activité par semaine");
+text!(COL_STANDBY, "Standby h/wk", "Veille h/sem.");
+text!(COL_STANDBY_LONG, "Standby hours per week", "Heures de veille par semaine");
+text!(
+    NO_EQUIPMENT,
+    "No equipment yet. Add a device or upload a CSV file below.",
+    "Aucun équipement pour l'instant. Ajoutez un appareil ou envoyez un fichier CSV ci-dessous."
+);
+text!(ABOVE_THRESHOLD, "Above this year's threshold for this type", "Au-dessus du seuil de l'année pour ce type");
+text!(
+    NOT_COMPUTED,
+    "No emission could be computed for this entry.",
+    "Aucune émission n'a pu être calculée pour cette saisie."
+);
+text!(INCOMPLETE, "incomplete", "incomplet");
+text!(DELETE_Q, "Delete?", "Supprimer ?");
+text!(DELETE, "Delete", "Supprimer");
+text!(CANCEL, "Cancel", "Annuler");
+text!(EDIT, "Edit", "Modifier");
+
+pub fn named(lang: Lang, action: Text, name: &str) -> String {
+    format!("{} {name}", action.get(lang))
+}
+
+// The equipment form.
+text!(
+    HINT_CLASS,
+    "As named in the year's equipment factors, e.g. Centrifugation.",
+    "Telle que nommée dans les facteurs d'équipement de l'année, p. ex. Centrifugation."
+);
+text!(
+    HINT_ACTIVE,
+    "0–168; blank uses the usual value for the class.",
+    "0 à 168 ; vide : la valeur habituelle de la classe."
+);
+text!(HINT_STANDBY, "Active + standby ≤ 168.", "Actif + veille ≤ 168.");
+text!(NOTE, "Note", "Remarque");
+text!(SAVING, "Saving…", "Enregistrement…");
+text!(SAVE_CHANGES, "Save changes", "Enregistrer");
+text!(REQUIRED, " (required)", " (obligatoire)");
+
+// The upload panel.
+text!(CHOOSE_FILE_FIRST, "Choose a CSV file first.", "Choisissez d'abord un fichier CSV.");
+text!(UPLOAD_TITLE, "Upload a CSV file", "Envoyer un fichier CSV");
+text!(
+    UPLOAD_COLUMNS,
+    "Columns as in the equipment template: equipment_id, name, equipment_class, sub_class, active_usage_hours_per_week, standby_usage_hours_per_week, note, equipment_category. Rows with errors are skipped and listed.",
+    "Colonnes comme dans le modèle d'équipement : equipment_id, name, equipment_class, sub_class, active_usage_hours_per_week, standby_usage_hours_per_week, note, equipment_category. Les lignes en erreur sont écartées et listées."
+);
+text!(NEW_ROWS, "The new rows…", "Les nouvelles lignes…");
+text!(MODE_APPEND, "are added to the entries already there", "s'ajoutent aux saisies existantes");
+text!(
+    MODE_REPLACE,
+    "replace the rows loaded from earlier files (entries typed in are kept)",
+    "remplacent les lignes des fichiers précédents (les saisies manuelles sont gardées)"
+);
+text!(UPLOADING, "Uploading…", "Envoi…");
+text!(PREPARING_UPLOAD, "Preparing the upload…", "Préparation de l'envoi…");
+text!(SENDING_FILE, "Sending the file…", "Envoi du fichier…");
+text!(JOB_PROCESSING, "Processing", "Traitement");
+text!(JOB_SUCCEEDED_UPLOAD, "Succeeded", "Réussi");
+text!(ALL_ROWS_LOADED, "All rows were loaded.", "Toutes les lignes ont été chargées.");
+text!(NO_ROW_LOADED, "No row could be loaded.", "Aucune ligne n'a pu être chargée.");
+text!(SOME_ROWS_SKIPPED, "Some rows were skipped.", "Certaines lignes ont été écartées.");
+text!(UPLOAD_PROGRESS, "Upload progress", "Avancement de l'envoi");
+text!(ROWS_LOADED, "Rows loaded", "Lignes chargées");
+text!(ROWS_SKIPPED, "Rows skipped", "Lignes écartées");
+text!(FIRST_ROW_ERRORS, "First row errors", "Premières erreurs");
+text!(ROW, "Row", "Ligne");
+text!(COLUMN, "Column", "Colonne");
+text!(PROBLEM, "Problem", "Problème");
+text!(FULL_ERROR_REPORT, "Download the full error report (CSV)", "Télécharger le rapport d'erreurs complet (CSV)");
+
+// The pipelines console.
+text!(
+    IT_PIPELINES_LEAD,
+    "Every upload, drop, recalculation and export, latest first. A message that kept failing was dead-lettered and its job failed with the reason.",
+    "Chaque envoi, dépôt, recalcul et export, du plus récent au plus ancien. Un message en échec répété est mis de côté et sa tâche échoue avec la raison."
+);
+text!(ANY, "Any", "Tous");
+text!(KIND, "Kind", "Type");
+text!(STARTED, "Started", "Lancée");
+text!(ROWS, "Rows", "Lignes");
+text!(REFRESH, "Refresh", "Actualiser");
+text!(ABORT, "Abort", "Interrompre");
+text!(RETRY, "Retry", "Relancer");
+text!(NO_JOB, "No job matches.", "Aucune tâche ne correspond.");
+text!(JOB_ACTION_FAILED, "The job could not be changed", "La tâche n'a pas pu être modifiée");

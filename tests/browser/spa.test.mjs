@@ -244,6 +244,14 @@ test('the IT manager uploads a factor file, which recalculates its entries, then
     assert.equal(recalc, 'succeeded');
     await shoot(page, 'it-recalculation');
 
+    // The pipelines console lists both recalculations, done.
+    await page.getByRole('link', { name: 'Pipelines' }).click();
+    await page.getByTestId('jobs-kind').selectOption('recalculation');
+    const recalcRows = page.locator('[data-testid="jobs-table"] tr[data-kind="recalculation"]');
+    await eventually('two recalculations listed', async () => (await recalcRows.count()) >= 2, { timeoutMs: 20_000 });
+    assert.equal(await recalcRows.first().locator('[data-state]').getAttribute('data-state'), 'succeeded');
+    await shoot(page, 'it-pipelines');
+
     await page.getByRole('link', { name: 'Years' }).click();
     await page.getByTestId('years-table').waitFor({ timeout: 20_000 });
     assert.ok((await page.locator('[data-testid="years-table"] tr[data-year]').count()) >= 1);

@@ -1,12 +1,12 @@
 //! `api-workspace` back office: years, factor files and recalculations (IT manager).
 
 use co2_api_types::{
-    CreateYearRequest, FactorFilesView, FactorUploadResult, RecalculationRequest, RecalculationStarted,
+    CreateYearRequest, FactorFilesView, FactorUploadResult, JobView, RecalculationRequest, RecalculationStarted,
     UpdateYearRequest, YearSummary,
 };
 use gloo_net::http::Request;
 
-use super::client::{ApiError, get_json, put_file_json, seg, send_json};
+use super::client::{ApiError, get_json, put_file_json, seg, send_empty, send_json};
 
 /// `GET /api/v1/backoffice/years`: every report year, latest first.
 pub async fn backoffice_years() -> Result<Vec<YearSummary>, ApiError> {
@@ -37,4 +37,19 @@ pub async fn upload_factors(year: i32, file: &str, csv: &web_sys::File) -> Resul
 /// `POST /api/v1/backoffice/recalculations`: computes entries again with the current factors.
 pub async fn recalculate(req: &RecalculationRequest) -> Result<RecalculationStarted, ApiError> {
     send_json(Request::post("/api/v1/backoffice/recalculations"), req).await
+}
+
+/// `GET /api/v1/backoffice/jobs?state=&kind=`: jobs, latest first (empty filters: all).
+pub async fn list_jobs(state: &str, kind: &str) -> Result<Vec<JobView>, ApiError> {
+    get_json(&format!("/api/v1/backoffice/jobs?state={}&kind={}&limit=200", seg(state), seg(kind))).await
+}
+
+/// `POST /api/v1/backoffice/jobs/{id}/abort`.
+pub async fn abort_job(job_id: uuid::Uuid) -> Result<(), ApiError> {
+    send_empty(Request::post(&format!("/api/v1/backoffice/jobs/{job_id}/abort"))).await
+}
+
+/// `POST /api/v1/backoffice/jobs/{id}/retry` (a running recalculation: its undone slices again).
+pub async fn retry_job(job_id: uuid::Uuid) -> Result<(), ApiError> {
+    send_empty(Request::post(&format!("/api/v1/backoffice/jobs/{job_id}/retry"))).await
 }

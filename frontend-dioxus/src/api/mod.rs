@@ -13,7 +13,10 @@ mod session;
 mod uploads;
 mod workspace;
 
-pub use backoffice::{backoffice_years, create_year, factor_files, recalculate, set_year_open, upload_factors};
+pub use backoffice::{
+    abort_job, backoffice_years, create_year, factor_files, list_jobs, recalculate, retry_job, set_year_open,
+    upload_factors,
+};
 pub use client::ApiError;
 pub use entries::{create_entry, delete_entry, list_entries, update_entry};
 pub use exports::{create_export, get_export};

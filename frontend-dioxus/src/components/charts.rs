@@ -136,9 +136,8 @@ pub fn download_png(id: &str, file_name: &str) -> Result<(), String> {
     let err = |what: &str| format!("the chart could not be saved ({what})");
     let document = web_sys::window().and_then(|w| w.document()).ok_or_else(|| err("no document"))?;
     let svg = document.get_element_by_id(id).ok_or_else(|| err("no chart"))?;
-    let markup = web_sys::XmlSerializer::new()
-        .and_then(|s| s.serialize_to_string(&svg))
-        .map_err(|_| err("serialising"))?;
+    let markup =
+        web_sys::XmlSerializer::new().and_then(|s| s.serialize_to_string(&svg)).map_err(|_| err("serialising"))?;
     let (width, height) = (svg.client_width().max(1) as u32 * 2, svg.client_height().max(1) as u32 * 2);
     let src = format!("data:image/svg+xml;charset=utf-8,{}", js_sys::encode_uri_component(&markup));
     let image = web_sys::HtmlImageElement::new().map_err(|_| err("image"))?;

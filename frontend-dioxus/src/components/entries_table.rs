@@ -3,7 +3,9 @@
 use co2_api_types::EntryView;
 use dioxus::prelude::*;
 
-use crate::model::{data_text, equipment_type_label, format_kg};
+use crate::i18n::use_i18n;
+use crate::model::{data_text, equipment_type_label, format_kg, in_lang};
+use crate::text as t;
 
 /// Table of equipment entries. Deleting asks for confirmation in the row itself.
 #[component]
@@ -15,22 +17,23 @@ pub fn EntriesTable(
     #[props(default)] busy: Option<uuid::Uuid>,
 ) -> Element {
     let mut confirming = use_signal(|| None::<uuid::Uuid>);
+    let lang = use_i18n().lang();
     rsx! {
         div { class: "table-wrap",
             table { class: "data-table", "data-testid": "entries-table",
-                caption { class: "visually-hidden", "Equipment entries" }
+                caption { class: "visually-hidden", "{t::EQUIPMENT_ENTRIES.get(lang)}" }
                 thead {
                     tr {
-                        th { scope: "col", "Inventory id" }
-                        th { scope: "col", "Name" }
-                        th { scope: "col", "Category" }
-                        th { scope: "col", "Class" }
-                        th { scope: "col", "Sub-class" }
-                        th { scope: "col", class: "num", abbr: "Active hours per week", "Active h/wk" }
-                        th { scope: "col", class: "num", abbr: "Standby hours per week", "Standby h/wk" }
+                        th { scope: "col", "{t::COL_INVENTORY_ID.get(lang)}" }
+                        th { scope: "col", "{t::COL_NAME.get(lang)}" }
+                        th { scope: "col", "{t::CATEGORY.get(lang)}" }
+                        th { scope: "col", "{t::COL_CLASS.get(lang)}" }
+                        th { scope: "col", "{t::COL_SUB_CLASS.get(lang)}" }
+                        th { scope: "col", class: "num", abbr: t::COL_ACTIVE_LONG.get(lang), "{t::COL_ACTIVE.get(lang)}" }
+                        th { scope: "col", class: "num", abbr: t::COL_STANDBY_LONG.get(lang), "{t::COL_STANDBY.get(lang)}" }
                         th { scope: "col", class: "num", "kg CO₂e" }
                         if can_edit {
-                            th { scope: "col", class: "actions", "Actions" }
+                            th { scope: "col", class: "actions", "{t::ACTIONS.get(lang)}" }
                         }
                     }
                 }
@@ -38,7 +41,7 @@ pub fn EntriesTable(
                     if entries.is_empty() {
                         tr {
                             td { class: "empty", colspan: if can_edit { "9" } else { "8" },
-                                "No equipment yet. Add a device or upload a CSV file below."
+                                "{t::NO_EQUIPMENT.get(lang)}"
                             }
                         }
                     }
@@ -75,24 +78,23 @@ fn EntryRow(
     on_cancel: EventHandler<()>,
     on_delete: EventHandler<uuid::Uuid>,
 ) -> Element {
+    let lang = use_i18n().lang();
     let d = &entry.data;
     let id = entry.entry_id;
     let name = data_text(d, "name");
     let kg_cell = match entry.kg_co2eq {
         Some(kg) if entry.above_threshold => rsx! {
-            span { class: "kg-above", title: "Above this year's threshold for this type", "data-testid": "above-threshold",
-                "{format_kg(kg)}"
+            span { class: "kg-above", title: t::ABOVE_THRESHOLD.get(lang), "data-testid": "above-threshold",
+                "{in_lang(lang, &format_kg(kg))}"
             }
         },
-        Some(kg) => rsx! { span { "{format_kg(kg)}" } },
+        Some(kg) => rsx! { span { "{in_lang(lang, &format_kg(kg))}" } },
         None => {
-            let reason = entry
-                .incomplete_reason
-                .clone()
-                .unwrap_or_else(|| "No emission could be computed for this entry.".to_owned());
+            let reason = entry.incomplete_reason.clone().unwrap_or_else(|| t::NOT_COMPUTED.get(lang).to_owned());
+            let incomplete = t::INCOMPLETE.get(lang);
             rsx! {
-                span { class: "tag tag-warn", title: "{reason}", tabindex: "0", aria_label: "incomplete: {reason}",
-                    "incomplete"
+                span { class: "tag tag-warn", title: "{reason}", tabindex: "0", aria_label: "{incomplete}: {reason}",
+                    "{incomplete}"
                 }
             }
         }
@@ -101,7 +103,7 @@ fn EntryRow(
         tr { "data-entry-id": "{id}", class: if entry.above_threshold { "row-above" },
             td { class: "mono", "{data_text(d, \"equipment_id\")}" }
             td { "{name}" }
-            td { "{equipment_type_label(&entry.entry_type)}" }
+            td { "{equipment_type_label(lang, &entry.entry_type)}" }
             td { "{data_text(d, \"equipment_class\")}" }
             td { "{data_text(d, \"sub_class\")}" }
             td { class: "num", "{data_text(d, \"active_usage_hours_per_week\")}" }
@@ -110,20 +112,20 @@ fn EntryRow(
             if can_edit {
                 td { class: "actions",
                     if confirming {
-                        span { class: "confirm", role: "group", aria_label: "Confirm deletion of {name}",
-                            span { class: "confirm-text", "Delete?" }
+                        span { class: "confirm", role: "group", aria_label: t::named(lang, t::DELETE_Q, &name),
+                            span { class: "confirm-text", "{t::DELETE_Q.get(lang)}" }
                             button {
                                 class: "btn btn-danger btn-small",
                                 r#type: "button",
                                 "data-testid": "confirm-delete",
                                 onclick: move |_| on_delete.call(id),
-                                "Delete"
+                                "{t::DELETE.get(lang)}"
                             }
                             button {
                                 class: "btn btn-ghost btn-small",
                                 r#type: "button",
                                 onclick: move |_| on_cancel.call(()),
-                                "Cancel"
+                                "{t::CANCEL.get(lang)}"
                             }
                         }
                     } else {
@@ -131,20 +133,20 @@ fn EntryRow(
                             class: "btn btn-ghost btn-small",
                             r#type: "button",
                             disabled: busy,
-                            aria_label: "Edit {name}",
+                            aria_label: t::named(lang, t::EDIT, &name),
                             onclick: {
                                 let entry = entry.clone();
                                 move |_| on_edit.call(entry.clone())
                             },
-                            "Edit"
+                            "{t::EDIT.get(lang)}"
                         }
                         button {
                             class: "btn btn-ghost btn-small btn-danger-text",
                             r#type: "button",
                             disabled: busy,
-                            aria_label: "Delete {name}",
+                            aria_label: t::named(lang, t::DELETE, &name),
                             onclick: move |_| on_ask_delete.call(id),
-                            "Delete"
+                            "{t::DELETE.get(lang)}"
                         }
                     }
                 }

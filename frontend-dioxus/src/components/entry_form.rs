@@ -3,7 +3,9 @@
 
 use dioxus::prelude::*;
 
+use crate::i18n::use_i18n;
 use crate::model::{EQUIPMENT_FIELDS, EQUIPMENT_TYPES, EquipmentDraft, FieldMessages};
+use crate::text as t;
 
 /// The form. Give it a `key` per edited entry so it starts from that entry's values.
 #[component]
@@ -47,7 +49,8 @@ pub fn EntryForm(
         }
     };
 
-    let title = if editing { "Edit equipment" } else { "Add equipment" };
+    let lang = use_i18n().lang();
+    let title = if editing { t::EDIT_EQUIPMENT.get(lang) } else { t::ADD_EQUIPMENT.get(lang) };
     rsx! {
         form { class: "panel entry-form", "data-testid": "entry-form", novalidate: true, onsubmit: submit,
             h2 { class: "panel-title", "{title}" }
@@ -58,7 +61,7 @@ pub fn EntryForm(
                 p { class: "form-error", role: "alert", "{msg}" }
             }
             div { class: "form-grid",
-                FieldShell { id: "f-entry-type", label: "Category", required: true, errors: errors_for("entry_type"),
+                FieldShell { id: "f-entry-type", label: t::CATEGORY.get(lang), required: true, errors: errors_for("entry_type"),
                     select {
                         id: "f-entry-type",
                         name: "entry_type",
@@ -67,40 +70,40 @@ pub fn EntryForm(
                         aria_describedby: "f-entry-type-err",
                         onchange: move |e| draft.write().entry_type = e.value(),
                         for (key, label) in EQUIPMENT_TYPES {
-                            option { value: key, selected: draft.read().entry_type == key, "{label}" }
+                            option { value: key, selected: draft.read().entry_type == key, "{label.get(lang)}" }
                         }
                     }
                 }
-                TextField { id: "f-equipment-id", field: "equipment_id", label: "Inventory id", required: true,
+                TextField { id: "f-equipment-id", field: "equipment_id", label: t::COL_INVENTORY_ID.get(lang), required: true,
                     value: draft.read().equipment_id.clone(), errors: errors_for("equipment_id"),
                     on_input: move |v| draft.write().equipment_id = v }
-                TextField { id: "f-name", field: "name", label: "Name", required: true,
+                TextField { id: "f-name", field: "name", label: t::COL_NAME.get(lang), required: true,
                     value: draft.read().name.clone(), errors: errors_for("name"),
                     on_input: move |v| draft.write().name = v }
-                TextField { id: "f-class", field: "equipment_class", label: "Class", required: true,
-                    hint: "As named in the year's equipment factors, e.g. Centrifugation.",
+                TextField { id: "f-class", field: "equipment_class", label: t::COL_CLASS.get(lang), required: true,
+                    hint: t::HINT_CLASS.get(lang),
                     value: draft.read().equipment_class.clone(), errors: errors_for("equipment_class"),
                     on_input: move |v| draft.write().equipment_class = v }
-                TextField { id: "f-sub-class", field: "sub_class", label: "Sub-class",
+                TextField { id: "f-sub-class", field: "sub_class", label: t::COL_SUB_CLASS.get(lang),
                     value: draft.read().sub_class.clone(), errors: errors_for("sub_class"),
                     on_input: move |v| draft.write().sub_class = v }
-                TextField { id: "f-active", field: "active_usage_hours_per_week", label: "Active hours per week",
-                    numeric: true, hint: "0–168; blank uses the usual value for the class.",
+                TextField { id: "f-active", field: "active_usage_hours_per_week", label: t::COL_ACTIVE_LONG.get(lang),
+                    numeric: true, hint: t::HINT_ACTIVE.get(lang),
                     value: draft.read().active_usage_hours_per_week.clone(), errors: errors_for("active_usage_hours_per_week"),
                     on_input: move |v| draft.write().active_usage_hours_per_week = v }
-                TextField { id: "f-standby", field: "standby_usage_hours_per_week", label: "Standby hours per week",
-                    numeric: true, hint: "Active + standby ≤ 168.",
+                TextField { id: "f-standby", field: "standby_usage_hours_per_week", label: t::COL_STANDBY_LONG.get(lang),
+                    numeric: true, hint: t::HINT_STANDBY.get(lang),
                     value: draft.read().standby_usage_hours_per_week.clone(), errors: errors_for("standby_usage_hours_per_week"),
                     on_input: move |v| draft.write().standby_usage_hours_per_week = v }
-                TextField { id: "f-note", field: "note", label: "Note", wide: true,
+                TextField { id: "f-note", field: "note", label: t::NOTE.get(lang), wide: true,
                     value: draft.read().note.clone(), errors: errors_for("note"),
                     on_input: move |v| draft.write().note = v }
             }
             div { class: "form-actions",
                 button { class: "btn btn-primary", r#type: "submit", "data-testid": "entry-submit", disabled: submitting,
-                    if submitting { "Saving…" } else if editing { "Save changes" } else { "Add equipment" }
+                    if submitting { "{t::SAVING.get(lang)}" } else if editing { "{t::SAVE_CHANGES.get(lang)}" } else { "{t::ADD_EQUIPMENT.get(lang)}" }
                 }
-                button { class: "btn btn-ghost", r#type: "button", onclick: move |_| on_cancel.call(()), "Cancel" }
+                button { class: "btn btn-ghost", r#type: "button", onclick: move |_| on_cancel.call(()), "{t::CANCEL.get(lang)}" }
             }
         }
     }
@@ -117,13 +120,14 @@ fn FieldShell(
     errors: Vec<String>,
     children: Element,
 ) -> Element {
+    let lang = use_i18n().lang();
     rsx! {
         div { class: if wide { "field field-wide" } else { "field" },
             label { class: "field-label", r#for: "{id}",
                 "{label}"
                 if required {
                     span { class: "required", aria_hidden: "true", " *" }
-                    span { class: "visually-hidden", " (required)" }
+                    span { class: "visually-hidden", "{t::REQUIRED.get(lang)}" }
                 }
             }
             {children}

@@ -4,9 +4,9 @@ use dioxus::prelude::*;
 
 use crate::api::ApiError;
 use crate::i18n::{I18n, Lang, use_i18n};
-use crate::text as t;
 use crate::routes::Route;
 use crate::session::use_session;
+use crate::text as t;
 
 /// A quiet loading line, announced to screen readers.
 #[component]

@@ -6,7 +6,9 @@ use dioxus::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiError};
+use crate::i18n::use_i18n;
 use crate::model::progress_percent;
+use crate::text as t;
 
 /// How often the job is asked for its state.
 const POLL_INTERVAL_MS: u32 = 500;
@@ -25,6 +27,7 @@ enum Step {
 #[component]
 pub fn UploadPanel(unit: String, year: i32, module: String, can_upload: bool, on_done: EventHandler<()>) -> Element {
     let mut step = use_signal(|| Step::Idle);
+    let lang = use_i18n().lang();
     let mut mode = use_signal(|| UploadMode::Append);
     let mut chosen = use_signal(|| None::<String>);
     const INPUT_ID: &str = "upload-input";
@@ -35,7 +38,7 @@ pub fn UploadPanel(unit: String, year: i32, module: String, can_upload: bool, on
     let start = move |evt: FormEvent| {
         evt.prevent_default();
         let Some(file) = selected_file(INPUT_ID) else {
-            step.set(Step::Failed("Choose a CSV file first.".to_owned()));
+            step.set(Step::Failed(t::CHOOSE_FILE_FIRST.get(lang).to_owned()));
             return;
         };
         let req = CreateUploadRequest {
@@ -57,15 +60,11 @@ pub fn UploadPanel(unit: String, year: i32, module: String, can_upload: bool, on
 
     rsx! {
         section { class: "panel upload-panel", "aria-labelledby": "upload-title",
-            h2 { class: "panel-title", id: "upload-title", "Upload a CSV file" }
-            p { class: "muted",
-                "Columns as in the equipment template: equipment_id, name, equipment_class, sub_class, "
-                "active_usage_hours_per_week, standby_usage_hours_per_week, note, equipment_category. "
-                "Rows with errors are skipped and listed."
-            }
+            h2 { class: "panel-title", id: "upload-title", "{t::UPLOAD_TITLE.get(lang)}" }
+            p { class: "muted", "{t::UPLOAD_COLUMNS.get(lang)}" }
             form { class: "upload-form", onsubmit: start,
                 div { class: "field",
-                    label { class: "field-label", r#for: INPUT_ID, "File" }
+                    label { class: "field-label", r#for: INPUT_ID, "{t::FILE.get(lang)}" }
                     input {
                         id: INPUT_ID,
                         "data-testid": "upload-input",
@@ -78,7 +77,7 @@ pub fn UploadPanel(unit: String, year: i32, module: String, can_upload: bool, on
                     }
                 }
                 fieldset { class: "field radio-group", disabled: busy || !can_upload,
-                    legend { class: "field-label", "The new rows…" }
+                    legend { class: "field-label", "{t::NEW_ROWS.get(lang)}" }
                     label { class: "radio",
                         input {
                             r#type: "radio",
@@ -88,7 +87,7 @@ pub fn UploadPanel(unit: String, year: i32, module: String, can_upload: bool, on
                             checked: mode() == UploadMode::Append,
                             onchange: move |_| mode.set(UploadMode::Append),
                         }
-                        span { "are added to the entries already there" }
+                        span { "{t::MODE_APPEND.get(lang)}" }
                     }
                     label { class: "radio",
                         input {
@@ -99,7 +98,7 @@ pub fn UploadPanel(unit: String, year: i32, module: String, can_upload: bool, on
                             checked: mode() == UploadMode::Replace,
                             onchange: move |_| mode.set(UploadMode::Replace),
                         }
-                        span { "replace the rows loaded from earlier files (entries typed in are kept)" }
+                        span { "{t::MODE_REPLACE.get(lang)}" }
                     }
                 }
                 div { class: "form-actions",
@@ -108,7 +107,7 @@ pub fn UploadPanel(unit: String, year: i32, module: String, can_upload: bool, on
                         r#type: "submit",
                         "data-testid": "upload-submit",
                         disabled: busy || !can_upload || chosen().is_none(),
-                        if busy { "Uploading…" } else { "Upload" }
+                        if busy { "{t::UPLOADING.get(lang)}" } else { "{t::UPLOAD.get(lang)}" }
                     }
                 }
             }
@@ -141,12 +140,12 @@ async fn run_upload(req: CreateUploadRequest, file: web_sys::File, mut step: Sig
     }
 }
 
-fn state_label(state: JobState) -> &'static str {
+fn state_label(state: JobState) -> t::Text {
     match state {
-        JobState::Queued => "Queued",
-        JobState::Running => "Processing",
-        JobState::Succeeded => "Succeeded",
-        JobState::Failed => "Failed",
+        JobState::Queued => t::JOB_QUEUED,
+        JobState::Running => t::JOB_PROCESSING,
+        JobState::Succeeded => t::JOB_SUCCEEDED_UPLOAD,
+        JobState::Failed => t::JOB_FAILED,
     }
 }
 
@@ -162,12 +161,13 @@ fn state_key(state: JobState) -> &'static str {
 /// Progress, counts and errors of the current upload.
 #[component]
 fn UploadStatus(step: Step) -> Element {
+    let lang = use_i18n().lang();
     match step {
         Step::Idle => rsx! {},
         Step::Requesting => {
-            rsx! { p { class: "upload-step", role: "status", "Preparing the upload…" } }
+            rsx! { p { class: "upload-step", role: "status", "{t::PREPARING_UPLOAD.get(lang)}" } }
         }
-        Step::Sending => rsx! { p { class: "upload-step", role: "status", "Sending the file…" } },
+        Step::Sending => rsx! { p { class: "upload-step", role: "status", "{t::SENDING_FILE.get(lang)}" } },
         Step::Failed(message) => rsx! {
             p { class: "form-error", role: "alert", "data-testid": "upload-error", "{message}" }
         },
@@ -180,9 +180,9 @@ fn UploadStatus(step: Step) -> Element {
                 _ => "progress-bar",
             };
             let summary = match job.state {
-                JobState::Succeeded if job.rows_failed == 0 => "All rows were loaded.",
-                JobState::Succeeded if job.rows_ok == 0 => "No row could be loaded.",
-                JobState::Succeeded => "Some rows were skipped.",
+                JobState::Succeeded if job.rows_failed == 0 => t::ALL_ROWS_LOADED.get(lang),
+                JobState::Succeeded if job.rows_ok == 0 => t::NO_ROW_LOADED.get(lang),
+                JobState::Succeeded => t::SOME_ROWS_SKIPPED.get(lang),
                 _ => "",
             };
             rsx! {
@@ -191,14 +191,14 @@ fn UploadStatus(step: Step) -> Element {
                         span { class: "job-state job-state-{state_key(job.state)}",
                             "data-testid": "job-state",
                             "data-state": state_key(job.state),
-                            "{state_label(job.state)}"
+                            "{state_label(job.state).get(lang)}"
                         }
                         span { class: "muted", "{pct} %" }
                     }
                     div {
                         class: "progress",
                         role: "progressbar",
-                        aria_label: "Upload progress",
+                        aria_label: t::UPLOAD_PROGRESS.get(lang),
                         aria_valuemin: "0",
                         aria_valuemax: "100",
                         aria_valuenow: "{pct}",
@@ -207,11 +207,11 @@ fn UploadStatus(step: Step) -> Element {
                     }
                     dl { class: "job-counts",
                         div {
-                            dt { "Rows loaded" }
+                            dt { "{t::ROWS_LOADED.get(lang)}" }
                             dd { "data-testid": "job-rows-ok", "{job.rows_ok}" }
                         }
                         div {
-                            dt { "Rows skipped" }
+                            dt { "{t::ROWS_SKIPPED.get(lang)}" }
                             dd { "data-testid": "job-rows-failed", "{job.rows_failed}" }
                         }
                     }
@@ -224,12 +224,12 @@ fn UploadStatus(step: Step) -> Element {
                     if !job.errors.is_empty() {
                         div { class: "table-wrap",
                             table { class: "data-table compact", "data-testid": "job-errors",
-                                caption { "First row errors" }
+                                caption { "{t::FIRST_ROW_ERRORS.get(lang)}" }
                                 thead {
                                     tr {
-                                        th { scope: "col", class: "num", "Row" }
-                                        th { scope: "col", "Column" }
-                                        th { scope: "col", "Problem" }
+                                        th { scope: "col", class: "num", "{t::ROW.get(lang)}" }
+                                        th { scope: "col", "{t::COLUMN.get(lang)}" }
+                                        th { scope: "col", "{t::PROBLEM.get(lang)}" }
                                     }
                                 }
                                 tbody {
@@ -246,7 +246,7 @@ fn UploadStatus(step: Step) -> Element {
                     }
                     if let Some(url) = job.errors_url.clone() {
                         a { class: "link", href: "{url}", "data-testid": "job-errors-url", download: "",
-                            "Download the full error report (CSV)"
+                            "{t::FULL_ERROR_REPORT.get(lang)}"
                         }
                     }
                 }

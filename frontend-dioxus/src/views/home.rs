@@ -4,8 +4,8 @@
 use dioxus::prelude::*;
 
 use crate::api;
-use crate::i18n::use_i18n;
 use crate::components::{ErrorPanel, Loading};
+use crate::i18n::use_i18n;
 use crate::model::{pick_default_unit, pick_default_year};
 use crate::routes::Route;
 use crate::session::use_session;

@@ -1,6 +1,6 @@
 //! `/it-manager/…`: the IT manager's area (back-office admin; back-office operators see Reporting
-//! only). Years, factors and recalculation work on the back-office routes; the other pages
-//! describe what they will hold.
+//! only). Years, factors, recalculation and the pipelines console work on the back-office
+//! routes; the other pages describe what they will hold.
 
 use dioxus::prelude::*;
 
@@ -333,7 +333,8 @@ fn FactorUpload(year: i32, file: String, on_done: EventHandler<()>) -> Element {
 /// The file chosen in `<input type=file id>`, if any.
 fn chosen_file(input_id: &str) -> Option<web_sys::File> {
     use wasm_bindgen::JsCast;
-    let input: web_sys::HtmlInputElement = web_sys::window()?.document()?.get_element_by_id(input_id)?.dyn_into().ok()?;
+    let input: web_sys::HtmlInputElement =
+        web_sys::window()?.document()?.get_element_by_id(input_id)?.dyn_into().ok()?;
     input.files()?.get(0)
 }
 
@@ -412,18 +413,133 @@ pub fn ItReferenceData() -> Element {
     }
 }
 
-/// `/it-manager/pipelines`.
+/// `/it-manager/pipelines`: the jobs console.
 #[component]
 pub fn ItPipelines() -> Element {
+    let i18n = use_i18n();
+    let mut state = use_signal(String::new);
+    let mut kind = use_signal(String::new);
     rsx! {
-        AdminPage {
-            title: "Pipelines",
-            lead: "The jobs behind uploads, recalculations and exports.",
-            will_hold: strings(&[
-                "Every job with its state, progress, row counts and error report.",
-                "Retry or abort a job.",
-                "Messages that could not be processed, for inspection.",
-            ]),
+        AdminOnly { title: i18n.t(t::IT_PIPELINES),
+            section { class: "page",
+                h1 { class: "page-title", "{i18n.t(t::IT_PIPELINES)}" }
+                p { class: "lead", "{i18n.t(t::IT_PIPELINES_LEAD)}" }
+                div { class: "inline-form",
+                    label { class: "field inline",
+                        span { class: "field-label", "{i18n.t(t::STATUS)}" }
+                        select { "data-testid": "jobs-state", onchange: move |e| state.set(e.value()),
+                            option { value: "", "{i18n.t(t::ANY)}" }
+                            for (key, label) in [("queued", t::JOB_QUEUED), ("running", t::JOB_RUNNING), ("succeeded", t::JOB_SUCCEEDED), ("failed", t::JOB_FAILED)] {
+                                option { key: "{key}", value: key, "{i18n.t(label)}" }
+                            }
+                        }
+                    }
+                    label { class: "field inline",
+                        span { class: "field-label", "{i18n.t(t::KIND)}" }
+                        select { "data-testid": "jobs-kind", onchange: move |e| kind.set(e.value()),
+                            option { value: "", "{i18n.t(t::ANY)}" }
+                            for key in ["upload", "dropbox", "recalculation", "export"] {
+                                option { key: "{key}", value: key, "{key}" }
+                            }
+                        }
+                    }
+                }
+                ErrorBoundary { handle_error: boundary_fallback,
+                    SuspenseBoundary { fallback: |_| rsx! { Loading {} },
+                        JobsTable { state: state(), kind: kind() }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[component]
+fn JobsTable(state: String, kind: String) -> Element {
+    let i18n = use_i18n();
+    let lang = i18n.lang();
+    let mut jobs = use_resource(use_reactive!(|state, kind| async move { api::list_jobs(&state, &kind).await }));
+    let mut failure = use_signal(|| None::<String>);
+    let list = jobs.suspend()?.cloned()?;
+    let mut act = move |call: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), api::ApiError>>>>| {
+        failure.set(None);
+        spawn(async move {
+            if let Err(err) = call.await {
+                failure.set(Some(err.message));
+            }
+            jobs.restart();
+        });
+    };
+    rsx! {
+        if let Some(message) = failure() {
+            ErrorPanel { title: i18n.t(t::JOB_ACTION_FAILED), message }
+        }
+        p {
+            button { class: "btn btn-ghost btn-small", r#type: "button", "data-testid": "jobs-refresh",
+                onclick: move |_| jobs.restart(),
+                "{i18n.t(t::REFRESH)}"
+            }
+        }
+        div { class: "table-wrap",
+            table { class: "data-table compact", "data-testid": "jobs-table",
+                thead {
+                    tr {
+                        th { scope: "col", "{i18n.t(t::STARTED)}" }
+                        th { scope: "col", "{i18n.t(t::KIND)}" }
+                        th { scope: "col", "{i18n.t(t::PICKER_UNIT)}" }
+                        th { scope: "col", "{i18n.t(t::PICKER_YEAR)}" }
+                        th { scope: "col", "{i18n.t(t::MODULE)}" }
+                        th { scope: "col", "{i18n.t(t::STATUS)}" }
+                        th { scope: "col", class: "num", "{i18n.t(t::ROWS)}" }
+                        th { scope: "col", class: "actions", span { class: "visually-hidden", "{i18n.t(t::ACTIONS)}" } }
+                    }
+                }
+                tbody {
+                    if list.is_empty() {
+                        tr { td { class: "empty", colspan: "8", "{i18n.t(t::NO_JOB)}" } }
+                    }
+                    for job in list {
+                        tr { key: "{job.job_id}", "data-job": "{job.job_id}", "data-kind": "{job.kind}",
+                            td { class: "small", {job.created_at.format("%Y-%m-%d %H:%M:%S").to_string()} }
+                            td { "{job.kind}" }
+                            td { {job.unit.clone().unwrap_or_else(|| "—".to_owned())} }
+                            td { {job.year.map_or("—".to_owned(), |y| y.to_string())} }
+                            td { {job.module.as_deref().and_then(module_info).map_or_else(|| job.module.clone().unwrap_or_else(|| "—".to_owned()), |m| m.label.get(lang).to_owned())} }
+                            td { "data-testid": "job-state-cell",
+                                {
+                                    let (key, label) = match job.state {
+                                        co2_api_types::JobState::Queued => ("queued", t::JOB_QUEUED),
+                                        co2_api_types::JobState::Running => ("running", t::JOB_RUNNING),
+                                        co2_api_types::JobState::Succeeded => ("succeeded", t::JOB_SUCCEEDED),
+                                        co2_api_types::JobState::Failed => ("failed", t::JOB_FAILED),
+                                    };
+                                    rsx! {
+                                        span { class: "job-state job-state-{key}", "data-state": key, "{i18n.t(label)}" }
+                                        if let Some(reason) = &job.failure {
+                                            p { class: "field-error small", "{reason}" }
+                                        }
+                                    }
+                                }
+                            }
+                            td { class: "num", "{job.rows_ok} / {job.rows_failed}" }
+                            td { class: "actions",
+                                if matches!(job.state, co2_api_types::JobState::Queued | co2_api_types::JobState::Running) {
+                                    button { class: "btn btn-ghost btn-small btn-danger-text", r#type: "button",
+                                        onclick: move |_| act(Box::pin(api::abort_job(job.job_id))),
+                                        "{i18n.t(t::ABORT)}"
+                                    }
+                                }
+                                if job.kind == "recalculation" && job.state == co2_api_types::JobState::Running {
+                                    button { class: "btn btn-ghost btn-small", r#type: "button",
+                                        onclick: move |_| act(Box::pin(api::retry_job(job.job_id))),
+                                        "{i18n.t(t::RETRY)}"
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 }

@@ -7,9 +7,10 @@ use dioxus::prelude::*;
 use crate::api::{self, ApiError};
 use crate::components::{EntriesTable, EntryForm, ErrorPanel, Loading, StatusBadge, UploadPanel, boundary_fallback};
 use crate::i18n::use_i18n;
-use crate::model::{EquipmentDraft, FieldMessages, format_kg, format_tonnes, module_info, page_count};
+use crate::model::{EquipmentDraft, FieldMessages, format_kg, module_info, page_count, tonnes_in};
 use crate::routes::Route;
 use crate::session::use_session;
+use crate::text as t;
 
 /// Entries shown per page of the equipment table.
 const PER_PAGE: u32 = 50;
@@ -21,16 +22,16 @@ pub fn EquipmentOrModule(unit: String, year: i32, module: String) -> Element {
     let Some(info) = module_info(&module) else {
         return rsx! {
             section { class: "page narrow",
-                h1 { class: "page-title", "Unknown module" }
-                p { "There is no module called " code { "{module}" } "." }
-                Link { class: "btn btn-secondary", to: Route::Report { unit, year }, "Back to the report" }
+                h1 { class: "page-title", "{t::UNKNOWN_MODULE.get(lang)}" }
+                p { "{t::NO_SUCH_MODULE.get(lang)}" code { "{module}" } "." }
+                Link { class: "btn btn-secondary", to: Route::Report { unit, year }, "{t::BACK_TO_THE_REPORT.get(lang)}" }
             }
         };
     };
     rsx! {
         div { class: "page",
             nav { class: "breadcrumb", aria_label: "Breadcrumb",
-                Link { to: Route::Report { unit: unit.clone(), year }, "Report {unit} · {year}" }
+                Link { to: Route::Report { unit: unit.clone(), year }, "{t::unit_report(lang, &unit, year)}" }
                 span { "aria-hidden": "true", " / " }
                 span { aria_current: "page", "{info.label.get(lang)}" }
             }
@@ -38,7 +39,7 @@ pub fn EquipmentOrModule(unit: String, year: i32, module: String) -> Element {
                 if info.key == "equipment" {
                     EquipmentPage { unit: unit.clone(), year }
                 } else {
-                    SuspenseBoundary { fallback: |_| rsx! { Loading { label: "Loading the module…" } },
+                    SuspenseBoundary { fallback: move |_| rsx! { Loading { label: t::LOADING_MODULE.get(lang) } },
                         ModuleOverview { unit: unit.clone(), year, module: module.clone() }
                     }
                 }
@@ -61,7 +62,7 @@ fn ModuleOverview(unit: String, year: i32, module: String) -> Element {
         section {
             div { class: "page-head",
                 div {
-                    p { class: "eyebrow", "Module {info.map_or(0, |i| i.position)} of 8" }
+                    p { class: "eyebrow", "{t::module_of_8(lang, info.map_or(0, |i| i.position))}" }
                     h1 { class: "page-title", "{label}" }
                     p { class: "lead", "{summary}" }
                 }
@@ -72,21 +73,21 @@ fn ModuleOverview(unit: String, year: i32, module: String) -> Element {
             if let Some(v) = view {
                 div { class: "summary",
                     div { class: "summary-item",
-                        span { class: "summary-label", "Module total" }
+                        span { class: "summary-label", "{t::MODULE_TOTAL.get(lang)}" }
                         span { class: "summary-value",
-                            span { "data-testid": "module-total", "{format_tonnes(v.kg_co2eq)}" }
+                            span { "data-testid": "module-total", "{tonnes_in(lang, v.kg_co2eq)}" }
                             span { class: "summary-unit", " t CO₂e" }
                         }
                     }
                     div { class: "summary-item",
-                        span { class: "summary-label", "Entries" }
+                        span { class: "summary-label", "{t::ENTRIES.get(lang)}" }
                         span { class: "summary-value", "{v.entry_count}" }
                     }
                 }
             }
             div { class: "panel panel-soon", "data-testid": "module-soon",
-                h2 { class: "panel-title", "Data entry for this module arrives soon" }
-                p { "The forms and file upload for {label} are being built. Figures above come from data already loaded for this report." }
+                h2 { class: "panel-title", "{t::ENTRY_SOON.get(lang)}" }
+                p { "{t::entry_soon(lang, label)}" }
             }
         }
     }
@@ -103,6 +104,7 @@ enum FormMode {
 #[component]
 fn EquipmentPage(unit: String, year: i32) -> Element {
     let session = use_session();
+    let lang = use_i18n().lang();
     let can_edit = session.with_permissions(|p| p.can_edit(&unit));
     let mut page = use_signal(|| 1_u32);
     let mut reload = use_signal(|| 0_u32);
@@ -163,9 +165,9 @@ fn EquipmentPage(unit: String, year: i32) -> Element {
                 submitting.set(false);
                 match result {
                     Ok(saved) => {
-                        let what = if matches!(mode, Some(FormMode::Edit(_))) { "saved" } else { "added" };
+                        let edited = matches!(mode, Some(FormMode::Edit(_)));
                         let name = crate::model::data_text(&saved.data, "name");
-                        notice.set(Some((true, format!("“{name}” {what}."))));
+                        notice.set(Some((true, t::entry_done(lang, &name, edited))));
                         form.set(None);
                         reload += 1;
                     }
@@ -177,7 +179,7 @@ fn EquipmentPage(unit: String, year: i32) -> Element {
                         } else if fields.is_empty() {
                             general_error.set(Some(err.message.clone()));
                         } else {
-                            general_error.set(Some("Some fields need attention.".to_owned()));
+                            general_error.set(Some(t::FIELDS_NEED_ATTENTION.get(lang).to_owned()));
                         }
                         server_errors.set(fields);
                     }
@@ -193,7 +195,7 @@ fn EquipmentPage(unit: String, year: i32) -> Element {
             busy_entry.set(None);
             match result {
                 Ok(()) => {
-                    notice.set(Some((true, "Entry deleted.".to_owned())));
+                    notice.set(Some((true, t::ENTRY_DELETED.get(lang).to_owned())));
                     reload += 1;
                 }
                 Err(err) => {
@@ -241,9 +243,9 @@ fn EquipmentPage(unit: String, year: i32) -> Element {
         section {
             div { class: "page-head",
                 div {
-                    p { class: "eyebrow", "Module 4 of 8 · Report {unit} · {year}" }
-                    h1 { class: "page-title", "Equipment" }
-                    p { class: "lead", "Electricity used by scientific, IT and other equipment, from its power and weekly hours of use." }
+                    p { class: "eyebrow", "{t::module_of_8(lang, 4)} · {t::unit_report(lang, &unit, year)}" }
+                    h1 { class: "page-title", "{crate::model::MODULES[3].label.get(lang)}" }
+                    p { class: "lead", "{t::EQUIPMENT_LEAD.get(lang)}" }
                 }
                 if let Some(s) = status {
                     StatusBadge { status: s }
@@ -251,10 +253,10 @@ fn EquipmentPage(unit: String, year: i32) -> Element {
             }
             div { class: "summary",
                 div { class: "summary-item",
-                    span { class: "summary-label", "Module total" }
+                    span { class: "summary-label", "{t::MODULE_TOTAL.get(lang)}" }
                     span { class: "summary-value",
                         span { "data-testid": "module-total",
-                            {module_kg.map_or_else(|| "…".to_owned(), format_tonnes)}
+                            {module_kg.map_or_else(|| "…".to_owned(), |kg| tonnes_in(lang, kg))}
                         }
                         span { class: "summary-unit", " t CO₂e" }
                     }
@@ -263,7 +265,7 @@ fn EquipmentPage(unit: String, year: i32) -> Element {
                     }
                 }
                 div { class: "summary-item",
-                    span { class: "summary-label", "Entries" }
+                    span { class: "summary-label", "{t::ENTRIES.get(lang)}" }
                     span { class: "summary-value", "data-testid": "entry-total",
                         {match &entries_now {
                             Some(Ok(p)) => p.total.to_string(),
@@ -274,11 +276,11 @@ fn EquipmentPage(unit: String, year: i32) -> Element {
             }
             if validated {
                 div { class: "panel panel-notice", role: "note", "data-testid": "module-validated",
-                    p { "This module is validated, so its entries are read-only. A team manager can reopen it to make changes." }
+                    p { "{t::MODULE_READ_ONLY.get(lang)}" }
                 }
             } else if !can_edit {
                 div { class: "panel panel-notice", role: "note",
-                    p { "Your role lets you view this module; the unit's team manager enters its data." }
+                    p { "{t::VIEW_ONLY_ROLE.get(lang)}" }
                 }
             }
             if let Some((ok, msg)) = notice() {
@@ -307,16 +309,16 @@ fn EquipmentPage(unit: String, year: i32) -> Element {
                         r#type: "button",
                         "data-testid": "add-entry",
                         onclick: move |_| open_form(FormMode::Add),
-                        "Add equipment"
+                        "{t::ADD_EQUIPMENT.get(lang)}"
                     }
                 }
             }
             {form_el}
             {match entries_now {
-                None => rsx! { Loading { label: "Loading entries…" } },
+                None => rsx! { Loading { label: t::LOADING_ENTRIES.get(lang) } },
                 Some(Err(err)) => rsx! {
                     ErrorPanel {
-                        title: "The entries could not be loaded",
+                        title: t::ENTRIES_NOT_LOADED.get(lang),
                         message: err.message,
                         on_retry: move |_| reload += 1,
                     }
@@ -333,21 +335,21 @@ fn EquipmentPage(unit: String, year: i32) -> Element {
                             on_delete: on_delete,
                         }
                         if pages > 1 {
-                            nav { class: "pagination", aria_label: "Entry pages", "data-testid": "pagination",
+                            nav { class: "pagination", aria_label: t::ENTRY_PAGES.get(lang), "data-testid": "pagination",
                                 button {
                                     class: "btn btn-ghost btn-small",
                                     r#type: "button",
                                     disabled: current <= 1,
                                     onclick: move |_| page.set(current.saturating_sub(1).max(1)),
-                                    "← Previous"
+                                    "{t::PREVIOUS.get(lang)}"
                                 }
-                                span { class: "muted", "Page {current} of {pages} · {p.total} entries" }
+                                span { class: "muted", "{t::page_of(lang, current, pages, p.total)}" }
                                 button {
                                     class: "btn btn-ghost btn-small",
                                     r#type: "button",
                                     disabled: current >= pages,
                                     onclick: move |_| page.set(current + 1),
-                                    "Next →"
+                                    "{t::NEXT.get(lang)}"
                                 }
                             }
                         }

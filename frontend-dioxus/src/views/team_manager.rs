@@ -22,8 +22,7 @@ use crate::text as t;
 /// The unit the area is about (one the person manages) and the year picked in the header.
 fn use_team_scope() -> Option<(String, Option<i32>)> {
     let session = use_session();
-    let managed: Vec<String> =
-        session.with_permissions(|p| p.managed_units().into_iter().map(str::to_owned).collect());
+    let managed: Vec<String> = session.with_permissions(|p| p.managed_units().into_iter().map(str::to_owned).collect());
     let workspace = session.workspace.read().clone();
     let unit = workspace
         .as_ref()

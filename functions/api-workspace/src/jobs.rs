@@ -1,12 +1,66 @@
-//! The admin's hold on jobs: abort. (Retrying a recalculation lives with recalculations; the
-//! sweeper fails jobs that stop progressing.)
+//! The admin's hold on jobs: the list (the pipelines console) and abort. (Retrying a
+//! recalculation lives with recalculations; the sweeper fails jobs that stop progressing.)
 
 use crate::require_admin;
-use axum::extract::{Path, State};
-use co2_api_types::JobAborted;
+use axum::extract::{Path, Query, State};
+use co2_api_types::{JobAborted, JobState, JobView, RowError};
 use co2_platform::auth::Caller;
 use co2_platform::{ApiError, ApiJson, ApiResult, Ctx};
 use uuid::Uuid;
+
+/// Filters of the jobs list.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub(crate) struct JobsQuery {
+    /// `queued`, `running`, `succeeded` or `failed`.
+    state: Option<String>,
+    /// `upload`, `dropbox`, `recalculation` or `export`.
+    kind: Option<String>,
+    /// At most this many (default 100, at most 500).
+    limit: Option<i64>,
+}
+
+/// Every job, latest first (admin): the pipelines console. A failed job says why (a message
+/// that kept failing was dead-lettered and its job failed with the last error).
+#[utoipa::path(get, path = "/api/v1/backoffice/jobs", tag = "backoffice", params(JobsQuery),
+    responses((status = 200, body = Vec<JobView>), (status = 400), (status = 403)))]
+pub(crate) async fn list(
+    State(ctx): State<Ctx>,
+    caller: Caller,
+    Query(q): Query<JobsQuery>,
+) -> ApiResult<ApiJson<Vec<JobView>>> {
+    require_admin(&caller)?;
+    let state = q.state.as_deref().filter(|s| !s.is_empty());
+    if let Some(s) = state.filter(|s| !["queued", "running", "succeeded", "failed"].contains(s)) {
+        return Err(ApiError::bad_request("invalid_state", format!("'{s}' is not a job state")));
+    }
+    let kind = q.kind.as_deref().filter(|k| !k.is_empty());
+    if let Some(k) = kind.filter(|k| !["upload", "dropbox", "recalculation", "export"].contains(k)) {
+        return Err(ApiError::bad_request("invalid_kind", format!("'{k}' is not a job kind")));
+    }
+    let limit = q.limit.unwrap_or(100).clamp(1, 500);
+    let jobs = co2_db::job::list(&ctx.pools.read, state, kind, limit).await?;
+    Ok(ApiJson(
+        jobs.into_iter()
+            .map(|(job, unit)| JobView {
+                job_id: job.job_id,
+                kind: job.kind,
+                state: JobState::from_db(&job.state),
+                progress: job.progress,
+                rows_ok: job.rows_ok,
+                rows_failed: job.rows_failed,
+                // The detail (`GET /api/v1/jobs/{id}`) carries the errors and the report link.
+                errors_url: None,
+                errors: Vec::<RowError>::new(),
+                failure: job.failure,
+                unit,
+                year: job.report_year_id,
+                module: job.module,
+                created_at: job.created_at,
+                finished_at: job.finished_at,
+            })
+            .collect(),
+    ))
+}
 
 /// Stops a queued or running job (admin): it is failed with the admin's name, and an upload's
 /// staged rows are removed — nothing it would have published appears. Steps that receive its

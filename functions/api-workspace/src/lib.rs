@@ -45,6 +45,7 @@ pub fn router(ctx: Ctx) -> Router {
         .route("/api/v1/backoffice/reporting/{year}/units", get(thresholds::reporting_units))
         .route("/api/v1/backoffice/recalculations", post(recalculation::create))
         .route("/api/v1/backoffice/jobs/{job_id}/retry", post(recalculation::retry))
+        .route("/api/v1/backoffice/jobs", get(jobs::list))
         .route("/api/v1/backoffice/jobs/{job_id}/abort", post(jobs::abort))
         .route("/api/v1/exports", post(exports::create))
         .route("/api/v1/exports/{job_id}", get(exports::get))
@@ -77,6 +78,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         thresholds::reporting_units,
         recalculation::create,
         recalculation::retry,
+        jobs::list,
         jobs::abort,
         exports::create,
         exports::get,

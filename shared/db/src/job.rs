@@ -71,6 +71,30 @@ pub async fn get(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Option<Job>> {
         .await?)
 }
 
+/// Jobs, latest first, optionally of one state and one kind, at most `limit`; each with the
+/// institutional id of its unit (none for a year-wide job).
+pub async fn list(
+    db: impl PgExecutor<'_>,
+    state: Option<&str>,
+    kind: Option<&str>,
+    limit: i64,
+) -> DbResult<Vec<(Job, Option<String>)>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "select {}, u.institutional_id as unit_institutional_id
+         from job j left join unit u on u.unit_id = j.unit_id
+         where ($1::text is null or j.state = $1) and ($2::text is null or j.kind = $2)
+         order by j.created_at desc limit $3",
+        JOB_COLUMNS.split(',').map(|c| format!("j.{}", c.trim())).collect::<Vec<_>>().join(", ")
+    )))
+    .bind(state)
+    .bind(kind)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    use sqlx::{FromRow, Row};
+    rows.iter().map(|r| Ok((Job::from_row(r)?, r.try_get("unit_institutional_id")?))).collect()
+}
+
 /// A job by id, locked for the rest of the transaction.
 pub async fn lock(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Option<Job>> {
     Ok(sqlx::query_as::<_, Job>(sqlx::AssertSqlSafe(format!(

@@ -63,6 +63,21 @@ async fn a_dead_lettered_message_fails_its_job_with_the_reason(pool: PgPool) {
     assert!(failure.contains("dead-lettered") && failure.contains("503"), "{failure}");
     let again = co2_platform::sweep::sweep(&s.ctx, Duration::from_secs(900)).await.unwrap();
     assert_eq!(again, co2_platform::sweep::SweepReport::default(), "each dead letter is handled once");
+
+    // The pipelines console lists it among the failed uploads, with its unit and the reason.
+    let admin = s.token("admin", None).await;
+    let failed =
+        call(&s.app, Method::GET, "/api/v1/backoffice/jobs?state=failed&kind=upload", Some(&admin), None).await;
+    assert_eq!(failed.status, 200);
+    let listed = failed.json();
+    let listed = listed.as_array().unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!((listed[0]["job_id"].as_str(), listed[0]["unit"].as_str()), (Some(job_id.as_str()), Some("9001")));
+    assert!(listed[0]["failure"].as_str().unwrap().contains("dead-lettered"));
+    let none = call(&s.app, Method::GET, "/api/v1/backoffice/jobs?state=succeeded", Some(&admin), None).await;
+    assert_eq!(none.json().as_array().map(Vec::len), Some(0));
+    let bad = call(&s.app, Method::GET, "/api/v1/backoffice/jobs?state=stuck", Some(&admin), None).await;
+    assert_eq!((bad.status.as_u16(), bad.json()["error"]["code"].as_str()), (400, Some("invalid_state")));
 }
 
 #[sqlx::test(migrator = "co2_db::MIGRATOR")]

@@ -99,6 +99,7 @@ async fn every_route_checks_the_callers_rights(pool: PgPool) {
         ),
         case(Method::POST, format!("/api/v1/backoffice/jobs/{job_id}/retry"), None, [401, 403, 403, 403, 403, 409]),
         case(Method::POST, format!("/api/v1/backoffice/jobs/{job_id}/abort"), None, [401, 403, 403, 403, 403, 409]),
+        case(Method::GET, "/api/v1/backoffice/jobs?state=succeeded", None, [401, 403, 403, 403, 403, 200]),
         case(Method::POST, "/api/v1/exports", Some(unit_export), [401, 403, 202, 404, 202, 202]),
         case(
             Method::POST,
