@@ -242,17 +242,23 @@ def large_files_and_recalculation(bin_dir, rows, units, per_unit, step_logs=None
             proc.wait(timeout=30)
 
 
-def upload_to_totals(bin_dir, rows, repeats):
+def fresh_server(bin_dir):
+    """The embedded server (release) on a fresh database with the demo lab: what an earlier run
+    left (800,000 entries) would weigh on the figures. Returns (port, env, process)."""
     port = free_port()
     env = dict(os.environ, PORT=str(port), HOST="127.0.0.1", PUBLIC_BASE_URL=f"http://127.0.0.1:{port}", RUST_LOG="warn")
-    # A fresh database: what an earlier run left (800,000 entries) would weigh on these figures.
     psql("drop schema public cascade; create schema public")
     subprocess.run([os.path.join(bin_dir, "migrate"), "--seed-demo"], env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     server = subprocess.Popen([os.path.join(bin_dir, "devstack")], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while not healthz(port):
+        time.sleep(0.01)
+    return port, env, server
+
+
+def upload_to_totals(bin_dir, rows, repeats):
+    port, env, server = fresh_server(bin_dir)
     try:
-        while not healthz(port):
-            time.sleep(0.01)
         data = equipment_file(rows, os.path.join(os.environ["DATA_DIR"], "factors/2025/equipments_factors.csv"))
         _, login = request(port, "POST", "/api/v1/auth/dev-login", {"persona": "principal", "unit": "9001"})
         token = login["token"]
@@ -307,15 +313,8 @@ def spa_bundle(dist):
 def home_tti(bin_dir, runs):
     """Time to interactive of the home page in headless Chromium (tests/browser/tti.mjs) against
     the release server with the demo lab."""
-    port = free_port()
-    env = dict(os.environ, PORT=str(port), HOST="127.0.0.1", PUBLIC_BASE_URL=f"http://127.0.0.1:{port}", RUST_LOG="warn")
-    psql("drop schema public cascade; create schema public")
-    subprocess.run([os.path.join(bin_dir, "migrate"), "--seed-demo"], env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    server = subprocess.Popen([os.path.join(bin_dir, "devstack")], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port, env, server = fresh_server(bin_dir)
     try:
-        while not healthz(port):
-            time.sleep(0.01)
         here = os.path.dirname(os.path.abspath(__file__))
         out = subprocess.run(["node", os.path.join(here, "..", "tests", "browser", "tti.mjs"), str(runs)],
                              env=dict(env, CO2_BASE_URL=f"http://127.0.0.1:{port}"), check=True,

@@ -12,6 +12,7 @@ mod job_progress;
 mod module_card;
 mod status_badge;
 mod upload_panel;
+mod validated_progress;
 
 pub use app_header::{AppHeader, LanguageSwitch};
 pub use area_nav::{AreaNav, AreaNavItem};
@@ -23,3 +24,4 @@ pub use job_progress::JobProgress;
 pub use module_card::ModuleCard;
 pub use status_badge::StatusBadge;
 pub use upload_panel::UploadPanel;
+pub use validated_progress::ValidatedProgress;

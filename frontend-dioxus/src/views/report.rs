@@ -4,9 +4,9 @@
 use dioxus::prelude::*;
 
 use crate::api;
-use crate::components::{Loading, ModuleCard, StatusBadge, boundary_fallback};
+use crate::components::{Loading, ModuleCard, StatusBadge, ValidatedProgress, boundary_fallback};
 use crate::i18n::use_i18n;
-use crate::model::{parse_progress, tonnes_in};
+use crate::model::tonnes_in;
 use crate::routes::Route;
 use crate::text as t;
 
@@ -35,8 +35,6 @@ fn ReportContent(unit: String, year: i32) -> Element {
 
     let mut modules = report.modules.clone();
     modules.sort_by_key(|m| m.position);
-    let (done, total) = parse_progress(&report.completion_progress).unwrap_or((0, 8));
-    let pct = (done * 100).checked_div(total).unwrap_or(0);
 
     rsx! {
         section { class: "page",
@@ -64,19 +62,7 @@ fn ReportContent(unit: String, year: i32) -> Element {
                     }
                     span { class: "muted small", "{i18n.t(t::ALL_MODULES_ANY_STATUS)}" }
                 }
-                div { class: "summary-item",
-                    span { class: "summary-label", "{i18n.t(t::VALIDATED_MODULES)}" }
-                    span { class: "summary-value", "data-testid": "report-progress", "{done}/{total}" }
-                    div {
-                        class: "progress small",
-                        role: "progressbar",
-                        aria_label: i18n.t(t::VALIDATED_MODULES),
-                        aria_valuemin: "0",
-                        aria_valuemax: "{total}",
-                        aria_valuenow: "{done}",
-                        div { class: "progress-bar done", style: "width: {pct}%" }
-                    }
-                }
+                ValidatedProgress { progress: report.completion_progress.clone(), testid: "report-progress" }
                 div { class: "summary-item",
                     span { class: "summary-label", "{i18n.t(t::CORE_TOTAL)}" }
                     span { class: "summary-value",

@@ -11,10 +11,10 @@ use crate::api::{self, Basis};
 use crate::components::charts::{Bar, BarChart, SERIES_COLOUR};
 use crate::components::{
     AreaNav, AreaNavItem, ErrorPanel, ExportButton, ExportFormat, Loading, NotAllowed, PlaceholderPage, StatusBadge,
-    boundary_fallback,
+    ValidatedProgress, boundary_fallback,
 };
 use crate::i18n::{Lang, use_i18n};
-use crate::model::{module_info, parse_progress, tonnes_in};
+use crate::model::{module_info, tonnes_in};
 use crate::routes::Route;
 use crate::session::use_session;
 use crate::text as t;
@@ -215,8 +215,6 @@ fn ProgressOverview(unit: String, year: i32) -> Element {
     let trend = use_resource(use_reactive!(|unit| async move { year_totals(&unit).await }));
     let view: ReportView = report.suspend()?.cloned()?;
     let trend = trend.suspend()?.cloned()?;
-    let (done, total) = parse_progress(&view.completion_progress).unwrap_or((0, 8));
-    let pct = (done * 100).checked_div(total).unwrap_or(0);
     let mut missing = view.modules.iter().filter(|m| m.status != ModuleStatus::Validated).collect::<Vec<_>>();
     missing.sort_by_key(|m| m.position);
     let bars: Vec<Bar> = trend
@@ -230,19 +228,7 @@ fn ProgressOverview(unit: String, year: i32) -> Element {
     let heading = i18n.t(t::TREND).to_owned();
     rsx! {
         div { class: "summary",
-            div { class: "summary-item",
-                span { class: "summary-label", "{i18n.t(t::VALIDATED_MODULES)}" }
-                span { class: "summary-value", "data-testid": "team-progress", "{done}/{total}" }
-                div {
-                    class: "progress small",
-                    role: "progressbar",
-                    aria_label: i18n.t(t::VALIDATED_MODULES),
-                    aria_valuemin: "0",
-                    aria_valuemax: "{total}",
-                    aria_valuenow: "{done}",
-                    div { class: "progress-bar done", style: "width: {pct}%" }
-                }
-            }
+            ValidatedProgress { progress: view.completion_progress.clone(), testid: "team-progress" }
         }
         section { class: "panel",
             h2 { class: "panel-title", "{i18n.t(t::STILL_TO_VALIDATE)}" }

@@ -7,7 +7,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use co2_api_types::{CreateUploadRequest, CreateUploadResponse, JobState, JobView, RowError, UploadMode};
+use co2_api_types::{CreateUploadRequest, CreateUploadResponse, JobView, UploadMode};
 use co2_db::engine;
 use co2_domain::{EntryType, Module};
 use co2_platform::auth::{Caller, visible_unit};
@@ -176,21 +176,5 @@ async fn job(State(ctx): State<Ctx>, caller: Caller, Path(job_id): Path<Uuid>) -
         Some(key) => Some(ctx.blob.presign_get(key, LINK_TTL).await.map_err(|e| ApiError::Unavailable(e.into()))?),
         None => None,
     };
-    let errors: Vec<RowError> = serde_json::from_value(job.row_errors.clone()).unwrap_or_default();
-    Ok(ApiJson(JobView {
-        job_id: job.job_id,
-        kind: job.kind,
-        state: JobState::from_db(&job.state),
-        progress: job.progress,
-        rows_ok: job.rows_ok,
-        rows_failed: job.rows_failed,
-        errors_url,
-        errors,
-        failure: job.failure,
-        unit: unit.map(|u| u.institutional_id),
-        year: job.report_year_id,
-        module: job.module,
-        created_at: job.created_at,
-        finished_at: job.finished_at,
-    }))
+    Ok(ApiJson(job.into_view(unit.map(|u| u.institutional_id), errors_url)))
 }

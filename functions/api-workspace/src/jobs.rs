@@ -3,7 +3,7 @@
 
 use crate::require_admin;
 use axum::extract::{Path, Query, State};
-use co2_api_types::{JobAborted, JobState, JobView, RowError};
+use co2_api_types::{JobAborted, JobView};
 use co2_platform::auth::Caller;
 use co2_platform::{ApiError, ApiJson, ApiResult, Ctx};
 use uuid::Uuid;
@@ -41,22 +41,11 @@ pub(crate) async fn list(
     let jobs = co2_db::job::list(&ctx.pools.read, state, kind, limit).await?;
     Ok(ApiJson(
         jobs.into_iter()
-            .map(|(job, unit)| JobView {
-                job_id: job.job_id,
-                kind: job.kind,
-                state: JobState::from_db(&job.state),
-                progress: job.progress,
-                rows_ok: job.rows_ok,
-                rows_failed: job.rows_failed,
-                // The detail (`GET /api/v1/jobs/{id}`) carries the errors and the report link.
-                errors_url: None,
-                errors: Vec::<RowError>::new(),
-                failure: job.failure,
-                unit,
-                year: job.report_year_id,
-                module: job.module,
-                created_at: job.created_at,
-                finished_at: job.finished_at,
+            .map(|(job, unit)| {
+                // The detail (`GET /api/v1/jobs/{id}`) carries the row errors and the report link.
+                let mut view = job.into_view(unit, None);
+                view.errors.clear();
+                view
             })
             .collect(),
     ))

@@ -31,6 +31,30 @@ pub struct Job {
     pub finished_at: Option<DateTime<Utc>>,
 }
 
+impl Job {
+    /// The job as the API shows it, given its unit's institutional id and the link to its error
+    /// report, with its first row errors.
+    pub fn into_view(self, unit: Option<String>, errors_url: Option<String>) -> co2_api_types::JobView {
+        let errors = serde_json::from_value(self.row_errors).unwrap_or_default();
+        co2_api_types::JobView {
+            job_id: self.job_id,
+            kind: self.kind,
+            state: co2_api_types::JobState::from_db(&self.state),
+            progress: self.progress,
+            rows_ok: self.rows_ok,
+            rows_failed: self.rows_failed,
+            errors_url,
+            errors,
+            failure: self.failure,
+            unit,
+            year: self.report_year_id,
+            module: self.module,
+            created_at: self.created_at,
+            finished_at: self.finished_at,
+        }
+    }
+}
+
 const JOB_COLUMNS: &str =
     "job_id, kind, state, progress, rows_total, rows_ok, rows_failed, row_errors, error_report_key,
     failure, unit_id, report_year_id, module, entry_types, created_by, created_at, finished_at";
