@@ -102,6 +102,11 @@ pub fn module_info(key: &str) -> Option<&'static ModuleInfo> {
     MODULES.iter().find(|m| m.key == key)
 }
 
+/// A module's name in `lang` (its key when unknown).
+pub fn module_label(lang: Lang, key: &str) -> String {
+    module_info(key).map_or_else(|| key.to_owned(), |m| m.label.get(lang).to_owned())
+}
+
 /// Human label of a module status.
 pub fn status_label(status: ModuleStatus) -> Text {
     match status {
@@ -547,6 +552,8 @@ mod tests {
         assert_eq!(number_in(Lang::En, 1234567.891, 0), "1,234,568");
         assert_eq!(number_in(Lang::En, -0.04, 1), "0.0");
         assert_eq!(percent_in(Lang::Fr, 0.1234), "12,3 %");
+        assert_eq!(crate::text::percent_change(Lang::Fr, 1234.56, 2024), "+1\u{202f}234,6 % par rapport à 2024");
+        assert_eq!(crate::text::percent_change(Lang::En, -3.04, 2024), "-3.0 % on 2024");
         assert_eq!(category_label(Lang::Fr, "buildings_room"), "Bâtiments : locaux");
         assert_eq!(category_label(Lang::En, "equipment"), "Equipment");
         assert_eq!(category_label(Lang::En, "nonsense"), "nonsense");

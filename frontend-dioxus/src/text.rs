@@ -212,11 +212,11 @@ text!(EXPORT_FAILED, "The file could not be made", "Le fichier n'a pas pu être 
 
 pub fn percent_change(lang: Lang, pct: f64, previous_year: i32) -> String {
     let sign = if pct > 0.0 { "+" } else { "" };
+    let pct = crate::model::number_in(lang, pct, 1);
     match lang {
-        Lang::En => format!("{sign}{pct:.1} % on {previous_year}"),
-        Lang::Fr => format!("{sign}{pct:.1} % par rapport à {previous_year}"),
+        Lang::En => format!("{sign}{pct} % on {previous_year}"),
+        Lang::Fr => format!("{sign}{pct} % par rapport à {previous_year}"),
     }
-    .replace('.', if lang == Lang::Fr { "," } else { "." })
 }
 
 pub fn chart_of(lang: Lang, what: &str, unit: &str, year: i32) -> String {

@@ -23,5 +23,5 @@ pub use feedback::{ErrorPanel, Loading, NotAllowed, PlaceholderPage, boundary_fa
 pub use job_progress::JobProgress;
 pub use module_card::ModuleCard;
 pub use status_badge::StatusBadge;
-pub use upload_panel::UploadPanel;
+pub use upload_panel::{UploadPanel, selected_file};
 pub use validated_progress::ValidatedProgress;

@@ -116,8 +116,9 @@ pub fn UploadPanel(unit: String, year: i32, module: String, can_upload: bool, on
     }
 }
 
-/// The `File` chosen in the input, read from the DOM (the browser keeps it; no copy into wasm).
-fn selected_file(input_id: &str) -> Option<web_sys::File> {
+/// The `File` chosen in `<input type=file id>`, read from the DOM (the browser keeps it; no copy
+/// into wasm).
+pub fn selected_file(input_id: &str) -> Option<web_sys::File> {
     let input =
         web_sys::window()?.document()?.get_element_by_id(input_id)?.dyn_into::<web_sys::HtmlInputElement>().ok()?;
     input.files()?.get(0)

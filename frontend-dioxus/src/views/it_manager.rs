@@ -9,7 +9,7 @@ use crate::components::{
     AreaNav, AreaNavItem, ErrorPanel, JobProgress, Loading, NotAllowed, PlaceholderPage, boundary_fallback,
 };
 use crate::i18n::use_i18n;
-use crate::model::{MODULES, module_info};
+use crate::model::{MODULES, module_label};
 use crate::routes::Route;
 use crate::session::use_session;
 use crate::text as t;
@@ -243,7 +243,7 @@ fn FactorFiles(year: i32) -> Element {
                     for f in view.files {
                         tr { key: "{f.file}", "data-file": "{f.file}",
                             th { scope: "row", code { "{f.file}" } }
-                            td { {module_info(&f.module).map_or(f.module.clone(), |m| m.label.get(lang).to_owned())} }
+                            td { {module_label(lang, &f.module)} }
                             td { class: "num", "data-testid": "factor-current", "{f.current}" }
                             td { class: "num", "data-testid": "factor-stale",
                                 "{f.stale}"
@@ -283,7 +283,7 @@ fn FactorUpload(year: i32, file: String, on_done: EventHandler<()>) -> Element {
     let upload = {
         let (file, input_id) = (file.clone(), input_id.clone());
         move |_| {
-            let Some(chosen) = chosen_file(&input_id) else { return };
+            let Some(chosen) = crate::components::selected_file(&input_id) else { return };
             let file = file.clone();
             busy.set(true);
             outcome.set(None);
@@ -328,14 +328,6 @@ fn FactorUpload(year: i32, file: String, on_done: EventHandler<()>) -> Element {
             }
         }
     }
-}
-
-/// The file chosen in `<input type=file id>`, if any.
-fn chosen_file(input_id: &str) -> Option<web_sys::File> {
-    use wasm_bindgen::JsCast;
-    let input: web_sys::HtmlInputElement =
-        web_sys::window()?.document()?.get_element_by_id(input_id)?.dyn_into().ok()?;
-    input.files()?.get(0)
 }
 
 /// `/it-manager/recalculation`.
@@ -504,7 +496,7 @@ fn JobsTable(state: String, kind: String) -> Element {
                             td { "{job.kind}" }
                             td { {job.unit.clone().unwrap_or_else(|| "—".to_owned())} }
                             td { {job.year.map_or("—".to_owned(), |y| y.to_string())} }
-                            td { {job.module.as_deref().and_then(module_info).map_or_else(|| job.module.clone().unwrap_or_else(|| "—".to_owned()), |m| m.label.get(lang).to_owned())} }
+                            td { {job.module.as_deref().map_or_else(|| "—".to_owned(), |m| module_label(lang, m))} }
                             td { "data-testid": "job-state-cell",
                                 {
                                     let (key, label) = match job.state {

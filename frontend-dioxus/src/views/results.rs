@@ -11,8 +11,8 @@ use dioxus::prelude::*;
 use crate::api::{self, Basis};
 use crate::components::charts::{Bar, BarChart, LegendItem, SCOPE_COLOURS, SERIES_COLOUR, download_png};
 use crate::components::{ExportButton, ExportFormat, Loading, StatusBadge, boundary_fallback};
-use crate::i18n::{Lang, use_i18n};
-use crate::model::{category_label, module_info, number_in, percent_in, tonnes_in};
+use crate::i18n::use_i18n;
+use crate::model::{category_label, module_label, number_in, percent_in, tonnes_in};
 use crate::routes::Route;
 use crate::session::use_session;
 use crate::text as t;
@@ -188,10 +188,6 @@ fn ChartPanel(id: String, heading: String, file_name: String, children: Element)
             div { class: "chart-frame", {children} }
         }
     }
-}
-
-fn module_label(lang: Lang, key: &str) -> String {
-    module_info(key).map_or(key.to_owned(), |m| m.label.get(lang).to_owned())
 }
 
 /// Counted modules, stacked by scope, with the figures as a table.

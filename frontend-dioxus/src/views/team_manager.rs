@@ -13,8 +13,8 @@ use crate::components::{
     AreaNav, AreaNavItem, ErrorPanel, ExportButton, ExportFormat, Loading, NotAllowed, PlaceholderPage, StatusBadge,
     ValidatedProgress, boundary_fallback,
 };
-use crate::i18n::{Lang, use_i18n};
-use crate::model::{module_info, tonnes_in};
+use crate::i18n::use_i18n;
+use crate::model::{module_label, tonnes_in};
 use crate::routes::Route;
 use crate::session::use_session;
 use crate::text as t;
@@ -100,10 +100,6 @@ fn ScopedPage(title: String, lead: String, body: Callback<(String, i32), Element
             }
         }
     }
-}
-
-fn module_label(lang: Lang, key: &str) -> String {
-    module_info(key).map_or(key.to_owned(), |m| m.label.get(lang).to_owned())
 }
 
 /// `/team-manager/validation`.

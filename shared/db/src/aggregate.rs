@@ -8,10 +8,7 @@ use uuid::Uuid;
 /// entries (`module_leaf_total`, one scan of their emission rows), then the module's scope,
 /// headline and additional totals and its entry count from those.
 pub async fn refresh_module(db: &mut sqlx::PgConnection, report_module_id: Uuid) -> DbResult<()> {
-    sqlx::query("delete from module_leaf_total where report_module_id = $1")
-        .bind(report_module_id)
-        .execute(&mut *db)
-        .await?;
+    clear_leaves(db, report_module_id).await?;
     sqlx::query(
         "insert into module_leaf_total (report_module_id, emission_type, scope, is_additional, kg_co2eq)
          select $1, e.emission_type, e.scope, e.is_additional, sum(e.kg_co2eq)
@@ -58,10 +55,7 @@ pub async fn refresh_module_after_publication(
     .bind(job_id)
     .fetch_all(&mut *db)
     .await?;
-    sqlx::query("delete from module_leaf_total where report_module_id = $1")
-        .bind(report_module_id)
-        .execute(&mut *db)
-        .await?;
+    clear_leaves(db, report_module_id).await?;
     sqlx::query(
         "insert into module_leaf_total (report_module_id, emission_type, scope, is_additional, kg_co2eq)
          select $1, emission_type, scope, is_additional, sum(kg_co2eq) from (
@@ -78,6 +72,11 @@ pub async fn refresh_module_after_publication(
     .execute(&mut *db)
     .await?;
     set_module_totals(db, report_module_id, kept.len() as i64 + staged_entries).await
+}
+
+async fn clear_leaves(db: &mut sqlx::PgConnection, report_module_id: Uuid) -> DbResult<()> {
+    sqlx::query("delete from module_leaf_total where report_module_id = $1").bind(report_module_id).execute(db).await?;
+    Ok(())
 }
 
 /// Sets a module's entry count and its totals (headline, scopes, additional) from its leaves.

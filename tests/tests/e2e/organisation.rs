@@ -92,6 +92,15 @@ async fn a_new_year_gets_every_units_report_and_a_closed_year_refuses_writes(poo
         call(&s.app, Method::PATCH, "/api/v1/backoffice/years/2025", Some(&admin), Some(json!({"is_open": false})))
             .await;
     assert_eq!(closed.status, StatusCode::OK);
+    // The back office lists every year, latest first, with whether it takes changes.
+    let years = call(&s.app, Method::GET, "/api/v1/backoffice/years", Some(&admin), None).await.json();
+    let listed: Vec<(i64, bool)> = years
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|y| (y["year"].as_i64().unwrap(), y["is_open"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(&listed[..2], [(2026, true), (2025, false)]);
     let principal = s.token("principal", Some("9001")).await;
     let write = call(
         &s.app,

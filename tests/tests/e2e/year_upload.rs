@@ -56,6 +56,27 @@ async fn headline(s: &Stack, unit: &str) -> f64 {
     .unwrap()
 }
 
+/// Σ kg of the non-additional emission rows of a unit's published equipment entries, read
+/// afresh: what the stored headline must equal after each publication, however it was derived.
+async fn headline_recomputed(s: &Stack, unit: &str) -> f64 {
+    sqlx::query_scalar(
+        "select coalesce(sum(e.kg_co2eq), 0) from published_entry d join emission e using (data_entry_id)
+         join report_module m using (report_module_id) join report r using (report_id) join unit u using (unit_id)
+         where u.institutional_id = $1 and r.report_year_id = 2025 and m.module = 'equipment' and not e.is_additional",
+    )
+    .bind(unit)
+    .fetch_one(&s.pool)
+    .await
+    .unwrap()
+}
+
+async fn assert_headlines_recomputed(s: &Stack) {
+    for unit in ["9001", "9002"] {
+        let (stored, fresh) = (headline(s, unit).await, headline_recomputed(s, unit).await);
+        assert!((stored - fresh).abs() <= 1e-9 * fresh.abs().max(1.0), "{unit}: stored {stored}, recomputed {fresh}");
+    }
+}
+
 #[sqlx::test(migrator = "co2_db::MIGRATOR")]
 async fn a_year_wide_file_loads_every_unit_and_its_replace_keeps_other_rows(pool: PgPool) {
     let s = Stack::embedded(pool).await;
@@ -92,6 +113,7 @@ async fn a_year_wide_file_loads_every_unit_and_its_replace_keeps_other_rows(pool
     assert_eq!(by_source(&s, "9002").await, [("backoffice".into(), 2)]);
     let lab_with = headline(&s, "9001").await;
     assert!(headline(&s, "9002").await > 0.0, "the other unit's totals are refreshed");
+    assert_headlines_recomputed(&s).await;
 
     // The next year-wide replace names only 9002: 9001's rows loaded this way go, its others stay.
     let (_, job) = year_upload(&s, &admin, body.clone(), rows_for(&["9002"])).await;
@@ -99,6 +121,7 @@ async fn a_year_wide_file_loads_every_unit_and_its_replace_keeps_other_rows(pool
     assert_eq!(by_source(&s, "9001").await, [("manual".into(), 1), ("upload".into(), 1)]);
     assert_eq!(by_source(&s, "9002").await, [("backoffice".into(), 1)]);
     assert!(headline(&s, "9001").await < lab_with, "9001's totals are refreshed too");
+    assert_headlines_recomputed(&s).await;
     assert_eq!(crate::support::orphan_emissions(&s.pool).await, 0);
 
     // Only the admin loads a year for every unit; headcount is loaded per unit.
