@@ -247,21 +247,6 @@ pub fn persona_label(persona: Persona) -> Text {
     }
 }
 
-/// The persona's wire key (`standard`, `principal`, …), as used in form values.
-pub fn persona_key(persona: Persona) -> &'static str {
-    match persona {
-        Persona::Standard => "standard",
-        Persona::Principal => "principal",
-        Persona::Backoffice => "backoffice",
-        Persona::Admin => "admin",
-    }
-}
-
-/// The persona of a wire key.
-pub fn persona_from_key(key: &str) -> Option<Persona> {
-    PERSONAS.iter().map(|(p, _, _)| *p).find(|p| persona_key(*p) == key)
-}
-
 /// One line describing the person's roles, strongest first: `Team manager · 9001`.
 pub fn roles_summary(lang: Lang, roles: &[RoleGrant]) -> String {
     fn rank(p: Persona) -> u8 {
@@ -703,6 +688,6 @@ mod tests {
         ];
         assert_eq!(roles_summary(Lang::En, &roles), "IT manager, Member · 9001");
         assert_eq!(roles_summary(Lang::Fr, &roles), "Gestionnaire IT, Membre · 9001");
-        assert_eq!(persona_from_key("principal"), Some(Persona::Principal));
+        assert_eq!(Persona::parse("principal"), Some(Persona::Principal));
     }
 }

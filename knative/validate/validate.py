@@ -97,6 +97,7 @@ FUNCTIONS = {
     "api-entries": "http",
     "api-uploads": "http",
     "api-reference": "http",
+    "api-access": "http",
     "api-docs": "http",
     "web": "http",
     "step-ingest": "step",

@@ -7,7 +7,7 @@ use dioxus::prelude::*;
 use crate::api;
 use crate::components::LanguageSwitch;
 use crate::i18n::use_i18n;
-use crate::model::{PERSONAS, persona_from_key, persona_key};
+use crate::model::PERSONAS;
 use crate::routes::Route;
 use crate::session::{SessionState, use_session};
 use crate::text as t;
@@ -111,12 +111,12 @@ pub fn Login() -> Element {
                                 "data-testid": "persona-select",
                                 aria_describedby: "persona-help",
                                 onchange: move |e| {
-                                    if let Some(p) = persona_from_key(&e.value()) {
+                                    if let Some(p) = Persona::parse(&e.value()) {
                                         persona.set(p);
                                     }
                                 },
                                 for (p, label, _) in PERSONAS {
-                                    option { value: persona_key(p), selected: persona() == p, "{label.get(lang)}" }
+                                    option { value: p.as_str(), selected: persona() == p, "{label.get(lang)}" }
                                 }
                             }
                             p { class: "field-hint", id: "persona-help", "{description}" }

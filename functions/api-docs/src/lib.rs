@@ -26,6 +26,7 @@ pub fn document() -> OpenApi {
     for part in [
         api_session::openapi(),
         api_workspace::openapi(),
+        api_access::openapi(),
         api_entries::openapi(),
         api_uploads::openapi(),
         api_reference::openapi(),

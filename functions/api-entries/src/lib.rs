@@ -6,7 +6,7 @@
 //! disabled module answers 409. Rights are checked on every route (unit scope; the principal edits).
 
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, patch};
 use co2_api_types::{EmissionView, EntryInput, EntryPage, EntrySource, EntryTypeThreshold, EntryView};
@@ -17,7 +17,7 @@ use co2_domain::fields::RawFields;
 use co2_domain::thresholds;
 use co2_domain::{EntryType, Module};
 use co2_platform::auth::{Caller, UnitRole, visible_unit};
-use co2_platform::{ApiError, ApiJson, ApiResult, Ctx};
+use co2_platform::{ApiError, ApiJson, ApiQuery, ApiResult, Ctx};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -238,7 +238,7 @@ async fn list(
     State(ctx): State<Ctx>,
     caller: Caller,
     Path((unit, year, module)): Path<(String, i32, String)>,
-    Query(p): Query<ListParams>,
+    ApiQuery(p): ApiQuery<ListParams>,
 ) -> ApiResult<ApiJson<EntryPage>> {
     let module = parse_module(&module)?;
     let (rm, own) = module_for_editor(&ctx, &caller, &unit, year, module).await?;

@@ -5,13 +5,13 @@
 //! Owns `/api/v1/reference/*`. Reference data is not unit-scoped: any signed-in user may read it.
 
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::routing::get;
 use co2_api_types::{AirportView, DistanceView, ExchangeRateView, RoomView, StationView};
 use co2_domain::geo::{self, Coordinates};
 use co2_domain::travel;
 use co2_platform::auth::Caller;
-use co2_platform::{ApiError, ApiJson, ApiResult, Ctx};
+use co2_platform::{ApiError, ApiJson, ApiQuery, ApiResult, Ctx};
 use serde::Deserialize;
 
 /// Largest number of search results.
@@ -63,7 +63,7 @@ fn query_text(s: &Search) -> ApiResult<(&str, i64)> {
 async fn airports(
     State(ctx): State<Ctx>,
     _caller: Caller,
-    Query(s): Query<Search>,
+    ApiQuery(s): ApiQuery<Search>,
 ) -> ApiResult<ApiJson<Vec<AirportView>>> {
     let (q, limit) = query_text(&s)?;
     let found = co2_db::reference::search_airports(&ctx.pools.read, q, limit).await?;
@@ -88,7 +88,7 @@ async fn airports(
 async fn stations(
     State(ctx): State<Ctx>,
     _caller: Caller,
-    Query(s): Query<Search>,
+    ApiQuery(s): ApiQuery<Search>,
 ) -> ApiResult<ApiJson<Vec<StationView>>> {
     let (q, limit) = query_text(&s)?;
     let country = s.country.as_deref().map(str::trim).filter(|c| !c.is_empty());
@@ -144,7 +144,7 @@ async fn station_point(ctx: &Ctx, name: &str, country: Option<&str>, side: &str)
 async fn distance(
     State(ctx): State<Ctx>,
     _caller: Caller,
-    Query(d): Query<DistanceQuery>,
+    ApiQuery(d): ApiQuery<DistanceQuery>,
 ) -> ApiResult<ApiJson<DistanceView>> {
     let (origin, destination) = match d.mode.as_str() {
         "plane" => {
@@ -198,7 +198,7 @@ pub struct RoomsQuery {
 async fn rooms(
     State(ctx): State<Ctx>,
     _caller: Caller,
-    Query(q): Query<RoomsQuery>,
+    ApiQuery(q): ApiQuery<RoomsQuery>,
 ) -> ApiResult<ApiJson<Vec<RoomView>>> {
     let building = q.building.as_deref().map(str::trim).filter(|b| !b.is_empty());
     Ok(ApiJson(co2_db::reference::rooms(&ctx.pools.read, building).await?.into_iter().map(room_view).collect()))
@@ -230,7 +230,7 @@ pub struct YearQuery {
 async fn exchange_rates(
     State(ctx): State<Ctx>,
     _caller: Caller,
-    Query(q): Query<YearQuery>,
+    ApiQuery(q): ApiQuery<YearQuery>,
 ) -> ApiResult<ApiJson<Vec<ExchangeRateView>>> {
     let rates = co2_db::reference::exchange_rates(&ctx.pools.read, q.year).await?;
     Ok(ApiJson(

@@ -32,15 +32,6 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     Doc::openapi()
 }
 
-fn persona_key(p: Persona) -> &'static str {
-    match p {
-        Persona::Standard => "standard",
-        Persona::Principal => "principal",
-        Persona::Backoffice => "backoffice",
-        Persona::Admin => "admin",
-    }
-}
-
 /// Development sign-in as one of the four personas (dev profile only).
 #[utoipa::path(post, path = "/api/v1/auth/dev-login", tag = "session", request_body = DevLoginRequest,
     responses((status = 200, body = LoginResponse), (status = 404, description = "not the dev profile or unknown unit")))]
@@ -48,7 +39,7 @@ async fn dev_login(State(ctx): State<Ctx>, ApiJson(req): ApiJson<DevLoginRequest
     if ctx.settings.profile != Profile::Dev {
         return Err(ApiError::not_found("dev_login_disabled", "development sign-in is not available here"));
     }
-    let role = persona_key(req.persona);
+    let role = req.persona.as_str();
     let unit_id = req.unit.as_deref().map(str::trim).filter(|u| !u.is_empty());
     let unit = match unit_id {
         Some(id) => {

@@ -1,6 +1,5 @@
 //! Back-office data management (admin): units, years, factor files and reference data sets.
 
-use crate::require_admin;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -20,7 +19,7 @@ pub(crate) async fn create_unit(
     caller: Caller,
     ApiJson(req): ApiJson<CreateUnitRequest>,
 ) -> ApiResult<(StatusCode, ApiJson<UnitSummary>)> {
-    require_admin(&caller)?;
+    caller.require_admin()?;
     let id = req.institutional_id.trim();
     let name = req.name.trim();
     let mut fields = serde_json::Map::new();
@@ -90,7 +89,7 @@ pub(crate) async fn create_year(
     caller: Caller,
     ApiJson(req): ApiJson<CreateYearRequest>,
 ) -> ApiResult<(StatusCode, ApiJson<YearSummary>)> {
-    require_admin(&caller)?;
+    caller.require_admin()?;
     if !(2000..=2100).contains(&req.year) {
         return Err(ApiError::Validation(serde_json::json!({"fields": {"year": [{"code": "out_of_range",
             "message": "must be between 2000 and 2100"}]}})));
@@ -120,7 +119,7 @@ pub(crate) async fn update_year(
     Path(year): Path<i32>,
     ApiJson(req): ApiJson<UpdateYearRequest>,
 ) -> ApiResult<ApiJson<YearSummary>> {
-    require_admin(&caller)?;
+    caller.require_admin()?;
     let mut tx = ctx.pools.write.begin().await?;
     co2_db::report::set_year_open(&mut *tx, year, req.is_open).await.map_err(|e| match e {
         co2_db::DbError::NotFound => ApiError::not_found("year_not_found", format!("no year {year}")),
@@ -177,7 +176,7 @@ pub(crate) async fn list_factor_files(
     caller: Caller,
     Path(year): Path<i32>,
 ) -> ApiResult<ApiJson<FactorFilesView>> {
-    require_admin(&caller)?;
+    caller.require_admin()?;
     if !co2_db::report::all_years(&ctx.pools.read).await?.iter().any(|y| y.report_year_id == year) {
         return Err(ApiError::not_found("year_not_found", format!("no year {year}")));
     }
@@ -225,7 +224,7 @@ pub(crate) async fn upload_factors(
     Path((year, file)): Path<(i32, String)>,
     body: Bytes,
 ) -> ApiResult<ApiJson<FactorUploadResult>> {
-    require_admin(&caller)?;
+    caller.require_admin()?;
     let name = file.trim_end_matches(".csv");
     let kind = co2_db::factor_file::FactorFile::ALL
         .into_iter()
@@ -292,7 +291,7 @@ pub(crate) async fn upload_reference(
     Path(kind): Path<String>,
     body: Bytes,
 ) -> ApiResult<ApiJson<ReferenceUploadResult>> {
-    require_admin(&caller)?;
+    caller.require_admin()?;
     let mut tx = ctx.pools.write.begin().await?;
     let loaded = match kind.as_str() {
         "airports" => co2_db::reference::load_airports(&mut tx, &body).await,

@@ -1,11 +1,10 @@
 //! The admin's hold on jobs: the list (the pipelines console) and abort. (Retrying a
 //! recalculation lives with recalculations; the sweeper fails jobs that stop progressing.)
 
-use crate::require_admin;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use co2_api_types::{JobAborted, JobView};
 use co2_platform::auth::Caller;
-use co2_platform::{ApiError, ApiJson, ApiResult, Ctx};
+use co2_platform::{ApiError, ApiJson, ApiQuery, ApiResult, Ctx};
 use uuid::Uuid;
 
 /// Filters of the jobs list.
@@ -26,9 +25,9 @@ pub(crate) struct JobsQuery {
 pub(crate) async fn list(
     State(ctx): State<Ctx>,
     caller: Caller,
-    Query(q): Query<JobsQuery>,
+    ApiQuery(q): ApiQuery<JobsQuery>,
 ) -> ApiResult<ApiJson<Vec<JobView>>> {
-    require_admin(&caller)?;
+    caller.require_admin()?;
     let state = q.state.as_deref().filter(|s| !s.is_empty());
     if let Some(s) = state.filter(|s| !["queued", "running", "succeeded", "failed"].contains(s)) {
         return Err(ApiError::bad_request("invalid_state", format!("'{s}' is not a job state")));
@@ -62,7 +61,7 @@ pub(crate) async fn abort(
     caller: Caller,
     Path(job_id): Path<Uuid>,
 ) -> ApiResult<ApiJson<JobAborted>> {
-    require_admin(&caller)?;
+    caller.require_admin()?;
     let mut tx = ctx.pools.write.begin().await?;
     let job = co2_db::job::lock(&mut *tx, job_id)
         .await?

@@ -9,6 +9,7 @@
 mod backoffice;
 mod exports;
 mod jobs;
+mod members;
 mod org_chart;
 mod recalculation;
 mod report;
@@ -17,8 +18,7 @@ mod thresholds;
 
 use axum::Router;
 use axum::routing::{get, patch, post, put};
-use co2_platform::auth::Caller;
-use co2_platform::{ApiError, ApiResult, Ctx};
+use co2_platform::Ctx;
 
 pub use backoffice::MAX_DATA_FILE_BYTES;
 
@@ -27,6 +27,7 @@ pub fn router(ctx: Ctx) -> Router {
     Router::new()
         .route("/api/v1/units", get(report::list_units))
         .route("/api/v1/units/{unit}/years", get(report::list_years))
+        .route("/api/v1/units/{unit}/members", get(members::list))
         .route("/api/v1/units/{unit}/years/{year}/report", get(report::report))
         .route("/api/v1/units/{unit}/years/{year}/results", get(results::results))
         .route("/api/v1/units/{unit}/years/{year}/modules/{module}", patch(report::set_module_status))
@@ -61,6 +62,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     #[openapi(paths(
         report::list_units,
         report::list_years,
+        members::list,
         report::report,
         results::results,
         report::set_module_status,
@@ -86,13 +88,4 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     ))]
     struct Doc;
     Doc::openapi()
-}
-
-/// Refuses callers without the global admin ("IT manager") grant with 403.
-fn require_admin(caller: &Caller) -> ApiResult<()> {
-    if caller.is_admin() {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden("this action needs the IT manager (admin) role".into()))
-    }
 }

@@ -1,6 +1,5 @@
 //! The org-chart import (admin): creates, renames and moves units from one CSV, all or nothing.
 
-use crate::require_admin;
 use axum::body::Bytes;
 use axum::extract::State;
 use co2_api_types::OrgChartImportResult;
@@ -28,7 +27,7 @@ pub(crate) async fn import_org_chart(
     caller: Caller,
     body: Bytes,
 ) -> ApiResult<ApiJson<OrgChartImportResult>> {
-    require_admin(&caller)?;
+    caller.require_admin()?;
     let (headers, records) = co2_db::seed::read_csv_records(&body)
         .map_err(|e| ApiError::bad_request("invalid_csv", format!("the file cannot be read as CSV: {e}")))?;
     for required in ["institutional_id", "name", "parent"] {

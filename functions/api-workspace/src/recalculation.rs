@@ -3,7 +3,6 @@
 //! here as slices and handed to step-compute; results of validated modules change only this way,
 //! and the change is audited.
 
-use crate::require_admin;
 use axum::extract::State;
 use axum::http::StatusCode;
 use co2_api_types::{RecalculationRequest, RecalculationStarted};
@@ -50,7 +49,7 @@ pub(crate) async fn create(
     caller: Caller,
     ApiJson(req): ApiJson<RecalculationRequest>,
 ) -> ApiResult<(StatusCode, ApiJson<RecalculationStarted>)> {
-    require_admin(&caller)?;
+    caller.require_admin()?;
     if !co2_db::report::all_years(&ctx.pools.read).await?.iter().any(|y| y.report_year_id == req.year) {
         return Err(ApiError::not_found("year_not_found", format!("no year {}", req.year)));
     }
@@ -98,7 +97,7 @@ pub(crate) async fn retry(
     caller: Caller,
     axum::extract::Path(job_id): axum::extract::Path<Uuid>,
 ) -> ApiResult<(StatusCode, ApiJson<RecalculationStarted>)> {
-    require_admin(&caller)?;
+    caller.require_admin()?;
     let job = co2_db::job::get(&ctx.pools.write, job_id)
         .await?
         .ok_or_else(|| ApiError::not_found("job_not_found", "no such job"))?;

@@ -4,7 +4,6 @@
 //! Thresholds are data management (admin only). Reporting is open to back-office roles: the
 //! admin sees every unit, a back-office (métier) caller the units of their affiliation subtrees.
 
-use crate::require_admin;
 use axum::extract::{Path, State};
 use co2_api_types::{ThresholdPolicyView, ThresholdView, UnitReportingRow};
 use co2_domain::thresholds::{self, ThresholdPolicy};
@@ -62,7 +61,7 @@ pub(crate) async fn list(
     caller: Caller,
     Path(year): Path<i32>,
 ) -> ApiResult<ApiJson<Vec<ThresholdView>>> {
-    require_admin(&caller)?;
+    caller.require_admin()?;
     require_year(&ctx, year).await?;
     let types: Vec<EntryType> = EntryType::ALL.into_iter().filter(|t| thresholds::has_threshold(*t)).collect();
     Ok(ApiJson(views(&ctx.pools.read, year, &types).await?))
@@ -94,7 +93,7 @@ pub(crate) async fn set(
     Path((year, module, entry_type)): Path<(i32, String, String)>,
     ApiJson(req): ApiJson<ThresholdPolicyView>,
 ) -> ApiResult<ApiJson<ThresholdView>> {
-    require_admin(&caller)?;
+    caller.require_admin()?;
     require_year(&ctx, year).await?;
     let t = thresholded_type(&module, &entry_type)?;
     let policy = match req {
@@ -125,7 +124,7 @@ pub(crate) async fn reset(
     caller: Caller,
     Path((year, module, entry_type)): Path<(i32, String, String)>,
 ) -> ApiResult<ApiJson<ThresholdView>> {
-    require_admin(&caller)?;
+    caller.require_admin()?;
     require_year(&ctx, year).await?;
     let t = thresholded_type(&module, &entry_type)?;
     let mut tx = ctx.pools.write.begin().await?;

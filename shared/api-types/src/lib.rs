@@ -34,6 +34,25 @@ pub enum Persona {
     Admin,
 }
 
+impl Persona {
+    pub const ALL: [Persona; 4] = [Persona::Standard, Persona::Principal, Persona::Backoffice, Persona::Admin];
+
+    /// The wire name, also the `role` stored in role assignments.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Persona::Standard => "standard",
+            Persona::Principal => "principal",
+            Persona::Backoffice => "backoffice",
+            Persona::Admin => "admin",
+        }
+    }
+
+    /// The persona of a wire name.
+    pub fn parse(name: &str) -> Option<Persona> {
+        Persona::ALL.into_iter().find(|p| p.as_str() == name)
+    }
+}
+
 /// `POST /api/v1/auth/dev-login`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -778,4 +797,129 @@ pub struct JobAborted {
     pub job_id: uuid::Uuid,
     /// Rows the job had staged (never published), now removed.
     pub staged_rows_removed: u64,
+}
+
+/// A role assignment (`GET /api/v1/backoffice/roles`, `GET /api/v1/units/{unit}/members`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RoleAssignmentView {
+    pub assignment_id: uuid::Uuid,
+    /// The user's institutional id.
+    pub user: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub role: Persona,
+    /// The scope: the unit (standard, principal), the subtree root (backoffice), `None` for admin.
+    pub unit: Option<String>,
+    pub unit_name: Option<String>,
+    pub granted_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// `POST /api/v1/backoffice/roles` (admin): grants a role; the user is created when the
+/// identity provider has not introduced them yet.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GrantRoleRequest {
+    /// The user's institutional id.
+    pub user: String,
+    /// Used only when the user is new (their name otherwise comes from the identity provider).
+    #[serde(default)]
+    pub display_name: Option<String>,
+    pub role: Persona,
+    /// Required for standard, principal and backoffice; must be absent for admin.
+    #[serde(default)]
+    pub unit: Option<String>,
+}
+
+/// What an API token may do.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TokenScope {
+    /// GET (and HEAD) only.
+    Read,
+    /// Every call its owner may make.
+    Write,
+}
+
+/// Where an API token stands.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TokenState {
+    Active,
+    Expired,
+    Revoked,
+}
+
+/// An API token as listed (never its secret).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiTokenView {
+    pub token_id: uuid::Uuid,
+    pub name: String,
+    /// The owner's institutional id: the token acts with the owner's roles.
+    pub owner: String,
+    pub owner_name: String,
+    pub scope: TokenScope,
+    /// The secret's first characters, to recognise it.
+    pub prefix: String,
+    pub state: TokenState,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub revoked_by: Option<String>,
+}
+
+/// `POST /api/v1/backoffice/tokens` (admin, from a session): a personal token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateApiTokenRequest {
+    pub name: String,
+    pub scope: TokenScope,
+    /// 1 to 365 days.
+    pub expires_in_days: u32,
+}
+
+/// Answer of `POST /api/v1/backoffice/tokens`: the secret, shown this once.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreatedApiToken {
+    /// Send as `Authorization: Bearer <secret>`. It cannot be shown again.
+    pub secret: String,
+    pub token: ApiTokenView,
+}
+
+/// An audit log entry.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntryView {
+    pub id: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub actor: String,
+    pub action: String,
+    pub target: Option<String>,
+    pub details: serde_json::Value,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// A page of `GET /api/v1/backoffice/audit`, newest first.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditPage {
+    pub items: Vec<AuditEntryView>,
+    /// Pass as `before` for the next (older) page; `None` on the last page.
+    pub next_before: Option<i64>,
+}
+
+/// `GET /api/v1/backoffice/audit/verify`: the hash chain recomputed from the first entry.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditChainView {
+    pub entries_checked: i64,
+    pub intact: bool,
+    /// The first entry whose hash does not match (edited or removed history).
+    pub first_broken: Option<i64>,
 }

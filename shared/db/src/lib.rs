@@ -22,6 +22,7 @@ pub mod report;
 pub mod results;
 pub mod seed;
 pub mod threshold;
+pub mod token;
 pub mod upload;
 
 use sqlx::PgPool;

@@ -187,3 +187,103 @@ pub async fn update_unit(
     }
     Ok(())
 }
+
+/// A role assignment with its user and scope unit, for the roles page and a unit's members.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Assignment {
+    pub role_assignment_id: Uuid,
+    pub user_institutional_id: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub role: String,
+    pub unit_institutional_id: Option<String>,
+    pub unit_name: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+const ASSIGNMENT_SELECT: &str = "select r.role_assignment_id, a.institutional_id as user_institutional_id,
+        a.display_name, a.email, r.role, u.institutional_id as unit_institutional_id, u.name as unit_name, r.created_at
+     from role_assignment r join app_user a on a.app_user_id = r.app_user_id
+     left join unit u on u.unit_id = r.unit_id";
+
+/// Filters of [`assignments`]; `None` matches all.
+#[derive(Debug, Default)]
+pub struct AssignmentFilter<'a> {
+    pub role: Option<&'a str>,
+    pub unit: Option<Uuid>,
+    /// Case-insensitive substring of the user's id or name.
+    pub user: Option<&'a str>,
+}
+
+/// Role assignments, by unit path then user.
+pub async fn assignments(db: impl PgExecutor<'_>, f: &AssignmentFilter<'_>, limit: i64) -> DbResult<Vec<Assignment>> {
+    Ok(sqlx::query_as::<_, Assignment>(sqlx::AssertSqlSafe(format!(
+        "{ASSIGNMENT_SELECT}
+         where ($1::text is null or r.role = $1)
+           and ($2::uuid is null or r.unit_id = $2)
+           and ($3::text is null or a.institutional_id ilike '%' || $3 || '%' or a.display_name ilike '%' || $3 || '%')
+         order by u.path nulls first, r.role, a.display_name, a.institutional_id
+         limit $4"
+    )))
+    .bind(f.role)
+    .bind(f.unit)
+    .bind(f.user)
+    .bind(limit)
+    .fetch_all(db)
+    .await?)
+}
+
+/// One assignment by id.
+pub async fn assignment(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Option<Assignment>> {
+    Ok(sqlx::query_as::<_, Assignment>(sqlx::AssertSqlSafe(format!(
+        "{ASSIGNMENT_SELECT} where r.role_assignment_id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(db)
+    .await?)
+}
+
+/// Finds the id of the assignment (user, role, scope) if it exists.
+pub async fn assignment_id(
+    db: impl PgExecutor<'_>,
+    user: Uuid,
+    role: &str,
+    unit: Option<Uuid>,
+) -> DbResult<Option<Uuid>> {
+    Ok(sqlx::query_scalar(
+        "select role_assignment_id from role_assignment
+         where app_user_id = $1 and role = $2 and unit_id is not distinct from $3",
+    )
+    .bind(user)
+    .bind(role)
+    .bind(unit)
+    .fetch_optional(db)
+    .await?)
+}
+
+/// Removes an assignment; `false` when there was none.
+pub async fn revoke_assignment(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<bool> {
+    Ok(sqlx::query("delete from role_assignment where role_assignment_id = $1")
+        .bind(id)
+        .execute(db)
+        .await?
+        .rows_affected()
+        == 1)
+}
+
+/// How many global admin grants exist (the last one may not be removed).
+pub async fn admin_count(db: impl PgExecutor<'_>) -> DbResult<i64> {
+    Ok(sqlx::query_scalar("select count(*) from role_assignment where role = 'admin' and unit_id is null")
+        .fetch_one(db)
+        .await?)
+}
+
+/// Finds a user by institutional id.
+pub async fn user_by_institutional_id(db: impl PgExecutor<'_>, id: &str) -> DbResult<Option<User>> {
+    Ok(sqlx::query_as::<_, User>(
+        "select app_user_id, institutional_id, display_name, email from app_user where institutional_id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?)
+}

@@ -171,6 +171,8 @@ pub struct Caller {
     pub user: User,
     pub grants: Vec<Grant>,
     pub dev: bool,
+    /// Authenticated by an API token rather than a session.
+    pub api_token: bool,
 }
 
 fn token_from(parts: &Parts) -> Option<String> {
@@ -200,23 +202,62 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let ctx = Ctx::from_ref(state);
         let token = token_from(parts).ok_or(ApiError::Unauthorized)?;
+        if token.starts_with(API_TOKEN_PREFIX) {
+            return Caller::from_api_token(&ctx, &token, &parts.method).await;
+        }
         let claims = ctx.auth.verify(&token).map_err(|_| ApiError::Unauthorized)?;
         if claims.dev && ctx.settings.profile != crate::config::Profile::Dev {
             return Err(ApiError::Unauthorized);
         }
         let user = co2_db::org::user_by_id(&ctx.pools.write, claims.sub).await?.ok_or(ApiError::Unauthorized)?;
         let grants = co2_db::org::grants_of(&ctx.pools.write, user.app_user_id).await?;
-        Ok(Caller { user, grants, dev: claims.dev })
+        Ok(Caller { user, grants, dev: claims.dev, api_token: false })
     }
 }
 
-fn persona(role: &str) -> Option<Persona> {
-    match role {
-        "standard" => Some(Persona::Standard),
-        "principal" => Some(Persona::Principal),
-        "backoffice" => Some(Persona::Backoffice),
-        "admin" => Some(Persona::Admin),
-        _ => None,
+/// The prefix of every API token secret: tells it apart from a session JWT at a glance (and lets
+/// secret scanners recognise a leaked one).
+pub const API_TOKEN_PREFIX: &str = "co2pat_";
+
+/// A new API token: the secret (shown once), its stored hash and its display prefix.
+pub struct NewApiToken {
+    pub secret: String,
+    pub hash: String,
+    pub prefix: String,
+}
+
+/// Draws a 256-bit random secret.
+pub fn new_api_token() -> Result<NewApiToken, ApiError> {
+    use aws_lc_rs::rand::SecureRandom;
+    let mut bytes = [0u8; 32];
+    aws_lc_rs::rand::SystemRandom::new()
+        .fill(&mut bytes)
+        .map_err(|_| ApiError::Unavailable(anyhow::anyhow!("no randomness available")))?;
+    let secret = format!("{API_TOKEN_PREFIX}{}", hex::encode(bytes));
+    let prefix = secret[..API_TOKEN_PREFIX.len() + 6].to_owned();
+    Ok(NewApiToken { hash: api_token_hash(&secret), secret, prefix })
+}
+
+/// The stored form of a secret. A plain SHA-256 suffices: the secret is 256 random bits, so
+/// there is nothing to brute-force that a slow hash would protect.
+pub fn api_token_hash(secret: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+impl Caller {
+    /// A caller authenticated by an API token: its owner's grants, fresh; a read-scoped token may
+    /// only use safe methods.
+    async fn from_api_token(ctx: &Ctx, secret: &str, method: &axum::http::Method) -> Result<Self, ApiError> {
+        let (user_id, scope) = co2_db::token::authenticate(&ctx.pools.write, &api_token_hash(secret))
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+        if scope == "read" && !method.is_safe() {
+            return Err(ApiError::Forbidden("this API token is read-only".into()));
+        }
+        let user = co2_db::org::user_by_id(&ctx.pools.write, user_id).await?.ok_or(ApiError::Unauthorized)?;
+        let grants = co2_db::org::grants_of(&ctx.pools.write, user.app_user_id).await?;
+        Ok(Caller { user, grants, dev: false, api_token: true })
     }
 }
 
@@ -224,6 +265,15 @@ impl Caller {
     /// Holds the global admin grant ("IT manager").
     pub fn is_admin(&self) -> bool {
         self.grants.iter().any(|g| g.role == "admin" && g.unit_id.is_none())
+    }
+
+    /// Requires the global admin grant (403 otherwise).
+    pub fn require_admin(&self) -> ApiResult<()> {
+        if self.is_admin() {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden("this action needs the IT manager (admin) role".into()))
+        }
     }
 
     /// The caller's role in `unit` (unit roles only; back-office roles never grant module access).
@@ -275,7 +325,7 @@ impl Caller {
     pub fn role_grants(&self) -> Vec<RoleGrant> {
         self.grants
             .iter()
-            .filter_map(|g| Some(RoleGrant { role: persona(&g.role)?, unit: g.unit_institutional_id.clone() }))
+            .filter_map(|g| Some(RoleGrant { role: Persona::parse(&g.role)?, unit: g.unit_institutional_id.clone() }))
             .collect()
     }
 
@@ -303,6 +353,20 @@ impl Caller {
         out.dedup();
         out
     }
+}
+
+/// The wire form of a role assignment (`None` for a role name the API does not know).
+pub fn assignment_view(a: co2_db::org::Assignment) -> Option<co2_api_types::RoleAssignmentView> {
+    Some(co2_api_types::RoleAssignmentView {
+        assignment_id: a.role_assignment_id,
+        role: Persona::parse(&a.role)?,
+        user: a.user_institutional_id,
+        display_name: a.display_name,
+        email: a.email,
+        unit: a.unit_institutional_id,
+        unit_name: a.unit_name,
+        granted_at: a.created_at,
+    })
 }
 
 /// The 404 every unit-keyed route answers for a unit the caller may not see.

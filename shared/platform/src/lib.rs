@@ -22,6 +22,6 @@ pub mod sweep;
 pub mod telemetry;
 
 pub use ctx::Ctx;
-pub use error::{ApiError, ApiJson, ApiResult};
+pub use error::{ApiError, ApiJson, ApiQuery, ApiResult};
 pub use serve::serve;
 pub use step::{StepError, StepHandler, StepInput, run_step};

@@ -1,6 +1,7 @@
 //! End-to-end tests: one binary, one module per behaviour.
 
 mod access;
+mod access_admin;
 mod all_modules;
 mod backoffice_data;
 mod crash;
