@@ -238,16 +238,6 @@ text!(
     "Les membres de votre unité et ce qu'ils peuvent faire dans le calculateur."
 );
 text!(
-    TEAM_HOME_MEMBERS,
-    "The unit's members, with their role (member or team manager).",
-    "Les membres de l'unité, avec leur rôle (membre ou responsable)."
-);
-text!(
-    TEAM_HOME_ROLES,
-    "Adding and removing members, and naming other team managers.",
-    "Ajouter et retirer des membres, nommer d'autres responsables."
-);
-text!(
     TEAM_VALIDATION_LEAD,
     "Validate each module once its data is complete: it becomes read-only and counts in the official figures. Reopen it to correct it.",
     "Validez chaque module une fois ses données complètes : il passe en lecture seule et compte dans les chiffres officiels. Rouvrez-le pour le corriger."
@@ -519,3 +509,115 @@ text!(ABORT, "Abort", "Interrompre");
 text!(RETRY, "Retry", "Relancer");
 text!(NO_JOB, "No job matches.", "Aucune tâche ne correspond.");
 text!(JOB_ACTION_FAILED, "The job could not be changed", "La tâche n'a pas pu être modifiée");
+
+// Roles, API tokens and the audit log (IT manager).
+text!(
+    IT_ROLES_LEAD,
+    "Who may do what, and where. A change takes effect at the person's next action.",
+    "Qui peut faire quoi, et où. Un changement s'applique dès la prochaine action de la personne."
+);
+text!(ROLE, "Role", "Rôle");
+text!(PERSON, "Person", "Personne");
+text!(PERSON_ID, "Institutional id", "Identifiant institutionnel");
+text!(DISPLAY_NAME, "Name (for a new person)", "Nom (pour une nouvelle personne)");
+text!(SCOPE, "Scope", "Portée");
+text!(GLOBAL, "Everything", "Tout");
+text!(GRANTED, "Granted", "Attribué");
+text!(GRANT_ROLE, "Grant the role", "Attribuer le rôle");
+text!(REVOKE, "Revoke", "Révoquer");
+text!(SEARCH_PERSON, "Person (id or name)", "Personne (identifiant ou nom)");
+text!(NO_ASSIGNMENT, "No role assignment matches.", "Aucune attribution de rôle ne correspond.");
+text!(ROLE_NOT_CHANGED, "The role could not be changed", "Le rôle n'a pas pu être modifié");
+text!(
+    IT_TOKENS_LEAD,
+    "Personal tokens for scripts calling the API, acting with their owner's roles. A token is shown once; revoke it as soon as it is no longer needed.",
+    "Jetons personnels pour les scripts qui appellent l'API, avec les rôles de leur titulaire. Un jeton n'est affiché qu'une fois ; révoquez-le dès qu'il ne sert plus."
+);
+text!(TOKEN_NAME, "Name", "Nom");
+text!(TOKEN_SCOPE_READ, "Read only", "Lecture seule");
+text!(TOKEN_SCOPE_WRITE, "Read and write", "Lecture et écriture");
+text!(EXPIRES_IN_DAYS, "Valid for (days)", "Validité (jours)");
+text!(CREATE_TOKEN, "Create the token", "Créer le jeton");
+text!(OWNER, "Owner", "Titulaire");
+text!(EXPIRES, "Expires", "Expire");
+text!(LAST_USED, "Last used", "Dernière utilisation");
+text!(NEVER, "never", "jamais");
+text!(TOKEN_ACTIVE, "Active", "Actif");
+text!(TOKEN_EXPIRED, "Expired", "Expiré");
+text!(TOKEN_REVOKED, "Revoked", "Révoqué");
+text!(NO_TOKEN, "No API token yet.", "Aucun jeton d'API pour l'instant.");
+text!(
+    TOKEN_SHOWN_ONCE,
+    "Copy this token now: it will not be shown again. Send it as “Authorization: Bearer <token>”.",
+    "Copiez ce jeton maintenant : il ne sera plus affiché. Envoyez-le comme « Authorization: Bearer <jeton> »."
+);
+text!(TOKEN_NOT_CHANGED, "The token could not be changed", "Le jeton n'a pas pu être modifié");
+text!(
+    IT_AUDIT_LEAD,
+    "Every change and sign-in, in a log where each entry seals the previous one: an edited or removed entry breaks the chain.",
+    "Chaque modification et connexion, dans un journal où chaque entrée scelle la précédente : une entrée modifiée ou supprimée rompt la chaîne."
+);
+text!(ACTOR, "Who", "Qui");
+text!(ACTION, "Action", "Action");
+text!(ACTION_HINT, "an action, or a family ending with “.” (role.)", "une action, ou une famille terminée par « . » (role.)");
+text!(TARGET, "On", "Sur");
+text!(WHEN, "When", "Quand");
+text!(FROM_DAY, "From", "Du");
+text!(TO_DAY, "To", "Au");
+text!(APPLY_FILTERS, "Filter", "Filtrer");
+text!(EXPORT_CSV_FILE, "Export as CSV", "Exporter en CSV");
+text!(OLDER, "Older entries", "Entrées plus anciennes");
+text!(NEWEST, "Newest entries", "Entrées les plus récentes");
+text!(NO_AUDIT_ENTRY, "No entry matches.", "Aucune entrée ne correspond.");
+text!(DETAILS, "Details", "Détails");
+text!(VERIFY_CHAIN, "Verify the chain", "Vérifier la chaîne");
+
+/// The outcome of the audit chain check.
+pub fn chain_checked(lang: Lang, checked: i64, first_broken: Option<i64>) -> String {
+    match (lang, first_broken) {
+        (Lang::En, None) => format!("Intact: {checked} entries checked."),
+        (Lang::Fr, None) => format!("Intacte : {checked} entrées vérifiées."),
+        (Lang::En, Some(id)) => format!("Broken at entry {id}: the log was altered there."),
+        (Lang::Fr, Some(id)) => format!("Rompue à l'entrée {id} : le journal y a été modifié."),
+    }
+}
+
+// Cross-unit reporting and reference data.
+text!(
+    IT_REPORTING_LEAD,
+    "The units within your scope: completion, validated totals and entries above their threshold.",
+    "Les unités de votre périmètre : avancement, totaux validés et saisies au-dessus de leur seuil."
+);
+text!(FILTER_UNITS, "Unit (id, name or path)", "Unité (identifiant, nom ou chemin)");
+text!(COMPLETION, "Completion", "Avancement");
+text!(ALL_UNITS, "All", "Toutes");
+text!(COMPLETE_ONLY, "All 8 validated", "Les 8 validés");
+text!(INCOMPLETE_ONLY, "Not complete", "Incomplètes");
+text!(VALIDATED_TOTAL, "Validated total", "Total validé");
+text!(ENTRIES_ABOVE_THRESHOLD, "Entries above threshold", "Saisies au-dessus du seuil");
+text!(NO_UNIT_MATCHES, "No unit matches.", "Aucune unité ne correspond.");
+text!(EXPORT_TABLE_CSV, "This table as CSV", "Ce tableau en CSV");
+text!(MODULE_ACROSS_UNITS, "One module across the units (ZIP)", "Un module pour toutes les unités (ZIP)");
+text!(
+    IT_REFERENCE_LEAD,
+    "Data that does not change with the year. An upload replaces the whole set; a file with errors changes nothing.",
+    "Données qui ne changent pas avec l'année. Un envoi remplace tout le jeu ; un fichier avec erreurs ne change rien."
+);
+text!(REF_AIRPORTS, "Airports", "Aéroports");
+text!(REF_STATIONS, "Train stations", "Gares");
+text!(REF_ROOMS, "Building rooms", "Locaux des bâtiments");
+text!(REF_RATES, "Exchange rates", "Taux de change");
+text!(REF_INFLATION, "Inflation index", "Indice d'inflation");
+
+/// What a reference upload stored.
+pub fn reference_rows(lang: Lang, rows: usize) -> String {
+    match lang {
+        Lang::En => format!("Replaced: {rows} rows now in the set."),
+        Lang::Fr => format!("Remplacé : le jeu compte maintenant {rows} lignes."),
+    }
+}
+
+// The team page.
+text!(ROLES_BY_IT, "Roles are assigned by the IT manager.", "Les rôles sont attribués par le gestionnaire IT.");
+text!(NO_MEMBER, "Nobody holds a role in this unit yet.", "Personne n'a encore de rôle dans cette unité.");
+text!(EMAIL, "E-mail", "Courriel");

@@ -1,8 +1,9 @@
-//! `api-workspace` back office: years, factor files and recalculations (IT manager).
+//! `api-workspace` back office: years, factor files, reference data, recalculations and jobs
+//! (IT manager); cross-unit reporting (back office).
 
 use co2_api_types::{
     CreateYearRequest, FactorFilesView, FactorUploadResult, JobView, RecalculationRequest, RecalculationStarted,
-    UpdateYearRequest, YearSummary,
+    ReferenceUploadResult, UnitReportingRow, UpdateYearRequest, YearSummary,
 };
 use gloo_net::http::Request;
 
@@ -52,4 +53,15 @@ pub async fn abort_job(job_id: uuid::Uuid) -> Result<(), ApiError> {
 /// `POST /api/v1/backoffice/jobs/{id}/retry` (a running recalculation: its undone slices again).
 pub async fn retry_job(job_id: uuid::Uuid) -> Result<(), ApiError> {
     send_empty(Request::post(&format!("/api/v1/backoffice/jobs/{job_id}/retry"))).await
+}
+
+/// `GET /api/v1/backoffice/reporting/{year}/units`: the units in the caller's scope, with
+/// completion and validated totals.
+pub async fn reporting_units(year: i32) -> Result<Vec<UnitReportingRow>, ApiError> {
+    get_json(&format!("/api/v1/backoffice/reporting/{year}/units")).await
+}
+
+/// `PUT /api/v1/backoffice/reference/{kind}`: replaces a reference set with a CSV file.
+pub async fn upload_reference(kind: &str, csv: &web_sys::File) -> Result<ReferenceUploadResult, ApiError> {
+    put_file_json(&format!("/api/v1/backoffice/reference/{}", seg(kind)), "text/csv", csv).await
 }

@@ -5,6 +5,7 @@
 //! token returned by the login is kept in memory (never in storage, so a script cannot lift it
 //! from there) and sent as `Authorization: Bearer`, which is what the functions check first.
 
+mod access;
 mod backoffice;
 mod client;
 mod entries;
@@ -13,9 +14,13 @@ mod session;
 mod uploads;
 mod workspace;
 
+pub use access::{
+    AuditFilter, audit_page, create_token, grant_role, list_roles, list_tokens, revoke_role, revoke_token,
+    unit_members, verify_audit,
+};
 pub use backoffice::{
-    abort_job, backoffice_years, create_year, factor_files, list_jobs, recalculate, retry_job, set_year_open,
-    upload_factors,
+    abort_job, backoffice_years, create_year, factor_files, list_jobs, recalculate, reporting_units, retry_job,
+    set_year_open, upload_factors, upload_reference,
 };
 pub use client::ApiError;
 pub use entries::{create_entry, delete_entry, list_entries, update_entry};

@@ -1,5 +1,5 @@
-//! An export of a unit-year's results (XLSX workbook, CSV files in a ZIP, or the PDF report):
-//! asks step-export for it, follows its job, then offers the file.
+//! Exports: a unit-year's results (XLSX workbook, CSV files in a ZIP, or the PDF report) or any
+//! export request — asks step-export for it, follows its job, then offers the file.
 
 use co2_api_types::{ExportKind, ExportRequest, JobState};
 use dioxus::prelude::*;
@@ -44,41 +44,49 @@ enum ExportState {
     Failed(String),
 }
 
-/// A button that builds the export, then becomes its download link.
+/// A button that builds a unit-year export, then becomes its download link.
 #[component]
 pub fn ExportButton(unit: String, year: i32, format: ExportFormat, basis: Basis) -> Element {
     let i18n = use_i18n();
+    let request = ExportRequest {
+        kind: ExportKind::UnitYear,
+        format: Some(format.key().to_owned()),
+        year,
+        unit: Some(unit),
+        module: None,
+        basis: Some(basis.key().to_owned()),
+    };
+    rsx! { ExportLink { request, label: i18n.t(format.label()).to_owned(), key_name: format.key().to_owned() } }
+}
+
+/// A button that asks step-export for `request`'s file, follows its job, then becomes its
+/// download link. `key_name` names it for tests (`export-{key_name}`).
+#[component]
+pub fn ExportLink(request: ExportRequest, label: String, key_name: String) -> Element {
+    let i18n = use_i18n();
     let mut state = use_signal(|| ExportState::Idle);
-    // Another unit, year, basis or format is another file.
-    use_effect(use_reactive!(|unit, year, basis, format| {
-        let _ = (unit, year, basis, format);
+    // Another request is another file.
+    use_effect(use_reactive!(|request| {
+        let _ = request;
         state.set(ExportState::Idle);
     }));
     let start = move |_| {
-        let unit = unit.clone();
+        let request = request.clone();
         state.set(ExportState::Building);
         spawn(async move {
-            let request = ExportRequest {
-                kind: ExportKind::UnitYear,
-                format: Some(format.key().to_owned()),
-                year,
-                unit: Some(unit),
-                module: None,
-                basis: Some(basis.key().to_owned()),
-            };
             state.set(match follow_export(&request).await {
                 Ok(url) => ExportState::Ready(url),
                 Err(message) => ExportState::Failed(message),
             });
         });
     };
-    let key = format.key();
+    let key = key_name;
     rsx! {
         div { class: "export-button", "data-testid": "export-{key}",
             match state() {
                 ExportState::Idle => rsx! {
                     button { class: "btn btn-secondary", r#type: "button", "data-testid": "export-{key}-start", onclick: start,
-                        "{i18n.t(format.label())}"
+                        "{label}"
                     }
                 },
                 ExportState::Building => rsx! { Loading { label: i18n.t(t::EXPORT_PREPARING) } },

@@ -88,23 +88,3 @@ pub fn NotAllowed(what: String) -> Element {
         }
     }
 }
-
-/// A page whose content arrives with later work: a title, what it will hold, nothing made up.
-#[component]
-pub fn PlaceholderPage(title: String, lead: String, will_hold: Vec<String>) -> Element {
-    rsx! {
-        section { class: "page",
-            h1 { class: "page-title", "{title}" }
-            p { class: "lead", "{lead}" }
-            div { class: "panel panel-soon",
-                h2 { class: "panel-title", "What this page will hold" }
-                ul {
-                    for item in will_hold {
-                        li { "{item}" }
-                    }
-                }
-                p { class: "muted", "This page is being built and is not available yet." }
-            }
-        }
-    }
-}

@@ -1,12 +1,12 @@
 //! `/it-manager/…`: the IT manager's area (back-office admin; back-office operators see Reporting
-//! only). Years, factors, recalculation and the pipelines console work on the back-office
-//! routes; the other pages describe what they will hold.
+//! only): the layout, years, factors, recalculation and the pipelines console. Roles, tokens and
+//! the audit log are in `it_access`; reporting and reference data in `it_data`.
 
 use dioxus::prelude::*;
 
 use crate::api;
 use crate::components::{
-    AreaNav, AreaNavItem, ErrorPanel, JobProgress, Loading, NotAllowed, PlaceholderPage, boundary_fallback,
+    AreaNav, AreaNavItem, ErrorPanel, JobProgress, Loading, NotAllowed, boundary_fallback,
 };
 use crate::i18n::use_i18n;
 use crate::model::{MODULES, module_label};
@@ -50,7 +50,7 @@ pub fn ItLayout() -> Element {
 
 /// Shows `children` to admins only; others get "not allowed" (the server refuses them anyway).
 #[component]
-fn AdminOnly(title: String, children: Element) -> Element {
+pub(crate) fn AdminOnly(title: String, children: Element) -> Element {
     let session = use_session();
     let lang = use_i18n().lang();
     if !session.with_permissions(|p| p.is_admin()) {
@@ -59,21 +59,6 @@ fn AdminOnly(title: String, children: Element) -> Element {
     children
 }
 
-fn strings(items: &[&str]) -> Vec<String> {
-    items.iter().map(|s| (*s).to_owned()).collect()
-}
-
-/// A data-management page: admins only (DOMAIN §7).
-#[component]
-fn AdminPage(title: String, lead: String, will_hold: Vec<String>) -> Element {
-    let session = use_session();
-    if !session.with_permissions(|p| p.is_admin()) {
-        return rsx! {
-            NotAllowed { what: format!("{} (IT manager only)", title.to_lowercase()) }
-        };
-    }
-    rsx! { PlaceholderPage { title, lead, will_hold } }
-}
 
 /// `/it-manager/`: the years, opened and closed.
 #[component]
@@ -169,7 +154,7 @@ fn YearsTable() -> Element {
 
 /// The year the IT pages work on: picked here, the latest by default.
 #[component]
-fn YearSelect(year: Signal<Option<i32>>) -> Element {
+pub(crate) fn YearSelect(year: Signal<Option<i32>>) -> Element {
     let i18n = use_i18n();
     let years = use_resource(api::backoffice_years);
     // The latest year once the list is in (after render: a render never writes a signal).
@@ -390,21 +375,6 @@ pub fn ItRecalculation() -> Element {
     }
 }
 
-/// `/it-manager/reference-data`.
-#[component]
-pub fn ItReferenceData() -> Element {
-    rsx! {
-        AdminPage {
-            title: "Reference data",
-            lead: "Data that does not change with the year.",
-            will_hold: strings(&[
-                "Airports, train stations, building rooms and exchange rates.",
-                "Replace a whole set by uploading its CSV file.",
-            ]),
-        }
-    }
-}
-
 /// `/it-manager/pipelines`: the jobs console.
 #[component]
 pub fn ItPipelines() -> Element {
@@ -536,62 +506,3 @@ fn JobsTable(state: String, kind: String) -> Element {
     }
 }
 
-/// `/it-manager/roles`.
-#[component]
-pub fn ItRoles() -> Element {
-    rsx! {
-        AdminPage {
-            title: "Roles",
-            lead: "Who may do what, in which unit.",
-            will_hold: strings(&[
-                "Role assignments: member, team manager, back-office operator, IT manager.",
-                "Assignments seeded from the identity provider's groups.",
-            ]),
-        }
-    }
-}
-
-/// `/it-manager/api-tokens`.
-#[component]
-pub fn ItApiTokens() -> Element {
-    rsx! {
-        AdminPage {
-            title: "API tokens",
-            lead: "Personal tokens for scripts that use the API.",
-            will_hold: strings(&[
-                "Create a token with a scope and an expiry; it is shown once.",
-                "Your tokens, when they were last used, and revoking them.",
-            ]),
-        }
-    }
-}
-
-/// `/it-manager/audit`.
-#[component]
-pub fn ItAudit() -> Element {
-    rsx! {
-        AdminPage {
-            title: "Audit",
-            lead: "Every change and sign-in, in a tamper-evident log.",
-            will_hold: strings(&[
-                "The audit log, filtered by person, unit, action and date.",
-                "A check that the log's hash chain is intact.",
-            ]),
-        }
-    }
-}
-
-/// `/it-manager/reporting` (back-office operators and admins).
-#[component]
-pub fn ItReporting() -> Element {
-    rsx! {
-        PlaceholderPage {
-            title: "Reporting",
-            lead: "Results across units, within your scope.",
-            will_hold: strings(&[
-                "Totals by unit, module and scope for a year, with filters.",
-                "Exports as CSV, JSON, ZIP or PDF.",
-            ]),
-        }
-    }
-}

@@ -3,6 +3,8 @@
 
 mod app_shell;
 mod home;
+mod it_access;
+mod it_data;
 mod it_manager;
 mod login;
 mod module;
@@ -13,10 +15,9 @@ mod team_manager;
 
 pub use app_shell::AppShell;
 pub use home::Home;
-pub use it_manager::{
-    ItApiTokens, ItAudit, ItFactors, ItLayout, ItPipelines, ItRecalculation, ItReferenceData, ItReporting, ItRoles,
-    ItYears,
-};
+pub use it_access::{ItApiTokens, ItAudit, ItRoles};
+pub use it_data::{ItReferenceData, ItReporting};
+pub use it_manager::{ItFactors, ItLayout, ItPipelines, ItRecalculation, ItYears};
 pub use login::Login;
 pub use module::EquipmentOrModule;
 pub use not_found::NotFound;

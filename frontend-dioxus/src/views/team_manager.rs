@@ -1,8 +1,8 @@
 //! `/team-manager/…`: the team manager's area (principal of a unit), about the unit chosen in the
 //! header when the person manages it (else the first unit they manage) and the year chosen there.
 //! Validation (validate / reopen each module), progress (completion and the trend over the
-//! unit's years) and exports work on the server's report, results and export routes; the team
-//! page (members and their roles) is still to come.
+//! unit's years), exports and the team page (members and their roles) work on the server's
+//! report, results, export and members routes.
 
 use co2_api_types::{ModuleStatus, ReportView};
 use dioxus::prelude::*;
@@ -10,11 +10,11 @@ use dioxus::prelude::*;
 use crate::api::{self, Basis};
 use crate::components::charts::{Bar, BarChart, SERIES_COLOUR};
 use crate::components::{
-    AreaNav, AreaNavItem, ErrorPanel, ExportButton, ExportFormat, Loading, NotAllowed, PlaceholderPage, StatusBadge,
+    AreaNav, AreaNavItem, ErrorPanel, ExportButton, ExportFormat, Loading, NotAllowed, StatusBadge,
     ValidatedProgress, boundary_fallback,
 };
 use crate::i18n::use_i18n;
-use crate::model::{module_label, tonnes_in};
+use crate::model::{module_label, persona_label, tonnes_in};
 use crate::routes::Route;
 use crate::session::use_session;
 use crate::text as t;
@@ -63,15 +63,53 @@ pub fn TeamLayout() -> Element {
     }
 }
 
-/// `/team-manager/`.
+/// `/team-manager/`: the unit's people and their roles.
 #[component]
 pub fn TeamHome() -> Element {
     let i18n = use_i18n();
+    let scope = use_team_scope();
     rsx! {
-        PlaceholderPage {
-            title: i18n.t(t::NAV_TEAM),
-            lead: i18n.t(t::TEAM_HOME_LEAD),
-            will_hold: vec![i18n.t(t::TEAM_HOME_MEMBERS).to_owned(), i18n.t(t::TEAM_HOME_ROLES).to_owned()],
+        section { class: "page",
+            h1 { class: "page-title", "{i18n.t(t::NAV_TEAM)}" }
+            p { class: "lead", "{i18n.t(t::TEAM_HOME_LEAD)} {i18n.t(t::ROLES_BY_IT)}" }
+            if let Some((unit, _)) = scope {
+                ErrorBoundary { handle_error: boundary_fallback,
+                    SuspenseBoundary { fallback: |_| rsx! { Loading {} }, MembersTable { key: "{unit}", unit: unit.clone() } }
+                }
+            }
+        }
+    }
+}
+
+#[component]
+fn MembersTable(unit: String) -> Element {
+    let i18n = use_i18n();
+    let lang = i18n.lang();
+    let members = use_resource(use_reactive!(|unit| async move { api::unit_members(&unit).await }));
+    let list = members.suspend()?.cloned()?;
+    rsx! {
+        div { class: "table-wrap",
+            table { class: "data-table", "data-testid": "members-table",
+                thead {
+                    tr {
+                        th { scope: "col", "{i18n.t(t::PERSON)}" }
+                        th { scope: "col", "{i18n.t(t::EMAIL)}" }
+                        th { scope: "col", "{i18n.t(t::ROLE)}" }
+                    }
+                }
+                tbody {
+                    if list.is_empty() {
+                        tr { td { class: "empty", colspan: "3", "{i18n.t(t::NO_MEMBER)}" } }
+                    }
+                    for m in list {
+                        tr { key: "{m.assignment_id}", "data-user": "{m.user}",
+                            th { scope: "row", "{m.display_name} " span { class: "muted small", "({m.user})" } }
+                            td { {m.email.clone().unwrap_or_else(|| "—".to_owned())} }
+                            td { "{persona_label(m.role).get(lang)}" }
+                        }
+                    }
+                }
+            }
         }
     }
 }

@@ -1,13 +1,13 @@
 //! api-reference: the reference data every form needs — airport and station search (typo
 //! tolerant), the distance of a trip as the calculation counts it, building rooms by
-//! (building, room), and the year's exchange rates.
+//! (building, room), the year's exchange rates, and the choices the year's factors offer.
 //!
 //! Owns `/api/v1/reference/*`. Reference data is not unit-scoped: any signed-in user may read it.
 
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::get;
-use co2_api_types::{AirportView, DistanceView, ExchangeRateView, RoomView, StationView};
+use co2_api_types::{AirportView, DistanceView, ExchangeRateView, FactorChoiceView, RoomView, StationView};
 use co2_domain::geo::{self, Coordinates};
 use co2_domain::travel;
 use co2_platform::auth::Caller;
@@ -26,6 +26,7 @@ pub fn router(ctx: Ctx) -> Router {
         .route("/api/v1/reference/rooms", get(rooms))
         .route("/api/v1/reference/rooms/{building}/{room}", get(room))
         .route("/api/v1/reference/exchange-rates", get(exchange_rates))
+        .route("/api/v1/reference/factor-choices", get(factor_choices))
         .with_state(ctx)
 }
 
@@ -33,7 +34,7 @@ pub fn router(ctx: Ctx) -> Router {
 pub fn openapi() -> utoipa::openapi::OpenApi {
     use utoipa::OpenApi;
     #[derive(OpenApi)]
-    #[openapi(paths(airports, stations, distance, rooms, room, exchange_rates))]
+    #[openapi(paths(airports, stations, distance, rooms, room, exchange_rates, factor_choices))]
     struct Doc;
     Doc::openapi()
 }
@@ -237,6 +238,66 @@ async fn exchange_rates(
         rates
             .into_iter()
             .map(|r| ExchangeRateView { year: r.rate_year, currency: r.currency, units_per_eur: r.units_per_eur })
+            .collect(),
+    ))
+}
+
+/// Which factors' choices to list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ChoicesQuery {
+    year: i32,
+    /// An entry type (DET name, e.g. `scientific`)…
+    entry_type: Option<String>,
+    /// …or every type of a module (e.g. `purchase`).
+    module: Option<String>,
+    /// Text the classification or values contain (e.g. part of a purchase code or description).
+    q: Option<String>,
+    /// At most this many (default 200, at most 500).
+    limit: Option<i64>,
+}
+
+/// The year's current factor classifications for an entry type or a module, with their values:
+/// what a form may offer (classes, codes, fuels, gases, providers) and its defaults.
+#[utoipa::path(get, path = "/api/v1/reference/factor-choices", tag = "reference", params(ChoicesQuery),
+    responses((status = 200, body = [FactorChoiceView]), (status = 400), (status = 401), (status = 404)))]
+async fn factor_choices(
+    State(ctx): State<Ctx>,
+    _caller: Caller,
+    ApiQuery(q): ApiQuery<ChoicesQuery>,
+) -> ApiResult<ApiJson<Vec<FactorChoiceView>>> {
+    use co2_domain::{EntryType, Module};
+    let types: Vec<EntryType> = match (q.entry_type.as_deref(), q.module.as_deref()) {
+        (Some(name), _) => {
+            let t = EntryType::ALL
+                .into_iter()
+                .find(|t| t.name() == name)
+                .ok_or_else(|| ApiError::not_found("entry_type_not_found", format!("no entry type '{name}'")))?;
+            vec![t]
+        }
+        (None, Some(key)) => Module::parse(key)
+            .ok_or_else(|| ApiError::not_found("module_not_found", format!("no module '{key}'")))?
+            .entry_types()
+            .collect(),
+        (None, None) => return Err(ApiError::bad_request("invalid_query", "give an entry_type or a module")),
+    };
+    let ids: Vec<i16> = types.iter().map(|t| t.id()).collect();
+    let text = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let limit = q.limit.unwrap_or(200).clamp(1, 500);
+    let rows = co2_db::factor::choices(&ctx.pools.read, q.year, &ids, text, limit).await?;
+    Ok(ApiJson(
+        rows.into_iter()
+            .filter_map(|r| {
+                let entry_type = EntryType::from_id(r.data_entry_type)?.name().to_owned();
+                let as_map = |v: serde_json::Value| match v {
+                    serde_json::Value::Object(m) => m,
+                    _ => serde_json::Map::new(),
+                };
+                Some(FactorChoiceView {
+                    entry_type,
+                    classification: as_map(r.classification),
+                    values: as_map(r.factor_values),
+                })
+            })
             .collect(),
     ))
 }

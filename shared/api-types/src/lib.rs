@@ -923,3 +923,19 @@ pub struct AuditChainView {
     /// The first entry whose hash does not match (edited or removed history).
     pub first_broken: Option<i64>,
 }
+
+/// A choice for a form field, from the year's current factors
+/// (`GET /api/v1/reference/factor-choices`): equipment classes with their default hours,
+/// purchase codes with their description, fuels, process gases, facilities, providers…
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FactorChoiceView {
+    /// DET name of the entries it serves, e.g. `scientific`.
+    pub entry_type: String,
+    /// The lookup keys, named as the entry fields that must carry them.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub classification: serde_json::Map<String, serde_json::Value>,
+    /// The factor's values (defaults such as usage hours, descriptions, units).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub values: serde_json::Map<String, serde_json::Value>,
+}

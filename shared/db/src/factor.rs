@@ -307,3 +307,36 @@ pub async fn stale(db: impl PgExecutor<'_>, year: i32, dets: &[i16], limit: i64)
     .fetch_all(db)
     .await?)
 }
+
+/// A current factor's classification and values, for form pickers.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FactorChoice {
+    pub data_entry_type: i16,
+    pub classification: serde_json::Value,
+    pub factor_values: serde_json::Value,
+}
+
+/// The current (not stale) factors of a year for the given entry types whose classification or
+/// values contain `q` (case-insensitive), by classification; at most `limit`.
+pub async fn choices(
+    db: impl sqlx::PgExecutor<'_>,
+    year: i32,
+    entry_types: &[i16],
+    q: Option<&str>,
+    limit: i64,
+) -> crate::DbResult<Vec<FactorChoice>> {
+    Ok(sqlx::query_as::<_, FactorChoice>(
+        "select data_entry_type, classification, factor_values from factor
+         where report_year_id = $1 and data_entry_type = any($2) and not is_stale
+           and ($3::text is null or classification::text ilike '%' || $3 || '%'
+                or factor_values::text ilike '%' || $3 || '%')
+         order by classification_key, data_entry_type
+         limit $4",
+    )
+    .bind(year)
+    .bind(entry_types)
+    .bind(q)
+    .bind(limit)
+    .fetch_all(db)
+    .await?)
+}

@@ -273,7 +273,13 @@ pub fn parse_row(file: FactorFile, raw: &RawFields) -> Result<FactorRecord, Fiel
             let row = PurchaseFactorRow::parse(raw)?;
             let det = row.category.entry_type();
             let leaf = row.category.emission_type().key;
-            record(det, leaf, c, values_of(row.into_factor("")))
+            // The description is not used by the calculation; it is kept for the code search.
+            let description = row.purchase_institutional_description.clone();
+            let mut values = values_of(row.into_factor(""));
+            if let Some(d) = description {
+                values.insert("purchase_institutional_description".into(), Value::String(d));
+            }
+            record(det, leaf, c, values)
         }
         FactorFile::PurchasesAdditional => {
             let row = AdditionalFactorRow::parse(raw)?;

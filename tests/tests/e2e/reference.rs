@@ -104,3 +104,40 @@ async fn csv_templates_list_each_entry_types_columns(pool: PgPool) {
         );
     }
 }
+
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn forms_get_their_choices_from_the_years_current_factors(pool: PgPool) {
+    let s = Stack::embedded(pool).await;
+    let t = s.token("standard", Some("9001")).await;
+    // Equipment classes with their default usage hours.
+    let (status, classes) = get(&s, &t, "/api/v1/reference/factor-choices?year=2025&entry_type=scientific").await;
+    assert_eq!(status, 200);
+    let supply = classes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["classification"]["equipment_class"] == "Power supplies")
+        .expect("a scientific class from the 2025 factors");
+    assert_eq!(supply["entry_type"], "scientific");
+    assert_eq!(supply["values"]["active_usage_hours_per_week"].as_f64(), Some(40.0), "{supply}");
+    // Purchase codes across the module, searched by description.
+    let (_, codes) = get(&s, &t, "/api/v1/reference/factor-choices?year=2025&module=purchase&q=chemicals").await;
+    let codes = codes.as_array().unwrap();
+    let (_, all) = get(&s, &t, "/api/v1/reference/factor-choices?year=2025&module=purchase&limit=2").await;
+    assert!(!codes.is_empty(), "{all}");
+    assert!(codes.iter().any(|c| c["classification"]["purchase_institutional_code"] == "12000000"), "{codes:?}");
+    // A stale factor is no longer offered.
+    sqlx::query("update factor set is_stale = true where classification->>'equipment_class' = 'Power supplies'")
+        .execute(&s.pool)
+        .await
+        .unwrap();
+    let (_, after) = get(&s, &t, "/api/v1/reference/factor-choices?year=2025&entry_type=scientific").await;
+    assert!(after.as_array().unwrap().iter().all(|c| c["classification"]["equipment_class"] != "Power supplies"));
+    let (missing, body) = get(&s, &t, "/api/v1/reference/factor-choices?year=2025").await;
+    assert_eq!((missing, body["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_query")));
+    let (unknown, _) = get(&s, &t, "/api/v1/reference/factor-choices?year=2025&entry_type=nope").await;
+    assert_eq!(unknown, StatusCode::NOT_FOUND);
+    let anonymous =
+        call(&s.app, Method::GET, "/api/v1/reference/factor-choices?year=2025&module=purchase", None, None).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+}
