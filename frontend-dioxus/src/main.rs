@@ -7,6 +7,7 @@
 mod api;
 mod components;
 mod console;
+mod entry_forms;
 mod i18n;
 mod model;
 mod routes;

@@ -163,6 +163,9 @@ pub fn equipment_type_label(lang: Lang, key: &str) -> &str {
 #[derive(Debug, Clone, Copy)]
 pub struct Permissions<'a>(pub &'a [String]);
 
+/// Modules whose members fill their own rows (DOMAIN §7).
+pub const OWN_ROWS_MODULES: [&str; 2] = ["professional_travel", "external_cloud_and_ai"];
+
 impl Permissions<'_> {
     fn has(&self, wanted: &str) -> bool {
         self.0.iter().any(|p| p == wanted)
@@ -186,6 +189,12 @@ impl Permissions<'_> {
     /// May create, edit and delete entries of the unit.
     pub fn can_edit(&self, unit: &str) -> bool {
         self.has(&format!("unit:{unit}:edit")) || self.can_manage(unit)
+    }
+
+    /// May add and change entries of `module` in the unit: its principal any module; a member
+    /// their own trips and their own cloud & AI rows (DOMAIN §7; the server enforces the rows).
+    pub fn can_edit_module(&self, unit: &str, module: &str) -> bool {
+        self.can_edit(unit) || (self.has(&format!("unit:{unit}:view")) && OWN_ROWS_MODULES.contains(&module))
     }
 
     /// IT manager (back-office admin): data management, roles, tokens, audit.

@@ -352,9 +352,7 @@ pub fn recalc_started(lang: Lang, entries: i64, slices: usize) -> String {
 text!(UNKNOWN_MODULE, "Unknown module", "Module inconnu");
 text!(NO_SUCH_MODULE, "There is no module called ", "Aucun module ne s'appelle ");
 text!(BACK_TO_THE_REPORT, "Back to the report", "Retour au rapport");
-text!(LOADING_MODULE, "Loading the module…", "Chargement du module…");
 text!(MODULE_TOTAL, "Module total", "Total du module");
-text!(ENTRY_SOON, "Data entry for this module arrives soon", "La saisie de ce module arrive bientôt");
 text!(FIELDS_NEED_ATTENTION, "Some fields need attention.", "Certains champs sont à corriger.");
 text!(ENTRY_DELETED, "Entry deleted.", "Saisie supprimée.");
 text!(
@@ -396,17 +394,6 @@ pub fn entry_done(lang: Lang, name: &str, edited: bool) -> String {
     }
 }
 
-pub fn entry_soon(lang: Lang, label: &str) -> String {
-    match lang {
-        Lang::En => format!(
-            "The forms and file upload for {label} are being built. Figures above come from data already loaded for this report."
-        ),
-        Lang::Fr => format!(
-            "Les formulaires et l'envoi de fichiers pour « {label} » sont en construction. Les chiffres ci-dessus viennent des données déjà chargées pour ce rapport."
-        ),
-    }
-}
-
 pub fn page_of(lang: Lang, current: u32, pages: u32, total: i64) -> String {
     match lang {
         Lang::En => format!("Page {current} of {pages} · {total} entries"),
@@ -415,7 +402,6 @@ pub fn page_of(lang: Lang, current: u32, pages: u32, total: i64) -> String {
 }
 
 // The equipment table.
-text!(EQUIPMENT_ENTRIES, "Equipment entries", "Saisies d'équipement");
 text!(COL_INVENTORY_ID, "Inventory id", "N° d'inventaire");
 text!(COL_NAME, "Name", "Nom");
 text!(COL_CLASS, "Class", "Classe");
@@ -424,11 +410,6 @@ text!(COL_ACTIVE, "Active h/wk", "Actif h/sem.");
 text!(COL_ACTIVE_LONG, "Active hours per week", "Heures d'activité par semaine");
 text!(COL_STANDBY, "Standby h/wk", "Veille h/sem.");
 text!(COL_STANDBY_LONG, "Standby hours per week", "Heures de veille par semaine");
-text!(
-    NO_EQUIPMENT,
-    "No equipment yet. Add a device or upload a CSV file below.",
-    "Aucun équipement pour l'instant. Ajoutez un appareil ou envoyez un fichier CSV ci-dessous."
-);
 text!(ABOVE_THRESHOLD, "Above this year's threshold for this type", "Au-dessus du seuil de l'année pour ce type");
 text!(
     NOT_COMPUTED,
@@ -559,7 +540,11 @@ text!(
 );
 text!(ACTOR, "Who", "Qui");
 text!(ACTION, "Action", "Action");
-text!(ACTION_HINT, "an action, or a family ending with “.” (role.)", "une action, ou une famille terminée par « . » (role.)");
+text!(
+    ACTION_HINT,
+    "an action, or a family ending with “.” (role.)",
+    "une action, ou une famille terminée par « . » (role.)"
+);
 text!(TARGET, "On", "Sur");
 text!(WHEN, "When", "Quand");
 text!(FROM_DAY, "From", "Du");
@@ -621,3 +606,90 @@ pub fn reference_rows(lang: Lang, rows: usize) -> String {
 text!(ROLES_BY_IT, "Roles are assigned by the IT manager.", "Les rôles sont attribués par le gestionnaire IT.");
 text!(NO_MEMBER, "Nobody holds a role in this unit yet.", "Personne n'a encore de rôle dans cette unité.");
 text!(EMAIL, "E-mail", "Courriel");
+
+// Browser-side checks of the entry forms (the server checks again).
+text!(REQUIRED_FIELD, "Required.", "Obligatoire.");
+text!(NOT_A_NUMBER, "Enter a number, e.g. 12.5.", "Saisissez un nombre, p. ex. 12,5.");
+text!(NOT_A_WHOLE_NUMBER, "Enter a whole number.", "Saisissez un nombre entier.");
+text!(NOT_A_DATE, "Enter a date as YYYY-MM-DD.", "Saisissez une date au format AAAA-MM-JJ.");
+text!(NOT_A_CHOICE, "Choose one of the proposed values.", "Choisissez une des valeurs proposées.");
+text!(
+    NOT_AN_IATA_CODE,
+    "Enter the airport's three-letter code, e.g. GVA.",
+    "Saisissez le code de l'aéroport en trois lettres, p. ex. GVA."
+);
+
+/// A number outside its bounds.
+pub fn number_between(lang: Lang, min: f64, max: f64) -> String {
+    let n = |v: f64| crate::model::number_in(lang, v, if v.fract() == 0.0 { 0 } else { 1 });
+    match (lang, max == f64::MAX) {
+        (Lang::En, true) => format!("Must be at least {}.", n(min)),
+        (Lang::Fr, true) => format!("Doit être au moins {}.", n(min)),
+        (Lang::En, false) => format!("Must be between {} and {}.", n(min), n(max)),
+        (Lang::Fr, false) => format!("Doit être entre {} et {}.", n(min), n(max)),
+    }
+}
+
+// The entry forms of the modules.
+text!(ADD_ENTRY, "Add an entry", "Ajouter une saisie");
+text!(EDIT_ENTRY, "Edit the entry", "Modifier la saisie");
+text!(ENTRY_TYPE, "Type", "Type");
+text!(
+    TRIPS_ARE_YOURS,
+    "Trips you add are recorded as yours.",
+    "Les voyages que vous ajoutez sont enregistrés à votre nom."
+);
+text!(HINT_AIRPORT, "Type a code, a town or an airport name.", "Saisissez un code, une ville ou le nom d'un aéroport.");
+text!(HINT_STATION, "Type the station's name; its country follows.", "Saisissez le nom de la gare ; son pays suit.");
+text!(
+    HINT_FACTOR_KEY,
+    "Pick from this year's list, or type to search it.",
+    "Choisissez dans la liste de l'année, ou tapez pour la filtrer."
+);
+text!(
+    HINT_TRAVELLER,
+    "The person's institutional id; blank for a guest.",
+    "L'identifiant institutionnel de la personne ; vide pour un invité."
+);
+text!(ALL_TYPES, "All types", "Tous les types");
+text!(SEARCH_ENTRIES, "Search", "Rechercher");
+text!(SORT_BY, "Order", "Ordre");
+text!(SORT_FILE, "As entered", "Ordre de saisie");
+text!(SORT_NEWEST, "Newest first", "Plus récentes d'abord");
+text!(SORT_NAME, "Name", "Nom");
+text!(SORT_KG_DESC, "Largest emissions first", "Plus fortes émissions d'abord");
+
+/// One leg's distance and the trips' total.
+pub fn trip_distance(lang: Lang, one_way_km: i64, great_circle_km: f64, trips: f64) -> String {
+    let km = |v: f64| crate::model::number_in(lang, v, 0);
+    let total = one_way_km as f64 * trips;
+    match lang {
+        Lang::En => format!(
+            "One way: {} km as counted ({} km great circle); {} km for {} trip(s).",
+            km(one_way_km as f64),
+            km(great_circle_km),
+            km(total),
+            km(trips)
+        ),
+        Lang::Fr => format!(
+            "Aller simple : {} km comptés ({} km à vol d'oiseau) ; {} km pour {} voyage(s).",
+            km(one_way_km as f64),
+            km(great_circle_km),
+            km(total),
+            km(trips)
+        ),
+    }
+}
+text!(
+    NO_ENTRY,
+    "No entry yet. Add one, or upload a file.",
+    "Aucune saisie pour l'instant. Ajoutez-en une, ou envoyez un fichier."
+);
+
+/// The caption of a module's entries table.
+pub fn entries_of(lang: Lang, module: &str) -> String {
+    match lang {
+        Lang::En => format!("Entries of {module}"),
+        Lang::Fr => format!("Saisies de {module}"),
+    }
+}

@@ -279,3 +279,158 @@ test('a standard member is not allowed into the IT manager area', async () => {
     await context.close();
   }
 });
+
+test('a member records their own trips and sees only those; another unit stays closed', async () => {
+  const stamp = Date.now().toString(36);
+  const guest = `guest-${stamp}`;
+  const principalContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const principal = await principalContext.newPage();
+  const memberContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const member = await memberContext.newPage();
+  const problems = [
+    ...watchPage(principal, { ignore: [/401/, /Unauthorized/i] }),
+    ...watchPage(member, { ignore: [/401/, /Unauthorized/i, /404/, /Not Found/i] }),
+  ];
+  try {
+    // The team manager records a guest's trip.
+    await signIn(principal, 'principal', '9001');
+    const year = principal.url().match(/\/years\/(\d+)$/)[1];
+    await principal.goto(`${BASE_URL}/units/9001/years/${year}/modules/professional_travel`);
+    await principal.getByTestId('add-entry').click();
+    await principal.getByTestId('field-origin_iata').fill('GVA');
+    await principal.getByTestId('field-destination_iata').fill('ZRH');
+    await principal.getByTestId('field-user_institutional_id').fill(guest);
+    await principal.getByTestId('entry-submit').click();
+    await principal.getByTestId('notice').waitFor({ timeout: 20_000 });
+    await eventually('the guest trip listed', async () =>
+      (await principal.getByTestId('entries-table').innerText()).includes(guest),
+    );
+
+    // The member: no traveller field, the trip's distance as counted, only their own rows.
+    await signIn(member, 'standard', '9001');
+    await member.goto(`${BASE_URL}/units/9001/years/${year}/modules/professional_travel`);
+    await member.getByTestId('add-entry').click();
+    assert.equal(await member.getByTestId('field-user_institutional_id').count(), 0);
+    await member.getByTestId('field-origin_iata').fill('gene');
+    const suggested = member.locator('[data-testid="options-origin_iata"] option');
+    await eventually('airport suggestions', async () =>
+      (await suggested.evaluateAll((os) => os.map((o) => o.value))).includes('GVA'),
+    );
+    await member.getByTestId('field-origin_iata').fill('GVA');
+    await member.getByTestId('field-destination_iata').fill('JFK');
+    // DOMAIN G1: GVA → JFK counts 6,201 km great circle + 95 km.
+    await eventually('the distance of the trip', async () =>
+      (await member.getByTestId('trip-distance').getAttribute('data-km')) === '6296',
+    );
+    await member.getByTestId('field-departure_date').fill(`${year}-03-14`);
+    await shoot(member, 'travel-member-form');
+    await member.getByTestId('entry-submit').click();
+    await member.getByTestId('notice').waitFor({ timeout: 20_000 });
+    const table = member.getByTestId('entries-table');
+    await eventually('the member trip listed', async () => (await table.innerText()).includes('JFK'));
+    assert.ok(!(await table.innerText()).includes(guest), 'another traveller’s trip is not shown to a member');
+    await shoot(member, 'travel-own-trips');
+
+    // A module whose rows are the team manager's: read-only for a member.
+    await member.goto(`${BASE_URL}/units/9001/years/${year}/modules/headcount`);
+    await member.getByTestId('view-only').waitFor({ timeout: 20_000 });
+    assert.equal(await member.getByTestId('add-entry').count(), 0);
+
+    // Another unit's report, by URL: refused without telling whether it exists.
+    await member.goto(`${BASE_URL}/units/9002/years/${year}`);
+    await member.getByTestId('not-allowed').waitFor({ timeout: 20_000 });
+    await shoot(member, 'cross-unit-refused');
+    assert.deepEqual(problems, []);
+  } finally {
+    await principalContext.close();
+    await memberContext.close();
+  }
+});
+
+test('the team manager sees the unit’s people and their roles', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems = watchPage(page, { ignore: [/401/, /Unauthorized/i] });
+  try {
+    // A member signs in first, so the unit has two people.
+    const other = await context.browser().newContext();
+    await signIn(await other.newPage(), 'standard', '9001');
+    await other.close();
+    await signIn(page, 'principal', '9001');
+    await page.getByRole('link', { name: 'Team', exact: true }).click();
+    const rows = page.locator('[data-testid="members-table"] tbody tr[data-user]');
+    await eventually('two members', async () => (await rows.count()) >= 2, { timeoutMs: 20_000 });
+    const text = await page.getByTestId('members-table').innerText();
+    assert.match(text, /Team manager/);
+    assert.match(text, /Member/);
+    await shoot(page, 'team-members');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the IT manager grants a role, creates and revokes an API token, and finds both in the audit log', async () => {
+  const stamp = Date.now().toString(36);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems = watchPage(page, { ignore: [/401/, /Unauthorized/i] });
+  try {
+    await signIn(page, 'admin');
+    await page.goto(`${BASE_URL}/it-manager/roles`);
+    const person = `new-member-${stamp}`;
+    await page.getByTestId('grant-user').fill(person);
+    await page.getByTestId('grant-name').fill('New Member');
+    await page.getByTestId('grant-role').selectOption('standard');
+    await page.getByTestId('grant-unit').fill('9001');
+    await page.getByTestId('grant-submit').click();
+    const granted = page.locator(`[data-testid="roles-table"] tr[data-user="${person}"]`);
+    await granted.waitFor({ timeout: 20_000 });
+    assert.equal(await granted.getAttribute('data-role'), 'standard');
+    await shoot(page, 'it-roles');
+
+    await page.getByRole('link', { name: 'API tokens' }).click();
+    const name = `ci-${stamp}`;
+    await page.getByTestId('token-name').fill(name);
+    await page.getByTestId('token-scope').selectOption('read');
+    await page.getByTestId('token-days').fill('30');
+    await page.getByTestId('token-create').click();
+    const secret = await page.getByTestId('token-secret').locator('input').inputValue({ timeout: 20_000 });
+    assert.match(secret, /^co2pat_[0-9a-f]{64}$/);
+    const token = page.locator(`[data-testid="tokens-table"] tr[data-token="${name}"]`);
+    await token.waitFor({ timeout: 20_000 });
+    const bearer = { headers: { Authorization: `Bearer ${secret}` } };
+    assert.equal((await page.request.get(`${BASE_URL}/api/v1/backoffice/jobs`, bearer)).status(), 200);
+    assert.equal((await page.request.post(`${BASE_URL}/api/v1/backoffice/years`, { ...bearer, data: { year: 2099 } })).status(), 403);
+    await shoot(page, 'it-api-tokens');
+    await token.getByTestId('revoke-token').click();
+    await eventually('the token revoked', async () =>
+      (await token.getByTestId('token-state').innerText()).trim() === 'Revoked',
+    );
+    assert.equal((await page.request.get(`${BASE_URL}/api/v1/session`, bearer)).status(), 401);
+
+    await page.getByRole('link', { name: 'Audit' }).click();
+    await page.getByTestId('audit-action').fill('token.');
+    await page.getByTestId('audit-apply').click();
+    const revoked = page.locator('[data-testid="audit-table"] tr[data-action="token.revoked"]');
+    await revoked.first().waitFor({ timeout: 20_000 });
+    assert.ok((await page.locator('[data-testid="audit-table"] tr[data-action="token.created"]').count()) >= 1);
+    await page.getByTestId('audit-action').fill('role.granted');
+    await page.getByTestId('audit-apply').click();
+    await eventually('the role grant in the log', async () =>
+      (await page.getByTestId('audit-table').innerText()).includes(person),
+    );
+    await page.getByTestId('audit-verify').click();
+    await eventually('the chain verified', async () =>
+      (await page.getByTestId('audit-chain').getAttribute('data-intact')) === 'true',
+    );
+    await shoot(page, 'it-audit');
+
+    await page.getByRole('link', { name: 'Reporting' }).click();
+    await page.locator('[data-testid="reporting-table"] tr[data-unit="9001"]').waitFor({ timeout: 20_000 });
+    await shoot(page, 'it-reporting');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

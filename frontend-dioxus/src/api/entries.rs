@@ -5,20 +5,34 @@ use gloo_net::http::Request;
 
 use super::client::{ApiError, get_json, seg, send_empty, send_json};
 
-/// `GET …/modules/{module}/entries?page=&per_page=`.
-pub async fn list_entries(
-    unit: &str,
-    year: i32,
-    module: &str,
-    page: u32,
-    per_page: u32,
-) -> Result<EntryPage, ApiError> {
-    get_json(&format!(
-        "/api/v1/units/{}/years/{year}/modules/{}/entries?page={page}&per_page={per_page}",
+/// What a module's entry list shows: a page, an entry type, a text search and an order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EntryQuery {
+    pub page: u32,
+    pub per_page: u32,
+    /// A DET name; empty for all the module's types.
+    pub entry_type: String,
+    /// Text the entry's fields contain; empty for all.
+    pub q: String,
+    /// `created_at`, `name` or `kg_co2eq`, `-` first for descending; empty for file order.
+    pub sort: String,
+}
+
+/// `GET …/modules/{module}/entries?page=&per_page=&entry_type=&q=&sort=`.
+pub async fn list_entries(unit: &str, year: i32, module: &str, query: &EntryQuery) -> Result<EntryPage, ApiError> {
+    let mut url = format!(
+        "/api/v1/units/{}/years/{year}/modules/{}/entries?page={}&per_page={}",
         seg(unit),
-        seg(module)
-    ))
-    .await
+        seg(module),
+        query.page.max(1),
+        query.per_page.max(1)
+    );
+    for (key, value) in [("entry_type", &query.entry_type), ("q", &query.q), ("sort", &query.sort)] {
+        if !value.trim().is_empty() {
+            url.push_str(&format!("&{key}={}", seg(value.trim())));
+        }
+    }
+    get_json(&url).await
 }
 
 /// `POST …/modules/{module}/entries` → 201 with the stored entry (and its emissions).

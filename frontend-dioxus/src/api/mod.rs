@@ -10,6 +10,7 @@ mod backoffice;
 mod client;
 mod entries;
 mod exports;
+mod reference;
 mod session;
 mod uploads;
 mod workspace;
@@ -23,8 +24,9 @@ pub use backoffice::{
     set_year_open, upload_factors, upload_reference,
 };
 pub use client::ApiError;
-pub use entries::{create_entry, delete_entry, list_entries, update_entry};
+pub use entries::{EntryQuery, create_entry, delete_entry, list_entries, update_entry};
 pub use exports::{create_export, get_export};
+pub use reference::{factor_choices, plane_distance, rooms, search_airports, search_stations, train_distance};
 pub use session::{current_session, dev_login, logout};
 pub use uploads::{create_upload, get_job, put_file};
 pub use workspace::{Basis, list_units, list_years, report, results, results_on, set_module_status};

@@ -1,16 +1,51 @@
-//! The equipment entries of a page, with edit and (confirmed) delete actions.
+//! The entries of a module page, one column per shown field, with their kg (above-threshold
+//! rows marked) and edit and (confirmed) delete actions.
 
 use co2_api_types::EntryView;
 use dioxus::prelude::*;
 
 use crate::i18n::use_i18n;
-use crate::model::{data_text, equipment_type_label, format_kg, in_lang};
+use crate::model::{data_text, format_kg, in_lang};
 use crate::text as t;
 
-/// Table of equipment entries. Deleting asks for confirmation in the row itself.
+/// A column of the table: an entry field, or the entry's type (`field` = `entry_type`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub field: &'static str,
+    pub label: String,
+    /// A longer label for assistive technology.
+    pub abbr: Option<String>,
+    pub numeric: bool,
+    pub mono: bool,
+}
+
+impl Column {
+    pub fn new(field: &'static str, label: &str) -> Self {
+        Column { field, label: label.to_owned(), abbr: None, numeric: false, mono: false }
+    }
+    pub fn numeric(mut self) -> Self {
+        self.numeric = true;
+        self
+    }
+    pub fn mono(mut self) -> Self {
+        self.mono = true;
+        self
+    }
+    pub fn abbr(mut self, long: &str) -> Self {
+        self.abbr = Some(long.to_owned());
+        self
+    }
+}
+
+/// Table of a module's entries. Deleting asks for confirmation in the row itself.
 #[component]
 pub fn EntriesTable(
     entries: Vec<EntryView>,
+    columns: Vec<Column>,
+    /// The caption, for assistive technology.
+    caption: String,
+    /// What an empty table says.
+    empty: String,
     can_edit: bool,
     on_edit: EventHandler<EntryView>,
     on_delete: EventHandler<uuid::Uuid>,
@@ -21,16 +56,12 @@ pub fn EntriesTable(
     rsx! {
         div { class: "table-wrap",
             table { class: "data-table", "data-testid": "entries-table",
-                caption { class: "visually-hidden", "{t::EQUIPMENT_ENTRIES.get(lang)}" }
+                caption { class: "visually-hidden", "{caption}" }
                 thead {
                     tr {
-                        th { scope: "col", "{t::COL_INVENTORY_ID.get(lang)}" }
-                        th { scope: "col", "{t::COL_NAME.get(lang)}" }
-                        th { scope: "col", "{t::CATEGORY.get(lang)}" }
-                        th { scope: "col", "{t::COL_CLASS.get(lang)}" }
-                        th { scope: "col", "{t::COL_SUB_CLASS.get(lang)}" }
-                        th { scope: "col", class: "num", abbr: t::COL_ACTIVE_LONG.get(lang), "{t::COL_ACTIVE.get(lang)}" }
-                        th { scope: "col", class: "num", abbr: t::COL_STANDBY_LONG.get(lang), "{t::COL_STANDBY.get(lang)}" }
+                        for c in columns.iter() {
+                            th { key: "{c.field}", scope: "col", class: if c.numeric { "num" }, abbr: c.abbr.clone(), "{c.label}" }
+                        }
                         th { scope: "col", class: "num", "kg CO₂e" }
                         if can_edit {
                             th { scope: "col", class: "actions", "{t::ACTIONS.get(lang)}" }
@@ -40,15 +71,14 @@ pub fn EntriesTable(
                 tbody {
                     if entries.is_empty() {
                         tr {
-                            td { class: "empty", colspan: if can_edit { "9" } else { "8" },
-                                "{t::NO_EQUIPMENT.get(lang)}"
-                            }
+                            td { class: "empty", colspan: "{columns.len() + 1 + usize::from(can_edit)}", "{empty}" }
                         }
                     }
                     for entry in entries {
                         EntryRow {
                             key: "{entry.entry_id}",
                             entry: entry.clone(),
+                            columns: columns.clone(),
                             can_edit,
                             confirming: confirming() == Some(entry.entry_id),
                             busy: busy == Some(entry.entry_id),
@@ -70,6 +100,7 @@ pub fn EntriesTable(
 #[component]
 fn EntryRow(
     entry: EntryView,
+    columns: Vec<Column>,
     can_edit: bool,
     confirming: bool,
     busy: bool,
@@ -81,7 +112,11 @@ fn EntryRow(
     let lang = use_i18n().lang();
     let d = &entry.data;
     let id = entry.entry_id;
-    let name = data_text(d, "name");
+    // What the row is called in the action labels: its name, else its first column.
+    let name = Some(data_text(d, "name"))
+        .filter(|n| !n.is_empty())
+        .or_else(|| columns.iter().map(|c| data_text(d, c.field)).find(|v| !v.is_empty()))
+        .unwrap_or_default();
     let kg_cell = match entry.kg_co2eq {
         Some(kg) if entry.above_threshold => rsx! {
             span { class: "kg-above", title: t::ABOVE_THRESHOLD.get(lang), "data-testid": "above-threshold",
@@ -101,13 +136,15 @@ fn EntryRow(
     };
     rsx! {
         tr { "data-entry-id": "{id}", class: if entry.above_threshold { "row-above" },
-            td { class: "mono", "{data_text(d, \"equipment_id\")}" }
-            td { "{name}" }
-            td { "{equipment_type_label(lang, &entry.entry_type)}" }
-            td { "{data_text(d, \"equipment_class\")}" }
-            td { "{data_text(d, \"sub_class\")}" }
-            td { class: "num", "{data_text(d, \"active_usage_hours_per_week\")}" }
-            td { class: "num", "{data_text(d, \"standby_usage_hours_per_week\")}" }
+            for c in columns.iter() {
+                td { key: "{c.field}", class: if c.numeric { "num" } else if c.mono { "mono" },
+                    if c.field == "entry_type" {
+                        {crate::entry_forms::type_label(lang, &entry.entry_type)}
+                    } else {
+                        {data_text(d, c.field)}
+                    }
+                }
+            }
             td { class: "num", {kg_cell} }
             if can_edit {
                 td { class: "actions",

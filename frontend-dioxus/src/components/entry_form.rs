@@ -111,7 +111,7 @@ pub fn EntryForm(
 
 /// Label, control slot, hint and error list of one field.
 #[component]
-fn FieldShell(
+pub(crate) fn FieldShell(
     id: String,
     label: String,
     #[props(default)] required: bool,

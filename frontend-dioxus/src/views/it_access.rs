@@ -365,7 +365,10 @@ pub fn ItAudit() -> Element {
     let mut draft = use_signal(AuditFilter::default);
     let mut applied = use_signal(AuditFilter::default);
     let mut chain = use_signal(|| None::<Result<co2_api_types::AuditChainView, String>>);
-    let field = move |label: t::Text, id: &'static str, kind: &'static str, get: fn(&AuditFilter) -> String,
+    let field = move |label: t::Text,
+                      id: &'static str,
+                      kind: &'static str,
+                      get: fn(&AuditFilter) -> String,
                       set: fn(&mut AuditFilter, String)| {
         rsx! {
             label { class: "field inline",

@@ -118,10 +118,8 @@ fn ReportingTable(year: i32, text: String, completion: Completion) -> Element {
     let total_kg: f64 = shown.iter().map(|r| r.validated_core_kg).sum();
     let total_above: i64 = shown.iter().map(|r| r.entries_above_threshold).sum();
     let complete = shown.iter().filter(|r| is_complete(r)).count();
-    let csv_href = format!(
-        "data:text/csv;charset=utf-8,{}",
-        String::from(js_sys::encode_uri_component(&rows_csv(&shown)))
-    );
+    let csv_href =
+        format!("data:text/csv;charset=utf-8,{}", String::from(js_sys::encode_uri_component(&rows_csv(&shown))));
     rsx! {
         div { class: "table-wrap",
             table { class: "data-table compact", "data-testid": "reporting-table",

@@ -5,9 +5,7 @@
 use dioxus::prelude::*;
 
 use crate::api;
-use crate::components::{
-    AreaNav, AreaNavItem, ErrorPanel, JobProgress, Loading, NotAllowed, boundary_fallback,
-};
+use crate::components::{AreaNav, AreaNavItem, ErrorPanel, JobProgress, Loading, NotAllowed, boundary_fallback};
 use crate::i18n::use_i18n;
 use crate::model::{MODULES, module_label};
 use crate::routes::Route;
@@ -58,7 +56,6 @@ pub(crate) fn AdminOnly(title: String, children: Element) -> Element {
     }
     children
 }
-
 
 /// `/it-manager/`: the years, opened and closed.
 #[component]
@@ -505,4 +502,3 @@ fn JobsTable(state: String, kind: String) -> Element {
         }
     }
 }
-

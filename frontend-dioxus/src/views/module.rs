@@ -1,18 +1,23 @@
-//! `/units/:unit/years/:year/modules/:module`: the equipment page (entries, form, CSV upload), or
-//! for the other modules their status and totals until their data entry is built.
+//! `/units/:unit/years/:year/modules/:module`: a module's page — status and totals, its entries
+//! (filtered by type and text, sorted, paginated; above-threshold rows marked), the add / edit
+//! form (equipment's own, or the form of `entry_forms`), and the CSV/XLSX upload. Read-only when
+//! validated; members see only the modules whose own rows they fill.
 
-use co2_api_types::{EntryView, ModuleStatus};
+use co2_api_types::{EntryInput, EntryView, ModuleStatus};
 use dioxus::prelude::*;
 
-use crate::api::{self, ApiError};
-use crate::components::{EntriesTable, EntryForm, ErrorPanel, Loading, StatusBadge, UploadPanel, boundary_fallback};
+use crate::api::{self, ApiError, EntryQuery};
+use crate::components::{
+    Column, EntriesTable, EntryForm, ErrorPanel, Loading, ModuleEntryForm, StatusBadge, UploadPanel, boundary_fallback,
+};
+use crate::entry_forms::{Draft, Input, forms_of, table_fields};
 use crate::i18n::use_i18n;
 use crate::model::{EquipmentDraft, FieldMessages, format_kg, module_info, page_count, tonnes_in};
 use crate::routes::Route;
 use crate::session::use_session;
 use crate::text as t;
 
-/// Entries shown per page of the equipment table.
+/// Entries shown per page.
 const PER_PAGE: u32 = 50;
 
 /// A module page.
@@ -36,58 +41,7 @@ pub fn EquipmentOrModule(unit: String, year: i32, module: String) -> Element {
                 span { aria_current: "page", "{info.label.get(lang)}" }
             }
             ErrorBoundary { key: "{unit}-{year}-{module}", handle_error: boundary_fallback,
-                if info.key == "equipment" {
-                    EquipmentPage { unit: unit.clone(), year }
-                } else {
-                    SuspenseBoundary { fallback: move |_| rsx! { Loading { label: t::LOADING_MODULE.get(lang) } },
-                        ModuleOverview { unit: unit.clone(), year, module: module.clone() }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// A module whose data entry is not built yet: its real status and totals, nothing invented.
-#[component]
-fn ModuleOverview(unit: String, year: i32, module: String) -> Element {
-    let report = use_resource(use_reactive!(|unit, year| async move { api::report(&unit, year).await }));
-    let report = report.suspend()?.cloned()?;
-    let lang = use_i18n().lang();
-    let info = module_info(&module);
-    let label = info.map_or(module.as_str(), |i| i.label.get(lang));
-    let summary = info.map_or("", |i| i.summary.get(lang));
-    let view = report.modules.iter().find(|m| m.module == module).cloned();
-    rsx! {
-        section {
-            div { class: "page-head",
-                div {
-                    p { class: "eyebrow", "{t::module_of_8(lang, info.map_or(0, |i| i.position))}" }
-                    h1 { class: "page-title", "{label}" }
-                    p { class: "lead", "{summary}" }
-                }
-                if let Some(v) = &view {
-                    StatusBadge { status: v.status }
-                }
-            }
-            if let Some(v) = view {
-                div { class: "summary",
-                    div { class: "summary-item",
-                        span { class: "summary-label", "{t::MODULE_TOTAL.get(lang)}" }
-                        span { class: "summary-value",
-                            span { "data-testid": "module-total", "{tonnes_in(lang, v.kg_co2eq)}" }
-                            span { class: "summary-unit", " t CO₂e" }
-                        }
-                    }
-                    div { class: "summary-item",
-                        span { class: "summary-label", "{t::ENTRIES.get(lang)}" }
-                        span { class: "summary-value", "{v.entry_count}" }
-                    }
-                }
-            }
-            div { class: "panel panel-soon", "data-testid": "module-soon",
-                h2 { class: "panel-title", "{t::ENTRY_SOON.get(lang)}" }
-                p { "{t::entry_soon(lang, label)}" }
+                ModulePage { unit: unit.clone(), year, module: info.key.to_owned() }
             }
         }
     }
@@ -100,13 +54,53 @@ enum FormMode {
     Edit(EntryView),
 }
 
-/// The equipment module: totals, entries, add / edit form, CSV upload.
+/// The table's columns for a module.
+fn columns_of(lang: crate::i18n::Lang, module: &str) -> Vec<Column> {
+    if module == "equipment" {
+        return vec![
+            Column::new("equipment_id", t::COL_INVENTORY_ID.get(lang)).mono(),
+            Column::new("name", t::COL_NAME.get(lang)),
+            Column::new("entry_type", t::CATEGORY.get(lang)),
+            Column::new("equipment_class", t::COL_CLASS.get(lang)),
+            Column::new("sub_class", t::COL_SUB_CLASS.get(lang)),
+            Column::new("active_usage_hours_per_week", t::COL_ACTIVE.get(lang))
+                .numeric()
+                .abbr(t::COL_ACTIVE_LONG.get(lang)),
+            Column::new("standby_usage_hours_per_week", t::COL_STANDBY.get(lang))
+                .numeric()
+                .abbr(t::COL_STANDBY_LONG.get(lang)),
+        ];
+    }
+    let mut out = Vec::new();
+    if forms_of(module).len() > 1 {
+        out.push(Column::new("entry_type", t::ENTRY_TYPE.get(lang)));
+    }
+    for f in table_fields(module) {
+        let numeric = matches!(f.input, Input::Decimal { .. } | Input::Integer { .. });
+        let column = Column::new(f.name, f.label.get(lang));
+        out.push(if numeric { column.numeric() } else { column });
+    }
+    out
+}
+
+/// The entry types a module's list can be narrowed to.
+fn type_filters(lang: crate::i18n::Lang, module: &str) -> Vec<(&'static str, String)> {
+    if module == "equipment" {
+        return crate::model::EQUIPMENT_TYPES.iter().map(|(k, l)| (*k, l.get(lang).to_owned())).collect();
+    }
+    forms_of(module).iter().map(|f| (f.entry_type, f.label.get(lang).to_owned())).collect()
+}
+
+/// A module: totals, entries with filters, add / edit form, upload.
 #[component]
-fn EquipmentPage(unit: String, year: i32) -> Element {
+fn ModulePage(unit: String, year: i32, module: String) -> Element {
     let session = use_session();
     let lang = use_i18n().lang();
-    let can_edit = session.with_permissions(|p| p.can_edit(&unit));
-    let mut page = use_signal(|| 1_u32);
+    let info = module_info(&module);
+    let (can_edit, own_rows_only, can_upload) =
+        session.with_permissions(|p| (p.can_edit_module(&unit, &module), !p.can_edit(&unit), p.can_edit(&unit)));
+    let mut query = use_signal(|| EntryQuery { page: 1, per_page: PER_PAGE, ..EntryQuery::default() });
+    let mut search = use_signal(String::new);
     let mut reload = use_signal(|| 0_u32);
     let mut form = use_signal(|| None::<FormMode>);
     let mut server_errors = use_signal(FieldMessages::new);
@@ -115,10 +109,10 @@ fn EquipmentPage(unit: String, year: i32) -> Element {
     let mut busy_entry = use_signal(|| None::<uuid::Uuid>);
     let mut notice = use_signal(|| None::<(bool, String)>);
 
-    let entries = use_resource(use_reactive!(|unit, year| {
-        let p = page();
+    let entries = use_resource(use_reactive!(|unit, year, module, can_edit| {
+        let q = query();
         let _ = reload();
-        async move { api::list_entries(&unit, year, "equipment", p, PER_PAGE).await }
+        async move { if can_edit { api::list_entries(&unit, year, &module, &q).await.map(Some) } else { Ok(None) } }
     }));
     let report = use_resource(use_reactive!(|unit, year| {
         let _ = reload();
@@ -134,14 +128,14 @@ fn EquipmentPage(unit: String, year: i32) -> Element {
         }
     });
 
-    let status = match &*report.read() {
-        Some(Ok(r)) => r.modules.iter().find(|m| m.module == "equipment").map(|m| m.status),
+    let module_view = match &*report.read() {
+        Some(Ok(r)) => r.modules.iter().find(|m| m.module == module).cloned(),
         _ => None,
     };
+    let status = module_view.as_ref().map(|m| m.status);
     let validated = status == Some(ModuleStatus::Validated);
     let editable = can_edit && !validated;
 
-    // A 401 anywhere means the session ended: the shell sends the person to sign-in.
     let handle_auth = move |err: &ApiError| {
         if err.is_unauthorized() {
             session.clear();
@@ -149,24 +143,25 @@ fn EquipmentPage(unit: String, year: i32) -> Element {
     };
 
     let on_submit = {
-        let unit = unit.clone();
-        move |draft: EquipmentDraft| {
-            let unit = unit.clone();
+        let (unit, module) = (unit.clone(), module.clone());
+        move |input: EntryInput| {
+            let (unit, module) = (unit.clone(), module.clone());
             let mode = form();
             spawn(async move {
                 submitting.set(true);
                 general_error.set(None);
                 server_errors.set(FieldMessages::new());
-                let input = draft.to_input();
                 let result = match &mode {
                     Some(FormMode::Edit(entry)) => api::update_entry(entry.entry_id, &input).await,
-                    _ => api::create_entry(&unit, year, "equipment", &input).await,
+                    _ => api::create_entry(&unit, year, &module, &input).await,
                 };
                 submitting.set(false);
                 match result {
                     Ok(saved) => {
                         let edited = matches!(mode, Some(FormMode::Edit(_)));
-                        let name = crate::model::data_text(&saved.data, "name");
+                        let name = Some(crate::model::data_text(&saved.data, "name"))
+                            .filter(|n| !n.is_empty())
+                            .unwrap_or_else(|| crate::entry_forms::type_label(lang, &saved.entry_type));
                         notice.set(Some((true, t::entry_done(lang, &name, edited))));
                         form.set(None);
                         reload += 1;
@@ -215,37 +210,81 @@ fn EquipmentPage(unit: String, year: i32) -> Element {
     };
 
     let form_el = form().map(|mode| {
-        let (key, initial) = match &mode {
-            FormMode::Add => ("new".to_owned(), EquipmentDraft::new("scientific")),
-            FormMode::Edit(e) => (e.entry_id.to_string(), EquipmentDraft::from_entry(e)),
+        let editing = matches!(mode, FormMode::Edit(_));
+        let key = match &mode {
+            FormMode::Add => "new".to_owned(),
+            FormMode::Edit(e) => e.entry_id.to_string(),
         };
-        rsx! {
-            EntryForm {
-                key: "{key}",
-                initial,
-                editing: matches!(mode, FormMode::Edit(_)),
-                submitting: submitting(),
-                server_errors: server_errors(),
-                general_error: general_error(),
-                on_submit: on_submit.clone(),
-                on_cancel: move |_| form.set(None),
+        if module == "equipment" {
+            let initial = match &mode {
+                FormMode::Add => EquipmentDraft::new("scientific"),
+                FormMode::Edit(e) => EquipmentDraft::from_entry(e),
+            };
+            let on_submit = on_submit.clone();
+            rsx! {
+                EntryForm {
+                    key: "{key}",
+                    initial,
+                    editing,
+                    submitting: submitting(),
+                    server_errors: server_errors(),
+                    general_error: general_error(),
+                    on_submit: move |draft: EquipmentDraft| on_submit(draft.to_input()),
+                    on_cancel: move |_| form.set(None),
+                }
             }
+        } else {
+            let initial = match &mode {
+                FormMode::Add => {
+                    // A new entry of the type the list is narrowed to, else the module's first.
+                    let wanted = query.read().entry_type.clone();
+                    let forms = forms_of(&module);
+                    forms.iter().find(|f| f.entry_type == wanted).or(forms.first()).map(Draft::new)
+                }
+                FormMode::Edit(e) => Some(Draft::from_entry(e)),
+            };
+            initial
+                .map(|initial| {
+                    rsx! {
+                        ModuleEntryForm {
+                            key: "{key}",
+                            unit: unit.clone(),
+                            year,
+                            module: module.clone(),
+                            initial,
+                            editing,
+                            submitting: submitting(),
+                            own_rows_only,
+                            server_errors: server_errors(),
+                            general_error: general_error(),
+                            on_submit: on_submit.clone(),
+                            on_cancel: move |_| form.set(None),
+                        }
+                    }
+                })
+                .unwrap_or_else(|| rsx! {})
         }
     });
 
     let entries_now = entries.read().clone();
     let module_kg = match &entries_now {
-        Some(Ok(p)) => Some(p.module_kg_co2eq),
-        _ => None,
+        Some(Ok(Some(p))) => Some(p.module_kg_co2eq),
+        _ => module_view.as_ref().map(|m| m.kg_co2eq),
     };
+    let label = info.map_or(module.as_str(), |i| i.label.get(lang));
+    let lead =
+        if module == "equipment" { t::EQUIPMENT_LEAD.get(lang) } else { info.map_or("", |i| i.summary.get(lang)) };
+    let add_label = if module == "equipment" { t::ADD_EQUIPMENT.get(lang) } else { t::ADD_ENTRY.get(lang) };
+    let columns = columns_of(lang, &module);
+    let types = type_filters(lang, &module);
 
     rsx! {
         section {
             div { class: "page-head",
                 div {
-                    p { class: "eyebrow", "{t::module_of_8(lang, 4)} · {t::unit_report(lang, &unit, year)}" }
-                    h1 { class: "page-title", "{crate::model::MODULES[3].label.get(lang)}" }
-                    p { class: "lead", "{t::EQUIPMENT_LEAD.get(lang)}" }
+                    p { class: "eyebrow", "{t::module_of_8(lang, info.map_or(0, |i| i.position))} · {t::unit_report(lang, &unit, year)}" }
+                    h1 { class: "page-title", "{label}" }
+                    p { class: "lead", "{lead}" }
                 }
                 if let Some(s) = status {
                     StatusBadge { status: s }
@@ -267,8 +306,9 @@ fn EquipmentPage(unit: String, year: i32) -> Element {
                 div { class: "summary-item",
                     span { class: "summary-label", "{t::ENTRIES.get(lang)}" }
                     span { class: "summary-value", "data-testid": "entry-total",
-                        {match &entries_now {
-                            Some(Ok(p)) => p.total.to_string(),
+                        {match (&entries_now, &module_view) {
+                            (Some(Ok(Some(p))), _) => p.total.to_string(),
+                            (_, Some(m)) => m.entry_count.to_string(),
                             _ => "…".to_owned(),
                         }}
                     }
@@ -279,7 +319,7 @@ fn EquipmentPage(unit: String, year: i32) -> Element {
                     p { "{t::MODULE_READ_ONLY.get(lang)}" }
                 }
             } else if !can_edit {
-                div { class: "panel panel-notice", role: "note",
+                div { class: "panel panel-notice", role: "note", "data-testid": "view-only",
                     p { "{t::VIEW_ONLY_ROLE.get(lang)}" }
                 }
             }
@@ -291,71 +331,122 @@ fn EquipmentPage(unit: String, year: i32) -> Element {
                     "{msg}"
                 }
             }
-            UploadPanel {
-                unit: unit.clone(),
-                year,
-                module: "equipment",
-                can_upload: editable,
-                on_done: move |_| {
-                    page.set(1);
-                    reload += 1;
-                },
-            }
-            div { class: "toolbar",
-                h2 { class: "section-title", "Entries" }
-                if editable && form().is_none() {
-                    button {
-                        class: "btn btn-primary",
-                        r#type: "button",
-                        "data-testid": "add-entry",
-                        onclick: move |_| open_form(FormMode::Add),
-                        "{t::ADD_EQUIPMENT.get(lang)}"
-                    }
+            if can_upload {
+                UploadPanel {
+                    unit: unit.clone(),
+                    year,
+                    module: module.clone(),
+                    can_upload: editable,
+                    on_done: move |_| {
+                        query.write().page = 1;
+                        reload += 1;
+                    },
                 }
             }
-            {form_el}
-            {match entries_now {
-                None => rsx! { Loading { label: t::LOADING_ENTRIES.get(lang) } },
-                Some(Err(err)) => rsx! {
-                    ErrorPanel {
-                        title: t::ENTRIES_NOT_LOADED.get(lang),
-                        message: err.message,
-                        on_retry: move |_| reload += 1,
-                    }
-                },
-                Some(Ok(p)) => {
-                    let pages = page_count(p.total, p.per_page.max(1));
-                    let current = p.page.max(1);
-                    rsx! {
-                        EntriesTable {
-                            entries: p.items.clone(),
-                            can_edit: editable,
-                            busy: busy_entry(),
-                            on_edit: move |e| open_form(FormMode::Edit(e)),
-                            on_delete: on_delete,
+            if can_edit {
+                div { class: "toolbar",
+                    h2 { class: "section-title", "{t::ENTRIES.get(lang)}" }
+                    if editable && form().is_none() {
+                        button {
+                            class: "btn btn-primary",
+                            r#type: "button",
+                            "data-testid": "add-entry",
+                            onclick: move |_| open_form(FormMode::Add),
+                            "{add_label}"
                         }
-                        if pages > 1 {
-                            nav { class: "pagination", aria_label: t::ENTRY_PAGES.get(lang), "data-testid": "pagination",
-                                button {
-                                    class: "btn btn-ghost btn-small",
-                                    r#type: "button",
-                                    disabled: current <= 1,
-                                    onclick: move |_| page.set(current.saturating_sub(1).max(1)),
-                                    "{t::PREVIOUS.get(lang)}"
-                                }
-                                span { class: "muted", "{t::page_of(lang, current, pages, p.total)}" }
-                                button {
-                                    class: "btn btn-ghost btn-small",
-                                    r#type: "button",
-                                    disabled: current >= pages,
-                                    onclick: move |_| page.set(current + 1),
-                                    "{t::NEXT.get(lang)}"
+                    }
+                }
+                {form_el}
+                form { class: "filters", role: "search", "data-testid": "entry-filters",
+                    onsubmit: move |evt: FormEvent| {
+                        evt.prevent_default();
+                        let mut q = query.write();
+                        q.q = search();
+                        q.page = 1;
+                    },
+                    if types.len() > 1 {
+                        label { class: "field inline",
+                            span { class: "field-label", "{t::ENTRY_TYPE.get(lang)}" }
+                            select { "data-testid": "filter-type",
+                                onchange: move |e| {
+                                    let mut q = query.write();
+                                    q.entry_type = e.value();
+                                    q.page = 1;
+                                },
+                                option { value: "", "{t::ALL_TYPES.get(lang)}" }
+                                for (key, label) in types.iter().cloned() {
+                                    option { key: "{key}", value: key, selected: query.read().entry_type == key, "{label}" }
                                 }
                             }
                         }
                     }
+                    label { class: "field inline",
+                        span { class: "field-label", "{t::SEARCH_ENTRIES.get(lang)}" }
+                        input { r#type: "search", "data-testid": "filter-q", value: "{search}",
+                            oninput: move |e| search.set(e.value()) }
+                    }
+                    label { class: "field inline",
+                        span { class: "field-label", "{t::SORT_BY.get(lang)}" }
+                        select { "data-testid": "filter-sort",
+                            onchange: move |e| {
+                                let mut q = query.write();
+                                q.sort = e.value();
+                                q.page = 1;
+                            },
+                            for (key, text) in [("", t::SORT_FILE), ("-created_at", t::SORT_NEWEST), ("name", t::SORT_NAME), ("-kg_co2eq", t::SORT_KG_DESC)] {
+                                option { key: "{key}", value: key, selected: query.read().sort == key, "{text.get(lang)}" }
+                            }
+                        }
+                    }
+                    button { class: "btn btn-secondary", r#type: "submit", "{t::SEARCH_ENTRIES.get(lang)}" }
                 }
-            }}
+                {match entries_now {
+                    None => rsx! { Loading { label: t::LOADING_ENTRIES.get(lang) } },
+                    Some(Err(err)) => rsx! {
+                        ErrorPanel {
+                            title: t::ENTRIES_NOT_LOADED.get(lang),
+                            message: err.message,
+                            on_retry: move |_| reload += 1,
+                        }
+                    },
+                    Some(Ok(None)) => rsx! {},
+                    Some(Ok(Some(p))) => {
+                        let pages = page_count(p.total, p.per_page.max(1));
+                        let current = p.page.max(1);
+                        rsx! {
+                            EntriesTable {
+                                entries: p.items.clone(),
+                                columns: columns.clone(),
+                                caption: t::entries_of(lang, label),
+                                empty: t::NO_ENTRY.get(lang).to_owned(),
+                                can_edit: editable,
+                                busy: busy_entry(),
+                                on_edit: move |e| open_form(FormMode::Edit(e)),
+                                on_delete: on_delete,
+                            }
+                            if pages > 1 {
+                                nav { class: "pagination", aria_label: t::ENTRY_PAGES.get(lang), "data-testid": "pagination",
+                                    button {
+                                        class: "btn btn-ghost btn-small",
+                                        r#type: "button",
+                                        disabled: current <= 1,
+                                        onclick: move |_| query.write().page = current.saturating_sub(1).max(1),
+                                        "{t::PREVIOUS.get(lang)}"
+                                    }
+                                    span { class: "muted", "{t::page_of(lang, current, pages, p.total)}" }
+                                    button {
+                                        class: "btn btn-ghost btn-small",
+                                        r#type: "button",
+                                        disabled: current >= pages,
+                                        onclick: move |_| query.write().page = current + 1,
+                                        "{t::NEXT.get(lang)}"
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }}
+            }
         }
     }
 }

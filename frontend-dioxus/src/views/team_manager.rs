@@ -10,8 +10,8 @@ use dioxus::prelude::*;
 use crate::api::{self, Basis};
 use crate::components::charts::{Bar, BarChart, SERIES_COLOUR};
 use crate::components::{
-    AreaNav, AreaNavItem, ErrorPanel, ExportButton, ExportFormat, Loading, NotAllowed, StatusBadge,
-    ValidatedProgress, boundary_fallback,
+    AreaNav, AreaNavItem, ErrorPanel, ExportButton, ExportFormat, Loading, NotAllowed, StatusBadge, ValidatedProgress,
+    boundary_fallback,
 };
 use crate::i18n::use_i18n;
 use crate::model::{module_label, persona_label, tonnes_in};
