@@ -12,6 +12,7 @@ mod i18n;
 mod model;
 mod routes;
 mod session;
+mod simulation;
 mod text;
 mod views;
 

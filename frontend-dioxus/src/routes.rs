@@ -6,8 +6,8 @@ use dioxus::prelude::*;
 
 use crate::views::{
     AppShell, EquipmentOrModule, Home, ItApiTokens, ItAudit, ItFactors, ItLayout, ItPipelines, ItRecalculation,
-    ItReferenceData, ItReporting, ItRoles, ItYears, Login, NotFound, Report, Results, TeamExports, TeamHome,
-    TeamLayout, TeamProgress, TeamValidation,
+    ItReferenceData, ItReporting, ItRoles, ItYears, Login, NotFound, Report, Results, Simulation, TeamExports,
+    TeamHome, TeamLayout, TeamProgress, TeamValidation,
 };
 
 /// The routes. Variant fields are URL parameters.
@@ -25,7 +25,9 @@ pub enum Route {
         Report { unit: String, year: i32 },
         #[route("/units/:unit/years/:year/results")]
         Results { unit: String, year: i32 },
-        // One route for the 8 modules: the view picks the equipment page or the module overview.
+        #[route("/units/:unit/years/:year/simulation")]
+        Simulation { unit: String, year: i32 },
+        // One route for the 8 modules.
         #[route("/units/:unit/years/:year/modules/:module")]
         EquipmentOrModule { unit: String, year: i32, module: String },
 
@@ -89,9 +91,11 @@ impl Route {
     /// The area the route belongs to.
     pub fn area(&self) -> Area {
         match self {
-            Route::Home {} | Route::Report { .. } | Route::Results { .. } | Route::EquipmentOrModule { .. } => {
-                Area::Workspace
-            }
+            Route::Home {}
+            | Route::Report { .. }
+            | Route::Results { .. }
+            | Route::Simulation { .. }
+            | Route::EquipmentOrModule { .. } => Area::Workspace,
             Route::TeamHome {} | Route::TeamValidation {} | Route::TeamProgress {} | Route::TeamExports {} => {
                 Area::Team
             }
@@ -113,6 +117,7 @@ impl Route {
         match self {
             Route::Report { unit, year }
             | Route::Results { unit, year }
+            | Route::Simulation { unit, year }
             | Route::EquipmentOrModule { unit, year, .. } => Some((unit.clone(), *year)),
             _ => None,
         }
@@ -124,6 +129,7 @@ impl Route {
         match self {
             Route::Report { .. } | Route::Home {} => Some(Route::Report { unit: unit.to_owned(), year }),
             Route::Results { .. } => Some(Route::Results { unit: unit.to_owned(), year }),
+            Route::Simulation { .. } => Some(Route::Simulation { unit: unit.to_owned(), year }),
             Route::EquipmentOrModule { module, .. } => {
                 Some(Route::EquipmentOrModule { unit: unit.to_owned(), year, module: module.clone() })
             }

@@ -693,3 +693,45 @@ pub fn entries_of(lang: Lang, module: &str) -> String {
         Lang::Fr => format!("Saisies de {module}"),
     }
 }
+
+// The simulation.
+text!(SIMULATION_TITLE, "Simulation", "Simulation");
+text!(
+    SIMULATION_LEAD,
+    "What if? Change how the unit travels or cut a module, and see the footprint recomputed with this year's factors.",
+    "Et si ? Changez la manière de voyager ou réduisez un module, et voyez l'empreinte recalculée avec les facteurs de l'année."
+);
+text!(
+    SIMULATION_NEVER_SAVED,
+    "A simulation: computed in your browser from every module entered so far, it never changes the report.",
+    "Une simulation : calculée dans votre navigateur à partir de tous les modules saisis, elle ne modifie jamais le rapport."
+);
+text!(SIMULATE, "Simulate", "Simuler");
+text!(BACK_TO_RESULTS, "Back to the results", "Retour aux résultats");
+text!(NOW, "Now", "Actuel");
+text!(SIMULATED, "Simulated", "Simulé");
+text!(CHANGE, "Change", "Variation");
+text!(SIM_TRAVEL, "Travel", "Voyages");
+text!(SIM_ECONOMY, "Business and first class flown in economy", "Classes affaires et première en économique");
+text!(
+    SIM_TRAIN_BELOW,
+    "Flights up to this distance (km one way) by train",
+    "Vols jusqu'à cette distance (km aller) en train"
+);
+text!(SIM_TRAIN_FACTOR, "Train factor", "Facteur du train");
+text!(SIM_NO_TRIPS, "Your role does not show the unit's trips.", "Votre rôle ne montre pas les voyages de l'unité.");
+text!(SIM_REDUCTIONS, "Reduction per module", "Réduction par module");
+text!(
+    SIMULATION_CHART_DESC,
+    "Each module now and simulated, in tonnes of CO₂e.",
+    "Chaque module actuel et simulé, en tonnes de CO₂e."
+);
+
+/// What the travel levers changed.
+pub fn flights_changed(lang: Lang, changed: usize, flights: usize, before_kg: f64, after_kg: f64) -> String {
+    let t = |kg: f64| crate::model::tonnes_in(lang, kg);
+    match lang {
+        Lang::En => format!("{changed} of {flights} flights changed: {} t → {} t CO₂e.", t(before_kg), t(after_kg)),
+        Lang::Fr => format!("{changed} vols sur {flights} modifiés : {} t → {} t CO₂e.", t(before_kg), t(after_kg)),
+    }
+}

@@ -336,6 +336,25 @@ test('a member records their own trips and sees only those; another unit stays c
     await member.getByTestId('view-only').waitFor({ timeout: 20_000 });
     assert.equal(await member.getByTestId('add-entry').count(), 0);
 
+    // The team manager's what-if: the short flight by train, recomputed in the browser.
+    await principal.goto(`${BASE_URL}/units/9001/years/${year}/simulation`);
+    const outcome = principal.getByTestId('sim-travel-outcome');
+    await eventually('both flights loaded', async () => /of 2 flights/.test(await outcome.innerText()), {
+      timeoutMs: 20_000,
+    });
+    const before = Number(await principal.getByTestId('sim-after').getAttribute('data-kg'));
+    assert.equal(await principal.getByTestId('sim-train-factor').inputValue(), 'CH');
+    await principal.getByTestId('sim-train-km').fill('500');
+    await eventually('the short flight by train', async () => /^1 of 2 flights changed/.test(await outcome.innerText()));
+    const after = Number(await principal.getByTestId('sim-after').getAttribute('data-kg'));
+    assert.ok(after < before, `the simulated total falls (${before} → ${after})`);
+    await shoot(principal, 'simulation');
+    // Nothing was saved: the trips are as entered.
+    await principal.goto(`${BASE_URL}/units/9001/years/${year}/modules/professional_travel`);
+    await eventually('both trips still by plane', async () =>
+      (await principal.getByTestId('entries-table').innerText()).includes('ZRH'),
+    );
+
     // Another unit's report, by URL: refused without telling whether it exists.
     await member.goto(`${BASE_URL}/units/9002/years/${year}`);
     await member.getByTestId('not-allowed').waitFor({ timeout: 20_000 });

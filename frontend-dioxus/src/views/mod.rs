@@ -11,6 +11,7 @@ mod module;
 mod not_found;
 mod report;
 mod results;
+mod simulation;
 mod team_manager;
 
 pub use app_shell::AppShell;
@@ -23,4 +24,5 @@ pub use module::EquipmentOrModule;
 pub use not_found::NotFound;
 pub use report::Report;
 pub use results::Results;
+pub use simulation::Simulation;
 pub use team_manager::{TeamExports, TeamHome, TeamLayout, TeamProgress, TeamValidation};

@@ -53,6 +53,8 @@ fn ResultsContent(unit: String, year: i32, basis: Signal<Basis>) -> Element {
                     h1 { class: "page-title", "{i18n.t(t::RESULTS_TITLE)}" }
                 }
                 div { class: "page-actions",
+                    Link { class: "btn btn-ghost", "data-testid": "open-simulation",
+                        to: Route::Simulation { unit: unit.clone(), year }, "{i18n.t(t::SIMULATE)}" }
                     BasisSwitch { basis }
                     if may_export {
                         ExportButton { unit: unit.clone(), year, format: ExportFormat::Pdf, basis: basis() }
