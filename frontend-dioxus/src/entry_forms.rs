@@ -438,10 +438,13 @@ pub fn form_of(entry_type: &str) -> Option<&'static TypeForm> {
 
 /// The label of an entry type, equipment's included (its DET name when unknown).
 pub fn type_label(lang: Lang, entry_type: &str) -> String {
-    form_of(entry_type).map_or_else(
-        || crate::model::equipment_type_label(lang, entry_type).to_owned(),
-        |f| f.label.get(lang).to_owned(),
-    )
+    // Embodied energy has no form: each room entry carries its companion.
+    const EMBODIED: Text = Text { en: "Embodied energy", fr: "Énergie grise" };
+    match form_of(entry_type) {
+        Some(f) => f.label.get(lang).to_owned(),
+        None if entry_type == "building_embodied_energy" => EMBODIED.get(lang).to_owned(),
+        None => crate::model::equipment_type_label(lang, entry_type).to_owned(),
+    }
 }
 
 /// The columns of a module's table: the union of its types' shown fields, in first-seen order.

@@ -735,3 +735,94 @@ pub fn flights_changed(lang: Lang, changed: usize, flights: usize, before_kg: f6
         Lang::Fr => format!("{changed} vols sur {flights} modifiés : {} t → {} t CO₂e.", t(before_kg), t(after_kg)),
     }
 }
+text!(
+    TREND_HINT_ALL,
+    "Every module entered in each report year, validated or not, in t CO₂e.",
+    "Tous les modules saisis de chaque année de rapport, validés ou non, en t CO₂e."
+);
+
+// Years: reduction objectives and row thresholds.
+text!(REDUCTION_GOAL, "Reduction goal", "Objectif de réduction");
+text!(VERSUS, "against", "par rapport à");
+text!(REMOVE, "Remove", "Retirer");
+text!(RESET, "Default", "Par défaut");
+text!(NO_EARLIER_YEAR, "No earlier year to compare with.", "Aucune année antérieure de comparaison.");
+text!(THRESHOLDS, "Row thresholds", "Seuils des saisies");
+text!(
+    THRESHOLDS_LEAD,
+    "An entry above its type's threshold is shown in red to the unit and counted in reporting.",
+    "Une saisie au-dessus du seuil de son type est signalée en rouge à l'unité et comptée dans les rapports."
+);
+text!(POLICY, "Policy", "Règle");
+text!(FLAGGED, "Flagged", "Signalées");
+text!(CHANGE_POLICY, "Change", "Modifier");
+text!(PERCENTILE, "Percentile", "Centile");
+text!(FIXED_KG, "Fixed kg", "kg fixe");
+text!(
+    DEFAULT_POLICY,
+    "the default: the 95th percentile of the year's entries of the type.",
+    "la règle par défaut : le 95e centile des saisies de l'année pour ce type."
+);
+text!(THRESHOLD_NOT_CHANGED, "The threshold could not be changed", "Le seuil n'a pas pu être modifié");
+
+/// A year's objective.
+pub fn goal_line(lang: Lang, percent: f64, reference_year: i32) -> String {
+    let p = crate::model::number_in(lang, percent, if percent.fract() == 0.0 { 0 } else { 1 });
+    match lang {
+        Lang::En => format!("−{p} % against {reference_year}"),
+        Lang::Fr => format!("−{p} % par rapport à {reference_year}"),
+    }
+}
+
+/// A fixed-kg policy.
+pub fn policy_fixed(lang: Lang, kg: f64) -> String {
+    match lang {
+        Lang::En => format!("Fixed: {} kg", crate::model::format_kg(kg)),
+        Lang::Fr => format!("Fixe : {} kg", crate::model::format_kg(kg)),
+    }
+}
+
+/// A percentile policy.
+pub fn policy_percentile(lang: Lang, percentile: f64, is_default: bool) -> String {
+    let p = crate::model::number_in(lang, percentile * 100.0, 0);
+    match (lang, is_default) {
+        (Lang::En, true) => format!("{p}th percentile (default)"),
+        (Lang::En, false) => format!("{p}th percentile"),
+        (Lang::Fr, true) => format!("{p}e centile (par défaut)"),
+        (Lang::Fr, false) => format!("{p}e centile"),
+    }
+}
+
+/// Where a unit stands against its year's objective.
+pub fn goal_status(lang: Lang, reference_kg: f64, target_kg: f64, now_kg: f64, reference_year: i32) -> String {
+    let t = |kg: f64| crate::model::tonnes_in(lang, kg);
+    let gap = now_kg - target_kg;
+    match (lang, gap <= 0.0) {
+        (Lang::En, true) => format!(
+            "{reference_year}: {} t; target: at most {} t. Now {} t: the goal is met.",
+            t(reference_kg),
+            t(target_kg),
+            t(now_kg)
+        ),
+        (Lang::En, false) => format!(
+            "{reference_year}: {} t; target: at most {} t. Now {} t: {} t still to cut.",
+            t(reference_kg),
+            t(target_kg),
+            t(now_kg),
+            t(gap)
+        ),
+        (Lang::Fr, true) => format!(
+            "{reference_year} : {} t ; cible : au plus {} t. Actuellement {} t : l'objectif est atteint.",
+            t(reference_kg),
+            t(target_kg),
+            t(now_kg)
+        ),
+        (Lang::Fr, false) => format!(
+            "{reference_year} : {} t ; cible : au plus {} t. Actuellement {} t : encore {} t à réduire.",
+            t(reference_kg),
+            t(target_kg),
+            t(now_kg),
+            t(gap)
+        ),
+    }
+}

@@ -181,6 +181,10 @@ test('the team manager validates a module, which then counts in the official res
     await counted.waitFor({ timeout: 20_000 });
     assert.equal(await page.getByTestId('draft-notice').count(), 0);
     assert.equal((await counted.locator('td').last().innerText()).trim(), '5.89');
+    // The trend over the unit's report years counts this year's validated equipment.
+    const thisYear = page.locator(`[data-testid="trend-table"] tr[data-year="${year}"] td`);
+    await thisYear.waitFor({ timeout: 20_000 });
+    assert.equal((await thisYear.innerText()).trim(), '5.89');
 
     // Progress lists what is left, then the module is reopened for changes.
     await page.goto(`${BASE_URL}/team-manager/progress`);
@@ -448,6 +452,35 @@ test('the IT manager grants a role, creates and revokes an API token, and finds 
     await page.getByRole('link', { name: 'Reporting' }).click();
     await page.locator('[data-testid="reporting-table"] tr[data-unit="9001"]').waitFor({ timeout: 20_000 });
     await shoot(page, 'it-reporting');
+
+    // A reduction goal for the latest year against the one before, then a row threshold.
+    await page.getByRole('link', { name: 'Years' }).click();
+    const years = await page.locator('[data-testid="years-table"] tr[data-year]').evaluateAll((rows) =>
+      rows.map((r) => Number(r.getAttribute('data-year'))).sort(),
+    );
+    assert.ok(years.length >= 2, `two report years at least: ${years}`);
+    const latest = years[years.length - 1];
+    const goal = page.getByTestId(`goal-${latest}`);
+    await goal.getByTestId('goal-percent').fill('10');
+    await goal.getByTestId('goal-reference').selectOption(String(years[years.length - 2]));
+    await goal.getByTestId('goal-save').click();
+    await eventually('the goal shown', async () =>
+      /−10 % against/.test(await page.getByTestId(`goal-${latest}`).innerText()),
+    );
+    const scientific = page.locator('[data-testid="thresholds-table"] tr[data-type="scientific"]');
+    await scientific.waitFor({ timeout: 20_000 });
+    await scientific.getByTestId('policy-kind').selectOption('fixed');
+    await scientific.getByTestId('policy-value').fill('100');
+    await scientific.getByTestId('policy-save').click();
+    await eventually('the fixed threshold', async () => /Fixed: 100\.00 kg/.test(await scientific.innerText()));
+    await shoot(page, 'it-years');
+
+    // The unit's results say where it stands against the goal.
+    await page.goto(`${BASE_URL}/units/9001/years/${latest}/results`);
+    await page.getByTestId('basis-all').check({ force: true });
+    await page.getByTestId('results-goal').waitFor({ timeout: 20_000 });
+    assert.match(await page.getByTestId('results-goal').innerText(), /−10 % against/);
+    await shoot(page, 'results-goal');
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

@@ -3,7 +3,8 @@
 
 use co2_api_types::{
     CreateYearRequest, FactorFilesView, FactorUploadResult, JobView, RecalculationRequest, RecalculationStarted,
-    ReferenceUploadResult, UnitReportingRow, UpdateYearRequest, YearSummary,
+    ReferenceUploadResult, ThresholdPolicyView, ThresholdView, UnitReportingRow, UpdateYearRequest, YearGoal,
+    YearSummary,
 };
 use gloo_net::http::Request;
 
@@ -64,4 +65,36 @@ pub async fn reporting_units(year: i32) -> Result<Vec<UnitReportingRow>, ApiErro
 /// `PUT /api/v1/backoffice/reference/{kind}`: replaces a reference set with a CSV file.
 pub async fn upload_reference(kind: &str, csv: &web_sys::File) -> Result<ReferenceUploadResult, ApiError> {
     put_file_json(&format!("/api/v1/backoffice/reference/{}", seg(kind)), "text/csv", csv).await
+}
+
+/// `PUT /api/v1/backoffice/years/{year}/goal`.
+pub async fn set_year_goal(year: i32, goal: &YearGoal) -> Result<YearSummary, ApiError> {
+    send_json(Request::put(&format!("/api/v1/backoffice/years/{year}/goal")), goal).await
+}
+
+/// `DELETE /api/v1/backoffice/years/{year}/goal`.
+pub async fn clear_year_goal(year: i32) -> Result<(), ApiError> {
+    send_empty(Request::delete(&format!("/api/v1/backoffice/years/{year}/goal"))).await
+}
+
+/// `GET /api/v1/backoffice/thresholds/{year}`: each thresholded type's policy and its effect.
+pub async fn thresholds(year: i32) -> Result<Vec<ThresholdView>, ApiError> {
+    get_json(&format!("/api/v1/backoffice/thresholds/{year}")).await
+}
+
+/// `PUT /api/v1/backoffice/thresholds/{year}/{module}/{entry_type}`.
+pub async fn set_threshold(
+    year: i32,
+    module: &str,
+    entry_type: &str,
+    policy: &ThresholdPolicyView,
+) -> Result<ThresholdView, ApiError> {
+    let url = format!("/api/v1/backoffice/thresholds/{year}/{}/{}", seg(module), seg(entry_type));
+    send_json(Request::put(&url), policy).await
+}
+
+/// `DELETE /api/v1/backoffice/thresholds/{year}/{module}/{entry_type}`: back to the default.
+pub async fn reset_threshold(year: i32, module: &str, entry_type: &str) -> Result<(), ApiError> {
+    let url = format!("/api/v1/backoffice/thresholds/{year}/{}/{}", seg(module), seg(entry_type));
+    send_empty(Request::delete(&url)).await
 }

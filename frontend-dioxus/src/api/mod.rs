@@ -20,8 +20,9 @@ pub use access::{
     unit_members, verify_audit,
 };
 pub use backoffice::{
-    abort_job, backoffice_years, create_year, factor_files, list_jobs, recalculate, reporting_units, retry_job,
-    set_year_open, upload_factors, upload_reference,
+    abort_job, backoffice_years, clear_year_goal, create_year, factor_files, list_jobs, recalculate, reporting_units,
+    reset_threshold, retry_job, set_threshold, set_year_goal, set_year_open, thresholds, upload_factors,
+    upload_reference,
 };
 pub use client::ApiError;
 pub use entries::{EntryQuery, create_entry, delete_entry, list_entries, update_entry};

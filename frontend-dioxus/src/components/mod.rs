@@ -14,6 +14,7 @@ mod module_entry_form;
 mod status_badge;
 mod upload_panel;
 mod validated_progress;
+mod year_trend;
 
 pub use app_header::{AppHeader, LanguageSwitch};
 pub use area_nav::{AreaNav, AreaNavItem};
@@ -27,3 +28,4 @@ pub use module_entry_form::ModuleEntryForm;
 pub use status_badge::StatusBadge;
 pub use upload_panel::{UploadPanel, selected_file};
 pub use validated_progress::ValidatedProgress;
+pub use year_trend::YearTrend;

@@ -1,6 +1,7 @@
 //! `/units/:unit/years/:year/results`: the footprint of a unit-year — big numbers, the split by
 //! module and scope and by category (SVG charts with their tables, each chart downloadable as a
-//! PNG), the additional categories kept apart, the IT focus, and the PDF report.
+//! PNG), the additional categories kept apart, the IT focus, the trend over the unit's years, a
+//! link to the simulation, and the PDF report.
 //!
 //! The official figures count validated modules; the person may switch to every module (the
 //! draft), which the page then says plainly.
@@ -10,7 +11,7 @@ use dioxus::prelude::*;
 
 use crate::api::{self, Basis};
 use crate::components::charts::{Bar, BarChart, LegendItem, SCOPE_COLOURS, SERIES_COLOUR, download_png};
-use crate::components::{ExportButton, ExportFormat, Loading, StatusBadge, boundary_fallback};
+use crate::components::{ExportButton, ExportFormat, Loading, StatusBadge, YearTrend, boundary_fallback};
 use crate::i18n::use_i18n;
 use crate::model::{category_label, module_label, number_in, percent_in, tonnes_in};
 use crate::routes::Route;
@@ -71,10 +72,18 @@ fn ResultsContent(unit: String, year: i32, basis: Signal<Basis>) -> Element {
                 }
             } else {
                 BigNumbers { view: view.clone() }
+                SuspenseBoundary { fallback: move |_| rsx! {},
+                    GoalProgress { unit: unit.clone(), year, basis: basis(), core_kg: view.core.total_kg }
+                }
                 ModuleChart { view: view.clone(), unit: unit.clone(), year }
                 CategoryChart { view: view.clone(), unit: unit.clone(), year }
                 Additional { view: view.clone() }
                 ItFocus { view: view.clone() }
+                ChartPanel { id: "chart-trend", heading: i18n.t(t::TREND).to_owned(), file_name: format!("{unit}-trend.png"),
+                    SuspenseBoundary { fallback: move |_| rsx! { Loading {} },
+                        YearTrend { unit: unit.clone(), year, basis: basis() }
+                    }
+                }
             }
             p { class: "muted small",
                 Link { to: Route::Report { unit: unit.clone(), year }, "← {t::unit_report(lang, &unit, year)}" }
@@ -352,6 +361,34 @@ fn ItFocus(view: ResultsView) -> Element {
                     span { class: "muted", " · {percent_in(lang, share)}" }
                 }
             }
+        }
+    }
+}
+
+/// The year's reduction objective, if the IT manager set one: the unit's target against its
+/// reference year and where it stands.
+#[component]
+fn GoalProgress(unit: String, year: i32, basis: Basis, core_kg: f64) -> Element {
+    let i18n = use_i18n();
+    let lang = i18n.lang();
+    let goal = use_resource(use_reactive!(|unit, year, basis| async move {
+        let years = api::list_years(&unit).await?;
+        let Some(goal) = years.into_iter().find(|y| y.year == year).and_then(|y| y.goal) else {
+            return Ok::<_, api::ApiError>(None);
+        };
+        let reference = api::results_on(&unit, goal.reference_year, basis).await?;
+        Ok(Some((goal, reference.core.total_kg)))
+    }));
+    let Some((goal, reference_kg)) = goal.suspend()?.cloned().ok().flatten() else {
+        return rsx! {};
+    };
+    let target_kg = reference_kg * (1.0 - goal.reduction_percent / 100.0);
+    let on_track = core_kg <= target_kg;
+    rsx! {
+        section { class: if on_track { "panel goal goal-met" } else { "panel goal" }, "data-testid": "results-goal",
+            "data-on-track": "{on_track}",
+            h2 { class: "panel-title", "{i18n.t(t::REDUCTION_GOAL)}: {t::goal_line(lang, goal.reduction_percent, goal.reference_year)}" }
+            p { "{t::goal_status(lang, reference_kg, target_kg, core_kg, goal.reference_year)}" }
         }
     }
 }

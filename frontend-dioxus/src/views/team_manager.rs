@@ -8,10 +8,9 @@ use co2_api_types::{ModuleStatus, ReportView};
 use dioxus::prelude::*;
 
 use crate::api::{self, Basis};
-use crate::components::charts::{Bar, BarChart, SERIES_COLOUR};
 use crate::components::{
     AreaNav, AreaNavItem, ErrorPanel, ExportButton, ExportFormat, Loading, NotAllowed, StatusBadge, ValidatedProgress,
-    boundary_fallback,
+    YearTrend, boundary_fallback,
 };
 use crate::i18n::use_i18n;
 use crate::model::{module_label, persona_label, tonnes_in};
@@ -246,19 +245,9 @@ fn ProgressOverview(unit: String, year: i32) -> Element {
     let i18n = use_i18n();
     let lang = i18n.lang();
     let report = use_resource(use_reactive!(|unit, year| async move { api::report(&unit, year).await }));
-    let trend = use_resource(use_reactive!(|unit| async move { year_totals(&unit).await }));
     let view: ReportView = report.suspend()?.cloned()?;
-    let trend = trend.suspend()?.cloned()?;
     let mut missing = view.modules.iter().filter(|m| m.status != ModuleStatus::Validated).collect::<Vec<_>>();
     missing.sort_by_key(|m| m.position);
-    let bars: Vec<Bar> = trend
-        .iter()
-        .map(|(y, kg)| Bar {
-            label: y.to_string(),
-            segments: vec![(*kg, SERIES_COLOUR)],
-            value_label: format!("{} t", tonnes_in(lang, *kg)),
-        })
-        .collect();
     let heading = i18n.t(t::TREND).to_owned();
     rsx! {
         div { class: "summary",
@@ -282,29 +271,12 @@ fn ProgressOverview(unit: String, year: i32) -> Element {
         }
         section { class: "panel chart-panel",
             h2 { class: "panel-title", "{heading}" }
-            p { class: "muted small", "{i18n.t(t::TREND_HINT)}" }
-            BarChart {
-                id: "chart-trend",
-                title: heading.clone(),
-                description: t::chart_of(lang, &heading, &unit, year),
-                bars,
-            }
+            YearTrend { unit: unit.clone(), year, basis: Basis::Validated }
         }
         p {
             Link { class: "btn btn-secondary", to: Route::Results { unit: unit.clone(), year }, "{i18n.t(t::SEE_RESULTS)}" }
         }
     }
-}
-
-/// (year, core kg on validated modules) of each report year of the unit, oldest first.
-async fn year_totals(unit: &str) -> Result<Vec<(i32, f64)>, api::ApiError> {
-    let mut years: Vec<i32> = api::list_years(unit).await?.into_iter().map(|y| y.year).collect();
-    years.sort_unstable();
-    let mut out = Vec::with_capacity(years.len());
-    for year in years {
-        out.push((year, api::results_on(unit, year, Basis::Validated).await?.core.total_kg));
-    }
-    Ok(out)
 }
 
 /// `/team-manager/exports`.

@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use co2_api_types::{
     CreateUnitRequest, CreateYearRequest, FactorFileView, FactorFilesView, FactorUploadResult, ReferenceUploadResult,
-    StaleFactorView, UnitSummary, UpdateYearRequest, YearSummary,
+    StaleFactorView, UnitSummary, UpdateYearRequest, YearGoal, YearSummary,
 };
 use co2_platform::auth::Caller;
 use co2_platform::{ApiError, ApiJson, ApiResult, Ctx};
@@ -106,8 +106,10 @@ pub(crate) async fn create_year(
     )
     .await?;
     tx.commit().await?;
-    let open = co2_db::report::all_years(&ctx.pools.write).await?.into_iter().find(|y| y.report_year_id == req.year);
-    Ok((StatusCode::CREATED, ApiJson(YearSummary { year: req.year, is_open: open.is_some_and(|y| y.is_open) })))
+    let created = co2_db::report::year(&ctx.pools.write, req.year)
+        .await?
+        .ok_or_else(|| ApiError::not_found("year_not_found", format!("no year {}", req.year)))?;
+    Ok((StatusCode::CREATED, ApiJson(created.summary())))
 }
 
 /// Opens or closes a year for writes by users (admin).
@@ -135,7 +137,89 @@ pub(crate) async fn update_year(
     )
     .await?;
     tx.commit().await?;
-    Ok(ApiJson(YearSummary { year, is_open: req.is_open }))
+    let updated = co2_db::report::year(&ctx.pools.write, year)
+        .await?
+        .ok_or_else(|| ApiError::not_found("year_not_found", format!("no year {year}")))?;
+    Ok(ApiJson(updated.summary()))
+}
+
+/// Sets a year's reduction objective (admin): the core footprint `reduction_percent` below an
+/// earlier reference year's. Shown beside every unit's results of the year.
+#[utoipa::path(put, path = "/api/v1/backoffice/years/{year}/goal", tag = "backoffice", params(("year" = i32, Path)),
+    request_body = YearGoal,
+    responses((status = 200, body = YearSummary), (status = 403), (status = 404), (status = 422)))]
+pub(crate) async fn set_year_goal(
+    State(ctx): State<Ctx>,
+    caller: Caller,
+    Path(year): Path<i32>,
+    ApiJson(req): ApiJson<YearGoal>,
+) -> ApiResult<ApiJson<YearSummary>> {
+    caller.require_admin()?;
+    let mut fields = serde_json::Map::new();
+    if !(req.reduction_percent > 0.0 && req.reduction_percent <= 100.0) {
+        fields.insert(
+            "reduction_percent".into(),
+            serde_json::json!([{"code": "out_of_range", "message": "more than 0 and at most 100"}]),
+        );
+    }
+    let mut tx = ctx.pools.write.begin().await?;
+    let found = co2_db::report::year(&mut *tx, year).await?;
+    if found.is_none() {
+        return Err(ApiError::not_found("year_not_found", format!("no year {year}")));
+    }
+    let reference_exists = co2_db::report::year(&mut *tx, req.reference_year).await?.is_some();
+    if req.reference_year >= year || !reference_exists {
+        fields.insert(
+            "reference_year".into(),
+            serde_json::json!([{"code": "invalid_reference", "message": "an earlier report year"}]),
+        );
+    }
+    if !fields.is_empty() {
+        return Err(ApiError::Validation(serde_json::json!({ "fields": fields })));
+    }
+    co2_db::report::set_year_goal(&mut *tx, year, Some((req.reduction_percent, req.reference_year))).await?;
+    co2_db::audit::append(
+        &mut tx,
+        &caller.user.institutional_id,
+        "year.goal_set",
+        Some(&year.to_string()),
+        serde_json::json!({"reduction_percent": req.reduction_percent, "reference_year": req.reference_year}),
+    )
+    .await?;
+    let updated = co2_db::report::year(&mut *tx, year)
+        .await?
+        .ok_or_else(|| ApiError::not_found("year_not_found", format!("no year {year}")))?;
+    tx.commit().await?;
+    Ok(ApiJson(updated.summary()))
+}
+
+/// Removes a year's reduction objective (admin).
+#[utoipa::path(delete, path = "/api/v1/backoffice/years/{year}/goal", tag = "backoffice", params(("year" = i32, Path)),
+    responses((status = 200, body = YearSummary), (status = 403), (status = 404)))]
+pub(crate) async fn clear_year_goal(
+    State(ctx): State<Ctx>,
+    caller: Caller,
+    Path(year): Path<i32>,
+) -> ApiResult<ApiJson<YearSummary>> {
+    caller.require_admin()?;
+    let mut tx = ctx.pools.write.begin().await?;
+    co2_db::report::set_year_goal(&mut *tx, year, None).await.map_err(|e| match e {
+        co2_db::DbError::NotFound => ApiError::not_found("year_not_found", format!("no year {year}")),
+        other => other.into(),
+    })?;
+    co2_db::audit::append(
+        &mut tx,
+        &caller.user.institutional_id,
+        "year.goal_cleared",
+        Some(&year.to_string()),
+        serde_json::json!({}),
+    )
+    .await?;
+    let updated = co2_db::report::year(&mut *tx, year)
+        .await?
+        .ok_or_else(|| ApiError::not_found("year_not_found", format!("no year {year}")))?;
+    tx.commit().await?;
+    Ok(ApiJson(updated.summary()))
 }
 
 /// Largest factor or reference file accepted by the back-office uploads.
@@ -162,7 +246,7 @@ pub(crate) async fn list_years(State(ctx): State<Ctx>, caller: Caller) -> ApiRes
         return Err(ApiError::Forbidden("this needs a back-office role".into()));
     }
     let years = co2_db::report::all_years(&ctx.pools.read).await?;
-    Ok(ApiJson(years.into_iter().map(|y| YearSummary { year: y.report_year_id, is_open: y.is_open }).collect()))
+    Ok(ApiJson(years.iter().map(co2_db::report::ReportYear::summary).collect()))
 }
 
 /// Stale factors listed per file.

@@ -34,6 +34,10 @@ pub fn router(ctx: Ctx) -> Router {
         .route("/api/v1/backoffice/units", post(backoffice::create_unit))
         .route("/api/v1/backoffice/years", get(backoffice::list_years).post(backoffice::create_year))
         .route("/api/v1/backoffice/years/{year}", patch(backoffice::update_year))
+        .route(
+            "/api/v1/backoffice/years/{year}/goal",
+            put(backoffice::set_year_goal).delete(backoffice::clear_year_goal),
+        )
         .route("/api/v1/backoffice/factors/{year}", get(backoffice::list_factor_files))
         .route("/api/v1/backoffice/factors/{year}/{file}", put(backoffice::upload_factors))
         .route("/api/v1/backoffice/reference/{kind}", put(backoffice::upload_reference))
@@ -70,6 +74,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         backoffice::list_years,
         backoffice::create_year,
         backoffice::update_year,
+        backoffice::set_year_goal,
+        backoffice::clear_year_goal,
         backoffice::list_factor_files,
         backoffice::upload_factors,
         backoffice::upload_reference,

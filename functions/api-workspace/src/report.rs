@@ -39,7 +39,7 @@ pub(crate) async fn list_years(
 ) -> ApiResult<ApiJson<Vec<YearSummary>>> {
     let unit = visible_unit(&ctx, &caller, &unit).await?;
     let years = co2_db::report::years_of_unit(&ctx.pools.read, unit.unit_id).await?;
-    Ok(ApiJson(years.into_iter().map(|y| YearSummary { year: y.report_year_id, is_open: y.is_open }).collect()))
+    Ok(ApiJson(years.iter().map(co2_db::report::ReportYear::summary).collect()))
 }
 
 /// The 8 modules of (unit, year) in DOMAIN order.

@@ -121,6 +121,20 @@ pub struct YearSummary {
     pub year: i32,
     /// Open to users for writes.
     pub is_open: bool,
+    /// The institution's reduction objective for the year, if set.
+    #[serde(default)]
+    pub goal: Option<YearGoal>,
+}
+
+/// A year's reduction objective: the core footprint `reduction_percent` below the reference
+/// year's (`PUT /api/v1/backoffice/years/{year}/goal`).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct YearGoal {
+    /// In (0, 100].
+    pub reduction_percent: f64,
+    /// An earlier report year.
+    pub reference_year: i32,
 }
 
 /// Module status of DOMAIN §6.1.

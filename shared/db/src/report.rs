@@ -17,7 +17,25 @@ pub mod status {
 pub struct ReportYear {
     pub report_year_id: i32,
     pub is_open: bool,
+    /// The reduction objective, in percent of the reference year's core footprint.
+    pub reduction_goal_percent: Option<f64>,
+    pub goal_reference_year: Option<i32>,
 }
+
+impl ReportYear {
+    /// The wire form.
+    pub fn summary(&self) -> co2_api_types::YearSummary {
+        co2_api_types::YearSummary {
+            year: self.report_year_id,
+            is_open: self.is_open,
+            goal: self.reduction_goal_percent.zip(self.goal_reference_year).map(|(percent, reference_year)| {
+                co2_api_types::YearGoal { reduction_percent: percent, reference_year }
+            }),
+        }
+    }
+}
+
+const YEAR_COLUMNS: &str = "y.report_year_id, y.is_open, y.reduction_goal_percent, y.goal_reference_year";
 
 /// A module of a report with its unit, year and aggregates.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -70,10 +88,10 @@ pub async fn ensure_year(db: impl PgExecutor<'_>, year: i32, is_open: bool) -> D
 
 /// Years a unit has a report for, newest first.
 pub async fn years_of_unit(db: impl PgExecutor<'_>, unit_id: Uuid) -> DbResult<Vec<ReportYear>> {
-    Ok(sqlx::query_as::<_, ReportYear>(
-        "select y.report_year_id, y.is_open from report r join report_year y using (report_year_id)
-         where r.unit_id = $1 order by y.report_year_id desc",
-    )
+    Ok(sqlx::query_as::<_, ReportYear>(sqlx::AssertSqlSafe(format!(
+        "select {YEAR_COLUMNS} from report r join report_year y using (report_year_id)
+             where r.unit_id = $1 order by y.report_year_id desc"
+    )))
     .bind(unit_id)
     .fetch_all(db)
     .await?)
@@ -160,9 +178,34 @@ pub async fn mark_in_progress(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<()>
 
 /// Every report year, newest first.
 pub async fn all_years(db: impl PgExecutor<'_>) -> DbResult<Vec<ReportYear>> {
-    Ok(sqlx::query_as::<_, ReportYear>("select report_year_id, is_open from report_year order by report_year_id desc")
-        .fetch_all(db)
-        .await?)
+    Ok(sqlx::query_as::<_, ReportYear>(sqlx::AssertSqlSafe(format!(
+        "select {YEAR_COLUMNS} from report_year y order by y.report_year_id desc"
+    )))
+    .fetch_all(db)
+    .await?)
+}
+
+/// One year.
+pub async fn year(db: impl PgExecutor<'_>, year: i32) -> DbResult<Option<ReportYear>> {
+    Ok(sqlx::query_as::<_, ReportYear>(sqlx::AssertSqlSafe(format!(
+        "select {YEAR_COLUMNS} from report_year y where y.report_year_id = $1"
+    )))
+    .bind(year)
+    .fetch_optional(db)
+    .await?)
+}
+
+/// Sets (or with `None` clears) the reduction objective of a year.
+pub async fn set_year_goal(db: impl PgExecutor<'_>, year: i32, goal: Option<(f64, i32)>) -> DbResult<()> {
+    let done = sqlx::query(
+        "update report_year set reduction_goal_percent = $2, goal_reference_year = $3 where report_year_id = $1",
+    )
+    .bind(year)
+    .bind(goal.map(|g| g.0))
+    .bind(goal.map(|g| g.1))
+    .execute(db)
+    .await?;
+    if done.rows_affected() == 0 { Err(DbError::NotFound) } else { Ok(()) }
 }
 
 /// Opens or closes a year for writes; `NotFound` when the year does not exist.

@@ -2,9 +2,9 @@
 //! validated whole first, so a bad file changes nothing (DOMAIN §4).
 
 use crate::support::Stack;
-use co2_testkit::send;
-use http::{Request, StatusCode};
-use serde_json::Value;
+use co2_testkit::{call, send};
+use http::{Method, Request, StatusCode};
+use serde_json::{Value, json};
 use sqlx::PgPool;
 
 async fn put_csv(s: &Stack, token: &str, uri: &str, body: String) -> (StatusCode, Value) {
@@ -140,4 +140,42 @@ async fn an_inflation_index_applies_to_purchases_of_its_year(pool: PgPool) {
     let (status, _) =
         put_csv(&s, &admin, "/api/v1/backoffice/reference/inflation_index", "year,index_value\n2025,-1\n".into()).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn a_years_reduction_goal_is_set_against_an_earlier_year_and_listed_for_units(pool: PgPool) {
+    let s = Stack::embedded(pool).await;
+    let admin = s.token("admin", None).await;
+    let member = s.token("standard", Some("9001")).await;
+    let goal = |percent: f64, reference: i32| json!({"reduction_percent": percent, "reference_year": reference});
+    let set =
+        call(&s.app, Method::PUT, "/api/v1/backoffice/years/2025/goal", Some(&admin), Some(goal(20.0, 2024))).await;
+    assert_eq!(set.status, StatusCode::OK, "{}", String::from_utf8_lossy(&set.body));
+    assert_eq!(set.json()["goal"], json!({"reduction_percent": 20.0, "reference_year": 2024}));
+    // A unit's member sees it with the unit's years.
+    let years = call(&s.app, Method::GET, "/api/v1/units/9001/years", Some(&member), None).await.json();
+    let y2025 = years.as_array().unwrap().iter().find(|y| y["year"] == 2025).unwrap().clone();
+    assert_eq!(y2025["goal"]["reduction_percent"], 20.0);
+    // Field-level refusals: the reference must be an earlier year, the cut in (0, 100].
+    for (body, field) in [
+        (goal(0.0, 2024), "reduction_percent"),
+        (goal(120.0, 2024), "reduction_percent"),
+        (goal(10.0, 2025), "reference_year"),
+        (goal(10.0, 1999), "reference_year"),
+    ] {
+        let res =
+            call(&s.app, Method::PUT, "/api/v1/backoffice/years/2025/goal", Some(&admin), Some(body.clone())).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(res.json()["error"]["details"]["fields"][field].is_array(), "{body}");
+    }
+    let unknown =
+        call(&s.app, Method::PUT, "/api/v1/backoffice/years/2031/goal", Some(&admin), Some(goal(10.0, 2024))).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    // Nothing refused changed the goal; clearing removes it.
+    let cleared = call(&s.app, Method::DELETE, "/api/v1/backoffice/years/2025/goal", Some(&admin), None).await;
+    assert_eq!(cleared.status, StatusCode::OK);
+    assert!(cleared.json()["goal"].is_null());
+    let refused =
+        call(&s.app, Method::PUT, "/api/v1/backoffice/years/2025/goal", Some(&member), Some(goal(10.0, 2024))).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }

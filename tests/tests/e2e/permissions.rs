@@ -77,6 +77,19 @@ async fn every_route_checks_the_callers_rights(pool: PgPool) {
             Some(json!({"is_open": true})),
             [401, 403, 403, 403, 403, 200],
         ),
+        case(
+            Method::PUT,
+            "/api/v1/backoffice/years/2025/goal",
+            Some(json!({"reduction_percent": 10, "reference_year": 2024})),
+            [401, 403, 403, 403, 403, 200],
+        ),
+        case(Method::DELETE, "/api/v1/backoffice/years/2025/goal", None, [401, 403, 403, 403, 403, 200]),
+        case(
+            Method::GET,
+            "/api/v1/reference/factor-choices?year=2025&module=purchase",
+            None,
+            [401, 200, 200, 200, 200, 200],
+        ),
         case(Method::GET, "/api/v1/backoffice/thresholds/2025", None, [401, 403, 403, 403, 403, 200]),
         case(
             Method::PUT,

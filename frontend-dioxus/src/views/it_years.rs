@@ -1,0 +1,309 @@
+//! `/it-manager/`: the report years — opened and closed, created, their reduction objective —
+//! and the row thresholds of each entry type for a year (admins only; the server checks again).
+
+use co2_api_types::{ThresholdPolicyView, ThresholdView, YearGoal, YearSummary};
+use dioxus::prelude::*;
+
+use super::it_manager::{AdminOnly, YearSelect};
+use crate::api;
+use crate::components::{ErrorPanel, Loading, boundary_fallback};
+use crate::entry_forms::type_label;
+use crate::i18n::use_i18n;
+use crate::model::{format_kg, module_label, number_in};
+use crate::text as t;
+
+type Action = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), api::ApiError>>>>;
+
+/// `/it-manager/`: the years, opened and closed.
+#[component]
+pub fn ItYears() -> Element {
+    let i18n = use_i18n();
+    rsx! {
+        AdminOnly { title: i18n.t(t::IT_YEARS),
+            section { class: "page",
+                h1 { class: "page-title", "{i18n.t(t::IT_YEARS)}" }
+                p { class: "lead", "{i18n.t(t::IT_YEARS_LEAD)}" }
+                ErrorBoundary { handle_error: boundary_fallback,
+                    SuspenseBoundary { fallback: |_| rsx! { Loading {} }, YearsTable {} }
+                }
+                Thresholds {}
+            }
+        }
+    }
+}
+
+#[component]
+fn YearsTable() -> Element {
+    let i18n = use_i18n();
+    let mut years = use_resource(api::backoffice_years);
+    let mut failure = use_signal(|| None::<String>);
+    let mut new_year = use_signal(String::new);
+    let list = years.suspend()?.cloned()?;
+    let all_years: Vec<i32> = list.iter().map(|y| y.year).collect();
+    let mut act = move |call: Action| {
+        failure.set(None);
+        spawn(async move {
+            match call.await {
+                Ok(()) => years.restart(),
+                Err(err) => failure.set(Some(err.message)),
+            }
+        });
+    };
+    rsx! {
+        if let Some(message) = failure() {
+            ErrorPanel { title: i18n.t(t::YEAR_NOT_CHANGED), message }
+        }
+        div { class: "table-wrap",
+            table { class: "data-table", "data-testid": "years-table",
+                thead {
+                    tr {
+                        th { scope: "col", "{i18n.t(t::PICKER_YEAR)}" }
+                        th { scope: "col", "{i18n.t(t::STATUS)}" }
+                        th { scope: "col", "{i18n.t(t::REDUCTION_GOAL)}" }
+                        th { scope: "col", class: "actions", span { class: "visually-hidden", "{i18n.t(t::ACTIONS)}" } }
+                    }
+                }
+                tbody {
+                    for y in list {
+                        tr { key: "{y.year}", "data-year": "{y.year}",
+                            th { scope: "row", "{y.year}" }
+                            td { if y.is_open { "{i18n.t(t::OPEN)}" } else { "{i18n.t(t::CLOSED)}" } }
+                            td { GoalEditor { year: y.clone(), years: all_years.clone(), on_done: move |_| years.restart() } }
+                            td { class: "actions",
+                                button {
+                                    class: "btn btn-secondary btn-small",
+                                    r#type: "button",
+                                    onclick: move |_| {
+                                        act(Box::pin(async move { api::set_year_open(y.year, !y.is_open).await.map(drop) }))
+                                    },
+                                    if y.is_open { "{i18n.t(t::CLOSE_YEAR)}" } else { "{i18n.t(t::REOPEN_YEAR)}" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        form {
+            class: "inline-form",
+            onsubmit: move |evt: FormEvent| {
+                evt.prevent_default();
+                if let Ok(year) = new_year().trim().parse::<i32>() {
+                    act(Box::pin(async move { api::create_year(year).await.map(drop) }));
+                    new_year.set(String::new());
+                }
+            },
+            label { class: "field",
+                span { class: "field-label", "{i18n.t(t::NEW_YEAR)}" }
+                input {
+                    r#type: "number",
+                    min: "2000",
+                    max: "2100",
+                    inputmode: "numeric",
+                    "data-testid": "new-year",
+                    value: "{new_year}",
+                    oninput: move |e| new_year.set(e.value()),
+                }
+            }
+            button { class: "btn btn-primary", r#type: "submit", "{i18n.t(t::CREATE_YEAR)}" }
+        }
+    }
+}
+
+/// A year's reduction objective: shown, set against an earlier year, or cleared.
+#[component]
+fn GoalEditor(year: YearSummary, years: Vec<i32>, on_done: EventHandler<()>) -> Element {
+    let i18n = use_i18n();
+    let lang = i18n.lang();
+    let earlier: Vec<i32> = years.iter().copied().filter(|y| *y < year.year).collect();
+    let mut percent = use_signal(|| year.goal.map_or(String::new(), |g| g.reduction_percent.to_string()));
+    let mut reference = use_signal(|| year.goal.map(|g| g.reference_year).or(earlier.iter().copied().min()));
+    let mut failure = use_signal(|| None::<String>);
+    let y = year.year;
+    let save = move |evt: FormEvent| {
+        evt.prevent_default();
+        let Some(reference_year) = reference() else { return };
+        let Some(reduction_percent) = co2_domain::fields::parse_decimal(&percent()) else {
+            failure.set(Some(t::NOT_A_NUMBER.get(lang).to_owned()));
+            return;
+        };
+        failure.set(None);
+        spawn(async move {
+            match api::set_year_goal(y, &YearGoal { reduction_percent, reference_year }).await {
+                Ok(_) => on_done.call(()),
+                Err(e) => failure.set(Some(e.field_errors().into_values().flatten().next().unwrap_or(e.message))),
+            }
+        });
+    };
+    if earlier.is_empty() {
+        return rsx! { span { class: "muted small", "{i18n.t(t::NO_EARLIER_YEAR)}" } };
+    }
+    rsx! {
+        form { class: "goal-editor", "data-testid": "goal-{y}", onsubmit: save,
+            if let Some(g) = year.goal {
+                p { class: "small", "data-testid": "goal-text", "{t::goal_line(lang, g.reduction_percent, g.reference_year)}" }
+            }
+            label { class: "field inline",
+                span { class: "visually-hidden", "{i18n.t(t::REDUCTION_GOAL)} (%)" }
+                input { r#type: "number", min: "1", max: "100", step: "1", "data-testid": "goal-percent", value: "{percent}",
+                    placeholder: "%", oninput: move |e| percent.set(e.value()) }
+            }
+            label { class: "field inline",
+                span { class: "field-label", "{i18n.t(t::VERSUS)}" }
+                select { "data-testid": "goal-reference",
+                    onchange: move |e| reference.set(e.value().parse().ok()),
+                    for r in earlier.iter() {
+                        option { key: "{r}", value: "{r}", selected: reference() == Some(*r), "{r}" }
+                    }
+                }
+            }
+            button { class: "btn btn-secondary btn-small", r#type: "submit", "data-testid": "goal-save", "{i18n.t(t::SAVE_CHANGES)}" }
+            if year.goal.is_some() {
+                button { class: "btn btn-ghost btn-small", r#type: "button",
+                    onclick: move |_| {
+                        spawn(async move {
+                            match api::clear_year_goal(y).await {
+                                Ok(()) => on_done.call(()),
+                                Err(e) => failure.set(Some(e.message)),
+                            }
+                        });
+                    },
+                    "{i18n.t(t::REMOVE)}"
+                }
+            }
+            if let Some(m) = failure() {
+                p { class: "field-error", role: "alert", "{m}" }
+            }
+        }
+    }
+}
+
+/// The row thresholds of a year: each thresholded type's policy, its kg and how many entries
+/// it flags across units.
+#[component]
+fn Thresholds() -> Element {
+    let i18n = use_i18n();
+    let year = use_signal(|| None::<i32>);
+    rsx! {
+        section { class: "panel", "data-testid": "thresholds",
+            h2 { class: "panel-title", "{i18n.t(t::THRESHOLDS)}" }
+            p { class: "muted small", "{i18n.t(t::THRESHOLDS_LEAD)}" }
+            YearSelect { year }
+            if let Some(year) = year() {
+                ErrorBoundary { handle_error: boundary_fallback,
+                    SuspenseBoundary { fallback: |_| rsx! { Loading {} }, ThresholdsTable { year } }
+                }
+            }
+        }
+    }
+}
+
+#[component]
+fn ThresholdsTable(year: i32) -> Element {
+    let i18n = use_i18n();
+    let lang = i18n.lang();
+    let mut rows = use_resource(use_reactive!(|year| async move { api::thresholds(year).await }));
+    let mut failure = use_signal(|| None::<String>);
+    let list: Vec<ThresholdView> = rows.suspend()?.cloned()?;
+    let mut act = move |call: Action| {
+        failure.set(None);
+        spawn(async move {
+            if let Err(err) = call.await {
+                failure.set(Some(err.field_errors().into_values().flatten().next().unwrap_or(err.message)));
+            }
+            rows.restart();
+        });
+    };
+    rsx! {
+        if let Some(message) = failure() {
+            ErrorPanel { title: i18n.t(t::THRESHOLD_NOT_CHANGED), message }
+        }
+        div { class: "table-wrap",
+            table { class: "data-table compact", "data-testid": "thresholds-table",
+                thead {
+                    tr {
+                        th { scope: "col", "{i18n.t(t::MODULE)}" }
+                        th { scope: "col", "{i18n.t(t::ENTRY_TYPE)}" }
+                        th { scope: "col", "{i18n.t(t::POLICY)}" }
+                        th { scope: "col", class: "num", "kg" }
+                        th { scope: "col", class: "num", "{i18n.t(t::FLAGGED)}" }
+                        th { scope: "col", "{i18n.t(t::CHANGE_POLICY)}" }
+                    }
+                }
+                tbody {
+                    for row in list {
+                        tr { key: "{row.module}-{row.entry_type}", "data-type": "{row.entry_type}",
+                            td { {module_label(lang, &row.module)} }
+                            th { scope: "row", {type_label(lang, &row.entry_type)} }
+                            td {
+                                {match row.policy {
+                                    ThresholdPolicyView::Fixed { kg } => t::policy_fixed(lang, kg),
+                                    ThresholdPolicyView::Percentile { percentile } => t::policy_percentile(lang, percentile, row.is_default),
+                                }}
+                            }
+                            td { class: "num", {row.kg.map_or_else(|| "—".to_owned(), format_kg)} }
+                            td { class: "num", "{row.entries_above} / {row.entries}" }
+                            td {
+                                PolicyEditor {
+                                    row: row.clone(),
+                                    on_set: move |(module, entry_type, policy): (String, String, Option<ThresholdPolicyView>)| {
+                                        act(Box::pin(async move {
+                                            match policy {
+                                                Some(p) => api::set_threshold(year, &module, &entry_type, &p).await.map(drop),
+                                                None => api::reset_threshold(year, &module, &entry_type).await,
+                                            }
+                                        }))
+                                    },
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        p { class: "muted small", "{number_in(lang, 95.0, 0)} % — {i18n.t(t::DEFAULT_POLICY)}" }
+    }
+}
+
+/// Sets a fixed kg or a percentile, or goes back to the default.
+#[component]
+fn PolicyEditor(row: ThresholdView, on_set: EventHandler<(String, String, Option<ThresholdPolicyView>)>) -> Element {
+    let i18n = use_i18n();
+    let mut kind = use_signal(|| match row.policy {
+        ThresholdPolicyView::Fixed { .. } => "fixed".to_owned(),
+        ThresholdPolicyView::Percentile { .. } => "percentile".to_owned(),
+    });
+    let mut value = use_signal(|| match row.policy {
+        ThresholdPolicyView::Fixed { kg } => kg.to_string(),
+        ThresholdPolicyView::Percentile { percentile } => (percentile * 100.0).to_string(),
+    });
+    let (module, entry_type) = (row.module.clone(), row.entry_type.clone());
+    let reset = {
+        let (module, entry_type) = (module.clone(), entry_type.clone());
+        move |_| on_set.call((module.clone(), entry_type.clone(), None))
+    };
+    rsx! {
+        form { class: "policy-editor",
+            onsubmit: move |evt: FormEvent| {
+                evt.prevent_default();
+                let Some(v) = co2_domain::fields::parse_decimal(&value()) else { return };
+                let policy = if kind() == "fixed" {
+                    ThresholdPolicyView::Fixed { kg: v }
+                } else {
+                    ThresholdPolicyView::Percentile { percentile: v / 100.0 }
+                };
+                on_set.call((module.clone(), entry_type.clone(), Some(policy)));
+            },
+            select { "data-testid": "policy-kind", aria_label: "{i18n.t(t::POLICY)}", onchange: move |e| kind.set(e.value()),
+                option { value: "percentile", selected: kind() == "percentile", "{i18n.t(t::PERCENTILE)} (%)" }
+                option { value: "fixed", selected: kind() == "fixed", "{i18n.t(t::FIXED_KG)}" }
+            }
+            input { r#type: "number", min: "0", step: "any", "data-testid": "policy-value", value: "{value}",
+                aria_label: "{i18n.t(t::CHANGE_POLICY)}", oninput: move |e| value.set(e.value()) }
+            button { class: "btn btn-secondary btn-small", r#type: "submit", "data-testid": "policy-save", "{i18n.t(t::SAVE_CHANGES)}" }
+            if !row.is_default {
+                button { class: "btn btn-ghost btn-small", r#type: "button", onclick: reset, "{i18n.t(t::RESET)}" }
+            }
+        }
+    }
+}
