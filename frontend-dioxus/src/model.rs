@@ -319,6 +319,15 @@ pub struct EquipmentDraft {
 pub const EQUIPMENT_FIELDS: &[&str] = co2_domain::equipment::TEMPLATE_COLUMNS.split_at(7).0;
 
 /// A domain message ("is required") as a sentence next to its field ("Is required.").
+/// A field problem for people: in English the domain's message as a sentence; in French the
+/// text of its code (the domain writes English), or the message when the code is not known.
+pub fn field_message(lang: Lang, code: &str, message: &str) -> String {
+    match (lang, crate::text::field_problem(code)) {
+        (Lang::Fr, Some(text)) => text.fr.to_owned(),
+        _ => sentence(message),
+    }
+}
+
 fn sentence(message: &str) -> String {
     let mut chars = message.chars();
     let first = chars.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
@@ -359,10 +368,10 @@ impl EquipmentDraft {
     /// Checks what can be checked without the year's factors, with the very rules the server
     /// applies (`co2_domain`), so people get instant feedback. The server validates again and has
     /// the last word (unknown classes, for instance).
-    pub fn validate(&self) -> FieldMessages {
+    pub fn validate(&self, lang: Lang) -> FieldMessages {
         let mut errors = FieldMessages::new();
         let Some(category) = co2_domain::equipment::EquipmentCategory::parse(&self.entry_type) else {
-            errors.entry("entry_type".to_owned()).or_default().push("Choose scientific, IT or other.".to_owned());
+            errors.entry("entry_type".to_owned()).or_default().push(crate::text::NOT_A_CHOICE.get(lang).to_owned());
             return errors;
         };
         let raw: co2_domain::fields::RawFields = self
@@ -373,7 +382,7 @@ impl EquipmentDraft {
             .collect();
         if let Err(problems) = co2_domain::equipment::EquipmentInput::parse(&raw, Some(category)) {
             for p in problems.0 {
-                errors.entry(p.field).or_default().push(sentence(&p.message));
+                errors.entry(p.field).or_default().push(field_message(lang, p.code, &p.message));
             }
         }
         errors
@@ -636,7 +645,7 @@ mod tests {
     #[test]
     fn an_equipment_draft_checks_required_fields_and_the_168_hour_week() {
         let mut d = EquipmentDraft::new("scientific");
-        let errors = d.validate();
+        let errors = d.validate(Lang::En);
         assert!(errors.contains_key("equipment_id"));
         assert!(errors.contains_key("name"));
         assert!(errors.contains_key("equipment_class"));
@@ -645,11 +654,16 @@ mod tests {
         d.equipment_class = "Centrifugation".into();
         d.active_usage_hours_per_week = "40".into();
         d.standby_usage_hours_per_week = "129".into();
-        assert_eq!(d.validate().keys().collect::<Vec<_>>(), ["standby_usage_hours_per_week"]);
+        assert_eq!(d.validate(Lang::En).keys().collect::<Vec<_>>(), ["standby_usage_hours_per_week"]);
+        // The domain's check, said in French.
+        assert_eq!(
+            d.validate(Lang::Fr)["standby_usage_hours_per_week"],
+            ["Les heures actives et en veille dépassent les 168 heures d'une semaine."]
+        );
         d.standby_usage_hours_per_week = "128".into();
-        assert!(d.validate().is_empty());
+        assert!(d.validate(Lang::En).is_empty());
         d.active_usage_hours_per_week = "4x".into();
-        assert!(d.validate().contains_key("active_usage_hours_per_week"));
+        assert!(d.validate(Lang::En).contains_key("active_usage_hours_per_week"));
     }
 
     #[test]

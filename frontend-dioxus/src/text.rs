@@ -826,3 +826,33 @@ pub fn goal_status(lang: Lang, reference_kg: f64, target_kg: f64, now_kg: f64, r
         ),
     }
 }
+
+/// The French (and English) text of a domain field-problem code; `None` for codes whose message
+/// carries details only the server knows.
+pub fn field_problem(code: &str) -> Option<Text> {
+    Some(match code {
+        "required" => REQUIRED_FIELD,
+        "invalid_number" => NOT_A_NUMBER,
+        "invalid_integer" => NOT_A_WHOLE_NUMBER,
+        "invalid_choice" => NOT_A_CHOICE,
+        "invalid_date" => NOT_A_DATE,
+        "invalid_iata" => NOT_AN_IATA_CODE,
+        "out_of_range" => Text { en: "Out of the accepted range.", fr: "Hors des valeurs acceptées." },
+        "too_long" => Text { en: "Too long.", fr: "Trop long." },
+        "hours_exceed_week" => Text {
+            en: "Active and standby hours add up to more than the 168 hours of a week.",
+            fr: "Les heures actives et en veille dépassent les 168 heures d'une semaine.",
+        },
+        "invalid_country_code" => {
+            Text { en: "A two-letter country code, e.g. CH.", fr: "Un code de pays en deux lettres, p. ex. CH." }
+        }
+        "date_outside_year" => {
+            Text { en: "The date must fall in the report's year.", fr: "La date doit tomber dans l'année du rapport." }
+        }
+        "ambiguous_station" => Text {
+            en: "Several stations have this name: pick one from the list.",
+            fr: "Plusieurs gares portent ce nom : choisissez-en une dans la liste.",
+        },
+        _ => return None,
+    })
+}

@@ -93,9 +93,19 @@ impl ApiError {
         self.status == 409
     }
 
-    /// Per-field messages of a validation failure:
+    /// Per-field messages of a validation failure, as the server wrote them:
     /// `details = {"fields": {"<field>": [{"code": "…", "message": "…"}]}}`.
     pub fn field_errors(&self) -> FieldErrors {
+        self.field_errors_with(|_, message| message.to_owned())
+    }
+
+    /// Per-field messages in `lang`: a known problem code in the person's language, else the
+    /// server's message.
+    pub fn field_errors_in(&self, lang: crate::i18n::Lang) -> FieldErrors {
+        self.field_errors_with(|code, message| crate::model::field_message(lang, code, message))
+    }
+
+    fn field_errors_with(&self, text: impl Fn(&str, &str) -> String) -> FieldErrors {
         let mut out = FieldErrors::new();
         let Some(fields) = self.details.get("fields").and_then(|f| f.as_object()) else {
             return out;
@@ -106,7 +116,11 @@ impl ApiError {
                     .iter()
                     .filter_map(|p| match p {
                         serde_json::Value::String(s) => Some(s.clone()),
-                        other => other.get("message").and_then(|m| m.as_str()).map(str::to_owned),
+                        other => {
+                            let message = other.get("message").and_then(|m| m.as_str())?;
+                            let code = other.get("code").and_then(|c| c.as_str()).unwrap_or("");
+                            Some(text(code, message))
+                        }
                     })
                     .collect(),
                 serde_json::Value::String(s) => vec![s.clone()],

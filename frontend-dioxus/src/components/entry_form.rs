@@ -38,10 +38,11 @@ pub fn EntryForm(
         .flat_map(|(k, msgs)| msgs.iter().map(move |m| format!("{k}: {m}")))
         .collect();
 
+    let lang = use_i18n().lang();
     let submit = move |evt: FormEvent| {
         evt.prevent_default();
         let current = draft();
-        let problems = current.validate();
+        let problems = current.validate(lang);
         let ok = problems.is_empty();
         local_errors.set(problems);
         if ok {
@@ -49,7 +50,6 @@ pub fn EntryForm(
         }
     };
 
-    let lang = use_i18n().lang();
     let title = if editing { t::EDIT_EQUIPMENT.get(lang) } else { t::ADD_EQUIPMENT.get(lang) };
     rsx! {
         form { class: "panel entry-form", "data-testid": "entry-form", novalidate: true, onsubmit: submit,

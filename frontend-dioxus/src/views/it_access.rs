@@ -90,7 +90,7 @@ fn GrantForm(on_granted: EventHandler<()>) -> Element {
             }
         });
     };
-    let errors = failure().map(|e| e.field_errors()).unwrap_or_default();
+    let errors = failure().map(|e| e.field_errors_in(i18n.lang())).unwrap_or_default();
     let field_error = |field: &str| errors.get(field).map(|m| m.join(", "));
     rsx! {
         form { class: "inline-form panel", "data-testid": "grant-form", onsubmit: submit,
@@ -123,7 +123,7 @@ fn GrantForm(on_granted: EventHandler<()>) -> Element {
                 }
             }
             button { class: "btn btn-primary", r#type: "submit", "data-testid": "grant-submit", "{i18n.t(t::GRANT_ROLE)}" }
-            if let Some(e) = failure().filter(|e| e.field_errors().is_empty()) {
+            if let Some(e) = failure().filter(|e| e.field_errors_in(i18n.lang()).is_empty()) {
                 p { class: "field-error", role: "alert", "{i18n.t(t::ROLE_NOT_CHANGED)}: {e.message}" }
             }
         }
@@ -242,7 +242,7 @@ fn TokenForm(on_created: EventHandler<()>) -> Element {
             }
         });
     };
-    let errors = failure().map(|e| e.field_errors()).unwrap_or_default();
+    let errors = failure().map(|e| e.field_errors_in(i18n.lang())).unwrap_or_default();
     let field_error = |field: &str| errors.get(field).map(|m| m.join(", "));
     rsx! {
         form { class: "inline-form panel", "data-testid": "token-form", onsubmit: submit,
@@ -267,7 +267,7 @@ fn TokenForm(on_created: EventHandler<()>) -> Element {
                 if let Some(m) = field_error("expires_in_days") { span { class: "field-error", "{m}" } }
             }
             button { class: "btn btn-primary", r#type: "submit", "data-testid": "token-create", "{i18n.t(t::CREATE_TOKEN)}" }
-            if let Some(e) = failure().filter(|e| e.field_errors().is_empty()) {
+            if let Some(e) = failure().filter(|e| e.field_errors_in(i18n.lang()).is_empty()) {
                 p { class: "field-error", role: "alert", "{i18n.t(t::TOKEN_NOT_CHANGED)}: {e.message}" }
             }
         }

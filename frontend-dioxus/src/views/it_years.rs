@@ -131,7 +131,9 @@ fn GoalEditor(year: YearSummary, years: Vec<i32>, on_done: EventHandler<()>) -> 
         spawn(async move {
             match api::set_year_goal(y, &YearGoal { reduction_percent, reference_year }).await {
                 Ok(_) => on_done.call(()),
-                Err(e) => failure.set(Some(e.field_errors().into_values().flatten().next().unwrap_or(e.message))),
+                Err(e) => {
+                    failure.set(Some(e.field_errors_in(lang).into_values().flatten().next().unwrap_or(e.message)))
+                }
             }
         });
     };
@@ -209,7 +211,7 @@ fn ThresholdsTable(year: i32) -> Element {
         failure.set(None);
         spawn(async move {
             if let Err(err) = call.await {
-                failure.set(Some(err.field_errors().into_values().flatten().next().unwrap_or(err.message)));
+                failure.set(Some(err.field_errors_in(lang).into_values().flatten().next().unwrap_or(err.message)));
             }
             rows.restart();
         });

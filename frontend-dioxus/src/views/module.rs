@@ -168,7 +168,7 @@ fn ModulePage(unit: String, year: i32, module: String) -> Element {
                     }
                     Err(err) => {
                         handle_auth(&err);
-                        let fields = err.field_errors();
+                        let fields = err.field_errors_in(lang);
                         if err.is_conflict() {
                             general_error.set(Some(conflict_message(&err)));
                         } else if fields.is_empty() {
