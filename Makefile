@@ -14,6 +14,7 @@ LOCAL := $(CURDIR)/.local
 PORT ?= 8080
 HOST ?= 127.0.0.1
 E2E_PORT ?= 18080
+OIDC_PORT ?= 18078
 MOTO_PORT ?= 5077
 TEST_OUTPUT ?= $(CURDIR)/test-output
 
@@ -85,9 +86,14 @@ test-browser: build spa
 	psql -h 127.0.0.1 -p $${CO2_PG_PORT:-54329} -U postgres -qc 'drop database if exists co2calc_e2e' 2>/dev/null || true; \
 	eval "$$(PORT=$(E2E_PORT) scripts/dev-env.sh $(LOCAL)/e2e co2calc_e2e)"; \
 	$(BIN)/migrate --seed-demo; \
-	$(BIN)/devstack > $(LOCAL)/e2e/devstack.log 2>&1 & pid=$$!; \
-	trap 'kill $$pid 2>/dev/null || true' EXIT; \
+	OIDC_PORT=$(OIDC_PORT) OIDC_REDIRECT_URI=http://127.0.0.1:$(E2E_PORT)/api/v1/auth/oidc/callback \
+	  node tests/browser/oidc-provider.mjs > $(LOCAL)/e2e/oidc-provider.log 2>&1 & idp=$$!; \
+	OIDC_ISSUER=http://127.0.0.1:$(OIDC_PORT) OIDC_CLIENT_ID=co2-calculator OIDC_CLIENT_SECRET=test-secret \
+	  OIDC_SCOPES="openid profile email roles" OIDC_PROVIDER_NAME="the test identity provider" \
+	  $(BIN)/devstack > $(LOCAL)/e2e/devstack.log 2>&1 & pid=$$!; \
+	trap 'kill $$pid $$idp 2>/dev/null || true' EXIT; \
 	for _ in $$(seq 1 100); do curl -sf http://127.0.0.1:$(E2E_PORT)/healthz >/dev/null && break; sleep 0.1; done; \
+	for _ in $$(seq 1 100); do curl -sf http://127.0.0.1:$(OIDC_PORT)/.well-known/openid-configuration >/dev/null && break; sleep 0.1; done; \
 	CO2_BASE_URL=http://127.0.0.1:$(E2E_PORT) DEMO_EQUIPMENT_CSV=$(CURDIR)/data/demo/equipments.csv \
 	  TEST_OUTPUT=$(TEST_OUTPUT) node --test --test-concurrency=1 tests/browser/smoke.test.mjs tests/browser/spa.test.mjs
 

@@ -6,8 +6,8 @@ use dioxus::prelude::*;
 
 use crate::views::{
     AppShell, EquipmentOrModule, Home, ItApiTokens, ItAudit, ItFactors, ItLayout, ItPipelines, ItRecalculation,
-    ItReferenceData, ItReporting, ItRoles, ItYears, Login, NotFound, Report, Results, Simulation, TeamExports,
-    TeamHome, TeamLayout, TeamProgress, TeamValidation,
+    ItReferenceData, ItReporting, ItRoles, ItYears, Login, LoginFailed, NotFound, Report, Results, Simulation,
+    TeamExports, TeamHome, TeamLayout, TeamProgress, TeamValidation,
 };
 
 /// The routes. Variant fields are URL parameters.
@@ -17,6 +17,9 @@ use crate::views::{
 pub enum Route {
     #[route("/login")]
     Login {},
+    // A sign-in at the identity provider that did not complete, and why (`error` code).
+    #[route("/login/failed/:error")]
+    LoginFailed { error: String },
 
     #[layout(AppShell)]
         #[route("/")]
@@ -108,7 +111,7 @@ impl Route {
             | Route::ItApiTokens {}
             | Route::ItAudit {}
             | Route::ItReporting {} => Area::It,
-            Route::Login {} | Route::NotFound { .. } => Area::Other,
+            Route::Login {} | Route::LoginFailed { .. } | Route::NotFound { .. } => Area::Other,
         }
     }
 

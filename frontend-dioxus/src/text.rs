@@ -856,3 +856,33 @@ pub fn field_problem(code: &str) -> Option<Text> {
         _ => return None,
     })
 }
+
+/// The identity provider's sign-in button.
+pub fn sign_in_with(lang: Lang, provider: &str) -> String {
+    match lang {
+        Lang::En => format!("Sign in with {provider}"),
+        Lang::Fr => format!("Se connecter avec {provider}"),
+    }
+}
+
+/// Why a sign-in at the identity provider did not complete (the code of `/login/failed/{code}`).
+pub fn sign_in_failed(lang: Lang, code: &str) -> String {
+    let (en, fr) = match code {
+        "oidc_expired" => (
+            "The sign-in took too long or was started in another window. Try again.",
+            "La connexion a pris trop de temps ou a commencé dans une autre fenêtre. Réessayez.",
+        ),
+        "oidc_denied" => {
+            ("The identity provider did not sign you in.", "Le fournisseur d'identité ne vous a pas connecté.")
+        }
+        "oidc_unavailable" => (
+            "The identity provider cannot be reached. Try again later.",
+            "Le fournisseur d'identité est injoignable. Réessayez plus tard.",
+        ),
+        _ => ("The sign-in could not be completed. Try again.", "La connexion n'a pas pu aboutir. Réessayez."),
+    };
+    match lang {
+        Lang::En => en.to_owned(),
+        Lang::Fr => fr.to_owned(),
+    }
+}

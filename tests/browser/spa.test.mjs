@@ -486,3 +486,37 @@ test('the IT manager grants a role, creates and revokes an API token, and finds 
     await context.close();
   }
 });
+
+test('a person signs in with the institution’s identity provider and gets the roles it names', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  // The provider's development pages ask for a favicon it does not have and for web fonts this
+  // offline machine cannot resolve; the app's own pages are held to the usual standard.
+  const problems = watchPage(page, { ignore: [/401/, /Unauthorized/i, /ERR_NAME_NOT_RESOLVED/, /404 \(Not Found\)/] });
+  try {
+    // A forged answer, without the sign-in it claims to finish: back to sign-in, said in words.
+    await page.goto(`${BASE_URL}/api/v1/auth/oidc/callback?code=forged&state=forged`);
+    await page.getByTestId('login-error').waitFor({ timeout: 20_000 });
+    assert.match(await page.getByTestId('login-error').innerText(), /took too long|another window/);
+
+    await page.getByTestId('oidc-login').click();
+    // The provider's own pages: its login form, then consent.
+    await page.locator('input[name="login"]').fill('ada');
+    await page.locator('input[name="password"]').fill('any');
+    await shoot(page, 'oidc-provider-login');
+    await page.locator('button[type="submit"]').click();
+    await page.locator('button[type="submit"]').click();
+    // Back in the app, signed in, as the team manager of 9001 the directory says she is.
+    await page.waitForURL(/\/units\/9001\/years\/\d+$/, { timeout: 20_000 });
+    assert.match(await page.getByTestId('user-name').innerText(), /Ada Lovelace/);
+    await shoot(page, 'oidc-signed-in');
+    const session = await page.request.get(`${BASE_URL}/api/v1/session`);
+    assert.equal(session.status(), 200);
+    const info = await session.json();
+    assert.equal(info.dev_login, false);
+    assert.ok(info.permissions.includes('unit:9001:manage'), JSON.stringify(info.permissions));
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -28,6 +28,6 @@ pub use client::ApiError;
 pub use entries::{EntryQuery, create_entry, delete_entry, list_entries, update_entry};
 pub use exports::{create_export, get_export};
 pub use reference::{factor_choices, plane_distance, rooms, search_airports, search_stations, train_distance};
-pub use session::{current_session, dev_login, logout};
+pub use session::{auth_providers, current_session, dev_login, logout};
 pub use uploads::{create_upload, get_job, put_file};
 pub use workspace::{Basis, list_units, list_years, report, results, results_on, set_module_status};

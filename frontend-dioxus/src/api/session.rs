@@ -1,6 +1,6 @@
-//! `api-session`: development sign-in, the current session, sign-out.
+//! `api-session`: how one signs in, development sign-in, the current session, sign-out.
 
-use co2_api_types::{DevLoginRequest, LoginResponse, Persona, SessionInfo};
+use co2_api_types::{AuthProviders, DevLoginRequest, LoginResponse, Persona, SessionInfo};
 use gloo_net::http::Request;
 
 use super::client::{self, ApiError, get_json, send_empty, send_json};
@@ -24,4 +24,9 @@ pub async fn logout() -> Result<(), ApiError> {
     let result = send_empty(Request::post("/api/v1/auth/logout")).await;
     client::set_token(None);
     result
+}
+
+/// `GET /api/v1/auth/providers`: the institution's sign-in, and whether the development one exists.
+pub async fn auth_providers() -> Result<AuthProviders, ApiError> {
+    get_json("/api/v1/auth/providers").await
 }

@@ -1,5 +1,6 @@
-//! `/login`: the development sign-in (pick a persona and a unit). It exists only in the embedded
-//! and development profiles; a cluster answers 403/404 and the page says so.
+//! `/login`: sign-in with the institution's identity provider when one is configured, and the
+//! development sign-in (pick a persona and a unit) in the embedded and development profiles only.
+//! A sign-in the provider could not complete comes back to `/login/failed/{code}`, said in words.
 
 use co2_api_types::Persona;
 use dioxus::prelude::*;
@@ -18,6 +19,18 @@ const DEFAULT_UNIT: &str = "9001";
 /// The sign-in page.
 #[component]
 pub fn Login() -> Element {
+    rsx! { SignIn { error: None } }
+}
+
+/// `/login/failed/:error`: the sign-in page, saying why the identity provider's sign-in failed.
+#[component]
+pub fn LoginFailed(error: String) -> Element {
+    rsx! { SignIn { error: Some(error) } }
+}
+
+#[component]
+fn SignIn(error: Option<String>) -> Element {
+    let returned_error = error;
     let session = use_session();
     let nav = use_navigator();
     let i18n = use_i18n();
@@ -28,6 +41,15 @@ pub fn Login() -> Element {
     let mut error = use_signal(|| None::<String>);
     let mut unit_error = use_signal(|| None::<String>);
     let mut unavailable = use_signal(|| false);
+    let providers = use_resource(api::auth_providers);
+    // Without the development sign-in (a cluster), the page says so instead of offering it.
+    use_effect(move || {
+        if let Some(Ok(p)) = &*providers.read()
+            && !p.dev_login
+        {
+            unavailable.set(true);
+        }
+    });
 
     // Someone already signed in (cookie) is offered to continue.
     use_hook(move || {
@@ -90,6 +112,21 @@ pub fn Login() -> Element {
                     div { class: "notice notice-ok", role: "status",
                         "{t::signed_in_as(lang, &info.user.display_name)}"
                         Link { to: Route::Home {}, "{i18n.t(t::CONTINUE_TO_REPORT)}" }
+                    }
+                }
+                if let Some(code) = returned_error.clone() {
+                    p { class: "notice notice-error", role: "alert", "data-testid": "login-error",
+                        "{t::sign_in_failed(lang, &code)}"
+                    }
+                }
+                if let Some(Ok(p)) = &*providers.read() {
+                    if let Some(idp) = &p.oidc {
+                        div { class: "login-oidc",
+                            a { class: "btn btn-primary btn-block", "data-testid": "oidc-login",
+                                href: "{idp.login_url}?return_to=/",
+                                "{t::sign_in_with(lang, &idp.name)}"
+                            }
+                        }
                     }
                 }
                 div { class: "dev-banner", role: "note", "data-testid": "dev-banner",

@@ -21,7 +21,7 @@ pub use it_access::{ItApiTokens, ItAudit, ItRoles};
 pub use it_data::{ItReferenceData, ItReporting};
 pub use it_manager::{ItFactors, ItLayout, ItPipelines, ItRecalculation};
 pub use it_years::ItYears;
-pub use login::Login;
+pub use login::{Login, LoginFailed};
 pub use module::EquipmentOrModule;
 pub use not_found::NotFound;
 pub use report::Report;

@@ -1,8 +1,11 @@
 //! api-session: sign-in and the caller's session.
 //!
 //! Owns `/api/v1/auth/*` and `/api/v1/session`. It is the only function that holds the session
-//! signing key. The development login exists only in the `dev` profile (embedded default, tests);
+//! signing key. Sign-in is through the institution's OpenID Connect provider when configured
+//! (`oidc`); the development login exists only in the `dev` profile (embedded default, tests):
 //! in a cluster it answers 404 and tokens it minted are refused by every function.
+
+pub mod oidc;
 
 use axum::Router;
 use axum::extract::State;
@@ -16,10 +19,16 @@ use co2_platform::{ApiError, ApiJson, ApiResult, Ctx};
 
 /// The function's routes.
 pub fn router(ctx: Ctx) -> Router {
+    // No I/O here: the provider's metadata and keys are fetched at the first sign-in.
+    let provider = ctx.settings.oidc.clone().map(|s| std::sync::Arc::new(oidc::Oidc::new(s)));
     Router::new()
         .route("/api/v1/auth/dev-login", post(dev_login))
         .route("/api/v1/auth/logout", post(logout))
+        .route("/api/v1/auth/providers", get(oidc::providers))
+        .route("/api/v1/auth/oidc/login", get(oidc::login))
+        .route("/api/v1/auth/oidc/callback", get(oidc::callback))
         .route("/api/v1/session", get(session))
+        .layer(axum::Extension(provider))
         .with_state(ctx)
 }
 
@@ -27,7 +36,7 @@ pub fn router(ctx: Ctx) -> Router {
 pub fn openapi() -> utoipa::openapi::OpenApi {
     use utoipa::OpenApi;
     #[derive(OpenApi)]
-    #[openapi(paths(dev_login, logout, session))]
+    #[openapi(paths(dev_login, logout, session, oidc::providers, oidc::login, oidc::callback))]
     struct Doc;
     Doc::openapi()
 }

@@ -953,3 +953,22 @@ pub struct FactorChoiceView {
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub values: serde_json::Map<String, serde_json::Value>,
 }
+
+/// `GET /api/v1/auth/providers`: how one signs in here.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuthProviders {
+    /// The development sign-in (personas) is available (embedded default only).
+    pub dev_login: bool,
+    /// The institution's identity provider, when configured.
+    pub oidc: Option<OidcProviderView>,
+}
+
+/// The institution's identity provider, for the sign-in button.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OidcProviderView {
+    pub name: String,
+    /// Open in the browser (append `?return_to=/path`) to start the sign-in.
+    pub login_url: String,
+}

@@ -36,6 +36,15 @@ pub struct SessionClaims {
     pub dev: bool,
 }
 
+/// Claims of a transient statement (see [`AuthKeys::sign_transient`]).
+#[derive(Debug, Serialize, Deserialize)]
+struct TransientClaims {
+    iss: String,
+    aud: String,
+    exp: i64,
+    payload: serde_json::Value,
+}
+
 /// Signing (api-session only) and verification keys with the one validation policy.
 pub struct AuthKeys {
     encoding: Option<EncodingKey>,
@@ -135,6 +144,40 @@ impl AuthKeys {
     /// Verifies a token and returns its claims.
     pub fn verify(&self, token: &str) -> Result<SessionClaims, InvalidToken> {
         Ok(jsonwebtoken::decode::<SessionClaims>(token, &self.decoding, &self.validation)?.claims)
+    }
+
+    /// Signs a short-lived statement for this service itself (e.g. a sign-in in progress). Its
+    /// audience names `purpose`, so it can never pass as a session, nor one purpose as another.
+    pub fn sign_transient(
+        &self,
+        purpose: &str,
+        payload: serde_json::Value,
+        ttl: std::time::Duration,
+    ) -> Result<String, InvalidToken> {
+        let key = self
+            .encoding
+            .as_ref()
+            .ok_or_else(|| InvalidToken(jsonwebtoken::errors::ErrorKind::InvalidKeyFormat.into()))?;
+        let now = chrono::Utc::now().timestamp();
+        let claims = TransientClaims {
+            iss: self.issuer.clone(),
+            aud: self.transient_audience(purpose),
+            exp: now + ttl.as_secs() as i64,
+            payload,
+        };
+        Ok(jsonwebtoken::encode(&Header::new(Algorithm::EdDSA), &claims, key)?)
+    }
+
+    /// Verifies a statement of [`AuthKeys::sign_transient`] for `purpose` and returns its payload.
+    pub fn verify_transient(&self, purpose: &str, token: &str) -> Result<serde_json::Value, InvalidToken> {
+        let mut validation = self.validation.clone();
+        validation.set_audience(&[self.transient_audience(purpose)]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud"]);
+        Ok(jsonwebtoken::decode::<TransientClaims>(token, &self.decoding, &validation)?.claims.payload)
+    }
+
+    fn transient_audience(&self, purpose: &str) -> String {
+        format!("{}#{purpose}", self.audience)
     }
 }
 
@@ -441,5 +484,17 @@ mod tests {
             .unwrap();
         assert!(k.verify(&hs).is_err());
         assert!(k.verify("not.a.token").is_err());
+    }
+
+    #[test]
+    fn a_transient_statement_serves_its_purpose_only() {
+        let (k, _) = keys("iss", "aud");
+        let ttl = std::time::Duration::from_secs(60);
+        let token = k.sign_transient("oidc", serde_json::json!({"state": "s1"}), ttl).unwrap();
+        assert_eq!(k.verify_transient("oidc", &token).unwrap()["state"], "s1");
+        assert!(k.verify_transient("other", &token).is_err(), "another purpose");
+        assert!(k.verify(&token).is_err(), "never a session");
+        let (session, _) = k.issue(Uuid::new_v4(), ttl, false).unwrap();
+        assert!(k.verify_transient("oidc", &session).is_err(), "a session is not a statement");
     }
 }

@@ -63,12 +63,67 @@ pub struct Settings {
     pub max_upload_bytes: u64,
     /// Most data rows accepted in one file (all sheets together).
     pub max_upload_rows: usize,
+    /// The institution's OpenID Connect provider; `None` without `OIDC_ISSUER`.
+    pub oidc: Option<OidcSettings>,
+}
+
+/// Sign-in with the institution's OpenID Connect provider (Microsoft Entra ID, or any provider
+/// by configuration): authorization code with PKCE, state and nonce.
+#[derive(Debug, Clone)]
+pub struct OidcSettings {
+    /// `OIDC_ISSUER`: the provider's issuer URL (discovery at `/.well-known/openid-configuration`).
+    pub issuer: String,
+    /// `OIDC_CLIENT_ID`.
+    pub client_id: String,
+    /// `OIDC_CLIENT_SECRET`: sent in the token request when set (confidential client).
+    pub client_secret: Option<SecretString>,
+    /// `OIDC_REDIRECT_URL`: default `{PUBLIC_BASE_URL}/api/v1/auth/oidc/callback`.
+    pub redirect_url: String,
+    /// `OIDC_SCOPES`: default `openid profile email`.
+    pub scopes: String,
+    /// `OIDC_USER_CLAIM`: the claim holding the person's institutional id (default `sub`).
+    pub user_claim: String,
+    /// `OIDC_ROLES_CLAIM`: the claim listing role names (default `roles`), e.g.
+    /// `calco2.user.principal:9001` or `calco2.backoffice.admin`.
+    pub roles_claim: String,
+    /// `OIDC_UNIT_CLAIM`: the claim naming the person's unit, for role names without `:unit`.
+    pub unit_claim: Option<String>,
+    /// `OIDC_PROVIDER_NAME`: shown on the sign-in button (default `your institution`).
+    pub provider_name: String,
+}
+
+impl OidcSettings {
+    /// Reads the `OIDC_*` variables; `None` when `OIDC_ISSUER` is not set.
+    pub fn from_env(public_base_url: &str) -> Result<Option<OidcSettings>, ConfigError> {
+        let Some(issuer) = var("OIDC_ISSUER") else { return Ok(None) };
+        if !(issuer.starts_with("https://")
+            || issuer.starts_with("http://127.0.0.1")
+            || issuer.starts_with("http://localhost"))
+        {
+            return Err(ConfigError::Invalid {
+                name: "OIDC_ISSUER",
+                reason: "an https URL (http only on loopback)".into(),
+            });
+        }
+        Ok(Some(OidcSettings {
+            issuer: issuer.trim_end_matches('/').to_owned(),
+            client_id: required_var("OIDC_CLIENT_ID")?,
+            client_secret: var("OIDC_CLIENT_SECRET").map(SecretString::from),
+            redirect_url: var("OIDC_REDIRECT_URL")
+                .unwrap_or_else(|| format!("{}/api/v1/auth/oidc/callback", public_base_url.trim_end_matches('/'))),
+            scopes: var("OIDC_SCOPES").unwrap_or_else(|| "openid profile email".into()),
+            user_claim: var("OIDC_USER_CLAIM").unwrap_or_else(|| "sub".into()),
+            roles_claim: var("OIDC_ROLES_CLAIM").unwrap_or_else(|| "roles".into()),
+            unit_claim: var("OIDC_UNIT_CLAIM"),
+            provider_name: var("OIDC_PROVIDER_NAME").unwrap_or_else(|| "your institution".into()),
+        }))
+    }
 }
 
 impl Settings {
     /// Reads `CO2_PROFILE`, `PUBLIC_BASE_URL`, `SESSION_ISSUER`, `SESSION_AUDIENCE`,
     /// `SESSION_TTL_SECS`, `QUEUE_INGEST`/`_COMPUTE`/`_AGGREGATE`/`_EXPORT`/`_DEAD`, `JOB_STALE_SECS`, `SETTLE_AFTER_SECS`,
-    /// `MAX_UPLOAD_BYTES`, `MAX_UPLOAD_ROWS`.
+    /// `MAX_UPLOAD_BYTES`, `MAX_UPLOAD_ROWS`, and the `OIDC_*` variables of [`OidcSettings`].
     pub fn from_env() -> Result<Settings, ConfigError> {
         let profile = match var("CO2_PROFILE").as_deref() {
             None | Some("cluster") => Profile::Cluster,
@@ -96,6 +151,7 @@ impl Settings {
             settle_after: Duration::from_secs(var_parsed("SETTLE_AFTER_SECS")?.unwrap_or(60)),
             max_upload_bytes: var_parsed("MAX_UPLOAD_BYTES")?.unwrap_or(64 * 1024 * 1024),
             max_upload_rows: var_parsed("MAX_UPLOAD_ROWS")?.unwrap_or(1_000_000),
+            oidc: OidcSettings::from_env(&public_base_url)?,
         })
     }
 }

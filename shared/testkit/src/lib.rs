@@ -67,6 +67,7 @@ pub fn settings(profile: Profile, queue_suffix: &str) -> Settings {
         settle_after: std::time::Duration::from_secs(60),
         max_upload_bytes: 8 * 1024 * 1024,
         max_upload_rows: 1_000_000,
+        oidc: None,
     }
 }
 
