@@ -886,3 +886,12 @@ pub fn sign_in_failed(lang: Lang, code: &str) -> String {
         Lang::Fr => fr.to_owned(),
     }
 }
+
+/// The usual weekly hours of the chosen class, as a placeholder.
+pub fn usual_hours(lang: Lang, hours: f64) -> String {
+    let h = crate::model::number_in(lang, hours, if hours.fract() == 0.0 { 0 } else { 1 });
+    match lang {
+        Lang::En => format!("usually {h} h"),
+        Lang::Fr => format!("d'habitude {h} h"),
+    }
+}

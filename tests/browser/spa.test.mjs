@@ -110,6 +110,24 @@ test('a principal uploads the demo equipment file and sees the module total', as
     );
     await shoot(page, 'module-equipment');
 
+    // An entry edited in place: its form opens under its row, with the year's classes to pick
+    // from and the class's usual hours as the default.
+    const firstRow = page.locator('[data-testid="entries-table"] tr[data-entry-id]').first();
+    await firstRow.getByRole('button', { name: /^Edit/ }).click();
+    const inline = page.locator('[data-testid="entries-table"] tr.row-inline-edit [data-testid="entry-form"]');
+    await inline.waitFor();
+    await eventually('the year’s classes offered', async () =>
+      (await inline.locator('[data-testid="options-equipment_class"] option').count()) > 10,
+    );
+    const usual = await inline.getByTestId('field-active_usage_hours_per_week').getAttribute('placeholder');
+    await inline.getByTestId('field-note').fill('Checked in the lab inventory');
+    await shoot(page, 'equipment-inline-edit');
+    await inline.getByTestId('entry-submit').click();
+    await page.getByTestId('notice').waitFor({ timeout: 20_000 });
+    assert.equal(await page.locator('tr.row-inline-edit').count(), 0);
+    assert.ok(usual === null || /^usually \d/.test(usual), `placeholder: ${usual}`);
+    assert.equal((await page.getByTestId('module-total').innerText()).trim(), '5.89');
+
     // Results: the draft (every module) counts the equipment just loaded.
     await page.getByTestId('nav-results').click();
     await page.waitForURL(/\/units\/9001\/years\/\d+\/results$/);

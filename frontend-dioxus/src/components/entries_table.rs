@@ -50,7 +50,11 @@ pub fn EntriesTable(
     on_edit: EventHandler<EntryView>,
     on_delete: EventHandler<uuid::Uuid>,
     #[props(default)] busy: Option<uuid::Uuid>,
+    /// An entry being edited in place: its form, shown under its row.
+    #[props(default)]
+    editing: Option<(uuid::Uuid, Element)>,
 ) -> Element {
+    let span = columns.len() + 1 + usize::from(can_edit);
     let mut confirming = use_signal(|| None::<uuid::Uuid>);
     let lang = use_i18n().lang();
     rsx! {
@@ -71,7 +75,7 @@ pub fn EntriesTable(
                 tbody {
                     if entries.is_empty() {
                         tr {
-                            td { class: "empty", colspan: "{columns.len() + 1 + usize::from(can_edit)}", "{empty}" }
+                            td { class: "empty", colspan: "{span}", "{empty}" }
                         }
                     }
                     for entry in entries {
@@ -89,6 +93,11 @@ pub fn EntriesTable(
                                 confirming.set(None);
                                 on_delete.call(id);
                             },
+                        }
+                        if let Some((_, form)) = editing.as_ref().filter(|(id, _)| *id == entry.entry_id) {
+                            tr { class: "row-inline-edit", key: "{entry.entry_id}-edit",
+                                td { colspan: "{span}", {form.clone()} }
+                            }
                         }
                     }
                 }

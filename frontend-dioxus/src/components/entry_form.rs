@@ -1,8 +1,11 @@
-//! Add / edit form of an equipment entry (DOMAIN §2.1, DETs 10–12). Shows the browser-side checks
-//! of `EquipmentDraft::validate` and the server's 422 field messages next to their fields.
+//! Add / edit form of an equipment entry (DOMAIN §2.1, DETs 10–12): the class and sub-class are
+//! picked from the year's equipment factors of the chosen category, whose usual weekly hours are
+//! shown as the default. Shows the browser-side checks of `EquipmentDraft::validate` and the
+//! server's 422 field messages next to their fields.
 
 use dioxus::prelude::*;
 
+use crate::api;
 use crate::i18n::use_i18n;
 use crate::model::{EQUIPMENT_FIELDS, EQUIPMENT_TYPES, EquipmentDraft, FieldMessages};
 use crate::text as t;
@@ -10,6 +13,7 @@ use crate::text as t;
 /// The form. Give it a `key` per edited entry so it starts from that entry's values.
 #[component]
 pub fn EntryForm(
+    year: i32,
     initial: EquipmentDraft,
     editing: bool,
     submitting: bool,
@@ -22,6 +26,34 @@ pub fn EntryForm(
 ) -> Element {
     let mut draft = use_signal(|| initial.clone());
     let mut local_errors = use_signal(FieldMessages::new);
+    // The year's classes of the chosen category, with their usual hours.
+    let category = draft.read().entry_type.clone();
+    let classes = use_resource(use_reactive!(|year, category| async move {
+        api::factor_choices(year, &format!("entry_type={category}"), "").await.unwrap_or_default()
+    }));
+    let class_list: Vec<(String, String, Option<f64>, Option<f64>)> = classes
+        .read()
+        .iter()
+        .flatten()
+        .filter_map(|c| {
+            let class = c.classification.get("equipment_class")?.as_str()?.to_owned();
+            let sub = c.classification.get("sub_class").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+            let hours = |k: &str| c.values.get(k).and_then(|v| v.as_f64());
+            Some((class, sub, hours("active_usage_hours_per_week"), hours("standby_usage_hours_per_week")))
+        })
+        .collect();
+    let chosen_class = draft.read().equipment_class.clone();
+    let chosen_sub = draft.read().sub_class.clone();
+    let mut class_names: Vec<String> = class_list.iter().map(|c| c.0.clone()).collect();
+    class_names.sort();
+    class_names.dedup();
+    let sub_names: Vec<String> =
+        class_list.iter().filter(|c| c.0 == chosen_class && !c.1.is_empty()).map(|c| c.1.clone()).collect();
+    // The class's usual hours: its sub-class's when one is chosen, else the class's own row.
+    let usual = class_list
+        .iter()
+        .find(|c| c.0 == chosen_class && c.1 == chosen_sub)
+        .or_else(|| class_list.iter().find(|c| c.0 == chosen_class && c.1.is_empty()));
 
     let server_for_fields = server_errors.clone();
     let errors_for = move |field: &str| -> Vec<String> {
@@ -81,18 +113,20 @@ pub fn EntryForm(
                     value: draft.read().name.clone(), errors: errors_for("name"),
                     on_input: move |v| draft.write().name = v }
                 TextField { id: "f-class", field: "equipment_class", label: t::COL_CLASS.get(lang), required: true,
-                    hint: t::HINT_CLASS.get(lang),
+                    hint: t::HINT_CLASS.get(lang), options: class_names,
                     value: draft.read().equipment_class.clone(), errors: errors_for("equipment_class"),
                     on_input: move |v| draft.write().equipment_class = v }
-                TextField { id: "f-sub-class", field: "sub_class", label: t::COL_SUB_CLASS.get(lang),
+                TextField { id: "f-sub-class", field: "sub_class", label: t::COL_SUB_CLASS.get(lang), options: sub_names,
                     value: draft.read().sub_class.clone(), errors: errors_for("sub_class"),
                     on_input: move |v| draft.write().sub_class = v }
                 TextField { id: "f-active", field: "active_usage_hours_per_week", label: t::COL_ACTIVE_LONG.get(lang),
                     numeric: true, hint: t::HINT_ACTIVE.get(lang),
+                    placeholder: usual.and_then(|u| u.2).map(|h| t::usual_hours(lang, h)),
                     value: draft.read().active_usage_hours_per_week.clone(), errors: errors_for("active_usage_hours_per_week"),
                     on_input: move |v| draft.write().active_usage_hours_per_week = v }
                 TextField { id: "f-standby", field: "standby_usage_hours_per_week", label: t::COL_STANDBY_LONG.get(lang),
                     numeric: true, hint: t::HINT_STANDBY.get(lang),
+                    placeholder: usual.and_then(|u| u.3).map(|h| t::usual_hours(lang, h)),
                     value: draft.read().standby_usage_hours_per_week.clone(), errors: errors_for("standby_usage_hours_per_week"),
                     on_input: move |v| draft.write().standby_usage_hours_per_week = v }
                 TextField { id: "f-note", field: "note", label: t::NOTE.get(lang), wide: true,
@@ -156,8 +190,13 @@ fn TextField(
     #[props(default)] numeric: bool,
     #[props(default)] wide: bool,
     #[props(default)] hint: Option<String>,
+    /// Suggestions (a datalist).
+    #[props(default)]
+    options: Vec<String>,
+    #[props(default)] placeholder: Option<String>,
 ) -> Element {
     let invalid = !errors.is_empty();
+    let list_id = format!("{id}-list");
     let described = if hint.is_some() { format!("{id}-hint {id}-err") } else { format!("{id}-err") };
     rsx! {
         FieldShell { id: id.clone(), label, required, hint, wide, errors,
@@ -168,11 +207,20 @@ fn TextField(
                 r#type: "text",
                 inputmode: if numeric { "numeric" } else { "text" },
                 autocomplete: "off",
+                list: if options.is_empty() { None } else { Some(list_id.clone()) },
+                placeholder,
                 value: "{value}",
                 aria_invalid: invalid,
                 aria_required: required,
                 aria_describedby: "{described}",
                 oninput: move |e| on_input.call(e.value()),
+            }
+            if !options.is_empty() {
+                datalist { id: "{list_id}", "data-testid": "options-{field}",
+                    for o in options.iter() {
+                        option { key: "{o}", value: "{o}" }
+                    }
+                }
             }
         }
     }

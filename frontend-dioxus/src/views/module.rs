@@ -224,6 +224,7 @@ fn ModulePage(unit: String, year: i32, module: String) -> Element {
             rsx! {
                 EntryForm {
                     key: "{key}",
+                    year,
                     initial,
                     editing,
                     submitting: submitting(),
@@ -266,6 +267,15 @@ fn ModulePage(unit: String, year: i32, module: String) -> Element {
         }
     });
 
+    // An edit opens under its row; a new entry's form opens above the table.
+    let editing_id = match form() {
+        Some(FormMode::Edit(e)) => Some(e.entry_id),
+        _ => None,
+    };
+    let (form_above, form_inline) = match (editing_id, form_el) {
+        (Some(id), Some(el)) => (None, Some((id, el))),
+        (_, el) => (el, None),
+    };
     let entries_now = entries.read().clone();
     let module_kg = match &entries_now {
         Some(Ok(Some(p))) => Some(p.module_kg_co2eq),
@@ -356,7 +366,7 @@ fn ModulePage(unit: String, year: i32, module: String) -> Element {
                         }
                     }
                 }
-                {form_el}
+                {form_above}
                 form { class: "filters", role: "search", "data-testid": "entry-filters",
                     onsubmit: move |evt: FormEvent| {
                         evt.prevent_default();
@@ -421,6 +431,7 @@ fn ModulePage(unit: String, year: i32, module: String) -> Element {
                                 empty: t::NO_ENTRY.get(lang).to_owned(),
                                 can_edit: editable,
                                 busy: busy_entry(),
+                                editing: form_inline.clone(),
                                 on_edit: move |e| open_form(FormMode::Edit(e)),
                                 on_delete: on_delete,
                             }
