@@ -895,3 +895,4 @@ pub fn usual_hours(lang: Lang, hours: f64) -> String {
         Lang::Fr => format!("d'habitude {h} h"),
     }
 }
+text!(NO_PROBLEM, "No failure and no row error.", "Aucun échec ni erreur de ligne.");

@@ -272,6 +272,9 @@ test('the IT manager uploads a factor file, which recalculates its entries, then
     const recalcRows = page.locator('[data-testid="jobs-table"] tr[data-kind="recalculation"]');
     await eventually('two recalculations listed', async () => (await recalcRows.count()) >= 2, { timeoutMs: 20_000 });
     assert.equal(await recalcRows.first().locator('[data-state]').getAttribute('data-state'), 'succeeded');
+    await recalcRows.first().getByTestId('job-detail').click();
+    await page.getByTestId('job-detail-panel').waitFor({ timeout: 20_000 });
+    assert.match(await page.getByTestId('job-detail-panel').innerText(), /No failure and no row error/);
     await shoot(page, 'it-pipelines');
 
     await page.getByRole('link', { name: 'Years' }).click();

@@ -6,6 +6,7 @@ use dioxus::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiError};
+use crate::components::JobProblems;
 use crate::i18n::use_i18n;
 use crate::model::progress_percent;
 use crate::text as t;
@@ -219,37 +220,7 @@ fn UploadStatus(step: Step) -> Element {
                     if !summary.is_empty() {
                         p { class: "muted", "{summary}" }
                     }
-                    if let Some(failure) = job.failure.clone() {
-                        p { class: "form-error", role: "alert", "data-testid": "job-failure", "{failure}" }
-                    }
-                    if !job.errors.is_empty() {
-                        div { class: "table-wrap",
-                            table { class: "data-table compact", "data-testid": "job-errors",
-                                caption { "{t::FIRST_ROW_ERRORS.get(lang)}" }
-                                thead {
-                                    tr {
-                                        th { scope: "col", class: "num", "{t::ROW.get(lang)}" }
-                                        th { scope: "col", "{t::COLUMN.get(lang)}" }
-                                        th { scope: "col", "{t::PROBLEM.get(lang)}" }
-                                    }
-                                }
-                                tbody {
-                                    for (i, e) in job.errors.iter().enumerate() {
-                                        tr { key: "{i}",
-                                            td { class: "num", "{e.row}" }
-                                            td { class: "mono", {e.column.clone().unwrap_or_else(|| "—".to_owned())} }
-                                            td { title: "{e.code}", "{e.message}" }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    if let Some(url) = job.errors_url.clone() {
-                        a { class: "link", href: "{url}", "data-testid": "job-errors-url", download: "",
-                            "{t::FULL_ERROR_REPORT.get(lang)}"
-                        }
-                    }
+                    JobProblems { job: job.clone() }
                 }
             }
         }

@@ -5,7 +5,9 @@
 use dioxus::prelude::*;
 
 use crate::api;
-use crate::components::{AreaNav, AreaNavItem, ErrorPanel, JobProgress, Loading, NotAllowed, boundary_fallback};
+use crate::components::{
+    AreaNav, AreaNavItem, ErrorPanel, JobProblems, JobProgress, Loading, NotAllowed, boundary_fallback,
+};
 use crate::i18n::use_i18n;
 use crate::model::{MODULES, module_label};
 use crate::routes::Route;
@@ -327,6 +329,7 @@ fn JobsTable(state: String, kind: String) -> Element {
     let lang = i18n.lang();
     let mut jobs = use_resource(use_reactive!(|state, kind| async move { api::list_jobs(&state, &kind).await }));
     let mut failure = use_signal(|| None::<String>);
+    let mut open = use_signal(|| None::<uuid::Uuid>);
     let list = jobs.suspend()?.cloned()?;
     let mut act = move |call: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), api::ApiError>>>>| {
         failure.set(None);
@@ -390,6 +393,11 @@ fn JobsTable(state: String, kind: String) -> Element {
                             }
                             td { class: "num", "{job.rows_ok} / {job.rows_failed}" }
                             td { class: "actions",
+                                button { class: "btn btn-ghost btn-small", r#type: "button", "data-testid": "job-detail",
+                                    aria_expanded: "{open() == Some(job.job_id)}",
+                                    onclick: move |_| open.set(if open() == Some(job.job_id) { None } else { Some(job.job_id) }),
+                                    "{i18n.t(t::DETAILS)}"
+                                }
                                 if matches!(job.state, co2_api_types::JobState::Queued | co2_api_types::JobState::Running) {
                                     button { class: "btn btn-ghost btn-small btn-danger-text", r#type: "button",
                                         onclick: move |_| act(Box::pin(api::abort_job(job.job_id))),
@@ -404,9 +412,37 @@ fn JobsTable(state: String, kind: String) -> Element {
                                 }
                             }
                         }
+                        if open() == Some(job.job_id) {
+                            tr { key: "{job.job_id}-detail", class: "row-inline-edit",
+                                td { colspan: "8",
+                                    SuspenseBoundary { fallback: |_| rsx! { Loading {} }, JobDetail { job_id: job.job_id } }
+                                }
+                            }
+                        }
                     }
                 }
             }
+        }
+    }
+}
+
+/// One job in full: its row errors, error report and failure (`GET /api/v1/jobs/{id}`).
+#[component]
+fn JobDetail(job_id: uuid::Uuid) -> Element {
+    let i18n = use_i18n();
+    let job = use_resource(use_reactive!(|job_id| async move { api::get_job(job_id).await }));
+    let job = match job.suspend()?.cloned() {
+        Ok(job) => job,
+        Err(e) => return rsx! { p { class: "field-error", role: "alert", "{e.message}" } },
+    };
+    let quiet = job.failure.is_none() && job.errors.is_empty() && job.errors_url.is_none();
+    rsx! {
+        div { class: "job-detail", "data-testid": "job-detail-panel",
+            p { class: "small muted", "{job.job_id}" }
+            if quiet {
+                p { class: "small", "{i18n.t(t::NO_PROBLEM)}" }
+            }
+            JobProblems { job }
         }
     }
 }
