@@ -896,3 +896,10 @@ pub fn usual_hours(lang: Lang, hours: f64) -> String {
     }
 }
 text!(NO_PROBLEM, "No failure and no row error.", "Aucun échec ni erreur de ligne.");
+text!(NOT_COLLECTED, "Not collected this year", "Non collecté cette année");
+text!(
+    MODULE_NOT_COLLECTED,
+    "This module is not collected this year: its entries are kept but take no changes.",
+    "Ce module n'est pas collecté cette année : ses saisies sont conservées mais ne changent plus."
+);
+text!(MODULES_COLLECTED, "Modules collected", "Modules collectés");

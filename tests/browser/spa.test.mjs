@@ -494,7 +494,23 @@ test('the IT manager grants a role, creates and revokes an API token, and finds 
     await scientific.getByTestId('policy-value').fill('100');
     await scientific.getByTestId('policy-save').click();
     await eventually('the fixed threshold', async () => /Fixed: 100\.00 kg/.test(await scientific.innerText()));
+    // A module not collected this year: every unit's report shows it so, then it is back.
+    const switches = page.getByTestId(`modules-${latest}`);
+    await switches.locator('summary').click();
+    await switches.locator('input[data-module="process_emissions"]').uncheck();
+    await eventually('7 of 8 collected', async () =>
+      (await page.getByTestId(`modules-${latest}`).locator('summary').innerText()).trim() === '7/8',
+    );
     await shoot(page, 'it-years');
+    await page.goto(`${BASE_URL}/units/9001/years/${latest}`);
+    await page.getByTestId('module-card-process_emissions').getByTestId('module-not-collected').waitFor({ timeout: 20_000 });
+    await page.goto(`${BASE_URL}/it-manager`);
+    const again = page.getByTestId(`modules-${latest}`);
+    await again.locator('summary').click();
+    await again.locator('input[data-module="process_emissions"]').check();
+    await eventually('8 of 8 collected', async () =>
+      (await page.getByTestId(`modules-${latest}`).locator('summary').innerText()).trim() === '8/8',
+    );
 
     // The unit's results say where it stands against the goal.
     await page.goto(`${BASE_URL}/units/9001/years/${latest}/results`);

@@ -2,9 +2,9 @@
 //! (IT manager); cross-unit reporting (back office).
 
 use co2_api_types::{
-    CreateYearRequest, FactorFilesView, FactorUploadResult, JobView, RecalculationRequest, RecalculationStarted,
-    ReferenceUploadResult, ThresholdPolicyView, ThresholdView, UnitReportingRow, UpdateYearRequest, YearGoal,
-    YearSummary,
+    CreateYearRequest, FactorFilesView, FactorUploadResult, JobView, ModuleEnabled, RecalculationRequest,
+    RecalculationStarted, ReferenceUploadResult, ThresholdPolicyView, ThresholdView, UnitReportingRow,
+    UpdateYearRequest, YearGoal, YearSummary,
 };
 use gloo_net::http::Request;
 
@@ -97,4 +97,10 @@ pub async fn set_threshold(
 pub async fn reset_threshold(year: i32, module: &str, entry_type: &str) -> Result<(), ApiError> {
     let url = format!("/api/v1/backoffice/thresholds/{year}/{}/{}", seg(module), seg(entry_type));
     send_empty(Request::delete(&url)).await
+}
+
+/// `PUT /api/v1/backoffice/years/{year}/modules/{module}`: collects a module that year, or not.
+pub async fn set_module_enabled(year: i32, module: &str, enabled: bool) -> Result<YearSummary, ApiError> {
+    let url = format!("/api/v1/backoffice/years/{year}/modules/{}", seg(module));
+    send_json(Request::put(&url), &ModuleEnabled { enabled }).await
 }

@@ -19,7 +19,7 @@ pub fn ModuleCard(unit: String, year: i32, module: ModuleView) -> Element {
     let entries = crate::text::entries(lang, module.entry_count);
     let testid = format!("module-card-{}", module.module);
     rsx! {
-        article { class: "card module-card", "data-testid": testid,
+        article { class: if module.enabled { "card module-card" } else { "card module-card module-off" }, "data-testid": testid,
             div { class: "card-head",
                 span { class: "card-position", "aria-hidden": "true", "{module.position}" }
                 h3 { class: "card-title",
@@ -27,7 +27,11 @@ pub fn ModuleCard(unit: String, year: i32, module: ModuleView) -> Element {
                 }
             }
             div { class: "card-meta",
-                StatusBadge { status: module.status }
+                if module.enabled {
+                    StatusBadge { status: module.status }
+                } else {
+                    span { class: "tag", "data-testid": "module-not-collected", "{i18n.t(crate::text::NOT_COLLECTED)}" }
+                }
                 span { class: "muted small", "{entries}" }
             }
             p { class: "card-summary", "{summary}" }

@@ -9,7 +9,7 @@ use crate::api;
 use crate::components::{ErrorPanel, Loading, boundary_fallback};
 use crate::entry_forms::type_label;
 use crate::i18n::use_i18n;
-use crate::model::{format_kg, module_label, number_in};
+use crate::model::{MODULES, format_kg, module_label, number_in};
 use crate::text as t;
 
 type Action = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), api::ApiError>>>>;
@@ -60,6 +60,7 @@ fn YearsTable() -> Element {
                         th { scope: "col", "{i18n.t(t::PICKER_YEAR)}" }
                         th { scope: "col", "{i18n.t(t::STATUS)}" }
                         th { scope: "col", "{i18n.t(t::REDUCTION_GOAL)}" }
+                        th { scope: "col", "{i18n.t(t::MODULES_COLLECTED)}" }
                         th { scope: "col", class: "actions", span { class: "visually-hidden", "{i18n.t(t::ACTIONS)}" } }
                     }
                 }
@@ -69,6 +70,7 @@ fn YearsTable() -> Element {
                             th { scope: "row", "{y.year}" }
                             td { if y.is_open { "{i18n.t(t::OPEN)}" } else { "{i18n.t(t::CLOSED)}" } }
                             td { GoalEditor { year: y.clone(), years: all_years.clone(), on_done: move |_| years.restart() } }
+                            td { ModuleSwitches { year: y.clone(), on_done: move |_| years.restart() } }
                             td { class: "actions",
                                 button {
                                     class: "btn btn-secondary btn-small",
@@ -305,6 +307,41 @@ fn PolicyEditor(row: ThresholdView, on_set: EventHandler<(String, String, Option
             button { class: "btn btn-secondary btn-small", r#type: "submit", "data-testid": "policy-save", "{i18n.t(t::SAVE_CHANGES)}" }
             if !row.is_default {
                 button { class: "btn btn-ghost btn-small", r#type: "button", onclick: reset, "{i18n.t(t::RESET)}" }
+            }
+        }
+    }
+}
+
+/// Which modules a year collects, each switched on or off for every unit.
+#[component]
+fn ModuleSwitches(year: YearSummary, on_done: EventHandler<()>) -> Element {
+    let i18n = use_i18n();
+    let lang = i18n.lang();
+    let mut failure = use_signal(|| None::<String>);
+    let y = year.year;
+    let collected = MODULES.len() - year.disabled_modules.len();
+    rsx! {
+        details { class: "module-switches", "data-testid": "modules-{y}",
+            summary { "{collected}/{MODULES.len()}" }
+            for m in MODULES.iter() {
+                label { key: "{m.key}", class: "check",
+                    input { r#type: "checkbox", "data-module": m.key,
+                        checked: !year.disabled_modules.iter().any(|d| d == m.key),
+                        onchange: move |e| {
+                            let enabled = e.checked();
+                            spawn(async move {
+                                match api::set_module_enabled(y, m.key, enabled).await {
+                                    Ok(_) => on_done.call(()),
+                                    Err(err) => failure.set(Some(err.message)),
+                                }
+                            });
+                        },
+                    }
+                    " {module_label(lang, m.key)}"
+                }
+            }
+            if let Some(msg) = failure() {
+                p { class: "field-error", role: "alert", "{msg}" }
             }
         }
     }

@@ -134,7 +134,8 @@ fn ModulePage(unit: String, year: i32, module: String) -> Element {
     };
     let status = module_view.as_ref().map(|m| m.status);
     let validated = status == Some(ModuleStatus::Validated);
-    let editable = can_edit && !validated;
+    let collected = module_view.as_ref().is_none_or(|m| m.enabled);
+    let editable = can_edit && !validated && collected;
 
     let handle_auth = move |err: &ApiError| {
         if err.is_unauthorized() {
@@ -324,7 +325,11 @@ fn ModulePage(unit: String, year: i32, module: String) -> Element {
                     }
                 }
             }
-            if validated {
+            if !collected {
+                div { class: "panel panel-notice", role: "note", "data-testid": "module-not-collected",
+                    p { "{t::MODULE_NOT_COLLECTED.get(lang)}" }
+                }
+            } else if validated {
                 div { class: "panel panel-notice", role: "note", "data-testid": "module-validated",
                     p { "{t::MODULE_READ_ONLY.get(lang)}" }
                 }

@@ -4,8 +4,8 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use co2_api_types::{
-    CreateUnitRequest, CreateYearRequest, FactorFileView, FactorFilesView, FactorUploadResult, ReferenceUploadResult,
-    StaleFactorView, UnitSummary, UpdateYearRequest, YearGoal, YearSummary,
+    CreateUnitRequest, CreateYearRequest, FactorFileView, FactorFilesView, FactorUploadResult, ModuleEnabled,
+    ReferenceUploadResult, StaleFactorView, UnitSummary, UpdateYearRequest, YearGoal, YearSummary,
 };
 use co2_platform::auth::Caller;
 use co2_platform::{ApiError, ApiJson, ApiResult, Ctx};
@@ -184,6 +184,42 @@ pub(crate) async fn set_year_goal(
         "year.goal_set",
         Some(&year.to_string()),
         serde_json::json!({"reduction_percent": req.reduction_percent, "reference_year": req.reference_year}),
+    )
+    .await?;
+    let updated = co2_db::report::year(&mut *tx, year)
+        .await?
+        .ok_or_else(|| ApiError::not_found("year_not_found", format!("no year {year}")))?;
+    tx.commit().await?;
+    Ok(ApiJson(updated.summary()))
+}
+
+/// Enables or disables a module for a year in every unit (admin). A disabled module keeps its
+/// entries but takes no changes (409) until enabled again.
+#[utoipa::path(put, path = "/api/v1/backoffice/years/{year}/modules/{module}", tag = "backoffice",
+    params(("year" = i32, Path), ("module" = String, Path)), request_body = ModuleEnabled,
+    responses((status = 200, body = YearSummary), (status = 403), (status = 404)))]
+pub(crate) async fn set_module_enabled(
+    State(ctx): State<Ctx>,
+    caller: Caller,
+    Path((year, module)): Path<(i32, String)>,
+    ApiJson(req): ApiJson<ModuleEnabled>,
+) -> ApiResult<ApiJson<YearSummary>> {
+    caller.require_admin()?;
+    let module = co2_domain::Module::parse(&module)
+        .ok_or_else(|| ApiError::not_found("module_not_found", format!("no module '{module}'")))?;
+    let mut tx = ctx.pools.write.begin().await?;
+    let changed =
+        co2_db::report::set_module_enabled(&mut tx, year, module, req.enabled).await.map_err(|e| match e {
+            co2_db::DbError::NotFound => ApiError::not_found("year_not_found", format!("no year {year}")),
+            other => other.into(),
+        })?;
+    let action = if req.enabled { "year.module_enabled" } else { "year.module_disabled" };
+    co2_db::audit::append(
+        &mut tx,
+        &caller.user.institutional_id,
+        action,
+        Some(&format!("{year}/{}", module.key())),
+        serde_json::json!({"reports_changed": changed}),
     )
     .await?;
     let updated = co2_db::report::year(&mut *tx, year)

@@ -34,6 +34,7 @@ pub fn router(ctx: Ctx) -> Router {
         .route("/api/v1/backoffice/units", post(backoffice::create_unit))
         .route("/api/v1/backoffice/years", get(backoffice::list_years).post(backoffice::create_year))
         .route("/api/v1/backoffice/years/{year}", patch(backoffice::update_year))
+        .route("/api/v1/backoffice/years/{year}/modules/{module}", put(backoffice::set_module_enabled))
         .route(
             "/api/v1/backoffice/years/{year}/goal",
             put(backoffice::set_year_goal).delete(backoffice::clear_year_goal),
@@ -75,6 +76,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         backoffice::create_year,
         backoffice::update_year,
         backoffice::set_year_goal,
+        backoffice::set_module_enabled,
         backoffice::clear_year_goal,
         backoffice::list_factor_files,
         backoffice::upload_factors,

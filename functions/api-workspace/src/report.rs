@@ -71,21 +71,7 @@ pub(crate) async fn report(
 ) -> ApiResult<ApiJson<ReportView>> {
     let (unit, mods) = modules(&ctx, &caller, &unit, year).await?;
     let (completion_progress, overall_status) = progress(&mods);
-    let modules = mods
-        .iter()
-        .map(|(m, r)| ModuleView {
-            module: m.key().to_owned(),
-            position: m.position(),
-            status: module_status(r.status),
-            entry_count: r.entry_count,
-            kg_co2eq: r.headline_kg,
-            scope1_kg: r.scope1_kg,
-            scope2_kg: r.scope2_kg,
-            scope3_kg: r.scope3_kg,
-            additional_kg: r.additional_kg,
-            entry_types: m.entry_types().map(|t| t.name().to_owned()).collect(),
-        })
-        .collect();
+    let modules = mods.iter().map(|(m, r)| module_view(*m, r)).collect();
     Ok(ApiJson(ReportView {
         unit: unit.institutional_id,
         unit_name: unit.name,
@@ -145,16 +131,22 @@ pub(crate) async fn set_module_status(
     .await?;
     tx.commit().await?;
     let rm = co2_db::report::module_by_id(&ctx.pools.write, rm.report_module_id).await?;
-    Ok(ApiJson(ModuleView {
-        module: module.key().to_owned(),
-        position: module.position(),
-        status: module_status(rm.status),
-        entry_count: rm.entry_count,
-        kg_co2eq: rm.headline_kg,
-        scope1_kg: rm.scope1_kg,
-        scope2_kg: rm.scope2_kg,
-        scope3_kg: rm.scope3_kg,
-        additional_kg: rm.additional_kg,
-        entry_types: module.entry_types().map(|t| t.name().to_owned()).collect(),
-    }))
+    Ok(ApiJson(module_view(module, &rm)))
+}
+
+/// The wire form of a report's module.
+fn module_view(m: Module, r: &ReportModule) -> ModuleView {
+    ModuleView {
+        module: m.key().to_owned(),
+        position: m.position(),
+        status: module_status(r.status),
+        entry_count: r.entry_count,
+        kg_co2eq: r.headline_kg,
+        scope1_kg: r.scope1_kg,
+        scope2_kg: r.scope2_kg,
+        scope3_kg: r.scope3_kg,
+        additional_kg: r.additional_kg,
+        entry_types: m.entry_types().map(|t| t.name().to_owned()).collect(),
+        enabled: r.is_enabled,
+    }
 }

@@ -124,6 +124,16 @@ pub struct YearSummary {
     /// The institution's reduction objective for the year, if set.
     #[serde(default)]
     pub goal: Option<YearGoal>,
+    /// Modules not collected this year (module keys).
+    #[serde(default)]
+    pub disabled_modules: Vec<String>,
+}
+
+/// `PUT /api/v1/backoffice/years/{year}/modules/{module}` (admin).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ModuleEnabled {
+    pub enabled: bool,
 }
 
 /// A year's reduction objective: the core footprint `reduction_percent` below the reference
@@ -166,6 +176,9 @@ pub struct ModuleView {
     pub additional_kg: f64,
     /// Entry types of the module (DOMAIN §1 DET names).
     pub entry_types: Vec<String>,
+    /// Collected this year (a disabled module takes no changes).
+    #[serde(default = "default_true")]
+    pub enabled: bool,
 }
 
 /// `GET /api/v1/units/{unit}/years/{year}/report`.

@@ -20,6 +20,8 @@ pub struct ReportYear {
     /// The reduction objective, in percent of the reference year's core footprint.
     pub reduction_goal_percent: Option<f64>,
     pub goal_reference_year: Option<i32>,
+    /// Modules not collected this year.
+    pub disabled_modules: Vec<String>,
 }
 
 impl ReportYear {
@@ -31,11 +33,13 @@ impl ReportYear {
             goal: self.reduction_goal_percent.zip(self.goal_reference_year).map(|(percent, reference_year)| {
                 co2_api_types::YearGoal { reduction_percent: percent, reference_year }
             }),
+            disabled_modules: self.disabled_modules.clone(),
         }
     }
 }
 
-const YEAR_COLUMNS: &str = "y.report_year_id, y.is_open, y.reduction_goal_percent, y.goal_reference_year";
+const YEAR_COLUMNS: &str =
+    "y.report_year_id, y.is_open, y.reduction_goal_percent, y.goal_reference_year, y.disabled_modules";
 
 /// A module of a report with its unit, year and aggregates.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -110,11 +114,14 @@ pub async fn ensure_report(db: &mut PgConnection, unit_id: Uuid, year: i32) -> D
     .await?;
     let keys: Vec<&str> = Module::ALL.iter().map(|m| m.key()).collect();
     sqlx::query(
-        "insert into report_module (report_id, module) select $1, unnest($2::text[])
+        "insert into report_module (report_id, module, is_enabled)
+         select $1, m, not (m = any(y.disabled_modules)) from unnest($2::text[]) as m, report_year y
+         where y.report_year_id = $3
          on conflict on constraint report_module_key do nothing",
     )
     .bind(report_id)
     .bind(&keys)
+    .bind(year)
     .execute(&mut *db)
     .await?;
     Ok(report_id)
@@ -230,8 +237,10 @@ pub async fn ensure_reports_for_year(db: &mut PgConnection, year: i32) -> DbResu
     .rows_affected();
     let keys: Vec<&str> = Module::ALL.iter().map(|m| m.key()).collect();
     sqlx::query(
-        "insert into report_module (report_id, module)
-         select r.report_id, m from report r cross join unnest($2::text[]) as m where r.report_year_id = $1
+        "insert into report_module (report_id, module, is_enabled)
+         select r.report_id, m, not (m = any(y.disabled_modules))
+         from report r join report_year y using (report_year_id) cross join unnest($2::text[]) as m
+         where r.report_year_id = $1
          on conflict on constraint report_module_key do nothing",
     )
     .bind(year)
@@ -319,4 +328,33 @@ pub async fn modules_of_year(
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(|r| (r.institutional_id, r.module)).collect())
+}
+
+/// Enables or disables a module for every unit's report of a year (and the reports created
+/// later); returns how many reports changed.
+pub async fn set_module_enabled(db: &mut PgConnection, year: i32, module: Module, enabled: bool) -> DbResult<u64> {
+    let done = sqlx::query(
+        "update report_year set disabled_modules = case when $3
+             then array_remove(disabled_modules, $2)
+             else array_append(array_remove(disabled_modules, $2), $2) end
+         where report_year_id = $1",
+    )
+    .bind(year)
+    .bind(module.key())
+    .bind(enabled)
+    .execute(&mut *db)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(sqlx::query(
+        "update report_module rm set is_enabled = $3 from report r
+         where rm.report_id = r.report_id and r.report_year_id = $1 and rm.module = $2 and rm.is_enabled <> $3",
+    )
+    .bind(year)
+    .bind(module.key())
+    .bind(enabled)
+    .execute(&mut *db)
+    .await?
+    .rows_affected())
 }

@@ -179,3 +179,63 @@ async fn a_years_reduction_goal_is_set_against_an_earlier_year_and_listed_for_un
         call(&s.app, Method::PUT, "/api/v1/backoffice/years/2025/goal", Some(&member), Some(goal(10.0, 2024))).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }
+
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn a_module_disabled_for_a_year_takes_no_changes_in_any_unit_until_enabled(pool: PgPool) {
+    let s = Stack::embedded(pool).await;
+    let admin = s.token("admin", None).await;
+    let principal = s.token("principal", Some("9001")).await;
+    let toggle = |enabled: bool| json!({"enabled": enabled});
+    let off = call(
+        &s.app,
+        Method::PUT,
+        "/api/v1/backoffice/years/2025/modules/process_emissions",
+        Some(&admin),
+        Some(toggle(false)),
+    )
+    .await;
+    assert_eq!(off.status, StatusCode::OK, "{}", String::from_utf8_lossy(&off.body));
+    assert_eq!(off.json()["disabled_modules"], json!(["process_emissions"]));
+    let report = call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/report", Some(&principal), None).await.json();
+    let module = |key: &str| report["modules"].as_array().unwrap().iter().find(|m| m["module"] == key).unwrap().clone();
+    assert_eq!(module("process_emissions")["enabled"], false);
+    assert_eq!(module("equipment")["enabled"], true);
+    let entry = json!({"entry_type": "process_emissions", "data": {"category": "CO2", "quantity": "10"}});
+    let uri = "/api/v1/units/9001/years/2025/modules/process_emissions/entries";
+    let refused = call(&s.app, Method::POST, uri, Some(&principal), Some(entry.clone())).await;
+    assert_eq!(
+        (refused.status, refused.json()["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("module_disabled"))
+    );
+    let upload = json!({"unit": "9001", "year": 2025, "module": "process_emissions", "filename": "p.csv"});
+    assert_eq!(
+        call(&s.app, Method::POST, "/api/v1/uploads", Some(&principal), Some(upload)).await.status,
+        StatusCode::CONFLICT
+    );
+    // A unit created afterwards starts with the module disabled too.
+    let unit = json!({"institutional_id": "9003", "name": "Third lab", "parent": "ENAC"});
+    assert_eq!(call(&s.app, Method::POST, "/api/v1/backoffice/units", Some(&admin), Some(unit)).await.status, 201);
+    let third = s.token("principal", Some("9003")).await;
+    let report3 = call(&s.app, Method::GET, "/api/v1/units/9003/years/2025/report", Some(&third), None).await.json();
+    assert!(
+        report3["modules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["module"] == "process_emissions" && m["enabled"] == false)
+    );
+    // Enabled again: the entry is taken.
+    let on = call(
+        &s.app,
+        Method::PUT,
+        "/api/v1/backoffice/years/2025/modules/process_emissions",
+        Some(&admin),
+        Some(toggle(true)),
+    )
+    .await;
+    assert_eq!(on.json()["disabled_modules"], json!([]));
+    assert_eq!(call(&s.app, Method::POST, uri, Some(&principal), Some(entry)).await.status, StatusCode::CREATED);
+    let unknown =
+        call(&s.app, Method::PUT, "/api/v1/backoffice/years/2025/modules/nope", Some(&admin), Some(toggle(true))).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}
