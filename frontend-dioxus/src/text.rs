@@ -445,12 +445,9 @@ text!(REQUIRED, " (required)", " (obligatoire)");
 
 // The upload panel.
 text!(CHOOSE_FILE_FIRST, "Choose a CSV file first.", "Choisissez d'abord un fichier CSV.");
-text!(UPLOAD_TITLE, "Upload a CSV file", "Envoyer un fichier CSV");
-text!(
-    UPLOAD_COLUMNS,
-    "Columns as in the equipment template: equipment_id, name, equipment_class, sub_class, active_usage_hours_per_week, standby_usage_hours_per_week, note, equipment_category. Rows with errors are skipped and listed.",
-    "Colonnes comme dans le modèle d'équipement : equipment_id, name, equipment_class, sub_class, active_usage_hours_per_week, standby_usage_hours_per_week, note, equipment_category. Les lignes en erreur sont écartées et listées."
-);
+text!(UPLOAD_TITLE, "Upload a CSV or XLSX file", "Envoyer un fichier CSV ou XLSX");
+text!(UPLOAD_COLUMNS, "Columns as in the template of each type:", "Colonnes comme dans le modèle de chaque type :");
+text!(UPLOAD_ROWS_SKIPPED, "Rows with errors are skipped and listed", "Les lignes en erreur sont écartées et listées");
 text!(NEW_ROWS, "The new rows…", "Les nouvelles lignes…");
 text!(MODE_APPEND, "are added to the entries already there", "s'ajoutent aux saisies existantes");
 text!(
@@ -903,3 +900,18 @@ text!(
     "Ce module n'est pas collecté cette année : ses saisies sont conservées mais ne changent plus."
 );
 text!(MODULES_COLLECTED, "Modules collected", "Modules collectés");
+text!(PAGE_NOT_FOUND, "Page not found", "Page introuvable");
+text!(NO_PAGE_AT, "There is no page at", "Il n'y a pas de page à l'adresse");
+text!(BACK_TO_MY_REPORT, "Back to my report", "Retour à mon rapport");
+text!(BREADCRUMB, "Breadcrumb", "Fil d'Ariane");
+text!(
+    CONFLICT_VALIDATED,
+    "This module is validated: a team manager can reopen it for changes.",
+    "Ce module est validé : un responsable d'unité peut le rouvrir pour le modifier."
+);
+text!(
+    CONFLICT_YEAR_CLOSED,
+    "This year is closed for changes.",
+    "Cette année est clôturée : elle n'accepte plus de modification."
+);
+text!(CONFLICT_NOT_COLLECTED, "This module is not collected this year.", "Ce module n'est pas collecté cette année.");

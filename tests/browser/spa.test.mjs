@@ -81,6 +81,13 @@ test('a principal uploads the demo equipment file and sees the module total', as
     await page.waitForURL(/\/modules\/equipment$/);
     await page.getByTestId('entries-table').waitFor();
 
+    // The templates of the module's types, to start a file from.
+    const templates = page.locator('[data-testid="upload-templates"] a');
+    assert.equal(await templates.count(), 3);
+    const template = await page.request.get(new URL(await templates.first().getAttribute('href'), BASE_URL).toString());
+    assert.equal(template.status(), 200);
+    assert.match(await template.text(), /^equipment_id,name,equipment_class/);
+
     // Upload the demo file, replacing earlier file rows.
     await page.getByTestId('upload-input').setInputFiles(DEMO_CSV);
     await page.getByTestId('upload-mode-replace').check();

@@ -168,6 +168,15 @@ pub fn download_png(id: &str, file_name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The legend of the scope colours, in the reader's language.
+pub fn scope_legend(lang: crate::i18n::Lang) -> Vec<LegendItem> {
+    [crate::text::SCOPE_1, crate::text::SCOPE_2, crate::text::SCOPE_3]
+        .iter()
+        .zip(SCOPE_COLOURS)
+        .map(|(label, colour)| LegendItem { label: label.get(lang).to_owned(), colour })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -63,12 +63,7 @@ pub fn EntryForm(
         }
         all
     };
-    // Server messages for fields this form does not show (e.g. `data`) still need a place.
-    let other_server_errors: Vec<String> = server_errors
-        .iter()
-        .filter(|(k, _)| k.as_str() != "entry_type" && !EQUIPMENT_FIELDS.contains(&k.as_str()))
-        .flat_map(|(k, msgs)| msgs.iter().map(move |m| format!("{k}: {m}")))
-        .collect();
+    let other_server_errors = unplaced_errors(&server_errors, |f| EQUIPMENT_FIELDS.contains(&f));
 
     let lang = use_i18n().lang();
     let submit = move |evt: FormEvent| {
@@ -85,13 +80,7 @@ pub fn EntryForm(
     let title = if editing { t::EDIT_EQUIPMENT.get(lang) } else { t::ADD_EQUIPMENT.get(lang) };
     rsx! {
         form { class: "panel entry-form", "data-testid": "entry-form", novalidate: true, onsubmit: submit,
-            h2 { class: "panel-title", "{title}" }
-            if let Some(msg) = general_error {
-                p { class: "form-error", role: "alert", "data-testid": "form-error", "{msg}" }
-            }
-            for msg in other_server_errors {
-                p { class: "form-error", role: "alert", "{msg}" }
-            }
+            FormHead { title, general_error, others: other_server_errors }
             div { class: "form-grid",
                 FieldShell { id: "f-entry-type", label: t::CATEGORY.get(lang), required: true, errors: errors_for("entry_type"),
                     select {
@@ -139,6 +128,30 @@ pub fn EntryForm(
                 }
                 button { class: "btn btn-ghost", r#type: "button", onclick: move |_| on_cancel.call(()), "{t::CANCEL.get(lang)}" }
             }
+        }
+    }
+}
+
+/// Server messages for fields a form does not show (e.g. `data`), which still need a place:
+/// `field: message` for every field `shown` does not claim (the entry type is always shown).
+pub(crate) fn unplaced_errors(server: &FieldMessages, shown: impl Fn(&str) -> bool) -> Vec<String> {
+    server
+        .iter()
+        .filter(|(k, _)| k.as_str() != "entry_type" && !shown(k.as_str()))
+        .flat_map(|(k, msgs)| msgs.iter().map(move |m| format!("{k}: {m}")))
+        .collect()
+}
+
+/// A form's title, its message not tied to a field, and the messages of fields it does not show.
+#[component]
+pub(crate) fn FormHead(title: String, general_error: Option<String>, others: Vec<String>) -> Element {
+    rsx! {
+        h2 { class: "panel-title", "{title}" }
+        if let Some(msg) = general_error {
+            p { class: "form-error", role: "alert", "data-testid": "form-error", "{msg}" }
+        }
+        for msg in others {
+            p { class: "form-error", role: "alert", "{msg}" }
         }
     }
 }

@@ -6,7 +6,7 @@
 use co2_api_types::{EntryInput, FactorChoiceView};
 use dioxus::prelude::*;
 
-use super::entry_form::FieldShell;
+use super::entry_form::{FieldShell, FormHead, unplaced_errors};
 use crate::api;
 use crate::entry_forms::{Draft, FieldSpec, Input, TypeForm, form_of, forms_of};
 use crate::i18n::use_i18n;
@@ -58,11 +58,7 @@ pub fn ModuleEntryForm(
         all.extend(server_for_fields.get(field).cloned().unwrap_or_default());
         all
     };
-    let other_server_errors: Vec<String> = server_errors
-        .iter()
-        .filter(|(k, _)| k.as_str() != "entry_type" && !form.fields.iter().any(|f| f.name == k.as_str()))
-        .flat_map(|(k, msgs)| msgs.iter().map(move |m| format!("{k}: {m}")))
-        .collect();
+    let other_server_errors = unplaced_errors(&server_errors, |f| form.fields.iter().any(|s| s.name == f));
 
     let submit = move |evt: FormEvent| {
         evt.prevent_default();
@@ -79,13 +75,7 @@ pub fn ModuleEntryForm(
     let choice_list: Vec<FactorChoiceView> = choices.read().clone().unwrap_or_default();
     rsx! {
         form { class: "panel entry-form", "data-testid": "entry-form", novalidate: true, onsubmit: submit,
-            h2 { class: "panel-title", "{title}" }
-            if let Some(msg) = general_error {
-                p { class: "form-error", role: "alert", "data-testid": "form-error", "{msg}" }
-            }
-            for msg in other_server_errors {
-                p { class: "form-error", role: "alert", "{msg}" }
-            }
+            FormHead { title: title.to_owned(), general_error, others: other_server_errors }
             div { class: "form-grid",
                 if forms.len() > 1 {
                     FieldShell { id: "f-entry-type", label: t::ENTRY_TYPE.get(lang), required: true, errors: errors_for("entry_type"),

@@ -36,6 +36,7 @@ pub fn UploadPanel(unit: String, year: i32, module: String, can_upload: bool, on
     let busy = matches!(&*step.read(), Step::Requesting | Step::Sending)
         || matches!(&*step.read(), Step::Following(job) if !job.state.is_final());
 
+    let template_module = module.clone();
     let start = move |evt: FormEvent| {
         evt.prevent_default();
         let Some(file) = selected_file(INPUT_ID) else {
@@ -59,10 +60,29 @@ pub fn UploadPanel(unit: String, year: i32, module: String, can_upload: bool, on
         });
     };
 
+    // One template per entry type (equipment's types, or those of the module's forms).
+    let templates: Vec<(&'static str, String)> = if template_module == "equipment" {
+        crate::model::EQUIPMENT_TYPES.iter().map(|(k, l)| (*k, l.get(lang).to_owned())).collect()
+    } else {
+        crate::entry_forms::forms_of(&template_module)
+            .iter()
+            .map(|f| (f.entry_type, f.label.get(lang).to_owned()))
+            .collect()
+    };
     rsx! {
         section { class: "panel upload-panel", "aria-labelledby": "upload-title",
             h2 { class: "panel-title", id: "upload-title", "{t::UPLOAD_TITLE.get(lang)}" }
-            p { class: "muted", "{t::UPLOAD_COLUMNS.get(lang)}" }
+            p { class: "muted", "data-testid": "upload-templates",
+                "{t::UPLOAD_COLUMNS.get(lang)} "
+                for (i, (key, label)) in templates.iter().enumerate() {
+                    span { key: "{key}",
+                        if i > 0 { ", " }
+                        a { class: "link", download: "{key}_template.csv",
+                            href: "/api/v1/entries/templates/{template_module}/{key}.csv", "{label}" }
+                    }
+                }
+                ". {t::UPLOAD_ROWS_SKIPPED.get(lang)}"
+            }
             form { class: "upload-form", onsubmit: start,
                 div { class: "field",
                     label { class: "field-label", r#for: INPUT_ID, "{t::FILE.get(lang)}" }
@@ -70,7 +90,7 @@ pub fn UploadPanel(unit: String, year: i32, module: String, can_upload: bool, on
                         id: INPUT_ID,
                         "data-testid": "upload-input",
                         r#type: "file",
-                        accept: ".csv,text/csv",
+                        accept: ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         disabled: busy || !can_upload,
                         onchange: move |e: FormEvent| {
                             chosen.set(e.files().first().map(|f| f.name()));

@@ -5,7 +5,7 @@ use co2_api_types::ScopeTotals;
 use dioxus::prelude::*;
 
 use crate::api::{self, Basis};
-use crate::components::charts::{Bar, BarChart, LegendItem, SCOPE_COLOURS};
+use crate::components::charts::{Bar, BarChart, SCOPE_COLOURS, scope_legend};
 use crate::i18n::use_i18n;
 use crate::model::tonnes_in;
 use crate::text as t;
@@ -29,11 +29,7 @@ pub fn YearTrend(unit: String, year: i32, basis: Basis) -> Element {
             value_label: format!("{} t", tonnes_in(lang, s.total_kg)),
         })
         .collect();
-    let legend = [t::SCOPE_1, t::SCOPE_2, t::SCOPE_3]
-        .iter()
-        .zip(SCOPE_COLOURS)
-        .map(|(label, colour)| LegendItem { label: i18n.t(*label).to_owned(), colour })
-        .collect();
+    let legend = scope_legend(lang);
     let heading = i18n.t(t::TREND).to_owned();
     let hint = if basis == Basis::Validated { t::TREND_HINT } else { t::TREND_HINT_ALL };
     rsx! {

@@ -35,7 +35,7 @@ pub fn EquipmentOrModule(unit: String, year: i32, module: String) -> Element {
     };
     rsx! {
         div { class: "page",
-            nav { class: "breadcrumb", aria_label: "Breadcrumb",
+            nav { class: "breadcrumb", aria_label: t::BREADCRUMB.get(lang),
                 Link { to: Route::Report { unit: unit.clone(), year }, "{t::unit_report(lang, &unit, year)}" }
                 span { "aria-hidden": "true", " / " }
                 span { aria_current: "page", "{info.label.get(lang)}" }
@@ -171,7 +171,7 @@ fn ModulePage(unit: String, year: i32, module: String) -> Element {
                         handle_auth(&err);
                         let fields = err.field_errors_in(lang);
                         if err.is_conflict() {
-                            general_error.set(Some(conflict_message(&err)));
+                            general_error.set(Some(conflict_message(lang, &err)));
                         } else if fields.is_empty() {
                             general_error.set(Some(err.message.clone()));
                         } else {
@@ -196,7 +196,7 @@ fn ModulePage(unit: String, year: i32, module: String) -> Element {
                 }
                 Err(err) => {
                     handle_auth(&err);
-                    let msg = if err.is_conflict() { conflict_message(&err) } else { err.message };
+                    let msg = if err.is_conflict() { conflict_message(lang, &err) } else { err.message };
                     notice.set(Some((false, msg)));
                 }
             }
@@ -468,6 +468,12 @@ fn ModulePage(unit: String, year: i32, module: String) -> Element {
 }
 
 /// The message of a 409: the module (or year) does not take changes now.
-fn conflict_message(err: &ApiError) -> String {
-    format!("{} This module is validated or its year is closed; a team manager can reopen it.", err.message)
+fn conflict_message(lang: crate::i18n::Lang, err: &ApiError) -> String {
+    let why = match err.code.as_str() {
+        "module_validated" => t::CONFLICT_VALIDATED,
+        "year_closed" => t::CONFLICT_YEAR_CLOSED,
+        "module_disabled" => t::CONFLICT_NOT_COLLECTED,
+        _ => return err.message.clone(),
+    };
+    why.get(lang).to_owned()
 }

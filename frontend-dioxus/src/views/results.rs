@@ -10,7 +10,7 @@ use co2_api_types::{ModuleResult, ResultsView};
 use dioxus::prelude::*;
 
 use crate::api::{self, Basis};
-use crate::components::charts::{Bar, BarChart, LegendItem, SCOPE_COLOURS, SERIES_COLOUR, download_png};
+use crate::components::charts::{Bar, BarChart, SCOPE_COLOURS, SERIES_COLOUR, download_png, scope_legend};
 use crate::components::{ExportButton, ExportFormat, Loading, StatusBadge, YearTrend, boundary_fallback};
 use crate::i18n::use_i18n;
 use crate::model::{category_label, module_label, number_in, percent_in, tonnes_in};
@@ -219,11 +219,7 @@ fn ModuleChart(view: ResultsView, unit: String, year: i32) -> Element {
             value_label: format!("{} t", tonnes_in(lang, m.totals.total_kg)),
         })
         .collect();
-    let legend = [t::SCOPE_1, t::SCOPE_2, t::SCOPE_3]
-        .iter()
-        .zip(SCOPE_COLOURS)
-        .map(|(label, colour)| LegendItem { label: i18n.t(*label).to_owned(), colour })
-        .collect();
+    let legend = scope_legend(lang);
     let heading = i18n.t(t::BY_MODULE).to_owned();
     let description = t::chart_of(lang, &heading, &unit, year);
     rsx! {

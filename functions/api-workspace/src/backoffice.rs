@@ -106,10 +106,7 @@ pub(crate) async fn create_year(
     )
     .await?;
     tx.commit().await?;
-    let created = co2_db::report::year(&ctx.pools.write, req.year)
-        .await?
-        .ok_or_else(|| ApiError::not_found("year_not_found", format!("no year {}", req.year)))?;
-    Ok((StatusCode::CREATED, ApiJson(created.summary())))
+    Ok((StatusCode::CREATED, ApiJson(year_summary(&ctx.pools.write, req.year).await?)))
 }
 
 /// Opens or closes a year for writes by users (admin).
@@ -123,10 +120,7 @@ pub(crate) async fn update_year(
 ) -> ApiResult<ApiJson<YearSummary>> {
     caller.require_admin()?;
     let mut tx = ctx.pools.write.begin().await?;
-    co2_db::report::set_year_open(&mut *tx, year, req.is_open).await.map_err(|e| match e {
-        co2_db::DbError::NotFound => ApiError::not_found("year_not_found", format!("no year {year}")),
-        other => other.into(),
-    })?;
+    co2_db::report::set_year_open(&mut *tx, year, req.is_open).await.map_err(year_not_found(year))?;
     let action = if req.is_open { "year.opened" } else { "year.closed" };
     co2_db::audit::append(
         &mut tx,
@@ -137,10 +131,8 @@ pub(crate) async fn update_year(
     )
     .await?;
     tx.commit().await?;
-    let updated = co2_db::report::year(&ctx.pools.write, year)
-        .await?
-        .ok_or_else(|| ApiError::not_found("year_not_found", format!("no year {year}")))?;
-    Ok(ApiJson(updated.summary()))
+    let updated = year_summary(&ctx.pools.write, year).await?;
+    Ok(ApiJson(updated))
 }
 
 /// Sets a year's reduction objective (admin): the core footprint `reduction_percent` below an
@@ -186,11 +178,9 @@ pub(crate) async fn set_year_goal(
         serde_json::json!({"reduction_percent": req.reduction_percent, "reference_year": req.reference_year}),
     )
     .await?;
-    let updated = co2_db::report::year(&mut *tx, year)
-        .await?
-        .ok_or_else(|| ApiError::not_found("year_not_found", format!("no year {year}")))?;
+    let updated = year_summary(&mut *tx, year).await?;
     tx.commit().await?;
-    Ok(ApiJson(updated.summary()))
+    Ok(ApiJson(updated))
 }
 
 /// Enables or disables a module for a year in every unit (admin). A disabled module keeps its
@@ -209,10 +199,7 @@ pub(crate) async fn set_module_enabled(
         .ok_or_else(|| ApiError::not_found("module_not_found", format!("no module '{module}'")))?;
     let mut tx = ctx.pools.write.begin().await?;
     let changed =
-        co2_db::report::set_module_enabled(&mut tx, year, module, req.enabled).await.map_err(|e| match e {
-            co2_db::DbError::NotFound => ApiError::not_found("year_not_found", format!("no year {year}")),
-            other => other.into(),
-        })?;
+        co2_db::report::set_module_enabled(&mut tx, year, module, req.enabled).await.map_err(year_not_found(year))?;
     let action = if req.enabled { "year.module_enabled" } else { "year.module_disabled" };
     co2_db::audit::append(
         &mut tx,
@@ -222,11 +209,9 @@ pub(crate) async fn set_module_enabled(
         serde_json::json!({"reports_changed": changed}),
     )
     .await?;
-    let updated = co2_db::report::year(&mut *tx, year)
-        .await?
-        .ok_or_else(|| ApiError::not_found("year_not_found", format!("no year {year}")))?;
+    let updated = year_summary(&mut *tx, year).await?;
     tx.commit().await?;
-    Ok(ApiJson(updated.summary()))
+    Ok(ApiJson(updated))
 }
 
 /// Removes a year's reduction objective (admin).
@@ -239,10 +224,7 @@ pub(crate) async fn clear_year_goal(
 ) -> ApiResult<ApiJson<YearSummary>> {
     caller.require_admin()?;
     let mut tx = ctx.pools.write.begin().await?;
-    co2_db::report::set_year_goal(&mut *tx, year, None).await.map_err(|e| match e {
-        co2_db::DbError::NotFound => ApiError::not_found("year_not_found", format!("no year {year}")),
-        other => other.into(),
-    })?;
+    co2_db::report::set_year_goal(&mut *tx, year, None).await.map_err(year_not_found(year))?;
     co2_db::audit::append(
         &mut tx,
         &caller.user.institutional_id,
@@ -251,11 +233,25 @@ pub(crate) async fn clear_year_goal(
         serde_json::json!({}),
     )
     .await?;
-    let updated = co2_db::report::year(&mut *tx, year)
-        .await?
-        .ok_or_else(|| ApiError::not_found("year_not_found", format!("no year {year}")))?;
+    let updated = year_summary(&mut *tx, year).await?;
     tx.commit().await?;
-    Ok(ApiJson(updated.summary()))
+    Ok(ApiJson(updated))
+}
+
+/// The 404 of an unknown year, from the database's `NotFound`.
+fn year_not_found(year: i32) -> impl Fn(co2_db::DbError) -> ApiError {
+    move |e| match e {
+        co2_db::DbError::NotFound => ApiError::not_found("year_not_found", format!("no year {year}")),
+        other => other.into(),
+    }
+}
+
+/// The year as the API shows it (404 when it does not exist).
+async fn year_summary(db: impl sqlx::PgExecutor<'_>, year: i32) -> ApiResult<YearSummary> {
+    co2_db::report::year(db, year)
+        .await?
+        .map(|y| y.summary())
+        .ok_or_else(|| ApiError::not_found("year_not_found", format!("no year {year}")))
 }
 
 /// Largest factor or reference file accepted by the back-office uploads.
