@@ -681,11 +681,14 @@ mod tests {
 
     #[test]
     fn the_first_report_opened_is_the_latest_open_year_of_the_own_unit() {
-        let years = [
-            YearSummary { year: 2024, is_open: true, goal: None, disabled_modules: Vec::new() },
-            YearSummary { year: 2026, is_open: false, goal: None, disabled_modules: Vec::new() },
-            YearSummary { year: 2025, is_open: true, goal: None, disabled_modules: Vec::new() },
-        ];
+        let y = |year, is_open| YearSummary {
+            year,
+            is_open,
+            goal: None,
+            disabled_modules: Vec::new(),
+            disabled_entry_types: Vec::new(),
+        };
+        let years = [y(2024, true), y(2026, false), y(2025, true)];
         assert_eq!(pick_default_year(&years), Some(2025));
         assert_eq!(pick_default_year(&years[1..2]), Some(2026));
         assert_eq!(pick_default_year(&[]), None);

@@ -915,3 +915,11 @@ text!(
     "Cette année est clôturée : elle n'accepte plus de modification."
 );
 text!(CONFLICT_NOT_COLLECTED, "This module is not collected this year.", "Ce module n'est pas collecté cette année.");
+
+/// The entry types of a module that are not collected this year.
+pub fn types_not_collected(lang: Lang, types: &str) -> String {
+    match lang {
+        Lang::En => format!("Not collected this year: {types}."),
+        Lang::Fr => format!("Non collecté cette année : {types}."),
+    }
+}

@@ -518,6 +518,23 @@ test('the IT manager grants a role, creates and revokes an API token, and finds 
     await eventually('8 of 8 collected', async () =>
       (await page.getByTestId(`modules-${latest}`).locator('summary').innerText()).trim() === '8/8',
     );
+    // A sub-module (the train) not collected: its module says so and stops offering it.
+    const opened = async (d) => {
+      if (!(await d.evaluate((el) => el.open))) await d.locator('summary').click();
+      return d;
+    };
+    await (await opened(page.getByTestId(`modules-${latest}`))).locator('input[data-entry-type="train"]').uncheck();
+    await eventually('the train off', async () =>
+      !(await page.getByTestId(`modules-${latest}`).locator('input[data-entry-type="train"]').isChecked()),
+    );
+    await page.goto(`${BASE_URL}/units/9001/years/${latest}/modules/professional_travel`);
+    await page.getByTestId('types-not-collected').waitFor({ timeout: 20_000 });
+    assert.match(await page.getByTestId('types-not-collected').innerText(), /Train/);
+    await page.goto(`${BASE_URL}/it-manager`);
+    await (await opened(page.getByTestId(`modules-${latest}`))).locator('input[data-entry-type="train"]').check();
+    await eventually('the train back', async () =>
+      page.getByTestId(`modules-${latest}`).locator('input[data-entry-type="train"]').isChecked(),
+    );
 
     // The unit's results say where it stands against the goal.
     await page.goto(`${BASE_URL}/units/9001/years/${latest}/results`);

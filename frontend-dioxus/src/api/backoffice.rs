@@ -104,3 +104,9 @@ pub async fn set_module_enabled(year: i32, module: &str, enabled: bool) -> Resul
     let url = format!("/api/v1/backoffice/years/{year}/modules/{}", seg(module));
     send_json(Request::put(&url), &ModuleEnabled { enabled }).await
 }
+
+/// `PUT /api/v1/backoffice/years/{year}/entry-types/{entry_type}`: collects an entry type that year, or not.
+pub async fn set_entry_type_enabled(year: i32, entry_type: &str, enabled: bool) -> Result<YearSummary, ApiError> {
+    let url = format!("/api/v1/backoffice/years/{year}/entry-types/{}", seg(entry_type));
+    send_json(Request::put(&url), &ModuleEnabled { enabled }).await
+}

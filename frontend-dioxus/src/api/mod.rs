@@ -21,8 +21,8 @@ pub use access::{
 };
 pub use backoffice::{
     abort_job, backoffice_years, clear_year_goal, create_year, factor_files, list_jobs, recalculate, reporting_units,
-    reset_threshold, retry_job, set_module_enabled, set_threshold, set_year_goal, set_year_open, thresholds,
-    upload_factors, upload_reference,
+    reset_threshold, retry_job, set_entry_type_enabled, set_module_enabled, set_threshold, set_year_goal,
+    set_year_open, thresholds, upload_factors, upload_reference,
 };
 pub use client::ApiError;
 pub use entries::{EntryQuery, create_entry, delete_entry, list_entries, update_entry};

@@ -15,6 +15,9 @@ use crate::text as t;
 pub fn EntryForm(
     year: i32,
     initial: EquipmentDraft,
+    /// Categories not collected this year: not offered.
+    #[props(default)]
+    disabled_types: Vec<String>,
     editing: bool,
     submitting: bool,
     /// Field messages from the server's last 422.
@@ -90,7 +93,7 @@ pub fn EntryForm(
                         aria_invalid: !errors_for("entry_type").is_empty(),
                         aria_describedby: "f-entry-type-err",
                         onchange: move |e| draft.write().entry_type = e.value(),
-                        for (key, label) in EQUIPMENT_TYPES {
+                        for (key, label) in EQUIPMENT_TYPES.into_iter().filter(|(k, _)| editing || !disabled_types.iter().any(|d| d == k)) {
                             option { value: key, selected: draft.read().entry_type == key, "{label.get(lang)}" }
                         }
                     }

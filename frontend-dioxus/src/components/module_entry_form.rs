@@ -24,6 +24,9 @@ pub fn ModuleEntryForm(
     submitting: bool,
     /// A member records their own rows: the traveller field is not shown.
     own_rows_only: bool,
+    /// Entry types not collected this year: not offered.
+    #[props(default)]
+    disabled_types: Vec<String>,
     server_errors: FieldMessages,
     general_error: Option<String>,
     on_submit: EventHandler<EntryInput>,
@@ -33,8 +36,9 @@ pub fn ModuleEntryForm(
     let lang = i18n.lang();
     let mut draft = use_signal(|| initial.clone());
     let mut local_errors = use_signal(FieldMessages::new);
-    let forms = forms_of(&module);
-    let current = form_of(&draft.read().entry_type).or(forms.first());
+    let forms: Vec<&'static TypeForm> =
+        forms_of(&module).iter().filter(|f| editing || !disabled_types.iter().any(|d| d == f.entry_type)).collect();
+    let current = form_of(&draft.read().entry_type).or(forms.first().copied());
     // Purchase codes are searched across the module: the code decides the category.
     let choice_scope = match current {
         _ if module == "purchase" => "module=purchase".to_owned(),

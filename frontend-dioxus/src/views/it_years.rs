@@ -324,20 +324,44 @@ fn ModuleSwitches(year: YearSummary, on_done: EventHandler<()>) -> Element {
         details { class: "module-switches", "data-testid": "modules-{y}",
             summary { "{collected}/{MODULES.len()}" }
             for m in MODULES.iter() {
-                label { key: "{m.key}", class: "check",
-                    input { r#type: "checkbox", "data-module": m.key,
-                        checked: !year.disabled_modules.iter().any(|d| d == m.key),
-                        onchange: move |e| {
-                            let enabled = e.checked();
-                            spawn(async move {
-                                match api::set_module_enabled(y, m.key, enabled).await {
-                                    Ok(_) => on_done.call(()),
-                                    Err(err) => failure.set(Some(err.message)),
-                                }
-                            });
-                        },
+                div { key: "{m.key}", class: "module-switch",
+                    label { class: "check",
+                        input { r#type: "checkbox", "data-module": m.key,
+                            checked: !year.disabled_modules.iter().any(|d| d == m.key),
+                            onchange: move |e| {
+                                let enabled = e.checked();
+                                spawn(async move {
+                                    match api::set_module_enabled(y, m.key, enabled).await {
+                                        Ok(_) => on_done.call(()),
+                                        Err(err) => failure.set(Some(err.message)),
+                                    }
+                                });
+                            },
+                        }
+                        " {module_label(lang, m.key)}"
                     }
-                    " {module_label(lang, m.key)}"
+                    // Its entry types (sub-modules), when it has several.
+                    if types_of(m.key).len() > 1 {
+                        div { class: "type-switches",
+                            for det in types_of(m.key) {
+                                label { key: "{det}", class: "check small",
+                                    input { r#type: "checkbox", "data-entry-type": det,
+                                        checked: !year.disabled_entry_types.iter().any(|d| d == det),
+                                        onchange: move |e| {
+                                            let enabled = e.checked();
+                                            spawn(async move {
+                                                match api::set_entry_type_enabled(y, det, enabled).await {
+                                                    Ok(_) => on_done.call(()),
+                                                    Err(err) => failure.set(Some(err.message)),
+                                                }
+                                            });
+                                        },
+                                    }
+                                    " {type_label(lang, det)}"
+                                }
+                            }
+                        }
+                    }
                 }
             }
             if let Some(msg) = failure() {
@@ -345,4 +369,9 @@ fn ModuleSwitches(year: YearSummary, on_done: EventHandler<()>) -> Element {
             }
         }
     }
+}
+
+/// The entry types (DET names) of a module, in DOMAIN order.
+fn types_of(module: &str) -> Vec<&'static str> {
+    co2_domain::Module::parse(module).map_or_else(Vec::new, |m| m.entry_types().map(|t| t.name()).collect())
 }

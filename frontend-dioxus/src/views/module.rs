@@ -135,6 +135,7 @@ fn ModulePage(unit: String, year: i32, module: String) -> Element {
     let status = module_view.as_ref().map(|m| m.status);
     let validated = status == Some(ModuleStatus::Validated);
     let collected = module_view.as_ref().is_none_or(|m| m.enabled);
+    let disabled_types: Vec<String> = module_view.as_ref().map(|m| m.disabled_entry_types.clone()).unwrap_or_default();
     let editable = can_edit && !validated && collected;
 
     let handle_auth = move |err: &ApiError| {
@@ -218,7 +219,13 @@ fn ModulePage(unit: String, year: i32, module: String) -> Element {
         };
         if module == "equipment" {
             let initial = match &mode {
-                FormMode::Add => EquipmentDraft::new("scientific"),
+                FormMode::Add => EquipmentDraft::new(
+                    crate::model::EQUIPMENT_TYPES
+                        .iter()
+                        .map(|(k, _)| *k)
+                        .find(|k| !disabled_types.iter().any(|d| d == k))
+                        .unwrap_or("scientific"),
+                ),
                 FormMode::Edit(e) => EquipmentDraft::from_entry(e),
             };
             let on_submit = on_submit.clone();
@@ -227,6 +234,7 @@ fn ModulePage(unit: String, year: i32, module: String) -> Element {
                     key: "{key}",
                     year,
                     initial,
+                    disabled_types: disabled_types.clone(),
                     editing,
                     submitting: submitting(),
                     server_errors: server_errors(),
@@ -240,8 +248,11 @@ fn ModulePage(unit: String, year: i32, module: String) -> Element {
                 FormMode::Add => {
                     // A new entry of the type the list is narrowed to, else the module's first.
                     let wanted = query.read().entry_type.clone();
-                    let forms = forms_of(&module);
-                    forms.iter().find(|f| f.entry_type == wanted).or(forms.first()).map(Draft::new)
+                    let offered: Vec<_> = forms_of(&module)
+                        .iter()
+                        .filter(|f| !disabled_types.iter().any(|d| d == f.entry_type))
+                        .collect();
+                    offered.iter().find(|f| f.entry_type == wanted).or(offered.first()).map(|f| Draft::new(f))
                 }
                 FormMode::Edit(e) => Some(Draft::from_entry(e)),
             };
@@ -257,6 +268,7 @@ fn ModulePage(unit: String, year: i32, module: String) -> Element {
                             editing,
                             submitting: submitting(),
                             own_rows_only,
+                    disabled_types: disabled_types.clone(),
                             server_errors: server_errors(),
                             general_error: general_error(),
                             on_submit: on_submit.clone(),
@@ -336,6 +348,11 @@ fn ModulePage(unit: String, year: i32, module: String) -> Element {
             } else if !can_edit {
                 div { class: "panel panel-notice", role: "note", "data-testid": "view-only",
                     p { "{t::VIEW_ONLY_ROLE.get(lang)}" }
+                }
+            }
+            if collected && !disabled_types.is_empty() {
+                p { class: "notice", role: "note", "data-testid": "types-not-collected",
+                    "{t::types_not_collected(lang, &disabled_types.iter().map(|d| crate::entry_forms::type_label(lang, d)).collect::<Vec<_>>().join(\", \"))}"
                 }
             }
             if let Some((ok, msg)) = notice() {

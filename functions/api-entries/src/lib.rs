@@ -144,6 +144,12 @@ async fn parse_input(
         ApiError::Validation(serde_json::json!({"fields": {"entry_type": [{"code": "invalid_choice",
             "message": format!("must be one of: {}", module.entry_types().map(|t| t.name()).collect::<Vec<_>>().join(", "))}]}}))
     })?;
+    if !rm.collects(entry_type) {
+        return Err(ApiError::conflict(
+            "entry_type_not_collected",
+            format!("{} entries are not collected in {}", entry_type.name(), rm.report_year_id),
+        ));
+    }
     let mut raw = raw_fields(&input.data)?;
     if let Some(Own::Traveller(me)) = own {
         raw.insert("user_institutional_id".into(), me.clone());

@@ -214,6 +214,38 @@ pub(crate) async fn set_module_enabled(
     Ok(ApiJson(updated))
 }
 
+/// Collects an entry type (a sub-module) in a year, or not, in every unit (admin). Entries of a
+/// type not collected are kept; new ones are refused (409) and upload rows listed as errors.
+#[utoipa::path(put, path = "/api/v1/backoffice/years/{year}/entry-types/{entry_type}", tag = "backoffice",
+    params(("year" = i32, Path), ("entry_type" = String, Path)), request_body = ModuleEnabled,
+    responses((status = 200, body = YearSummary), (status = 403), (status = 404)))]
+pub(crate) async fn set_entry_type_enabled(
+    State(ctx): State<Ctx>,
+    caller: Caller,
+    Path((year, entry_type)): Path<(i32, String)>,
+    ApiJson(req): ApiJson<ModuleEnabled>,
+) -> ApiResult<ApiJson<YearSummary>> {
+    caller.require_admin()?;
+    let det = co2_domain::EntryType::ALL
+        .into_iter()
+        .find(|t| t.name() == entry_type)
+        .ok_or_else(|| ApiError::not_found("entry_type_not_found", format!("no entry type '{entry_type}'")))?;
+    let mut tx = ctx.pools.write.begin().await?;
+    co2_db::report::set_entry_type_enabled(&mut *tx, year, det, req.enabled).await.map_err(year_not_found(year))?;
+    let action = if req.enabled { "year.entry_type_enabled" } else { "year.entry_type_disabled" };
+    co2_db::audit::append(
+        &mut tx,
+        &caller.user.institutional_id,
+        action,
+        Some(&format!("{year}/{}", det.name())),
+        serde_json::json!({}),
+    )
+    .await?;
+    let updated = year_summary(&mut *tx, year).await?;
+    tx.commit().await?;
+    Ok(ApiJson(updated))
+}
+
 /// Removes a year's reduction objective (admin).
 #[utoipa::path(delete, path = "/api/v1/backoffice/years/{year}/goal", tag = "backoffice", params(("year" = i32, Path)),
     responses((status = 200, body = YearSummary), (status = 403), (status = 404)))]

@@ -35,6 +35,7 @@ pub fn router(ctx: Ctx) -> Router {
         .route("/api/v1/backoffice/years", get(backoffice::list_years).post(backoffice::create_year))
         .route("/api/v1/backoffice/years/{year}", patch(backoffice::update_year))
         .route("/api/v1/backoffice/years/{year}/modules/{module}", put(backoffice::set_module_enabled))
+        .route("/api/v1/backoffice/years/{year}/entry-types/{entry_type}", put(backoffice::set_entry_type_enabled))
         .route(
             "/api/v1/backoffice/years/{year}/goal",
             put(backoffice::set_year_goal).delete(backoffice::clear_year_goal),
@@ -77,6 +78,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         backoffice::update_year,
         backoffice::set_year_goal,
         backoffice::set_module_enabled,
+        backoffice::set_entry_type_enabled,
         backoffice::clear_year_goal,
         backoffice::list_factor_files,
         backoffice::upload_factors,

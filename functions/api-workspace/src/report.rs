@@ -148,5 +148,6 @@ fn module_view(m: Module, r: &ReportModule) -> ModuleView {
         additional_kg: r.additional_kg,
         entry_types: m.entry_types().map(|t| t.name().to_owned()).collect(),
         enabled: r.is_enabled,
+        disabled_entry_types: m.entry_types().filter(|t| !r.collects(*t)).map(|t| t.name().to_owned()).collect(),
     }
 }

@@ -316,6 +316,12 @@ impl Ingest {
                     rm.write_block().unwrap_or_default(),
                     format!("the {} module of unit {named} does not accept changes", module.key()),
                 )),
+                Some(rm) if !rm.collects(row.entry.entry_type) => parsed.errors.push(file::row_error(
+                    row.line,
+                    None,
+                    "entry_type_not_collected",
+                    format!("{} entries are not collected in {year}", row.entry.entry_type.name()),
+                )),
                 Some(rm) => groups.entry(rm.report_module_id).or_default().push((row.line, row.entry)),
             }
         }

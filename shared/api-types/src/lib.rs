@@ -127,9 +127,13 @@ pub struct YearSummary {
     /// Modules not collected this year (module keys).
     #[serde(default)]
     pub disabled_modules: Vec<String>,
+    /// Entry types not collected this year (DET names).
+    #[serde(default)]
+    pub disabled_entry_types: Vec<String>,
 }
 
-/// `PUT /api/v1/backoffice/years/{year}/modules/{module}` (admin).
+/// `PUT /api/v1/backoffice/years/{year}/modules/{module}` and
+/// `PUT /api/v1/backoffice/years/{year}/entry-types/{entry_type}` (admin).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ModuleEnabled {
@@ -179,6 +183,9 @@ pub struct ModuleView {
     /// Collected this year (a disabled module takes no changes).
     #[serde(default = "default_true")]
     pub enabled: bool,
+    /// The module's entry types not collected this year.
+    #[serde(default)]
+    pub disabled_entry_types: Vec<String>,
 }
 
 /// `GET /api/v1/units/{unit}/years/{year}/report`.

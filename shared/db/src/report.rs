@@ -22,6 +22,8 @@ pub struct ReportYear {
     pub goal_reference_year: Option<i32>,
     /// Modules not collected this year.
     pub disabled_modules: Vec<String>,
+    /// Entry types (DET names) not collected this year.
+    pub disabled_entry_types: Vec<String>,
 }
 
 impl ReportYear {
@@ -34,12 +36,14 @@ impl ReportYear {
                 co2_api_types::YearGoal { reduction_percent: percent, reference_year }
             }),
             disabled_modules: self.disabled_modules.clone(),
+            disabled_entry_types: self.disabled_entry_types.clone(),
         }
     }
 }
 
 const YEAR_COLUMNS: &str =
-    "y.report_year_id, y.is_open, y.reduction_goal_percent, y.goal_reference_year, y.disabled_modules";
+    "y.report_year_id, y.is_open, y.reduction_goal_percent, y.goal_reference_year, y.disabled_modules,
+     y.disabled_entry_types";
 
 /// A module of a report with its unit, year and aggregates.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -58,9 +62,16 @@ pub struct ReportModule {
     pub scope2_kg: f64,
     pub scope3_kg: f64,
     pub additional_kg: f64,
+    /// Entry types (DET names) not collected this year.
+    pub year_disabled_entry_types: Vec<String>,
 }
 
 impl ReportModule {
+    /// Whether entries of `entry_type` are collected this year.
+    pub fn collects(&self, entry_type: co2_domain::EntryType) -> bool {
+        !self.year_disabled_entry_types.iter().any(|t| t == entry_type.name())
+    }
+
     /// Why writes are refused (DOMAIN §6.1), or `None` when the module accepts them.
     pub fn write_block(&self) -> Option<&'static str> {
         if self.status == status::VALIDATED {
@@ -78,7 +89,7 @@ impl ReportModule {
 const MODULE_COLUMNS: &str =
     "rm.report_module_id, rm.report_id, r.unit_id, r.report_year_id, y.is_open as year_is_open,
     rm.module, rm.status, rm.is_enabled, rm.entry_count, rm.headline_kg, rm.scope1_kg, rm.scope2_kg, rm.scope3_kg,
-    rm.additional_kg";
+    rm.additional_kg, y.disabled_entry_types as year_disabled_entry_types";
 
 /// Creates a year (idempotent).
 pub async fn ensure_year(db: impl PgExecutor<'_>, year: i32, is_open: bool) -> DbResult<()> {
@@ -357,4 +368,25 @@ pub async fn set_module_enabled(db: &mut PgConnection, year: i32, module: Module
     .execute(&mut *db)
     .await?
     .rows_affected())
+}
+
+/// Collects an entry type in a year, or not (every unit); `NotFound` for an unknown year.
+pub async fn set_entry_type_enabled(
+    db: impl PgExecutor<'_>,
+    year: i32,
+    entry_type: co2_domain::EntryType,
+    enabled: bool,
+) -> DbResult<()> {
+    let done = sqlx::query(
+        "update report_year set disabled_entry_types = case when $3
+             then array_remove(disabled_entry_types, $2)
+             else array_append(array_remove(disabled_entry_types, $2), $2) end
+         where report_year_id = $1",
+    )
+    .bind(year)
+    .bind(entry_type.name())
+    .bind(enabled)
+    .execute(db)
+    .await?;
+    if done.rows_affected() == 0 { Err(DbError::NotFound) } else { Ok(()) }
 }

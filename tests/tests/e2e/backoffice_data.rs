@@ -239,3 +239,52 @@ async fn a_module_disabled_for_a_year_takes_no_changes_in_any_unit_until_enabled
         call(&s.app, Method::PUT, "/api/v1/backoffice/years/2025/modules/nope", Some(&admin), Some(toggle(true))).await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
 }
+
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn an_entry_type_not_collected_refuses_new_entries_and_its_upload_rows(pool: PgPool) {
+    let s = Stack::embedded(pool).await;
+    let admin = s.token("admin", None).await;
+    let principal = s.token("principal", Some("9001")).await;
+    let off = call(
+        &s.app,
+        Method::PUT,
+        "/api/v1/backoffice/years/2025/entry-types/it",
+        Some(&admin),
+        Some(json!({"enabled": false})),
+    )
+    .await;
+    assert_eq!(off.status, StatusCode::OK, "{}", String::from_utf8_lossy(&off.body));
+    assert_eq!(off.json()["disabled_entry_types"], json!(["it"]));
+    let report = call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/report", Some(&principal), None).await.json();
+    let equipment = report["modules"].as_array().unwrap().iter().find(|m| m["module"] == "equipment").unwrap().clone();
+    assert_eq!(
+        (equipment["enabled"].as_bool(), equipment["disabled_entry_types"].clone()),
+        (Some(true), json!(["it"]))
+    );
+    // A new IT entry is refused; a scientific one is taken.
+    let entries = "/api/v1/units/9001/years/2025/modules/equipment/entries";
+    let it =
+        json!({"entry_type": "it", "data": {"equipment_id": "IT-9", "name": "Laptop", "equipment_class": "Laptop"}});
+    let refused = call(&s.app, Method::POST, entries, Some(&principal), Some(it)).await;
+    assert_eq!(
+        (refused.status, refused.json()["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("entry_type_not_collected"))
+    );
+    let sci = json!({"entry_type": "scientific", "data": {"equipment_id": "S-9", "name": "Scope", "equipment_class": "Centrifugation"}});
+    assert_eq!(call(&s.app, Method::POST, entries, Some(&principal), Some(sci)).await.status, StatusCode::CREATED);
+    // The demo file's 10 IT rows are listed as row errors; its 31 other rows are taken.
+    let job = s.upload(&principal, "9001", "equipments.csv", "append", crate::support::demo_equipment()).await;
+    s.drain().await;
+    let view = s.job(&principal, &job).await;
+    assert_eq!((view["rows_ok"].as_i64(), view["rows_failed"].as_i64()), (Some(31), Some(10)), "{view}");
+    assert!(view["errors"].as_array().unwrap().iter().all(|e| e["code"] == "entry_type_not_collected"), "{view}");
+    let unknown = call(
+        &s.app,
+        Method::PUT,
+        "/api/v1/backoffice/years/2025/entry-types/nope",
+        Some(&admin),
+        Some(json!({"enabled": true})),
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}

@@ -91,6 +91,12 @@ async fn every_route_checks_the_callers_rights(pool: PgPool) {
             [401, 403, 403, 403, 403, 200],
         ),
         case(
+            Method::PUT,
+            "/api/v1/backoffice/years/2024/entry-types/train",
+            Some(json!({"enabled": true})),
+            [401, 403, 403, 403, 403, 200],
+        ),
+        case(
             Method::GET,
             "/api/v1/reference/factor-choices?year=2025&module=purchase",
             None,
