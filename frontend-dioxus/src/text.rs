@@ -923,3 +923,11 @@ pub fn types_not_collected(lang: Lang, types: &str) -> String {
         Lang::Fr => format!("Non collecté cette année : {types}."),
     }
 }
+
+/// A goal whose reference year has no figures for the unit.
+pub fn no_reference_figures(lang: Lang, year: i32) -> String {
+    match lang {
+        Lang::En => format!("No figures for {year} on this basis: the goal cannot be measured yet."),
+        Lang::Fr => format!("Aucun chiffre pour {year} sur cette base : l'objectif ne peut pas encore être mesuré."),
+    }
+}

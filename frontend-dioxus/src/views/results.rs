@@ -379,12 +379,18 @@ fn GoalProgress(unit: String, year: i32, basis: Basis, core_kg: f64) -> Element 
         return rsx! {};
     };
     let target_kg = reference_kg * (1.0 - goal.reduction_percent / 100.0);
-    let on_track = core_kg <= target_kg;
+    // Without figures for the reference year there is nothing to measure against.
+    let comparable = reference_kg > 0.0;
+    let on_track = comparable && core_kg <= target_kg;
     rsx! {
         section { class: if on_track { "panel goal goal-met" } else { "panel goal" }, "data-testid": "results-goal",
             "data-on-track": "{on_track}",
             h2 { class: "panel-title", "{i18n.t(t::REDUCTION_GOAL)}: {t::goal_line(lang, goal.reduction_percent, goal.reference_year)}" }
-            p { "{t::goal_status(lang, reference_kg, target_kg, core_kg, goal.reference_year)}" }
+            if comparable {
+                p { "{t::goal_status(lang, reference_kg, target_kg, core_kg, goal.reference_year)}" }
+            } else {
+                p { class: "muted", "{t::no_reference_figures(lang, goal.reference_year)}" }
+            }
         }
     }
 }
