@@ -341,23 +341,44 @@ pub async fn modules_of_year(
     Ok(rows.into_iter().map(|r| (r.institutional_id, r.module)).collect())
 }
 
+/// A year's list of what it does not collect.
+#[derive(Debug, Clone, Copy)]
+enum YearList {
+    Modules,
+    EntryTypes,
+}
+
+/// Removes `name` from a year's list (`collected`) or adds it once; `NotFound` for an unknown year.
+async fn set_collected(
+    db: impl PgExecutor<'_>,
+    year: i32,
+    list: YearList,
+    name: &str,
+    collected: bool,
+) -> DbResult<()> {
+    // The column comes from the enum, never from input.
+    let column = match list {
+        YearList::Modules => "disabled_modules",
+        YearList::EntryTypes => "disabled_entry_types",
+    };
+    let done = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "update report_year set {column} = case when $3
+             then array_remove({column}, $2)
+             else array_append(array_remove({column}, $2), $2) end
+         where report_year_id = $1"
+    )))
+    .bind(year)
+    .bind(name)
+    .bind(collected)
+    .execute(db)
+    .await?;
+    if done.rows_affected() == 0 { Err(DbError::NotFound) } else { Ok(()) }
+}
+
 /// Enables or disables a module for every unit's report of a year (and the reports created
 /// later); returns how many reports changed.
 pub async fn set_module_enabled(db: &mut PgConnection, year: i32, module: Module, enabled: bool) -> DbResult<u64> {
-    let done = sqlx::query(
-        "update report_year set disabled_modules = case when $3
-             then array_remove(disabled_modules, $2)
-             else array_append(array_remove(disabled_modules, $2), $2) end
-         where report_year_id = $1",
-    )
-    .bind(year)
-    .bind(module.key())
-    .bind(enabled)
-    .execute(&mut *db)
-    .await?;
-    if done.rows_affected() == 0 {
-        return Err(DbError::NotFound);
-    }
+    set_collected(&mut *db, year, YearList::Modules, module.key(), enabled).await?;
     Ok(sqlx::query(
         "update report_module rm set is_enabled = $3 from report r
          where rm.report_id = r.report_id and r.report_year_id = $1 and rm.module = $2 and rm.is_enabled <> $3",
@@ -377,16 +398,5 @@ pub async fn set_entry_type_enabled(
     entry_type: co2_domain::EntryType,
     enabled: bool,
 ) -> DbResult<()> {
-    let done = sqlx::query(
-        "update report_year set disabled_entry_types = case when $3
-             then array_remove(disabled_entry_types, $2)
-             else array_append(array_remove(disabled_entry_types, $2), $2) end
-         where report_year_id = $1",
-    )
-    .bind(year)
-    .bind(entry_type.name())
-    .bind(enabled)
-    .execute(db)
-    .await?;
-    if done.rows_affected() == 0 { Err(DbError::NotFound) } else { Ok(()) }
+    set_collected(db, year, YearList::EntryTypes, entry_type.name(), enabled).await
 }
