@@ -931,3 +931,9 @@ pub fn no_reference_figures(lang: Lang, year: i32) -> String {
         Lang::Fr => format!("Aucun chiffre pour {year} sur cette base : l'objectif ne peut pas encore être mesuré."),
     }
 }
+text!(FROM_IDP, "identity provider", "fournisseur d'identité");
+text!(
+    FROM_IDP_HINT,
+    "Named by the identity provider's role claims: it follows them at each sign-in.",
+    "Donné par les rôles du fournisseur d'identité : il les suit à chaque connexion."
+);

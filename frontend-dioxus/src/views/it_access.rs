@@ -171,7 +171,13 @@ fn RolesTable(role: String, unit: String, user: String, generation: u32) -> Elem
                     for a in list {
                         tr { key: "{a.assignment_id}", "data-user": "{a.user}", "data-role": "{a.role.as_str()}",
                             th { scope: "row", "{a.display_name} " span { class: "muted small", "({a.user})" } }
-                            td { "{persona_label(a.role).get(lang)}" }
+                            td {
+                                "{persona_label(a.role).get(lang)}"
+                                if a.from_identity_provider {
+                                    " "
+                                    span { class: "tag", title: "{i18n.t(t::FROM_IDP_HINT)}", "{i18n.t(t::FROM_IDP)}" }
+                                }
+                            }
                             td {
                                 match (&a.unit, &a.unit_name) {
                                     (Some(id), Some(name)) => rsx! { "{id} " span { class: "muted small", "{name}" } },

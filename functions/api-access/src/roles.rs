@@ -52,21 +52,25 @@ pub(crate) async fn list(
         return Err(co2_platform::auth::unit_not_found(&u.institutional_id));
     }
     let user = q.user.as_deref().map(str::trim).filter(|u| !u.is_empty());
-    let filter = AssignmentFilter { role, unit: unit.map(|u| u.unit_id), user };
+    // A back-office operator sees the grants within their subtrees (all units for a global
+    // back-office grant), filtered in the query so the limit applies to what they may see.
+    let roots: Vec<String> = caller
+        .grants
+        .iter()
+        .filter(|g| g.role == "backoffice")
+        .filter_map(|g| g.unit_institutional_id.clone())
+        .collect();
+    let global_backoffice = caller.grants.iter().any(|g| g.role == "backoffice" && g.unit_id.is_none());
+    let filter = AssignmentFilter {
+        role,
+        unit: unit.map(|u| u.unit_id),
+        user,
+        units_only: backoffice_only,
+        within: (backoffice_only && !global_backoffice).then_some(roots.as_slice()),
+    };
     let limit = q.limit.unwrap_or(500).clamp(1, 2000);
     let rows = co2_db::org::assignments(&ctx.pools.read, &filter, limit).await?;
-    let covered = if backoffice_only { co2_db::org::all_units(&ctx.pools.read).await? } else { Vec::new() };
-    Ok(ApiJson(
-        rows.into_iter()
-            .filter(|a| {
-                !backoffice_only
-                    || a.unit_institutional_id.as_deref().is_some_and(|id| {
-                        covered.iter().any(|u| u.institutional_id == id && caller.backoffice_covers(u))
-                    })
-            })
-            .filter_map(assignment_view)
-            .collect(),
-    ))
+    Ok(ApiJson(rows.into_iter().filter_map(assignment_view).collect()))
 }
 
 fn field_error(field: &str, code: &str, message: &str) -> ApiError {

@@ -177,6 +177,12 @@ pub fn validate_id_token(
     let claims = jsonwebtoken::decode::<serde_json::Map<String, Value>>(token, key, &validation)
         .map_err(|e| SignInError::InvalidToken(e.to_string()))?
         .claims;
+    // A token for several audiences must have been issued to us (OpenID Connect Core §3.1.3.7).
+    if claims.get("aud").and_then(Value::as_array).is_some_and(|a| a.len() > 1)
+        && claims.get("azp").and_then(Value::as_str) != Some(client_id)
+    {
+        return Err(SignInError::InvalidToken("the token was issued to another party (azp)".into()));
+    }
     if claims.get("nonce").and_then(Value::as_str) != Some(nonce) {
         return Err(SignInError::InvalidToken("the nonce does not match this sign-in".into()));
     }
@@ -235,7 +241,16 @@ fn pkce_challenge(verifier: &str) -> String {
 /// A path of this site to return to; anything else (another origin, `//host`) becomes `/`.
 pub fn safe_return_path(requested: Option<&str>) -> String {
     match requested {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && !p.starts_with("/login") => {
+        // Printable ASCII only: browsers drop tabs and newlines while parsing a URL, so
+        // `/\t/evil.example` would become `//evil.example`, another origin.
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.contains('\\')
+                && !p.starts_with("/login")
+                && p.len() <= 2048
+                && p.chars().all(|c| c.is_ascii_graphic()) =>
+        {
             p.to_owned()
         }
         _ => "/".to_owned(),
@@ -313,6 +328,26 @@ pub(crate) struct CallbackQuery {
     error_description: Option<String>,
 }
 
+/// Text from outside made safe to log and store: printable characters only, at most 300.
+fn printable(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).take(300).collect()
+}
+
+/// Records a failed sign-in; a failure to record is logged, never turned into an error page.
+async fn audit_failure(ctx: &Ctx, e: &SignInError) {
+    let details = json!({"code": e.code(), "reason": printable(&e.to_string())});
+    let outcome = async {
+        let mut tx = ctx.pools.write.begin().await?;
+        co2_db::audit::append(&mut tx, "anonymous", "auth.oidc_failed", None, details).await?;
+        tx.commit().await?;
+        Ok::<_, co2_db::DbError>(())
+    }
+    .await;
+    if let Err(err) = outcome {
+        tracing::error!(error.message = %err, "auth.oidc_failed not recorded");
+    }
+}
+
 fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
@@ -346,17 +381,12 @@ pub(crate) async fn callback(
             r
         }
         Err(e) => {
-            tracing::warn!(error.message = %e, code = e.code(), "auth.oidc_failed");
-            let mut tx = ctx.pools.write.begin().await?;
-            co2_db::audit::append(
-                &mut tx,
-                "anonymous",
-                "auth.oidc_failed",
-                None,
-                json!({"code": e.code(), "reason": e.to_string()}),
-            )
-            .await?;
-            tx.commit().await?;
+            tracing::warn!(error.message = %printable(&e.to_string()), code = e.code(), "auth.oidc_failed");
+            // Only a sign-in this service started is an auth event worth keeping: an answer
+            // without its transaction is anyone's request, and must not fill the audit log.
+            if !matches!(e, SignInError::Expired) {
+                audit_failure(&ctx, &e).await;
+            }
             Redirect::to(&format!("/login/failed/{}", e.code())).into_response()
         }
     };
@@ -374,11 +404,13 @@ async fn finish(
         .and_then(|v| ctx.auth.verify_transient("oidc", v).ok())
         .ok_or(SignInError::Expired)?;
     let field = |k: &str| transaction.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
-    if let Some(error) = &q.error {
-        return Err(SignInError::Denied(format!("{error}: {}", q.error_description.as_deref().unwrap_or(""))));
-    }
+    // The answer must belong to this sign-in before anything in it is believed, errors included.
     if q.state.as_deref() != Some(field("state").as_str()) || field("state").is_empty() {
         return Err(SignInError::StateMismatch);
+    }
+    if let Some(error) = &q.error {
+        let description = q.error_description.as_deref().unwrap_or("");
+        return Err(SignInError::Denied(printable(&format!("{error}: {description}"))));
     }
     let code = q.code.as_deref().ok_or_else(|| SignInError::Denied("no authorization code".into()))?;
     let metadata = oidc.metadata().await?;
@@ -426,6 +458,7 @@ async fn finish(
     let mut tx = ctx.pools.write.begin().await.map_err(|e| SignInError::Internal(e.to_string()))?;
     let user = co2_db::org::upsert_user(&mut *tx, &user_id, &name, email.as_deref()).await.map_err(db_error)?;
     let mut granted = Vec::new();
+    let mut grants: Vec<(&str, Option<uuid::Uuid>)> = Vec::new();
     for (role, unit) in &roles {
         let unit_id = match unit {
             Some(id) => match co2_db::org::unit_by_institutional_id(&mut *tx, id).await.map_err(db_error)? {
@@ -434,9 +467,11 @@ async fn finish(
             },
             None => None,
         };
-        co2_db::org::grant_role(&mut *tx, user.app_user_id, role, unit_id).await.map_err(db_error)?;
+        grants.push((role, unit_id));
         granted.push(json!({"role": role, "unit": unit}));
     }
+    // The provider's grants follow its claims: one it no longer names is gone from now on.
+    co2_db::org::sync_idp_grants(&mut tx, user.app_user_id, &grants).await.map_err(db_error)?;
     co2_db::audit::append(&mut tx, &user_id, "auth.oidc_login", None, json!({"roles_from_claims": granted}))
         .await
         .map_err(db_error)?;
@@ -485,7 +520,9 @@ mod tests {
     #[test]
     fn only_paths_of_this_site_are_returned_to() {
         assert_eq!(safe_return_path(Some("/units/9001/years/2025")), "/units/9001/years/2025");
-        for bad in ["https://evil.example", "//evil.example/x", "/\\evil", "/login?x", "units"] {
+        for bad in
+            ["https://evil.example", "//evil.example/x", "/\\evil", "/login?x", "units", "/\t/evil.example", "/a\nb"]
+        {
             assert_eq!(safe_return_path(Some(bad)), "/", "{bad}");
         }
         assert_eq!(safe_return_path(None), "/");
@@ -531,6 +568,12 @@ mod tests {
             c[key] = value;
             cases.push((key, id_token(&enc, Algorithm::EdDSA, c)));
         }
+        let mut shared = good.clone();
+        shared["aud"] = json!(["co2", "another-client"]);
+        shared["azp"] = json!("another-client");
+        cases.push(("azp", id_token(&enc, Algorithm::EdDSA, shared.clone())));
+        shared["azp"] = json!("co2");
+        assert!(validate_id_token(&id_token(&enc, Algorithm::EdDSA, shared), &dec, "https://idp", "co2", "n1").is_ok());
         let (other, _) = signer();
         cases.push(("signature", id_token(&other, Algorithm::EdDSA, good.clone())));
         let hmac = jsonwebtoken::encode(

@@ -847,6 +847,9 @@ pub struct RoleAssignmentView {
     pub unit: Option<String>,
     pub unit_name: Option<String>,
     pub granted_at: chrono::DateTime<chrono::Utc>,
+    /// Named by the identity provider's role claims (follows them at each sign-in).
+    #[serde(default)]
+    pub from_identity_provider: bool,
 }
 
 /// `POST /api/v1/backoffice/roles` (admin): grants a role; the user is created when the

@@ -199,10 +199,13 @@ pub struct Assignment {
     pub unit_institutional_id: Option<String>,
     pub unit_name: Option<String>,
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Named by the identity provider's claims (kept in step with them at each sign-in).
+    pub from_idp: bool,
 }
 
 const ASSIGNMENT_SELECT: &str = "select r.role_assignment_id, a.institutional_id as user_institutional_id,
-        a.display_name, a.email, r.role, u.institutional_id as unit_institutional_id, u.name as unit_name, r.created_at
+        a.display_name, a.email, r.role, u.institutional_id as unit_institutional_id, u.name as unit_name, r.created_at,
+        r.from_idp
      from role_assignment r join app_user a on a.app_user_id = r.app_user_id
      left join unit u on u.unit_id = r.unit_id";
 
@@ -213,6 +216,10 @@ pub struct AssignmentFilter<'a> {
     pub unit: Option<Uuid>,
     /// Case-insensitive substring of the user's id or name.
     pub user: Option<&'a str>,
+    /// Only grants scoped to a unit (no global grant).
+    pub units_only: bool,
+    /// Only grants scoped to a unit within one of these subtrees (institutional ids of roots).
+    pub within: Option<&'a [String]>,
 }
 
 /// Role assignments, by unit path then user.
@@ -222,6 +229,9 @@ pub async fn assignments(db: impl PgExecutor<'_>, f: &AssignmentFilter<'_>, limi
          where ($1::text is null or r.role = $1)
            and ($2::uuid is null or r.unit_id = $2)
            and ($3::text is null or a.institutional_id ilike '%' || $3 || '%' or a.display_name ilike '%' || $3 || '%')
+           and (not $5 or r.unit_id is not null)
+           and ($6::text[] is null or exists (select 1 from unnest($6::text[]) as root
+                                              where u.path like '%/' || root || '/%'))
          order by u.path nulls first, r.role, a.display_name, a.institutional_id
          limit $4"
     )))
@@ -229,6 +239,8 @@ pub async fn assignments(db: impl PgExecutor<'_>, f: &AssignmentFilter<'_>, limi
     .bind(f.unit)
     .bind(f.user)
     .bind(limit)
+    .bind(f.units_only)
+    .bind(f.within)
     .fetch_all(db)
     .await?)
 }
@@ -286,4 +298,33 @@ pub async fn user_by_institutional_id(db: impl PgExecutor<'_>, id: &str) -> DbRe
     .bind(id)
     .fetch_optional(db)
     .await?)
+}
+
+/// Makes the grants the identity provider names for `user` exactly `grants` (role, scope unit):
+/// adds the new ones, removes those it named before and names no more. A grant assigned here
+/// (not from the provider) is never touched, and one the provider also names stays assigned here.
+pub async fn sync_idp_grants(db: &mut sqlx::PgConnection, user: Uuid, grants: &[(&str, Option<Uuid>)]) -> DbResult<()> {
+    let roles: Vec<&str> = grants.iter().map(|g| g.0).collect();
+    let units: Vec<Option<Uuid>> = grants.iter().map(|g| g.1).collect();
+    sqlx::query(
+        "delete from role_assignment r where r.app_user_id = $1 and r.from_idp
+           and not exists (select 1 from unnest($2::text[], $3::uuid[]) as g(role, unit_id)
+                           where g.role = r.role and g.unit_id is not distinct from r.unit_id)",
+    )
+    .bind(user)
+    .bind(&roles)
+    .bind(&units)
+    .execute(&mut *db)
+    .await?;
+    sqlx::query(
+        "insert into role_assignment (app_user_id, role, unit_id, from_idp)
+         select $1, g.role, g.unit_id, true from unnest($2::text[], $3::uuid[]) as g(role, unit_id)
+         on conflict on constraint role_assignment_unique do nothing",
+    )
+    .bind(user)
+    .bind(&roles)
+    .bind(&units)
+    .execute(&mut *db)
+    .await?;
+    Ok(())
 }

@@ -409,6 +409,7 @@ pub fn assignment_view(a: co2_db::org::Assignment) -> Option<co2_api_types::Role
         unit: a.unit_institutional_id,
         unit_name: a.unit_name,
         granted_at: a.created_at,
+        from_identity_provider: a.from_idp,
     })
 }
 

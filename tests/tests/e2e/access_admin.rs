@@ -105,6 +105,10 @@ async fn the_last_admin_grant_stays_and_back_office_sees_only_its_subtree(pool: 
         seen.json().as_array().unwrap().iter().map(|a| a["unit"].as_str().map(str::to_owned)).collect();
     assert!(units.contains(&Some("9001".into())), "{units:?}");
     assert!(!units.contains(&Some("SV1".into())) && !units.contains(&None), "{units:?}");
+    // The limit applies to what the operator may see, not before.
+    let one = call(&s.app, Method::GET, "/api/v1/backoffice/roles?limit=1", Some(&bo), None).await.json();
+    assert_eq!(one.as_array().unwrap().len(), 1, "{one}");
+    assert!(one[0]["unit"].is_string(), "{one}");
     let refused = call(&s.app, Method::GET, "/api/v1/backoffice/roles?unit=SV1", Some(&bo), None).await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
     let grant = json!({"user": "x", "role": "standard", "unit": "9001"});

@@ -4,5 +4,6 @@ mod aggregate;
 mod audit;
 mod cascades;
 mod factor;
+mod org;
 mod queue;
 mod report;
