@@ -88,3 +88,14 @@ pub fn NotAllowed(what: String) -> Element {
         }
     }
 }
+
+/// A page's content that loads: `label` while it suspends, the boundary's fallback when it
+/// fails. Give it a `key` per unit × year so another report starts afresh.
+#[component]
+pub fn LoadingPage(#[props(default)] label: Option<String>, children: Element) -> Element {
+    rsx! {
+        ErrorBoundary { handle_error: boundary_fallback,
+            SuspenseBoundary { fallback: move |_| rsx! { Loading { label: label.clone() } }, {children} }
+        }
+    }
+}

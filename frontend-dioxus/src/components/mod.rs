@@ -22,7 +22,7 @@ pub use area_nav::{AreaNav, AreaNavItem};
 pub use entries_table::{Column, EntriesTable};
 pub use entry_form::EntryForm;
 pub use export_button::{ExportButton, ExportFormat, ExportLink};
-pub use feedback::{ErrorPanel, Loading, NotAllowed, boundary_fallback};
+pub use feedback::{ErrorPanel, Loading, LoadingPage, NotAllowed, boundary_fallback};
 pub use job_problems::JobProblems;
 pub use job_progress::JobProgress;
 pub use module_card::ModuleCard;

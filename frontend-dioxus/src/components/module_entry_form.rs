@@ -3,7 +3,7 @@
 //! fuels, facilities), the traveller (hidden for members: the server records them). Shows the
 //! browser-side checks and the server's 422 messages next to their fields.
 
-use co2_api_types::{EntryInput, FactorChoiceView};
+use co2_api_types::{EntryInput, FactorChoiceView, RoleAssignmentView, RoomView};
 use dioxus::prelude::*;
 
 use super::entry_form::{FieldShell, FormHead, unplaced_errors};
@@ -52,6 +52,18 @@ pub fn ModuleEntryForm(
             api::factor_choices(year, &choice_scope, "").await.unwrap_or_default()
         }
     }));
+    // The room reference and the unit's people, fetched once for the form and only when one of
+    // its fields needs them.
+    let uses = |kinds: &[Input]| current.is_some_and(|f| f.fields.iter().any(|s| kinds.contains(&s.input)));
+    let needs_rooms = uses(&[Input::Building, Input::Room]);
+    let needs_members = uses(&[Input::Traveller]) && !own_rows_only;
+    let rooms = use_resource(use_reactive!(|needs_rooms| async move {
+        if needs_rooms { api::rooms().await.unwrap_or_default() } else { Vec::new() }
+    }));
+    let members_unit = unit.clone();
+    let members = use_resource(use_reactive!(|members_unit, needs_members| async move {
+        if needs_members { api::unit_members(&members_unit).await.unwrap_or_default() } else { Vec::new() }
+    }));
     let Some(form) = current else {
         return rsx! {};
     };
@@ -77,6 +89,8 @@ pub fn ModuleEntryForm(
     };
     let title = if editing { t::EDIT_ENTRY.get(lang) } else { t::ADD_ENTRY.get(lang) };
     let choice_list: Vec<FactorChoiceView> = choices.read().clone().unwrap_or_default();
+    let room_list: Vec<RoomView> = rooms.read().clone().unwrap_or_default();
+    let member_list: Vec<RoleAssignmentView> = members.read().clone().unwrap_or_default();
     rsx! {
         form { class: "panel entry-form", "data-testid": "entry-form", novalidate: true, onsubmit: submit,
             FormHead { title: title.to_owned(), general_error, others: other_server_errors }
@@ -112,11 +126,12 @@ pub fn ModuleEntryForm(
                 for spec in form.fields.iter().filter(|f| !(own_rows_only && f.input == Input::Traveller)) {
                     FormField {
                         key: "{form.entry_type}-{spec.name}",
-                        unit: unit.clone(),
                         form: *form,
                         spec: *spec,
                         draft,
                         choices: choice_list.clone(),
+                        rooms: room_list.clone(),
+                        members: member_list.clone(),
                         errors: errors_for(spec.name),
                     }
                 }
@@ -140,11 +155,12 @@ pub fn ModuleEntryForm(
 /// One field: its control by input kind, inside the shared label / hint / error shell.
 #[component]
 fn FormField(
-    unit: String,
     form: TypeForm,
     spec: FieldSpec,
     draft: Signal<Draft>,
     choices: Vec<FactorChoiceView>,
+    rooms: Vec<RoomView>,
+    members: Vec<RoleAssignmentView>,
     errors: Vec<String>,
 ) -> Element {
     let lang = use_i18n().lang();
@@ -171,24 +187,12 @@ fn FormField(
             _ => Vec::<(String, String)>::new(),
         }
     }));
-    let rooms = use_resource(move || async move {
-        if matches!(spec.input, Input::Building | Input::Room) {
-            api::rooms().await.unwrap_or_default()
-        } else {
-            Vec::new()
-        }
-    });
-    let members = use_resource(use_reactive!(|unit| async move {
-        if spec.input == Input::Traveller { api::unit_members(&unit).await.unwrap_or_default() } else { Vec::new() }
-    }));
 
     let options: Vec<(String, String)> = match spec.input {
         Input::Airport | Input::Station { .. } => suggestions.read().clone().unwrap_or_default(),
         Input::Building => {
             let mut b: Vec<(String, String)> = rooms
-                .read()
                 .iter()
-                .flatten()
                 .map(|r| (r.building_name.clone(), r.building_location.clone().unwrap_or_default()))
                 .collect();
             b.sort();
@@ -198,9 +202,7 @@ fn FormField(
         Input::Room => {
             let building = draft.read().get("building_name").to_owned();
             rooms
-                .read()
                 .iter()
-                .flatten()
                 .filter(|r| r.building_name == building)
                 .map(|r| (r.room_name.clone(), format!("{} · {} m²", r.room_type, r.room_surface_square_meter)))
                 .collect()
@@ -224,7 +226,7 @@ fn FormField(
             o.dedup_by(|x, y| x.0 == y.0);
             o
         }
-        Input::Traveller => members.read().iter().flatten().map(|m| (m.user.clone(), m.display_name.clone())).collect(),
+        Input::Traveller => members.iter().map(|m| (m.user.clone(), m.display_name.clone())).collect(),
         _ => Vec::new(),
     };
 
@@ -242,9 +244,7 @@ fn FormField(
                 }
                 Input::Room => {
                     let building = draft.read().get("building_name").to_owned();
-                    if let Some(room) =
-                        rooms.read().iter().flatten().find(|r| r.building_name == building && r.room_name == v)
-                    {
+                    if let Some(room) = rooms.iter().find(|r| r.building_name == building && r.room_name == v) {
                         let mut d = draft.write();
                         d.set("room_type", room.room_type.clone());
                         if d.get("building_location").is_empty() {

@@ -6,7 +6,7 @@ use dioxus::prelude::*;
 
 use super::it_manager::AdminOnly;
 use crate::api::{self, AuditFilter};
-use crate::components::{ErrorPanel, Loading, boundary_fallback};
+use crate::components::{ErrorPanel, LoadingPage};
 use crate::i18n::use_i18n;
 use crate::model::persona_label;
 use crate::text as t;
@@ -52,10 +52,8 @@ pub fn ItRoles() -> Element {
                             onchange: move |e| user.set(e.value()) }
                     }
                 }
-                ErrorBoundary { handle_error: boundary_fallback,
-                    SuspenseBoundary { fallback: |_| rsx! { Loading {} },
+                LoadingPage {
                         RolesTable { role: role(), unit: unit(), user: user(), generation: generation() }
-                    }
                 }
             }
         }
@@ -212,9 +210,7 @@ pub fn ItApiTokens() -> Element {
                 h1 { class: "page-title", "{i18n.t(t::IT_TOKENS)}" }
                 p { class: "lead", "{i18n.t(t::IT_TOKENS_LEAD)}" }
                 TokenForm { on_created: move |_| generation += 1 }
-                ErrorBoundary { handle_error: boundary_fallback,
-                    SuspenseBoundary { fallback: |_| rsx! { Loading {} }, TokensTable { generation: generation() } }
-                }
+                LoadingPage { TokensTable { generation: generation() } }
             }
         }
     }
@@ -423,9 +419,7 @@ pub fn ItAudit() -> Element {
                         "data-testid": "audit-export", "{i18n.t(t::EXPORT_CSV_FILE)}" }
                 }
                 p { class: "muted small", "{i18n.t(t::ACTION_HINT)}" }
-                ErrorBoundary { handle_error: boundary_fallback,
-                    SuspenseBoundary { fallback: |_| rsx! { Loading {} }, AuditTable { filter: applied() } }
-                }
+                LoadingPage { AuditTable { filter: applied() } }
             }
         }
     }

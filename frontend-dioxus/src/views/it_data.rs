@@ -7,7 +7,7 @@ use dioxus::prelude::*;
 
 use super::it_manager::{AdminOnly, YearSelect};
 use crate::api;
-use crate::components::{ExportLink, Loading, boundary_fallback};
+use crate::components::{ExportLink, LoadingPage};
 use crate::i18n::use_i18n;
 use crate::model::{MODULES, module_label, tonnes_in};
 use crate::text as t;
@@ -97,10 +97,8 @@ pub fn ItReporting() -> Element {
                 }
             }
             if let Some(year) = year() {
-                ErrorBoundary { handle_error: boundary_fallback,
-                    SuspenseBoundary { fallback: |_| rsx! { Loading {} },
+                LoadingPage {
                         ReportingTable { year, text: text(), completion: completion() }
-                    }
                 }
                 ModuleExports { year }
             }

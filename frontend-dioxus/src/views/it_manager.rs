@@ -6,7 +6,7 @@ use dioxus::prelude::*;
 
 use crate::api;
 use crate::components::{
-    AreaNav, AreaNavItem, ErrorPanel, JobProblems, JobProgress, Loading, NotAllowed, boundary_fallback,
+    AreaNav, AreaNavItem, ErrorPanel, JobProblems, JobProgress, Loading, LoadingPage, NotAllowed, boundary_fallback,
 };
 use crate::i18n::use_i18n;
 use crate::model::{MODULES, module_label};
@@ -313,10 +313,8 @@ pub fn ItPipelines() -> Element {
                         }
                     }
                 }
-                ErrorBoundary { handle_error: boundary_fallback,
-                    SuspenseBoundary { fallback: |_| rsx! { Loading {} },
+                LoadingPage {
                         JobsTable { state: state(), kind: kind() }
-                    }
                 }
             }
         }

@@ -6,7 +6,7 @@ use dioxus::prelude::*;
 
 use super::it_manager::{AdminOnly, YearSelect};
 use crate::api;
-use crate::components::{ErrorPanel, Loading, boundary_fallback};
+use crate::components::{ErrorPanel, LoadingPage};
 use crate::entry_forms::type_label;
 use crate::i18n::use_i18n;
 use crate::model::{MODULES, format_kg, module_label, number_in};
@@ -23,9 +23,7 @@ pub fn ItYears() -> Element {
             section { class: "page",
                 h1 { class: "page-title", "{i18n.t(t::IT_YEARS)}" }
                 p { class: "lead", "{i18n.t(t::IT_YEARS_LEAD)}" }
-                ErrorBoundary { handle_error: boundary_fallback,
-                    SuspenseBoundary { fallback: |_| rsx! { Loading {} }, YearsTable {} }
-                }
+                LoadingPage { YearsTable {} }
                 Thresholds {}
             }
         }
@@ -194,9 +192,7 @@ fn Thresholds() -> Element {
             p { class: "muted small", "{i18n.t(t::THRESHOLDS_LEAD)}" }
             YearSelect { year }
             if let Some(year) = year() {
-                ErrorBoundary { handle_error: boundary_fallback,
-                    SuspenseBoundary { fallback: |_| rsx! { Loading {} }, ThresholdsTable { year } }
-                }
+                LoadingPage { ThresholdsTable { year } }
             }
         }
     }

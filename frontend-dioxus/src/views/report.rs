@@ -4,7 +4,7 @@
 use dioxus::prelude::*;
 
 use crate::api;
-use crate::components::{Loading, ModuleCard, StatusBadge, ValidatedProgress, boundary_fallback};
+use crate::components::{LoadingPage, ModuleCard, StatusBadge, ValidatedProgress};
 use crate::i18n::use_i18n;
 use crate::model::tonnes_in;
 use crate::routes::Route;
@@ -15,10 +15,8 @@ use crate::text as t;
 pub fn Report(unit: String, year: i32) -> Element {
     let i18n = use_i18n();
     rsx! {
-        ErrorBoundary { key: "{unit}-{year}", handle_error: boundary_fallback,
-            SuspenseBoundary { fallback: move |_| rsx! { Loading { label: i18n.t(t::LOADING_REPORT) } },
-                ReportContent { unit, year }
-            }
+        LoadingPage { key: "{unit}-{year}", label: i18n.t(t::LOADING_REPORT),
+            ReportContent { unit, year }
         }
     }
 }

@@ -11,7 +11,7 @@ use dioxus::prelude::*;
 
 use crate::api::{self, Basis};
 use crate::components::charts::{Bar, BarChart, SCOPE_COLOURS, SERIES_COLOUR, download_png, scope_legend};
-use crate::components::{ExportButton, ExportFormat, Loading, StatusBadge, YearTrend, boundary_fallback};
+use crate::components::{ExportButton, ExportFormat, Loading, LoadingPage, StatusBadge, YearTrend};
 use crate::i18n::use_i18n;
 use crate::model::{category_label, module_label, number_in, percent_in, tonnes_in};
 use crate::routes::Route;
@@ -24,10 +24,8 @@ pub fn Results(unit: String, year: i32) -> Element {
     let i18n = use_i18n();
     let basis = use_signal(Basis::default);
     rsx! {
-        ErrorBoundary { key: "{unit}-{year}", handle_error: boundary_fallback,
-            SuspenseBoundary { fallback: move |_| rsx! { Loading { label: i18n.t(t::LOADING_RESULTS) } },
-                ResultsContent { unit, year, basis }
-            }
+        LoadingPage { key: "{unit}-{year}", label: i18n.t(t::LOADING_RESULTS),
+            ResultsContent { unit, year, basis }
         }
     }
 }

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use dioxus::prelude::*;
 
 use crate::api::{self, Basis, EntryQuery};
+use crate::components::LoadingPage;
 use crate::components::charts::{Bar, BarChart, LegendItem, SERIES_COLOUR};
-use crate::components::{Loading, boundary_fallback};
 use crate::i18n::use_i18n;
 use crate::model::{MODULES, module_label, number_in, percent_in, tonnes_in};
 use crate::routes::Route;
@@ -27,10 +27,8 @@ const MAX_FLIGHT_PAGES: u32 = 40;
 pub fn Simulation(unit: String, year: i32) -> Element {
     let i18n = use_i18n();
     rsx! {
-        ErrorBoundary { key: "{unit}-{year}", handle_error: boundary_fallback,
-            SuspenseBoundary { fallback: move |_| rsx! { Loading { label: i18n.t(t::LOADING_RESULTS) } },
-                SimulationContent { unit, year }
-            }
+        LoadingPage { key: "{unit}-{year}", label: i18n.t(t::LOADING_RESULTS),
+            SimulationContent { unit, year }
         }
     }
 }

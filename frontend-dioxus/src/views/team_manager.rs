@@ -9,8 +9,8 @@ use dioxus::prelude::*;
 
 use crate::api::{self, Basis};
 use crate::components::{
-    AreaNav, AreaNavItem, ErrorPanel, ExportButton, ExportFormat, Loading, NotAllowed, StatusBadge, ValidatedProgress,
-    YearTrend, boundary_fallback,
+    AreaNav, AreaNavItem, ErrorPanel, ExportButton, ExportFormat, Loading, LoadingPage, NotAllowed, StatusBadge,
+    ValidatedProgress, YearTrend,
 };
 use crate::i18n::use_i18n;
 use crate::model::{module_label, persona_label, tonnes_in};
@@ -72,9 +72,7 @@ pub fn TeamHome() -> Element {
             h1 { class: "page-title", "{i18n.t(t::NAV_TEAM)}" }
             p { class: "lead", "{i18n.t(t::TEAM_HOME_LEAD)} {i18n.t(t::ROLES_BY_IT)}" }
             if let Some((unit, _)) = scope {
-                ErrorBoundary { handle_error: boundary_fallback,
-                    SuspenseBoundary { fallback: |_| rsx! { Loading {} }, MembersTable { key: "{unit}", unit: unit.clone() } }
-                }
+                LoadingPage { MembersTable { key: "{unit}", unit: unit.clone() } }
             }
         }
     }
@@ -126,10 +124,8 @@ fn ScopedPage(title: String, lead: String, body: Callback<(String, i32), Element
                 Some((unit, Some(year))) => rsx! {
                     div { key: "{unit}-{year}", class: "page-body",
                         p { class: "eyebrow", "{t::unit_report(i18n.lang(), &unit, year)}" }
-                        ErrorBoundary { handle_error: boundary_fallback,
-                            SuspenseBoundary { fallback: move |_| rsx! { Loading {} },
+                        LoadingPage {
                                 {body((unit.clone(), year))}
-                            }
                         }
                     }
                 },
