@@ -371,9 +371,14 @@ test('a member records their own trips and sees only those; another unit stays c
     // The team manager's what-if: the short flight by train, recomputed in the browser.
     await principal.goto(`${BASE_URL}/units/9001/years/${year}/simulation`);
     const outcome = principal.getByTestId('sim-travel-outcome');
-    await eventually('both flights loaded', async () => /of 2 flights/.test(await outcome.innerText()), {
-      timeoutMs: 20_000,
-    });
+    let lastOutcome = '';
+    try {
+      await eventually('both flights loaded', async () => /of 2 flights/.test((lastOutcome = await outcome.innerText())), {
+        timeoutMs: 20_000,
+      });
+    } catch (e) {
+      throw new Error(`${e.message}; the simulation said: ${lastOutcome}`);
+    }
     const before = Number(await principal.getByTestId('sim-after').getAttribute('data-kg'));
     assert.equal(await principal.getByTestId('sim-train-factor').inputValue(), 'CH');
     await principal.getByTestId('sim-train-km').fill('500');
@@ -578,6 +583,30 @@ test('a person signs in with the institution’s identity provider and gets the 
     const info = await session.json();
     assert.equal(info.dev_login, false);
     assert.ok(info.permissions.includes('unit:9001:manage'), JSON.stringify(info.permissions));
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('on a phone-sized screen the report, a module page and the results fit the width', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  const problems = watchPage(page, { ignore: [/401/, /Unauthorized/i] });
+  try {
+    await signIn(page, 'principal', '9001');
+    const year = page.url().match(/\/years\/(\d+)$/)[1];
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await page.locator('[data-testid^="module-card-"]').first().waitFor({ timeout: 20_000 });
+    assert.ok((await overflow()) <= 0, 'the report page fits');
+    await shoot(page, 'mobile-home');
+    await page.goto(`${BASE_URL}/units/9001/years/${year}/modules/professional_travel`);
+    await page.getByTestId('module-total').waitFor({ timeout: 20_000 });
+    assert.ok((await overflow()) <= 0, 'the module page fits (wide tables scroll inside their frame)');
+    await page.goto(`${BASE_URL}/units/9001/years/${year}/results`);
+    await page.getByTestId('results-page').waitFor({ timeout: 20_000 });
+    assert.ok((await overflow()) <= 0, 'the results page fits');
+    await shoot(page, 'mobile-results');
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
