@@ -49,7 +49,7 @@ migrate: build
 run: build spa
 	@eval "$$(scripts/dev-env.sh $(LOCAL) co2calc)"; \
 	$(BIN)/migrate --seed-demo; \
-	scripts/demo-drop.sh $(LOCAL); \
+	scripts/demo-drop.sh $(LOCAL)/storage; \
 	exec $(BIN)/devstack
 
 lint: tools

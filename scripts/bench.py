@@ -275,7 +275,7 @@ def upload_to_totals(bin_dir, rows, repeats):
                     "equipment_class": "Centrifugation", "sub_class": "Ultra centrifuges",
                     "active_usage_hours_per_week": 40, "standby_usage_hours_per_week": 128}}
             t0 = time.perf_counter()
-            status, _ = request(port, "POST", "/api/v1/units/9001/years/2025/modules/equipment/entries", body, token)
+            status, _ = request(port, "POST", "/api/v1/entries/units/9001/years/2025/modules/equipment", body, token)
             entry_ms.append((time.perf_counter() - t0) * 1000)
             assert status == 201, status
         # Listing a module of 5,000 entries.
@@ -286,7 +286,7 @@ def upload_to_totals(bin_dir, rows, repeats):
             times = []
             for _ in range(20):
                 t0 = time.perf_counter()
-                status, page = request(port, "GET", f"/api/v1/units/9001/years/2025/modules/equipment/entries{query}", token=token)
+                status, page = request(port, "GET", f"/api/v1/entries/units/9001/years/2025/modules/equipment{query}", token=token)
                 times.append((time.perf_counter() - t0) * 1000)
                 assert status == 200 and page["total"] >= 5000, (status, page.get("total"))
             listing[label] = statistics.median(times)

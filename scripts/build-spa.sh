@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Builds the Dioxus SPA into frontend-dioxus/dist/ without `dx`:
-#   cargo (release, wasm32) → wasm-bindgen --target web → wasm-opt -Oz → fingerprinted js/wasm,
-#   index.html rewritten to reference them, style.css copied, a .gz beside every file.
+#   cargo (release, wasm32) → wasm-bindgen --target web → wasm-opt -Oz → fingerprinted js, wasm
+#   and css, index.html rewritten to reference them, a .gz beside every file.
 #
-# Serving contract: `*-<hash>.js|wasm` never change (cache them forever); index.html and style.css
-# must be revalidated. Client routes (/units/…, /team-manager/…, /it-manager/…) fall back to
+# Serving contract: `*-<hash>.js|wasm|css` never change (cache them forever); index.html must be
+# revalidated. Client routes (/units/…, /team-manager/…, /it-manager/…) fall back to
 # index.html; .wasm is application/wasm.
 #
 # Env: CO2_TOOLS_DIR (tool cache, default ~/.cache/co2calc), CO2_SPA_TARGET_DIR (cargo target dir,
@@ -50,7 +50,7 @@ hash_of() { sha256sum "$1" | cut -c1-16; }
 mkdir -p "$STAGE/dist"
 
 # JS snippets of dependencies (`snippets/<crate>-<id>/…`, imported relatively by the glue) get a
-# content-hashed directory too, so every file but index.html and style.css can be cached forever.
+# content-hashed directory too, so every file but index.html can be cached forever.
 SNIP_DIR=""
 if [[ -d "$STAGE/bindgen/snippets" ]]; then
   SNIP_HASH="$(cd "$STAGE/bindgen/snippets" && find . -type f -print0 | sort -z \
@@ -64,16 +64,19 @@ WASM_HASH="$(hash_of "$STAGE/opt.wasm")"
 JS_HASH="$(hash_of "$STAGE/bindgen/$CRATE.js")"
 WASM_NAME="${CRATE}_bg-$WASM_HASH.wasm"
 JS_NAME="$CRATE-$JS_HASH.js"
+CSS_NAME="style-$(hash_of "$APP/style.css").css"
 
 cp "$STAGE/opt.wasm" "$STAGE/dist/$WASM_NAME"
 cp "$STAGE/bindgen/$CRATE.js" "$STAGE/dist/$JS_NAME"
-cp "$APP/style.css" "$STAGE/dist/style.css"
-sed -e "s|/${CRATE}_bg\.wasm|/$WASM_NAME|g" -e "s|/${CRATE}\.js|/$JS_NAME|g" \
+cp "$APP/style.css" "$STAGE/dist/$CSS_NAME"
+sed -e "s|/${CRATE}_bg\.wasm|/$WASM_NAME|g" -e "s|/${CRATE}\.js|/$JS_NAME|g" -e "s|/style\.css|/$CSS_NAME|g" \
   "$APP/index.html" > "$STAGE/dist/index.html"
-if ! grep -q "$WASM_NAME" "$STAGE/dist/index.html" || ! grep -q "$JS_NAME" "$STAGE/dist/index.html"; then
-  log "index.html does not reference /${CRATE}.js and /${CRATE}_bg.wasm"
-  exit 1
-fi
+for name in "$WASM_NAME" "$JS_NAME" "$CSS_NAME"; do
+  if ! grep -q "$name" "$STAGE/dist/index.html"; then
+    log "index.html does not reference /${CRATE}.js, /${CRATE}_bg.wasm and /style.css"
+    exit 1
+  fi
+done
 
 find "$STAGE/dist" -type f -print0 | xargs -0 gzip -9 -n -k
 
@@ -88,7 +91,7 @@ log "dist: $DIST"
 report "$WASM_NAME"
 report "$JS_NAME"
 report index.html
-report style.css
+report "$CSS_NAME"
 total_raw=$(( $(size "$DIST/$WASM_NAME") + $(size "$DIST/$JS_NAME") ))
 total_gz=$(( $(size "$DIST/$WASM_NAME.gz") + $(size "$DIST/$JS_NAME.gz") ))
 if [[ -n "$SNIP_DIR" ]]; then

@@ -6,7 +6,7 @@
 set -euo pipefail
 state=$(realpath -m "$1"); dbname=$2
 pg_port=${CO2_PG_PORT:-54329}
-mkdir -p "$state/secrets"; chmod 700 "$state/secrets"
+mkdir -p "$state/secrets" "$state/storage"; chmod 700 "$state/secrets"
 if [ ! -f "$state/secrets/session.key" ]; then
   openssl genpkey -algorithm ed25519 -out "$state/secrets/session.key" 2>/dev/null
   openssl pkey -in "$state/secrets/session.key" -pubout -out "$state/secrets/session.pub" 2>/dev/null
@@ -27,7 +27,8 @@ export DATABASE_URL='$url'
 export CO2_PROFILE=dev
 export HOST='$host' PORT='$port'
 export PUBLIC_BASE_URL='${PUBLIC_BASE_URL:-http://$host:$port}'
-export BLOB_BACKEND=\${BLOB_BACKEND:-local} LOCAL_BLOB_DIR='$state'
+# Storage has a directory of its own: nothing else (secrets, the database) is ever under it.
+export BLOB_BACKEND=\${BLOB_BACKEND:-local} LOCAL_BLOB_DIR='$state/storage'
 export LOCAL_BLOB_SECRET="\$(cat '$state/secrets/blob.secret')"
 export SESSION_SIGNING_KEY="\$(cat '$state/secrets/session.key')"
 export SESSION_PUBLIC_KEY="\$(cat '$state/secrets/session.pub')"

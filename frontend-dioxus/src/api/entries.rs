@@ -18,10 +18,10 @@ pub struct EntryQuery {
     pub sort: String,
 }
 
-/// `GET …/modules/{module}/entries?page=&per_page=&entry_type=&q=&sort=`.
+/// `GET /api/v1/entries/units/{unit}/years/{year}/modules/{module}?page=&per_page=&entry_type=&q=&sort=`.
 pub async fn list_entries(unit: &str, year: i32, module: &str, query: &EntryQuery) -> Result<EntryPage, ApiError> {
     let mut url = format!(
-        "/api/v1/units/{}/years/{year}/modules/{}/entries?page={}&per_page={}",
+        "/api/v1/entries/units/{}/years/{year}/modules/{}?page={}&per_page={}",
         seg(unit),
         seg(module),
         query.page.max(1),
@@ -35,9 +35,9 @@ pub async fn list_entries(unit: &str, year: i32, module: &str, query: &EntryQuer
     get_json(&url).await
 }
 
-/// `POST …/modules/{module}/entries` → 201 with the stored entry (and its emissions).
+/// `POST /api/v1/entries/units/{unit}/years/{year}/modules/{module}` → 201 with the stored entry (and its emissions).
 pub async fn create_entry(unit: &str, year: i32, module: &str, input: &EntryInput) -> Result<EntryView, ApiError> {
-    let url = format!("/api/v1/units/{}/years/{year}/modules/{}/entries", seg(unit), seg(module));
+    let url = format!("/api/v1/entries/units/{}/years/{year}/modules/{}", seg(unit), seg(module));
     send_json(Request::post(&url), input).await
 }
 

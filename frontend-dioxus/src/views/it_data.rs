@@ -44,10 +44,12 @@ fn filter_rows(rows: &[UnitReportingRow], text: &str, completion: Completion) ->
         .collect()
 }
 
-/// The rows as CSV (RFC 4180 quoting), for the table's download link.
+/// The rows as CSV (RFC 4180 quoting), for the table's download link; text that a spreadsheet
+/// would run as a formula is neutralised.
 fn rows_csv(rows: &[UnitReportingRow]) -> String {
     let quote = |s: &str| {
-        if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
+        let s = co2_domain::spreadsheet::spreadsheet_safe(s);
+        if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
     };
     let mut out = String::from("unit,name,path,completion,validated_core_kg,entries_above_threshold\r\n");
     for r in rows {
@@ -283,5 +285,9 @@ mod tests {
         assert!(filter_rows(&rows, "nothing", Completion::All).is_empty());
         let csv = rows_csv(&rows[..1]);
         assert_eq!(csv.lines().nth(1), Some("9001,\"Lab, \"\"9001\"\"\",/EPFL/9001/,8/8,10,0"));
+        let mut formula = row("9003", "0/8", 0.0);
+        formula.name = "=HYPERLINK(\"http://x\")".into();
+        let csv = rows_csv(&[formula]);
+        assert!(csv.lines().nth(1).is_some_and(|l| l.contains(",\"'=HYPERLINK(")), "{csv}");
     }
 }

@@ -6,6 +6,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use co2_api_types::{AuditChainView, AuditEntryView, AuditPage};
 use co2_db::audit::{AuditEntry, AuditFilter};
+use co2_domain::spreadsheet::spreadsheet_safe;
 use co2_platform::auth::Caller;
 use co2_platform::{ApiError, ApiJson, ApiQuery, ApiResult, Ctx};
 
@@ -96,6 +97,7 @@ pub(crate) async fn get(
 }
 
 /// The entries of a filter as CSV (newest first, at most 100,000; `before` and `limit` ignored).
+/// Text that a spreadsheet would run as a formula (an actor named `@A1`) is neutralised.
 #[utoipa::path(get, path = "/api/v1/backoffice/audit/export", tag = "access", params(AuditQuery),
     responses((status = 200, content_type = "text/csv"), (status = 400), (status = 403)))]
 pub(crate) async fn export(
@@ -119,10 +121,10 @@ pub(crate) async fn export(
         out.write_record([
             e.audit_log_id.to_string(),
             e.created_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-            e.actor,
-            e.action,
-            e.target.unwrap_or_default(),
-            e.details.to_string(),
+            spreadsheet_safe(&e.actor),
+            spreadsheet_safe(&e.action),
+            spreadsheet_safe(&e.target.unwrap_or_default()),
+            spreadsheet_safe(&e.details.to_string()),
             e.prev_hash,
             e.hash,
         ])

@@ -52,7 +52,7 @@ mod tests {
             "/api/v1/session",
             "/api/v1/uploads",
             "/api/v1/jobs/{job_id}",
-            "/api/v1/units/{unit}/years/{year}/modules/{module}/entries",
+            "/api/v1/entries/units/{unit}/years/{year}/modules/{module}",
             "/api/v1/units/{unit}/years/{year}/results",
         ] {
             assert!(paths.contains_key(p), "{p} missing from the OpenAPI document");

@@ -1,7 +1,8 @@
 //! api-entries: the data entries of a unit-year module — list with their emission rows, create,
 //! update, delete — validated and computed on the spot so the page shows the new kg at once.
 //!
-//! Owns `/api/v1/units/{unit}/years/{year}/modules/{module}/entries` and `/api/v1/entries/{id}`.
+//! Owns `/api/v1/entries`: a module's entries at `/api/v1/entries/units/{unit}/years/{year}/modules/{module}`,
+//! one entry at `/api/v1/entries/{id}`, the templates at `/api/v1/entries/templates/…`.
 //! Writes respect the module lifecycle (DOMAIN §6.1): a validated module, a closed year or a
 //! disabled module answers 409. Rights are checked on every route (unit scope; the principal edits).
 
@@ -9,7 +10,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, patch};
-use co2_api_types::{EmissionView, EntryInput, EntryPage, EntrySource, EntryTypeThreshold, EntryView};
+use co2_api_types::{EmissionView, EntryInput, EntryPage, EntryTypeThreshold, EntryView};
 use co2_db::engine::{self, EntryRejection, ParsedEntry};
 use co2_db::entry::EntryRow;
 use co2_db::report::ReportModule;
@@ -22,13 +23,16 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
+/// A unit-year module's entries (see [`co2_api_types::module_entries_path`]).
+pub const MODULE_ENTRIES: &str = "/api/v1/entries/units/{unit}/years/{year}/modules/{module}";
+
 /// Largest page a listing returns.
 pub const MAX_PER_PAGE: u32 = 500;
 
 /// The function's routes.
 pub fn router(ctx: Ctx) -> Router {
     Router::new()
-        .route("/api/v1/units/{unit}/years/{year}/modules/{module}/entries", get(list).post(create))
+        .route(MODULE_ENTRIES, get(list).post(create))
         .route("/api/v1/entries/{entry_id}", patch(update).delete(remove))
         .route("/api/v1/entries/templates/{module}/{file}", get(template))
         .with_state(ctx)
@@ -133,8 +137,11 @@ fn own_rows(caller: &Caller, unit: &co2_db::org::Unit, module: Module) -> ApiRes
     Ok(None)
 }
 
+/// Checks and parses an entry's fields with the reference it needs, read on `db`: the caller's
+/// own connection (a transaction's, when it holds one), never a second one from the pool, so a
+/// request never waits for a connection while it holds another.
 async fn parse_input(
-    ctx: &Ctx,
+    db: &mut sqlx::PgConnection,
     rm: &ReportModule,
     module: Module,
     input: &EntryInput,
@@ -154,9 +161,7 @@ async fn parse_input(
     if let Some(Own::Traveller(me)) = own {
         raw.insert("user_institutional_id".into(), me.clone());
     }
-    let mut conn = ctx.pools.read.acquire().await?;
-    let parse_ctx = engine::parse_context(&mut conn, module, rm.report_year_id).await?;
-    drop(conn);
+    let parse_ctx = engine::parse_context(db, module, rm.report_year_id).await?;
     engine::parse_entry(module, Some(entry_type), &raw, &parse_ctx).map_err(|e| match e {
         EntryRejection::Fields(f) => ApiError::from_fields(&f),
         EntryRejection::UnsupportedModule(m) => {
@@ -190,11 +195,7 @@ fn view(row: &EntryRow, emissions: &[co2_db::entry::EmissionRow], limits: &BTree
         data: row.data.clone(),
         kg_co2eq: kg,
         incomplete_reason: row.incomplete_reason.clone(),
-        source: match row.source.as_str() {
-            "upload" => EntrySource::Upload,
-            "dropbox" => EntrySource::Dropbox,
-            _ => EntrySource::Manual,
-        },
+        source: row.source.into(),
         above_threshold: thresholds::is_above(kg, limits.get(&row.data_entry_type).copied()),
         emissions: mine,
         created_at: row.created_at,
@@ -237,7 +238,7 @@ fn duplicate_member(e: co2_db::DbError) -> ApiError {
 }
 
 /// Entries of a module with their emission rows, paginated.
-#[utoipa::path(get, path = "/api/v1/units/{unit}/years/{year}/modules/{module}/entries", tag = "entries",
+#[utoipa::path(get, path = "/api/v1/entries/units/{unit}/years/{year}/modules/{module}", tag = "entries",
     params(("unit" = String, Path), ("year" = i32, Path), ("module" = String, Path), ListParams),
     responses((status = 200, body = EntryPage), (status = 403), (status = 404)))]
 async fn list(
@@ -308,7 +309,7 @@ async fn list(
 }
 
 /// Validates, stores and computes one entry, then refreshes the module totals.
-#[utoipa::path(post, path = "/api/v1/units/{unit}/years/{year}/modules/{module}/entries", tag = "entries",
+#[utoipa::path(post, path = "/api/v1/entries/units/{unit}/years/{year}/modules/{module}", tag = "entries",
     params(("unit" = String, Path), ("year" = i32, Path), ("module" = String, Path)), request_body = EntryInput,
     responses((status = 201, body = EntryView), (status = 409, description = "module validated, year closed"),
               (status = 422, description = "field errors")))]
@@ -321,8 +322,8 @@ async fn create(
     let module = parse_module(&module)?;
     let (rm, own) = module_for_editor(&ctx, &caller, &unit, year, module).await?;
     require_supported(module)?;
-    let parsed = parse_input(&ctx, &rm, module, &input, own.as_ref()).await?;
     let mut tx = ctx.pools.write.begin().await?;
+    let parsed = parse_input(&mut tx, &rm, module, &input, own.as_ref()).await?;
     let rm = co2_db::report::lock_module(&mut tx, rm.report_module_id).await?;
     write_allowed(&rm)?;
     let id = co2_db::entry::insert_manual(&mut tx, rm.report_module_id, &parsed, Some(caller.user.app_user_id))
@@ -395,7 +396,7 @@ async fn update(
     let mut tx = ctx.pools.write.begin().await?;
     let (_, rm, module, own) = entry_for_editor(&caller, &mut tx, entry_id).await?;
     write_allowed(&rm)?;
-    let parsed = parse_input(&ctx, &rm, module, &input, own.as_ref()).await?;
+    let parsed = parse_input(&mut tx, &rm, module, &input, own.as_ref()).await?;
     co2_db::entry::update_data(&mut tx, entry_id, &parsed).await.map_err(duplicate_member)?;
     recompute(&mut tx, &rm, module, entry_id).await?;
     let row = co2_db::entry::by_id(&mut *tx, entry_id)

@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use co2_api_types::{CreateUploadRequest, CreateUploadResponse, JobView, UploadMode};
-use co2_db::engine;
+use co2_db::{EntrySource, engine};
 use co2_domain::{EntryType, Module};
 use co2_platform::auth::{Caller, visible_unit};
 use co2_platform::blob::safe_file_name;
@@ -141,7 +141,7 @@ async fn create_upload(
                 UploadMode::Replace => "replace",
                 UploadMode::Append => "append",
             },
-            source: if unit.is_some() { "upload" } else { "backoffice" },
+            source: if unit.is_some() { EntrySource::Upload } else { EntrySource::Backoffice },
             created_by: Some(caller.user.app_user_id),
         },
     )
@@ -166,10 +166,7 @@ async fn job(State(ctx): State<Ctx>, caller: Caller, Path(job_id): Path<Uuid>) -
         Some(id) => Some(co2_db::org::unit_by_id(&ctx.pools.read, id).await?),
         None => None,
     };
-    let allowed = caller.is_admin()
-        || job.created_by == Some(caller.user.app_user_id)
-        || unit.as_ref().is_some_and(|u| caller.unit_role(u) == Some(co2_platform::auth::UnitRole::Principal));
-    if !allowed {
+    if !caller.may_follow_job(unit.as_ref(), job.created_by) {
         return Err(not_found());
     }
     let errors_url = match &job.error_report_key {

@@ -1,6 +1,6 @@
 //! Back-office data management (admin): units, years, factor files and reference data sets.
 
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use co2_api_types::{
@@ -8,6 +8,7 @@ use co2_api_types::{
     ReferenceUploadResult, StaleFactorView, UnitSummary, UpdateYearRequest, YearGoal, YearSummary,
 };
 use co2_platform::auth::Caller;
+use co2_platform::error::read_body;
 use co2_platform::{ApiError, ApiJson, ApiResult, Ctx};
 
 /// Creates a unit under a parent, with its report and 8 modules for every existing year (admin).
@@ -370,9 +371,10 @@ pub(crate) async fn upload_factors(
     State(ctx): State<Ctx>,
     caller: Caller,
     Path((year, file)): Path<(i32, String)>,
-    body: Bytes,
+    body: Body,
 ) -> ApiResult<ApiJson<FactorUploadResult>> {
     caller.require_admin()?;
+    let body = read_body(body, MAX_DATA_FILE_BYTES).await?;
     let name = file.trim_end_matches(".csv");
     let kind = co2_db::factor_file::FactorFile::ALL
         .into_iter()
@@ -437,9 +439,10 @@ pub(crate) async fn upload_reference(
     State(ctx): State<Ctx>,
     caller: Caller,
     Path(kind): Path<String>,
-    body: Bytes,
+    body: Body,
 ) -> ApiResult<ApiJson<ReferenceUploadResult>> {
     caller.require_admin()?;
+    let body = read_body(body, MAX_DATA_FILE_BYTES).await?;
     let mut tx = ctx.pools.write.begin().await?;
     let loaded = match kind.as_str() {
         "airports" => co2_db::reference::load_airports(&mut tx, &body).await,

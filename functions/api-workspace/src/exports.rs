@@ -17,10 +17,6 @@ use uuid::Uuid;
 /// How long a download link stays valid.
 const LINK_TTL: Duration = Duration::from_secs(15 * 60);
 
-fn is_backoffice(caller: &Caller) -> bool {
-    caller.is_admin() || caller.grants.iter().any(|g| g.role == "backoffice")
-}
-
 /// Asks for an export. A unit-year export is for the unit's principal, a back-office operator
 /// whose subtree holds the unit, or the admin (members see their results on screen: the files
 /// carry every member's rows). A module export across units is for back-office roles and covers
@@ -68,7 +64,7 @@ pub(crate) async fn create(
             ("unit_year", format, Some(unit), None, Vec::new())
         }
         ExportKind::ModuleUnits => {
-            if !is_backoffice(&caller) {
+            if !caller.is_admin() && !caller.is_backoffice() {
                 return Err(ApiError::Forbidden("exports across units need a back-office role".into()));
             }
             let format = req.format.as_deref().unwrap_or("zip");
@@ -143,9 +139,18 @@ async fn view(ctx: &Ctx, caller: &Caller, job_id: Uuid) -> ApiResult<ExportView>
         Some(id) => Some(co2_db::org::unit_by_id(&ctx.pools.read, id).await?),
         None => None,
     };
-    let allowed = caller.is_admin()
-        || job.created_by == Some(caller.user.app_user_id)
-        || unit.as_ref().is_some_and(|u| caller.unit_role(u) == Some(UnitRole::Principal));
+    // Rights as they stand now: a cross-unit export stays open only while the caller still
+    // reports on every unit it covers.
+    let mut allowed = caller.may_follow_job(unit.as_ref(), job.created_by);
+    if allowed && unit.is_none() && !caller.is_admin() {
+        let covered: std::collections::HashSet<Uuid> = co2_db::org::all_units(&ctx.pools.read)
+            .await?
+            .into_iter()
+            .filter(|u| caller.backoffice_covers(u))
+            .map(|u| u.unit_id)
+            .collect();
+        allowed = export.unit_ids.iter().all(|id| covered.contains(id));
+    }
     if !allowed {
         return Err(not_found());
     }

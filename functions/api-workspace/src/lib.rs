@@ -7,6 +7,7 @@
 //! it (404 otherwise); back-office routes check the back-office role on the server.
 
 mod backoffice;
+mod deprecated;
 mod exports;
 mod jobs;
 mod members;
@@ -17,7 +18,7 @@ mod results;
 mod thresholds;
 
 use axum::Router;
-use axum::routing::{get, patch, post, put};
+use axum::routing::{any, get, patch, post, put};
 use co2_platform::Ctx;
 
 pub use backoffice::MAX_DATA_FILE_BYTES;
@@ -31,6 +32,7 @@ pub fn router(ctx: Ctx) -> Router {
         .route("/api/v1/units/{unit}/years/{year}/report", get(report::report))
         .route("/api/v1/units/{unit}/years/{year}/results", get(results::results))
         .route("/api/v1/units/{unit}/years/{year}/modules/{module}", patch(report::set_module_status))
+        .route("/api/v1/units/{unit}/years/{year}/modules/{module}/entries", any(deprecated::module_entries))
         .route("/api/v1/backoffice/units", post(backoffice::create_unit))
         .route("/api/v1/backoffice/years", get(backoffice::list_years).post(backoffice::create_year))
         .route("/api/v1/backoffice/years/{year}", patch(backoffice::update_year))
@@ -57,7 +59,6 @@ pub fn router(ctx: Ctx) -> Router {
         .route("/api/v1/exports", post(exports::create))
         .route("/api/v1/exports/{job_id}", get(exports::get))
         .route("/api/v1/exports/{job_id}/file", get(exports::file))
-        .layer(axum::extract::DefaultBodyLimit::max(MAX_DATA_FILE_BYTES))
         .with_state(ctx)
 }
 

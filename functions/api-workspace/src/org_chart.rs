@@ -1,6 +1,6 @@
 //! The org-chart import (admin): creates, renames and moves units from one CSV, all or nothing.
 
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::State;
 use co2_api_types::OrgChartImportResult;
 use co2_platform::auth::Caller;
@@ -25,9 +25,10 @@ struct OrgRow {
 pub(crate) async fn import_org_chart(
     State(ctx): State<Ctx>,
     caller: Caller,
-    body: Bytes,
+    body: Body,
 ) -> ApiResult<ApiJson<OrgChartImportResult>> {
     caller.require_admin()?;
+    let body = co2_platform::error::read_body(body, crate::MAX_DATA_FILE_BYTES).await?;
     let (headers, records) = co2_db::seed::read_csv_records(&body)
         .map_err(|e| ApiError::bad_request("invalid_csv", format!("the file cannot be read as CSV: {e}")))?;
     for required in ["institutional_id", "name", "parent"] {

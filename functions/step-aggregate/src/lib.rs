@@ -30,8 +30,15 @@ impl StepHandler for Aggregate {
         match msg.job_id {
             Some(job_id) => {
                 // A drop-folder job is answered next to its file (again on a redelivery: the
-                // first answer may have been lost after the commit).
-                if self.finish_job(job_id, msg.report_module_id).await? {
+                // first answer may have been lost after the commit), failed ones too.
+                let is_drop = match self.finish_job(job_id, msg.report_module_id).await {
+                    Ok(is_drop) => is_drop,
+                    Err(e) => {
+                        co2_platform::step::fail_job_if_permanent(&self.ctx.pools.write, job_id, Err(e)).await?;
+                        true
+                    }
+                };
+                if is_drop {
                     co2_platform::drop_result::write_for_job(&self.ctx, job_id).await?;
                 }
                 Ok(())
@@ -92,8 +99,11 @@ impl Aggregate {
             Publication::InPlace => co2_db::aggregate::refresh_module(&mut tx, report_module_id).await?,
         }
         co2_db::job::succeed(&mut *tx, job_id).await?;
-        let actor =
-            if upload.as_ref().is_some_and(|u| u.source == "dropbox") { "system:dropbox" } else { "system:pipeline" };
+        let actor = if upload.as_ref().is_some_and(|u| u.source == co2_db::EntrySource::Dropbox) {
+            "system:dropbox"
+        } else {
+            "system:pipeline"
+        };
         co2_db::audit::append(
             &mut tx,
             actor,

@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use co2_db::engine;
 use co2_domain::Module;
 use co2_platform::events::{AggregateMessage, STEP_MESSAGE_VERSION, StepMessage};
+use co2_platform::step::fail_job_if_permanent;
 use co2_platform::{Ctx, StepError, StepHandler, StepInput};
 use uuid::Uuid;
 
@@ -22,8 +23,14 @@ impl StepHandler for Compute {
     async fn handle(&self, input: StepInput) -> Result<(), StepError> {
         let body = std::str::from_utf8(&input.data).map_err(|e| StepError::Poison(e.into()))?;
         match StepMessage::parse(body).map_err(|e| StepError::Poison(e.into()))? {
-            StepMessage::Compute(msg) => self.compute(msg.job_id, msg.report_module_id).await,
-            StepMessage::Recalculate(msg) => self.recalculate(msg.job_id, msg.slice_no).await,
+            StepMessage::Compute(msg) => {
+                let done = self.compute(msg.job_id, msg.report_module_id).await;
+                fail_job_if_permanent(&self.ctx.pools.write, msg.job_id, done).await
+            }
+            StepMessage::Recalculate(msg) => {
+                let done = self.recalculate(msg.job_id, msg.slice_no).await;
+                fail_job_if_permanent(&self.ctx.pools.write, msg.job_id, done).await
+            }
             StepMessage::Aggregate(_) | StepMessage::Sweep(_) | StepMessage::Export(_) => {
                 Err(StepError::Poison(anyhow::anyhow!("step-compute received a message of another step")))
             }

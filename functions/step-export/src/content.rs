@@ -198,7 +198,7 @@ pub fn entries_by_type(entries: &[ExportEntry], with_unit: bool) -> Vec<Table> {
                         Cell::Number(e.kg_co2eq),
                         Cell::Number(e.additional_kg),
                         e.incomplete_reason.as_deref().map_or(Cell::Empty, Cell::text),
-                        Cell::text(&e.source),
+                        Cell::text(e.source.as_str()),
                         Cell::number(e.source_row.map(|n| n as f64)),
                         Cell::text(e.updated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
                     ]);

@@ -54,7 +54,10 @@ impl StepHandler for Export {
     async fn handle(&self, input: StepInput) -> Result<(), StepError> {
         let body = std::str::from_utf8(&input.data).map_err(|e| StepError::Poison(e.into()))?;
         match StepMessage::parse(body).map_err(|e| StepError::Poison(e.into()))? {
-            StepMessage::Export(msg) => self.export(msg.job_id).await,
+            StepMessage::Export(msg) => {
+                let done = self.export(msg.job_id).await;
+                co2_platform::step::fail_job_if_permanent(&self.ctx.pools.write, msg.job_id, done).await
+            }
             _ => Err(StepError::Poison(anyhow::anyhow!("step-export received a message of another step"))),
         }
     }

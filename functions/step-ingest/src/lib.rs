@@ -130,7 +130,8 @@ impl Ingest {
                 }
             }
         };
-        self.process(obj, job_id).await?;
+        let processed = self.process(obj, job_id).await;
+        co2_platform::step::fail_job_if_permanent(&self.ctx.pools.write, job_id, processed).await?;
         // A drop that ended here (refused whole, no valid row) is answered next to its file.
         if is_drop {
             co2_platform::drop_result::write_for_job(&self.ctx, job_id).await?;
@@ -186,7 +187,7 @@ impl Ingest {
                     filename,
                     object_key: &obj.key,
                     mode: "replace",
-                    source: "dropbox",
+                    source: co2_db::EntrySource::Dropbox,
                     created_by: None,
                 },
             )
@@ -370,15 +371,7 @@ impl Ingest {
             tx.commit().await?;
             return Ok(());
         }
-        let origin = co2_db::entry::FileOrigin {
-            source: match upload.source.as_str() {
-                "dropbox" => "dropbox",
-                "backoffice" => "backoffice",
-                _ => "upload",
-            },
-            upload_id: upload.upload_id,
-            job_id,
-        };
+        let origin = co2_db::entry::FileOrigin { source: upload.source, upload_id: upload.upload_id, job_id };
         let started = std::time::Instant::now();
         let modules = groups.len();
         let first = groups.keys().next().copied().unwrap_or_default();

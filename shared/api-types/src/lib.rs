@@ -347,9 +347,14 @@ pub struct EmissionView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EntrySource {
+    /// Typed in a form or sent to the entries API.
     Manual,
+    /// A file uploaded from the module page.
     Upload,
+    /// A file put into the drop folder.
     Dropbox,
+    /// The back office's year-wide file, loaded for every unit.
+    Backoffice,
 }
 
 /// An entry with its fields and emission rows.
@@ -373,7 +378,14 @@ pub struct EntryView {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-/// `GET …/modules/{module}/entries`.
+/// Where a unit-year module's entries are listed (GET) and created (POST), under api-entries'
+/// own prefix. (`/api/v1/units/{unit}/years/{year}/modules/{module}/entries` is the former,
+/// deprecated address: it answers a permanent redirect here.)
+pub fn module_entries_path(unit: &str, year: i32, module: &str) -> String {
+    format!("/api/v1/entries/units/{unit}/years/{year}/modules/{module}")
+}
+
+/// `GET /api/v1/entries/units/{unit}/years/{year}/modules/{module}`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EntryPage {

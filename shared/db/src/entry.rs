@@ -15,7 +15,7 @@ pub struct EntryRow {
     pub report_module_id: Uuid,
     pub data_entry_type: i16,
     pub data: serde_json::Value,
-    pub source: String,
+    pub source: crate::EntrySource,
     pub incomplete_reason: Option<String>,
     pub created_by: Option<Uuid>,
     pub created_at: DateTime<Utc>,
@@ -40,7 +40,7 @@ const ENTRY_COLUMNS: &str = "data_entry_id, report_module_id, data_entry_type, d
 /// Where a batch of file rows comes from.
 #[derive(Debug, Clone, Copy)]
 pub struct FileOrigin {
-    pub source: &'static str,
+    pub source: crate::EntrySource,
     pub upload_id: Uuid,
     pub job_id: Uuid,
 }
@@ -112,7 +112,7 @@ pub fn encode_pending(
             .plain(e.entry_type.id())
             .text(&e.data.to_string())
             .opt_plain(e.kg_override)
-            .text(origin.source)
+            .text(origin.source.as_str())
             .plain(origin.upload_id)
             .plain(line)
             .plain(origin.job_id)
@@ -455,18 +455,13 @@ impl EntrySort {
     }
 }
 
-/// `text` as a literal `ILIKE` pattern fragment (its `%`, `_` and `\` match themselves).
-fn like_escaped(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
-}
-
 /// A page of published entries of a module, and the total count matching the filters.
 pub async fn list(db: &mut PgConnection, report_module_id: Uuid, q: &ListQuery) -> DbResult<(Vec<EntryRow>, i64)> {
     let filter = "report_module_id = $1
                   and ($2::int2 is null or data_entry_type = $2) and ($3::uuid is null or created_by = $3)
                   and ($6::text is null or data ->> 'user_institutional_id' = $6)
-                  and ($7::text is null or data::text ilike '%' || $7 || '%')";
-    let search = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(like_escaped);
+                  and ($7::text is null or exists (select 1 from jsonb_each_text(data) f where f.value ilike '%' || $7 || '%'))";
+    let search = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(crate::like_literal);
     let total: i64 =
         sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from published_entry where {filter}")))
             .bind(report_module_id)

@@ -109,7 +109,7 @@ pub struct ExportEntry {
     pub module_status: i16,
     pub data_entry_type: i16,
     pub data: serde_json::Value,
-    pub source: String,
+    pub source: crate::EntrySource,
     pub source_row: Option<i64>,
     pub incomplete_reason: Option<String>,
     /// Σ of the entry's core (non-additional) emission rows.

@@ -328,14 +328,15 @@ pub async fn choices(
     Ok(sqlx::query_as::<_, FactorChoice>(
         "select data_entry_type, classification, factor_values from factor
          where report_year_id = $1 and data_entry_type = any($2) and not is_stale
-           and ($3::text is null or classification::text ilike '%' || $3 || '%'
-                or factor_values::text ilike '%' || $3 || '%')
+           and ($3::text is null
+                or exists (select 1 from jsonb_each_text(classification) c where c.value ilike '%' || $3 || '%')
+                or exists (select 1 from jsonb_each_text(factor_values) v where v.value ilike '%' || $3 || '%'))
          order by classification_key, data_entry_type
          limit $4",
     )
     .bind(year)
     .bind(entry_types)
-    .bind(q)
+    .bind(q.map(crate::like_literal))
     .bind(limit)
     .fetch_all(db)
     .await?)

@@ -21,10 +21,12 @@ pub mod reference;
 pub mod report;
 pub mod results;
 pub mod seed;
+pub mod source;
 pub mod threshold;
 pub mod token;
 pub mod upload;
 
+pub use source::EntrySource;
 use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use std::str::FromStr;
@@ -60,6 +62,15 @@ impl From<sqlx::Error> for DbError {
 }
 
 impl DbError {
+    /// The statement carried text PostgreSQL cannot store: a NUL character (`22021`) or a
+    /// `\u0000` in JSON (`22P05`). Never transient: the input has to change.
+    pub fn is_unstorable_text(&self) -> bool {
+        match self {
+            DbError::Sqlx(sqlx::Error::Database(db)) => matches!(db.code().as_deref(), Some("22021" | "22P05")),
+            _ => false,
+        }
+    }
+
     /// Whether retrying later may succeed (connection trouble, pool exhaustion, serialisation).
     pub fn is_transient(&self) -> bool {
         match self {
@@ -73,6 +84,13 @@ impl DbError {
             _ => false,
         }
     }
+}
+
+/// `text` as a literal `LIKE`/`ILIKE` pattern fragment: its `%`, `_` and `\\` match themselves
+/// (PostgreSQL's default escape character is the backslash). Every pattern built from data goes
+/// through here; a subtree or path test uses exact comparisons instead.
+pub(crate) fn like_literal(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
 /// Result alias of this crate.

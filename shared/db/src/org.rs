@@ -178,7 +178,7 @@ pub async fn update_unit(
         sqlx::query(
             "update unit set path = $2 || substr(path, length($1) + 1),
                              level = (length($2 || substr(path, length($1) + 1)) - length(replace($2 || substr(path, length($1) + 1), '/', ''))) - 2
-             where path like $1 || '%'",
+             where starts_with(path, $1)",
         )
         .bind(&unit.path)
         .bind(&new_path)
@@ -231,13 +231,13 @@ pub async fn assignments(db: impl PgExecutor<'_>, f: &AssignmentFilter<'_>, limi
            and ($3::text is null or a.institutional_id ilike '%' || $3 || '%' or a.display_name ilike '%' || $3 || '%')
            and (not $5 or r.unit_id is not null)
            and ($6::text[] is null or exists (select 1 from unnest($6::text[]) as root
-                                              where u.path like '%/' || root || '/%'))
+                                              where strpos(u.path, '/' || root || '/') > 0))
          order by u.path nulls first, r.role, a.display_name, a.institutional_id
          limit $4"
     )))
     .bind(f.role)
     .bind(f.unit)
-    .bind(f.user)
+    .bind(f.user.map(crate::like_literal))
     .bind(limit)
     .bind(f.units_only)
     .bind(f.within)

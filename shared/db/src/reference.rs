@@ -251,8 +251,8 @@ pub async fn search_airports(db: impl PgExecutor<'_>, q: &str, limit: i64) -> Db
         "select iata_code, name, municipality, country_code, latitude, longitude from airport
          where iata_code = upper($1)
             or search_text($1) <% (search_text(name) || ' ' || search_text(municipality) || ' ' || lower(iata_code))
-            or search_text(name) like '%' || search_text($1) || '%'
-            or search_text(municipality) like search_text($1) || '%'
+            or search_text(name) like '%' || search_text($3) || '%'
+            or search_text(municipality) like search_text($3) || '%'
          order by (iata_code = upper($1)) desc,
                   (airport_size = 'large_airport') desc,
                   word_similarity(search_text($1), search_text(name) || ' ' || search_text(municipality) || ' ' || lower(iata_code)) desc,
@@ -261,6 +261,7 @@ pub async fn search_airports(db: impl PgExecutor<'_>, q: &str, limit: i64) -> Db
     )
     .bind(q.trim())
     .bind(limit)
+    .bind(crate::like_literal(q.trim()))
     .fetch_all(db)
     .await?)
 }
@@ -276,7 +277,7 @@ pub async fn search_stations(
         "select name, country_code, municipality, latitude, longitude from train_station
          where ($2::text is null or country_code = upper($2))
            and (search_text($1) <% (search_text(name) || ' ' || search_text(municipality))
-                or search_text(name) like '%' || search_text($1) || '%')
+                or search_text(name) like '%' || search_text($4) || '%')
          order by (search_text(name) = search_text($1)) desc,
                   word_similarity(search_text($1), search_text(name) || ' ' || search_text(municipality)) desc, name
          limit $3",
@@ -284,6 +285,7 @@ pub async fn search_stations(
     .bind(q.trim())
     .bind(country)
     .bind(limit)
+    .bind(crate::like_literal(q.trim()))
     .fetch_all(db)
     .await?)
 }

@@ -18,7 +18,7 @@ pub struct Upload {
     pub filename: String,
     pub object_key: String,
     pub mode: String,
-    pub source: String,
+    pub source: crate::EntrySource,
     pub created_by: Option<Uuid>,
 }
 
@@ -35,7 +35,7 @@ pub struct NewUpload<'a> {
     pub filename: &'a str,
     pub object_key: &'a str,
     pub mode: &'a str,
-    pub source: &'a str,
+    pub source: crate::EntrySource,
     pub created_by: Option<Uuid>,
 }
 

@@ -218,11 +218,21 @@ pub struct Caller {
     pub api_token: bool,
 }
 
-fn token_from(parts: &Parts) -> Option<String> {
+/// How a request carried its credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Carrier {
+    /// `Authorization: Bearer`: sent on purpose by the client, never ambient.
+    Bearer,
+    /// The session cookie: a browser attaches it to any request, so a state change must prove
+    /// it comes from our own pages.
+    Cookie,
+}
+
+fn token_from(parts: &Parts) -> Option<(String, Carrier)> {
     if let Some(h) = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok())
         && let Some(t) = h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer "))
     {
-        return Some(t.trim().to_owned());
+        return Some((t.trim().to_owned(), Carrier::Bearer));
     }
     parts
         .headers
@@ -232,7 +242,33 @@ fn token_from(parts: &Parts) -> Option<String> {
         .flat_map(|v| v.split(';'))
         .filter_map(|c| c.trim().split_once('='))
         .find(|(k, _)| *k == co2_api_types::SESSION_COOKIE)
-        .map(|(_, v)| v.to_owned())
+        .map(|(_, v)| (v.to_owned(), Carrier::Cookie))
+}
+
+/// The origin (`scheme://host[:port]`) of a base URL, lowercased.
+fn origin_of(base_url: &str) -> String {
+    let lower = base_url.trim().to_ascii_lowercase();
+    match lower.split_once("://") {
+        Some((scheme, rest)) => format!("{scheme}://{}", rest.split('/').next().unwrap_or("")),
+        None => lower,
+    }
+}
+
+/// CSRF defence for cookie-authenticated state changes (OWASP: verify the source with standard
+/// headers). A browser names the request's site in `Sec-Fetch-Site` (all current browsers) and
+/// its origin in `Origin` (sent on every non-GET request); one of them must say "our own pages",
+/// the origin being the public base URL. Safe methods pass: they change nothing.
+fn same_site_or_refuse(parts: &Parts, public_base_url: &str) -> Result<(), ApiError> {
+    if parts.method.is_safe() {
+        return Ok(());
+    }
+    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let allowed = match (header("sec-fetch-site"), header("origin")) {
+        (Some(site), _) => site.eq_ignore_ascii_case("same-origin"),
+        (None, Some(origin)) => origin.to_ascii_lowercase() == origin_of(public_base_url),
+        (None, None) => false,
+    };
+    if allowed { Ok(()) } else { Err(ApiError::CrossSite) }
 }
 
 impl<S> FromRequestParts<S> for Caller
@@ -244,7 +280,10 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let ctx = Ctx::from_ref(state);
-        let token = token_from(parts).ok_or(ApiError::Unauthorized)?;
+        let (token, carrier) = token_from(parts).ok_or(ApiError::Unauthorized)?;
+        if carrier == Carrier::Cookie {
+            same_site_or_refuse(parts, &ctx.settings.public_base_url)?;
+        }
         if token.starts_with(API_TOKEN_PREFIX) {
             return Caller::from_api_token(&ctx, &token, &parts.method).await;
         }
@@ -341,6 +380,26 @@ impl Caller {
                     Some(root) => unit.path.split('/').any(|token| token == root),
                 }
         })
+    }
+
+    /// Holds a back-office grant, whatever its scope.
+    pub fn is_backoffice(&self) -> bool {
+        self.grants.iter().any(|g| g.role == "backoffice")
+    }
+
+    /// May follow a job and download what it made (its file, its error report), judged on the
+    /// caller's rights now — never on having started it alone, so a withdrawn role closes the
+    /// job's files at the next request. `unit` is the job's unit (`None` for a year-wide or
+    /// cross-unit job); `started_by` its creator.
+    pub fn may_follow_job(&self, unit: Option<&Unit>, started_by: Option<Uuid>) -> bool {
+        if self.is_admin() {
+            return true;
+        }
+        let started_here = started_by == Some(self.user.app_user_id);
+        match unit {
+            Some(u) => self.unit_role(u) == Some(UnitRole::Principal) || (started_here && self.backoffice_covers(u)),
+            None => started_here && self.is_backoffice(),
+        }
     }
 
     /// May see the unit's report and results (any unit role, or the admin).
@@ -485,6 +544,36 @@ mod tests {
             .unwrap();
         assert!(k.verify(&hs).is_err());
         assert!(k.verify("not.a.token").is_err());
+    }
+
+    #[test]
+    fn a_cookie_borne_state_change_must_come_from_our_own_pages() {
+        let parts = |method: &str, headers: &[(&str, &str)]| {
+            let mut req = axum::http::Request::builder().method(method).uri("/api/v1/x");
+            for (k, v) in headers {
+                req = req.header(*k, *v);
+            }
+            req.body(()).unwrap().into_parts().0
+        };
+        let base = "https://co2.example.org/";
+        for ok in [
+            parts("GET", &[("origin", "http://evil.example")]),
+            parts("POST", &[("sec-fetch-site", "same-origin"), ("origin", "http://evil.example")]),
+            parts("POST", &[("origin", "https://CO2.example.org")]),
+            parts("DELETE", &[("origin", "https://co2.example.org")]),
+        ] {
+            assert!(same_site_or_refuse(&ok, base).is_ok(), "{ok:?}");
+        }
+        for refused in [
+            parts("POST", &[("origin", "http://evil.example")]),
+            parts("POST", &[("sec-fetch-site", "cross-site"), ("origin", "https://co2.example.org")]),
+            parts("POST", &[("sec-fetch-site", "same-site")]),
+            parts("PATCH", &[("origin", "https://co2.example.org.evil.example")]),
+            parts("POST", &[("origin", "null")]),
+            parts("POST", &[]),
+        ] {
+            assert!(matches!(same_site_or_refuse(&refused, base), Err(ApiError::CrossSite)), "{refused:?}");
+        }
     }
 
     #[test]

@@ -24,6 +24,9 @@ pub enum BlobError {
     NotFound(String),
     #[error("invalid object key: {0}")]
     InvalidKey(String),
+    /// A create-only write found the object there already.
+    #[error("object {0} exists already")]
+    AlreadyExists(String),
     /// Transient: the store could not be reached or answered an error.
     #[error("storage unavailable: {0}")]
     Unavailable(#[source] anyhow::Error),
@@ -47,7 +50,9 @@ pub trait BlobStore: Send + Sync {
     async fn get(&self, key: &str) -> Result<Bytes, BlobError>;
     /// Size of an object in bytes (checked before reading it).
     async fn size(&self, key: &str) -> Result<u64, BlobError>;
-    /// A URL a client can PUT the object to without credentials.
+    /// A URL a client can PUT the object to without credentials, once: the link only creates
+    /// the object, so a second PUT (a replay within its lifetime) is refused and what was
+    /// received and processed stays as it was.
     async fn presign_put(&self, key: &str, ttl: Duration) -> Result<Presigned, BlobError>;
     /// A URL a client can GET the object from without credentials.
     async fn presign_get(&self, key: &str, ttl: Duration) -> Result<String, BlobError>;
@@ -57,9 +62,13 @@ pub trait BlobStore: Send + Sync {
     async fn list(&self, prefix: &str) -> Result<Vec<String>, BlobError>;
 }
 
-/// Checks a key is relative, has no `..` or empty segments, and is printable.
+/// The top-level prefixes of the key layout: no other key is ever read, written or signed.
+pub const KEY_PREFIXES: [&str; 4] = ["uploads/", "dropbox/", "reports/", "exports/"];
+
+/// Checks a key is one of the layout's ([`KEY_PREFIXES`]), relative, has no `..` or empty
+/// segments, and is printable.
 pub fn validate_key(key: &str) -> Result<(), BlobError> {
-    let bad = key.is_empty()
+    let bad = !KEY_PREFIXES.iter().any(|p| key.starts_with(p))
         || key.len() > 1024
         || key.starts_with('/')
         || key.contains('\\')
@@ -175,6 +184,8 @@ impl BlobStore for S3Blob {
             .put_object()
             .bucket(&self.bucket)
             .key(key)
+            // S3 conditional write: 412 when the object exists.
+            .if_none_match("*")
             .presigned(cfg)
             .await
             .map_err(|e| unavailable(e.into_service_error()))?;
@@ -306,6 +317,24 @@ impl LocalBlob {
         format!("{}/blob/{path}?expires={expires}&signature={}", self.base_url, self.sign(method, key, expires))
     }
 
+    /// Writes an object that must not exist yet (a presigned PUT): `AlreadyExists` otherwise.
+    /// The bytes go to a temporary file that is then hard-linked into place, which fails when
+    /// the name is taken, so two racing writers cannot both succeed.
+    pub async fn put_new(&self, key: &str, body: Bytes) -> Result<(), BlobError> {
+        let path = self.path(key)?;
+        let dir = path.parent().ok_or_else(|| BlobError::InvalidKey(key.into()))?;
+        tokio::fs::create_dir_all(dir).await.map_err(unavailable)?;
+        let tmp = dir.join(format!(".{}.partial", uuid::Uuid::new_v4()));
+        tokio::fs::write(&tmp, &body).await.map_err(unavailable)?;
+        let linked = tokio::fs::hard_link(&tmp, &path).await;
+        let _ = tokio::fs::remove_file(&tmp).await;
+        match linked {
+            Ok(()) => self.notify_created(key, body.len() as u64, &etag_of(&body)).await,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(BlobError::AlreadyExists(key.into())),
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+
     /// Emits the ObjectCreated notification of `key` (when its prefix is notified).
     pub async fn notify_created(&self, key: &str, size: u64, etag: &str) -> Result<(), BlobError> {
         let Some(n) = self.notifier.get() else {
@@ -380,7 +409,12 @@ impl BlobStore for LocalBlob {
 
     async fn list(&self, prefix: &str) -> Result<Vec<String>, BlobError> {
         let mut out = Vec::new();
-        let mut stack = vec![self.root.clone()];
+        // Walk from the prefix's own directory: never the rest of the root.
+        let dir = prefix.rsplit_once('/').map_or("", |(d, _)| d);
+        if !dir.is_empty() {
+            validate_key(&format!("{dir}/x"))?;
+        }
+        let mut stack = vec![self.root.join(dir)];
         while let Some(dir) = stack.pop() {
             let Ok(mut rd) = tokio::fs::read_dir(&dir).await else {
                 continue;
@@ -409,7 +443,18 @@ mod tests {
 
     #[test]
     fn keys_that_escape_their_prefix_are_refused() {
-        for bad in ["", "/etc/passwd", "uploads/../x", "uploads//x", "a\\b", "uploads/./x", "up\nloads"] {
+        for bad in [
+            "",
+            "/etc/passwd",
+            "uploads/../x",
+            "uploads//x",
+            "uploads/a\\b",
+            "uploads/./x",
+            "uploads/a\nb",
+            "secrets/session.key",
+            "pg/postgresql.conf",
+            "uploadsx/a",
+        ] {
             assert!(validate_key(bad).is_err(), "{bad:?} must be refused");
         }
         assert!(validate_key("uploads/0190/equipments.csv").is_ok());

@@ -193,7 +193,7 @@ impl BlobConfig {
                 force_path_style: var_parsed("S3_FORCE_PATH_STYLE")?.unwrap_or(false),
             }),
             "local" => Ok(BlobConfig::Local {
-                root: var("LOCAL_BLOB_DIR").unwrap_or_else(|| ".local".into()).into(),
+                root: var("LOCAL_BLOB_DIR").unwrap_or_else(|| ".local/storage".into()).into(),
                 secret: SecretString::from(required_var("LOCAL_BLOB_SECRET")?),
             }),
             other => {

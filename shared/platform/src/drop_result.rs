@@ -42,7 +42,7 @@ pub async fn write_for_job(ctx: &Ctx, job_id: Uuid) -> Result<(), StepError> {
         return Ok(());
     }
     let Some(upload) = co2_db::upload::of_job(&ctx.pools.write, job_id).await? else { return Ok(()) };
-    if upload.source != "dropbox" {
+    if upload.source != co2_db::EntrySource::Dropbox {
         return Ok(());
     }
     put(

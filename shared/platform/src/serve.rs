@@ -18,7 +18,8 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(25);
 /// Adds what every function has: probes, metrics, request tracing, error logging, timeout.
 /// Unknown routes keep the router's own fallback (see [`serve`] and [`serve_with_fallback`]).
 pub fn with_platform(function: &'static str, app: Router, db: Option<PgPool>) -> Router {
-    app.layer(middleware::from_fn(log_errors))
+    app.layer(tower_http::catch_panic::CatchPanicLayer::custom(crate::error::panic_response))
+        .layer(middleware::from_fn(log_errors))
         .layer(middleware::from_fn(move |req: Request, next: Next| record_metrics(function, req, next)))
         .layer(TraceLayer::new_for_http().make_span_with(move |req: &Request| {
             let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned());
@@ -32,6 +33,7 @@ pub fn with_platform(function: &'static str, app: Router, db: Option<PgPool>) ->
                     route, request_id)
         }))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(middleware::from_fn(crate::error::envelope_errors))
         .merge(crate::health::routes(db))
 }
 

@@ -37,18 +37,49 @@ pub enum StepError {
     /// Never retry: the message cannot be processed (already recorded where it matters).
     #[error("poison message: {0:#}")]
     Poison(anyhow::Error),
+    /// Never retry: the work itself failed in a way a redelivery would repeat (a constraint the
+    /// data breaks, a bug). The job it served is failed with a reason
+    /// ([`fail_job_if_permanent`]) and the message acknowledged, instead of being retried until
+    /// it is dead-lettered.
+    #[error("permanent failure: {0:#}")]
+    Permanent(anyhow::Error),
 }
 
 impl From<co2_db::DbError> for StepError {
     fn from(e: co2_db::DbError) -> Self {
-        // Any database failure may be a blip; retries are bounded by the dead-letter policy.
-        StepError::Retryable(e.into())
+        // Only what may pass (connection trouble, pool exhaustion, serialisation, failover) is
+        // retried; a constraint violation would fail the same way at every redelivery.
+        if e.is_transient() { StepError::Retryable(e.into()) } else { StepError::Permanent(e.into()) }
     }
 }
 
 impl From<sqlx::Error> for StepError {
     fn from(e: sqlx::Error) -> Self {
-        StepError::Retryable(e.into())
+        co2_db::DbError::from(e).into()
+    }
+}
+
+/// What a job's owner reads when its processing failed permanently: the cause is in the logs
+/// (it may name internals), the job's id leads there.
+pub const PERMANENT_FAILURE_REASON: &str = "processing stopped on an internal error that retrying would repeat; the IT manager can find the cause by this job's id";
+
+/// Ends `job_id` as failed when `result` is a permanent failure (logging its cause once), so the
+/// job neither waits for the sweeper nor goes through every redelivery. A failure to record it
+/// is itself transient and retried.
+pub async fn fail_job_if_permanent(
+    db: &sqlx::PgPool,
+    job_id: uuid::Uuid,
+    result: Result<(), StepError>,
+) -> Result<(), StepError> {
+    match result {
+        Err(StepError::Permanent(e)) => {
+            tracing::error!(%job_id, error.message = %e, error.cause_chain = ?e, "job.failed_permanently");
+            co2_db::job::fail(db, job_id, PERMANENT_FAILURE_REASON)
+                .await
+                .map_err(|e| StepError::Retryable(e.into()))?;
+            Ok(())
+        }
+        other => other,
     }
 }
 
@@ -76,6 +107,7 @@ fn outcome(step: &'static str, id: &str, result: &Result<(), StepError>) -> bool
     let label = match result {
         Ok(()) => "processed",
         Err(StepError::Poison(_)) => "poison",
+        Err(StepError::Permanent(_)) => "failed",
         Err(StepError::Retryable(_)) => "retry",
     };
     metrics::counter!("step_messages_total", "step" => step, "outcome" => label).increment(1);
@@ -86,6 +118,10 @@ fn outcome(step: &'static str, id: &str, result: &Result<(), StepError>) -> bool
         }
         Err(StepError::Poison(e)) => {
             tracing::warn!(step, message_id = id, error.message = %e, error.cause_chain = ?e, "step.poison_acknowledged");
+            true
+        }
+        Err(StepError::Permanent(e)) => {
+            tracing::error!(step, message_id = id, error.message = %e, error.cause_chain = ?e, "step.failure_acknowledged");
             true
         }
         Err(StepError::Retryable(e)) => {
@@ -275,6 +311,18 @@ mod tests {
         assert_eq!(status("ok").await, StatusCode::OK);
         assert_eq!(status("poison").await, StatusCode::OK);
         assert_eq!(status("retry").await, StatusCode::SERVICE_UNAVAILABLE);
+    }
+
+    #[test]
+    fn only_database_failures_that_may_pass_are_retried() {
+        let constraint = co2_db::DbError::Constraint { constraint: "data_entry_member_key".into() };
+        assert!(matches!(StepError::from(constraint), StepError::Permanent(_)));
+        assert!(matches!(StepError::from(sqlx::Error::PoolTimedOut), StepError::Retryable(_)));
+        assert!(matches!(
+            StepError::from(sqlx::Error::Io(std::io::ErrorKind::ConnectionReset.into())),
+            StepError::Retryable(_)
+        ));
+        assert!(matches!(StepError::from(sqlx::Error::ColumnNotFound("x".into())), StepError::Permanent(_)));
     }
 
     #[test]

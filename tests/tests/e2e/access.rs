@@ -22,8 +22,8 @@ async fn d2_another_units_principal_is_refused_on_every_route_results_included(p
         (Method::GET, "/api/v1/units/9001/years".into(), None),
         (Method::GET, "/api/v1/units/9001/years/2025/report".into(), None),
         (Method::GET, "/api/v1/units/9001/years/2025/results".into(), None),
-        (Method::GET, "/api/v1/units/9001/years/2025/modules/equipment/entries".into(), None),
-        (Method::POST, "/api/v1/units/9001/years/2025/modules/equipment/entries".into(), Some(body.clone())),
+        (Method::GET, "/api/v1/entries/units/9001/years/2025/modules/equipment".into(), None),
+        (Method::POST, "/api/v1/entries/units/9001/years/2025/modules/equipment".into(), Some(body.clone())),
         (Method::PATCH, format!("/api/v1/entries/{entry_id}"), Some(body.clone())),
         (Method::DELETE, format!("/api/v1/entries/{entry_id}"), None),
         (
@@ -61,7 +61,7 @@ async fn a_standard_member_sees_the_report_but_not_the_equipment_module(pool: Pg
         200
     );
     let list =
-        call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/modules/equipment/entries", Some(&member), None).await;
+        call(&s.app, Method::GET, "/api/v1/entries/units/9001/years/2025/modules/equipment", Some(&member), None).await;
     assert_eq!(list.status, StatusCode::FORBIDDEN);
     let up = call(
         &s.app,
@@ -79,7 +79,7 @@ async fn back_office_roles_never_open_module_data(pool: PgPool) {
     let s = Stack::embedded(pool).await;
     let backoffice = s.token("backoffice", Some("ENAC")).await;
     let res =
-        call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/modules/equipment/entries", Some(&backoffice), None)
+        call(&s.app, Method::GET, "/api/v1/entries/units/9001/years/2025/modules/equipment", Some(&backoffice), None)
             .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     let admin = s.token("admin", None).await;
@@ -88,7 +88,7 @@ async fn back_office_roles_never_open_module_data(pool: PgPool) {
         200
     );
     assert_eq!(
-        call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/modules/equipment/entries", Some(&admin), None)
+        call(&s.app, Method::GET, "/api/v1/entries/units/9001/years/2025/modules/equipment", Some(&admin), None)
             .await
             .status,
         StatusCode::FORBIDDEN
@@ -164,4 +164,56 @@ async fn a_cluster_refuses_dev_login_and_dev_tokens(pool: PgPool) {
 
 fn api_like(ctx: &co2_platform::Ctx) -> axum::Router {
     devstack::app(ctx, None, std::path::Path::new("/nonexistent"))
+}
+
+/// Sends `method path` authenticated by the session cookie, with the given extra headers.
+async fn with_cookie(s: &Stack, token: &str, method: Method, path: &str, headers: &[(&str, &str)]) -> StatusCode {
+    let mut req = http::Request::builder()
+        .method(method)
+        .uri(path)
+        .header("cookie", format!("{}={token}", co2_api_types::SESSION_COOKIE))
+        .header("content-type", "application/x-www-form-urlencoded");
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    co2_testkit::send(&s.app, req.body(axum::body::Body::empty()).unwrap()).await.status
+}
+
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn a_cookie_borne_change_from_another_site_is_refused(pool: PgPool) {
+    let s = Stack::embedded(pool).await;
+    let admin = s.token("admin", None).await;
+    let abort = format!("/api/v1/backoffice/jobs/{}/abort", uuid::Uuid::nil());
+    // A form on another site, posting with the admin's cookie.
+    for headers in [
+        vec![("origin", "http://evil.example")],
+        vec![("origin", "http://evil.example"), ("sec-fetch-site", "cross-site")],
+        vec![("sec-fetch-site", "same-site")],
+        vec![],
+    ] {
+        let status = with_cookie(&s, &admin, Method::POST, &abort, &headers).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{headers:?}");
+    }
+    let res = {
+        let req = http::Request::post(&abort)
+            .header("cookie", format!("{}={admin}", co2_api_types::SESSION_COOKIE))
+            .header("origin", "http://evil.example")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        co2_testkit::send(&s.app, req).await
+    };
+    assert_eq!(res.json()["error"]["code"], "cross_site_request");
+    // Our own pages pass the check (and reach the handler: no such job).
+    for headers in [vec![("sec-fetch-site", "same-origin")], vec![("origin", co2_testkit::BASE_URL)]] {
+        assert_eq!(with_cookie(&s, &admin, Method::POST, &abort, &headers).await, StatusCode::NOT_FOUND, "{headers:?}");
+    }
+    // Reading is not a change, and a bearer token is never sent by a browser on its own.
+    let session = with_cookie(&s, &admin, Method::GET, "/api/v1/session", &[("origin", "http://evil.example")]).await;
+    assert_eq!(session, StatusCode::OK);
+    let req = http::Request::post(&abort)
+        .header("authorization", format!("Bearer {admin}"))
+        .header("origin", "http://evil.example")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    assert_eq!(co2_testkit::send(&s.app, req).await.status, StatusCode::NOT_FOUND);
 }

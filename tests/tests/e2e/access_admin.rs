@@ -266,3 +266,116 @@ async fn the_audit_log_is_filtered_paged_exported_and_its_chain_verified(pool: P
     let broken = call(&s.app, Method::GET, "/api/v1/backoffice/audit/verify", Some(&admin), None).await.json();
     assert_eq!((broken["intact"].as_bool(), broken["first_broken"].as_i64()), (Some(false), Some(id)));
 }
+
+/// The id of the assignment of `role` that `user` holds.
+async fn assignment_of(s: &Stack, admin: &str, user: &str, role: &str) -> String {
+    let roles =
+        call(&s.app, Method::GET, &format!("/api/v1/backoffice/roles?role={role}&user={user}"), Some(admin), None)
+            .await
+            .json();
+    let found = roles.as_array().unwrap().iter().find(|a| a["user"] == user).unwrap_or_else(|| panic!("{roles}"));
+    found["assignment_id"].as_str().unwrap().to_owned()
+}
+
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn a_withdrawn_role_closes_the_jobs_files_at_the_next_request(pool: PgPool) {
+    let s = Stack::embedded(pool).await;
+    let admin = s.token("admin", None).await;
+    let principal = s.token("principal", Some("9001")).await;
+    let backoffice = s.token("backoffice", Some("ENAC")).await;
+    let mut file = crate::support::demo_equipment();
+    if !file.ends_with(b"\n") {
+        file.push(b'\n');
+    }
+    file.extend_from_slice(b"9001,BAD-1,Broken,,,many,,,,scientific\n");
+    let upload = s.upload(&principal, "9001", "e.csv", "append", file).await;
+    let unit_export = json!({"kind": "unit_year", "format": "csv", "year": 2025, "unit": "9001", "basis": "all"});
+    let res = call(&s.app, Method::POST, "/api/v1/exports", Some(&principal), Some(unit_export)).await;
+    assert_eq!(res.status, StatusCode::ACCEPTED, "{}", String::from_utf8_lossy(&res.body));
+    let unit_export = res.json()["job_id"].as_str().unwrap().to_owned();
+    let across = json!({"kind": "module_units", "year": 2025, "module": "equipment"});
+    let res = call(&s.app, Method::POST, "/api/v1/exports", Some(&backoffice), Some(across)).await;
+    assert_eq!(res.status, StatusCode::ACCEPTED, "{}", String::from_utf8_lossy(&res.body));
+    let across = res.json()["job_id"].as_str().unwrap().to_owned();
+    s.drain().await;
+
+    let job = s.job(&principal, &upload).await;
+    assert!(job["errors_url"].is_string(), "the upload has an error report: {job}");
+    for (token, export) in [(&principal, &unit_export), (&backoffice, &across)] {
+        let file = call(&s.app, Method::GET, &format!("/api/v1/exports/{export}/file"), Some(token), None).await;
+        assert_eq!(file.status, StatusCode::SEE_OTHER, "{}", String::from_utf8_lossy(&file.body));
+    }
+
+    for (user, role) in [("test-principal-9001", "principal"), ("test-backoffice-ENAC", "backoffice")] {
+        let id = assignment_of(&s, &admin, user, role).await;
+        let revoke = call(&s.app, Method::DELETE, &format!("/api/v1/backoffice/roles/{id}"), Some(&admin), None).await;
+        assert_eq!(revoke.status, StatusCode::NO_CONTENT);
+    }
+    // The same sessions, the next request: nothing of the unit's is handed out any more.
+    let job = call(&s.app, Method::GET, &format!("/api/v1/jobs/{upload}"), Some(&principal), None).await;
+    assert_eq!(job.status, StatusCode::NOT_FOUND, "{}", String::from_utf8_lossy(&job.body));
+    for (token, export) in [(&principal, &unit_export), (&backoffice, &across)] {
+        for path in [format!("/api/v1/exports/{export}"), format!("/api/v1/exports/{export}/file")] {
+            let res = call(&s.app, Method::GET, &path, Some(token), None).await;
+            assert_eq!(res.status, StatusCode::NOT_FOUND, "{path}: {}", String::from_utf8_lossy(&res.body));
+            assert_eq!(res.json()["error"]["code"], "export_not_found");
+        }
+    }
+    // The admin still follows all of them.
+    let job = call(&s.app, Method::GET, &format!("/api/v1/jobs/{upload}"), Some(&admin), None).await;
+    assert_eq!(job.status, StatusCode::OK);
+}
+
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn a_subtree_is_matched_by_whole_path_segments_never_as_a_pattern(pool: PgPool) {
+    let s = Stack::embedded(pool).await;
+    let admin = s.token("admin", None).await;
+    for id in ["lab_1", "labX1"] {
+        let unit = json!({"institutional_id": id, "name": id, "parent": "EPFL"});
+        let res = call(&s.app, Method::POST, "/api/v1/backoffice/units", Some(&admin), Some(unit)).await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&res.body));
+        s.token("principal", Some(id)).await;
+    }
+    // `_` is a wildcard of SQL LIKE: an operator of lab_1 must not see labX1's people.
+    let bo = s.token("backoffice", Some("lab_1")).await;
+    let seen = call(&s.app, Method::GET, "/api/v1/backoffice/roles", Some(&bo), None).await;
+    assert_eq!(seen.status, StatusCode::OK);
+    let units: Vec<String> =
+        seen.json().as_array().unwrap().iter().filter_map(|a| a["unit"].as_str().map(str::to_owned)).collect();
+    assert!(units.contains(&"lab_1".to_owned()), "{units:?}");
+    assert!(!units.contains(&"labX1".to_owned()), "another subtree leaked: {units:?}");
+    // Nor does a user filter made of wildcards match everyone.
+    let all = call(&s.app, Method::GET, "/api/v1/backoffice/roles?user=%25", Some(&admin), None).await.json();
+    assert_eq!(all.as_array().unwrap().len(), 0, "{all}");
+
+    // Moving lab_1 moves its subtree only, not the units whose path merely looks alike.
+    let req = http::Request::put("/api/v1/backoffice/org-chart")
+        .header("authorization", format!("Bearer {admin}"))
+        .header("content-type", "text/csv")
+        .body(axum::body::Body::from("institutional_id,name,parent\nlab_1,lab_1,ENAC\n"))
+        .unwrap();
+    let res = co2_testkit::send(&s.app, req).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", String::from_utf8_lossy(&res.body));
+    let paths: Vec<(String, String)> =
+        sqlx::query_as(r#"select institutional_id, path from unit where institutional_id in ('lab_1', 'labX1') order by institutional_id collate "C""#)
+            .fetch_all(&s.pool)
+            .await
+            .unwrap();
+    assert_eq!(paths, [("labX1".into(), "/EPFL/labX1/".into()), ("lab_1".into(), "/EPFL/ENAC/lab_1/".into())]);
+}
+
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn the_audit_export_writes_formula_looking_text_as_text(pool: PgPool) {
+    let s = Stack::embedded(pool).await;
+    let admin = s.token("admin", None).await;
+    let body = json!({"user": "@A1", "display_name": "=HYPERLINK(\"http://x\")", "role": "standard", "unit": "9001"});
+    assert_eq!(call(&s.app, Method::POST, "/api/v1/backoffice/roles", Some(&admin), Some(body)).await.status, 201);
+    let csv =
+        call(&s.app, Method::GET, "/api/v1/backoffice/audit/export?action=role.granted", Some(&admin), None).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let text = String::from_utf8(csv.body).unwrap();
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    let row = rows.records().next().expect("the grant is exported").unwrap();
+    assert_eq!(&row[4], "'@A1", "{text}");
+    assert!(!row.iter().any(|cell| cell.starts_with(['=', '+', '-', '@'])), "{row:?}");
+}

@@ -206,7 +206,7 @@ async fn a_repeated_sciper_is_a_row_error_on_the_later_row_and_the_valid_rows_ar
     assert_eq!((job["rows_ok"].as_i64(), job["rows_failed"].as_i64()), (Some(1), Some(1)), "{job}");
     assert_eq!(job["errors"][0]["row"], 2);
 
-    let list = call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/modules/headcount/entries", Some(&token), None)
+    let list = call(&s.app, Method::GET, "/api/v1/entries/units/9001/years/2025/modules/headcount", Some(&token), None)
         .await
         .json();
     assert_eq!(list["total"], 3, "{list}");
@@ -215,7 +215,7 @@ async fn a_repeated_sciper_is_a_row_error_on_the_later_row_and_the_valid_rows_ar
     let res = call(
         &s.app,
         Method::POST,
-        "/api/v1/units/9001/years/2025/modules/headcount/entries",
+        "/api/v1/entries/units/9001/years/2025/modules/headcount",
         Some(&token),
         Some(json!({"entry_type": "member", "data": {"name": "X", "sius_code": "51", "user_institutional_id": "400001", "fte": 1}})),
     )
@@ -232,13 +232,13 @@ async fn member(s: &Stack, who: &str) -> String {
 }
 
 async fn create(s: &Stack, token: &str, module: &str, body: Value) -> (u16, Value) {
-    let uri = format!("/api/v1/units/9001/years/2025/modules/{module}/entries");
+    let uri = format!("/api/v1/entries/units/9001/years/2025/modules/{module}");
     let res = call(&s.app, Method::POST, &uri, Some(token), Some(body)).await;
     (res.status.as_u16(), res.json())
 }
 
 async fn list(s: &Stack, token: &str, module: &str) -> Vec<Value> {
-    let uri = format!("/api/v1/units/9001/years/2025/modules/{module}/entries");
+    let uri = format!("/api/v1/entries/units/9001/years/2025/modules/{module}");
     let res = call(&s.app, Method::GET, &uri, Some(token), None).await;
     assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
     res.json()["items"].as_array().unwrap().clone()
@@ -292,7 +292,7 @@ async fn d10_a_standard_member_sees_and_edits_only_their_own_travel_and_cloud_ro
 
     // Other modules stay principal-only.
     let res =
-        call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/modules/equipment/entries", Some(&alice), None).await;
+        call(&s.app, Method::GET, "/api/v1/entries/units/9001/years/2025/modules/equipment", Some(&alice), None).await;
     assert_eq!(res.status, 403);
 }
 

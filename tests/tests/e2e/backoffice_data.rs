@@ -125,7 +125,7 @@ async fn an_inflation_index_applies_to_purchases_of_its_year(pool: PgPool) {
     let principal = s.token("principal", Some("9001")).await;
     let entry = serde_json::json!({"entry_type": "scientific_equipment", "data": {"name": "Centrifuge", "total_spent_amount": 600,
         "currency": "chf", "purchase_institutional_code": "41100000"}});
-    let url = "/api/v1/units/9001/years/2025/modules/purchase/entries";
+    let url = "/api/v1/entries/units/9001/years/2025/modules/purchase";
     let before = co2_testkit::call(&s.app, http::Method::POST, url, Some(&principal), Some(entry.clone())).await;
     assert_eq!(before.status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&before.body));
     let kg_before = before.json()["kg_co2eq"].as_f64().unwrap();
@@ -201,7 +201,7 @@ async fn a_module_disabled_for_a_year_takes_no_changes_in_any_unit_until_enabled
     assert_eq!(module("process_emissions")["enabled"], false);
     assert_eq!(module("equipment")["enabled"], true);
     let entry = json!({"entry_type": "process_emissions", "data": {"category": "CO2", "quantity": "10"}});
-    let uri = "/api/v1/units/9001/years/2025/modules/process_emissions/entries";
+    let uri = "/api/v1/entries/units/9001/years/2025/modules/process_emissions";
     let refused = call(&s.app, Method::POST, uri, Some(&principal), Some(entry.clone())).await;
     assert_eq!(
         (refused.status, refused.json()["error"]["code"].as_str()),
@@ -262,7 +262,7 @@ async fn an_entry_type_not_collected_refuses_new_entries_and_its_upload_rows(poo
         (Some(true), json!(["it"]))
     );
     // A new IT entry is refused; a scientific one is taken.
-    let entries = "/api/v1/units/9001/years/2025/modules/equipment/entries";
+    let entries = "/api/v1/entries/units/9001/years/2025/modules/equipment";
     let it =
         json!({"entry_type": "it", "data": {"equipment_id": "IT-9", "name": "Laptop", "equipment_class": "Laptop"}});
     let refused = call(&s.app, Method::POST, entries, Some(&principal), Some(it)).await;

@@ -117,7 +117,7 @@ async fn replace_swaps_the_file_rows_and_append_adds_to_them(pool: PgPool) {
     let s = Stack::embedded(pool).await;
     let token = s.token("principal", Some("9001")).await;
     // A manual entry survives file replaces.
-    let manual = call(&s.app, Method::POST, "/api/v1/units/9001/years/2025/modules/equipment/entries", Some(&token),
+    let manual = call(&s.app, Method::POST, "/api/v1/entries/units/9001/years/2025/modules/equipment", Some(&token),
         Some(json!({"entry_type": "it", "data": {"equipment_id": "M-1", "name": "Laptop", "equipment_class": "Laptop", "kg_co2eq": 12.5}}))).await;
     assert_eq!(manual.status, 201, "{}", String::from_utf8_lossy(&manual.body));
     s.upload(&token, "9001", "a.csv", "append", demo_equipment()).await;
@@ -209,6 +209,46 @@ async fn poison_messages_are_acknowledged_without_effect(pool: PgPool) {
 }
 
 #[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn a_failure_that_a_retry_would_repeat_fails_the_job_at_once(pool: PgPool) {
+    let s = Stack::embedded(pool).await;
+    // A rule of the database that one row of the file breaks: every delivery would fail alike.
+    sqlx::raw_sql(
+        "create function refuse_boom() returns trigger language plpgsql as $$
+         begin
+           if new.data->>'equipment_id' = 'BOOM' then
+             raise exception 'refused by a rule' using errcode = 'check_violation';
+           end if;
+           return new;
+         end $$;
+         create trigger refuse_boom before insert on data_entry for each row execute function refuse_boom();",
+    )
+    .execute(&s.pool)
+    .await
+    .unwrap();
+    let token = s.token("principal", Some("9001")).await;
+    let mut file = demo_equipment();
+    if !file.ends_with(b"\n") {
+        file.push(b'\n');
+    }
+    file.extend_from_slice(b"9001,BOOM,Rule breaker,Centrifugation,Ultra centrifuges,40,128,,,scientific\n");
+    let job_id = s.upload(&token, "9001", "e.csv", "append", file).await;
+    s.drain().await;
+    let job = s.job(&token, &job_id).await;
+    assert_eq!(job["state"], "failed", "{job}");
+    assert_eq!(job["failure"], co2_platform::step::PERMANENT_FAILURE_REASON, "{job}");
+    let (received, dead): (i64, i64) = sqlx::query_as(
+        "select coalesce(max(receive_count), 0)::int8, count(*) filter (where dead_lettered_at is not null)
+         from queue_message where queue = 'co2-ingest'",
+    )
+    .fetch_one(&s.pool)
+    .await
+    .unwrap();
+    assert_eq!((received, dead), (0, 0), "acknowledged at the first delivery, never dead-lettered");
+    assert_eq!(co2_db::queue::depth(&s.pool, "co2-ingest").await.unwrap(), 0);
+    assert_eq!(s.snapshot().await.0, 0, "nothing of the file is stored");
+}
+
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
 async fn a_message_that_keeps_failing_is_dead_lettered_and_others_still_flow(pool: PgPool) {
     let s = Stack::embedded(pool).await;
     // A step that is always unavailable.
@@ -256,7 +296,7 @@ async fn d3_a_validated_module_refuses_uploads_and_edits_with_409(pool: PgPool) 
     let create = call(
         &s.app,
         Method::POST,
-        "/api/v1/units/9001/years/2025/modules/equipment/entries",
+        "/api/v1/entries/units/9001/years/2025/modules/equipment",
         Some(&token),
         Some(json!({"entry_type": "it", "data": {"equipment_id": "1", "name": "x", "equipment_class": "Laptop"}})),
     )
@@ -267,7 +307,7 @@ async fn d3_a_validated_module_refuses_uploads_and_edits_with_409(pool: PgPool) 
     let closed = call(
         &s.app,
         Method::POST,
-        "/api/v1/units/9001/years/2025/modules/equipment/entries",
+        "/api/v1/entries/units/9001/years/2025/modules/equipment",
         Some(&token),
         Some(json!({"entry_type": "it", "data": {"equipment_id": "1", "name": "x", "equipment_class": "Laptop"}})),
     )
@@ -280,7 +320,7 @@ async fn d3_a_validated_module_refuses_uploads_and_edits_with_409(pool: PgPool) 
 async fn manual_entries_are_validated_computed_edited_and_deleted(pool: PgPool) {
     let s = Stack::embedded(pool).await;
     let token = s.token("principal", Some("9001")).await;
-    let url = "/api/v1/units/9001/years/2025/modules/equipment/entries";
+    let url = "/api/v1/entries/units/9001/years/2025/modules/equipment";
     let bad = call(&s.app, Method::POST, url, Some(&token), Some(json!({"entry_type": "scientific",
         "data": {"equipment_id": "", "name": "x", "equipment_class": "Centrifugation", "active_usage_hours_per_week": 170}}))).await;
     assert_eq!(bad.status, 422);
@@ -338,7 +378,7 @@ async fn listings_sort_by_kg_or_name_and_search_the_fields(pool: PgPool) {
     let token = s.token("principal", Some("9001")).await;
     s.upload(&token, "9001", "e.csv", "append", demo_equipment()).await;
     s.drain().await;
-    let url = "/api/v1/units/9001/years/2025/modules/equipment/entries";
+    let url = "/api/v1/entries/units/9001/years/2025/modules/equipment";
     let page = |q: &str| {
         let s = &s;
         let token = token.clone();
@@ -364,5 +404,8 @@ async fn listings_sort_by_kg_or_name_and_search_the_fields(pool: PgPool) {
         found["items"].as_array().unwrap().iter().all(|i| i["data"].to_string().to_lowercase().contains("freezer"))
     );
     assert_eq!(page("&q=100%25").await.json()["total"], 0, "a % is matched literally");
+    // Values are searched, not the field names every row has.
+    assert_eq!(page("&q=equipment_class").await.json()["total"], 0, "field names are not searched");
+    assert_eq!(page("&q=name").await.json()["total"], 0, "field names are not searched");
     assert_eq!(page("&sort=colour").await.status, 400);
 }

@@ -19,7 +19,7 @@ async fn entry(s: &Stack, token: &str, unit: &str, name: &str, kg: f64) {
     let res = call(
         &s.app,
         Method::POST,
-        &format!("/api/v1/units/{unit}/years/2025/modules/equipment/entries"),
+        &format!("/api/v1/entries/units/{unit}/years/2025/modules/equipment"),
         Some(token),
         Some(json!({"entry_type": "scientific", "data": {
             "equipment_id": format!("X-{kg}"), "name": name, "equipment_class": "Centrifugation", "kg_co2eq": kg}})),

@@ -17,13 +17,17 @@ async fn the_embedded_server_runs_the_upload_journey_over_http(pool: PgPool) {
     let (ctx, _) = co2_testkit::ctx(pool.clone(), &dir.0, Profile::Dev);
     // Links must point at this listener.
     let local = std::sync::Arc::new(co2_platform::blob::LocalBlob::new(dir.0.clone(), b"k", &base));
-    let ctx = co2_platform::Ctx { blob: local.clone(), ..ctx };
+    let settings = co2_platform::config::Settings { public_base_url: base.clone(), ..(*ctx.settings).clone() };
+    let ctx = co2_platform::Ctx { blob: local.clone(), settings: std::sync::Arc::new(settings), ..ctx };
     let app = devstack::app(&ctx, Some(local), &dir.0);
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
     let pumps: Vec<_> =
         devstack::pumps(&ctx, Duration::from_millis(200)).into_iter().map(|p| tokio::spawn(p.run())).collect();
 
-    let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    // As a browser on the app's own pages: the session cookie, and the page's origin on changes.
+    let mut page_origin = reqwest::header::HeaderMap::new();
+    page_origin.insert("origin", base.parse().unwrap());
+    let client = reqwest::Client::builder().cookie_store(true).default_headers(page_origin).build().unwrap();
     let login = client
         .post(format!("{base}/api/v1/auth/dev-login"))
         .json(&json!({"persona": "principal", "unit": "9001"}))
@@ -49,7 +53,7 @@ async fn the_embedded_server_runs_the_upload_journey_over_http(pool: PgPool) {
     }
     assert_eq!(job["state"], "succeeded", "{job}");
     let entries: Value = client
-        .get(format!("{base}/api/v1/units/9001/years/2025/modules/equipment/entries?per_page=500"))
+        .get(format!("{base}/api/v1/entries/units/9001/years/2025/modules/equipment?per_page=500"))
         .send()
         .await
         .unwrap()

@@ -40,7 +40,7 @@ async fn module_kg(s: &Stack, token: &str, module: &str) -> (i64, f64) {
     let res = call(
         &s.app,
         Method::GET,
-        &format!("/api/v1/units/9001/years/2025/modules/{module}/entries?per_page=500"),
+        &format!("/api/v1/entries/units/9001/years/2025/modules/{module}?per_page=500"),
         Some(token),
         None,
     )

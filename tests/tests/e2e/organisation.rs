@@ -105,7 +105,7 @@ async fn a_new_year_gets_every_units_report_and_a_closed_year_refuses_writes(poo
     let write = call(
         &s.app,
         Method::POST,
-        "/api/v1/units/9001/years/2025/modules/equipment/entries",
+        "/api/v1/entries/units/9001/years/2025/modules/equipment",
         Some(&principal),
         Some(json!({"entry_type": "it", "data": {"equipment_id": "1", "name": "x", "equipment_class": "Laptop"}})),
     )

@@ -122,7 +122,7 @@ async fn a_10_second_storage_and_queue_outage_mid_run_delays_the_job_and_loses_n
     let entries = call(
         &app,
         Method::GET,
-        "/api/v1/units/9001/years/2025/modules/equipment/entries?per_page=500",
+        "/api/v1/entries/units/9001/years/2025/modules/equipment?per_page=500",
         Some(&token),
         None,
     )

@@ -57,7 +57,7 @@ async fn a_factor_upload_recalculates_every_unit_and_validated_modules_change_on
     let res = call(
         &s.app,
         Method::POST,
-        "/api/v1/units/9002/years/2025/modules/equipment/entries",
+        "/api/v1/entries/units/9002/years/2025/modules/equipment",
         Some(&other),
         Some(laptop),
     )

@@ -27,6 +27,14 @@ async fn airport_and_station_search_tolerates_typos_and_accents(pool: PgPool) {
     assert_eq!(stations[0]["name"], "Zürich HB", "{stations}");
     let (_, geneve) = get(&s, &t, "/api/v1/reference/stations?q=geneve&country=CH&limit=5").await;
     assert!(geneve.as_array().unwrap().iter().all(|x| x["name"].as_str().unwrap().starts_with("Genève")), "{geneve}");
+    // Pattern characters are matched as themselves.
+    for q in ["%25%25", "__", "%5C%25"] {
+        let (status, found) = get(&s, &t, &format!("/api/v1/reference/airports?q={q}")).await;
+        assert_eq!(status, 200);
+        assert_eq!(found.as_array().map(Vec::len), Some(0), "airports for {q}: {found}");
+        let (_, found) = get(&s, &t, &format!("/api/v1/reference/stations?q={q}")).await;
+        assert_eq!(found.as_array().map(Vec::len), Some(0), "stations for {q}: {found}");
+    }
     let (short, body) = get(&s, &t, "/api/v1/reference/airports?q=g").await;
     assert_eq!((short, body["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_query")));
 }
@@ -126,6 +134,12 @@ async fn forms_get_their_choices_from_the_years_current_factors(pool: PgPool) {
     let (_, all) = get(&s, &t, "/api/v1/reference/factor-choices?year=2025&module=purchase&limit=2").await;
     assert!(!codes.is_empty(), "{all}");
     assert!(codes.iter().any(|c| c["classification"]["purchase_institutional_code"] == "12000000"), "{codes:?}");
+    // The values are searched, not the names of the columns every factor has, nor patterns.
+    for q in ["purchase_institutional_code", "%25%25"] {
+        let (_, found) =
+            get(&s, &t, &format!("/api/v1/reference/factor-choices?year=2025&module=purchase&q={q}")).await;
+        assert_eq!(found.as_array().map(Vec::len), Some(0), "{q}: {found}");
+    }
     // A stale factor is no longer offered.
     sqlx::query("update factor set is_stale = true where classification->>'equipment_class' = 'Power supplies'")
         .execute(&s.pool)

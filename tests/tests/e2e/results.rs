@@ -86,7 +86,7 @@ async fn the_change_against_the_previous_year_uses_the_same_rules(pool: PgPool) 
     let s = Stack::embedded(pool).await;
     let token = s.token("principal", Some("9001")).await;
     // 2024: one validated equipment entry with a 10,000 kg override.
-    let created = call(&s.app, Method::POST, "/api/v1/units/9001/years/2024/modules/equipment/entries", Some(&token),
+    let created = call(&s.app, Method::POST, "/api/v1/entries/units/9001/years/2024/modules/equipment", Some(&token),
         Some(json!({"entry_type": "scientific", "data": {"equipment_id": "OLD", "name": "Old", "equipment_class": "X", "kg_co2eq": 10000}}))).await;
     assert_eq!(created.status, 201);
     for year in [2024, 2025] {

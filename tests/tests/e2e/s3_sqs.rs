@@ -174,10 +174,18 @@ async fn an_upload_to_s3_flows_through_the_notification_and_the_queues_to_rows(p
             .json();
     assert_eq!(job["state"], "succeeded", "{job}");
     assert_eq!(job["rows_ok"], 41);
+    // The link creates its object once: a replay cannot replace the file that was processed.
+    assert_eq!(put_presigned(&up, b"replaced".to_vec()).await, reqwest::StatusCode::PRECONDITION_FAILED);
+    let key = sqlx::query_scalar::<_, String>("select object_key from upload where upload_id = $1")
+        .bind(uuid::Uuid::parse_str(up["upload_id"].as_str().unwrap()).unwrap())
+        .fetch_one(&s.pool)
+        .await
+        .unwrap();
+    assert_eq!(s.ctx.blob.get(&key).await.unwrap().to_vec(), demo_equipment(), "the original stays");
     let entries = call(
         &s.app,
         Method::GET,
-        "/api/v1/units/9001/years/2025/modules/equipment/entries?per_page=500",
+        "/api/v1/entries/units/9001/years/2025/modules/equipment?per_page=500",
         Some(&token),
         None,
     )

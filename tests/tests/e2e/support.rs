@@ -70,7 +70,7 @@ impl Stack {
         let res = call(
             &self.app,
             Method::GET,
-            &format!("/api/v1/units/{unit}/years/2025/modules/equipment/entries?per_page=500"),
+            &format!("/api/v1/entries/units/{unit}/years/2025/modules/equipment?per_page=500"),
             Some(token),
             None,
         )

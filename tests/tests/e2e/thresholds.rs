@@ -15,7 +15,7 @@ async fn entry(s: &Stack, token: &str, unit: &str, kg: f64) {
     let res = call(
         &s.app,
         Method::POST,
-        &format!("/api/v1/units/{unit}/years/2025/modules/equipment/entries"),
+        &format!("/api/v1/entries/units/{unit}/years/2025/modules/equipment"),
         Some(token),
         Some(json!({"entry_type": "scientific", "data": {
             "equipment_id": format!("T-{kg}"), "name": format!("{kg} kg"), "equipment_class": "Centrifugation",
@@ -40,7 +40,7 @@ async fn flagged(s: &Stack, token: &str) -> (Vec<f64>, Value) {
     let res = call(
         &s.app,
         Method::GET,
-        "/api/v1/units/9001/years/2025/modules/equipment/entries?per_page=100&sort=kg_co2eq",
+        "/api/v1/entries/units/9001/years/2025/modules/equipment?per_page=100&sort=kg_co2eq",
         Some(token),
         None,
     )
@@ -114,7 +114,7 @@ async fn entries_above_the_95th_percentile_are_flagged_and_the_admin_can_set_the
     assert_eq!(flagged(&s, &principal).await.0.len(), 5, "11..=15");
 
     // Creating an entry answers with its flag at once.
-    let res = call(&s.app, Method::POST, "/api/v1/units/9001/years/2025/modules/equipment/entries", Some(&principal),
+    let res = call(&s.app, Method::POST, "/api/v1/entries/units/9001/years/2025/modules/equipment", Some(&principal),
         Some(json!({"entry_type": "scientific", "data": {"equipment_id": "BIG", "name": "Big", "equipment_class": "X", "kg_co2eq": 500}}))).await;
     assert_eq!((res.status.as_u16(), res.json()["above_threshold"].as_bool()), (201, Some(true)));
 

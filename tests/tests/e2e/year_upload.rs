@@ -87,7 +87,7 @@ async fn a_year_wide_file_loads_every_unit_and_its_replace_keeps_other_rows(pool
     let res = call(
         &s.app,
         Method::POST,
-        "/api/v1/units/9001/years/2025/modules/equipment/entries",
+        "/api/v1/entries/units/9001/years/2025/modules/equipment",
         Some(&principal),
         Some(manual),
     )
@@ -111,6 +111,12 @@ async fn a_year_wide_file_loads_every_unit_and_its_replace_keeps_other_rows(pool
     assert_eq!(job["unit"], Value::Null, "the job is about every unit");
     assert_eq!(by_source(&s, "9001").await, [("backoffice".into(), 3), ("manual".into(), 1), ("upload".into(), 1)]);
     assert_eq!(by_source(&s, "9002").await, [("backoffice".into(), 2)]);
+    // The unit sees where each row came from: the office's rows are not shown as typed in.
+    let listed = s.entries(&principal, "9001").await;
+    let mut sources: Vec<&str> =
+        listed["items"].as_array().unwrap().iter().map(|e| e["source"].as_str().unwrap()).collect();
+    sources.sort_unstable();
+    assert_eq!(sources, ["backoffice", "backoffice", "backoffice", "manual", "upload"]);
     let lab_with = headline(&s, "9001").await;
     assert!(headline(&s, "9002").await > 0.0, "the other unit's totals are refreshed");
     assert_headlines_recomputed(&s).await;

@@ -133,6 +133,20 @@ pub fn blob_routes(store: Arc<LocalBlob>, max_bytes: u64) -> Router {
         .with_state(BlobState { store })
 }
 
+/// A storage failure as the caller should see it: their key's fault (400, 404) or ours (503).
+fn blob_error(e: co2_platform::blob::BlobError) -> ApiError {
+    match e {
+        co2_platform::blob::BlobError::InvalidKey(k) => {
+            ApiError::bad_request("invalid_key", format!("invalid key {k}"))
+        }
+        co2_platform::blob::BlobError::NotFound(_) => ApiError::not_found("object_not_found", "no such file"),
+        co2_platform::blob::BlobError::AlreadyExists(_) => {
+            ApiError::conflict("object_exists", "this link's file was received already: start a new upload")
+        }
+        other => ApiError::Unavailable(other.into()),
+    }
+}
+
 fn link_refused() -> ApiError {
     ApiError::Forbidden("the link is invalid or has expired".into())
 }
@@ -146,12 +160,8 @@ async fn put_blob(
     if !s.store.verify("PUT", &key, q.expires, &q.signature) {
         return Err(link_refused());
     }
-    s.store.put(&key, body, "application/octet-stream").await.map_err(|e| match e {
-        co2_platform::blob::BlobError::InvalidKey(k) => {
-            ApiError::bad_request("invalid_key", format!("invalid key {k}"))
-        }
-        other => ApiError::Unavailable(other.into()),
-    })?;
+    // A presigned PUT creates its object once, as on S3 with the link's `If-None-Match: *`.
+    s.store.put_new(&key, body).await.map_err(blob_error)?;
     Ok(StatusCode::OK)
 }
 
@@ -163,10 +173,7 @@ async fn get_blob(
     if !s.store.verify("GET", &key, q.expires, &q.signature) {
         return Err(link_refused());
     }
-    let bytes = s.store.get(&key).await.map_err(|e| match e {
-        co2_platform::blob::BlobError::NotFound(_) => ApiError::not_found("object_not_found", "no such file"),
-        other => ApiError::Unavailable(other.into()),
-    })?;
+    let bytes = s.store.get(&key).await.map_err(blob_error)?;
     let name = co2_platform::blob::safe_file_name(key.rsplit('/').next().unwrap_or("download"));
     let mut headers = HeaderMap::new();
     let ctype = if name.ends_with(".csv") { "text/csv; charset=utf-8" } else { "application/octet-stream" };

@@ -1,0 +1,102 @@
+//! Where an entry (or an upload) came from: a closed set, stored as text under the
+//! `data_entry_source_check` / `upload_source_check` constraints. Rows are read into
+//! [`EntrySource`], so a value the code does not know is a decoding error, never silently
+//! shown as another source, and every use of it is an exhaustive `match`.
+
+use sqlx::Postgres;
+use sqlx::encode::IsNull;
+use sqlx::error::BoxDynError;
+use sqlx::postgres::{PgArgumentBuffer, PgTypeInfo, PgValueRef};
+
+/// The origin of an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EntrySource {
+    /// Typed in a form (or sent to the entries API).
+    Manual,
+    /// A file uploaded from the unit's module page.
+    Upload,
+    /// A file put into the drop folder.
+    Dropbox,
+    /// The back office's year-wide file for every unit.
+    Backoffice,
+}
+
+impl EntrySource {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntrySource::Manual => "manual",
+            EntrySource::Upload => "upload",
+            EntrySource::Dropbox => "dropbox",
+            EntrySource::Backoffice => "backoffice",
+        }
+    }
+
+    /// The source of a stored spelling.
+    pub fn parse(s: &str) -> Option<EntrySource> {
+        [EntrySource::Manual, EntrySource::Upload, EntrySource::Dropbox, EntrySource::Backoffice]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+    }
+
+    /// Loaded from a file (replaced by the next replace of its scope).
+    pub fn is_file(self) -> bool {
+        match self {
+            EntrySource::Manual => false,
+            EntrySource::Upload | EntrySource::Dropbox | EntrySource::Backoffice => true,
+        }
+    }
+}
+
+impl std::fmt::Display for EntrySource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<EntrySource> for co2_api_types::EntrySource {
+    fn from(s: EntrySource) -> Self {
+        match s {
+            EntrySource::Manual => co2_api_types::EntrySource::Manual,
+            EntrySource::Upload => co2_api_types::EntrySource::Upload,
+            EntrySource::Dropbox => co2_api_types::EntrySource::Dropbox,
+            EntrySource::Backoffice => co2_api_types::EntrySource::Backoffice,
+        }
+    }
+}
+
+impl sqlx::Type<Postgres> for EntrySource {
+    fn type_info() -> PgTypeInfo {
+        <&str as sqlx::Type<Postgres>>::type_info()
+    }
+
+    fn compatible(ty: &PgTypeInfo) -> bool {
+        <&str as sqlx::Type<Postgres>>::compatible(ty)
+    }
+}
+
+impl<'q> sqlx::Encode<'q, Postgres> for EntrySource {
+    fn encode_by_ref(&self, buf: &mut PgArgumentBuffer) -> Result<IsNull, BoxDynError> {
+        <&str as sqlx::Encode<Postgres>>::encode(self.as_str(), buf)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, Postgres> for EntrySource {
+    fn decode(value: PgValueRef<'r>) -> Result<Self, BoxDynError> {
+        let text = <&str as sqlx::Decode<Postgres>>::decode(value)?;
+        EntrySource::parse(text).ok_or_else(|| format!("unknown entry source '{text}'").into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_source_reads_back_from_its_spelling() {
+        for s in [EntrySource::Manual, EntrySource::Upload, EntrySource::Dropbox, EntrySource::Backoffice] {
+            assert_eq!(EntrySource::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(EntrySource::parse("Manual"), None);
+    }
+}
