@@ -68,14 +68,23 @@ knative-validate: tools
 	bash scripts/validate-knative.sh
 
 ## test-rust: unit, SQL (#[sqlx::test]), function and end-to-end tests against a real PostgreSQL
-## and a real S3+SQS server (moto) with bucket notifications.
+## (with a streaming replica and PgBouncer, as in a cluster) and a real S3+SQS server (moto) with
+## bucket notifications; then the pipeline suites once more with every function's pools through
+## PgBouncer in transaction pooling, reads on the replica.
+PIPELINE_SUITES := embedded:: recalculation:: exports:: permissions:: year_upload:: all_modules:: concurrency:: access::
 test-rust: tools
 	@eval "$$(scripts/dev-env.sh $(LOCAL)/test co2calc_test)"; \
 	scripts/moto.sh start $(MOTO_PORT) $(LOCAL)/moto.pid; \
-	trap 'scripts/moto.sh stop $(LOCAL)/moto.pid' EXIT; \
+	trap 'scripts/moto.sh stop $(LOCAL)/moto.pid; scripts/db-tier.sh stop $(LOCAL)/db-tier' EXIT; \
+	eval "$$(scripts/db-tier.sh start $(LOCAL)/db-tier $${CO2_PG_PORT:-54329})"; \
 	export MOTO_ENDPOINT=http://127.0.0.1:$(MOTO_PORT) AWS_ENDPOINT_URL=http://127.0.0.1:$(MOTO_PORT) \
 	  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1; \
+	cargo build --workspace --bins; export CO2_BIN_DIR=$(BIN); \
 	cargo test --workspace --no-fail-fast 2>&1 | tee $(LOCAL)/test-rust.log; \
+	test $${PIPESTATUS[0]} -eq 0; \
+	echo "test-rust: the pipeline suites through PgBouncer (transaction pooling) and the replica"; \
+	CO2_TEST_TOPOLOGY=pgbouncer cargo test -p co2-e2e --test e2e --no-fail-fast -- $(PIPELINE_SUITES) 2>&1 \
+	  | tee $(LOCAL)/test-rust-db-tier.log; \
 	test $${PIPESTATUS[0]} -eq 0
 
 ## test-browser: headless Chromium against the embedded server with a fresh database.

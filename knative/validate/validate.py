@@ -57,7 +57,8 @@ RENDERINGS = ("base", "overlays/dev", "overlays/prod")
 # Secret inputs each overlay reads from its git-ignored secrets/ directory, and the committed
 # example (in knative/base) that stands in for it here.
 SECRET_INPUTS = {
-    "secrets/co2.env": "secrets.example.env",
+    "secrets/database.env": "database.example.env",
+    "secrets/oidc.env": "oidc.example.env",
     "secrets/session-signing-key.pem": "session-signing-key.example.pem",
     "secrets/session-public-key.pem": "session-public-key.pem",
     "secrets/sqs-source.env": "sqs-source.example.env",
@@ -106,6 +107,33 @@ FUNCTIONS = {
     "step-export": "step",
 }
 WITHOUT_DATABASE = {"web", "api-docs"}  # may use /healthz for readiness
+# The Secrets each function reads, and no more: the database for those that have one, the AWS
+# keys (optional, where pods lack a web identity) for those that use S3 or SQS, and the sign-in
+# secrets for api-session alone.
+_CLOUD = {"co2-database", "co2-aws"}
+SECRETS_OF = {
+    "api-session": {"co2-database", "co2-oidc", "co2-session-signing"},
+    "api-workspace": _CLOUD,
+    "api-entries": {"co2-database"},
+    "api-uploads": _CLOUD,
+    "api-reference": {"co2-database"},
+    "api-access": {"co2-database"},
+    "api-docs": set(),
+    "web": set(),
+    "step-ingest": _CLOUD,
+    "step-compute": _CLOUD,
+    "step-aggregate": _CLOUD,
+    "step-export": _CLOUD,
+}
+KNOWN_SECRETS = {"co2-database", "co2-oidc", "co2-session-signing", "co2-aws", "co2-sqs-source", "pgbouncer-auth"}
+
+
+def base_secret_name(name):
+    """A Secret's name without the hash suffix kustomize's generator appends."""
+    if name in KNOWN_SECRETS:
+        return name
+    head, _, _ = name.rpartition("-")
+    return head if head in KNOWN_SECRETS else name
 TIMEOUT_SECONDS = {"http": 30, "step": 300}
 QUEUES = {
     "co2-ingest": "step-ingest",
@@ -318,8 +346,12 @@ def policy_rendering(rendering: str, docs: list[Doc]) -> list[str]:
         refs = c.get("envFrom", [])
         if not any(r.get("configMapRef", {}).get("name", "").startswith("co2-config") for r in refs):
             err("envFrom must include the ConfigMap co2-config")
-        if not any(r.get("secretRef", {}).get("name", "").startswith("co2-secrets") for r in refs):
-            err("envFrom must include the Secret co2-secrets")
+        # Each function gets the secrets it uses and no other (SECRETS_OF).
+        secrets = {base_secret_name(r["secretRef"]["name"]) for r in refs if "secretRef" in r}
+        secrets |= {base_secret_name(e["valueFrom"]["secretKeyRef"]["name"]) for e in c.get("env", [])
+                    if "secretKeyRef" in e.get("valueFrom", {})}
+        if secrets != SECRETS_OF.get(name, set()):
+            err(f"secrets {sorted(secrets)} instead of {sorted(SECRETS_OF.get(name, set()))}")
         env_names = {e.get("name") for e in c.get("env", [])}
         if "PORT" in env_names:
             err("PORT is set by Knative")

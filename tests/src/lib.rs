@@ -47,3 +47,26 @@ pub fn expected_rows(file: &str) -> BTreeMap<u64, Vec<ExpectedRow>> {
 pub fn close(a: f64, b: f64, rel: f64) -> bool {
     (a - b).abs() <= rel * a.abs().max(b.abs()) || (a - b).abs() <= 5e-5
 }
+
+/// A binary of the workspace, built before the tests (`make test-rust` builds them and sets
+/// `CO2_BIN_DIR`; otherwise the target directory's debug build is used).
+pub fn binary(name: &str) -> PathBuf {
+    let dir = std::env::var_os("CO2_BIN_DIR").map(PathBuf::from).unwrap_or_else(|| {
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
+        target.join("debug")
+    });
+    let path = dir.join(name);
+    assert!(
+        path.exists(),
+        "{} is not built: run `cargo build --workspace --bins` (make test-rust does)",
+        path.display()
+    );
+    path
+}
+
+/// The repository's `knative/` directory.
+pub fn knative_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../knative")
+}

@@ -147,7 +147,7 @@ pub(crate) async fn verify(State(ctx): State<Ctx>, caller: Caller) -> ApiResult<
     caller.require_admin()?;
     // The primary: a replica may lag behind the last append and still be a consistent prefix,
     // but the check should cover what has been written.
-    let mut db = ctx.pools.write.acquire().await?;
+    let mut db = ctx.pools.write.begin().await?;
     let check = co2_db::audit::verify(&mut db).await?;
     Ok(ApiJson(AuditChainView {
         entries_checked: check.entries_checked,

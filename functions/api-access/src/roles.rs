@@ -156,7 +156,7 @@ pub(crate) async fn revoke(
     caller.require_admin()?;
     let mut tx = ctx.pools.write.begin().await?;
     // Serialise admin removals so two concurrent revocations cannot both pass the count check.
-    sqlx::query("select pg_advisory_xact_lock(7700002)").execute(&mut *tx).await?;
+    co2_db::lock::take(&mut tx, co2_db::lock::AdvisoryLock::RoleRemovals).await?;
     let a = co2_db::org::assignment(&mut *tx, assignment_id)
         .await?
         .ok_or_else(|| ApiError::not_found("assignment_not_found", "no such role assignment"))?;

@@ -287,7 +287,7 @@ async fn list(
         limit: per_page as i64,
         offset: (page as i64 - 1) * per_page as i64,
     };
-    let mut conn = ctx.pools.read.acquire().await?;
+    let mut conn = ctx.pools.read.begin().await?;
     let (rows, total) = co2_db::entry::list(&mut conn, rm.report_module_id, &q).await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.data_entry_id).collect();
     let emissions = co2_db::entry::emissions_of(&mut *conn, &ids).await?;

@@ -17,10 +17,11 @@ use co2_platform::auth::{Caller, unit_not_found};
 use co2_platform::config::Profile;
 use co2_platform::{ApiError, ApiJson, ApiResult, Ctx};
 
-/// The function's routes.
-pub fn router(ctx: Ctx) -> Router {
+/// The function's routes; `oidc` is the institution's provider (`OidcSettings::from_env`, read
+/// by this function only: no other function holds the client secret).
+pub fn router(ctx: Ctx, oidc: Option<co2_platform::config::OidcSettings>) -> Router {
     // No I/O here: the provider's metadata and keys are fetched at the first sign-in.
-    let provider = ctx.settings.oidc.clone().map(|s| std::sync::Arc::new(oidc::Oidc::new(s)));
+    let provider = oidc.map(|s| std::sync::Arc::new(oidc::Oidc::new(s)));
     Router::new()
         .route("/api/v1/auth/dev-login", post(dev_login))
         .route("/api/v1/auth/logout", post(logout))

@@ -263,14 +263,16 @@ fn secure_flag(ctx: &Ctx) -> &'static str {
 
 /// `GET /api/v1/auth/providers`: how one signs in here.
 #[utoipa::path(get, path = "/api/v1/auth/providers", tag = "session", responses((status = 200, body = AuthProviders)))]
-pub(crate) async fn providers(State(ctx): State<Ctx>) -> ApiJson<AuthProviders> {
+pub(crate) async fn providers(
+    State(ctx): State<Ctx>,
+    axum::Extension(oidc): axum::Extension<Option<Arc<Oidc>>>,
+) -> ApiJson<AuthProviders> {
     ApiJson(AuthProviders {
         dev_login: ctx.settings.profile == Profile::Dev,
-        oidc: ctx
-            .settings
-            .oidc
-            .as_ref()
-            .map(|o| OidcProviderView { name: o.provider_name.clone(), login_url: "/api/v1/auth/oidc/login".into() }),
+        oidc: oidc.as_ref().map(|o| OidcProviderView {
+            name: o.settings.provider_name.clone(),
+            login_url: "/api/v1/auth/oidc/login".into(),
+        }),
     })
 }
 

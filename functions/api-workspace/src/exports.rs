@@ -117,7 +117,9 @@ pub(crate) async fn create(
     )
     .await?;
     tx.commit().await?;
-    let msg = StepMessage::Export(ExportMessage { version: STEP_MESSAGE_VERSION, job_id });
+    // The step reads the figures as they are now, on the replica once it has caught up.
+    let consistent_with = ctx.pools.write.current_lsn().await?.map(|l| l.to_string());
+    let msg = StepMessage::Export(ExportMessage { version: STEP_MESSAGE_VERSION, job_id, consistent_with });
     if let Err(e) = ctx.queue.send(&ctx.settings.queue_export, &msg.to_body()).await {
         co2_db::job::fail(&ctx.pools.write, job_id, "the export could not be queued: ask for it again").await?;
         return Err(ApiError::Unavailable(e.into()));

@@ -28,7 +28,7 @@ async fn require_year(ctx: &Ctx, year: i32) -> ApiResult<()> {
 }
 
 /// The thresholds of `types` in `year` with their counts, in the order given.
-async fn views(db: &sqlx::PgPool, year: i32, types: &[EntryType]) -> ApiResult<Vec<ThresholdView>> {
+async fn views(db: &co2_db::Db, year: i32, types: &[EntryType]) -> ApiResult<Vec<ThresholdView>> {
     let ids: Vec<i16> = types.iter().map(|t| t.id()).collect();
     let policies = co2_db::threshold::policies(db, year).await?;
     let figures = co2_db::threshold::overview(db, year, &ids).await?;

@@ -114,6 +114,7 @@ impl Aggregate {
         .await?;
         tx.commit().await?;
         tracing::info!(%job_id, published, "upload.published");
+        self.note_reader(job.created_by).await?;
         Ok(is_drop)
     }
 
@@ -167,6 +168,15 @@ impl Aggregate {
         .await?;
         tx.commit().await?;
         tracing::info!(%job_id, published, removed, modules = modules.len(), "upload.published");
+        let started_by = co2_db::job::get(&self.ctx.pools.write, job_id).await?.and_then(|j| j.created_by);
+        self.note_reader(started_by).await
+    }
+
+    /// The person who started a job reads its rows from their next page on (ADR 0012).
+    async fn note_reader(&self, started_by: Option<Uuid>) -> Result<(), StepError> {
+        if let Some(user) = started_by {
+            co2_db::org::note_read_position(&self.ctx.pools.write, user).await?;
+        }
         Ok(())
     }
 }

@@ -112,6 +112,12 @@ impl Compute {
         }
         tx.commit().await?;
         tracing::info!(%job_id, slice_no, entries = entries.len(), "slice.recalculated");
+        if finished.is_some()
+            && let Some(admin) = job.created_by
+        {
+            // Whoever asked for the recalculation reads its figures from their next page on.
+            co2_db::org::note_read_position(&self.ctx.pools.write, admin).await?;
+        }
         for m in finished.unwrap_or_default() {
             self.send_aggregate(None, m).await?;
         }

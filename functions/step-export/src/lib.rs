@@ -55,7 +55,8 @@ impl StepHandler for Export {
         let body = std::str::from_utf8(&input.data).map_err(|e| StepError::Poison(e.into()))?;
         match StepMessage::parse(body).map_err(|e| StepError::Poison(e.into()))? {
             StepMessage::Export(msg) => {
-                let done = self.export(msg.job_id).await;
+                let after = msg.consistent_with.as_deref().and_then(co2_db::db::Lsn::parse);
+                let done = co2_db::db::consistency::scope(after, false, self.export(msg.job_id)).await;
                 co2_platform::step::fail_job_if_permanent(&self.ctx.pools.write, msg.job_id, done).await
             }
             _ => Err(StepError::Poison(anyhow::anyhow!("step-export received a message of another step"))),

@@ -164,15 +164,17 @@ impl Ingest {
         let upload_id = Uuid::new_v5(&DROPBOX_NAMESPACE, format!("upload:{natural}").as_bytes());
         let mut tx = self.ctx.pools.write.begin().await?;
         if co2_db::job::lock(&mut *tx, job_id).await?.is_none() {
-            sqlx::query(
-                "insert into job (job_id, kind, unit_id, report_year_id, module) values ($1, 'dropbox', $2, $3, $4)
-                 on conflict do nothing",
+            co2_db::job::create_with_id(
+                &mut *tx,
+                job_id,
+                co2_db::job::NewJob {
+                    kind: "dropbox",
+                    unit_id: Some(unit.unit_id),
+                    year,
+                    module: Some(module.key()),
+                    created_by: None,
+                },
             )
-            .bind(job_id)
-            .bind(unit.unit_id)
-            .bind(year)
-            .bind(module.key())
-            .execute(&mut *tx)
             .await?;
             let filename = obj.key.rsplit('/').next().unwrap_or("drop.csv");
             co2_db::upload::create(
@@ -270,7 +272,7 @@ impl Ingest {
             Err(e) => return Err(e.into()),
         };
         let det = upload.data_entry_type.and_then(EntryType::from_id);
-        let mut conn = pools.write.acquire().await?;
+        let mut conn = pools.write.begin().await?;
         let mut ctx = co2_db::engine::parse_context(&mut conn, module, year).await?;
         if module == Module::Headcount
             && let Some(rm) = targets.values().next().filter(|_| unit.is_some())
@@ -345,7 +347,7 @@ impl Ingest {
                 .flatten()
                 .flat_map(|(_, e)| std::iter::once(&e.data).chain(e.companion.as_deref().map(|c| &c.data)))
                 .collect();
-            let mut conn = pools.write.acquire().await?;
+            let mut conn = pools.write.begin().await?;
             co2_db::engine::load_factors(&mut conn, year, module, &batch).await?
         };
         let mut tx = pools.write.begin().await?;

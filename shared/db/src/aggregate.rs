@@ -9,7 +9,7 @@ use uuid::Uuid;
 /// headline and additional totals and its entry count from those.
 pub async fn refresh_module(db: &mut sqlx::PgConnection, report_module_id: Uuid) -> DbResult<()> {
     clear_leaves(db, report_module_id).await?;
-    sqlx::query(
+    crate::sql::query(
         "insert into module_leaf_total (report_module_id, emission_type, scope, is_additional, kg_co2eq)
          select $1, e.emission_type, e.scope, e.is_additional, sum(e.kg_co2eq)
          from published_entry d join emission e on e.data_entry_id = d.data_entry_id
@@ -19,7 +19,7 @@ pub async fn refresh_module(db: &mut sqlx::PgConnection, report_module_id: Uuid)
     .bind(report_module_id)
     .execute(&mut *db)
     .await?;
-    let entries: i64 = sqlx::query_scalar("select count(*) from published_entry where report_module_id = $1")
+    let entries: i64 = crate::sql::query_scalar("select count(*) from published_entry where report_module_id = $1")
         .bind(report_module_id)
         .fetch_one(&mut *db)
         .await?;
@@ -35,7 +35,7 @@ pub async fn refresh_module_after_publication(
     report_module_id: Uuid,
     job_id: Uuid,
 ) -> DbResult<()> {
-    let staged: Option<(i64, serde_json::Value)> = sqlx::query_as(
+    let staged: Option<(i64, serde_json::Value)> = crate::sql::query_as(
         "delete from job_staged_module where job_id = $1 and report_module_id = $2 returning entries, leaf_totals",
     )
     .bind(job_id)
@@ -48,7 +48,7 @@ pub async fn refresh_module_after_publication(
     // The kept rows' ids as an array: their emission rows are then read through the entry index
     // whatever the planner believes of the module's size (a join chose a scan of every emission
     // row of the database).
-    let kept: Vec<Uuid> = sqlx::query_scalar(
+    let kept: Vec<Uuid> = crate::sql::query_scalar(
         "select data_entry_id from published_entry where report_module_id = $1 and pending_job_id is distinct from $2",
     )
     .bind(report_module_id)
@@ -56,7 +56,7 @@ pub async fn refresh_module_after_publication(
     .fetch_all(&mut *db)
     .await?;
     clear_leaves(db, report_module_id).await?;
-    sqlx::query(
+    crate::sql::query(
         "insert into module_leaf_total (report_module_id, emission_type, scope, is_additional, kg_co2eq)
          select $1, emission_type, scope, is_additional, sum(kg_co2eq) from (
              select e.emission_type, e.scope, e.is_additional, e.kg_co2eq from emission e where e.data_entry_id = any($2)
@@ -75,13 +75,16 @@ pub async fn refresh_module_after_publication(
 }
 
 async fn clear_leaves(db: &mut sqlx::PgConnection, report_module_id: Uuid) -> DbResult<()> {
-    sqlx::query("delete from module_leaf_total where report_module_id = $1").bind(report_module_id).execute(db).await?;
+    crate::sql::query("delete from module_leaf_total where report_module_id = $1")
+        .bind(report_module_id)
+        .execute(db)
+        .await?;
     Ok(())
 }
 
 /// Sets a module's entry count and its totals (headline, scopes, additional) from its leaves.
 async fn set_module_totals(db: &mut sqlx::PgConnection, report_module_id: Uuid, entries: i64) -> DbResult<()> {
-    sqlx::query(
+    crate::sql::query(
         "with sums as (
              select coalesce(sum(kg_co2eq) filter (where not is_additional), 0) as headline,
                     coalesce(sum(kg_co2eq) filter (where not is_additional and scope = 1), 0) as s1,
@@ -110,7 +113,7 @@ pub async fn unit_year_leaf_sums(
     institutional_id: &str,
     year: i32,
 ) -> DbResult<Option<Vec<(String, f64)>>> {
-    let report: Option<Uuid> = sqlx::query_scalar(
+    let report: Option<Uuid> = crate::sql::query_scalar(
         "select r.report_id from report r join unit u on u.unit_id = r.unit_id
          where u.institutional_id = $1 and r.report_year_id = $2",
     )
@@ -119,7 +122,7 @@ pub async fn unit_year_leaf_sums(
     .fetch_optional(&mut *db)
     .await?;
     let Some(report) = report else { return Ok(None) };
-    let rows: Vec<(String, f64)> = sqlx::query_as(
+    let rows: Vec<(String, f64)> = crate::sql::query_as(
         "select e.emission_type, sum(e.kg_co2eq) from emission e
          join published_entry d on d.data_entry_id = e.data_entry_id
          join report_module m on m.report_module_id = d.report_module_id

@@ -13,13 +13,13 @@ pub async fn append(
     target: Option<&str>,
     details: serde_json::Value,
 ) -> DbResult<()> {
-    sqlx::query("select pg_advisory_xact_lock(7700001)").execute(&mut *db).await?;
-    let prev: String = sqlx::query_scalar("select hash from audit_log order by audit_log_id desc limit 1")
+    crate::lock::take(&mut *db, crate::lock::AdvisoryLock::AuditChain).await?;
+    let prev: String = crate::sql::query_scalar("select hash from audit_log order by audit_log_id desc limit 1")
         .fetch_optional(&mut *db)
         .await?
         .unwrap_or_else(|| "0".repeat(64));
     let hash = chain_hash(&prev, actor, action, target, &details);
-    sqlx::query(
+    crate::sql::query(
         "insert into audit_log (actor, action, target, details, prev_hash, hash) values ($1, $2, $3, $4, $5, $6)",
     )
     .bind(actor)
@@ -74,7 +74,7 @@ const SELECT: &str = "select audit_log_id, created_at, actor, action, target, de
 
 /// Matching entries, newest first.
 pub async fn list(db: impl sqlx::PgExecutor<'_>, f: &AuditFilter<'_>, limit: i64) -> DbResult<Vec<AuditEntry>> {
-    Ok(sqlx::query_as::<_, AuditEntry>(sqlx::AssertSqlSafe(format!(
+    Ok(crate::sql::query_as::<AuditEntry>(sqlx::AssertSqlSafe(format!(
         "{SELECT}
          where ($1::text is null or actor = $1)
            and ($2::text is null or action = $2 or (right($2, 1) = '.' and starts_with(action, $2)))
@@ -97,7 +97,7 @@ pub async fn list(db: impl sqlx::PgExecutor<'_>, f: &AuditFilter<'_>, limit: i64
 
 /// One entry by id.
 pub async fn get(db: impl sqlx::PgExecutor<'_>, id: i64) -> DbResult<Option<AuditEntry>> {
-    Ok(sqlx::query_as::<_, AuditEntry>(sqlx::AssertSqlSafe(format!("{SELECT} where audit_log_id = $1")))
+    Ok(crate::sql::query_as::<AuditEntry>(sqlx::AssertSqlSafe(format!("{SELECT} where audit_log_id = $1")))
         .bind(id)
         .fetch_optional(db)
         .await?)
@@ -114,8 +114,8 @@ pub struct ChainCheck {
 /// Recomputes the chain from the first entry, streaming: every hash must cover its predecessor's.
 pub async fn verify(db: &mut PgConnection) -> DbResult<ChainCheck> {
     use futures::TryStreamExt;
-    let mut rows =
-        sqlx::query_as::<_, AuditEntry>(sqlx::AssertSqlSafe(format!("{SELECT} order by audit_log_id"))).fetch(&mut *db);
+    let mut rows = crate::sql::query_as::<AuditEntry>(sqlx::AssertSqlSafe(format!("{SELECT} order by audit_log_id")))
+        .fetch(&mut *db);
     let mut prev = "0".repeat(64);
     let mut checked = 0;
     while let Some(e) = rows.try_next().await? {

@@ -455,7 +455,7 @@ pub async fn replace_rows(db: &mut PgConnection, computed: &[(Uuid, Computed)]) 
         return Ok(());
     }
     let ids: Vec<Uuid> = computed.iter().map(|(id, _)| *id).collect();
-    sqlx::query("delete from emission where data_entry_id = any($1)").bind(&ids).execute(&mut *db).await?;
+    crate::sql::query("delete from emission where data_entry_id = any($1)").bind(&ids).execute(&mut *db).await?;
 
     let reasons: Vec<Option<String>> = computed
         .iter()
@@ -464,7 +464,7 @@ pub async fn replace_rows(db: &mut PgConnection, computed: &[(Uuid, Computed)]) 
             Computation::Rows(_) => None,
         })
         .collect();
-    sqlx::query(
+    crate::sql::query(
         // Only rows whose reason changes are rewritten: a file's fresh rows mostly keep NULL.
         "update data_entry d set incomplete_reason = u.reason
          from unnest($1::uuid[], $2::text[]) as u(id, reason)

@@ -161,7 +161,7 @@ pub async fn insert_pending(
     };
     crate::copy::copy_in(db, "emission", crate::engine::EMISSION_COLUMNS, &emissions).await?;
     for (report_module_id, t) in &totals {
-        sqlx::query(
+        crate::sql::query(
             "insert into job_staged_module (job_id, report_module_id, entries, leaf_totals) values ($1, $2, $3, $4)",
         )
         .bind(job_id)
@@ -176,7 +176,7 @@ pub async fn insert_pending(
 
 /// Pending entries of a job.
 pub async fn pending_of_job(db: impl PgExecutor<'_>, job_id: Uuid) -> DbResult<Vec<EntryRow>> {
-    Ok(sqlx::query_as::<_, EntryRow>(sqlx::AssertSqlSafe(format!(
+    Ok(crate::sql::query_as::<EntryRow>(sqlx::AssertSqlSafe(format!(
         "select {ENTRY_COLUMNS} from data_entry where pending_job_id = $1 order by source_row"
     )))
     .bind(job_id)
@@ -201,7 +201,7 @@ pub async fn publish_job(
 ) -> DbResult<u64> {
     if let Some(types) = replace_types {
         // Their emission rows go with them (the data_entry_emissions_gone trigger, set-based).
-        sqlx::query(
+        crate::sql::query(
             "delete from published_entry where report_module_id = $1
                and source in ('upload', 'dropbox') and data_entry_type = any($2)",
         )
@@ -212,20 +212,20 @@ pub async fn publish_job(
     }
     match how {
         Publication::InPlace => {
-            let done = sqlx::query("update data_entry set pending_job_id = null where pending_job_id = $1")
+            let done = crate::sql::query("update data_entry set pending_job_id = null where pending_job_id = $1")
                 .bind(job_id)
                 .execute(&mut *db)
                 .await?;
             // Its rows are no longer told apart from the module's: their sums cannot serve.
-            sqlx::query("delete from job_staged_module where job_id = $1").bind(job_id).execute(&mut *db).await?;
+            crate::sql::query("delete from job_staged_module where job_id = $1").bind(job_id).execute(&mut *db).await?;
             Ok(done.rows_affected())
         }
         Publication::ByJob => {
-            sqlx::query("insert into published_job (job_id) values ($1) on conflict do nothing")
+            crate::sql::query("insert into published_job (job_id) values ($1) on conflict do nothing")
                 .bind(job_id)
                 .execute(&mut *db)
                 .await?;
-            let staged: i64 = sqlx::query_scalar("select count(*) from data_entry where pending_job_id = $1")
+            let staged: i64 = crate::sql::query_scalar("select count(*) from data_entry where pending_job_id = $1")
                 .bind(job_id)
                 .fetch_one(&mut *db)
                 .await?;
@@ -238,8 +238,8 @@ pub async fn publish_job(
 /// emission rows go with them) and their sums. Returns the rows removed.
 pub async fn discard_staged(db: &mut PgConnection, job_id: Uuid) -> DbResult<u64> {
     let removed =
-        sqlx::query("delete from data_entry where pending_job_id = $1").bind(job_id).execute(&mut *db).await?;
-    sqlx::query("delete from job_staged_module where job_id = $1").bind(job_id).execute(&mut *db).await?;
+        crate::sql::query("delete from data_entry where pending_job_id = $1").bind(job_id).execute(&mut *db).await?;
+    crate::sql::query("delete from job_staged_module where job_id = $1").bind(job_id).execute(&mut *db).await?;
     Ok(removed.rows_affected())
 }
 
@@ -255,21 +255,21 @@ pub enum Publication {
 /// Clears the `pending_job_id` of a published job's rows and forgets the job in
 /// `published_job`, in one transaction of the caller's. Idempotent. Returns the rows settled.
 pub async fn settle_published(db: &mut PgConnection, job_id: Uuid) -> DbResult<u64> {
-    let done = sqlx::query(
+    let done = crate::sql::query(
         "update data_entry set pending_job_id = null
          where pending_job_id = $1 and exists (select 1 from published_job where job_id = $1)",
     )
     .bind(job_id)
     .execute(&mut *db)
     .await?;
-    sqlx::query("delete from published_job where job_id = $1").bind(job_id).execute(&mut *db).await?;
+    crate::sql::query("delete from published_job where job_id = $1").bind(job_id).execute(&mut *db).await?;
     Ok(done.rows_affected())
 }
 
 /// Published jobs whose rows are not settled yet, published `older_than_secs` ago or more: the
 /// sweeper settles them.
 pub async fn unsettled_jobs(db: impl PgExecutor<'_>, older_than_secs: f64) -> DbResult<Vec<Uuid>> {
-    Ok(sqlx::query_scalar(
+    Ok(crate::sql::query_scalar(
         "select job_id from published_job where published_at < now() - make_interval(secs => $1) order by published_at",
     )
     .bind(older_than_secs)
@@ -279,7 +279,7 @@ pub async fn unsettled_jobs(db: impl PgExecutor<'_>, older_than_secs: f64) -> Db
 
 /// The entry types a job's staged rows carry (companions included).
 pub async fn pending_types(db: impl PgExecutor<'_>, job_id: Uuid) -> DbResult<Vec<i16>> {
-    Ok(sqlx::query_scalar("select distinct data_entry_type from data_entry where pending_job_id = $1 order by 1")
+    Ok(crate::sql::query_scalar("select distinct data_entry_type from data_entry where pending_job_id = $1 order by 1")
         .bind(job_id)
         .fetch_all(db)
         .await?)
@@ -306,7 +306,7 @@ async fn insert_one(
     created_by: Option<Uuid>,
     parent: Option<Uuid>,
 ) -> DbResult<Uuid> {
-    Ok(sqlx::query_scalar(
+    Ok(crate::sql::query_scalar(
         "insert into data_entry (data_entry_id, report_module_id, data_entry_type, data, kg_override, source,
                                  created_by, parent_entry_id)
          values ($1, $2, $3, $4, $5, 'manual', $6, $7) returning data_entry_id",
@@ -325,28 +325,30 @@ async fn insert_one(
 /// Replaces the data of an entry (its type may change within the module), and its generated
 /// companion with the new one (none when the entry no longer has one).
 pub async fn update_data(db: &mut PgConnection, id: Uuid, entry: &ParsedEntry) -> DbResult<()> {
-    sqlx::query("update data_entry set data_entry_type = $2, data = $3, kg_override = $4 where data_entry_id = $1")
-        .bind(id)
-        .bind(entry.entry_type.id())
-        .bind(&entry.data)
-        .bind(entry.kg_override)
-        .execute(&mut *db)
-        .await?;
+    crate::sql::query(
+        "update data_entry set data_entry_type = $2, data = $3, kg_override = $4 where data_entry_id = $1",
+    )
+    .bind(id)
+    .bind(entry.entry_type.id())
+    .bind(&entry.data)
+    .bind(entry.kg_override)
+    .execute(&mut *db)
+    .await?;
     let updated = match &entry.companion {
-        Some(c) => sqlx::query("update data_entry set data = $2 where parent_entry_id = $1")
+        Some(c) => crate::sql::query("update data_entry set data = $2 where parent_entry_id = $1")
             .bind(id)
             .bind(&c.data)
             .execute(&mut *db)
             .await?
             .rows_affected(),
         None => {
-            sqlx::query("delete from data_entry where parent_entry_id = $1").bind(id).execute(&mut *db).await?;
+            crate::sql::query("delete from data_entry where parent_entry_id = $1").bind(id).execute(&mut *db).await?;
             0
         }
     };
     if let (Some(c), 0) = (&entry.companion, updated) {
         let (module, created_by): (Uuid, Option<Uuid>) =
-            sqlx::query_as("select report_module_id, created_by from data_entry where data_entry_id = $1")
+            crate::sql::query_as("select report_module_id, created_by from data_entry where data_entry_id = $1")
                 .bind(id)
                 .fetch_one(&mut *db)
                 .await?;
@@ -357,7 +359,7 @@ pub async fn update_data(db: &mut PgConnection, id: Uuid, entry: &ParsedEntry) -
 
 /// The generated companions of an entry (DET 32 of a room).
 pub async fn companions_of(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Vec<EntryRow>> {
-    Ok(sqlx::query_as::<_, EntryRow>(sqlx::AssertSqlSafe(format!(
+    Ok(crate::sql::query_as::<EntryRow>(sqlx::AssertSqlSafe(format!(
         "select {ENTRY_COLUMNS} from data_entry where parent_entry_id = $1 order by data_entry_id"
     )))
     .bind(id)
@@ -372,7 +374,7 @@ pub async fn member_ids(
     report_module_id: Uuid,
     surviving_replace: bool,
 ) -> DbResult<Vec<String>> {
-    Ok(sqlx::query_scalar(
+    Ok(crate::sql::query_scalar(
         "select data ->> 'user_institutional_id' from published_entry
          where report_module_id = $1 and data_entry_type = 1
            and not ($2 and source in ('upload', 'dropbox'))
@@ -386,13 +388,13 @@ pub async fn member_ids(
 
 /// Deletes an entry (its rows go with it).
 pub async fn delete(db: &mut PgConnection, id: Uuid) -> DbResult<()> {
-    sqlx::query("delete from data_entry where data_entry_id = $1").bind(id).execute(&mut *db).await?;
+    crate::sql::query("delete from data_entry where data_entry_id = $1").bind(id).execute(&mut *db).await?;
     Ok(())
 }
 
 /// A published entry by id.
 pub async fn by_id(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Option<EntryRow>> {
-    Ok(sqlx::query_as::<_, EntryRow>(sqlx::AssertSqlSafe(format!(
+    Ok(crate::sql::query_as::<EntryRow>(sqlx::AssertSqlSafe(format!(
         "select {ENTRY_COLUMNS} from published_entry where data_entry_id = $1"
     )))
     .bind(id)
@@ -463,7 +465,7 @@ pub async fn list(db: &mut PgConnection, report_module_id: Uuid, q: &ListQuery) 
                   and ($7::text is null or exists (select 1 from jsonb_each_text(data) f where f.value ilike '%' || $7 || '%'))";
     let search = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(crate::like_literal);
     let total: i64 =
-        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from published_entry where {filter}")))
+        crate::sql::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from published_entry where {filter}")))
             .bind(report_module_id)
             .bind(q.entry_type)
             .bind(q.created_by)
@@ -474,7 +476,7 @@ pub async fn list(db: &mut PgConnection, report_module_id: Uuid, q: &ListQuery) 
             .fetch_one(&mut *db)
             .await?;
     let order = q.sort.order_by(q.descending);
-    let rows = sqlx::query_as::<_, EntryRow>(sqlx::AssertSqlSafe(format!(
+    let rows = crate::sql::query_as::<EntryRow>(sqlx::AssertSqlSafe(format!(
         "select {ENTRY_COLUMNS} from published_entry where {filter} order by {order} limit $4 offset $5"
     )))
     .bind(report_module_id)
@@ -491,7 +493,7 @@ pub async fn list(db: &mut PgConnection, report_module_id: Uuid, q: &ListQuery) 
 
 /// The emission rows of the given entries.
 pub async fn emissions_of(db: impl PgExecutor<'_>, ids: &[Uuid]) -> DbResult<Vec<EmissionRow>> {
-    Ok(sqlx::query_as::<_, EmissionRow>(
+    Ok(crate::sql::query_as::<EmissionRow>(
         "select data_entry_id, emission_type, scope, is_additional, kg_co2eq, quantity, quantity_unit, factor_ids
          from emission where data_entry_id = any($1) order by data_entry_id, emission_id",
     )
@@ -502,7 +504,7 @@ pub async fn emissions_of(db: impl PgExecutor<'_>, ids: &[Uuid]) -> DbResult<Vec
 
 /// A module holding rows staged on a job (any one), to announce its publication again.
 pub async fn a_pending_module(db: impl PgExecutor<'_>, job_id: Uuid) -> DbResult<Option<Uuid>> {
-    Ok(sqlx::query_scalar("select report_module_id from data_entry where pending_job_id = $1 limit 1")
+    Ok(crate::sql::query_scalar("select report_module_id from data_entry where pending_job_id = $1 limit 1")
         .bind(job_id)
         .fetch_optional(db)
         .await?)
@@ -518,7 +520,7 @@ pub async fn year_load_modules(
     types: &[i16],
     replace: bool,
 ) -> DbResult<Vec<Uuid>> {
-    Ok(sqlx::query_scalar(
+    Ok(crate::sql::query_scalar(
         "select report_module_id from data_entry where pending_job_id = $1
          union
          select d.report_module_id from published_entry d
@@ -539,7 +541,7 @@ pub async fn year_load_modules(
 /// Deletes the published rows loaded by year-wide back-office files for (year, module, types) in
 /// every unit (DOMAIN §2.2: the replace of a per-year load); their emission rows go with them.
 pub async fn delete_year_loaded(db: &mut PgConnection, year: i32, module: &str, types: &[i16]) -> DbResult<u64> {
-    let done = sqlx::query(
+    let done = crate::sql::query(
         "delete from published_entry d using report_module rm, report r
          where d.report_module_id = rm.report_module_id and rm.report_id = r.report_id
            and r.report_year_id = $1 and rm.module = $2 and d.source = 'backoffice'

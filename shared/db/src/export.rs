@@ -42,7 +42,7 @@ pub struct NewExport<'a> {
 
 /// Records an export request (its job exists already, in the same transaction).
 pub async fn create(db: impl PgExecutor<'_>, e: &NewExport<'_>) -> DbResult<()> {
-    sqlx::query(
+    crate::sql::query(
         "insert into export (job_id, kind, format, report_year_id, unit_id, module, basis, unit_ids)
          values ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
@@ -61,7 +61,7 @@ pub async fn create(db: impl PgExecutor<'_>, e: &NewExport<'_>) -> DbResult<()> 
 
 /// An export by its job id.
 pub async fn get(db: impl PgExecutor<'_>, job_id: Uuid) -> DbResult<Option<Export>> {
-    Ok(sqlx::query_as::<_, Export>(
+    Ok(crate::sql::query_as::<Export>(
         "select job_id, kind, format, report_year_id, unit_id, module, basis, unit_ids, file_key, file_name,
                 content_type, bytes
          from export where job_id = $1",
@@ -80,14 +80,16 @@ pub async fn record_file(
     content_type: &str,
     bytes: i64,
 ) -> DbResult<()> {
-    sqlx::query("update export set file_key = $2, file_name = $3, content_type = $4, bytes = $5 where job_id = $1")
-        .bind(job_id)
-        .bind(key)
-        .bind(name)
-        .bind(content_type)
-        .bind(bytes)
-        .execute(db)
-        .await?;
+    crate::sql::query(
+        "update export set file_key = $2, file_name = $3, content_type = $4, bytes = $5 where job_id = $1",
+    )
+    .bind(job_id)
+    .bind(key)
+    .bind(name)
+    .bind(content_type)
+    .bind(bytes)
+    .execute(db)
+    .await?;
     Ok(())
 }
 
@@ -122,7 +124,7 @@ pub struct ExportEntry {
 
 /// The published entries in scope, by unit, module, type and creation.
 pub async fn entries(db: impl PgExecutor<'_>, scope: EntryScope<'_>) -> DbResult<Vec<ExportEntry>> {
-    Ok(sqlx::query_as::<_, ExportEntry>(
+    Ok(crate::sql::query_as::<ExportEntry>(
         "select e.data_entry_id, u.institutional_id as unit_institutional_id, u.name as unit_name, rm.module,
                 rm.status as module_status, e.data_entry_type, e.data, e.source, e.source_row, e.incomplete_reason,
                 coalesce(k.core, 0) as kg_co2eq, coalesce(k.additional, 0) as additional_kg,
@@ -163,7 +165,7 @@ pub struct ExportEmission {
 
 /// The emission rows of the published entries in scope, in the order of [`entries`].
 pub async fn emissions(db: impl PgExecutor<'_>, scope: EntryScope<'_>) -> DbResult<Vec<ExportEmission>> {
-    Ok(sqlx::query_as::<_, ExportEmission>(
+    Ok(crate::sql::query_as::<ExportEmission>(
         "select e.data_entry_id, u.institutional_id as unit_institutional_id, rm.module, e.data_entry_type,
                 em.emission_type, em.scope, em.is_additional, em.kg_co2eq, em.quantity, em.quantity_unit,
                 em.factor_ids
@@ -196,7 +198,7 @@ pub struct ExportFactor {
 
 /// The factors with these ids.
 pub async fn factors(db: impl PgExecutor<'_>, ids: &[Uuid]) -> DbResult<Vec<ExportFactor>> {
-    Ok(sqlx::query_as::<_, ExportFactor>(
+    Ok(crate::sql::query_as::<ExportFactor>(
         "select factor_id, data_entry_type, report_year_id, emission_type, classification, factor_values, is_stale
          from factor where factor_id = any($1)
          order by data_entry_type, emission_type, classification_key",
@@ -227,7 +229,7 @@ pub async fn unit_modules(
     module: &str,
     unit_ids: &[Uuid],
 ) -> DbResult<Vec<UnitModule>> {
-    Ok(sqlx::query_as::<_, UnitModule>(
+    Ok(crate::sql::query_as::<UnitModule>(
         "select u.institutional_id as unit_institutional_id, u.name as unit_name, u.path as unit_path,
                 rm.status, rm.entry_count, rm.scope1_kg, rm.scope2_kg, rm.scope3_kg, rm.additional_kg
          from report r

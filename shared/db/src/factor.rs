@@ -36,7 +36,7 @@ pub async fn upsert(
     upload_job_id: Option<Uuid>,
 ) -> DbResult<Uuid> {
     let key = classification_key(&classification);
-    Ok(sqlx::query_scalar(
+    Ok(crate::sql::query_scalar(
         "insert into factor (data_entry_type, report_year_id, emission_type, classification, classification_key,
                              factor_values, upload_job_id)
          values ($1, $2, $3, $4, $5, $6, $7)
@@ -82,7 +82,7 @@ pub async fn upsert_equipment(
 
 /// Number of factors of a year for the given DETs (an upload needs factors first).
 pub async fn count_for(db: impl PgExecutor<'_>, year: i32, dets: &[i16]) -> DbResult<i64> {
-    Ok(sqlx::query_scalar("select count(*) from factor where report_year_id = $1 and data_entry_type = any($2)")
+    Ok(crate::sql::query_scalar("select count(*) from factor where report_year_id = $1 and data_entry_type = any($2)")
         .bind(year)
         .bind(dets)
         .fetch_one(db)
@@ -91,7 +91,7 @@ pub async fn count_for(db: impl PgExecutor<'_>, year: i32, dets: &[i16]) -> DbRe
 
 /// The equipment factors of one year, typed for the engine.
 pub async fn equipment_factors(db: impl PgExecutor<'_>, year: i32) -> DbResult<Vec<EquipmentFactor>> {
-    let rows = sqlx::query(
+    let rows = crate::sql::query(
         "select factor_id, data_entry_type, classification, factor_values from factor
          where report_year_id = $1 and data_entry_type in (10, 11, 12)
          order by factor_id",
@@ -148,7 +148,7 @@ pub async fn store_record(
 /// `factor_id`, deserialised into the domain's typed factor. A row that does not deserialise is
 /// skipped with a warning (it cannot come from [`crate::factor_file`]).
 async fn typed<T: serde::de::DeserializeOwned>(db: impl PgExecutor<'_>, year: i32, dets: &[i16]) -> DbResult<Vec<T>> {
-    let rows = sqlx::query(
+    let rows = crate::sql::query(
         "select factor_id, factor_values from factor
          where report_year_id = $1 and data_entry_type = any($2) order by factor_id",
     )
@@ -265,7 +265,7 @@ pub async fn headcount_factors(
 /// Marks the factors of `year` and `dets` that are not in `kept` as stale (DOMAIN §4: rows absent
 /// from a new upload are kept, listed as stale, never deleted automatically); returns how many.
 pub async fn mark_stale_except(db: &mut PgConnection, year: i32, dets: &[i16], kept: &[Uuid]) -> DbResult<u64> {
-    Ok(sqlx::query(
+    Ok(crate::sql::query(
         "update factor set is_stale = true
          where report_year_id = $1 and data_entry_type = any($2) and not (factor_id = any($3)) and not is_stale",
     )
@@ -283,7 +283,7 @@ pub async fn counts(
     year: i32,
     dets: &[i16],
 ) -> DbResult<(i64, i64, Option<chrono::DateTime<chrono::Utc>>)> {
-    Ok(sqlx::query_as(
+    Ok(crate::sql::query_as(
         "select count(*) filter (where not is_stale), count(*) filter (where is_stale), max(updated_at)
          from factor where report_year_id = $1 and data_entry_type = any($2)",
     )
@@ -296,7 +296,7 @@ pub async fn counts(
 /// Stale factors of a year among `dets` (emission type and classification), at most `limit`,
 /// most recently changed first.
 pub async fn stale(db: impl PgExecutor<'_>, year: i32, dets: &[i16], limit: i64) -> DbResult<Vec<(String, Value)>> {
-    Ok(sqlx::query_as(
+    Ok(crate::sql::query_as(
         "select emission_type, classification from factor
          where report_year_id = $1 and data_entry_type = any($2) and is_stale
          order by updated_at desc, emission_type limit $3",
@@ -325,7 +325,7 @@ pub async fn choices(
     q: Option<&str>,
     limit: i64,
 ) -> crate::DbResult<Vec<FactorChoice>> {
-    Ok(sqlx::query_as::<_, FactorChoice>(
+    Ok(crate::sql::query_as::<FactorChoice>(
         "select data_entry_type, classification, factor_values from factor
          where report_year_id = $1 and data_entry_type = any($2) and not is_stale
            and ($3::text is null

@@ -73,7 +73,7 @@ pub struct NewJob<'a> {
 
 /// Creates a queued job.
 pub async fn create(db: impl PgExecutor<'_>, job: NewJob<'_>) -> DbResult<Uuid> {
-    Ok(sqlx::query_scalar(
+    Ok(crate::sql::query_scalar(
         "insert into job (job_id, kind, unit_id, report_year_id, module, created_by)
          values ($1, $2, $3, $4, $5, $6) returning job_id",
     )
@@ -87,9 +87,27 @@ pub async fn create(db: impl PgExecutor<'_>, job: NewJob<'_>) -> DbResult<Uuid> 
     .await?)
 }
 
+/// Creates a job under a given id (a drop's, derived from its object version); an existing one
+/// of that id is left as it is.
+pub async fn create_with_id(db: impl PgExecutor<'_>, job_id: Uuid, job: NewJob<'_>) -> DbResult<()> {
+    crate::sql::query(
+        "insert into job (job_id, kind, unit_id, report_year_id, module, created_by)
+         values ($1, $2, $3, $4, $5, $6) on conflict do nothing",
+    )
+    .bind(job_id)
+    .bind(job.kind)
+    .bind(job.unit_id)
+    .bind(job.year)
+    .bind(job.module)
+    .bind(job.created_by)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 /// A job by id.
 pub async fn get(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Option<Job>> {
-    Ok(sqlx::query_as::<_, Job>(sqlx::AssertSqlSafe(format!("select {JOB_COLUMNS} from job where job_id = $1")))
+    Ok(crate::sql::query_as::<Job>(sqlx::AssertSqlSafe(format!("select {JOB_COLUMNS} from job where job_id = $1")))
         .bind(id)
         .fetch_optional(db)
         .await?)
@@ -103,7 +121,7 @@ pub async fn list(
     kind: Option<&str>,
     limit: i64,
 ) -> DbResult<Vec<(Job, Option<String>)>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let rows = crate::sql::query(sqlx::AssertSqlSafe(format!(
         "select {}, u.institutional_id as unit_institutional_id
          from job j left join unit u on u.unit_id = j.unit_id
          where ($1::text is null or j.state = $1) and ($2::text is null or j.kind = $2)
@@ -121,7 +139,7 @@ pub async fn list(
 
 /// A job by id, locked for the rest of the transaction.
 pub async fn lock(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Option<Job>> {
-    Ok(sqlx::query_as::<_, Job>(sqlx::AssertSqlSafe(format!(
+    Ok(crate::sql::query_as::<Job>(sqlx::AssertSqlSafe(format!(
         "select {JOB_COLUMNS} from job where job_id = $1 for update"
     )))
     .bind(id)
@@ -138,7 +156,7 @@ pub async fn record_parsed(
     row_errors: serde_json::Value,
     error_report_key: Option<&str>,
 ) -> DbResult<()> {
-    sqlx::query(
+    crate::sql::query(
         "update job set state = 'running', started_at = coalesce(started_at, now()), progress = 0.4,
              rows_total = $2 + $3, rows_ok = $2, rows_failed = $3, row_errors = $4, error_report_key = $5
          where job_id = $1 and state in ('queued', 'running')",
@@ -155,7 +173,7 @@ pub async fn record_parsed(
 
 /// Starts a queued job; returns whether it is running (false once it has ended).
 pub async fn start(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<bool> {
-    Ok(sqlx::query_scalar::<_, bool>(
+    Ok(crate::sql::query_scalar::<bool>(
         "update job set state = 'running', started_at = coalesce(started_at, now()), progress = greatest(progress, 0.1)
          where job_id = $1 and state in ('queued', 'running') returning true",
     )
@@ -167,7 +185,7 @@ pub async fn start(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<bool> {
 
 /// Moves a running job's progress forward (never backward).
 pub async fn advance(db: impl PgExecutor<'_>, id: Uuid, progress: f64) -> DbResult<()> {
-    sqlx::query("update job set progress = greatest(progress, $2) where job_id = $1 and state = 'running'")
+    crate::sql::query("update job set progress = greatest(progress, $2) where job_id = $1 and state = 'running'")
         .bind(id)
         .bind(progress)
         .execute(db)
@@ -177,7 +195,7 @@ pub async fn advance(db: impl PgExecutor<'_>, id: Uuid, progress: f64) -> DbResu
 
 /// Records how many rows a job handled (an export's entries).
 pub async fn set_rows(db: impl PgExecutor<'_>, id: Uuid, rows: i64) -> DbResult<()> {
-    sqlx::query("update job set rows_total = $2, rows_ok = $2 where job_id = $1")
+    crate::sql::query("update job set rows_total = $2, rows_ok = $2 where job_id = $1")
         .bind(id)
         .bind(rows)
         .execute(db)
@@ -187,7 +205,7 @@ pub async fn set_rows(db: impl PgExecutor<'_>, id: Uuid, rows: i64) -> DbResult<
 
 /// Marks a job succeeded.
 pub async fn succeed(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<()> {
-    sqlx::query(
+    crate::sql::query(
         "update job set state = 'succeeded', progress = 1, finished_at = now()
          where job_id = $1 and state in ('queued', 'running')",
     )
@@ -199,7 +217,7 @@ pub async fn succeed(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<()> {
 
 /// Marks a job failed with a reason a person can act on.
 pub async fn fail(db: impl PgExecutor<'_>, id: Uuid, reason: &str) -> DbResult<()> {
-    sqlx::query(
+    crate::sql::query(
         "update job set state = 'failed', failure = $2, finished_at = now()
          where job_id = $1 and state in ('queued', 'running')",
     )
@@ -213,7 +231,7 @@ pub async fn fail(db: impl PgExecutor<'_>, id: Uuid, reason: &str) -> DbResult<(
 /// Fails the jobs that stopped progressing: running with no update for `running_secs`, or
 /// queued (an upload whose file never arrived) for `queued_secs`. Returns their ids.
 pub async fn fail_stale(db: impl PgExecutor<'_>, running_secs: f64, queued_secs: f64) -> DbResult<Vec<Uuid>> {
-    Ok(sqlx::query_scalar(
+    Ok(crate::sql::query_scalar(
         "update job set state = 'failed', finished_at = now(),
                 failure = case when state = 'running'
                                then 'no progress for ' || round($1 / 60) || ' minutes: its processing stopped; retry it'
@@ -231,7 +249,7 @@ pub async fn fail_stale(db: impl PgExecutor<'_>, running_secs: f64, queued_secs:
 
 /// The job of an uploaded or dropped object (the newest one for that key).
 pub async fn of_object_key(db: impl PgExecutor<'_>, object_key: &str) -> DbResult<Option<Uuid>> {
-    Ok(sqlx::query_scalar("select job_id from upload where object_key = $1 order by created_at desc limit 1")
+    Ok(crate::sql::query_scalar("select job_id from upload where object_key = $1 order by created_at desc limit 1")
         .bind(object_key)
         .fetch_optional(db)
         .await?)

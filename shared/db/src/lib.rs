@@ -7,6 +7,7 @@
 pub mod aggregate;
 pub mod audit;
 pub mod copy;
+pub mod db;
 pub mod engine;
 pub mod entry;
 pub mod export;
@@ -14,6 +15,7 @@ pub mod factor;
 pub mod factor_file;
 pub mod idempotency;
 pub mod job;
+pub mod lock;
 pub mod org;
 pub mod queue;
 pub mod recalc;
@@ -22,10 +24,12 @@ pub mod report;
 pub mod results;
 pub mod seed;
 pub mod source;
+pub mod sql;
 pub mod threshold;
 pub mod token;
 pub mod upload;
 
+pub use db::Db;
 pub use source::EntrySource;
 use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -93,14 +97,20 @@ pub(crate) fn like_literal(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
+/// One round trip to the database (readiness).
+pub async fn ping(db: &Db) -> DbResult<()> {
+    sql::query_scalar::<i32>("select 1").fetch_one(db).await?;
+    Ok(())
+}
+
 /// Result alias of this crate.
 pub type DbResult<T> = Result<T, DbError>;
 
 /// The two pools: `write` for writes and reads that must see them, `read` for lists and results.
 #[derive(Clone, Debug)]
 pub struct Pools {
-    pub write: PgPool,
-    pub read: PgPool,
+    pub write: Db,
+    pub read: Db,
 }
 
 impl Pools {
@@ -118,14 +128,15 @@ impl Pools {
         };
         let write = make(write_url)?;
         let read = match read_url {
-            Some(url) if url != write_url => make(url)?,
-            _ => write.clone(),
+            Some(url) if url != write_url => Db::replica(make(url)?, write.clone()),
+            _ => Db::new(write.clone()),
         };
-        Ok(Pools { write, read })
+        Ok(Pools { write: Db::new(write), read })
     }
 
     /// Both pools on one database (tests).
     pub fn single(pool: PgPool) -> Pools {
-        Pools { write: pool.clone(), read: pool }
+        let db = Db::new(pool);
+        Pools { write: db.clone(), read: db }
     }
 }

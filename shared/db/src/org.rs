@@ -30,11 +30,15 @@ pub struct User {
     pub institutional_id: String,
     pub display_name: String,
     pub email: Option<String>,
+    /// Where the person's reads must start (their last change; [`note_read_position`]), when
+    /// loaded by [`user_by_id`].
+    #[sqlx(default)]
+    pub read_after: Option<String>,
 }
 
 /// Finds a unit by institutional id.
 pub async fn unit_by_institutional_id(db: impl PgExecutor<'_>, id: &str) -> DbResult<Option<Unit>> {
-    Ok(sqlx::query_as::<_, Unit>(
+    Ok(crate::sql::query_as::<Unit>(
         "-- language=PostgreSQL
          select unit_id, institutional_id, name, parent_id, path from unit where institutional_id = $1",
     )
@@ -45,7 +49,7 @@ pub async fn unit_by_institutional_id(db: impl PgExecutor<'_>, id: &str) -> DbRe
 
 /// Finds a unit by id.
 pub async fn unit_by_id(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Unit> {
-    Ok(sqlx::query_as::<_, Unit>(
+    Ok(crate::sql::query_as::<Unit>(
         "select unit_id, institutional_id, name, parent_id, path from unit where unit_id = $1",
     )
     .bind(id)
@@ -63,7 +67,7 @@ pub async fn create_unit(
 ) -> DbResult<Unit> {
     let path = format!("{}{}/", parent.map_or("/", |p| p.path.as_str()), institutional_id);
     let level = path.matches('/').count() as i16 - 2;
-    Ok(sqlx::query_as::<_, Unit>(
+    Ok(crate::sql::query_as::<Unit>(
         "insert into unit (institutional_id, name, parent_id, level, path, principal_user_institutional_id)
          values ($1, $2, $3, $4, $5, $6)
          returning unit_id, institutional_id, name, parent_id, path",
@@ -80,14 +84,14 @@ pub async fn create_unit(
 
 /// All units, ordered by path (for admins and subtree filtering by the caller).
 pub async fn all_units(db: impl PgExecutor<'_>) -> DbResult<Vec<Unit>> {
-    Ok(sqlx::query_as::<_, Unit>("select unit_id, institutional_id, name, parent_id, path from unit order by path")
+    Ok(crate::sql::query_as::<Unit>("select unit_id, institutional_id, name, parent_id, path from unit order by path")
         .fetch_all(db)
         .await?)
 }
 
 /// Institutional id of a unit's parent.
 pub async fn parent_institutional_id(db: impl PgExecutor<'_>, unit_id: Uuid) -> DbResult<Option<String>> {
-    let row = sqlx::query(
+    let row = crate::sql::query(
         "select p.institutional_id from unit u join unit p on p.unit_id = u.parent_id where u.unit_id = $1",
     )
     .bind(unit_id)
@@ -103,7 +107,7 @@ pub async fn upsert_user(
     display_name: &str,
     email: Option<&str>,
 ) -> DbResult<User> {
-    Ok(sqlx::query_as::<_, User>(
+    Ok(crate::sql::query_as::<User>(
         "insert into app_user (institutional_id, display_name, email) values ($1, $2, $3)
          on conflict (institutional_id) do update set display_name = excluded.display_name, email = excluded.email
          returning app_user_id, institutional_id, display_name, email",
@@ -117,17 +121,31 @@ pub async fn upsert_user(
 
 /// Finds a user by id.
 pub async fn user_by_id(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Option<User>> {
-    Ok(sqlx::query_as::<_, User>(
-        "select app_user_id, institutional_id, display_name, email from app_user where app_user_id = $1",
+    Ok(crate::sql::query_as::<User>(
+        "select u.app_user_id, u.institutional_id, u.display_name, u.email, p.lsn::text as read_after
+         from app_user u left join user_read_position p using (app_user_id) where u.app_user_id = $1",
     )
     .bind(id)
     .fetch_optional(db)
     .await?)
 }
 
+/// Records that `user`'s next reads must see everything committed so far: called after their
+/// change commits (or a job of theirs ends), on the primary. Never moves a position back.
+pub async fn note_read_position(db: impl PgExecutor<'_>, user: Uuid) -> DbResult<()> {
+    crate::sql::query(
+        "insert into user_read_position (app_user_id, lsn) values ($1, pg_current_wal_insert_lsn())
+         on conflict (app_user_id) do update set lsn = greatest(user_read_position.lsn, excluded.lsn)",
+    )
+    .bind(user)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 /// Grants a role (idempotent).
 pub async fn grant_role(db: impl PgExecutor<'_>, user: Uuid, role: &str, unit: Option<Uuid>) -> DbResult<()> {
-    sqlx::query(
+    crate::sql::query(
         "insert into role_assignment (app_user_id, role, unit_id) values ($1, $2, $3)
          on conflict on constraint role_assignment_unique do nothing",
     )
@@ -141,7 +159,7 @@ pub async fn grant_role(db: impl PgExecutor<'_>, user: Uuid, role: &str, unit: O
 
 /// The grants of a user, read fresh on every request so a revoked role takes effect at once.
 pub async fn grants_of(db: impl PgExecutor<'_>, user: Uuid) -> DbResult<Vec<Grant>> {
-    Ok(sqlx::query_as::<_, Grant>(
+    Ok(crate::sql::query_as::<Grant>(
         "select r.role, r.unit_id, u.institutional_id as unit_institutional_id, u.path as unit_path
          from role_assignment r left join unit u on u.unit_id = r.unit_id
          where r.app_user_id = $1 order by r.role, u.path",
@@ -164,7 +182,7 @@ pub async fn update_unit(
     if parent.is_some_and(|p| p.path.starts_with(&unit.path)) {
         return Err(crate::DbError::Constraint { constraint: "unit_parent_cycle".into() });
     }
-    sqlx::query(
+    crate::sql::query(
         "update unit set name = $2, parent_id = $3, principal_user_institutional_id = coalesce($4, principal_user_institutional_id)
          where unit_id = $1",
     )
@@ -175,7 +193,7 @@ pub async fn update_unit(
     .execute(&mut *db)
     .await?;
     if new_path != unit.path {
-        sqlx::query(
+        crate::sql::query(
             "update unit set path = $2 || substr(path, length($1) + 1),
                              level = (length($2 || substr(path, length($1) + 1)) - length(replace($2 || substr(path, length($1) + 1), '/', ''))) - 2
              where starts_with(path, $1)",
@@ -224,7 +242,7 @@ pub struct AssignmentFilter<'a> {
 
 /// Role assignments, by unit path then user.
 pub async fn assignments(db: impl PgExecutor<'_>, f: &AssignmentFilter<'_>, limit: i64) -> DbResult<Vec<Assignment>> {
-    Ok(sqlx::query_as::<_, Assignment>(sqlx::AssertSqlSafe(format!(
+    Ok(crate::sql::query_as::<Assignment>(sqlx::AssertSqlSafe(format!(
         "{ASSIGNMENT_SELECT}
          where ($1::text is null or r.role = $1)
            and ($2::uuid is null or r.unit_id = $2)
@@ -247,7 +265,7 @@ pub async fn assignments(db: impl PgExecutor<'_>, f: &AssignmentFilter<'_>, limi
 
 /// One assignment by id.
 pub async fn assignment(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Option<Assignment>> {
-    Ok(sqlx::query_as::<_, Assignment>(sqlx::AssertSqlSafe(format!(
+    Ok(crate::sql::query_as::<Assignment>(sqlx::AssertSqlSafe(format!(
         "{ASSIGNMENT_SELECT} where r.role_assignment_id = $1"
     )))
     .bind(id)
@@ -262,7 +280,7 @@ pub async fn assignment_id(
     role: &str,
     unit: Option<Uuid>,
 ) -> DbResult<Option<Uuid>> {
-    Ok(sqlx::query_scalar(
+    Ok(crate::sql::query_scalar(
         "select role_assignment_id from role_assignment
          where app_user_id = $1 and role = $2 and unit_id is not distinct from $3",
     )
@@ -275,7 +293,7 @@ pub async fn assignment_id(
 
 /// Removes an assignment; `false` when there was none.
 pub async fn revoke_assignment(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<bool> {
-    Ok(sqlx::query("delete from role_assignment where role_assignment_id = $1")
+    Ok(crate::sql::query("delete from role_assignment where role_assignment_id = $1")
         .bind(id)
         .execute(db)
         .await?
@@ -285,14 +303,14 @@ pub async fn revoke_assignment(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<bo
 
 /// How many global admin grants exist (the last one may not be removed).
 pub async fn admin_count(db: impl PgExecutor<'_>) -> DbResult<i64> {
-    Ok(sqlx::query_scalar("select count(*) from role_assignment where role = 'admin' and unit_id is null")
+    Ok(crate::sql::query_scalar("select count(*) from role_assignment where role = 'admin' and unit_id is null")
         .fetch_one(db)
         .await?)
 }
 
 /// Finds a user by institutional id.
 pub async fn user_by_institutional_id(db: impl PgExecutor<'_>, id: &str) -> DbResult<Option<User>> {
-    Ok(sqlx::query_as::<_, User>(
+    Ok(crate::sql::query_as::<User>(
         "select app_user_id, institutional_id, display_name, email from app_user where institutional_id = $1",
     )
     .bind(id)
@@ -306,7 +324,7 @@ pub async fn user_by_institutional_id(db: impl PgExecutor<'_>, id: &str) -> DbRe
 pub async fn sync_idp_grants(db: &mut sqlx::PgConnection, user: Uuid, grants: &[(&str, Option<Uuid>)]) -> DbResult<()> {
     let roles: Vec<&str> = grants.iter().map(|g| g.0).collect();
     let units: Vec<Option<Uuid>> = grants.iter().map(|g| g.1).collect();
-    sqlx::query(
+    crate::sql::query(
         "delete from role_assignment r where r.app_user_id = $1 and r.from_idp
            and not exists (select 1 from unnest($2::text[], $3::uuid[]) as g(role, unit_id)
                            where g.role = r.role and g.unit_id is not distinct from r.unit_id)",
@@ -316,7 +334,7 @@ pub async fn sync_idp_grants(db: &mut sqlx::PgConnection, user: Uuid, grants: &[
     .bind(&units)
     .execute(&mut *db)
     .await?;
-    sqlx::query(
+    crate::sql::query(
         "insert into role_assignment (app_user_id, role, unit_id, from_idp)
          select $1, g.role, g.unit_id, true from unnest($2::text[], $3::uuid[]) as g(role, unit_id)
          on conflict on constraint role_assignment_unique do nothing",

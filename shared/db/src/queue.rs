@@ -28,7 +28,7 @@ pub struct DeadLetter {
 
 /// Enqueues a message; returns its id.
 pub async fn send(db: impl PgExecutor<'_>, queue: &str, body: &str) -> DbResult<Uuid> {
-    Ok(sqlx::query_scalar("insert into queue_message (queue, body) values ($1, $2) returning message_id")
+    Ok(crate::sql::query_scalar("insert into queue_message (queue, body) values ($1, $2) returning message_id")
         .bind(queue)
         .bind(body)
         .fetch_one(db)
@@ -38,13 +38,13 @@ pub async fn send(db: impl PgExecutor<'_>, queue: &str, body: &str) -> DbResult<
 /// Claims up to `max` visible messages for `visibility_secs`, after dead-lettering those that
 /// already reached `max_receives`.
 pub async fn receive(
-    db: &sqlx::PgPool,
+    db: &crate::Db,
     queue: &str,
     max: i64,
     visibility_secs: f64,
     max_receives: i32,
 ) -> DbResult<Vec<Received>> {
-    sqlx::query(
+    crate::sql::query(
         "update queue_message set dead_lettered_at = now()
          where queue = $1 and dead_lettered_at is null and visible_at <= now() and receive_count >= $2",
     )
@@ -52,7 +52,7 @@ pub async fn receive(
     .bind(max_receives)
     .execute(db)
     .await?;
-    Ok(sqlx::query_as::<_, Received>(
+    Ok(crate::sql::query_as::<Received>(
         "with claimed as (
              select queue_message_id from queue_message
              where queue = $1 and dead_lettered_at is null and visible_at <= now()
@@ -73,7 +73,10 @@ pub async fn receive(
 
 /// Acknowledges (deletes) a message.
 pub async fn ack(db: impl PgExecutor<'_>, queue_message_id: i64) -> DbResult<()> {
-    sqlx::query("delete from queue_message where queue_message_id = $1").bind(queue_message_id).execute(db).await?;
+    crate::sql::query("delete from queue_message where queue_message_id = $1")
+        .bind(queue_message_id)
+        .execute(db)
+        .await?;
     Ok(())
 }
 
@@ -84,7 +87,7 @@ pub async fn release(
     error: &str,
     retry_after_secs: f64,
 ) -> DbResult<()> {
-    sqlx::query(
+    crate::sql::query(
         "update queue_message set last_error = $2, visible_at = now() + make_interval(secs => $3)
          where queue_message_id = $1",
     )
@@ -98,7 +101,7 @@ pub async fn release(
 
 /// Messages dead-lettered on a queue (the DLQ view).
 pub async fn dead_letters(db: impl PgExecutor<'_>, queue: &str) -> DbResult<Vec<DeadLetter>> {
-    Ok(sqlx::query_as::<_, DeadLetter>(
+    Ok(crate::sql::query_as::<DeadLetter>(
         "select message_id, queue, body, receive_count, last_error from queue_message
          where queue = $1 and dead_lettered_at is not null order by queue_message_id",
     )
@@ -109,7 +112,7 @@ pub async fn dead_letters(db: impl PgExecutor<'_>, queue: &str) -> DbResult<Vec<
 
 /// Messages still waiting or in flight on a queue.
 pub async fn depth(db: impl PgExecutor<'_>, queue: &str) -> DbResult<i64> {
-    Ok(sqlx::query_scalar("select count(*) from queue_message where queue = $1 and dead_lettered_at is null")
+    Ok(crate::sql::query_scalar("select count(*) from queue_message where queue = $1 and dead_lettered_at is null")
         .bind(queue)
         .fetch_one(db)
         .await?)
@@ -126,7 +129,7 @@ pub struct UnhandledDeadLetter {
 
 /// Dead letters whose job has not been failed yet, oldest first.
 pub async fn unhandled_dead_letters(db: impl PgExecutor<'_>, limit: i64) -> DbResult<Vec<UnhandledDeadLetter>> {
-    Ok(sqlx::query_as::<_, UnhandledDeadLetter>(
+    Ok(crate::sql::query_as::<UnhandledDeadLetter>(
         "select queue_message_id, queue, body, last_error from queue_message
          where dead_lettered_at is not null and handled_at is null order by queue_message_id limit $1",
     )
@@ -137,7 +140,7 @@ pub async fn unhandled_dead_letters(db: impl PgExecutor<'_>, limit: i64) -> DbRe
 
 /// Notes that a dead letter's job has been dealt with.
 pub async fn mark_handled(db: impl PgExecutor<'_>, queue_message_id: i64) -> DbResult<()> {
-    sqlx::query("update queue_message set handled_at = now() where queue_message_id = $1")
+    crate::sql::query("update queue_message set handled_at = now() where queue_message_id = $1")
         .bind(queue_message_id)
         .execute(db)
         .await?;

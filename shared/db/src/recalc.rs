@@ -43,7 +43,7 @@ pub async fn plan(
     created_by: Option<Uuid>,
 ) -> DbResult<(Uuid, Vec<Slice>)> {
     let job_id = Uuid::now_v7();
-    sqlx::query(
+    crate::sql::query(
         "insert into job (job_id, kind, state, report_year_id, module, unit_id, entry_types, created_by, started_at)
          values ($1, 'recalculation', 'running', $2, $3, $4, $5, $6, now())",
     )
@@ -55,7 +55,7 @@ pub async fn plan(
     .bind(created_by)
     .execute(&mut *db)
     .await?;
-    let slices = sqlx::query_as::<_, Slice>(
+    let slices = crate::sql::query_as::<Slice>(
         "insert into job_slice (job_id, slice_no, report_module_id, first_entry_id, last_entry_id, entries)
          select $1, (row_number() over (order by report_module_id, bucket))::int4, report_module_id,
                 -- uuid has no min/max; its canonical text sorts in the same order.
@@ -79,7 +79,11 @@ pub async fn plan(
     .fetch_all(&mut *db)
     .await?;
     let total: i64 = slices.iter().map(|s| i64::from(s.entries)).sum();
-    sqlx::query("update job set rows_total = $2 where job_id = $1").bind(job_id).bind(total).execute(&mut *db).await?;
+    crate::sql::query("update job set rows_total = $2 where job_id = $1")
+        .bind(job_id)
+        .bind(total)
+        .execute(&mut *db)
+        .await?;
     if slices.is_empty() {
         crate::job::succeed(&mut *db, job_id).await?;
     }
@@ -88,7 +92,7 @@ pub async fn plan(
 
 /// A slice by its key.
 pub async fn slice(db: impl PgExecutor<'_>, job_id: Uuid, slice_no: i32) -> DbResult<Option<(Slice, bool)>> {
-    let row: Option<(Uuid, i32, Uuid, Uuid, Uuid, i32, bool)> = sqlx::query_as(
+    let row: Option<(Uuid, i32, Uuid, Uuid, Uuid, i32, bool)> = crate::sql::query_as(
         "select job_id, slice_no, report_module_id, first_entry_id, last_entry_id, entries, done_at is not null
          from job_slice where job_id = $1 and slice_no = $2",
     )
@@ -103,24 +107,25 @@ pub async fn slice(db: impl PgExecutor<'_>, job_id: Uuid, slice_no: i32) -> DbRe
 
 /// Marks a slice done in the caller's transaction; false when it already was (a redelivery).
 pub async fn mark_done(db: &mut PgConnection, job_id: Uuid, slice_no: i32) -> DbResult<bool> {
-    let done =
-        sqlx::query("update job_slice set done_at = now() where job_id = $1 and slice_no = $2 and done_at is null")
-            .bind(job_id)
-            .bind(slice_no)
-            .execute(&mut *db)
-            .await?;
+    let done = crate::sql::query(
+        "update job_slice set done_at = now() where job_id = $1 and slice_no = $2 and done_at is null",
+    )
+    .bind(job_id)
+    .bind(slice_no)
+    .execute(&mut *db)
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// Counts a finished slice into the job (under its row lock) and, when none is left, marks the
 /// job succeeded and returns the modules it touched, to re-aggregate.
 pub async fn finish_slice(db: &mut PgConnection, job_id: Uuid, entries: i64) -> DbResult<Option<Vec<Uuid>>> {
-    sqlx::query("select 1 from job where job_id = $1 for update").bind(job_id).execute(&mut *db).await?;
-    let left: i64 = sqlx::query_scalar("select count(*) from job_slice where job_id = $1 and done_at is null")
+    crate::sql::query("select 1 from job where job_id = $1 for update").bind(job_id).execute(&mut *db).await?;
+    let left: i64 = crate::sql::query_scalar("select count(*) from job_slice where job_id = $1 and done_at is null")
         .bind(job_id)
         .fetch_one(&mut *db)
         .await?;
-    sqlx::query(
+    crate::sql::query(
         "update job set rows_ok = rows_ok + $2,
                         progress = case when rows_total > 0 then least(1.0, (rows_ok + $2)::float8 / rows_total) else 1 end
          where job_id = $1",
@@ -134,7 +139,7 @@ pub async fn finish_slice(db: &mut PgConnection, job_id: Uuid, entries: i64) -> 
     }
     crate::job::succeed(&mut *db, job_id).await?;
     Ok(Some(
-        sqlx::query_scalar("select distinct report_module_id from job_slice where job_id = $1")
+        crate::sql::query_scalar("select distinct report_module_id from job_slice where job_id = $1")
             .bind(job_id)
             .fetch_all(&mut *db)
             .await?,
@@ -147,7 +152,7 @@ pub async fn entries_of(
     slice: &Slice,
     entry_types: &[i16],
 ) -> DbResult<Vec<crate::entry::EntryRow>> {
-    Ok(sqlx::query_as::<_, crate::entry::EntryRow>(
+    Ok(crate::sql::query_as::<crate::entry::EntryRow>(
         "select data_entry_id, report_module_id, data_entry_type, data, source, incomplete_reason, created_by,
                 created_at, updated_at
          from published_entry
@@ -165,7 +170,7 @@ pub async fn entries_of(
 
 /// The slices of a job not done yet.
 pub async fn pending_slices(db: impl PgExecutor<'_>, job_id: Uuid) -> DbResult<Vec<Slice>> {
-    Ok(sqlx::query_as::<_, Slice>(
+    Ok(crate::sql::query_as::<Slice>(
         "select job_id, slice_no, report_module_id, first_entry_id, last_entry_id, entries
          from job_slice where job_id = $1 and done_at is null order by slice_no",
     )

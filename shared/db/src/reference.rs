@@ -107,8 +107,8 @@ pub async fn load_airports(db: &mut PgConnection, bytes: &[u8]) -> anyhow::Resul
         size.push(opt(col(raw, "airport_size")));
     }
     finish("airports", problems)?;
-    sqlx::query("delete from airport").execute(&mut *db).await?;
-    sqlx::query(
+    crate::sql::query("delete from airport").execute(&mut *db).await?;
+    crate::sql::query(
         "insert into airport (iata_code, icao_code, name, municipality, country_code, continent, latitude, longitude, airport_size)
          select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::float8[], $9::text[])",
     )
@@ -139,8 +139,8 @@ pub async fn load_stations(db: &mut PgConnection, bytes: &[u8]) -> anyhow::Resul
         tl.push(opt(col(raw, "trainline_id")));
     }
     finish("train_stations", problems)?;
-    sqlx::query("delete from train_station").execute(&mut *db).await?;
-    sqlx::query(
+    crate::sql::query("delete from train_station").execute(&mut *db).await?;
+    crate::sql::query(
         "insert into train_station (name, normalized_name, country_code, latitude, longitude, municipality, uic, trainline_id)
          select * from unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::text[], $7::text[], $8::text[])",
     )
@@ -169,8 +169,8 @@ pub async fn load_rooms(db: &mut PgConnection, bytes: &[u8]) -> anyhow::Result<u
         ));
     }
     finish("building_rooms", problems)?;
-    sqlx::query("delete from building_room").execute(&mut *db).await?;
-    sqlx::query(
+    crate::sql::query("delete from building_room").execute(&mut *db).await?;
+    crate::sql::query(
         "insert into building_room (building_location, building_name, room_name, room_type, room_surface_square_meter)
          select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[])",
     )
@@ -203,8 +203,8 @@ pub async fn load_exchange_rates(db: &mut PgConnection, bytes: &[u8]) -> anyhow:
         obs.push(co2_domain::fields::parse_integer(col(raw, "daily_observations")).map(|v| v as i32));
     }
     finish("exchange_rates", problems)?;
-    sqlx::query("delete from exchange_rate").execute(&mut *db).await?;
-    sqlx::query(
+    crate::sql::query("delete from exchange_rate").execute(&mut *db).await?;
+    crate::sql::query(
         "insert into exchange_rate (rate_year, currency, units_per_eur, daily_observations)
          select * from unnest($1::int4[], $2::text[], $3::float8[], $4::int4[])",
     )
@@ -235,19 +235,21 @@ pub async fn load_inflation_index(db: &mut PgConnection, bytes: &[u8]) -> anyhow
         values.push(v);
     }
     finish("inflation_index", problems)?;
-    sqlx::query("delete from inflation_index").execute(&mut *db).await?;
-    sqlx::query("insert into inflation_index (index_year, index_value) select * from unnest($1::int4[], $2::float8[])")
-        .bind(&years)
-        .bind(&values)
-        .execute(&mut *db)
-        .await?;
+    crate::sql::query("delete from inflation_index").execute(&mut *db).await?;
+    crate::sql::query(
+        "insert into inflation_index (index_year, index_value) select * from unnest($1::int4[], $2::float8[])",
+    )
+    .bind(&years)
+    .bind(&values)
+    .execute(&mut *db)
+    .await?;
     Ok(rows.len())
 }
 
 /// Airports matching `q` (IATA code, name or town; typos tolerated through trigram word
 /// similarity), best first.
 pub async fn search_airports(db: impl PgExecutor<'_>, q: &str, limit: i64) -> DbResult<Vec<Airport>> {
-    Ok(sqlx::query_as::<_, Airport>(
+    Ok(crate::sql::query_as::<Airport>(
         "select iata_code, name, municipality, country_code, latitude, longitude from airport
          where iata_code = upper($1)
             or search_text($1) <% (search_text(name) || ' ' || search_text(municipality) || ' ' || lower(iata_code))
@@ -273,7 +275,7 @@ pub async fn search_stations(
     country: Option<&str>,
     limit: i64,
 ) -> DbResult<Vec<Station>> {
-    Ok(sqlx::query_as::<_, Station>(
+    Ok(crate::sql::query_as::<Station>(
         "select name, country_code, municipality, latitude, longitude from train_station
          where ($2::text is null or country_code = upper($2))
            and (search_text($1) <% (search_text(name) || ' ' || search_text(municipality))
@@ -292,7 +294,7 @@ pub async fn search_stations(
 
 /// The room identified by (building, room) — DOMAIN §9 D6.
 pub async fn room(db: impl PgExecutor<'_>, building: &str, room: &str) -> DbResult<Option<Room>> {
-    Ok(sqlx::query_as::<_, Room>(
+    Ok(crate::sql::query_as::<Room>(
         "select building_location, building_name, room_name, room_type, room_surface_square_meter from building_room
          where building_name = $1 and room_name = $2",
     )
@@ -304,7 +306,7 @@ pub async fn room(db: impl PgExecutor<'_>, building: &str, room: &str) -> DbResu
 
 /// Rooms of a building (all buildings when `None`), by building and room name.
 pub async fn rooms(db: impl PgExecutor<'_>, building: Option<&str>) -> DbResult<Vec<Room>> {
-    Ok(sqlx::query_as::<_, Room>(
+    Ok(crate::sql::query_as::<Room>(
         "select building_location, building_name, room_name, room_type, room_surface_square_meter from building_room
          where $1::text is null or building_name = $1 order by building_name, room_name",
     )
@@ -315,7 +317,7 @@ pub async fn rooms(db: impl PgExecutor<'_>, building: Option<&str>) -> DbResult<
 
 /// Exchange rates of a year.
 pub async fn exchange_rates(db: impl PgExecutor<'_>, year: i32) -> DbResult<Vec<ExchangeRate>> {
-    Ok(sqlx::query_as::<_, ExchangeRate>(
+    Ok(crate::sql::query_as::<ExchangeRate>(
         "select rate_year, currency, units_per_eur from exchange_rate where rate_year = $1 order by currency",
     )
     .bind(year)
@@ -325,7 +327,7 @@ pub async fn exchange_rates(db: impl PgExecutor<'_>, year: i32) -> DbResult<Vec<
 
 /// An airport by IATA code.
 pub async fn airport(db: impl PgExecutor<'_>, iata: &str) -> DbResult<Option<Airport>> {
-    Ok(sqlx::query_as::<_, Airport>(
+    Ok(crate::sql::query_as::<Airport>(
         "select iata_code, name, municipality, country_code, latitude, longitude from airport where iata_code = upper($1)",
     )
     .bind(iata.trim())
@@ -335,7 +337,7 @@ pub async fn airport(db: impl PgExecutor<'_>, iata: &str) -> DbResult<Option<Air
 
 /// Stations of a country whose normalised name equals `name`'s (several means ambiguous).
 pub async fn stations_named(db: impl PgExecutor<'_>, country: &str, name: &str) -> DbResult<Vec<Station>> {
-    Ok(sqlx::query_as::<_, Station>(
+    Ok(crate::sql::query_as::<Station>(
         "select name, country_code, municipality, latitude, longitude from train_station
          where country_code = upper($1) and normalized_name = $2 order by name",
     )
@@ -351,7 +353,7 @@ pub async fn airports_by_codes(
     db: impl PgExecutor<'_>,
     codes: &[String],
 ) -> DbResult<Vec<co2_domain::travel::Airport>> {
-    let rows: Vec<(String, String, Option<String>, String, f64, f64)> = sqlx::query_as(
+    let rows: Vec<(String, String, Option<String>, String, f64, f64)> = crate::sql::query_as(
         "select iata_code, name, municipality, country_code, latitude, longitude from airport
          where iata_code = any($1)",
     )
@@ -381,7 +383,7 @@ type StationRecord = (String, String, f64, f64, Option<String>, Option<String>, 
 
 /// Every train station, indexed by (country, normalised name) for the domain (DOMAIN §12).
 pub async fn station_index(db: impl PgExecutor<'_>) -> DbResult<co2_domain::travel::StationIndex> {
-    let rows: Vec<StationRecord> = sqlx::query_as(
+    let rows: Vec<StationRecord> = crate::sql::query_as(
         "select name, country_code, latitude, longitude, municipality, uic, trainline_id from train_station
          order by name, train_station_id",
     )
@@ -433,7 +435,7 @@ pub async fn exchange_table(db: impl PgExecutor<'_>, year: i32) -> DbResult<co2_
 /// The inflation index (every year stored; a year without a value counts as 1, see the domain).
 pub async fn inflation_index(db: impl PgExecutor<'_>) -> DbResult<co2_domain::purchases::InflationIndex> {
     let rows: Vec<(i32, f64)> =
-        sqlx::query_as("select index_year, index_value from inflation_index").fetch_all(db).await?;
+        crate::sql::query_as("select index_year, index_value from inflation_index").fetch_all(db).await?;
     let mut index = co2_domain::purchases::InflationIndex::default();
     for (year, value) in rows {
         index.insert(year, value);

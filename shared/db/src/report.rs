@@ -93,7 +93,7 @@ const MODULE_COLUMNS: &str =
 
 /// Creates a year (idempotent).
 pub async fn ensure_year(db: impl PgExecutor<'_>, year: i32, is_open: bool) -> DbResult<()> {
-    sqlx::query("insert into report_year (report_year_id, is_open) values ($1, $2) on conflict do nothing")
+    crate::sql::query("insert into report_year (report_year_id, is_open) values ($1, $2) on conflict do nothing")
         .bind(year)
         .bind(is_open)
         .execute(db)
@@ -103,7 +103,7 @@ pub async fn ensure_year(db: impl PgExecutor<'_>, year: i32, is_open: bool) -> D
 
 /// Years a unit has a report for, newest first.
 pub async fn years_of_unit(db: impl PgExecutor<'_>, unit_id: Uuid) -> DbResult<Vec<ReportYear>> {
-    Ok(sqlx::query_as::<_, ReportYear>(sqlx::AssertSqlSafe(format!(
+    Ok(crate::sql::query_as::<ReportYear>(sqlx::AssertSqlSafe(format!(
         "select {YEAR_COLUMNS} from report r join report_year y using (report_year_id)
              where r.unit_id = $1 order by y.report_year_id desc"
     )))
@@ -114,7 +114,7 @@ pub async fn years_of_unit(db: impl PgExecutor<'_>, unit_id: Uuid) -> DbResult<V
 
 /// Creates the report of (unit, year) with its 8 modules, if missing; returns its id.
 pub async fn ensure_report(db: &mut PgConnection, unit_id: Uuid, year: i32) -> DbResult<Uuid> {
-    let report_id: Uuid = sqlx::query_scalar(
+    let report_id: Uuid = crate::sql::query_scalar(
         "insert into report (unit_id, report_year_id) values ($1, $2)
          on conflict on constraint report_unit_year_key do update set unit_id = excluded.unit_id
          returning report_id",
@@ -124,7 +124,7 @@ pub async fn ensure_report(db: &mut PgConnection, unit_id: Uuid, year: i32) -> D
     .fetch_one(&mut *db)
     .await?;
     let keys: Vec<&str> = Module::ALL.iter().map(|m| m.key()).collect();
-    sqlx::query(
+    crate::sql::query(
         "insert into report_module (report_id, module, is_enabled)
          select $1, m, not (m = any(y.disabled_modules)) from unnest($2::text[]) as m, report_year y
          where y.report_year_id = $3
@@ -140,7 +140,7 @@ pub async fn ensure_report(db: &mut PgConnection, unit_id: Uuid, year: i32) -> D
 
 /// The 8 modules of (unit, year), in no particular order.
 pub async fn modules_of(db: impl PgExecutor<'_>, unit_id: Uuid, year: i32) -> DbResult<Vec<ReportModule>> {
-    Ok(sqlx::query_as::<_, ReportModule>(sqlx::AssertSqlSafe(format!(
+    Ok(crate::sql::query_as::<ReportModule>(sqlx::AssertSqlSafe(format!(
         "select {MODULE_COLUMNS} from report_module rm join report r using (report_id)
          join report_year y using (report_year_id) where r.unit_id = $1 and r.report_year_id = $2"
     )))
@@ -152,7 +152,7 @@ pub async fn modules_of(db: impl PgExecutor<'_>, unit_id: Uuid, year: i32) -> Db
 
 /// One module of (unit, year); `NotFound` when the unit has no report that year.
 pub async fn module_of(db: impl PgExecutor<'_>, unit_id: Uuid, year: i32, module: Module) -> DbResult<ReportModule> {
-    Ok(sqlx::query_as::<_, ReportModule>(sqlx::AssertSqlSafe(format!(
+    Ok(crate::sql::query_as::<ReportModule>(sqlx::AssertSqlSafe(format!(
         "select {MODULE_COLUMNS} from report_module rm join report r using (report_id)
          join report_year y using (report_year_id)
          where r.unit_id = $1 and r.report_year_id = $2 and rm.module = $3"
@@ -166,7 +166,7 @@ pub async fn module_of(db: impl PgExecutor<'_>, unit_id: Uuid, year: i32, module
 
 /// A module by id.
 pub async fn module_by_id(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<ReportModule> {
-    Ok(sqlx::query_as::<_, ReportModule>(sqlx::AssertSqlSafe(format!(
+    Ok(crate::sql::query_as::<ReportModule>(sqlx::AssertSqlSafe(format!(
         "select {MODULE_COLUMNS} from report_module rm join report r using (report_id)
          join report_year y using (report_year_id) where rm.report_module_id = $1"
     )))
@@ -177,7 +177,7 @@ pub async fn module_by_id(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<ReportM
 
 /// Locks a module row for the rest of the transaction (serialises writers of one module).
 pub async fn lock_module(db: &mut PgConnection, id: Uuid) -> DbResult<ReportModule> {
-    sqlx::query("select 1 from report_module where report_module_id = $1 for update")
+    crate::sql::query("select 1 from report_module where report_module_id = $1 for update")
         .bind(id)
         .fetch_optional(&mut *db)
         .await?
@@ -187,7 +187,7 @@ pub async fn lock_module(db: &mut PgConnection, id: Uuid) -> DbResult<ReportModu
 
 /// Any write moves a module that is not validated to IN_PROGRESS (DOMAIN §6.1).
 pub async fn mark_in_progress(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<()> {
-    sqlx::query("update report_module set status = 1 where report_module_id = $1 and status = 0")
+    crate::sql::query("update report_module set status = 1 where report_module_id = $1 and status = 0")
         .bind(id)
         .execute(db)
         .await?;
@@ -196,7 +196,7 @@ pub async fn mark_in_progress(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<()>
 
 /// Every report year, newest first.
 pub async fn all_years(db: impl PgExecutor<'_>) -> DbResult<Vec<ReportYear>> {
-    Ok(sqlx::query_as::<_, ReportYear>(sqlx::AssertSqlSafe(format!(
+    Ok(crate::sql::query_as::<ReportYear>(sqlx::AssertSqlSafe(format!(
         "select {YEAR_COLUMNS} from report_year y order by y.report_year_id desc"
     )))
     .fetch_all(db)
@@ -205,7 +205,7 @@ pub async fn all_years(db: impl PgExecutor<'_>) -> DbResult<Vec<ReportYear>> {
 
 /// One year.
 pub async fn year(db: impl PgExecutor<'_>, year: i32) -> DbResult<Option<ReportYear>> {
-    Ok(sqlx::query_as::<_, ReportYear>(sqlx::AssertSqlSafe(format!(
+    Ok(crate::sql::query_as::<ReportYear>(sqlx::AssertSqlSafe(format!(
         "select {YEAR_COLUMNS} from report_year y where y.report_year_id = $1"
     )))
     .bind(year)
@@ -215,7 +215,7 @@ pub async fn year(db: impl PgExecutor<'_>, year: i32) -> DbResult<Option<ReportY
 
 /// Sets (or with `None` clears) the reduction objective of a year.
 pub async fn set_year_goal(db: impl PgExecutor<'_>, year: i32, goal: Option<(f64, i32)>) -> DbResult<()> {
-    let done = sqlx::query(
+    let done = crate::sql::query(
         "update report_year set reduction_goal_percent = $2, goal_reference_year = $3 where report_year_id = $1",
     )
     .bind(year)
@@ -228,7 +228,7 @@ pub async fn set_year_goal(db: impl PgExecutor<'_>, year: i32, goal: Option<(f64
 
 /// Opens or closes a year for writes; `NotFound` when the year does not exist.
 pub async fn set_year_open(db: impl PgExecutor<'_>, year: i32, is_open: bool) -> DbResult<()> {
-    let done = sqlx::query("update report_year set is_open = $2 where report_year_id = $1")
+    let done = crate::sql::query("update report_year set is_open = $2 where report_year_id = $1")
         .bind(year)
         .bind(is_open)
         .execute(db)
@@ -238,7 +238,7 @@ pub async fn set_year_open(db: impl PgExecutor<'_>, year: i32, is_open: bool) ->
 
 /// Creates the report (and its 8 modules) of every unit for `year`; returns how many were new.
 pub async fn ensure_reports_for_year(db: &mut PgConnection, year: i32) -> DbResult<u64> {
-    let created = sqlx::query(
+    let created = crate::sql::query(
         "insert into report (unit_id, report_year_id) select unit_id, $1 from unit
          on conflict on constraint report_unit_year_key do nothing",
     )
@@ -247,7 +247,7 @@ pub async fn ensure_reports_for_year(db: &mut PgConnection, year: i32) -> DbResu
     .await?
     .rows_affected();
     let keys: Vec<&str> = Module::ALL.iter().map(|m| m.key()).collect();
-    sqlx::query(
+    crate::sql::query(
         "insert into report_module (report_id, module, is_enabled)
          select r.report_id, m, not (m = any(y.disabled_modules))
          from report r join report_year y using (report_year_id) cross join unnest($2::text[]) as m
@@ -263,7 +263,7 @@ pub async fn ensure_reports_for_year(db: &mut PgConnection, year: i32) -> DbResu
 
 /// Sets a module's status: validating stamps `validated_at`; reopening clears it.
 pub async fn set_status(db: impl PgExecutor<'_>, report_module_id: Uuid, new_status: i16) -> DbResult<()> {
-    sqlx::query(
+    crate::sql::query(
         "update report_module set status = $2,
              validated_at = case when $2 = 2 then now() else null end
          where report_module_id = $1",
@@ -287,7 +287,7 @@ pub struct ReportProgress {
 
 /// The reports of `year`, one per unit.
 pub async fn progress_of_year(db: impl PgExecutor<'_>, year: i32) -> DbResult<Vec<ReportProgress>> {
-    Ok(sqlx::query_as::<_, ReportProgress>(
+    Ok(crate::sql::query_as::<ReportProgress>(
         "select r.unit_id, count(*) as modules,
                 count(*) filter (where rm.status = $2) as validated_modules,
                 coalesce(sum(rm.headline_kg) filter (where rm.status = $2), 0) as validated_headline_kg
@@ -305,7 +305,7 @@ pub async fn progress_of_year(db: impl PgExecutor<'_>, year: i32) -> DbResult<Ve
 /// §6.1: a validated module's results change only through a recalculation, and it shows);
 /// returns how many were validated.
 pub async fn mark_recalculated_after_validation(db: impl PgExecutor<'_>, modules: &[Uuid]) -> DbResult<u64> {
-    let done = sqlx::query(
+    let done = crate::sql::query(
         "update report_module set recalculated_after_validation_at = now()
          where report_module_id = any($1) and status = $2",
     )
@@ -328,7 +328,7 @@ pub async fn modules_of_year(
         #[sqlx(flatten)]
         module: ReportModule,
     }
-    let rows = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(format!(
+    let rows = crate::sql::query_as::<Row>(sqlx::AssertSqlSafe(format!(
         "select u.institutional_id, {MODULE_COLUMNS}
          from report_module rm join report r using (report_id) join unit u on u.unit_id = r.unit_id
          join report_year y using (report_year_id)
@@ -361,7 +361,7 @@ async fn set_collected(
         YearList::Modules => "disabled_modules",
         YearList::EntryTypes => "disabled_entry_types",
     };
-    let done = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let done = crate::sql::query(sqlx::AssertSqlSafe(format!(
         "update report_year set {column} = case when $3
              then array_remove({column}, $2)
              else array_append(array_remove({column}, $2), $2) end
@@ -379,7 +379,7 @@ async fn set_collected(
 /// later); returns how many reports changed.
 pub async fn set_module_enabled(db: &mut PgConnection, year: i32, module: Module, enabled: bool) -> DbResult<u64> {
     set_collected(&mut *db, year, YearList::Modules, module.key(), enabled).await?;
-    Ok(sqlx::query(
+    Ok(crate::sql::query(
         "update report_module rm set is_enabled = $3 from report r
          where rm.report_id = r.report_id and r.report_year_id = $1 and rm.module = $2 and rm.is_enabled <> $3",
     )

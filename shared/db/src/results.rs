@@ -15,7 +15,7 @@ pub struct LeafSum {
 
 /// Leaf sums of (unit, year), by module, as step-aggregate keeps them (`module_leaf_total`).
 pub async fn leaf_sums(db: impl PgExecutor<'_>, unit_id: Uuid, year: i32) -> DbResult<Vec<LeafSum>> {
-    Ok(sqlx::query_as::<_, LeafSum>(
+    Ok(crate::sql::query_as::<LeafSum>(
         "select rm.module, t.emission_type, sum(t.kg_co2eq) as kg_co2eq
          from report r
          join report_module rm using (report_id)
@@ -32,7 +32,7 @@ pub async fn leaf_sums(db: impl PgExecutor<'_>, unit_id: Uuid, year: i32) -> DbR
 
 /// Σ fte of the headcount module's members and students (DOMAIN §6.3 FTE).
 pub async fn headcount_fte(db: impl PgExecutor<'_>, unit_id: Uuid, year: i32) -> DbResult<f64> {
-    Ok(sqlx::query_scalar(
+    Ok(crate::sql::query_scalar(
         "select coalesce(sum(case when (d.data->>'fte') ~ '^[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?$'
                                   then (d.data->>'fte')::float8 else 0 end), 0)
          from report r
@@ -59,7 +59,7 @@ pub struct ItClassSum {
 
 /// kg of IT equipment by `equipment_class` and of IT purchases by UNSPSC code, of (unit, year).
 pub async fn it_class_sums(db: impl PgExecutor<'_>, unit_id: Uuid, year: i32) -> DbResult<Vec<ItClassSum>> {
-    Ok(sqlx::query_as::<_, ItClassSum>(
+    Ok(crate::sql::query_as::<ItClassSum>(
         "select d.data_entry_type,
                 trim(case d.data_entry_type when 11 then d.data ->> 'equipment_class'
                                             else d.data ->> 'purchase_institutional_code' end) as class,

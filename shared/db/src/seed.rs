@@ -1,6 +1,7 @@
-//! Seeding: the report years, the default factors shipped in `data/factors/<year>/`, and the
-//! demo lab (unit 9001 in a small hierarchy, with its 2025 report). Idempotent: running it again
-//! upserts factors in place and leaves existing units and reports alone.
+//! Seeding: the shipped defaults — the report years, the factors of `data/factors/<year>/` and
+//! the reference data — loaded once, at the first install ([`install_defaults`]), and the demo
+//! lab (unit 9001 in a small hierarchy, with its 2025 report). An installed database is never
+//! given the defaults again: what the institution uploaded or edited stays (ADR 0011).
 
 use crate::factor_file::FactorFile;
 use crate::{DbError, DbResult, factor, org, report};
@@ -71,9 +72,33 @@ pub async fn load_factor_file(
     Ok((parsed.records.len(), parsed.rejected))
 }
 
-/// Seeds years, reference data and the default factors from `data_dir` (the repository's `data/`).
-pub async fn seed_reference(pool: &PgPool, data_dir: &Path) -> anyhow::Result<()> {
+/// What [`install_defaults`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Install {
+    /// A fresh database: the defaults were loaded.
+    Installed,
+    /// Installed before: nothing was touched.
+    AlreadyInstalled,
+}
+
+/// Loads the shipped defaults from `data_dir` (the repository's `data/`) into a database that
+/// was never installed — years, airports, stations, rooms, exchange rates and the default
+/// factors — and records the installation in the same transaction. An installed database is
+/// left as it is. Two installs at once: the second waits for the first's record and then does
+/// nothing.
+pub async fn install_defaults(pool: &PgPool, data_dir: &Path) -> anyhow::Result<Install> {
     let mut tx = pool.begin().await?;
+    let defaults = format!("factors of {}", SEEDED_YEARS.map(|y| y.to_string()).join(", "));
+    let fresh: Option<i16> = crate::sql::query_scalar(
+        "insert into installation (installation_id, defaults) values (1, $1) on conflict do nothing
+         returning installation_id",
+    )
+    .bind(&defaults)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if fresh.is_none() {
+        return Ok(Install::AlreadyInstalled);
+    }
     let read = |name: &str| {
         let path = data_dir.join(name);
         std::fs::read(&path).map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))
@@ -100,7 +125,7 @@ pub async fn seed_reference(pool: &PgPool, data_dir: &Path) -> anyhow::Result<()
         }
     }
     tx.commit().await?;
-    Ok(())
+    Ok(Install::Installed)
 }
 
 /// Seeds the demo hierarchy (EPFL › ENAC › 9001) and the demo lab's 2024 and 2025 reports.

@@ -75,7 +75,7 @@ fn with_threshold(types: &[i16]) -> Vec<i16> {
 /// percentile policy, and headcount types, are absent).
 pub async fn limits(db: impl PgExecutor<'_>, year: i32, types: &[i16]) -> DbResult<BTreeMap<i16, f64>> {
     let rows: Vec<(i16, Option<f64>)> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("with {LIMITS} select data_entry_type, kg from limits")))
+        crate::sql::query_as(sqlx::AssertSqlSafe(format!("with {LIMITS} select data_entry_type, kg from limits")))
             .bind(year)
             .bind(with_threshold(types))
             .bind(DEFAULT_PERCENTILE)
@@ -86,7 +86,7 @@ pub async fn limits(db: impl PgExecutor<'_>, year: i32, types: &[i16]) -> DbResu
 
 /// The effective limit and counts of each of `types` in `year`, in the order given.
 pub async fn overview(db: impl PgExecutor<'_>, year: i32, types: &[i16]) -> DbResult<Vec<TypeThreshold>> {
-    Ok(sqlx::query_as::<_, TypeThreshold>(sqlx::AssertSqlSafe(format!(
+    Ok(crate::sql::query_as::<TypeThreshold>(sqlx::AssertSqlSafe(format!(
         "with {LIMITS}
          select l.data_entry_type, l.kg,
                 (select count(*) from entry_kg k where k.data_entry_type = l.data_entry_type) as entries,
@@ -104,7 +104,7 @@ pub async fn overview(db: impl PgExecutor<'_>, year: i32, types: &[i16]) -> DbRe
 
 /// Entries above their type's limit in `year`, per unit and type (only non-zero counts).
 pub async fn above_by_unit(db: impl PgExecutor<'_>, year: i32, types: &[i16]) -> DbResult<Vec<UnitAbove>> {
-    Ok(sqlx::query_as::<_, UnitAbove>(sqlx::AssertSqlSafe(format!(
+    Ok(crate::sql::query_as::<UnitAbove>(sqlx::AssertSqlSafe(format!(
         "with {LIMITS}
          select k.unit_id, k.data_entry_type, count(*) as entries_above
          from entry_kg k join limits l using (data_entry_type)
@@ -121,11 +121,12 @@ pub async fn above_by_unit(db: impl PgExecutor<'_>, year: i32, types: &[i16]) ->
 
 /// The policies of `year`, for every type that has a threshold (defaults included).
 pub async fn policies(db: impl PgExecutor<'_>, year: i32) -> DbResult<Vec<TypePolicy>> {
-    let stored: Vec<(i16, String, Option<f64>, Option<f64>)> =
-        sqlx::query_as("select data_entry_type, policy, kg, percentile from entry_threshold where report_year_id = $1")
-            .bind(year)
-            .fetch_all(db)
-            .await?;
+    let stored: Vec<(i16, String, Option<f64>, Option<f64>)> = crate::sql::query_as(
+        "select data_entry_type, policy, kg, percentile from entry_threshold where report_year_id = $1",
+    )
+    .bind(year)
+    .fetch_all(db)
+    .await?;
     Ok(co2_domain::EntryType::ALL
         .into_iter()
         .filter(|t| co2_domain::thresholds::has_threshold(*t))
@@ -152,7 +153,7 @@ pub async fn set(
         ThresholdPolicy::Fixed { kg } => ("fixed", Some(kg), None),
         ThresholdPolicy::Percentile { percentile } => ("percentile", None, Some(percentile)),
     };
-    sqlx::query(
+    crate::sql::query(
         "insert into entry_threshold (report_year_id, data_entry_type, policy, kg, percentile, set_by)
          values ($1, $2, $3, $4, $5, $6)
          on conflict (report_year_id, data_entry_type)
@@ -172,7 +173,7 @@ pub async fn set(
 
 /// Returns a type to the default policy; whether a policy was set.
 pub async fn reset(db: impl PgExecutor<'_>, year: i32, data_entry_type: i16) -> DbResult<bool> {
-    let done = sqlx::query("delete from entry_threshold where report_year_id = $1 and data_entry_type = $2")
+    let done = crate::sql::query("delete from entry_threshold where report_year_id = $1 and data_entry_type = $2")
         .bind(year)
         .bind(data_entry_type)
         .execute(db)

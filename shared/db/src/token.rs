@@ -36,7 +36,7 @@ pub async fn create(
     prefix: &str,
     expires_at: DateTime<Utc>,
 ) -> DbResult<Uuid> {
-    Ok(sqlx::query_scalar(
+    Ok(crate::sql::query_scalar(
         "insert into api_token (app_user_id, name, scope, token_hash, prefix, expires_at)
          values ($1, $2, $3, $4, $5, $6) returning api_token_id",
     )
@@ -52,7 +52,7 @@ pub async fn create(
 
 /// One token by id.
 pub async fn get(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Option<TokenRow>> {
-    Ok(sqlx::query_as::<_, TokenRow>(sqlx::AssertSqlSafe(format!("{SELECT} where t.api_token_id = $1")))
+    Ok(crate::sql::query_as::<TokenRow>(sqlx::AssertSqlSafe(format!("{SELECT} where t.api_token_id = $1")))
         .bind(id)
         .fetch_optional(db)
         .await?)
@@ -60,7 +60,7 @@ pub async fn get(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Option<TokenRow>
 
 /// Every token (or one owner's), newest first.
 pub async fn list(db: impl PgExecutor<'_>, owner: Option<Uuid>) -> DbResult<Vec<TokenRow>> {
-    Ok(sqlx::query_as::<_, TokenRow>(sqlx::AssertSqlSafe(format!(
+    Ok(crate::sql::query_as::<TokenRow>(sqlx::AssertSqlSafe(format!(
         "{SELECT} where $1::uuid is null or t.app_user_id = $1 order by t.created_at desc, t.api_token_id"
     )))
     .bind(owner)
@@ -70,7 +70,7 @@ pub async fn list(db: impl PgExecutor<'_>, owner: Option<Uuid>) -> DbResult<Vec<
 
 /// Revokes a live token; `false` when it was already revoked (or does not exist).
 pub async fn revoke(db: impl PgExecutor<'_>, id: Uuid, by: &str) -> DbResult<bool> {
-    let n = sqlx::query(
+    let n = crate::sql::query(
         "update api_token set revoked_at = now(), revoked_by = $2 where api_token_id = $1 and revoked_at is null",
     )
     .bind(id)
@@ -84,7 +84,7 @@ pub async fn revoke(db: impl PgExecutor<'_>, id: Uuid, by: &str) -> DbResult<boo
 /// The owner and scope of a live (unrevoked, unexpired) token with this hash. Marks it used,
 /// at most once a minute so a busy script does not turn every read into a write.
 pub async fn authenticate(db: impl PgExecutor<'_>, token_hash: &str) -> DbResult<Option<(Uuid, String)>> {
-    Ok(sqlx::query_as::<_, (Uuid, String)>(
+    Ok(crate::sql::query_as::<(Uuid, String)>(
         "with live as (
              select api_token_id, app_user_id, scope, last_used_at from api_token
              where token_hash = $1 and revoked_at is null and expires_at > now()

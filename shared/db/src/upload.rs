@@ -41,7 +41,7 @@ pub struct NewUpload<'a> {
 
 /// Records an upload.
 pub async fn create(db: impl PgExecutor<'_>, u: &NewUpload<'_>) -> DbResult<()> {
-    sqlx::query(
+    crate::sql::query(
         "insert into upload (upload_id, job_id, report_id, module, data_entry_type, filename, object_key, mode, source,
                              created_by, report_year_id)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
@@ -68,7 +68,7 @@ const UPLOAD_COLUMNS: &str =
 
 /// An upload by id.
 pub async fn by_id(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Option<Upload>> {
-    Ok(sqlx::query_as::<_, Upload>(sqlx::AssertSqlSafe(format!(
+    Ok(crate::sql::query_as::<Upload>(sqlx::AssertSqlSafe(format!(
         "select {UPLOAD_COLUMNS} from upload u left join report r using (report_id) where u.upload_id = $1"
     )))
     .bind(id)
@@ -78,7 +78,7 @@ pub async fn by_id(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Option<Upload>
 
 /// The upload of a job.
 pub async fn of_job(db: impl PgExecutor<'_>, job_id: Uuid) -> DbResult<Option<Upload>> {
-    Ok(sqlx::query_as::<_, Upload>(sqlx::AssertSqlSafe(format!(
+    Ok(crate::sql::query_as::<Upload>(sqlx::AssertSqlSafe(format!(
         "select {UPLOAD_COLUMNS} from upload u left join report r using (report_id) where u.job_id = $1"
     )))
     .bind(job_id)

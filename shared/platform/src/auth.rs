@@ -293,6 +293,7 @@ where
         }
         let user = co2_db::org::user_by_id(&ctx.pools.write, claims.sub).await?.ok_or(ApiError::Unauthorized)?;
         let grants = co2_db::org::grants_of(&ctx.pools.write, user.app_user_id).await?;
+        crate::consistency::person_is(user.app_user_id, user.read_after.as_deref());
         Ok(Caller { user, grants, dev: claims.dev, api_token: false })
     }
 }
@@ -339,6 +340,7 @@ impl Caller {
         }
         let user = co2_db::org::user_by_id(&ctx.pools.write, user_id).await?.ok_or(ApiError::Unauthorized)?;
         let grants = co2_db::org::grants_of(&ctx.pools.write, user.app_user_id).await?;
+        crate::consistency::person_is(user.app_user_id, user.read_after.as_deref());
         Ok(Caller { user, grants, dev: false, api_token: true })
     }
 }
@@ -477,9 +479,10 @@ pub fn unit_not_found(id: &str) -> ApiError {
     ApiError::not_found("unit_not_found", format!("no unit '{id}' visible to you"))
 }
 
-/// Resolves a unit by institutional id and checks the caller may view it (404 otherwise).
+/// Resolves a unit by institutional id and checks the caller may view it (404 otherwise). Read
+/// on the primary, like the caller's grants: a rights check never sees an older organisation.
 pub async fn visible_unit(ctx: &Ctx, caller: &Caller, institutional_id: &str) -> ApiResult<Unit> {
-    let unit = co2_db::org::unit_by_institutional_id(&ctx.pools.read, institutional_id)
+    let unit = co2_db::org::unit_by_institutional_id(&ctx.pools.write, institutional_id)
         .await?
         .ok_or_else(|| unit_not_found(institutional_id))?;
     caller.require_unit_view(&unit)?;

@@ -53,8 +53,8 @@ pub struct Settings {
     pub queue_compute: String,
     pub queue_aggregate: String,
     pub queue_export: String,
-    /// The SQS dead-letter queue of the step queues (the jobs sweeper reads it).
-    pub queue_dead: String,
+    /// The dead-letter queue of every step queue (the jobs sweeper reads them all).
+    pub dead_letter_queues: Vec<String>,
     /// A running job with no progress for this long is failed by the sweeper.
     pub job_stale_after: Duration,
     /// A published job's rows are settled by the sweeper this long after its publication.
@@ -63,8 +63,6 @@ pub struct Settings {
     pub max_upload_bytes: u64,
     /// Most data rows accepted in one file (all sheets together).
     pub max_upload_rows: usize,
-    /// The institution's OpenID Connect provider; `None` without `OIDC_ISSUER`.
-    pub oidc: Option<OidcSettings>,
 }
 
 /// Sign-in with the institution's OpenID Connect provider (Microsoft Entra ID, or any provider
@@ -122,8 +120,10 @@ impl OidcSettings {
 
 impl Settings {
     /// Reads `CO2_PROFILE`, `PUBLIC_BASE_URL`, `SESSION_ISSUER`, `SESSION_AUDIENCE`,
-    /// `SESSION_TTL_SECS`, `QUEUE_INGEST`/`_COMPUTE`/`_AGGREGATE`/`_EXPORT`/`_DEAD`, `JOB_STALE_SECS`, `SETTLE_AFTER_SECS`,
-    /// `MAX_UPLOAD_BYTES`, `MAX_UPLOAD_ROWS`, and the `OIDC_*` variables of [`OidcSettings`].
+    /// `SESSION_TTL_SECS`, `QUEUE_INGEST`/`_COMPUTE`/`_AGGREGATE`/`_EXPORT`, `QUEUE_DEAD_LETTERS` (comma-separated;
+    /// default `<queue>-dlq` of each step queue), `JOB_STALE_SECS`, `SETTLE_AFTER_SECS`,
+    /// `MAX_UPLOAD_BYTES` and `MAX_UPLOAD_ROWS`. (The `OIDC_*` variables are api-session's alone:
+    /// [`OidcSettings`].)
     pub fn from_env() -> Result<Settings, ConfigError> {
         let profile = match var("CO2_PROFILE").as_deref() {
             None | Some("cluster") => Profile::Cluster,
@@ -136,22 +136,32 @@ impl Settings {
             }
         };
         let public_base_url = var("PUBLIC_BASE_URL").unwrap_or_else(|| "http://127.0.0.1:8080".into());
+        let steps = [
+            var("QUEUE_INGEST").unwrap_or_else(|| "co2-ingest".into()),
+            var("QUEUE_COMPUTE").unwrap_or_else(|| "co2-compute".into()),
+            var("QUEUE_AGGREGATE").unwrap_or_else(|| "co2-aggregate".into()),
+            var("QUEUE_EXPORT").unwrap_or_else(|| "co2-export".into()),
+        ];
+        let dead_letter_queues = match var("QUEUE_DEAD_LETTERS") {
+            Some(list) => list.split(',').map(str::trim).filter(|q| !q.is_empty()).map(str::to_owned).collect(),
+            None => steps.iter().map(|q| format!("{q}-dlq")).collect(),
+        };
+        let [queue_ingest, queue_compute, queue_aggregate, queue_export] = steps;
         Ok(Settings {
             profile,
             session_issuer: var("SESSION_ISSUER").unwrap_or_else(|| public_base_url.clone()),
             public_base_url: public_base_url.trim_end_matches('/').to_owned(),
             session_audience: var("SESSION_AUDIENCE").unwrap_or_else(|| "co2-calculator".into()),
             session_ttl: Duration::from_secs(var_parsed("SESSION_TTL_SECS")?.unwrap_or(8 * 3600)),
-            queue_ingest: var("QUEUE_INGEST").unwrap_or_else(|| "co2-ingest".into()),
-            queue_compute: var("QUEUE_COMPUTE").unwrap_or_else(|| "co2-compute".into()),
-            queue_aggregate: var("QUEUE_AGGREGATE").unwrap_or_else(|| "co2-aggregate".into()),
-            queue_export: var("QUEUE_EXPORT").unwrap_or_else(|| "co2-export".into()),
-            queue_dead: var("QUEUE_DEAD").unwrap_or_else(|| "co2-dead".into()),
+            queue_ingest,
+            queue_compute,
+            queue_aggregate,
+            queue_export,
+            dead_letter_queues,
             job_stale_after: Duration::from_secs(var_parsed("JOB_STALE_SECS")?.unwrap_or(15 * 60)),
             settle_after: Duration::from_secs(var_parsed("SETTLE_AFTER_SECS")?.unwrap_or(60)),
             max_upload_bytes: var_parsed("MAX_UPLOAD_BYTES")?.unwrap_or(64 * 1024 * 1024),
             max_upload_rows: var_parsed("MAX_UPLOAD_ROWS")?.unwrap_or(1_000_000),
-            oidc: OidcSettings::from_env(&public_base_url)?,
         })
     }
 }

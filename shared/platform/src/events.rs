@@ -151,6 +151,10 @@ pub enum StepMessage {
 pub struct ExportMessage {
     pub version: u32,
     pub job_id: Uuid,
+    /// The primary's position when the export was asked for: the step reads its figures on the
+    /// replica only once it has replayed that far (ADR 0012). Absent in older messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consistent_with: Option<String>,
 }
 
 /// `kind = sweep`.
@@ -258,7 +262,12 @@ mod tests {
 
     #[test]
     fn step_messages_match_their_fixtures() {
-        for name in ["compute_message_v1.json", "aggregate_message_v1.json", "export_message_v1.json"] {
+        for name in [
+            "compute_message_v1.json",
+            "aggregate_message_v1.json",
+            "export_message_v1.json",
+            "export_message_v1_consistent.json",
+        ] {
             let text = fixture(name);
             let msg = StepMessage::parse(&text).unwrap();
             let expected: serde_json::Value = serde_json::from_str(&text).unwrap();

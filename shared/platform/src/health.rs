@@ -4,10 +4,10 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
-use sqlx::PgPool;
+use co2_db::Db;
 
 /// The probe and metrics routes; `db` is pinged by `/readyz` when the function has one.
-pub fn routes(db: Option<PgPool>) -> Router {
+pub fn routes(db: Option<Db>) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
@@ -15,12 +15,12 @@ pub fn routes(db: Option<PgPool>) -> Router {
         .with_state(db)
 }
 
-async fn ready(State(db): State<Option<PgPool>>) -> (StatusCode, &'static str) {
+async fn ready(State(db): State<Option<Db>>) -> (StatusCode, &'static str) {
     let Some(db) = db else {
         return (StatusCode::OK, "ready");
     };
-    match sqlx::query_scalar::<_, i32>("select 1").fetch_one(&db).await {
-        Ok(_) => (StatusCode::OK, "ready"),
+    match co2_db::ping(&db).await {
+        Ok(()) => (StatusCode::OK, "ready"),
         Err(e) => {
             tracing::warn!(error.message = %e, "readiness.database_unreachable");
             (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")

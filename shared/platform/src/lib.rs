@@ -9,6 +9,7 @@
 pub mod auth;
 pub mod blob;
 pub mod config;
+pub mod consistency;
 pub mod ctx;
 pub mod dispatch;
 pub mod drop_result;

@@ -62,18 +62,18 @@ fn qerr(queue: &str, e: impl Into<anyhow::Error>) -> QueueError {
 
 /// The embedded queue on PostgreSQL (`queue_message` table).
 pub struct PgQueue {
-    pool: sqlx::PgPool,
+    pool: co2_db::Db,
     max_receives: i32,
 }
 
 impl PgQueue {
     /// A queue on `pool` that dead-letters after [`MAX_RECEIVES`].
-    pub fn new(pool: sqlx::PgPool) -> Self {
+    pub fn new(pool: co2_db::Db) -> Self {
         PgQueue { pool, max_receives: MAX_RECEIVES }
     }
 
     /// A queue on `pool` that dead-letters after `max_receives` receives.
-    pub fn with_max_receives(pool: sqlx::PgPool, max_receives: i32) -> Self {
+    pub fn with_max_receives(pool: co2_db::Db, max_receives: i32) -> Self {
         PgQueue { pool, max_receives }
     }
 }

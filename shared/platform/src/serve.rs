@@ -7,7 +7,7 @@ use axum::Router;
 use axum::extract::{MatchedPath, Request};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use sqlx::PgPool;
+use co2_db::Db;
 use std::time::{Duration, Instant};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -17,8 +17,12 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(25);
 
 /// Adds what every function has: probes, metrics, request tracing, error logging, timeout.
 /// Unknown routes keep the router's own fallback (see [`serve`] and [`serve_with_fallback`]).
-pub fn with_platform(function: &'static str, app: Router, db: Option<PgPool>) -> Router {
+pub fn with_platform(function: &'static str, app: Router, db: Option<Db>) -> Router {
+    let primary = db.clone();
     app.layer(tower_http::catch_panic::CatchPanicLayer::custom(crate::error::panic_response))
+        .layer(middleware::from_fn(move |req: Request, next: Next| {
+            crate::consistency::middleware(primary.clone(), req, next)
+        }))
         .layer(middleware::from_fn(log_errors))
         .layer(middleware::from_fn(move |req: Request, next: Next| record_metrics(function, req, next)))
         .layer(TraceLayer::new_for_http().make_span_with(move |req: &Request| {
@@ -52,12 +56,12 @@ async fn record_metrics(function: &'static str, req: Request, next: Next) -> Res
 
 /// Runs an HTTP function until SIGTERM (Knative) or forever (Lambda); unknown routes answer our
 /// 404 envelope.
-pub async fn serve(function: &'static str, app: Router, db: Option<PgPool>) -> anyhow::Result<()> {
+pub async fn serve(function: &'static str, app: Router, db: Option<Db>) -> anyhow::Result<()> {
     serve_with_fallback(function, app.fallback(route_not_found), db).await
 }
 
 /// As [`serve`], for a router that brings its own fallback (the SPA's `index.html`).
-pub async fn serve_with_fallback(function: &'static str, app: Router, db: Option<PgPool>) -> anyhow::Result<()> {
+pub async fn serve_with_fallback(function: &'static str, app: Router, db: Option<Db>) -> anyhow::Result<()> {
     let app = with_platform(function, app, db);
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
         return lambda_http::run(app).await.map_err(|e| anyhow::anyhow!("lambda runtime: {e}"));

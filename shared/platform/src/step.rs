@@ -67,7 +67,7 @@ pub const PERMANENT_FAILURE_REASON: &str = "processing stopped on an internal er
 /// job neither waits for the sweeper nor goes through every redelivery. A failure to record it
 /// is itself transient and retried.
 pub async fn fail_job_if_permanent(
-    db: &sqlx::PgPool,
+    db: &co2_db::Db,
     job_id: uuid::Uuid,
     result: Result<(), StepError>,
 ) -> Result<(), StepError> {
@@ -199,11 +199,7 @@ async fn receive(State(s): State<StepState>, headers: HeaderMap, body: Bytes) ->
 
 /// Runs a step: under Lambda's SQS batch handler when `AWS_LAMBDA_RUNTIME_API` is set, else as a
 /// Knative HTTP function receiving CloudEvents.
-pub async fn run_step(
-    name: &'static str,
-    handler: Arc<dyn StepHandler>,
-    db: Option<sqlx::PgPool>,
-) -> anyhow::Result<()> {
+pub async fn run_step(name: &'static str, handler: Arc<dyn StepHandler>, db: Option<co2_db::Db>) -> anyhow::Result<()> {
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
         let run = lambda_runtime::service_fn(move |event: lambda_runtime::LambdaEvent<SqsEvent>| {
             let handler = handler.clone();

@@ -2,8 +2,8 @@
 //! says why.
 //!
 //! It fails (1) the job of every dead-lettered message — from the PostgreSQL queue's dead letters
-//! or from the SQS dead-letter queue `QUEUE_DEAD`, whose messages are then removed, their reason
-//! kept on the job — and (2) jobs with no progress for `JOB_STALE_SECS` (their updated_at is the
+//! or from every SQS dead-letter queue (`QUEUE_DEAD_LETTERS`), whose messages are then removed,
+//! their reason kept on the job — and (2) jobs with no progress for `JOB_STALE_SECS` (their updated_at is the
 //! heartbeat every step moves) or uploads whose file never arrived within a day. Drop-folder jobs
 //! get their result file. It also settles the rows of jobs published `SETTLE_AFTER_SECS` (60)
 //! ago or more: later than the work that usually follows an upload (reading its totals, the next
@@ -72,18 +72,49 @@ async fn fail_dead_lettered(
     Ok(())
 }
 
-/// One sweep.
+/// One sweep. Its parts are independent: a dead-letter queue that cannot be read (missing,
+/// unreachable, not permitted) is logged and the rest still runs — stale jobs are still failed
+/// and publications settled — and the sweep then reports the first failure.
 pub async fn sweep(ctx: &Ctx, stale_after: Duration) -> Result<SweepReport, StepError> {
     let mut report = SweepReport::default();
+    let mut first_failure = None;
+    let mut note = |part: &str, result: Result<(), StepError>| {
+        if let Err(e) = result {
+            tracing::error!(part, error.message = %e, "sweep.part_failed");
+            first_failure.get_or_insert(e);
+        }
+    };
+    let embedded = sweep_embedded_dead_letters(ctx, &mut report).await;
+    note("dead letters", embedded);
+    for dlq in &ctx.settings.dead_letter_queues {
+        let sqs = sweep_dead_letter_queue(ctx, dlq, &mut report).await;
+        note(dlq, sqs);
+    }
+    let rest = sweep_jobs(ctx, stale_after, &mut report).await;
+    note("jobs", rest);
+    match first_failure {
+        None => Ok(report),
+        Some(e) => Err(e),
+    }
+}
+
+async fn sweep_embedded_dead_letters(ctx: &Ctx, report: &mut SweepReport) -> Result<(), StepError> {
     for dead in co2_db::queue::unhandled_dead_letters(&ctx.pools.write, 100).await? {
-        fail_dead_lettered(ctx, &dead.body, dead.last_error.as_deref(), &mut report).await?;
+        fail_dead_lettered(ctx, &dead.body, dead.last_error.as_deref(), report).await?;
         co2_db::queue::mark_handled(&ctx.pools.write, dead.queue_message_id).await?;
     }
-    let dlq = &ctx.settings.queue_dead;
+    Ok(())
+}
+
+async fn sweep_dead_letter_queue(ctx: &Ctx, dlq: &str, report: &mut SweepReport) -> Result<(), StepError> {
     for d in ctx.queue.receive(dlq, 10, Duration::from_secs(60), Duration::ZERO).await? {
-        fail_dead_lettered(ctx, &d.body, None, &mut report).await?;
+        fail_dead_lettered(ctx, &d.body, None, report).await?;
         ctx.queue.ack(dlq, &d).await?;
     }
+    Ok(())
+}
+
+async fn sweep_jobs(ctx: &Ctx, stale_after: Duration, report: &mut SweepReport) -> Result<(), StepError> {
     report.stale =
         co2_db::job::fail_stale(&ctx.pools.write, stale_after.as_secs_f64(), QUEUED_UPLOAD_LIMIT.as_secs_f64()).await?;
     for job_id in &report.stale {
@@ -97,5 +128,5 @@ pub async fn sweep(ctx: &Ctx, stale_after: Duration) -> Result<SweepReport, Step
         tracing::info!(%job_id, "sweep.job_settled");
         report.settled.push(job_id);
     }
-    Ok(report)
+    Ok(())
 }

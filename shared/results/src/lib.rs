@@ -7,10 +7,10 @@ use co2_api_types::{
     CategoryResult, ClassBreakdownView, ClassResult, ItFocusView, LeafResult, ModuleChange, ModuleResult, ModuleStatus,
     ResultsView, ScopeTotals, YearOverYearView,
 };
+use co2_db::Db;
 use co2_db::DbResult;
 use co2_db::report::{ReportModule, status};
 use co2_domain::{Module, totals};
-use sqlx::PgPool;
 use std::collections::BTreeSet;
 use uuid::Uuid;
 
@@ -52,7 +52,7 @@ pub fn progress(mods: &[(Module, ReportModule)]) -> (String, ModuleStatus) {
 }
 
 /// The modules of (unit, year) in DOMAIN order; empty when the unit has no report that year.
-pub async fn modules_in_order(db: &PgPool, unit_id: Uuid, year: i32) -> DbResult<Vec<(Module, ReportModule)>> {
+pub async fn modules_in_order(db: &Db, unit_id: Uuid, year: i32) -> DbResult<Vec<(Module, ReportModule)>> {
     let rows = co2_db::report::modules_of(db, unit_id, year).await?;
     let mut out: Vec<(Module, ReportModule)> =
         rows.into_iter().filter_map(|r| Module::parse(&r.module).map(|m| (m, r))).collect();
@@ -91,7 +91,7 @@ pub fn parse_options(basis: Option<&str>, exclude: Option<&str>) -> Result<total
 }
 
 /// What the domain's totals need of a unit-year, or `None` when it has no report.
-async fn snapshot(db: &PgPool, unit_id: Uuid, year: i32) -> DbResult<Option<totals::ReportSnapshot>> {
+async fn snapshot(db: &Db, unit_id: Uuid, year: i32) -> DbResult<Option<totals::ReportSnapshot>> {
     let rows = co2_db::report::modules_of(db, unit_id, year).await?;
     if rows.is_empty() {
         return Ok(None);
@@ -146,7 +146,7 @@ fn breakdown(b: &totals::ClassBreakdown) -> ClassBreakdownView {
 /// car-km equivalent, IT focus, and the change against the previous year. `mods` are the
 /// report's modules from [`modules_in_order`].
 pub async fn unit_results(
-    db: &PgPool,
+    db: &Db,
     unit_id: Uuid,
     unit_institutional_id: &str,
     year: i32,

@@ -62,12 +62,14 @@ pub fn settings(profile: Profile, queue_suffix: &str) -> Settings {
         queue_compute: format!("co2-compute{queue_suffix}"),
         queue_aggregate: format!("co2-aggregate{queue_suffix}"),
         queue_export: format!("co2-export{queue_suffix}"),
-        queue_dead: format!("co2-dead{queue_suffix}"),
+        dead_letter_queues: ["co2-ingest", "co2-compute", "co2-aggregate", "co2-export"]
+            .iter()
+            .map(|q| format!("{q}-dlq{queue_suffix}"))
+            .collect(),
         job_stale_after: std::time::Duration::from_secs(15 * 60),
         settle_after: std::time::Duration::from_secs(60),
         max_upload_bytes: 8 * 1024 * 1024,
         max_upload_rows: 1_000_000,
-        oidc: None,
     }
 }
 
@@ -84,16 +86,39 @@ pub fn auth_keys(settings: &Settings) -> AuthKeys {
 
 /// A test `Ctx` on `pool`: local storage under `dir`, the embedded queue, fixed keys.
 pub fn ctx(pool: PgPool, dir: &Path, profile: Profile) -> (Ctx, Arc<LocalBlob>) {
+    ctx_on(co2_db::Pools::single(pool), dir, profile)
+}
+
+/// A test `Ctx` whose functions use `pools` (the queue is on the write pool).
+pub fn ctx_on(pools: co2_db::Pools, dir: &Path, profile: Profile) -> (Ctx, Arc<LocalBlob>) {
     let settings = settings(profile, "");
     let local = Arc::new(LocalBlob::new(dir.to_path_buf(), b"test-blob-secret", BASE_URL));
     let ctx = Ctx {
-        pools: co2_db::Pools::single(pool.clone()),
+        queue: Arc::new(PgQueue::new(pools.write.clone())),
+        pools,
         blob: local.clone(),
-        queue: Arc::new(PgQueue::new(pool)),
         auth: Arc::new(auth_keys(&settings)),
         settings: Arc::new(settings),
     };
     (ctx, local)
+}
+
+/// The pools a test's functions use on the test database of `pool`: straight to it, or — with
+/// `CO2_TEST_TOPOLOGY=pgbouncer`, as `make test` does for a second run of the pipeline suites —
+/// through PgBouncer in transaction pooling to the primary (`CO2_TEST_PGBOUNCER`), and to its
+/// streaming replica for reads (`CO2_TEST_PGBOUNCER_READ`).
+pub fn function_pools(pool: &PgPool) -> co2_db::Pools {
+    if std::env::var("CO2_TEST_TOPOLOGY").as_deref() != Ok("pgbouncer") {
+        return co2_db::Pools::single(pool.clone());
+    }
+    let write =
+        std::env::var("CO2_TEST_PGBOUNCER").expect("CO2_TEST_PGBOUNCER names PgBouncer in front of the primary");
+    let options = pool.connect_options();
+    let url = |host_port: &str| {
+        format!("postgres://{}@{host_port}/{}", options.get_username(), options.get_database().unwrap_or("postgres"))
+    };
+    let read = std::env::var("CO2_TEST_PGBOUNCER_READ").ok().map(|r| url(&r));
+    co2_db::Pools::connect_lazy(&url(&write), read.as_deref(), 4).expect("pools through PgBouncer")
 }
 
 /// The repository's `data/` directory.
@@ -103,7 +128,7 @@ pub fn data_dir() -> PathBuf {
 
 /// Seeds years, default factors and the demo hierarchy (units EPFL › ENAC › 9001, 9002).
 pub async fn seed(pool: &PgPool) {
-    co2_db::seed::seed_reference(pool, &data_dir()).await.expect("seed reference");
+    co2_db::seed::install_defaults(pool, &data_dir()).await.expect("install the defaults");
     co2_db::seed::seed_demo(pool).await.expect("seed demo");
 }
 

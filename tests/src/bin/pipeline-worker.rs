@@ -17,7 +17,7 @@ async fn main() -> anyhow::Result<()> {
     };
     let pool = PgPoolOptions::new().max_connections(4).connect(&url).await?;
     let (mut ctx, _) = co2_testkit::ctx(pool.clone(), &PathBuf::from(dir), Profile::Dev);
-    ctx.queue = std::sync::Arc::new(co2_platform::queue::PgQueue::with_max_receives(pool, 50));
+    ctx.queue = std::sync::Arc::new(co2_platform::queue::PgQueue::with_max_receives(co2_db::Db::new(pool), 50));
     let mut tasks = Vec::new();
     for mut pump in devstack::pumps(&ctx, Duration::ZERO) {
         pump.visibility = Duration::from_secs(1);

@@ -163,7 +163,7 @@ async fn a_cluster_refuses_dev_login_and_dev_tokens(pool: PgPool) {
 }
 
 fn api_like(ctx: &co2_platform::Ctx) -> axum::Router {
-    devstack::app(ctx, None, std::path::Path::new("/nonexistent"))
+    devstack::app(ctx, None, std::path::Path::new("/nonexistent"), None)
 }
 
 /// Sends `method path` authenticated by the session cookie, with the given extra headers.

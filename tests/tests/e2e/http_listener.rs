@@ -19,7 +19,7 @@ async fn the_embedded_server_runs_the_upload_journey_over_http(pool: PgPool) {
     let local = std::sync::Arc::new(co2_platform::blob::LocalBlob::new(dir.0.clone(), b"k", &base));
     let settings = co2_platform::config::Settings { public_base_url: base.clone(), ..(*ctx.settings).clone() };
     let ctx = co2_platform::Ctx { blob: local.clone(), settings: std::sync::Arc::new(settings), ..ctx };
-    let app = devstack::app(&ctx, Some(local), &dir.0);
+    let app = devstack::app(&ctx, Some(local), &dir.0, None);
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
     let pumps: Vec<_> =
         devstack::pumps(&ctx, Duration::from_millis(200)).into_iter().map(|p| tokio::spawn(p.run())).collect();

@@ -66,7 +66,7 @@ async fn a_10_second_storage_and_queue_outage_mid_run_delays_the_job_and_loses_n
     let moto = std::env::var("MOTO_ENDPOINT").expect("MOTO_ENDPOINT (make test starts the server)");
     let mut proxy = Proxy::start(moto.trim_start_matches("http://").trim_end_matches('/').to_owned()).await;
     let endpoint = format!("http://{}", proxy.addr);
-    let cloud = crate::s3_sqs::Cloud::with_endpoint(5, &endpoint).await;
+    let cloud = crate::s3_sqs::Cloud::with_endpoint(&endpoint).await;
     let settings = co2_testkit::settings(Profile::Dev, &cloud.suffix);
     let ctx = co2_platform::Ctx {
         pools: co2_db::Pools::single(pool.clone()),
@@ -75,7 +75,7 @@ async fn a_10_second_storage_and_queue_outage_mid_run_delays_the_job_and_loses_n
         auth: Arc::new(co2_testkit::auth_keys(&settings)),
         settings: Arc::new(settings),
     };
-    let app = devstack::app(&ctx, None, std::path::Path::new("/nonexistent"));
+    let app = devstack::app(&ctx, None, std::path::Path::new("/nonexistent"), None);
     let mut workers = JoinSet::new();
     for mut pump in devstack::pumps(&ctx, Duration::ZERO) {
         pump.visibility = Duration::from_secs(3);

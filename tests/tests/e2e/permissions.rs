@@ -232,4 +232,9 @@ async fn run_matrix(pool: PgPool) {
         }
     }
     assert!(failures.is_empty(), "permission matrix mismatches:\n{}", failures.join("\n"));
+    if let Some(routes) = s.ctx.pools.read.read_routes() {
+        // The database-tier run: the replica carried reads, the changes went to the primary.
+        let replica = routes.replica.load(std::sync::atomic::Ordering::Relaxed);
+        assert!(replica > 0, "the replica served no read");
+    }
 }

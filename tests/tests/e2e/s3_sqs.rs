@@ -6,7 +6,6 @@
 //! `make test` sets. Every test uses its own bucket and queues, so tests run in parallel.
 
 use crate::support::{assert_matches_oracle, demo_equipment};
-use aws_sdk_s3::types::{Event, NotificationConfiguration, QueueConfiguration};
 use co2_platform::blob::S3Blob;
 use co2_platform::config::Profile;
 use co2_platform::dispatch::{Pump, drain};
@@ -30,63 +29,22 @@ fn endpoint() -> String {
 }
 
 impl Cloud {
-    /// A bucket notifying `co2-ingest<suffix>` of every object, and the step queues
-    /// with a dead-letter queue after `max_receives`.
-    async fn new(max_receives: u32) -> Cloud {
-        Cloud::with_endpoint(max_receives, &endpoint()).await
+    /// The resources of `knative/cloud-resources.yaml` — queues with their dead-letter queues
+    /// and redrive policies, a bucket notifying `co2-ingest` of uploads and drops — provisioned
+    /// with the operators' tool, under this test's own names.
+    async fn new() -> Cloud {
+        Cloud::with_endpoint(&endpoint()).await
     }
 
     /// The same through `endpoint` (a proxy to the server, for the outage test).
-    pub(crate) async fn with_endpoint(max_receives: u32, endpoint: &str) -> Cloud {
-        let shared = aws_config::defaults(aws_config::BehaviorVersion::latest()).endpoint_url(endpoint).load().await;
-        let s3 =
-            aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&shared).force_path_style(true).build());
-        let sqs = aws_sdk_sqs::Client::new(&shared);
+    pub(crate) async fn with_endpoint(endpoint: &str) -> Cloud {
+        let (s3, sqs) = cloud_resources::clients(Some(endpoint), true).await;
         let suffix = format!("-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
         let bucket = format!("co2-test{suffix}");
-        s3.create_bucket().bucket(&bucket).send().await.expect("create bucket");
-        let dlq = sqs.create_queue().queue_name(format!("co2-dead{suffix}")).send().await.unwrap();
-        let dlq_arn = sqs
-            .get_queue_attributes()
-            .queue_url(dlq.queue_url().unwrap())
-            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
-            .send()
-            .await
-            .unwrap()
-            .attributes()
-            .unwrap()[&aws_sdk_sqs::types::QueueAttributeName::QueueArn]
-            .clone();
-        let redrive = json!({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": max_receives}).to_string();
-        let mut ingest_arn = String::new();
-        for name in ["co2-ingest", "co2-compute", "co2-aggregate", "co2-export", "co2-flaky"] {
-            let q = sqs
-                .create_queue()
-                .queue_name(format!("{name}{suffix}"))
-                .attributes(aws_sdk_sqs::types::QueueAttributeName::RedrivePolicy, &redrive)
-                .send()
-                .await
-                .unwrap();
-            if name == "co2-ingest" {
-                ingest_arn = sqs
-                    .get_queue_attributes()
-                    .queue_url(q.queue_url().unwrap())
-                    .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
-                    .send()
-                    .await
-                    .unwrap()
-                    .attributes()
-                    .unwrap()[&aws_sdk_sqs::types::QueueAttributeName::QueueArn]
-                    .clone();
-            }
-        }
-        let queue_config =
-            QueueConfiguration::builder().queue_arn(ingest_arn).events(Event::S3ObjectCreated).build().unwrap();
-        s3.put_bucket_notification_configuration()
-            .bucket(&bucket)
-            .notification_configuration(NotificationConfiguration::builder().queue_configurations(queue_config).build())
-            .send()
-            .await
-            .expect("bucket notifications");
+        let resources = cloud_resources::Resources::load(&cloud_resources::Resources::repository_file())
+            .expect("the cloud resources file");
+        let target = cloud_resources::Target { bucket: bucket.clone(), queue_suffix: suffix.clone() };
+        cloud_resources::provision(&resources, &s3, &sqs, &target).await.expect("provisioning");
         Cloud { s3, sqs, bucket, suffix }
     }
 
@@ -114,9 +72,9 @@ struct CloudStack {
     pool: PgPool,
 }
 
-async fn cloud_stack(pool: PgPool, max_receives: u32) -> CloudStack {
+async fn cloud_stack(pool: PgPool) -> CloudStack {
     co2_testkit::seed(&pool).await;
-    let cloud = Cloud::new(max_receives).await;
+    let cloud = Cloud::new().await;
     let settings = co2_testkit::settings(Profile::Dev, &cloud.suffix);
     let ctx = co2_platform::Ctx {
         pools: co2_db::Pools::single(pool.clone()),
@@ -125,7 +83,7 @@ async fn cloud_stack(pool: PgPool, max_receives: u32) -> CloudStack {
         auth: Arc::new(co2_testkit::auth_keys(&settings)),
         settings: Arc::new(settings),
     };
-    let app = devstack::app(&ctx, None, std::path::Path::new("/nonexistent"));
+    let app = devstack::app(&ctx, None, std::path::Path::new("/nonexistent"), None);
     let pumps = devstack::pumps(&ctx, Duration::ZERO);
     CloudStack { cloud, ctx, app, pumps, pool }
 }
@@ -148,7 +106,7 @@ async fn rows(pool: &PgPool) -> (i64, i64, f64) {
 
 #[sqlx::test(migrator = "co2_db::MIGRATOR")]
 async fn an_upload_to_s3_flows_through_the_notification_and_the_queues_to_rows(pool: PgPool) {
-    let s = cloud_stack(pool, 5).await;
+    let s = cloud_stack(pool).await;
     let token = co2_testkit::mint_token(&s.ctx, "principal", Some("9001")).await;
     let res = call(
         &s.app,
@@ -221,7 +179,7 @@ async fn an_upload_to_s3_flows_through_the_notification_and_the_queues_to_rows(p
 
 #[sqlx::test(migrator = "co2_db::MIGRATOR")]
 async fn dropping_the_same_object_twice_in_the_s3_drop_folder_leaves_the_same_rows(pool: PgPool) {
-    let s = cloud_stack(pool, 5).await;
+    let s = cloud_stack(pool).await;
     let key = "dropbox/9001/2025/equipment.csv";
     s.ctx.blob.put(key, demo_equipment().into(), "text/csv").await.unwrap();
     drain(&s.pumps, 200).await.unwrap();
@@ -236,33 +194,28 @@ async fn dropping_the_same_object_twice_in_the_s3_drop_folder_leaves_the_same_ro
 }
 
 #[sqlx::test(migrator = "co2_db::MIGRATOR")]
-async fn poison_is_acknowledged_and_a_failing_message_reaches_the_sqs_dead_letter_queue(pool: PgPool) {
-    let s = cloud_stack(pool, 2).await;
+async fn poison_is_acknowledged_and_every_step_queues_dead_letters_reach_the_sweeper(pool: PgPool) {
+    let s = cloud_stack(pool).await;
     let ingest = format!("co2-ingest{}", s.cloud.suffix);
     s.ctx.queue.send(&ingest, "not an S3 event").await.unwrap();
     drain(&s.pumps, 50).await.unwrap();
     assert_eq!(s.cloud.queue_len("co2-ingest").await, 0);
-    assert_eq!(s.cloud.queue_len("co2-dead").await, 0, "poison is acknowledged, not dead-lettered");
+    assert_eq!(s.cloud.queue_len("co2-ingest-dlq").await, 0, "poison is acknowledged, not dead-lettered");
 
-    let flaky = format!("co2-flaky{}", s.cloud.suffix);
+    // Steps that keep failing: after the redrive policy's receives, each message moves to its
+    // own queue's dead-letter queue.
     let failing =
         axum::Router::new().route("/", axum::routing::post(|| async { http::StatusCode::SERVICE_UNAVAILABLE }));
-    let pump = Pump {
+    let pump_of = |queue: &str| Pump {
         queue: s.ctx.queue.clone(),
-        queue_name: flaky,
-        target: failing,
+        queue_name: format!("{queue}{}", s.cloud.suffix),
+        target: failing.clone(),
         visibility: Duration::from_secs(30),
         retry_after: Duration::ZERO,
         concurrency: 1,
     };
-    s.ctx.queue.send(&pump.queue_name, "{}").await.unwrap();
-    for _ in 0..6 {
-        pump.once(Duration::from_millis(0)).await.unwrap();
-    }
-    assert_eq!(s.cloud.queue_len("co2-dead").await, 1, "the redrive policy moved it to the DLQ");
-
-    // The sweeper reads the SQS dead-letter queue: the job of a dead-lettered message fails with
-    // the reason, and the DLQ is emptied.
+    let compute = pump_of("co2-compute");
+    s.ctx.queue.send(&compute.queue_name, "{}").await.unwrap();
     let token = co2_testkit::mint_token(&s.ctx, "principal", Some("9001")).await;
     let res = call(
         &s.app,
@@ -274,19 +227,48 @@ async fn poison_is_acknowledged_and_a_failing_message_reaches_the_sqs_dead_lette
     .await;
     assert_eq!(res.status, 202);
     let job_id: uuid::Uuid = res.json()["job_id"].as_str().unwrap().parse().unwrap();
-    let export = Pump {
-        queue_name: format!("co2-export{}", s.cloud.suffix),
-        target: axum::Router::new().route("/", axum::routing::post(|| async { http::StatusCode::SERVICE_UNAVAILABLE })),
-        ..pump
-    };
-    for _ in 0..6 {
+    let export = pump_of("co2-export");
+    let resources = cloud_resources::Resources::load(&cloud_resources::Resources::repository_file()).unwrap();
+    for _ in 0..=resources.queue_defaults.max_receives + 1 {
+        compute.once(Duration::from_millis(0)).await.unwrap();
         export.once(Duration::from_millis(0)).await.unwrap();
     }
-    assert_eq!(s.cloud.queue_len("co2-dead").await, 2);
+    assert_eq!(s.cloud.queue_len("co2-compute-dlq").await, 1, "the redrive policy moved it to its DLQ");
+    assert_eq!(s.cloud.queue_len("co2-export-dlq").await, 1);
+
+    // The sweeper reads every dead-letter queue: the job of a dead-lettered message fails with
+    // the reason, and the queues are emptied.
     let report = co2_platform::sweep::sweep(&s.ctx, Duration::from_secs(900)).await.unwrap();
     assert_eq!(report.dead_lettered, [job_id]);
     let job = co2_db::job::get(&s.pool, job_id).await.unwrap().unwrap();
     assert_eq!(job.state, "failed");
     assert!(job.failure.unwrap_or_default().contains("dead-lettered"));
-    assert_eq!(s.cloud.queue_len("co2-dead").await, 0, "the sweeper removed what it handled");
+    for dlq in resources.dead_letter_queues() {
+        assert_eq!(s.cloud.queue_len(dlq).await, 0, "the sweeper removed what it handled in {dlq}");
+    }
+}
+
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn a_dead_letter_queue_that_cannot_be_read_does_not_stop_the_sweep(pool: PgPool) {
+    let s = cloud_stack(pool).await;
+    // A job that stopped progressing long ago, and a sweeper told of a queue that does not exist.
+    let token = co2_testkit::mint_token(&s.ctx, "principal", Some("9001")).await;
+    let res = call(
+        &s.app,
+        Method::POST,
+        "/api/v1/exports",
+        Some(&token),
+        Some(json!({"kind": "unit_year", "format": "pdf", "year": 2025, "unit": "9001"})),
+    )
+    .await;
+    let job_id: uuid::Uuid = res.json()["job_id"].as_str().unwrap().parse().unwrap();
+    sqlx::query("update job set state = 'running' where job_id = $1").bind(job_id).execute(&s.pool).await.unwrap();
+    let mut settings = (*s.ctx.settings).clone();
+    settings.dead_letter_queues.insert(0, format!("co2-missing{}", s.cloud.suffix));
+    let ctx = co2_platform::Ctx { settings: Arc::new(settings), ..s.ctx.clone() };
+    // Stale after no time at all: the running job has not moved since it started.
+    let swept = co2_platform::sweep::sweep(&ctx, Duration::ZERO).await;
+    assert!(swept.is_err(), "the unreadable queue is reported");
+    let job = co2_db::job::get(&s.pool, job_id).await.unwrap().unwrap();
+    assert_eq!(job.state, "failed", "the stale job was failed all the same");
 }

@@ -25,20 +25,61 @@ pub struct Stack {
 impl Stack {
     /// The embedded path: local disk with notifications and the PostgreSQL queue.
     pub async fn embedded(pool: PgPool) -> Stack {
+        let pools = co2_testkit::function_pools(&pool);
+        Stack::embedded_on(pool, pools).await
+    }
+
+    /// The same with the functions on `pools` (`pool` stays the tests' own direct connection).
+    pub async fn embedded_on(pool: PgPool, pools: co2_db::Pools) -> Stack {
         co2_testkit::seed(&pool).await;
         let dir = TempDir::new();
-        let (ctx, local) = co2_testkit::ctx(pool.clone(), &dir.0, Profile::Dev);
-        let app = devstack::app(&ctx, Some(local.clone()), &dir.0.join("no-spa"));
+        let (ctx, local) = co2_testkit::ctx_on(pools, &dir.0, Profile::Dev);
+        let app = devstack::app(&ctx, Some(local.clone()), &dir.0.join("no-spa"), None);
         let pumps = devstack::pumps(&ctx, Duration::ZERO);
-        Stack { ctx, local, app, pumps, pool, _dir: dir }
+        let stack = Stack { ctx, local, app, pumps, pool, _dir: dir };
+        stack.replica_caught_up().await;
+        stack
     }
 
     pub async fn drain(&self) -> usize {
-        drain(&self.pumps, 200).await.expect("pipeline drains")
+        let n = drain(&self.pumps, 200).await.expect("pipeline drains");
+        self.replica_caught_up().await;
+        n
     }
 
     pub async fn token(&self, role: &str, unit: Option<&str>) -> String {
-        co2_testkit::mint_token(&self.ctx, role, unit).await
+        let token = co2_testkit::mint_token(&self.ctx, role, unit).await;
+        self.replica_caught_up().await;
+        token
+    }
+
+    /// In the database-tier run (`CO2_TEST_TOPOLOGY=pgbouncer`), waits until the replica has
+    /// replayed what the test wrote around the API (its seed, its personas, the pipeline's
+    /// rows), as a person arriving a moment later would find it. Elsewhere, nothing to wait for.
+    pub async fn replica_caught_up(&self) {
+        if std::env::var("CO2_TEST_TOPOLOGY").as_deref() != Ok("pgbouncer") {
+            return;
+        }
+        let Some(port) = std::env::var("CO2_TEST_REPLICA_PORT").ok() else { return };
+        let at: String =
+            sqlx::query_scalar("select pg_current_wal_insert_lsn()::text").fetch_one(&self.pool).await.unwrap();
+        let o = self.pool.connect_options();
+        let url = format!("postgres://{}@127.0.0.1:{port}/{}", o.get_username(), o.get_database().unwrap());
+        for _ in 0..500 {
+            use sqlx::Connection;
+            if let Ok(mut replica) = sqlx::PgConnection::connect(&url).await {
+                let done: bool = sqlx::query_scalar("select pg_last_wal_replay_lsn() >= $1::pg_lsn")
+                    .bind(&at)
+                    .fetch_one(&mut replica)
+                    .await
+                    .unwrap_or(false);
+                if done {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("the replica did not catch up");
     }
 
     /// Registers an upload and PUTs the bytes through the returned link; returns the job id.

@@ -91,12 +91,17 @@ pub fn step_urls(spec: &str) -> anyhow::Result<Vec<(String, String)>> {
 }
 
 /// All HTTP functions mounted at their edge paths, the local store's links, and the SPA.
-pub fn app(ctx: &Ctx, local: Option<Arc<LocalBlob>>, web_root: &std::path::Path) -> Router {
+pub fn app(
+    ctx: &Ctx,
+    local: Option<Arc<LocalBlob>>,
+    web_root: &std::path::Path,
+    oidc: Option<co2_platform::config::OidcSettings>,
+) -> Router {
     if let Some(local) = &local {
         local.set_notifier(Notifier { queue: ctx.queue.clone(), queue_name: ctx.settings.queue_ingest.clone() });
     }
     let mut api = Router::new()
-        .merge(api_session::router(ctx.clone()))
+        .merge(api_session::router(ctx.clone(), oidc))
         .merge(api_workspace::router(ctx.clone()))
         .merge(api_access::router(ctx.clone()))
         .merge(api_entries::router(ctx.clone()))

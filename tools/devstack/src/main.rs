@@ -15,7 +15,8 @@ async fn main() -> anyhow::Result<()> {
         "the embedded server runs only with CO2_PROFILE=dev"
     );
     let web_root = web::root_from_env();
-    let app = devstack::app(&ctx, local.clone(), &web_root);
+    let oidc = co2_platform::config::OidcSettings::from_env(&ctx.settings.public_base_url)?;
+    let app = devstack::app(&ctx, local.clone(), &web_root, oidc);
     let mut tasks = Vec::new();
     // As Knative would run several step instances, deliver as many messages at once as there are
     // cores (recalculation slices, files of several modules).

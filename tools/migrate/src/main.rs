@@ -1,7 +1,9 @@
-//! The migration Job's binary: applies the schema migrations, then optionally seeds.
+//! The migration Job's binary: applies the schema migrations, then optionally installs.
 //!
-//! `migrate` — migrations only; `--seed-reference` — plus years and default factors from
-//! `DATA_DIR` (default `data`); `--seed-demo` — plus the demo hierarchy and lab 9001.
+//! `migrate` — migrations only; `--install` — plus, on a database that was never installed, the
+//! shipped defaults from `DATA_DIR` (default `data`): years, factors, reference data (an
+//! installed database keeps what it has, ADR 0011); `--seed-demo` — `--install` plus the demo
+//! hierarchy and lab 9001.
 
 use anyhow::Context;
 use sqlx::postgres::PgPoolOptions;
@@ -14,15 +16,20 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let args: Vec<String> = std::env::args().skip(1).collect();
     for a in &args {
-        anyhow::ensure!(matches!(a.as_str(), "--seed-reference" | "--seed-demo"), "unknown argument {a}");
+        anyhow::ensure!(matches!(a.as_str(), "--install" | "--seed-demo"), "unknown argument {a}");
     }
     let url = std::env::var("DATABASE_URL").context("environment variable DATABASE_URL is required")?;
     let pool = PgPoolOptions::new().max_connections(2).connect(&url).await.context("connecting to the database")?;
     co2_db::MIGRATOR.run(&pool).await.context("applying migrations")?;
     tracing::info!("migrations.applied");
     let data_dir = std::path::PathBuf::from(std::env::var("DATA_DIR").unwrap_or_else(|_| "data".into()));
-    if args.iter().any(|a| a == "--seed-reference" || a == "--seed-demo") {
-        co2_db::seed::seed_reference(&pool, &data_dir).await?;
+    if args.iter().any(|a| a == "--install" || a == "--seed-demo") {
+        match co2_db::seed::install_defaults(&pool, &data_dir).await? {
+            co2_db::seed::Install::Installed => tracing::info!("install.defaults_loaded"),
+            co2_db::seed::Install::AlreadyInstalled => {
+                tracing::info!("install.skipped: the database is installed; its data is left as it is");
+            }
+        }
     }
     if args.iter().any(|a| a == "--seed-demo") {
         co2_db::seed::seed_demo(&pool).await?;
