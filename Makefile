@@ -18,7 +18,7 @@ OIDC_PORT ?= 18078
 MOTO_PORT ?= 5077
 TEST_OUTPUT ?= $(CURDIR)/test-output
 
-.PHONY: help run test bench lint build spa tools migrate clean-local knative-validate test-rust test-browser test-spa-unit wasm-check
+.PHONY: help run test bench load lint build spa tools migrate clean-local knative-validate test-rust test-browser test-spa-unit wasm-check
 
 help:
 	@echo "make run          start the whole product on http://$(HOST):$(PORT) (demo lab 9001, year 2025)"
@@ -73,6 +73,8 @@ knative-validate: tools
 ## PgBouncer in transaction pooling, reads on the replica.
 PIPELINE_SUITES := embedded:: recalculation:: exports:: permissions:: year_upload:: all_modules:: concurrency:: access::
 test-rust: tools
+	@command -v prometheus >/dev/null || { echo "installing prometheus (apt)"; export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq >/dev/null; apt-get install -y -qq prometheus >/dev/null; }
 	@eval "$$(scripts/dev-env.sh $(LOCAL)/test co2calc_test)"; \
 	scripts/moto.sh start $(MOTO_PORT) $(LOCAL)/moto.pid; \
 	trap 'scripts/moto.sh stop $(LOCAL)/moto.pid; scripts/db-tier.sh stop $(LOCAL)/db-tier' EXIT; \
@@ -112,6 +114,11 @@ test: lint wasm-check test-rust test-spa-unit knative-validate test-browser
 bench: tools spa
 	cargo build --release --workspace --bins
 	@eval "$$(scripts/dev-env.sh $(LOCAL)/bench co2calc_bench)"; python3 scripts/bench.py --bin-dir $(RELEASE)
+
+## load: 60 s of open-loop mixed load at 200 requests/s through PgBouncer and the replica (also in bench).
+load: tools
+	cargo build --release --workspace --bins
+	@eval "$$(scripts/dev-env.sh $(LOCAL)/bench co2calc_bench)"; python3 scripts/bench.py --bin-dir $(RELEASE) --only-load
 
 clean-local:
 	scripts/pg.sh stop $(LOCAL)/pg

@@ -10,6 +10,10 @@
 4. Recalculation: 800,000 equipment entries in 71 units computed again on an admin's request
    (admin request → job succeeded), a unit-year XLSX export of 100,000 entries, and the peak RSS
    of each step function, which runs as its own process there.
+5. Load (`--only-load`, also `make load`): 60 s of open-loop mixed load at 200 requests/s (85 %
+   reads, 15 % writes; tools/load) against the release server with its pools through PgBouncer
+   in transaction pooling, reads on a streaming replica (scripts/db-tier.sh): latency quantiles,
+   errors, achieved rate and server CPU per request.
 
 Environment (DATABASE_URL, SESSION_*, LOCAL_BLOB_*) comes from scripts/dev-env.sh via the Makefile.
 """
@@ -242,14 +246,17 @@ def large_files_and_recalculation(bin_dir, rows, units, per_unit, step_logs=None
             proc.wait(timeout=30)
 
 
-def fresh_server(bin_dir):
+def fresh_server(bin_dir, pools=None):
     """The embedded server (release) on a fresh database with the demo lab: what an earlier run
-    left (800,000 entries) would weigh on the figures. Returns (port, env, process)."""
+    left (800,000 entries) would weigh on the figures. `pools` may point the server's database
+    URLs elsewhere (PgBouncer); migrations always go to the database directly. Returns (port,
+    env, process)."""
     port = free_port()
     env = dict(os.environ, PORT=str(port), HOST="127.0.0.1", PUBLIC_BASE_URL=f"http://127.0.0.1:{port}", RUST_LOG="warn")
     psql("drop schema public cascade; create schema public")
     subprocess.run([os.path.join(bin_dir, "migrate"), "--seed-demo"], env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env.update(pools or {})
     server = subprocess.Popen([os.path.join(bin_dir, "devstack")], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     while not healthz(port):
         time.sleep(0.01)
@@ -296,6 +303,64 @@ def upload_to_totals(bin_dir, rows, repeats):
         server.wait(timeout=20)
 
 
+def cpu_seconds(pid):
+    """User + system CPU time a process has used so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def pids_of(pattern):
+    out = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout.split()
+    return [int(p) for p in out]
+
+
+def load(bin_dir, rate, seconds):
+    """The release server behind PgBouncer (transaction pooling) with a streaming replica, a unit
+    with 2,000 equipment entries, then `co2-load`. Returns its report plus CPU per request."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    state = os.path.join(here, "..", ".local", "bench-db-tier")
+    primary_port = int(os.environ.get("CO2_PG_PORT", "54329"))
+    tier = subprocess.run(["bash", os.path.join(here, "db-tier.sh"), "start", state, str(primary_port)],
+                          capture_output=True, text=True, check=True).stdout
+    ports = dict(line.removeprefix("export ").split("=", 1) for line in tier.splitlines() if line.startswith("export "))
+    db = urllib.parse.urlparse(os.environ["DATABASE_URL"]).path
+    try:
+        via = lambda host_port: f"postgres://postgres@{host_port}{db}"
+        # The embedded server hosts every function, so its pools are the size of several pods'.
+        port, env, server = fresh_server(bin_dir, {"DATABASE_URL": via(ports["CO2_TEST_PGBOUNCER"]),
+                                                   "DATABASE_READ_URL": via(ports["CO2_TEST_PGBOUNCER_READ"]),
+                                                   "DATABASE_MAX_CONNECTIONS": "16"})
+        try:
+            _, login = request(port, "POST", "/api/v1/auth/dev-login", {"persona": "principal", "unit": "9001"})
+            token = login["token"]
+            put_and_wait(port, token, "equipment", None,
+                         equipment_file(2000, os.path.join(os.environ["DATA_DIR"], "factors/2025/equipments_factors.csv")))
+            bouncers = pids_of(f"pgbouncer -d -q {state}")
+            watched = {"server": [server.pid], "pgbouncer": bouncers, "postgres": pids_of("postgres")}
+            before = {k: sum(cpu_seconds(p) for p in v) for k, v in watched.items()}
+            out = subprocess.run([os.path.join(bin_dir, "co2-load"), f"http://127.0.0.1:{port}", token,
+                                  "--rate", str(rate), "--seconds", str(seconds)],
+                                 capture_output=True, text=True, check=True).stdout
+            report = json.loads(out)
+            cpu = {}
+            for k, v in watched.items():
+                now = 0.0
+                for p in v:
+                    try:
+                        now += cpu_seconds(p)
+                    except FileNotFoundError:
+                        pass
+                cpu[k] = (now - before[k]) * 1000 / max(report["requests"], 1)
+            report["cpu_ms_per_request"] = cpu
+            return report
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=20)
+    finally:
+        subprocess.run(["bash", os.path.join(here, "db-tier.sh"), "stop", state], check=False)
+
+
 def spa_bundle(dist):
     """Bytes (raw, gzipped) of what the first load fetches: the page, the stylesheet, the script,
     the wasm and the script snippets."""
@@ -336,6 +401,9 @@ def main():
     ap.add_argument("--per-unit", type=int, default=10_000)
     ap.add_argument("--only-large", action="store_true", help="only the large files and the recalculation")
     ap.add_argument("--only-spa", action="store_true", help="only the SPA's bundle size and time to interactive")
+    ap.add_argument("--only-load", action="store_true", help="only the mixed load through PgBouncer")
+    ap.add_argument("--rate", type=int, default=200, help="load: requests per second")
+    ap.add_argument("--seconds", type=int, default=60, help="load: duration")
     ap.add_argument("--step-logs", metavar="DIR", help="write each step's info-level log (phase timings) to DIR")
     a = ap.parse_args()
     print(f"machine: {os.cpu_count()} cores; release binaries in {a.bin_dir}")
@@ -343,6 +411,8 @@ def main():
         return large(a)
     if a.only_spa:
         return spa(a)
+    if a.only_load:
+        return load_figures(a)
     print(f"\ncold start (exec → first 200 on /healthz), {a.runs} runs each, and idle RSS")
     print(f"{'function':<16}{'median ms':>10}{'min':>8}{'max':>8}{'RSS MiB':>9}{'binary MiB':>12}")
     for name in FUNCTIONS:
@@ -362,6 +432,25 @@ def main():
     print(f"embedded server RSS after all of this: {rss:.1f} MiB")
     spa(a)
     large(a)
+    load_figures(a)
+
+
+def load_figures(a):
+    print(f"\nload: {a.seconds} s open-loop at {a.rate} requests/s (85 % reads, 15 % writes), release server, "
+          "pools through PgBouncer (transaction pooling), reads on a streaming replica")
+    r = load(a.bin_dir, a.rate, a.seconds)
+    lat = r["latency"]
+    print(f"  {r['requests']} requests in {r['seconds']:.1f} s = {r['achieved_rps']:.1f} requests/s; "
+          f"errors: {r['errors']}")
+    print(f"  latency from scheduled start: p50 {lat['p50_ms']:.1f} ms, p90 {lat['p90_ms']:.1f} ms, "
+          f"p99 {lat['p99_ms']:.1f} ms, max {lat['max_ms']:.1f} ms")
+    for kind, k in r["by_kind"].items():
+        print(f"    {kind:<28}{k['count']:>7}  p50 {k['p50_ms']:>6.1f}  p99 {k['p99_ms']:>6.1f}  max {k['max_ms']:>7.1f} ms")
+    cpu = r["cpu_ms_per_request"]
+    print(f"  CPU per request: server {cpu['server']:.2f} ms, PgBouncer {cpu['pgbouncer']:.2f} ms, "
+          f"PostgreSQL {cpu['postgres']:.2f} ms")
+    for kind, n in r["error_kinds"].items():
+        print(f"  error: {n} × {kind}")
 
 
 def spa(a):

@@ -334,7 +334,9 @@ def policy_rendering(rendering: str, docs: list[Doc]) -> list[str]:
         if [p.get("containerPort") for p in c.get("ports", [])] != [8080]:
             err("exactly one port, 8080")
         ready = (c.get("readinessProbe") or {}).get("httpGet", {}).get("path")
-        allowed = {"/readyz", "/healthz"} if name in WITHOUT_DATABASE else {"/readyz"}
+        # Readiness is the process serving (/healthz): a database outage must give fast 503s
+        # from ready pods, not requests held at the activator (health.rs).
+        allowed = {"/healthz"}
         if ready not in allowed:
             err(f"readinessProbe httpGet path {ready!r} not in {sorted(allowed)}")
         if (c.get("livenessProbe") or {}).get("httpGet", {}).get("path") != "/healthz":

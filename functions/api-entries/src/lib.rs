@@ -20,11 +20,32 @@ use co2_domain::{EntryType, Module};
 use co2_platform::auth::{Caller, UnitRole, visible_unit};
 use co2_platform::{ApiError, ApiJson, ApiQuery, ApiResult, Ctx};
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// A unit-year module's entries (see [`co2_api_types::module_entries_path`]).
 pub const MODULE_ENTRIES: &str = "/api/v1/entries/units/{unit}/years/{year}/modules/{module}";
+
+/// The writers of each module in this process, in line. Many people saving into one module wait
+/// here, in memory, before they take a database connection — not while holding one that every
+/// other request of the process needs, as they would queueing on the module's row lock. Across
+/// processes the row lock still decides. Per process by nature, hence a static.
+static MODULE_WRITERS: std::sync::LazyLock<std::sync::Mutex<HashMap<Uuid, Arc<tokio::sync::Mutex<()>>>>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// Waits for this process's turn to write into `report_module_id`.
+async fn writers_turn(report_module_id: Uuid) -> tokio::sync::OwnedMutexGuard<()> {
+    let line = {
+        let mut lines = MODULE_WRITERS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if lines.len() > 1024 {
+            // Forget the lines nobody stands in.
+            lines.retain(|_, l| Arc::strong_count(l) > 1);
+        }
+        lines.entry(report_module_id).or_default().clone()
+    };
+    line.lock_owned().await
+}
 
 /// Largest page a listing returns.
 pub const MAX_PER_PAGE: u32 = 500;
@@ -292,7 +313,7 @@ async fn list(
     let ids: Vec<Uuid> = rows.iter().map(|r| r.data_entry_id).collect();
     let emissions = co2_db::entry::emissions_of(&mut *conn, &ids).await?;
     let types: Vec<i16> = module.entry_types().map(EntryType::id).collect();
-    let limits = co2_db::threshold::limits(&mut *conn, year, &types).await?;
+    let limits = co2_db::threshold::limits(&mut conn, &ctx.pools.percentiles, year, &types).await?;
     Ok(ApiJson(EntryPage {
         items: rows.iter().map(|r| view(r, &emissions, &limits)).collect(),
         total,
@@ -322,6 +343,7 @@ async fn create(
     let module = parse_module(&module)?;
     let (rm, own) = module_for_editor(&ctx, &caller, &unit, year, module).await?;
     require_supported(module)?;
+    let _turn = writers_turn(rm.report_module_id).await;
     let mut tx = ctx.pools.write.begin().await?;
     let parsed = parse_input(&mut tx, &rm, module, &input, own.as_ref()).await?;
     let rm = co2_db::report::lock_module(&mut tx, rm.report_module_id).await?;
@@ -334,7 +356,9 @@ async fn create(
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("entry vanished")))?;
     let emissions = co2_db::entry::emissions_of(&mut *tx, &[id]).await?;
-    let limits = co2_db::threshold::limits(&mut *tx, rm.report_year_id, &[row.data_entry_type]).await?;
+    let limits =
+        co2_db::threshold::limits_in_change(&mut tx, &ctx.pools.percentiles, rm.report_year_id, &[row.data_entry_type])
+            .await?;
     co2_db::audit::append(
         &mut tx,
         &caller.user.institutional_id,
@@ -355,6 +379,15 @@ async fn recompute(tx: &mut sqlx::PgConnection, rm: &ReportModule, module: Modul
     co2_db::report::mark_in_progress(&mut *tx, rm.report_module_id).await?;
     co2_db::aggregate::refresh_module(&mut *tx, rm.report_module_id).await?;
     Ok(())
+}
+
+/// The module an entry belongs to (404 when there is no such entry: nothing is disclosed before
+/// the rights check, which follows under the module's lock).
+async fn module_of_entry(ctx: &Ctx, entry_id: Uuid) -> ApiResult<Uuid> {
+    co2_db::entry::by_id(&ctx.pools.write, entry_id)
+        .await?
+        .map(|e| e.report_module_id)
+        .ok_or_else(|| ApiError::not_found("entry_not_found", "no such entry"))
 }
 
 /// An entry the caller may edit, with its module and the caller's own-rows restriction: 404
@@ -393,6 +426,7 @@ async fn update(
     Path(entry_id): Path<Uuid>,
     ApiJson(input): ApiJson<EntryInput>,
 ) -> ApiResult<ApiJson<EntryView>> {
+    let _turn = writers_turn(module_of_entry(&ctx, entry_id).await?).await;
     let mut tx = ctx.pools.write.begin().await?;
     let (_, rm, module, own) = entry_for_editor(&caller, &mut tx, entry_id).await?;
     write_allowed(&rm)?;
@@ -403,7 +437,9 @@ async fn update(
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("entry vanished")))?;
     let emissions = co2_db::entry::emissions_of(&mut *tx, &[entry_id]).await?;
-    let limits = co2_db::threshold::limits(&mut *tx, rm.report_year_id, &[row.data_entry_type]).await?;
+    let limits =
+        co2_db::threshold::limits_in_change(&mut tx, &ctx.pools.percentiles, rm.report_year_id, &[row.data_entry_type])
+            .await?;
     co2_db::audit::append(
         &mut tx,
         &caller.user.institutional_id,
@@ -420,6 +456,7 @@ async fn update(
 #[utoipa::path(delete, path = "/api/v1/entries/{entry_id}", tag = "entries", params(("entry_id" = Uuid, Path)),
     responses((status = 204), (status = 404), (status = 409)))]
 async fn remove(State(ctx): State<Ctx>, caller: Caller, Path(entry_id): Path<Uuid>) -> ApiResult<StatusCode> {
+    let _turn = writers_turn(module_of_entry(&ctx, entry_id).await?).await;
     let mut tx = ctx.pools.write.begin().await?;
     let (_, rm, _, _) = entry_for_editor(&caller, &mut tx, entry_id).await?;
     write_allowed(&rm)?;

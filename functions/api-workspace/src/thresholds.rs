@@ -112,6 +112,7 @@ pub(crate) async fn set(
     )
     .await?;
     tx.commit().await?;
+    ctx.pools.percentiles.forget(year);
     one(&ctx, year, t).await
 }
 
@@ -139,6 +140,7 @@ pub(crate) async fn reset(
         .await?;
     }
     tx.commit().await?;
+    ctx.pools.percentiles.forget(year);
     one(&ctx, year, t).await
 }
 

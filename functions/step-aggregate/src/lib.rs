@@ -113,6 +113,7 @@ impl Aggregate {
         )
         .await?;
         tx.commit().await?;
+        self.ctx.pools.percentiles.forget(rm.report_year_id);
         tracing::info!(%job_id, published, "upload.published");
         self.note_reader(job.created_by).await?;
         Ok(is_drop)
@@ -167,6 +168,7 @@ impl Aggregate {
         )
         .await?;
         tx.commit().await?;
+        self.ctx.pools.percentiles.forget(year);
         tracing::info!(%job_id, published, removed, modules = modules.len(), "upload.published");
         let started_by = co2_db::job::get(&self.ctx.pools.write, job_id).await?.and_then(|j| j.created_by);
         self.note_reader(started_by).await

@@ -111,6 +111,11 @@ impl Compute {
             .await?;
         }
         tx.commit().await?;
+        if finished.is_some()
+            && let Some(year) = job.report_year_id
+        {
+            self.ctx.pools.percentiles.forget(year);
+        }
         tracing::info!(%job_id, slice_no, entries = entries.len(), "slice.recalculated");
         if finished.is_some()
             && let Some(admin) = job.created_by

@@ -23,7 +23,7 @@ use sqlx::postgres::{PgQueryResult, PgRow, PgStatement, PgTypeInfo};
 use sqlx::{Either, Execute, Executor, PgPool, Postgres, Transaction};
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// A replica that has not replayed what the primary had this long ago is not read from: the
@@ -110,7 +110,7 @@ pub struct ReadRoutes {
     pub primary_unreachable: AtomicU64,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct ReplicaState {
     replayed: Option<Lsn>,
     checked_at: Option<Instant>,
@@ -124,9 +124,15 @@ struct Replica {
     pool: PgPool,
     primary: PgPool,
     max_staleness: Duration,
-    state: tokio::sync::Mutex<ReplicaState>,
+    /// Held for a few instructions only, never across a query.
+    state: std::sync::Mutex<ReplicaState>,
+    /// A refresh of the positions is under way (one at a time, in the background).
+    refreshing: AtomicBool,
     routes: ReadRoutes,
 }
+
+/// A sample older than this is not trusted for a decision (its refresh is stuck): the primary.
+const SAMPLE_TRUSTED_FOR: Duration = Duration::from_secs(1);
 
 /// A PostgreSQL pool whose lone statements each run in their own transaction; a read pool may
 /// route them to a streaming replica.
@@ -136,75 +142,133 @@ pub struct Db {
     replica: Option<Arc<Replica>>,
 }
 
+/// A position asked for in one simple-protocol exchange (no parameters): correct through
+/// PgBouncer's transaction pooling without a transaction around it, and one round trip.
 async fn lsn_of(pool: &PgPool, sql: &'static str) -> Result<Option<Lsn>, sqlx::Error> {
-    let text: Option<String> = sqlx::query_scalar(sql).persistent(false).fetch_one(pool).await?;
+    use sqlx::Row;
+    let row = sqlx::raw_sql(sql).fetch_one(pool).await?;
+    let text: Option<String> = row.try_get(0)?;
     Ok(text.as_deref().and_then(Lsn::parse))
 }
 
 impl Replica {
-    /// The pool a statement should use now, and whether it is the replica.
-    async fn choose(&self) -> (PgPool, bool) {
+    /// The pool a statement should use now, and whether it is the replica. Decided on the last
+    /// known positions, without waiting for any query: when they are due, a refresh starts in
+    /// the background, and until a trusted sample exists the primary serves.
+    fn choose(self: &Arc<Self>) -> (PgPool, bool) {
         if consistency::primary_only() {
             return (self.primary.clone(), false);
         }
         let required = consistency::required();
-        let mut st = self.state.lock().await;
         let now = Instant::now();
-        if let Some(since) = st.unreachable_since {
-            if now.duration_since(since) < REPLICA_RETRY_AFTER {
-                self.routes.primary_unreachable.fetch_add(1, Ordering::Relaxed);
-                return (self.primary.clone(), false);
+        let (decision, due) = {
+            let mut st = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let unreachable = st.unreachable_since.is_some_and(|since| now.duration_since(since) < REPLICA_RETRY_AFTER);
+            let due = !unreachable && st.checked_at.is_none_or(|t| now.duration_since(t) >= REPLAY_CHECK_EVERY);
+            let max = self.max_staleness;
+            // Keep one sample older than the bound (the one that decides), drop the rest of those.
+            while st.primary_at.len() > 1 && st.primary_at.get(1).is_some_and(|(t, _)| now.duration_since(*t) >= max) {
+                st.primary_at.pop_front();
             }
-            st.unreachable_since = None;
-        }
-        if st.checked_at.is_none_or(|t| now.duration_since(t) >= REPLAY_CHECK_EVERY) {
-            // The primary first: what the replica replays afterwards is at least that old.
-            if st.primary_at.back().is_none_or(|(t, _)| now.duration_since(*t) >= REPLAY_CHECK_EVERY)
-                && let Ok(Some(at)) = lsn_of(&self.primary, "select pg_current_wal_insert_lsn()::text").await
-            {
-                st.primary_at.push_back((now, at));
-            }
-            let replay = tokio::time::timeout(
-                REPLICA_CHECK_TIMEOUT,
-                lsn_of(&self.pool, "select pg_last_wal_replay_lsn()::text"),
-            );
-            match replay.await.unwrap_or(Err(sqlx::Error::PoolTimedOut)) {
-                Ok(replayed) => {
-                    st.replayed = replayed;
-                    st.checked_at = Some(now);
-                }
-                Err(e) => {
-                    tracing::warn!(error.message = %e, "db.replica_unreachable");
-                    st.unreachable_since = Some(now);
-                    self.routes.primary_unreachable.fetch_add(1, Ordering::Relaxed);
-                    return (self.primary.clone(), false);
-                }
-            }
-        }
-        // Keep one sample older than the bound (the one that decides), drop the rest of those.
-        let max = self.max_staleness;
-        while st.primary_at.len() > 1 && st.primary_at.get(1).is_some_and(|(t, _)| now.duration_since(*t) >= max) {
-            st.primary_at.pop_front();
-        }
-        let bound = st.primary_at.front().filter(|(t, _)| now.duration_since(*t) >= max).map(|(_, l)| *l);
-        let needed = required.into_iter().chain(bound).max();
-        let fresh_enough = match (st.replayed, needed) {
-            (Some(replayed), Some(needed)) => replayed >= needed,
-            (Some(_), None) => true,
-            (None, _) => false,
+            let bound = staleness_bound(&st.primary_at, now, max);
+            let trusted = st.checked_at.is_some_and(|t| now.duration_since(t) < SAMPLE_TRUSTED_FOR);
+            let fresh_enough = match (st.replayed, bound) {
+                (Some(replayed), Some(bound)) => replayed >= bound && required.is_none_or(|r| replayed >= r),
+                // Without a sample of the primary, nothing bounds what the replica may miss.
+                _ => false,
+            };
+            let decision = if unreachable {
+                Route::Unreachable
+            } else if trusted && fresh_enough {
+                Route::Replica
+            } else {
+                Route::Behind
+            };
+            (decision, due)
         };
-        if fresh_enough {
-            self.routes.replica.fetch_add(1, Ordering::Relaxed);
-            (self.pool.clone(), true)
-        } else {
-            self.routes.primary_behind.fetch_add(1, Ordering::Relaxed);
-            (self.primary.clone(), false)
+        if due && !self.refreshing.swap(true, Ordering::AcqRel) {
+            let me = Arc::clone(self);
+            tokio::spawn(async move { me.refresh().await });
+        }
+        match decision {
+            Route::Replica => {
+                self.routes.replica.fetch_add(1, Ordering::Relaxed);
+                (self.pool.clone(), true)
+            }
+            Route::Behind => {
+                self.routes.primary_behind.fetch_add(1, Ordering::Relaxed);
+                (self.primary.clone(), false)
+            }
+            Route::Unreachable => {
+                self.routes.primary_unreachable.fetch_add(1, Ordering::Relaxed);
+                (self.primary.clone(), false)
+            }
         }
     }
 
-    async fn mark_unreachable(&self) {
-        self.state.lock().await.unreachable_since = Some(Instant::now());
+    /// Samples the primary's position, then the replica's replay position (what the replica has
+    /// replayed after the first sample is at least that recent).
+    async fn refresh(&self) {
+        // Both at once; each stamped with the instant it was asked for (an answer describes the
+        // server at that instant or later).
+        let started = Instant::now();
+        let (primary, replay) = tokio::join!(
+            tokio::time::timeout(SAMPLE_TRUSTED_FOR, lsn_of(&self.primary, "select pg_current_wal_insert_lsn()::text")),
+            tokio::time::timeout(REPLICA_CHECK_TIMEOUT, lsn_of(&self.pool, "select pg_last_wal_replay_lsn()::text")),
+        );
+        {
+            let mut st = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Ok(Ok(Some(at))) = primary {
+                st.primary_at.push_back((started, at));
+            }
+            match replay {
+                Ok(Ok(replayed)) => {
+                    st.replayed = replayed;
+                    st.checked_at = Some(started);
+                }
+                Ok(Err(e)) => {
+                    tracing::warn!(error.message = %e, "db.replica_unreachable");
+                    st.unreachable_since = Some(Instant::now());
+                }
+                Err(_) => {
+                    tracing::warn!("db.replica_unreachable: no answer in time");
+                    st.unreachable_since = Some(Instant::now());
+                }
+            }
+        }
+        self.refreshing.store(false, Ordering::Release);
     }
+
+    /// A refresh the caller waits for (after any background one under way).
+    async fn sample(&self) {
+        while self.refreshing.swap(true, Ordering::AcqRel) {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        self.refresh().await;
+    }
+
+    fn mark_unreachable(&self) {
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner).unreachable_since = Some(Instant::now());
+    }
+}
+
+/// What the replica must have replayed for its reads to be at most `max` stale, from the
+/// primary's positions (oldest first, pruned to one older than `max`): the position the primary
+/// had `max` ago or a little more. When the only older sample is much older (the pod was idle),
+/// or there is none (it just started), the oldest younger one: stricter, never laxer.
+fn staleness_bound(primary_at: &VecDeque<(Instant, Lsn)>, now: Instant, max: Duration) -> Option<Lsn> {
+    let usable = |age: Duration| age >= max && age <= max + SAMPLE_TRUSTED_FOR;
+    match primary_at.front() {
+        Some((t, lsn)) if usable(now.duration_since(*t)) => Some(*lsn),
+        _ => primary_at.iter().find(|(t, _)| now.duration_since(*t) < max).map(|(_, lsn)| *lsn),
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Route {
+    Replica,
+    Behind,
+    Unreachable,
 }
 
 impl Db {
@@ -221,15 +285,14 @@ impl Db {
 
     /// As [`Db::replica`] with another staleness bound (tests that hold the replica back longer).
     pub fn replica_bounded(replica: PgPool, primary: PgPool, max_staleness: Duration) -> Db {
-        let state =
-            ReplicaState { replayed: None, checked_at: None, unreachable_since: None, primary_at: VecDeque::new() };
         Db {
             pool: primary.clone(),
             replica: Some(Arc::new(Replica {
                 pool: replica,
                 primary,
                 max_staleness,
-                state: tokio::sync::Mutex::new(state),
+                state: std::sync::Mutex::new(ReplicaState::default()),
+                refreshing: AtomicBool::new(false),
                 routes: ReadRoutes::default(),
             })),
         }
@@ -240,9 +303,18 @@ impl Db {
         self.replica.as_ref().map(|r| &r.routes)
     }
 
-    async fn target(&self) -> (PgPool, bool) {
+    /// Samples the primary's and the replica's positions now and waits for the answers (the
+    /// read pool otherwise samples in the background as reads come): the routing decisions
+    /// from here on are made on this sample. Nothing to do for a pool without replica.
+    pub async fn sample_replica(&self) {
+        if let Some(r) = &self.replica {
+            r.sample().await;
+        }
+    }
+
+    fn target(&self) -> (PgPool, bool) {
         match &self.replica {
-            Some(r) => r.choose().await,
+            Some(r) => r.choose(),
             None => (self.pool.clone(), false),
         }
     }
@@ -250,12 +322,12 @@ impl Db {
     /// A transaction on the pool this statement group should use: every statement on it reaches
     /// the same server connection. A replica that cannot be reached is replaced by the primary.
     pub async fn begin(&self) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
-        let (target, on_replica) = self.target().await;
+        let (target, on_replica) = self.target();
         match (target.begin().await, &self.replica) {
             (Ok(tx), _) => Ok(tx),
             (Err(e), Some(r)) if on_replica && is_connection_error(&e) => {
                 tracing::warn!(error.message = %e, "db.replica_unreachable");
-                r.mark_unreachable().await;
+                r.mark_unreachable();
                 r.routes.primary_unreachable.fetch_add(1, Ordering::Relaxed);
                 r.primary.begin().await
             }
@@ -340,7 +412,24 @@ impl<'c> Executor<'c> for &'c Db {
 
 #[cfg(test)]
 mod tests {
-    use super::Lsn;
+    use super::{Lsn, staleness_bound};
+    use std::collections::VecDeque;
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn the_staleness_bound_is_never_older_than_the_bound_allows() {
+        let max = Duration::from_secs(2);
+        let now = Instant::now() + Duration::from_secs(3600);
+        let ago = |s: f64| now - Duration::from_secs_f64(s);
+        let samples = |v: &[(f64, u64)]| v.iter().map(|&(s, l)| (ago(s), Lsn(l))).collect::<VecDeque<_>>();
+        // The sample from 2.1 s ago decides.
+        assert_eq!(staleness_bound(&samples(&[(2.1, 10), (1.0, 20), (0.0, 30)]), now, max), Some(Lsn(10)));
+        // After ten idle minutes the old sample says nothing about 2 s ago: the younger one decides.
+        assert_eq!(staleness_bound(&samples(&[(600.0, 10), (0.0, 30)]), now, max), Some(Lsn(30)));
+        // Just started: only young samples, the oldest of them.
+        assert_eq!(staleness_bound(&samples(&[(0.5, 25), (0.0, 30)]), now, max), Some(Lsn(25)));
+        assert_eq!(staleness_bound(&VecDeque::new(), now, max), None);
+    }
 
     #[test]
     fn positions_read_in_both_spellings_and_order_as_the_log() {

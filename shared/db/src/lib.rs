@@ -75,14 +75,23 @@ impl DbError {
         }
     }
 
-    /// Whether retrying later may succeed (connection trouble, pool exhaustion, serialisation).
+    /// Whether retrying later may succeed: the database unreachable, restarting or shutting down
+    /// (a connection lost mid-statement, refused, or reset), the pool exhausted, a
+    /// serialisation conflict or deadlock, too many connections.
     pub fn is_transient(&self) -> bool {
         match self {
             DbError::Sqlx(e) => match e {
-                sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => true,
-                sqlx::Error::Database(db) => {
-                    matches!(db.code().as_deref(), Some("40001" | "40P01" | "57P01" | "57P03" | "53300"))
-                }
+                sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::Protocol(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed => true,
+                sqlx::Error::Database(db) => db.code().is_some_and(|c| {
+                    // 08: connection exception; 57P01-03: shutdown, crash, starting up.
+                    c.starts_with("08")
+                        || matches!(c.as_ref(), "40001" | "40P01" | "57P01" | "57P02" | "57P03" | "53300")
+                }),
                 _ => false,
             },
             _ => false,
@@ -106,11 +115,16 @@ pub async fn ping(db: &Db) -> DbResult<()> {
 /// Result alias of this crate.
 pub type DbResult<T> = Result<T, DbError>;
 
+/// Longest wait for a connection: what a request waits at most when the database is down.
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+
 /// The two pools: `write` for writes and reads that must see them, `read` for lists and results.
 #[derive(Clone, Debug)]
 pub struct Pools {
     pub write: Db,
     pub read: Db,
+    /// Percentile thresholds kept for pages (per database; `threshold::limits`).
+    pub percentiles: std::sync::Arc<threshold::Percentiles>,
 }
 
 impl Pools {
@@ -122,7 +136,8 @@ impl Pools {
             Ok(PgPoolOptions::new()
                 .max_connections(max_connections)
                 .min_connections(0)
-                .acquire_timeout(Duration::from_secs(5))
+                // A database that cannot be reached answers 503 after this, not a hang.
+                .acquire_timeout(ACQUIRE_TIMEOUT)
                 .idle_timeout(Duration::from_secs(60))
                 .connect_lazy_with(opts))
         };
@@ -131,12 +146,17 @@ impl Pools {
             Some(url) if url != write_url => Db::replica(make(url)?, write.clone()),
             _ => Db::new(write.clone()),
         };
-        Ok(Pools { write: Db::new(write), read })
+        Ok(Pools::new(Db::new(write), read))
     }
 
     /// Both pools on one database (tests).
     pub fn single(pool: PgPool) -> Pools {
         let db = Db::new(pool);
-        Pools { write: db.clone(), read: db }
+        Pools::new(db.clone(), db)
+    }
+
+    /// Pools from their two halves.
+    pub fn new(write: Db, read: Db) -> Pools {
+        Pools { write, read, percentiles: Default::default() }
     }
 }

@@ -169,6 +169,50 @@ pub async fn grants_of(db: impl PgExecutor<'_>, user: Uuid) -> DbResult<Vec<Gran
     .await?)
 }
 
+/// A person and their grants in one round trip: what every authenticated request loads.
+pub async fn person_with_grants(db: impl PgExecutor<'_>, user: Uuid) -> DbResult<Option<(User, Vec<Grant>)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        user: User,
+        grants: sqlx::types::Json<Vec<GrantJson>>,
+    }
+    #[derive(serde::Deserialize)]
+    struct GrantJson {
+        role: String,
+        unit_id: Option<Uuid>,
+        unit_institutional_id: Option<String>,
+        unit_path: Option<String>,
+    }
+    let row = crate::sql::query_as::<Row>(
+        "select a.app_user_id, a.institutional_id, a.display_name, a.email, p.lsn::text as read_after,
+                coalesce((select json_agg(json_build_object('role', r.role, 'unit_id', r.unit_id,
+                                  'unit_institutional_id', u.institutional_id, 'unit_path', u.path)
+                                  order by r.role, u.path)
+                          from role_assignment r left join unit u on u.unit_id = r.unit_id
+                          where r.app_user_id = a.app_user_id), '[]') as grants
+         from app_user a left join user_read_position p using (app_user_id)
+         where a.app_user_id = $1",
+    )
+    .bind(user)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| {
+        let grants = r
+            .grants
+            .0
+            .into_iter()
+            .map(|g| Grant {
+                role: g.role,
+                unit_id: g.unit_id,
+                unit_institutional_id: g.unit_institutional_id,
+                unit_path: g.unit_path,
+            })
+            .collect();
+        (r.user, grants)
+    }))
+}
+
 /// Renames a unit and moves it (with its whole subtree) under `parent`; paths are rewritten in
 /// one statement so subtree checks stay consistent.
 pub async fn update_unit(

@@ -115,6 +115,8 @@ pub async fn load_airports(db: &mut PgConnection, bytes: &[u8]) -> anyhow::Resul
     .bind(&iata).bind(&icao).bind(&name).bind(&town).bind(&country).bind(&continent).bind(&lat).bind(&lon).bind(&size)
     .execute(&mut *db)
     .await?;
+    // A whole set replaced: the planner's statistics follow at once (searches use its indexes).
+    analyze(db, "airport").await?;
     Ok(rows.len())
 }
 
@@ -147,6 +149,8 @@ pub async fn load_stations(db: &mut PgConnection, bytes: &[u8]) -> anyhow::Resul
     .bind(&name).bind(&norm).bind(&country).bind(&lat).bind(&lon).bind(&town).bind(&uic).bind(&tl)
     .execute(&mut *db)
     .await?;
+    // A whole set replaced: the planner's statistics follow at once (searches use its indexes).
+    analyze(db, "train_station").await?;
     Ok(rows.len())
 }
 
@@ -181,6 +185,8 @@ pub async fn load_rooms(db: &mut PgConnection, bytes: &[u8]) -> anyhow::Result<u
     .bind(&surface)
     .execute(&mut *db)
     .await?;
+    // A whole set replaced: the planner's statistics follow at once (searches use its indexes).
+    analyze(db, "building_room").await?;
     Ok(rows.len())
 }
 
@@ -214,6 +220,8 @@ pub async fn load_exchange_rates(db: &mut PgConnection, bytes: &[u8]) -> anyhow:
     .bind(&obs)
     .execute(&mut *db)
     .await?;
+    // A whole set replaced: the planner's statistics follow at once (searches use its indexes).
+    analyze(db, "exchange_rate").await?;
     Ok(rows.len())
 }
 
@@ -243,27 +251,51 @@ pub async fn load_inflation_index(db: &mut PgConnection, bytes: &[u8]) -> anyhow
     .bind(&values)
     .execute(&mut *db)
     .await?;
+    // A whole set replaced: the planner's statistics follow at once (searches use its indexes).
+    analyze(db, "inflation_index").await?;
     Ok(rows.len())
 }
 
+/// Refreshes the planner's statistics of a reference table after it was reloaded.
+async fn analyze(db: &mut PgConnection, table: &'static str) -> crate::DbResult<()> {
+    crate::sql::query(sqlx::AssertSqlSafe(format!("analyze {table}"))).execute(db).await?;
+    Ok(())
+}
+
 /// Airports matching `q` (IATA code, name or town; typos tolerated through trigram word
-/// similarity), best first.
+/// similarity), best first. Every condition of a query of three letters or more is answered by
+/// an index (the trigram index on the searchable text, the code's); shorter ones, which trigrams
+/// cannot serve, match the code, name or town by their beginning.
 pub async fn search_airports(db: impl PgExecutor<'_>, q: &str, limit: i64) -> DbResult<Vec<Airport>> {
+    let q = q.trim();
+    if q.chars().count() < 3 {
+        return Ok(crate::sql::query_as::<Airport>(
+            "select iata_code, name, municipality, country_code, latitude, longitude from airport
+             where iata_code like upper($1) || '%' or lower(name) like lower($1) || '%'
+                or lower(municipality) like lower($1) || '%'
+             order by (iata_code like upper($1) || '%') desc, (airport_size = 'large_airport') desc, iata_code
+             limit $2",
+        )
+        .bind(crate::like_literal(q))
+        .bind(limit)
+        .fetch_all(db)
+        .await?);
+    }
     Ok(crate::sql::query_as::<Airport>(
         "select iata_code, name, municipality, country_code, latitude, longitude from airport
          where iata_code = upper($1)
             or search_text($1) <% (search_text(name) || ' ' || search_text(municipality) || ' ' || lower(iata_code))
-            or search_text(name) like '%' || search_text($3) || '%'
-            or search_text(municipality) like search_text($3) || '%'
+            or (search_text(name) || ' ' || search_text(municipality) || ' ' || lower(iata_code))
+               like '%' || search_text($3) || '%'
          order by (iata_code = upper($1)) desc,
                   (airport_size = 'large_airport') desc,
                   word_similarity(search_text($1), search_text(name) || ' ' || search_text(municipality) || ' ' || lower(iata_code)) desc,
                   iata_code
          limit $2",
     )
-    .bind(q.trim())
+    .bind(q)
     .bind(limit)
-    .bind(crate::like_literal(q.trim()))
+    .bind(crate::like_literal(q))
     .fetch_all(db)
     .await?)
 }
@@ -279,7 +311,7 @@ pub async fn search_stations(
         "select name, country_code, municipality, latitude, longitude from train_station
          where ($2::text is null or country_code = upper($2))
            and (search_text($1) <% (search_text(name) || ' ' || search_text(municipality))
-                or search_text(name) like '%' || search_text($4) || '%')
+                or (search_text(name) || ' ' || search_text(municipality)) like '%' || search_text($4) || '%')
          order by (search_text(name) = search_text($1)) desc,
                   word_similarity(search_text($1), search_text(name) || ' ' || search_text(municipality)) desc, name
          limit $3",

@@ -124,6 +124,9 @@ pub async fn install_defaults(pool: &PgPool, data_dir: &Path) -> anyhow::Result<
             tracing::info!(year, file = file.file_name(), stored, "seed.factors_loaded");
         }
     }
+    // The shipped factors in place: the planner's statistics follow (the reference tables' are
+    // refreshed by their loaders).
+    crate::sql::query("analyze factor").execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(Install::Installed)
 }

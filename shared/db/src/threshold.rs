@@ -8,7 +8,9 @@
 use crate::DbResult;
 use co2_domain::thresholds::{DEFAULT_PERCENTILE, ThresholdPolicy};
 use sqlx::PgExecutor;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 /// The policy of one entry type in a year, as stored (or the default when nothing is).
@@ -71,17 +73,126 @@ fn with_threshold(types: &[i16]) -> Vec<i16> {
         .collect()
 }
 
+/// How long a percentile limit is reused by module pages and entry answers once computed. The
+/// percentile runs over every entry of the type in the year across the institution — its cost
+/// grows with the institution's data, while one more entry barely moves it — so pages reuse it
+/// for this long (per process; reset at once there by a changed policy, a published file or a
+/// recalculation: [`Percentiles::forget`]). A fixed limit is read fresh every time, and
+/// back-office reporting and the thresholds page always compute afresh.
+pub const PERCENTILE_REUSE: Duration = Duration::from_secs(60);
+
+type PercentileKey = (i32, i16, u64);
+
+/// Percentile limits computed recently, by (year, type, percentile bits): one per database
+/// (held by its [`crate::Pools`]).
+#[derive(Debug, Default)]
+pub struct Percentiles(Mutex<HashMap<PercentileKey, (Instant, Option<f64>)>>);
+
+impl Percentiles {
+    /// Drops the reused limits of `year` (its data or policies changed).
+    pub fn forget(&self, year: i32) {
+        if let Ok(mut cache) = self.0.lock() {
+            cache.retain(|(y, _, _), _| *y != year);
+        }
+    }
+}
+
 /// The effective kg limit of each of `types` in `year` (types without entries under a
-/// percentile policy, and headcount types, are absent).
-pub async fn limits(db: impl PgExecutor<'_>, year: i32, types: &[i16]) -> DbResult<BTreeMap<i16, f64>> {
-    let rows: Vec<(i16, Option<f64>)> =
-        crate::sql::query_as(sqlx::AssertSqlSafe(format!("with {LIMITS} select data_entry_type, kg from limits")))
-            .bind(year)
-            .bind(with_threshold(types))
-            .bind(DEFAULT_PERCENTILE)
-            .fetch_all(db)
-            .await?;
-    Ok(rows.into_iter().filter_map(|(t, kg)| Some((t, kg?))).collect())
+/// percentile policy, and headcount types, are absent), for a page: a percentile computed here
+/// is kept for [`PERCENTILE_REUSE`].
+pub async fn limits(
+    db: &mut sqlx::PgConnection,
+    kept: &Percentiles,
+    year: i32,
+    types: &[i16],
+) -> DbResult<BTreeMap<i16, f64>> {
+    limits_reusing(db, kept, year, types, true).await
+}
+
+/// [`limits`] inside a change: a kept percentile is used (the page and the answer agree), but
+/// one computed here — amid the change's own uncommitted rows — is not kept.
+pub async fn limits_in_change(
+    db: &mut sqlx::PgConnection,
+    kept: &Percentiles,
+    year: i32,
+    types: &[i16],
+) -> DbResult<BTreeMap<i16, f64>> {
+    limits_reusing(db, kept, year, types, false).await
+}
+
+async fn limits_reusing(
+    db: &mut sqlx::PgConnection,
+    kept_limits: &Percentiles,
+    year: i32,
+    types: &[i16],
+    keep: bool,
+) -> DbResult<BTreeMap<i16, f64>> {
+    let types = with_threshold(types);
+    if types.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let stored: Vec<(i16, String, Option<f64>, Option<f64>)> = crate::sql::query_as(
+        "select data_entry_type, policy, kg, percentile from entry_threshold
+         where report_year_id = $1 and data_entry_type = any($2)",
+    )
+    .bind(year)
+    .bind(&types)
+    .fetch_all(&mut *db)
+    .await?;
+    let mut out = BTreeMap::new();
+    let mut missing: Vec<(i16, f64)> = Vec::new();
+    let now = Instant::now();
+    for det in types {
+        let row = stored.iter().find(|(t, ..)| *t == det);
+        match row {
+            Some((_, policy, Some(kg), _)) if policy == "fixed" => {
+                out.insert(det, *kg);
+            }
+            _ => {
+                let p = row.and_then(|(_, _, _, p)| *p).unwrap_or(DEFAULT_PERCENTILE);
+                let cached = kept_limits.0.lock().ok().and_then(|c| c.get(&(year, det, p.to_bits())).copied());
+                match cached {
+                    Some((at, kg)) if now.duration_since(at) < PERCENTILE_REUSE => {
+                        if let Some(kg) = kg {
+                            out.insert(det, kg);
+                        }
+                    }
+                    _ => missing.push((det, p)),
+                }
+            }
+        }
+    }
+    if !missing.is_empty() {
+        let (dets, ps): (Vec<i16>, Vec<f64>) = missing.iter().copied().unzip();
+        let computed: Vec<(i16, Option<f64>)> = crate::sql::query_as(
+            "with entry_kg as (
+                 select d.data_entry_type, sum(e.kg_co2eq) as kg
+                 from report r
+                 join report_module rm using (report_id)
+                 join published_entry d on d.report_module_id = rm.report_module_id
+                 join emission e on e.data_entry_id = d.data_entry_id
+                 where r.report_year_id = $1 and d.data_entry_type = any($2)
+                 group by d.data_entry_id, d.data_entry_type
+             )
+             select t.det, (select percentile_cont(t.p) within group (order by k.kg)
+                            from entry_kg k where k.data_entry_type = t.det)
+             from unnest($2::int2[], $3::float8[]) as t(det, p)",
+        )
+        .bind(year)
+        .bind(&dets)
+        .bind(&ps)
+        .fetch_all(&mut *db)
+        .await?;
+        if keep && let Ok(mut cache) = kept_limits.0.lock() {
+            for (det, kg) in &computed {
+                if let Some((_, p)) = missing.iter().find(|(d, _)| d == det) {
+                    cache.insert((year, *det, p.to_bits()), (now, *kg));
+                }
+            }
+        }
+        out.extend(computed.into_iter().filter_map(|(det, kg)| Some((det, kg?))));
+    }
+    Ok(out)
 }
 
 /// The effective limit and counts of each of `types` in `year`, in the order given.

@@ -291,8 +291,8 @@ where
         if claims.dev && ctx.settings.profile != crate::config::Profile::Dev {
             return Err(ApiError::Unauthorized);
         }
-        let user = co2_db::org::user_by_id(&ctx.pools.write, claims.sub).await?.ok_or(ApiError::Unauthorized)?;
-        let grants = co2_db::org::grants_of(&ctx.pools.write, user.app_user_id).await?;
+        let (user, grants) =
+            co2_db::org::person_with_grants(&ctx.pools.write, claims.sub).await?.ok_or(ApiError::Unauthorized)?;
         crate::consistency::person_is(user.app_user_id, user.read_after.as_deref());
         Ok(Caller { user, grants, dev: claims.dev, api_token: false })
     }
@@ -338,8 +338,8 @@ impl Caller {
         if scope == "read" && !method.is_safe() {
             return Err(ApiError::Forbidden("this API token is read-only".into()));
         }
-        let user = co2_db::org::user_by_id(&ctx.pools.write, user_id).await?.ok_or(ApiError::Unauthorized)?;
-        let grants = co2_db::org::grants_of(&ctx.pools.write, user.app_user_id).await?;
+        let (user, grants) =
+            co2_db::org::person_with_grants(&ctx.pools.write, user_id).await?.ok_or(ApiError::Unauthorized)?;
         crate::consistency::person_is(user.app_user_id, user.read_after.as_deref());
         Ok(Caller { user, grants, dev: false, api_token: true })
     }

@@ -12,6 +12,9 @@ use co2_db::DbError;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
+/// What a 503 tells the client to wait before trying again (`Retry-After`).
+pub const RETRY_AFTER_SECS: u64 = 5;
+
 /// Result alias of handlers.
 pub type ApiResult<T> = Result<T, ApiError>;
 
@@ -140,6 +143,11 @@ impl IntoResponse for ApiError {
         };
         let body = ErrorEnvelope { error: ErrorBody { code: code.to_owned(), message, details } };
         let mut response = (status, axum::Json(body)).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(RETRY_AFTER_SECS));
+        }
         if let ApiError::Internal(e) | ApiError::Unavailable(e) = self {
             response.extensions_mut().insert(LoggedCause(Arc::new(e)));
         }

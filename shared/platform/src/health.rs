@@ -1,4 +1,10 @@
-//! `/healthz` (liveness, no I/O), `/readyz` (database ping) and `/metrics` (Prometheus text).
+//! `/healthz` (liveness and the manifests' readiness: the process serves; no I/O), `/readyz`
+//! (the database answers: 200, or 503 with `Retry-After` and the error envelope while it does
+//! not — for monitors and dashboards) and `/metrics` (Prometheus text).
+//!
+//! The Knative readiness probe is `/healthz` on purpose: a pod that is not ready receives no
+//! traffic, so during a database outage requests would wait at Knative's activator until their
+//! timeout; ready pods answer them at once with 503 and `Retry-After` instead.
 
 use axum::Router;
 use axum::extract::State;
@@ -15,15 +21,17 @@ pub fn routes(db: Option<Db>) -> Router {
         .with_state(db)
 }
 
-async fn ready(State(db): State<Option<Db>>) -> (StatusCode, &'static str) {
+async fn ready(State(db): State<Option<Db>>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let ready = || (StatusCode::OK, axum::Json(serde_json::json!({"status": "ready"}))).into_response();
     let Some(db) = db else {
-        return (StatusCode::OK, "ready");
+        return ready();
     };
     match co2_db::ping(&db).await {
-        Ok(()) => (StatusCode::OK, "ready"),
+        Ok(()) => ready(),
         Err(e) => {
             tracing::warn!(error.message = %e, "readiness.database_unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+            crate::ApiError::Unavailable(anyhow::anyhow!("the database does not answer: {e}")).into_response()
         }
     }
 }

@@ -93,6 +93,9 @@ impl Queue for PgQueue {
         wait: Duration,
     ) -> Result<Vec<Delivery>, QueueError> {
         let deadline = tokio::time::Instant::now() + wait;
+        // Polls soon after an empty answer, then less and less often (an idle queue costs the
+        // database a few statements a second, not twenty).
+        let mut pause = Duration::from_millis(10);
         loop {
             let got =
                 co2_db::queue::receive(&self.pool, queue, max as i64, visibility.as_secs_f64(), self.max_receives)
@@ -109,7 +112,8 @@ impl Queue for PgQueue {
                     })
                     .collect());
             }
-            tokio::time::sleep(Duration::from_millis(50).min(wait)).await;
+            tokio::time::sleep(pause.min(wait)).await;
+            pause = (pause * 2).min(Duration::from_millis(250));
         }
     }
 

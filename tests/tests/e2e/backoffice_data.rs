@@ -1,21 +1,11 @@
 //! Back-office data management: a year's factors and the reference sets are replaced by upload,
 //! validated whole first, so a bad file changes nothing (DOMAIN §4).
 
-use crate::support::Stack;
-use co2_testkit::{call, send};
-use http::{Method, Request, StatusCode};
-use serde_json::{Value, json};
+use crate::support::{Stack, put_csv};
+use co2_testkit::call;
+use http::{Method, StatusCode};
+use serde_json::json;
 use sqlx::PgPool;
-
-async fn put_csv(s: &Stack, token: &str, uri: &str, body: String) -> (StatusCode, Value) {
-    let req = Request::put(uri)
-        .header("authorization", format!("Bearer {token}"))
-        .header("content-type", "text/csv")
-        .body(axum::body::Body::from(body))
-        .unwrap();
-    let res = send(&s.app, req).await;
-    (res.status, res.json())
-}
 
 fn data(path: &str) -> String {
     std::fs::read_to_string(co2_e2e::data_dir().join(path)).unwrap()

@@ -14,6 +14,7 @@ mod http_listener;
 mod inputs;
 mod jobs;
 mod manifests;
+mod monitoring;
 mod organisation;
 mod outage;
 mod permissions;

@@ -4,8 +4,8 @@
 //! same totals as before the release.
 
 use crate::support::{Stack, demo_equipment};
-use co2_testkit::{call, send};
-use http::{Method, Request, StatusCode};
+use co2_testkit::call;
+use http::{Method, StatusCode};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -45,15 +45,9 @@ fn run_release(options: &PgConnectOptions) {
     assert!(out.status.success(), "migrate {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
-async fn put_csv(s: &Stack, token: &str, uri: &str, body: String) -> StatusCode {
-    let req = Request::put(uri)
-        .header("authorization", format!("Bearer {token}"))
-        .header("content-type", "text/csv")
-        .body(axum::body::Body::from(body))
-        .unwrap();
-    let res = send(&s.app, req).await;
-    assert!(res.status.is_success(), "{uri}: {}", String::from_utf8_lossy(&res.body));
-    res.status
+async fn put_ok(s: &Stack, token: &str, uri: &str, body: String) {
+    let (status, answer) = crate::support::put_csv(s, token, uri, body).await;
+    assert!(status.is_success(), "{uri}: {answer}");
 }
 
 fn data(path: &str) -> String {
@@ -109,9 +103,9 @@ async fn a_release_runs_the_migrations_and_keeps_what_the_institution_changed(
     let admin = s.token("admin", None).await;
     let principal = s.token("principal", Some("9001")).await;
     let rooms = data("reference/building_rooms_reference.csv") + "DEMO CAMPUS,NEW,NEW 0 01,offices,42\n";
-    put_csv(&s, &admin, "/api/v1/backoffice/reference/building_rooms", rooms).await;
+    put_ok(&s, &admin, "/api/v1/backoffice/reference/building_rooms", rooms).await;
     let rates = data("reference/exchange_rates.csv").replace("2024,chf,0.95263", "2024,chf,0.9");
-    put_csv(&s, &admin, "/api/v1/backoffice/reference/exchange_rates", rates).await;
+    put_ok(&s, &admin, "/api/v1/backoffice/reference/exchange_rates", rates).await;
     let doubled: String = data("factors/2025/equipments_factors.csv")
         .lines()
         .enumerate()
@@ -123,7 +117,7 @@ async fn a_release_runs_the_migrations_and_keeps_what_the_institution_changed(
             format!("{head},{}\n", ef.parse::<f64>().unwrap() * 2.0)
         })
         .collect();
-    put_csv(&s, &admin, "/api/v1/backoffice/factors/2025/equipments_factors", doubled).await;
+    put_ok(&s, &admin, "/api/v1/backoffice/factors/2025/equipments_factors", doubled).await;
     s.upload(&principal, "9001", "e.csv", "append", demo_equipment()).await;
     s.drain().await;
     let before = institution_data(&pool).await;

@@ -22,6 +22,17 @@ fn url_via(pool: &PgPool, host_port: &str) -> String {
     format!("postgres://{}@{host_port}/{}", o.get_username(), o.get_database().unwrap())
 }
 
+/// The functions' pools on the test database as in a cluster: writes through PgBouncer to the
+/// primary, reads through PgBouncer to the replica.
+fn tier_pools(pool: &PgPool) -> co2_db::Pools {
+    co2_db::Pools::connect_lazy(
+        &url_via(pool, &env("CO2_TEST_PGBOUNCER")),
+        Some(&url_via(pool, &env("CO2_TEST_PGBOUNCER_READ"))),
+        4,
+    )
+    .unwrap()
+}
+
 /// A direct connection to the replica, as its superuser (to hold its replay back), once the
 /// replica has the test's database.
 async fn replica_admin(pool: &PgPool) -> sqlx::PgConnection {
@@ -76,6 +87,23 @@ async fn caught_up(pool: &PgPool, replica: &mut sqlx::PgConnection) {
     panic!("the replica did not catch up");
 }
 
+/// `listed` as served by the replica: the read pool samples the primary's and the replica's
+/// positions (it otherwise does so in the background as reads come) until a read is routed to
+/// the replica — once it has replayed what the primary had at the first sample.
+async fn listed_on_replica(s: &Stack, token: &str) -> Vec<String> {
+    let routes = s.ctx.pools.read.read_routes().expect("the read pool has a replica");
+    for _ in 0..40 {
+        s.ctx.pools.read.sample_replica().await;
+        let before = routes.replica.load(Ordering::Relaxed);
+        let got = listed(s, token).await;
+        if routes.replica.load(Ordering::Relaxed) > before {
+            return got;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the replica never served a read: {routes:?}");
+}
+
 async fn listed(s: &Stack, token: &str) -> Vec<String> {
     let uri = co2_api_types::module_entries_path("9001", 2025, "equipment") + "?per_page=500";
     let res = call(&s.app, Method::GET, &uri, Some(token), None).await;
@@ -98,12 +126,7 @@ async fn colleague_of(s: &Stack, unit: &str) -> String {
 
 #[sqlx::test(migrator = "co2_db::MIGRATOR")]
 async fn a_person_sees_their_own_writes_while_the_replica_is_held_back(pool: PgPool) {
-    let pools = co2_db::Pools::connect_lazy(
-        &url_via(&pool, &env("CO2_TEST_PGBOUNCER")),
-        Some(&url_via(&pool, &env("CO2_TEST_PGBOUNCER_READ"))),
-        4,
-    )
-    .unwrap();
+    let pools = tier_pools(&pool);
     let _turn = HOLDING_THE_REPLICA.lock().await;
     let s = Stack::embedded_on(pool.clone(), pools).await;
     let principal = s.token("principal", Some("9001")).await;
@@ -111,8 +134,8 @@ async fn a_person_sees_their_own_writes_while_the_replica_is_held_back(pool: PgP
     let mut replica = replica_admin(&pool).await;
     caught_up(&pool, &mut replica).await;
     let routes = s.ctx.pools.read.read_routes().expect("the read pool has a replica");
-    assert!(listed(&s, &principal).await.is_empty());
-    assert!(routes.replica.load(Ordering::Relaxed) > 0, "a caught-up replica serves the reads");
+    // A caught-up replica serves the reads.
+    assert!(listed_on_replica(&s, &principal).await.is_empty());
 
     let paused = Paused::hold(&mut replica).await;
     let entry =
@@ -131,18 +154,19 @@ async fn a_person_sees_their_own_writes_while_the_replica_is_held_back(pool: PgP
     // a colleague who changed nothing is served by it and does not see the entry (yet).
     let behind = routes.primary_behind.load(Ordering::Relaxed);
     assert_eq!(listed(&s, &principal).await, ["MINE-1"], "the writer sees their write");
-    assert!(routes.primary_behind.load(Ordering::Relaxed) > behind, "served by the primary");
-    assert!(listed(&s, &colleague).await.is_empty(), "the replica is really behind");
+    assert!(
+        routes.primary_behind.load(Ordering::Relaxed) > behind,
+        "served by the primary: {behind} before, routes {routes:?}"
+    );
+    assert!(listed_on_replica(&s, &colleague).await.is_empty(), "the replica is really behind");
     // Nobody reads further behind than the bound, with or without a position.
     tokio::time::sleep(MAX_STALENESS + Duration::from_millis(300)).await;
     assert_eq!(listed(&s, &colleague).await, ["MINE-1"], "staleness is bounded");
 
     drop(paused);
     caught_up(&pool, &mut replica).await;
-    tokio::time::sleep(Duration::from_millis(150)).await;
-    let served = routes.replica.load(Ordering::Relaxed);
-    assert_eq!(listed(&s, &principal).await, ["MINE-1"]);
-    assert!(routes.replica.load(Ordering::Relaxed) > served, "the replica serves again once caught up");
+    // Once caught up, the reads it can serve go back to it.
+    assert_eq!(listed_on_replica(&s, &principal).await, ["MINE-1"], "the replica serves again once caught up");
 }
 
 #[sqlx::test(migrator = "co2_db::MIGRATOR")]
@@ -151,14 +175,14 @@ async fn a_finished_job_is_read_with_its_rows_and_the_totals_agree(pool: PgPool)
     // its rows to the primary.
     let lazy = |url: String| sqlx::postgres::PgPoolOptions::new().max_connections(4).connect_lazy(&url).unwrap();
     let primary = lazy(url_via(&pool, &env("CO2_TEST_PGBOUNCER")));
-    let pools = co2_db::Pools {
-        write: co2_db::Db::new(primary.clone()),
-        read: co2_db::Db::replica_bounded(
+    let pools = co2_db::Pools::new(
+        co2_db::Db::new(primary.clone()),
+        co2_db::Db::replica_bounded(
             lazy(url_via(&pool, &env("CO2_TEST_PGBOUNCER_READ"))),
             primary,
             Duration::from_secs(120),
         ),
-    };
+    );
     let _turn = HOLDING_THE_REPLICA.lock().await;
     let s = Stack::embedded_on(pool.clone(), pools).await;
     let principal = s.token("principal", Some("9001")).await;
@@ -169,9 +193,12 @@ async fn a_finished_job_is_read_with_its_rows_and_the_totals_agree(pool: PgPool)
     // back while the pipeline publishes the rows.
     let job = s.upload(&principal, "9001", "e.csv", "append", crate::support::demo_equipment()).await;
     caught_up(&pool, &mut replica).await;
+    // The read pool's samples now show the replica within the bound (it has what the primary
+    // had at the first sample, which stays the one the bound is checked against).
+    assert!(listed_on_replica(&s, &colleague).await.is_empty(), "no rows before the pipeline runs");
     let paused = Paused::hold(&mut replica).await;
     s.drain().await;
-    assert!(listed(&s, &colleague).await.is_empty(), "the replica has none of the job's rows");
+    assert!(listed_on_replica(&s, &colleague).await.is_empty(), "the replica has none of the job's rows");
     // The job's end is recorded for the person who started it: the totals they read next
     // include its rows, while the replica has none of them.
     let res = call(&s.app, Method::GET, &format!("/api/v1/jobs/{job}"), Some(&principal), None).await;
@@ -205,8 +232,9 @@ async fn a_replica_that_cannot_be_reached_costs_speed_never_data(pool: PgPool) {
     assert_eq!(call(&s.app, Method::POST, &uri, Some(&principal), Some(entry)).await.status, StatusCode::CREATED);
     for _ in 0..3 {
         assert_eq!(listed(&s, &principal).await, ["DOWN-1"]);
+        tokio::time::sleep(Duration::from_millis(400)).await;
     }
     let routes = s.ctx.pools.read.read_routes().unwrap();
-    assert_eq!(routes.replica.load(Ordering::Relaxed), 0);
-    assert!(routes.primary_unreachable.load(Ordering::Relaxed) >= 3);
+    assert_eq!(routes.replica.load(Ordering::Relaxed), 0, "nothing was read on the missing replica");
+    assert!(routes.primary_unreachable.load(Ordering::Relaxed) >= 1, "it was found unreachable");
 }

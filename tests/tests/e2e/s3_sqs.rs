@@ -97,6 +97,14 @@ pub(crate) async fn put_presigned(upload: &serde_json::Value, bytes: Vec<u8>) ->
     put.send().await.unwrap().status()
 }
 
+/// Asks for unit 9001's 2025 PDF report; returns its job.
+async fn ask_pdf_export(s: &CloudStack, token: &str) -> uuid::Uuid {
+    let body = json!({"kind": "unit_year", "format": "pdf", "year": 2025, "unit": "9001"});
+    let res = call(&s.app, Method::POST, "/api/v1/exports", Some(token), Some(body)).await;
+    assert_eq!(res.status, 202, "{}", String::from_utf8_lossy(&res.body));
+    res.json()["job_id"].as_str().unwrap().parse().unwrap()
+}
+
 async fn rows(pool: &PgPool) -> (i64, i64, f64) {
     sqlx::query_as("select (select count(*) from data_entry), (select count(*) from emission), (select coalesce(sum(kg_co2eq), 0) from emission)")
         .fetch_one(pool)
@@ -217,16 +225,7 @@ async fn poison_is_acknowledged_and_every_step_queues_dead_letters_reach_the_swe
     let compute = pump_of("co2-compute");
     s.ctx.queue.send(&compute.queue_name, "{}").await.unwrap();
     let token = co2_testkit::mint_token(&s.ctx, "principal", Some("9001")).await;
-    let res = call(
-        &s.app,
-        Method::POST,
-        "/api/v1/exports",
-        Some(&token),
-        Some(json!({"kind": "unit_year", "format": "pdf", "year": 2025, "unit": "9001"})),
-    )
-    .await;
-    assert_eq!(res.status, 202);
-    let job_id: uuid::Uuid = res.json()["job_id"].as_str().unwrap().parse().unwrap();
+    let job_id = ask_pdf_export(&s, &token).await;
     let export = pump_of("co2-export");
     let resources = cloud_resources::Resources::load(&cloud_resources::Resources::repository_file()).unwrap();
     for _ in 0..=resources.queue_defaults.max_receives + 1 {
@@ -253,15 +252,7 @@ async fn a_dead_letter_queue_that_cannot_be_read_does_not_stop_the_sweep(pool: P
     let s = cloud_stack(pool).await;
     // A job that stopped progressing long ago, and a sweeper told of a queue that does not exist.
     let token = co2_testkit::mint_token(&s.ctx, "principal", Some("9001")).await;
-    let res = call(
-        &s.app,
-        Method::POST,
-        "/api/v1/exports",
-        Some(&token),
-        Some(json!({"kind": "unit_year", "format": "pdf", "year": 2025, "unit": "9001"})),
-    )
-    .await;
-    let job_id: uuid::Uuid = res.json()["job_id"].as_str().unwrap().parse().unwrap();
+    let job_id = ask_pdf_export(&s, &token).await;
     sqlx::query("update job set state = 'running' where job_id = $1").bind(job_id).execute(&s.pool).await.unwrap();
     let mut settings = (*s.ctx.settings).clone();
     settings.dead_letter_queues.insert(0, format!("co2-missing{}", s.cloud.suffix));

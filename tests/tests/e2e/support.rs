@@ -184,3 +184,14 @@ pub async fn orphan_emissions(pool: &sqlx::PgPool) -> i64 {
     .await
     .unwrap()
 }
+
+/// PUTs a CSV body to a back-office file route (factors, reference data, the org chart).
+pub async fn put_csv(s: &Stack, token: &str, uri: &str, body: String) -> (http::StatusCode, Value) {
+    let req = http::Request::put(uri)
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "text/csv")
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let res = co2_testkit::send(&s.app, req).await;
+    (res.status, res.json())
+}
