@@ -75,6 +75,9 @@ PIPELINE_SUITES := embedded:: recalculation:: exports:: permissions:: year_uploa
 test-rust: tools
 	@command -v prometheus >/dev/null || { echo "installing prometheus (apt)"; export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get update -qq >/dev/null; apt-get install -y -qq prometheus >/dev/null; }
+	@[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || { echo "installing nginx (apt)"; export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq >/dev/null; apt-get install -y -qq nginx >/dev/null; \
+	  service nginx stop >/dev/null 2>&1 || pkill -f '^nginx: master process /usr/sbin/nginx' || true; }
 	@eval "$$(scripts/dev-env.sh $(LOCAL)/test co2calc_test)"; \
 	scripts/moto.sh start $(MOTO_PORT) $(LOCAL)/moto.pid; \
 	trap 'scripts/moto.sh stop $(LOCAL)/moto.pid; scripts/db-tier.sh stop $(LOCAL)/db-tier' EXIT; \

@@ -319,7 +319,7 @@ def load(bin_dir, rate, seconds):
     """The release server behind PgBouncer (transaction pooling) with a streaming replica, a unit
     with 2,000 equipment entries, then `co2-load`. Returns its report plus CPU per request."""
     here = os.path.dirname(os.path.abspath(__file__))
-    state = os.path.join(here, "..", ".local", "bench-db-tier")
+    state = os.path.realpath(os.path.join(here, "..", ".local", "bench-db-tier"))
     primary_port = int(os.environ.get("CO2_PG_PORT", "54329"))
     tier = subprocess.run(["bash", os.path.join(here, "db-tier.sh"), "start", state, str(primary_port)],
                           capture_output=True, text=True, check=True).stdout

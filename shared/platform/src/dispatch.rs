@@ -30,7 +30,7 @@ impl Pump {
         let req = Request::post("/")
             .header("ce-specversion", "1.0")
             .header("ce-id", &d.message_id)
-            .header("ce-type", "dev.knative.eventing.aws-sqs")
+            .header("ce-type", "dev.knative.connector.event.aws-sqs")
             .header("ce-source", format!("queue:{}", self.queue_name))
             .header("content-type", "application/json")
             .body(Body::from(d.body.clone()))?;

@@ -20,7 +20,9 @@ use std::sync::Arc;
 /// The message a step handles, whatever transport brought it.
 #[derive(Debug, Clone)]
 pub struct StepInput {
-    /// Transport message id (CloudEvent id = SQS message id).
+    /// The transport's id of this delivery, for the logs (the SQS message id on Lambda; the
+    /// source's CloudEvent id on Knative, which is not the SQS message id). Never used to
+    /// deduplicate: steps are idempotent by what the message says.
     pub id: String,
     pub event_type: String,
     pub source: String,
@@ -239,15 +241,14 @@ mod tests {
     fn binary_and_structured_cloudevents_give_the_same_input() {
         let mut h = HeaderMap::new();
         h.insert("ce-id", "m-1".parse().unwrap());
-        h.insert("ce-type", "dev.knative.eventing.aws-sqs".parse().unwrap());
-        h.insert("ce-source", "arn:aws:sqs:eu:1:co2-ingest".parse().unwrap());
+        h.insert("ce-type", "dev.knative.connector.event.aws-sqs".parse().unwrap());
+        h.insert("ce-source", "dev.knative.eventing.aws-sqs-source".parse().unwrap());
         h.insert("ce-specversion", "1.0".parse().unwrap());
         let binary = parse_cloudevent(&h, Bytes::from_static(b"{\"a\":1}")).unwrap();
 
         let mut s = HeaderMap::new();
         s.insert("content-type", "application/cloudevents+json; charset=utf-8".parse().unwrap());
-        let body =
-            r#"{"specversion":"1.0","id":"m-1","type":"dev.knative.eventing.aws-sqs","source":"x","data":"{\"a\":1}"}"#;
+        let body = r#"{"specversion":"1.0","id":"m-1","type":"dev.knative.connector.event.aws-sqs","source":"x","data":"{\"a\":1}"}"#;
         let structured = parse_cloudevent(&s, Bytes::from(body)).unwrap();
         assert_eq!(binary.id, structured.id);
         assert_eq!(binary.data, structured.data);

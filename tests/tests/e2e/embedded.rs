@@ -55,7 +55,7 @@ async fn deliver_twice_at_once(s: &Stack, step: &'static str, body: &str) -> (u1
     let event = |id: &str| {
         http::Request::post("/")
             .header("ce-id", id)
-            .header("ce-type", "dev.knative.eventing.aws-sqs")
+            .header("ce-type", "dev.knative.connector.event.aws-sqs")
             .header("ce-source", "test")
             .header("ce-specversion", "1.0")
             .body(axum::body::Body::from(body.to_owned()))

@@ -293,7 +293,7 @@ async fn an_export_delivered_three_times_is_built_once_and_stays_done(pool: PgPo
     for n in 0..3 {
         let input = co2_platform::StepInput {
             id: format!("redelivery-{n}"),
-            event_type: "dev.knative.eventing.aws-sqs".into(),
+            event_type: "dev.knative.connector.event.aws-sqs".into(),
             source: "test".into(),
             data: body.clone().into(),
         };
@@ -311,7 +311,7 @@ async fn an_export_delivered_three_times_is_built_once_and_stays_done(pool: PgPo
     // A message about no job, or about a job that is not an export, is poison.
     let poison = co2_platform::StepInput {
         id: "poison".into(),
-        event_type: "dev.knative.eventing.aws-sqs".into(),
+        event_type: "dev.knative.connector.event.aws-sqs".into(),
         source: "test".into(),
         data: r#"{"kind":"export","version":1,"job_id":"0193a0c4-7d2e-7000-8000-0000000000ff"}"#.into(),
     };

@@ -3,24 +3,11 @@
 //! pods, and every query of the shipped Grafana dashboard returns data — the latency panels
 //! through `histogram_quantile` over the functions' request-duration histograms.
 
+use crate::cluster::{Running, free_port, wait_listening};
 use serde_json::Value;
 use sqlx::PgPool;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// A child process killed when dropped.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
 
 /// Starts a function binary on its own port with the environment its Knative Service gives it.
 fn function(name: &str, database_url: &str, storage: &std::path::Path) -> (Running, u16) {
@@ -47,11 +34,7 @@ fn function(name: &str, database_url: &str, storage: &std::path::Path) -> (Runni
         .spawn()
         .unwrap_or_else(|e| panic!("{name}: {e}"));
     let running = Running(child);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "{name} did not listen");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_listening(name, port, None);
     (running, port)
 }
 

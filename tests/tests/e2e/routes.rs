@@ -3,15 +3,11 @@
 //! the function that serves it, the SPA's areas to `web`, `/docs` to `api-docs`, and no API path
 //! to the SPA.
 
+use crate::cluster::edge_route;
 use edge::{HttpRoute, Target};
 
-fn edge_route() -> HttpRoute {
-    let path = co2_e2e::data_dir().join("../knative/base/routing/edge-httproute.yaml");
-    HttpRoute::from_yaml(&std::fs::read_to_string(path).unwrap()).expect("the HTTPRoute uses portable matches only")
-}
-
 /// Each HTTP function with the OpenAPI document of what it serves.
-fn functions() -> Vec<(&'static str, utoipa::openapi::OpenApi)> {
+pub(crate) fn functions() -> Vec<(&'static str, utoipa::openapi::OpenApi)> {
     vec![
         ("api-session", api_session::openapi()),
         ("api-workspace", api_workspace::openapi()),
@@ -23,7 +19,7 @@ fn functions() -> Vec<(&'static str, utoipa::openapi::OpenApi)> {
 }
 
 /// A concrete request path for a templated one (`{unit}` → a value of the right shape).
-fn concrete(template: &str) -> String {
+pub(crate) fn concrete(template: &str) -> String {
     template
         .split('/')
         .map(|segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {

@@ -18,8 +18,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub(crate) struct Cloud {
-    s3: aws_sdk_s3::Client,
-    sqs: aws_sdk_sqs::Client,
+    pub(crate) s3: aws_sdk_s3::Client,
+    pub(crate) sqs: aws_sdk_sqs::Client,
     pub(crate) bucket: String,
     pub(crate) suffix: String,
 }
@@ -32,7 +32,7 @@ impl Cloud {
     /// The resources of `knative/cloud-resources.yaml` — queues with their dead-letter queues
     /// and redrive policies, a bucket notifying `co2-ingest` of uploads and drops — provisioned
     /// with the operators' tool, under this test's own names.
-    async fn new() -> Cloud {
+    pub(crate) async fn new() -> Cloud {
         Cloud::with_endpoint(&endpoint()).await
     }
 
@@ -48,7 +48,7 @@ impl Cloud {
         Cloud { s3, sqs, bucket, suffix }
     }
 
-    async fn queue_len(&self, name: &str) -> usize {
+    pub(crate) async fn queue_len(&self, name: &str) -> usize {
         let url = self.sqs.get_queue_url().queue_name(format!("{name}{}", self.suffix)).send().await.unwrap();
         let attrs = self
             .sqs

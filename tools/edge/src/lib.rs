@@ -65,6 +65,8 @@ impl PathMatch {
 pub struct Rule {
     pub matches: Vec<PathMatch>,
     pub target: Target,
+    /// The Host header the rule's URLRewrite sets (for a Service target).
+    pub rewrite_host: Option<String>,
 }
 
 /// An `HTTPRoute` reduced to what routing needs.
@@ -185,6 +187,7 @@ impl HttpRoute {
                 matches.push(PathMatch::Prefix("/".into()));
             }
             let mut target = None;
+            let mut rewrite_host = None;
             for f in &raw.filters {
                 match (f.kind.as_str(), &f.url_rewrite, &f.request_redirect) {
                     ("URLRewrite", Some(rw), _) => {
@@ -197,6 +200,7 @@ impl HttpRoute {
                             .ok_or_else(|| unsupported(i, "a rewrite without a hostname".into()))?;
                         let service = host.split('.').next().unwrap_or(host).to_owned();
                         target = Some(Target::Service(service));
+                        rewrite_host = Some(host.to_owned());
                     }
                     ("RequestRedirect", _, Some(rd)) => {
                         let path = rd
@@ -210,7 +214,7 @@ impl HttpRoute {
                 }
             }
             let target = target.ok_or_else(|| unsupported(i, "no URLRewrite hostname nor redirect".into()))?;
-            rules.push(Rule { matches, target });
+            rules.push(Rule { matches, target, rewrite_host });
         }
         Ok(HttpRoute { hostnames: doc.spec.hostnames, rules })
     }
@@ -229,6 +233,88 @@ impl HttpRoute {
             }
         }
         best.map(|(_, t)| t)
+    }
+}
+
+/// Where the nginx edge sends a Knative Service's requests (`host:port`), or `None` when the
+/// Service does not run here (the configuration is then refused: every route must lead somewhere).
+pub type Upstreams<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+impl HttpRoute {
+    /// An nginx configuration (a whole `nginx.conf`, run with `nginx -p runtime_dir -c …`) that
+    /// routes as the Gateway would. nginx's own order gives the Gateway API's: `location =` (an
+    /// exact match) before any prefix, and among prefixes the longest. A Gateway `PathPrefix P`
+    /// matches whole path elements, so it becomes `location = P` and `location ^~ P/` (a plain
+    /// nginx prefix `P` would also match `Px`). Two rules with the same location: the first
+    /// listed keeps it, and an Exact match keeps its `location =` over a prefix's, as in the
+    /// Gateway API. The URLRewrite's host name is the Host header the function receives.
+    ///
+    /// Bodies are limited by the functions (each knows its own limit and answers with the
+    /// envelope), not here: `client_max_body_size` only stops what no function accepts.
+    pub fn nginx_conf(
+        &self,
+        listen: &str,
+        runtime_dir: &std::path::Path,
+        upstreams: Upstreams<'_>,
+    ) -> Result<String, RouteError> {
+        // location key → (exact-origin, block); first one in wins except Exact over a prefix.
+        let mut locations: Vec<(String, bool, String)> = Vec::new();
+        for (i, rule) in self.rules.iter().enumerate() {
+            let body = match &rule.target {
+                Target::Service(name) => {
+                    let up = upstreams(name).ok_or_else(|| RouteError::Unsupported {
+                        rule: i,
+                        reason: format!("no upstream for Service {name}"),
+                    })?;
+                    let host = rule.rewrite_host.as_deref().unwrap_or(name);
+                    format!(
+                        "proxy_pass http://{up}; proxy_set_header Host {host}; \
+                         proxy_set_header X-Forwarded-For $remote_addr; proxy_set_header X-Forwarded-Proto $scheme;"
+                    )
+                }
+                Target::Redirect { path, status } => format!("return {status} {path};"),
+            };
+            for m in &rule.matches {
+                let keys = match m {
+                    PathMatch::Exact(p) => vec![(format!("= {p}"), true)],
+                    PathMatch::Prefix(p) => {
+                        let p = p.trim_end_matches('/');
+                        if p.is_empty() {
+                            vec![("/".to_owned(), false)]
+                        } else {
+                            vec![(format!("= {p}"), false), (format!("^~ {p}/"), false)]
+                        }
+                    }
+                };
+                for (key, exact) in keys {
+                    match locations.iter_mut().find(|(k, _, _)| *k == key) {
+                        Some(slot) if exact && !slot.1 => *slot = (key, exact, body.clone()),
+                        Some(_) => {}
+                        None => locations.push((key, exact, body.clone())),
+                    }
+                }
+            }
+        }
+        let dir = runtime_dir.display();
+        let mut conf = format!(
+            "worker_processes 1;\npid {dir}/nginx.pid;\nerror_log {dir}/error.log warn;\n\
+             events {{ worker_connections 1024; }}\n\
+             http {{\n  access_log {dir}/access.log;\n\
+               client_body_temp_path {dir}/body; proxy_temp_path {dir}/proxy;\n\
+               fastcgi_temp_path {dir}/fastcgi; uwsgi_temp_path {dir}/uwsgi; scgi_temp_path {dir}/scgi;\n\
+               client_max_body_size 64m; proxy_http_version 1.1; proxy_request_buffering off; proxy_max_temp_file_size 0;\n\
+               absolute_redirect off;\n\
+               server {{\n    listen {listen};\n"
+        );
+        for (key, _, body) in &locations {
+            conf.push_str(&format!("    location {key} {{ {body} }}\n"));
+        }
+        // No rule matched: the Gateway answers 404.
+        if !locations.iter().any(|(k, _, _)| k == "/") {
+            conf.push_str("    location / { return 404; }\n");
+        }
+        conf.push_str("  }\n}\n");
+        Ok(conf)
     }
 }
 
@@ -281,6 +367,21 @@ spec:
         let twice = ROUTE.replace("special.ns", "units.ns").replace("/api/v1/units/special}", "/api/v1/units/}");
         let r = HttpRoute::from_yaml(&twice).unwrap();
         assert_eq!(service(&r, "/api/v1/units/9001").as_deref(), Some("units"));
+    }
+
+    #[test]
+    fn the_nginx_locations_follow_the_same_precedence() {
+        let r = HttpRoute::from_yaml(ROUTE).unwrap();
+        let up = |s: &str| Some(format!("127.0.0.1:{}", s.len()));
+        let conf = r.nginx_conf("127.0.0.1:1", std::path::Path::new("/run/x"), &up).unwrap();
+        assert!(conf.contains("location = /api/v1/units { proxy_pass http://127.0.0.1:5;"), "{conf}");
+        assert!(conf.contains("location ^~ /api/v1/units/ { proxy_pass http://127.0.0.1:5;"));
+        assert!(conf.contains(
+            "location = /api/v1/units/special/x { proxy_pass http://127.0.0.1:5; proxy_set_header Host exact.ns"
+        ));
+        assert!(conf.contains("location = /metrics { return 302 /; }"));
+        assert_eq!(conf.matches("location ^~ /api/v1/units/ ").count(), 1, "the first rule keeps a location");
+        assert!(r.nginx_conf("127.0.0.1:1", std::path::Path::new("/x"), &|_| None).is_err());
     }
 
     #[test]
