@@ -18,7 +18,7 @@ OIDC_PORT ?= 18078
 MOTO_PORT ?= 5077
 TEST_OUTPUT ?= $(CURDIR)/test-output
 
-.PHONY: help run test bench load lint build spa tools migrate clean-local knative-validate test-rust test-browser test-spa-unit wasm-check
+.PHONY: help run test bench load lint build spa tools migrate openapi clean-local knative-validate test-rust test-browser test-spa-unit wasm-check
 
 help:
 	@echo "make run          start the whole product on http://$(HOST):$(PORT) (demo lab 9001, year 2025)"
@@ -44,6 +44,10 @@ spa: tools
 
 migrate: build
 	eval "$$(scripts/dev-env.sh $(LOCAL) co2calc)"; $(BIN)/migrate --seed-demo
+
+## openapi: writes the merged OpenAPI document that api-docs serves (a test checks it is current).
+openapi: tools
+	cargo run -q -p co2-openapi --bin openapi-document
 
 ## run: build, migrate and seed, then serve every function in one process.
 run: build spa

@@ -2,6 +2,6 @@
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    co2_platform::telemetry::init("api-docs");
-    co2_platform::serve("api-docs", api_docs::router(), None).await
+    co2_http::telemetry::init("api-docs");
+    co2_http::serve::serve("api-docs", api_docs::router(), None).await
 }

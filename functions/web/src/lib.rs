@@ -58,7 +58,7 @@ async fn cache_policy(req: axum::extract::Request, next: axum::middleware::Next)
 
 /// Where the build lives: `WEB_ROOT`, else `frontend-dioxus/dist`.
 pub fn root_from_env() -> PathBuf {
-    co2_platform::config::var("WEB_ROOT").unwrap_or_else(|| "frontend-dioxus/dist".into()).into()
+    co2_http::config::var("WEB_ROOT").unwrap_or_else(|| "frontend-dioxus/dist".into()).into()
 }
 
 #[cfg(test)]

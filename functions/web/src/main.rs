@@ -2,7 +2,7 @@
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    co2_platform::telemetry::init("web");
+    co2_http::telemetry::init("web");
     let root = web::root_from_env();
-    co2_platform::serve::serve_with_fallback("web", web::router(&root), None).await
+    co2_http::serve::serve_with_fallback("web", web::router(&root), None).await
 }

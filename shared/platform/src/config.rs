@@ -1,35 +1,9 @@
 //! Configuration from environment variables, read once at start. Errors name the variable.
 
 use secrecy::SecretString;
-use std::str::FromStr;
 use std::time::Duration;
 
-/// A configuration problem, naming the variable.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error("environment variable {0} is required")]
-    Missing(&'static str),
-    #[error("environment variable {name} has an invalid value: {reason}")]
-    Invalid { name: &'static str, reason: String },
-}
-
-/// Optional variable; empty counts as unset.
-pub fn var(name: &'static str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
-/// Required variable.
-pub fn required_var(name: &'static str) -> Result<String, ConfigError> {
-    var(name).ok_or(ConfigError::Missing(name))
-}
-
-/// Optional variable parsed with `FromStr`.
-pub fn var_parsed<T: FromStr>(name: &'static str) -> Result<Option<T>, ConfigError>
-where
-    T::Err: std::fmt::Display,
-{
-    var(name).map(|v| v.parse::<T>().map_err(|e| ConfigError::Invalid { name, reason: e.to_string() })).transpose()
-}
+pub use co2_http::config::{ConfigError, required_var, var, var_parsed};
 
 /// Where the process runs. Dev login and other conveniences exist only in `Dev`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,7 +1,7 @@
-//! Everything a function needs that is not its own business logic: configuration from env,
-//! telemetry, the HTTP error type, authentication, serving (Knative or Lambda), the step runtime
-//! (CloudEvents or SQS batches), and the storage and queue seams with their cloud and embedded
-//! implementations.
+//! Everything a function with data needs that is not its own business logic: its settings,
+//! authentication, serving with read-your-writes bookkeeping (over `co2-http`, whose error
+//! type, telemetry and health it re-exports), the step runtime (CloudEvents or SQS batches),
+//! and the storage and queue seams with their cloud and embedded implementations.
 //!
 //! Function crates depend on this; it depends on no function. Nothing here does I/O at start-up
 //! beyond reading env: clients and pools connect on first use, so listeners are up in milliseconds.
@@ -13,15 +13,13 @@ pub mod consistency;
 pub mod ctx;
 pub mod dispatch;
 pub mod drop_result;
-pub mod error;
 pub mod events;
-pub mod health;
 pub mod queue;
 pub mod serve;
 pub mod step;
 pub mod sweep;
-pub mod telemetry;
 
+pub use co2_http::{error, health, telemetry};
 pub use ctx::Ctx;
 pub use error::{ApiError, ApiJson, ApiQuery, ApiResult};
 pub use serve::serve;

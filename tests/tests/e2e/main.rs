@@ -14,6 +14,7 @@ mod hostile;
 mod http_listener;
 mod inputs;
 mod jobs;
+mod linking;
 mod manifests;
 mod monitoring;
 mod organisation;

@@ -61,7 +61,7 @@ fn every_documented_path_is_routed_to_the_function_that_serves_it() {
 
 #[test]
 fn the_merged_document_has_no_path_that_its_functions_do_not_serve() {
-    let merged = api_docs::document();
+    let merged = co2_openapi::document();
     let served: std::collections::BTreeSet<String> =
         functions().iter().flat_map(|(_, d)| d.paths.paths.keys().cloned().collect::<Vec<_>>()).collect();
     let orphans: Vec<&String> = merged.paths.paths.keys().filter(|p| !served.contains(*p)).collect();

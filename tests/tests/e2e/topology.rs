@@ -216,6 +216,14 @@ async fn the_cluster_profile_refuses_dev_login_and_foreign_sessions(pool: PgPool
     assert_eq!(body["error"]["code"], "dev_login_disabled");
     let (status, body) = json_of(t.request(Method::GET, "/api/v1/session", None).send().await.unwrap()).await;
     assert_eq!(status, 401, "{body}");
+    // The public documents, from api-docs (which links no other function).
+    let (status, doc) = json_of(t.request(Method::GET, "/docs/openapi.json", None).send().await.unwrap()).await;
+    assert_eq!(status, 200);
+    assert!(doc["paths"]["/api/v1/uploads"].is_object(), "{doc}");
+    assert_eq!(t.request(Method::GET, "/docs/", None).send().await.unwrap().status(), 200);
+    let init = t.request(Method::GET, "/docs/swagger-initializer.js", None).send().await.unwrap();
+    assert_eq!(init.status(), 200);
+    assert!(init.text().await.unwrap().contains("/docs/openapi.json"), "Swagger UI reads the shipped document");
     // Reads of every API function with a token no function's key verifies.
     // The signature's first character changed (its last one may carry padding bits only).
     let forged = {

@@ -8,6 +8,7 @@ use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use co2_api_types::{ErrorBody, ErrorEnvelope};
+#[cfg(feature = "data")]
 use co2_db::DbError;
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -65,6 +66,7 @@ impl ApiError {
         ApiError::Internal(e.into())
     }
     /// 422 from field errors of the domain.
+    #[cfg(feature = "data")]
     pub fn from_fields(errors: &co2_domain::FieldErrors) -> Self {
         let mut fields = serde_json::Map::new();
         for e in &errors.0 {
@@ -77,6 +79,7 @@ impl ApiError {
     }
 }
 
+#[cfg(feature = "data")]
 impl From<DbError> for ApiError {
     fn from(e: DbError) -> Self {
         match e {
@@ -90,6 +93,7 @@ impl From<DbError> for ApiError {
     }
 }
 
+#[cfg(feature = "data")]
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
         DbError::from(e).into()

@@ -1,5 +1,5 @@
 //! `/healthz` (liveness and the manifests' readiness: the process serves; no I/O), `/readyz`
-//! (the database answers: 200, or 503 with `Retry-After` and the error envelope while it does
+//! (what the function depends on answers — its database, for a function with one: 200, or 503 with `Retry-After` and the error envelope while it does
 //! not — for monitors and dashboards) and `/metrics` (Prometheus text).
 //!
 //! The Knative readiness probe is `/healthz` on purpose: a pod that is not ready receives no
@@ -10,28 +10,32 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
-use co2_db::Db;
+use futures::future::BoxFuture;
+use std::sync::Arc;
 
-/// The probe and metrics routes; `db` is pinged by `/readyz` when the function has one.
-pub fn routes(db: Option<Db>) -> Router {
+/// What `/readyz` asks: `Err` with the reason while a dependency does not answer.
+pub type Readiness = Arc<dyn Fn() -> BoxFuture<'static, Result<(), String>> + Send + Sync>;
+
+/// The health routes; `readiness` `None` for a function with nothing to depend on (always ready).
+pub fn routes(readiness: Option<Readiness>) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
-        .with_state(db)
+        .with_state(readiness)
 }
 
-async fn ready(State(db): State<Option<Db>>) -> axum::response::Response {
+async fn ready(State(readiness): State<Option<Readiness>>) -> axum::response::Response {
     use axum::response::IntoResponse;
     let ready = || (StatusCode::OK, axum::Json(serde_json::json!({"status": "ready"}))).into_response();
-    let Some(db) = db else {
+    let Some(check) = readiness else {
         return ready();
     };
-    match co2_db::ping(&db).await {
+    match check().await {
         Ok(()) => ready(),
-        Err(e) => {
-            tracing::warn!(error.message = %e, "readiness.database_unreachable");
-            crate::ApiError::Unavailable(anyhow::anyhow!("the database does not answer: {e}")).into_response()
+        Err(reason) => {
+            tracing::warn!(error.message = %reason, "readiness.dependency_unreachable");
+            crate::ApiError::Unavailable(anyhow::anyhow!("{reason}")).into_response()
         }
     }
 }
