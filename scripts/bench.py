@@ -19,7 +19,7 @@ Environment (DATABASE_URL, SESSION_*, LOCAL_BLOB_*) comes from scripts/dev-env.s
 """
 import argparse, csv, gzip, http.client, io, json, os, random, signal, socket, statistics, subprocess, sys, time, urllib.parse
 
-FUNCTIONS = ["api-session", "api-workspace", "api-entries", "api-uploads", "api-reference", "api-access", "api-docs", "web",
+FUNCTIONS = ["api-session", "api-workspace", "api-results", "api-backoffice", "api-entries", "api-uploads", "api-reference", "api-access", "api-docs", "web",
              "step-ingest", "step-compute", "step-aggregate", "step-export"]
 
 

@@ -95,6 +95,8 @@ PROBE_PATHS = {
 FUNCTIONS = {
     "api-session": "http",
     "api-workspace": "http",
+    "api-results": "http",
+    "api-backoffice": "http",
     "api-entries": "http",
     "api-uploads": "http",
     "api-reference": "http",
@@ -113,7 +115,9 @@ WITHOUT_DATABASE = {"web", "api-docs"}  # may use /healthz for readiness
 _CLOUD = {"co2-database", "co2-aws"}
 SECRETS_OF = {
     "api-session": {"co2-database", "co2-oidc", "co2-session-signing"},
-    "api-workspace": _CLOUD,
+    "api-workspace": {"co2-database"},
+    "api-results": _CLOUD,
+    "api-backoffice": _CLOUD,
     "api-entries": {"co2-database"},
     "api-uploads": _CLOUD,
     "api-reference": {"co2-database"},

@@ -20,7 +20,7 @@ pub async fn report(unit: &str, year: i32) -> Result<ReportView, ApiError> {
     get_json(&format!("/api/v1/units/{}/years/{year}/report", seg(unit))).await
 }
 
-/// `GET /api/v1/units/{unit}/years/{year}/results`: totals by module and scope, counting the
+/// `GET /api/v1/results/units/{unit}/years/{year}` (api-results): totals by module and scope, counting the
 /// validated modules.
 pub async fn results(unit: &str, year: i32) -> Result<ResultsView, ApiError> {
     results_on(unit, year, Basis::Validated).await
@@ -48,7 +48,7 @@ impl Basis {
 
 /// [`results`] on the given basis.
 pub async fn results_on(unit: &str, year: i32, basis: Basis) -> Result<ResultsView, ApiError> {
-    get_json(&format!("/api/v1/units/{}/years/{year}/results?basis={}", seg(unit), basis.key())).await
+    get_json(&format!("/api/v1/results/units/{}/years/{year}?basis={}", seg(unit), basis.key())).await
 }
 
 /// `PATCH …/modules/{module}`: validates a module (`Validated`) or reopens it (`InProgress`).

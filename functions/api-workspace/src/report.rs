@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use co2_api_types::{ModuleStatus, ModuleStatusUpdate, ModuleView, ReportView, UnitSummary, YearSummary};
 use co2_db::report::{ReportModule, status};
 use co2_domain::Module;
-use co2_platform::auth::{Caller, UnitRole, visible_unit};
+use co2_platform::auth::{Caller, UnitRole, visible_report, visible_unit};
 use co2_platform::{ApiError, ApiJson, ApiResult, Ctx};
 use co2_results::{module_status, progress};
 
@@ -42,24 +42,6 @@ pub(crate) async fn list_years(
     Ok(ApiJson(years.iter().map(co2_db::report::ReportYear::summary).collect()))
 }
 
-/// The 8 modules of (unit, year) in DOMAIN order.
-pub(crate) async fn modules(
-    ctx: &Ctx,
-    caller: &Caller,
-    unit: &str,
-    year: i32,
-) -> ApiResult<(co2_db::org::Unit, Vec<(Module, ReportModule)>)> {
-    let unit = visible_unit(ctx, caller, unit).await?;
-    let out = co2_results::modules_in_order(&ctx.pools.read, unit.unit_id, year).await?;
-    if out.is_empty() {
-        return Err(ApiError::not_found(
-            "report_not_found",
-            format!("unit {} has no report for {year}", unit.institutional_id),
-        ));
-    }
-    Ok((unit, out))
-}
-
 /// A unit-year report: the 8 modules with status, entry count and headline totals.
 #[utoipa::path(get, path = "/api/v1/units/{unit}/years/{year}/report", tag = "workspace",
     params(("unit" = String, Path), ("year" = i32, Path)),
@@ -69,7 +51,7 @@ pub(crate) async fn report(
     caller: Caller,
     Path((unit, year)): Path<(String, i32)>,
 ) -> ApiResult<ApiJson<ReportView>> {
-    let (unit, mods) = modules(&ctx, &caller, &unit, year).await?;
+    let (unit, mods) = visible_report(&ctx, &caller, &unit, year).await?;
     let (completion_progress, overall_status) = progress(&mods);
     let modules = mods.iter().map(|(m, r)| module_view(*m, r)).collect();
     Ok(ApiJson(ReportView {

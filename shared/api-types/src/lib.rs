@@ -385,6 +385,13 @@ pub fn module_entries_path(unit: &str, year: i32, module: &str) -> String {
     format!("/api/v1/entries/units/{unit}/years/{year}/modules/{module}")
 }
 
+/// Where a unit-year's results are read, under api-results' own prefix.
+/// (`/api/v1/units/{unit}/years/{year}/results` is the former, deprecated address: it answers a
+/// permanent redirect.)
+pub fn results_path(unit: &str, year: i32) -> String {
+    format!("/api/v1/results/units/{unit}/years/{year}")
+}
+
 /// `GET /api/v1/entries/units/{unit}/years/{year}/modules/{module}`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

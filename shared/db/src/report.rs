@@ -400,3 +400,12 @@ pub async fn set_entry_type_enabled(
 ) -> DbResult<()> {
     set_collected(db, year, YearList::EntryTypes, entry_type.name(), enabled).await
 }
+
+/// The modules of (unit, year) in DOMAIN order; empty when the unit has no report that year.
+pub async fn modules_in_order(db: &crate::Db, unit_id: Uuid, year: i32) -> DbResult<Vec<(Module, ReportModule)>> {
+    let rows = modules_of(db, unit_id, year).await?;
+    let mut out: Vec<(Module, ReportModule)> =
+        rows.into_iter().filter_map(|r| Module::parse(&r.module).map(|m| (m, r))).collect();
+    out.sort_by_key(|(m, _)| m.position());
+    Ok(out)
+}

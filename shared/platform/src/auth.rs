@@ -481,6 +481,25 @@ pub fn unit_not_found(id: &str) -> ApiError {
 
 /// Resolves a unit by institutional id and checks the caller may view it (404 otherwise). Read
 /// on the primary, like the caller's grants: a rights check never sees an older organisation.
+/// A unit-year's report modules in DOMAIN order, for a unit the caller may view: 404 when the
+/// unit is not visible or has no report for the year.
+pub async fn visible_report(
+    ctx: &Ctx,
+    caller: &Caller,
+    institutional_id: &str,
+    year: i32,
+) -> ApiResult<(Unit, Vec<(co2_domain::Module, co2_db::report::ReportModule)>)> {
+    let unit = visible_unit(ctx, caller, institutional_id).await?;
+    let modules = co2_db::report::modules_in_order(&ctx.pools.read, unit.unit_id, year).await?;
+    if modules.is_empty() {
+        return Err(ApiError::not_found(
+            "report_not_found",
+            format!("unit {} has no report for {year}", unit.institutional_id),
+        ));
+    }
+    Ok((unit, modules))
+}
+
 pub async fn visible_unit(ctx: &Ctx, caller: &Caller, institutional_id: &str) -> ApiResult<Unit> {
     let unit = co2_db::org::unit_by_institutional_id(&ctx.pools.write, institutional_id)
         .await?

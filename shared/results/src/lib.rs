@@ -51,14 +51,7 @@ pub fn progress(mods: &[(Module, ReportModule)]) -> (String, ModuleStatus) {
     (format!("{validated}/{}", mods.len()), overall)
 }
 
-/// The modules of (unit, year) in DOMAIN order; empty when the unit has no report that year.
-pub async fn modules_in_order(db: &Db, unit_id: Uuid, year: i32) -> DbResult<Vec<(Module, ReportModule)>> {
-    let rows = co2_db::report::modules_of(db, unit_id, year).await?;
-    let mut out: Vec<(Module, ReportModule)> =
-        rows.into_iter().filter_map(|r| Module::parse(&r.module).map(|m| (m, r))).collect();
-    out.sort_by_key(|(m, _)| m.position());
-    Ok(out)
-}
+pub use co2_db::report::modules_in_order;
 
 /// Why results options were refused: an error code and a message.
 #[derive(Debug, Clone, PartialEq, Eq)]

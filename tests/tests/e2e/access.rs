@@ -21,7 +21,7 @@ async fn d2_another_units_principal_is_refused_on_every_route_results_included(p
     let cases: Vec<(Method, String, Option<serde_json::Value>)> = vec![
         (Method::GET, "/api/v1/units/9001/years".into(), None),
         (Method::GET, "/api/v1/units/9001/years/2025/report".into(), None),
-        (Method::GET, "/api/v1/units/9001/years/2025/results".into(), None),
+        (Method::GET, "/api/v1/results/units/9001/years/2025".into(), None),
         (Method::GET, "/api/v1/entries/units/9001/years/2025/modules/equipment".into(), None),
         (Method::POST, "/api/v1/entries/units/9001/years/2025/modules/equipment".into(), Some(body.clone())),
         (Method::PATCH, format!("/api/v1/entries/{entry_id}"), Some(body.clone())),
@@ -57,7 +57,7 @@ async fn a_standard_member_sees_the_report_but_not_the_equipment_module(pool: Pg
         200
     );
     assert_eq!(
-        call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/results", Some(&member), None).await.status,
+        call(&s.app, Method::GET, "/api/v1/results/units/9001/years/2025", Some(&member), None).await.status,
         200
     );
     let list =
@@ -84,7 +84,7 @@ async fn back_office_roles_never_open_module_data(pool: PgPool) {
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     let admin = s.token("admin", None).await;
     assert_eq!(
-        call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/results", Some(&admin), None).await.status,
+        call(&s.app, Method::GET, "/api/v1/results/units/9001/years/2025", Some(&admin), None).await.status,
         200
     );
     assert_eq!(

@@ -190,8 +190,8 @@ async fn api_tokens_act_with_their_owners_rights_within_their_scope_until_revoke
     .await
     .unwrap();
     let p = secret.secret.as_str();
-    assert_eq!(call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/results", Some(p), None).await.status, 200);
-    assert_eq!(call(&s.app, Method::GET, "/api/v1/units/9002/years/2025/results", Some(p), None).await.status, 404);
+    assert_eq!(call(&s.app, Method::GET, "/api/v1/results/units/9001/years/2025", Some(p), None).await.status, 200);
+    assert_eq!(call(&s.app, Method::GET, "/api/v1/results/units/9002/years/2025", Some(p), None).await.status, 404);
     assert_eq!(call(&s.app, Method::GET, "/api/v1/backoffice/tokens", Some(p), None).await.status, 403);
 
     for (body, field) in [

@@ -136,7 +136,7 @@ async fn every_demo_file_through_the_pipeline_gives_the_583_oracle_rows_and_the_
 
     // IT focus by class (DOMAIN §6.3): the oracle's IT purchase rows are lines 6–9 of
     // purchases_common.csv, UNSPSC 43211500, 43211600, 43211900 and 43230000.
-    let res = call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/results?basis=all", Some(&token), None).await;
+    let res = call(&s.app, Method::GET, "/api/v1/results/units/9001/years/2025?basis=all", Some(&token), None).await;
     assert_eq!(res.status, 200);
     let purchases = &res.json()["it_focus"]["purchase_classes"];
     let top: Vec<(String, f64)> = purchases["top"]

@@ -32,7 +32,7 @@ async fn uploading_the_demo_equipment_file_gives_exactly_the_expected_rows(pool:
     assert!(flux["kg_co2eq"].is_null());
     assert!(flux["incomplete_reason"].as_str().unwrap().contains("Flux capacitor"));
 
-    let results = call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/results", Some(&token), None).await.json();
+    let results = call(&s.app, Method::GET, "/api/v1/results/units/9001/years/2025", Some(&token), None).await.json();
     let equipment = results["modules"].as_array().unwrap().iter().find(|m| m["module"] == "equipment").unwrap();
     // expected_summary_2025.csv: equipment scope 2 = headline = 5890.87 kg (rounded to 2 dp).
     assert!((equipment["totals"]["scope2_kg"].as_f64().unwrap() - 5890.87).abs() < 0.005, "{equipment}");

@@ -39,7 +39,7 @@ async fn rejections_of_paths_methods_and_bodies_use_the_envelope(pool: PgPool) {
     assert_eq!(error["details"]["limit_bytes"], co2_platform::error::MAX_JSON_BODY_BYTES as u64);
     assert!(error["message"].as_str().unwrap().contains(&co2_platform::error::MAX_JSON_BODY_BYTES.to_string()));
     // A file route takes larger bodies, up to its own limit.
-    let file = vec![b'x'; api_workspace::MAX_DATA_FILE_BYTES + 1];
+    let file = vec![b'x'; api_backoffice::MAX_DATA_FILE_BYTES + 1];
     let req = Request::put("/api/v1/backoffice/org-chart")
         .header("authorization", format!("Bearer {admin}"))
         .header("content-type", "text/csv")
@@ -47,7 +47,7 @@ async fn rejections_of_paths_methods_and_bodies_use_the_envelope(pool: PgPool) {
         .unwrap();
     let res = send(&s.app, req).await;
     assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(envelope(&res)["details"]["limit_bytes"], api_workspace::MAX_DATA_FILE_BYTES as u64);
+    assert_eq!(envelope(&res)["details"]["limit_bytes"], api_backoffice::MAX_DATA_FILE_BYTES as u64);
     let units: i64 = sqlx::query_scalar("select count(*) from unit where institutional_id = 'BIG'")
         .fetch_one(&s.pool)
         .await

@@ -100,7 +100,7 @@ async fn a_unit_year_exports_as_a_workbook_csv_files_and_a_pdf_that_agree_with_t
     .await;
     assert_eq!(ok.status, 200);
     let results =
-        call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/results", Some(&principal), None).await.json();
+        call(&s.app, Method::GET, "/api/v1/results/units/9001/years/2025", Some(&principal), None).await.json();
     let core = results["core"]["total_kg"].as_f64().unwrap();
     assert!(core > 5000.0, "the demo equipment is validated: {core}");
     let report = call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/report", Some(&principal), None).await.json();

@@ -21,7 +21,16 @@ fn normal_dependencies(package: &str) -> Vec<String> {
 
 #[test]
 fn web_and_api_docs_link_neither_a_database_nor_the_aws_sdk_nor_another_function() {
-    let functions = ["api-session", "api-workspace", "api-access", "api-entries", "api-uploads", "api-reference"];
+    let functions = [
+        "api-session",
+        "api-workspace",
+        "api-results",
+        "api-backoffice",
+        "api-access",
+        "api-entries",
+        "api-uploads",
+        "api-reference",
+    ];
     for package in ["web", "api-docs"] {
         let deps = normal_dependencies(package);
         assert!(deps.iter().any(|d| d == "co2-http"), "{package} serves through co2-http: {deps:?}");

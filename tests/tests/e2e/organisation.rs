@@ -150,7 +150,7 @@ async fn validating_a_module_locks_it_and_moves_its_total_into_the_core_total(po
     assert_eq!(validated.status, StatusCode::OK);
     assert_eq!(validated.json()["status"], "validated");
     let results =
-        call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/results", Some(&principal), None).await.json();
+        call(&s.app, Method::GET, "/api/v1/results/units/9001/years/2025", Some(&principal), None).await.json();
     assert_eq!(results["completion_progress"], "1/8");
     assert!((results["core"]["total_kg"].as_f64().unwrap() - 5890.867424).abs() < 1e-6);
 
@@ -168,7 +168,7 @@ async fn validating_a_module_locks_it_and_moves_its_total_into_the_core_total(po
     let reopened = call(&s.app, Method::PATCH, url, Some(&admin), Some(json!({"status": "in_progress"}))).await;
     assert_eq!(reopened.json()["status"], "in_progress");
     let results =
-        call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/results", Some(&principal), None).await.json();
+        call(&s.app, Method::GET, "/api/v1/results/units/9001/years/2025", Some(&principal), None).await.json();
     assert_eq!(results["core"]["total_kg"], 0.0);
     let audit: Vec<String> =
         sqlx::query_scalar("select action from audit_log where action like 'module.%' order by audit_log_id")

@@ -326,7 +326,7 @@ async fn database_outage(via_pgbouncer: bool) {
     let requests = [
         (Method::GET, "/api/v1/session".to_owned(), None),
         (Method::GET, entries.clone(), None),
-        (Method::GET, "/api/v1/units/9001/years/2025/results".to_owned(), None),
+        (Method::GET, "/api/v1/results/units/9001/years/2025".to_owned(), None),
         (Method::GET, format!("/api/v1/jobs/{job}"), None),
         (Method::GET, "/api/v1/reference/airports?q=gva".to_owned(), None),
         (
@@ -399,7 +399,7 @@ async fn database_outage(via_pgbouncer: bool) {
     .unwrap();
     assert_eq!((entries_n, distinct), (10_000, 10_000), "every row exactly once");
     assert!((kg - expected_kg).abs() < 1e-6 * expected_kg, "Σ kg {kg} vs {expected_kg}");
-    let results = call(&app, Method::GET, "/api/v1/units/9001/years/2025/results", Some(&principal), None).await;
+    let results = call(&app, Method::GET, "/api/v1/results/units/9001/years/2025", Some(&principal), None).await;
     assert_eq!(results.status, 200, "serving again without a restart");
     assert_eq!(call(&app, Method::GET, "/readyz", None, None).await.status, 200);
     pumps.abort_all();

@@ -69,7 +69,7 @@ async fn run_matrix(pool: PgPool) {
         case(Method::GET, "/api/v1/units", None, [401, 200, 200, 200, 200, 200]),
         case(Method::GET, "/api/v1/units/9001/years", None, [401, 200, 200, 404, 404, 200]),
         case(Method::GET, format!("{unit}/report"), None, [401, 200, 200, 404, 404, 200]),
-        case(Method::GET, format!("{unit}/results"), None, [401, 200, 200, 404, 404, 200]),
+        case(Method::GET, co2_api_types::results_path("9001", 2025), None, [401, 200, 200, 404, 404, 200]),
         case(
             Method::PATCH,
             format!("{unit}/modules/equipment"),

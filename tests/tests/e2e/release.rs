@@ -71,7 +71,7 @@ async fn institution_data(pool: &PgPool) -> Vec<String> {
 }
 
 async fn equipment_total(s: &Stack, token: &str) -> f64 {
-    let results = call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/results?basis=all", Some(token), None).await;
+    let results = call(&s.app, Method::GET, "/api/v1/results/units/9001/years/2025?basis=all", Some(token), None).await;
     results.json()["modules"]
         .as_array()
         .unwrap()

@@ -203,7 +203,7 @@ async fn a_finished_job_is_read_with_its_rows_and_the_totals_agree(pool: PgPool)
     // include its rows, while the replica has none of them.
     let res = call(&s.app, Method::GET, &format!("/api/v1/jobs/{job}"), Some(&principal), None).await;
     assert_eq!(res.json()["state"], "succeeded");
-    let results = call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/results?basis=all", Some(&principal), None)
+    let results = call(&s.app, Method::GET, "/api/v1/results/units/9001/years/2025?basis=all", Some(&principal), None)
         .await
         .json();
     let uri = co2_api_types::module_entries_path("9001", 2025, "equipment") + "?per_page=500";

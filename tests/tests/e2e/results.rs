@@ -11,7 +11,7 @@ const EQUIPMENT_KG: f64 = 5890.867424;
 
 async fn results(s: &Stack, token: &str, query: &str) -> Value {
     let res =
-        call(&s.app, Method::GET, &format!("/api/v1/units/9001/years/2025/results{query}"), Some(token), None).await;
+        call(&s.app, Method::GET, &format!("/api/v1/results/units/9001/years/2025{query}"), Some(token), None).await;
     assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
     res.json()
 }
@@ -77,7 +77,7 @@ async fn the_core_counts_validated_modules_and_the_simulator_basis_counts_all(po
     let excluded = results(&s, &token, "?exclude=equipment").await;
     assert_eq!(excluded["core"]["total_kg"], 0.0);
     assert!(excluded["modules"].as_array().unwrap().iter().all(|m| m["module"] != "equipment"));
-    let bad = call(&s.app, Method::GET, "/api/v1/units/9001/years/2025/results?basis=maybe", Some(&token), None).await;
+    let bad = call(&s.app, Method::GET, "/api/v1/results/units/9001/years/2025?basis=maybe", Some(&token), None).await;
     assert_eq!(bad.status, 400);
 }
 

@@ -11,6 +11,8 @@ pub(crate) fn functions() -> Vec<(&'static str, utoipa::openapi::OpenApi)> {
     vec![
         ("api-session", api_session::openapi()),
         ("api-workspace", api_workspace::openapi()),
+        ("api-results", api_results::openapi()),
+        ("api-backoffice", api_backoffice::openapi()),
         ("api-access", api_access::openapi()),
         ("api-entries", api_entries::openapi()),
         ("api-uploads", api_uploads::openapi()),
@@ -120,4 +122,24 @@ async fn the_former_address_of_a_modules_entries_redirects_for_good(pool: sqlx::
     )
     .await;
     assert_eq!(res.status, http::StatusCode::OK);
+    // The former results address, to api-results'.
+    let res = co2_testkit::call(
+        &s.app,
+        http::Method::GET,
+        "/api/v1/units/9001/years/2025/results?basis=all",
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(res.status, http::StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(res.headers["location"].to_str().unwrap(), "/api/v1/results/units/9001/years/2025?basis=all");
+    let moved = co2_testkit::call(
+        &s.app,
+        http::Method::GET,
+        "/api/v1/results/units/9001/years/2025?basis=all",
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(moved.status, http::StatusCode::OK);
 }

@@ -108,7 +108,7 @@ async fn entries(t: &Topology, token: &str) -> Value {
 
 async fn equipment_total(t: &Topology, token: &str) -> f64 {
     let (status, results) = json_of(
-        t.request(Method::GET, "/api/v1/units/9001/years/2025/results?basis=all", Some(token)).send().await.unwrap(),
+        t.request(Method::GET, "/api/v1/results/units/9001/years/2025?basis=all", Some(token)).send().await.unwrap(),
     )
     .await;
     assert_eq!(status, 200, "{results}");
@@ -234,7 +234,7 @@ async fn the_cluster_profile_refuses_dev_login_and_foreign_sessions(pool: PgPool
     };
     for path in [
         "/api/v1/session",
-        "/api/v1/units/9001/years/2025/results",
+        "/api/v1/results/units/9001/years/2025",
         co2_api_types::module_entries_path("9001", 2025, "equipment").as_str(),
         "/api/v1/reference/airports?q=gva",
         "/api/v1/backoffice/roles",

@@ -103,6 +103,8 @@ pub fn app(
     let mut api = Router::new()
         .merge(api_session::router(ctx.clone(), oidc))
         .merge(api_workspace::router(ctx.clone()))
+        .merge(api_results::router(ctx.clone()))
+        .merge(api_backoffice::router(ctx.clone()))
         .merge(api_access::router(ctx.clone()))
         .merge(api_entries::router(ctx.clone()))
         .merge(api_uploads::router(ctx.clone()))

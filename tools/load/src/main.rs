@@ -89,7 +89,7 @@ async fn main() -> anyhow::Result<()> {
     let year = flag(&args, "--year").unwrap_or_else(|| "2025".into());
     let client = reqwest::Client::builder().pool_max_idle_per_host(64).timeout(Duration::from_secs(30)).build()?;
     let entries = format!("{base}/api/v1/entries/units/{unit}/years/{year}/modules/equipment");
-    let results = format!("{base}/api/v1/units/{unit}/years/{year}/results");
+    let results = format!("{base}/api/v1/results/units/{unit}/years/{year}");
     let created: Arc<Mutex<Vec<String>>> = Arc::default();
     let outcomes: Arc<Mutex<Vec<Outcome>>> = Arc::default();
     let airports = ["gva", "zurich", "paris", "lond", "berlin", "madrid", "roma", "lisbon", "new york", "tokyo"];

@@ -28,6 +28,8 @@ pub fn document() -> OpenApi {
     for part in [
         api_session::openapi(),
         api_workspace::openapi(),
+        api_results::openapi(),
+        api_backoffice::openapi(),
         api_access::openapi(),
         api_entries::openapi(),
         api_uploads::openapi(),
@@ -57,7 +59,7 @@ mod tests {
             "/api/v1/uploads",
             "/api/v1/jobs/{job_id}",
             "/api/v1/entries/units/{unit}/years/{year}/modules/{module}",
-            "/api/v1/units/{unit}/years/{year}/results",
+            "/api/v1/results/units/{unit}/years/{year}",
         ] {
             assert!(paths.contains_key(p), "{p} missing from the OpenAPI document");
         }

@@ -1,10 +1,9 @@
 //! The results figures of a unit-year (DOMAIN §6.3), computed by `co2_results` (which the
 //! exports share) for a unit the caller may view.
 
-use crate::report::modules;
 use axum::extract::{Path, Query, State};
 use co2_api_types::ResultsView;
-use co2_platform::auth::Caller;
+use co2_platform::auth::{Caller, visible_report};
 use co2_platform::{ApiError, ApiJson, ApiResult, Ctx};
 
 /// Results parameters.
@@ -20,7 +19,7 @@ pub struct ResultsQuery {
 /// Every figure of a unit-year: module and scope totals, the core total and the total with the
 /// additional categories (two named totals, DOMAIN §9 D15), categories in chart order, per FTE,
 /// car-km equivalent, IT focus, and the change against the previous year.
-#[utoipa::path(get, path = "/api/v1/units/{unit}/years/{year}/results", tag = "workspace",
+#[utoipa::path(get, path = "/api/v1/results/units/{unit}/years/{year}", tag = "results",
     params(("unit" = String, Path), ("year" = i32, Path), ResultsQuery),
     responses((status = 200, body = ResultsView), (status = 400), (status = 404, description = "unknown or not visible")))]
 pub(crate) async fn results(
@@ -31,7 +30,7 @@ pub(crate) async fn results(
 ) -> ApiResult<ApiJson<ResultsView>> {
     let options = co2_results::parse_options(q.basis.as_deref(), q.exclude.as_deref())
         .map_err(|e| ApiError::bad_request(e.code, e.message))?;
-    let (unit, mods) = modules(&ctx, &caller, &unit, year).await?;
+    let (unit, mods) = visible_report(&ctx, &caller, &unit, year).await?;
     Ok(ApiJson(
         co2_results::unit_results(&ctx.pools.read, unit.unit_id, &unit.institutional_id, year, &mods, &options).await?,
     ))
