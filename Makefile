@@ -18,12 +18,13 @@ OIDC_PORT ?= 18078
 MOTO_PORT ?= 5077
 TEST_OUTPUT ?= $(CURDIR)/test-output
 
-.PHONY: help run test bench load lint build spa tools migrate openapi clean-local knative-validate test-rust test-browser test-spa-unit wasm-check
+.PHONY: help run test bench load lint build spa tools migrate openapi clean-local knative-validate test-rust test-browser test-spa-unit wasm-check cluster-tools images
 
 help:
 	@echo "make run          start the whole product on http://$(HOST):$(PORT) (demo lab 9001, year 2025)"
 	@echo "make test         every test: lint, unit, SQL, functions, S3/SQS + embedded pipelines, manifests, browser"
 	@echo "make bench        cold start / RSS of every function (release) and upload-to-totals timing"
+	@echo "make images       one OCI image per function (buildah, no registry), each at most 15 MiB"
 	@echo "make clean-local  stop the local database and delete .local/"
 
 ## tools: the toolchain pieces and packages the targets rely on (idempotent).
@@ -76,12 +77,7 @@ knative-validate: tools
 ## bucket notifications; then the pipeline suites once more with every function's pools through
 ## PgBouncer in transaction pooling, reads on the replica.
 PIPELINE_SUITES := embedded:: recalculation:: exports:: permissions:: year_upload:: all_modules:: concurrency:: access::
-test-rust: tools
-	@command -v prometheus >/dev/null || { echo "installing prometheus (apt)"; export DEBIAN_FRONTEND=noninteractive; \
-	  apt-get update -qq >/dev/null; apt-get install -y -qq prometheus >/dev/null; }
-	@[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || { echo "installing nginx (apt)"; export DEBIAN_FRONTEND=noninteractive; \
-	  apt-get update -qq >/dev/null; apt-get install -y -qq nginx >/dev/null; \
-	  service nginx stop >/dev/null 2>&1 || pkill -f '^nginx: master process /usr/sbin/nginx' || true; }
+test-rust: tools cluster-tools
 	@eval "$$(scripts/dev-env.sh $(LOCAL)/test co2calc_test)"; \
 	scripts/moto.sh start $(MOTO_PORT) $(LOCAL)/moto.pid; \
 	trap 'scripts/moto.sh stop $(LOCAL)/moto.pid; scripts/db-tier.sh stop $(LOCAL)/db-tier' EXIT; \
@@ -95,6 +91,22 @@ test-rust: tools
 	CO2_TEST_TOPOLOGY=pgbouncer cargo test -p co2-e2e --test e2e --no-fail-fast -- $(PIPELINE_SUITES) 2>&1 \
 	  | tee $(LOCAL)/test-rust-db-tier.log; \
 	test $${PIPESTATUS[0]} -eq 0
+
+## cluster-tools: the cluster's parts that run here (Debian's packages): Prometheus, nginx for the
+## edge, buildah and podman (with runc) for the images.
+cluster-tools:
+	@missing=""; for p in prometheus:prometheus buildah:buildah podman:podman runc:runc; do \
+	  command -v $${p%%:*} >/dev/null || [ -x /usr/sbin/$${p%%:*} ] || missing="$$missing $${p##*:}"; done; \
+	[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || missing="$$missing nginx"; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing (apt)"; export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq >/dev/null; apt-get install -y -qq $$missing >/dev/null; \
+	  service nginx stop >/dev/null 2>&1 || pkill -f '^nginx: master process /usr/sbin/nginx' || true; fi
+
+## images: one OCI image per function from the release binaries (knative/images.sh: buildah from
+## scratch, no registry pull), each at most 15 MiB.
+images: tools spa cluster-tools
+	cargo build --release --workspace --bins
+	bash knative/images.sh --bin-dir $(RELEASE) --max-mib 15
 
 ## test-browser: headless Chromium against the embedded server with a fresh database.
 test-browser: build spa

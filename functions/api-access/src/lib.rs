@@ -10,39 +10,30 @@ mod roles;
 mod tokens;
 
 use axum::Router;
-use axum::routing::{delete, get};
 use co2_platform::Ctx;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The function's routes and their OpenAPI operations, from one builder: each handler's
+/// `#[utoipa::path]` gives both its route and its documentation.
+fn routes() -> OpenApiRouter<Ctx> {
+    OpenApiRouter::new()
+        .routes(routes!(roles::list, roles::grant))
+        .routes(routes!(roles::revoke))
+        .routes(routes!(tokens::list, tokens::create))
+        .routes(routes!(tokens::revoke))
+        .routes(routes!(audit::list))
+        .routes(routes!(audit::export))
+        .routes(routes!(audit::verify))
+        .routes(routes!(audit::get))
+}
 
 /// The function's routes.
 pub fn router(ctx: Ctx) -> Router {
-    Router::new()
-        .route("/api/v1/backoffice/roles", get(roles::list).post(roles::grant))
-        .route("/api/v1/backoffice/roles/{assignment_id}", delete(roles::revoke))
-        .route("/api/v1/backoffice/tokens", get(tokens::list).post(tokens::create))
-        .route("/api/v1/backoffice/tokens/{token_id}", delete(tokens::revoke))
-        .route("/api/v1/backoffice/audit", get(audit::list))
-        .route("/api/v1/backoffice/audit/export", get(audit::export))
-        .route("/api/v1/backoffice/audit/verify", get(audit::verify))
-        .route("/api/v1/backoffice/audit/{entry_id}", get(audit::get))
-        .with_state(ctx)
+    routes().split_for_parts().0.with_state(ctx)
 }
 
 /// The OpenAPI document of this function.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    use utoipa::OpenApi;
-    #[derive(OpenApi)]
-    #[openapi(paths(
-        roles::list,
-        roles::grant,
-        roles::revoke,
-        tokens::list,
-        tokens::create,
-        tokens::revoke,
-        audit::list,
-        audit::export,
-        audit::verify,
-        audit::get
-    ))]
-    struct Doc;
-    Doc::openapi()
+    routes().into_openapi()
 }

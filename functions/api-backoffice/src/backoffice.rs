@@ -54,7 +54,7 @@ pub(crate) async fn create_unit(
     }
     let principal = req.principal_user_institutional_id.as_deref().map(str::trim).filter(|p| !p.is_empty());
     let unit = co2_db::org::create_unit(&mut tx, id, name, parent.as_ref(), principal).await.map_err(|e| match e {
-        co2_db::DbError::Constraint { constraint } if constraint == "unit_institutional_id_key" => {
+        e if e.on_constraint("unit_institutional_id_key") => {
             ApiError::conflict("unit_exists", format!("a unit '{id}' exists already"))
         }
         other => other.into(),

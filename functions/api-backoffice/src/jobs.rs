@@ -28,10 +28,13 @@ pub(crate) async fn list(
     ApiQuery(q): ApiQuery<JobsQuery>,
 ) -> ApiResult<ApiJson<Vec<JobView>>> {
     caller.require_admin()?;
-    let state = q.state.as_deref().filter(|s| !s.is_empty());
-    if let Some(s) = state.filter(|s| !["queued", "running", "succeeded", "failed"].contains(s)) {
-        return Err(ApiError::bad_request("invalid_state", format!("'{s}' is not a job state")));
-    }
+    let state = q
+        .state
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(str::parse::<co2_db::job::JobState>)
+        .transpose()
+        .map_err(|e| ApiError::bad_request("invalid_state", e.to_string()))?;
     let kind = q.kind.as_deref().filter(|k| !k.is_empty());
     if let Some(k) = kind.filter(|k| !["upload", "dropbox", "recalculation", "export"].contains(k)) {
         return Err(ApiError::bad_request("invalid_kind", format!("'{k}' is not a job kind")));
@@ -66,7 +69,7 @@ pub(crate) async fn abort(
     let job = co2_db::job::lock(&mut *tx, job_id)
         .await?
         .ok_or_else(|| ApiError::not_found("job_not_found", "no such job"))?;
-    if !matches!(job.state.as_str(), "queued" | "running") {
+    if job.state.is_final() {
         return Err(ApiError::conflict("job_ended", format!("the job has already {}", job.state)));
     }
     let reason = format!("aborted by {}", caller.user.institutional_id);
@@ -81,6 +84,6 @@ pub(crate) async fn abort(
     )
     .await?;
     tx.commit().await?;
-    co2_platform::drop_result::write_for_job(&ctx, job_id).await.map_err(|e| ApiError::Unavailable(e.into()))?;
+    co2_dropbox::write_for_job(&ctx, job_id).await.map_err(|e| ApiError::Unavailable(e.into()))?;
     Ok(ApiJson(JobAborted { job_id, staged_rows_removed: removed }))
 }

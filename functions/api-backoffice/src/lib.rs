@@ -13,66 +13,41 @@ mod recalculation;
 mod thresholds;
 
 use axum::Router;
-use axum::routing::{get, patch, post, put};
 use co2_platform::Ctx;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub use backoffice::MAX_DATA_FILE_BYTES;
 
+/// The function's routes and their OpenAPI operations, from one builder: each handler's
+/// `#[utoipa::path]` gives both its route and its documentation.
+fn routes() -> OpenApiRouter<Ctx> {
+    OpenApiRouter::new()
+        .routes(routes!(backoffice::create_unit))
+        .routes(routes!(backoffice::list_years, backoffice::create_year))
+        .routes(routes!(backoffice::update_year))
+        .routes(routes!(backoffice::set_module_enabled))
+        .routes(routes!(backoffice::set_entry_type_enabled))
+        .routes(routes!(backoffice::set_year_goal, backoffice::clear_year_goal))
+        .routes(routes!(backoffice::list_factor_files))
+        .routes(routes!(backoffice::upload_factors))
+        .routes(routes!(backoffice::upload_reference))
+        .routes(routes!(org_chart::import_org_chart))
+        .routes(routes!(thresholds::list))
+        .routes(routes!(thresholds::set, thresholds::reset))
+        .routes(routes!(thresholds::reporting_units))
+        .routes(routes!(recalculation::create))
+        .routes(routes!(recalculation::retry))
+        .routes(routes!(jobs::list))
+        .routes(routes!(jobs::abort))
+}
+
 /// The function's routes.
 pub fn router(ctx: Ctx) -> Router {
-    Router::new()
-        .route("/api/v1/backoffice/units", post(backoffice::create_unit))
-        .route("/api/v1/backoffice/years", get(backoffice::list_years).post(backoffice::create_year))
-        .route("/api/v1/backoffice/years/{year}", patch(backoffice::update_year))
-        .route("/api/v1/backoffice/years/{year}/modules/{module}", put(backoffice::set_module_enabled))
-        .route("/api/v1/backoffice/years/{year}/entry-types/{entry_type}", put(backoffice::set_entry_type_enabled))
-        .route(
-            "/api/v1/backoffice/years/{year}/goal",
-            put(backoffice::set_year_goal).delete(backoffice::clear_year_goal),
-        )
-        .route("/api/v1/backoffice/factors/{year}", get(backoffice::list_factor_files))
-        .route("/api/v1/backoffice/factors/{year}/{file}", put(backoffice::upload_factors))
-        .route("/api/v1/backoffice/reference/{kind}", put(backoffice::upload_reference))
-        .route("/api/v1/backoffice/org-chart", put(org_chart::import_org_chart))
-        .route("/api/v1/backoffice/thresholds/{year}", get(thresholds::list))
-        .route(
-            "/api/v1/backoffice/thresholds/{year}/{module}/{entry_type}",
-            put(thresholds::set).delete(thresholds::reset),
-        )
-        .route("/api/v1/backoffice/reporting/{year}/units", get(thresholds::reporting_units))
-        .route("/api/v1/backoffice/recalculations", post(recalculation::create))
-        .route("/api/v1/backoffice/jobs/{job_id}/retry", post(recalculation::retry))
-        .route("/api/v1/backoffice/jobs", get(jobs::list))
-        .route("/api/v1/backoffice/jobs/{job_id}/abort", post(jobs::abort))
-        .with_state(ctx)
+    routes().split_for_parts().0.with_state(ctx)
 }
 
 /// The OpenAPI document of this function.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    use utoipa::OpenApi;
-    #[derive(OpenApi)]
-    #[openapi(paths(
-        backoffice::create_unit,
-        backoffice::list_years,
-        backoffice::create_year,
-        backoffice::update_year,
-        backoffice::set_year_goal,
-        backoffice::set_module_enabled,
-        backoffice::set_entry_type_enabled,
-        backoffice::clear_year_goal,
-        backoffice::list_factor_files,
-        backoffice::upload_factors,
-        backoffice::upload_reference,
-        org_chart::import_org_chart,
-        thresholds::list,
-        thresholds::set,
-        thresholds::reset,
-        thresholds::reporting_units,
-        recalculation::create,
-        recalculation::retry,
-        jobs::list,
-        jobs::abort
-    ))]
-    struct Doc;
-    Doc::openapi()
+    routes().into_openapi()
 }

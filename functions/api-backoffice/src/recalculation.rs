@@ -6,6 +6,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use co2_api_types::{RecalculationRequest, RecalculationStarted};
+use co2_db::job::JobState;
 use co2_db::recalc::Scope;
 use co2_domain::{EntryType, Module};
 use co2_platform::auth::Caller;
@@ -101,7 +102,7 @@ pub(crate) async fn retry(
     let job = co2_db::job::get(&ctx.pools.write, job_id)
         .await?
         .ok_or_else(|| ApiError::not_found("job_not_found", "no such job"))?;
-    if job.kind != "recalculation" || job.state != "running" {
+    if job.kind != "recalculation" || job.state != JobState::Running {
         return Err(ApiError::conflict("job_not_retryable", "only a running recalculation can be retried"));
     }
     let pending = co2_db::recalc::pending_slices(&ctx.pools.write, job_id).await?;

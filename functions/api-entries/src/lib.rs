@@ -9,7 +9,6 @@
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, patch};
 use co2_api_types::{EmissionView, EntryInput, EntryPage, EntryTypeThreshold, EntryView};
 use co2_db::engine::{self, EntryRejection, ParsedEntry};
 use co2_db::entry::EntryRow;
@@ -22,6 +21,8 @@ use co2_platform::{ApiError, ApiJson, ApiQuery, ApiResult, Ctx};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 /// A unit-year module's entries (see [`co2_api_types::module_entries_path`]).
@@ -50,22 +51,20 @@ async fn writers_turn(report_module_id: Uuid) -> tokio::sync::OwnedMutexGuard<()
 /// Largest page a listing returns.
 pub const MAX_PER_PAGE: u32 = 500;
 
+/// The function's routes and their OpenAPI operations, from one builder: each handler's
+/// `#[utoipa::path]` gives both its route and its documentation.
+fn routes() -> OpenApiRouter<Ctx> {
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(update, remove)).routes(routes!(template))
+}
+
 /// The function's routes.
 pub fn router(ctx: Ctx) -> Router {
-    Router::new()
-        .route(MODULE_ENTRIES, get(list).post(create))
-        .route("/api/v1/entries/{entry_id}", patch(update).delete(remove))
-        .route("/api/v1/entries/templates/{module}/{file}", get(template))
-        .with_state(ctx)
+    routes().split_for_parts().0.with_state(ctx)
 }
 
 /// The OpenAPI document of this function.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    use utoipa::OpenApi;
-    #[derive(OpenApi)]
-    #[openapi(paths(list, create, update, remove, template))]
-    struct Doc;
-    Doc::openapi()
+    routes().into_openapi()
 }
 
 /// Listing parameters.
@@ -98,11 +97,7 @@ fn require_supported(module: Module) -> ApiResult<()> {
 fn write_allowed(m: &ReportModule) -> ApiResult<()> {
     match m.write_block() {
         None => Ok(()),
-        Some("module_validated") => {
-            Err(ApiError::conflict("module_validated", "the module is validated: reopen it to edit"))
-        }
-        Some("year_closed") => Err(ApiError::conflict("year_closed", "this year is closed for changes")),
-        Some(code) => Err(ApiError::conflict("module_disabled", format!("writes are disabled ({code})"))),
+        Some(block) => Err(ApiError::conflict(block.code(), block.message())),
     }
 }
 
@@ -245,7 +240,7 @@ async fn module_for_editor(
 /// A refused duplicate person id (DOMAIN §9 D7) as a field error; other errors pass through.
 fn duplicate_member(e: co2_db::DbError) -> ApiError {
     match e {
-        co2_db::DbError::Constraint { constraint } if constraint == "data_entry_member_key" => {
+        e if e.on_constraint("data_entry_member_key") => {
             let mut f = co2_domain::fields::FieldErrors::default();
             f.push(
                 "user_institutional_id",

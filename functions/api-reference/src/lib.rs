@@ -6,37 +6,39 @@
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::routing::get;
 use co2_api_types::{AirportView, DistanceView, ExchangeRateView, FactorChoiceView, RoomView, StationView};
 use co2_domain::geo::{self, Coordinates};
 use co2_domain::travel;
 use co2_platform::auth::Caller;
 use co2_platform::{ApiError, ApiJson, ApiQuery, ApiResult, Ctx};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Largest number of search results.
 pub const MAX_RESULTS: i64 = 50;
 
+/// The function's routes and their OpenAPI operations, from one builder: each handler's
+/// `#[utoipa::path]` gives both its route and its documentation.
+fn routes() -> OpenApiRouter<Ctx> {
+    OpenApiRouter::new()
+        .routes(routes!(airports))
+        .routes(routes!(stations))
+        .routes(routes!(distance))
+        .routes(routes!(rooms))
+        .routes(routes!(room))
+        .routes(routes!(exchange_rates))
+        .routes(routes!(factor_choices))
+}
+
 /// The function's routes.
 pub fn router(ctx: Ctx) -> Router {
-    Router::new()
-        .route("/api/v1/reference/airports", get(airports))
-        .route("/api/v1/reference/stations", get(stations))
-        .route("/api/v1/reference/distance", get(distance))
-        .route("/api/v1/reference/rooms", get(rooms))
-        .route("/api/v1/reference/rooms/{building}/{room}", get(room))
-        .route("/api/v1/reference/exchange-rates", get(exchange_rates))
-        .route("/api/v1/reference/factor-choices", get(factor_choices))
-        .with_state(ctx)
+    routes().split_for_parts().0.with_state(ctx)
 }
 
 /// The OpenAPI document of this function.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    use utoipa::OpenApi;
-    #[derive(OpenApi)]
-    #[openapi(paths(airports, stations, distance, rooms, room, exchange_rates, factor_choices))]
-    struct Doc;
-    Doc::openapi()
+    routes().into_openapi()
 }
 
 /// Search parameters.

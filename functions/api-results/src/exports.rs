@@ -156,7 +156,7 @@ async fn view(ctx: &Ctx, caller: &Caller, job_id: Uuid) -> ApiResult<ExportView>
     if !allowed {
         return Err(not_found());
     }
-    let state = JobState::from_db(&job.state);
+    let state = job.state;
     let download_url = match (&export.file_key, state) {
         (Some(key), JobState::Succeeded) => {
             Some(ctx.blob.presign_get(key, LINK_TTL).await.map_err(|e| ApiError::Unavailable(e.into()))?)

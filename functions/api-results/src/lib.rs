@@ -10,27 +10,29 @@ mod exports;
 mod results;
 
 use axum::Router;
-use axum::routing::{get, post};
 use co2_platform::Ctx;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Where the results of a unit-year are read.
 pub use co2_api_types::results_path;
 
+/// The function's routes and their OpenAPI operations, from one builder: each handler's
+/// `#[utoipa::path]` gives both its route and its documentation.
+fn routes() -> OpenApiRouter<Ctx> {
+    OpenApiRouter::new()
+        .routes(routes!(results::results))
+        .routes(routes!(exports::create))
+        .routes(routes!(exports::get))
+        .routes(routes!(exports::file))
+}
+
 /// The function's routes.
 pub fn router(ctx: Ctx) -> Router {
-    Router::new()
-        .route("/api/v1/results/units/{unit}/years/{year}", get(results::results))
-        .route("/api/v1/exports", post(exports::create))
-        .route("/api/v1/exports/{job_id}", get(exports::get))
-        .route("/api/v1/exports/{job_id}/file", get(exports::file))
-        .with_state(ctx)
+    routes().split_for_parts().0.with_state(ctx)
 }
 
 /// The OpenAPI document of this function.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    use utoipa::OpenApi;
-    #[derive(OpenApi)]
-    #[openapi(paths(results::results, exports::create, exports::get, exports::file))]
-    struct Doc;
-    Doc::openapi()
+    routes().into_openapi()
 }

@@ -11,35 +11,36 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use co2_api_types::{DevLoginRequest, LoginResponse, Persona, SESSION_COOKIE, SessionInfo, UserInfo};
 use co2_platform::auth::{Caller, unit_not_found};
 use co2_platform::config::Profile;
 use co2_platform::{ApiError, ApiJson, ApiResult, Ctx};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The function's routes and their OpenAPI operations, from one builder: each handler's
+/// `#[utoipa::path]` gives both its route and its documentation.
+fn routes() -> OpenApiRouter<Ctx> {
+    OpenApiRouter::new()
+        .routes(routes!(dev_login))
+        .routes(routes!(logout))
+        .routes(routes!(oidc::providers))
+        .routes(routes!(oidc::login))
+        .routes(routes!(oidc::callback))
+        .routes(routes!(session))
+}
 
 /// The function's routes; `oidc` is the institution's provider (`OidcSettings::from_env`, read
 /// by this function only: no other function holds the client secret).
 pub fn router(ctx: Ctx, oidc: Option<co2_platform::config::OidcSettings>) -> Router {
     // No I/O here: the provider's metadata and keys are fetched at the first sign-in.
     let provider = oidc.map(|s| std::sync::Arc::new(oidc::Oidc::new(s)));
-    Router::new()
-        .route("/api/v1/auth/dev-login", post(dev_login))
-        .route("/api/v1/auth/logout", post(logout))
-        .route("/api/v1/auth/providers", get(oidc::providers))
-        .route("/api/v1/auth/oidc/login", get(oidc::login))
-        .route("/api/v1/auth/oidc/callback", get(oidc::callback))
-        .route("/api/v1/session", get(session))
-        .layer(axum::Extension(provider))
-        .with_state(ctx)
+    routes().split_for_parts().0.layer(axum::Extension(provider)).with_state(ctx)
 }
 
 /// The OpenAPI document of this function.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    use utoipa::OpenApi;
-    #[derive(OpenApi)]
-    #[openapi(paths(dev_login, logout, session, oidc::providers, oidc::login, oidc::callback))]
-    struct Doc;
-    Doc::openapi()
+    routes().into_openapi()
 }
 
 /// Development sign-in as one of the four personas (dev profile only).

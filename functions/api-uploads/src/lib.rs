@@ -6,7 +6,6 @@
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use co2_api_types::{CreateUploadRequest, CreateUploadResponse, JobView, UploadMode};
 use co2_db::{EntrySource, engine};
 use co2_domain::{EntryType, Module};
@@ -14,23 +13,27 @@ use co2_platform::auth::{Caller, visible_unit};
 use co2_platform::blob::safe_file_name;
 use co2_platform::{ApiError, ApiJson, ApiResult, Ctx};
 use std::time::Duration;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 /// How long a presigned upload or download link stays valid.
 pub const LINK_TTL: Duration = Duration::from_secs(15 * 60);
 
+/// The function's routes and their OpenAPI operations, from one builder: each handler's
+/// `#[utoipa::path]` gives both its route and its documentation.
+fn routes() -> OpenApiRouter<Ctx> {
+    OpenApiRouter::new().routes(routes!(create_upload)).routes(routes!(job))
+}
+
 /// The function's routes.
 pub fn router(ctx: Ctx) -> Router {
-    Router::new().route("/api/v1/uploads", post(create_upload)).route("/api/v1/jobs/{job_id}", get(job)).with_state(ctx)
+    routes().split_for_parts().0.with_state(ctx)
 }
 
 /// The OpenAPI document of this function.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    use utoipa::OpenApi;
-    #[derive(OpenApi)]
-    #[openapi(paths(create_upload, job))]
-    struct Doc;
-    Doc::openapi()
+    routes().into_openapi()
 }
 
 /// The report of a unit-year module that accepts a file (409 when it does not).
@@ -41,11 +44,7 @@ async fn unit_module(ctx: &Ctx, unit: &co2_db::org::Unit, year: i32, module: Mod
     })?;
     match rm.write_block() {
         None => Ok(rm.report_id),
-        Some("module_validated") => {
-            Err(ApiError::conflict("module_validated", "the module is validated: reopen it first"))
-        }
-        Some("year_closed") => Err(ApiError::conflict("year_closed", "this year is closed for changes")),
-        Some(_) => Err(ApiError::conflict("module_disabled", "this module is disabled")),
+        Some(block) => Err(ApiError::conflict(block.code(), block.message())),
     }
 }
 

@@ -3,11 +3,11 @@
 
 use axum::extract::{Path, State};
 use co2_api_types::{ModuleStatus, ModuleStatusUpdate, ModuleView, ReportView, UnitSummary, YearSummary};
-use co2_db::report::{ReportModule, status};
+use co2_db::report::ReportModule;
 use co2_domain::Module;
 use co2_platform::auth::{Caller, UnitRole, visible_report, visible_unit};
 use co2_platform::{ApiError, ApiJson, ApiResult, Ctx};
-use co2_results::{module_status, progress};
+use co2_results::progress;
 
 /// Units the caller may open, with the caller's role in each.
 #[utoipa::path(get, path = "/api/v1/units", tag = "workspace", responses((status = 200, body = [UnitSummary])))]
@@ -82,8 +82,7 @@ pub(crate) async fn set_module_status(
     let module = Module::parse(&module)
         .ok_or_else(|| ApiError::not_found("module_not_found", format!("no module '{module}'")))?;
     let new_status = match req.status {
-        ModuleStatus::Validated => status::VALIDATED,
-        ModuleStatus::InProgress => status::IN_PROGRESS,
+        status @ (ModuleStatus::Validated | ModuleStatus::InProgress) => status,
         ModuleStatus::NotStarted => {
             return Err(ApiError::Validation(serde_json::json!({"fields": {"status": [{"code": "invalid_choice",
                 "message": "a module can be validated or reopened (in_progress)"}]}})));
@@ -102,7 +101,7 @@ pub(crate) async fn set_module_status(
         return Err(ApiError::conflict("module_disabled", "this module is disabled"));
     }
     co2_db::report::set_status(&mut *tx, rm.report_module_id, new_status).await?;
-    let action = if new_status == status::VALIDATED { "module.validated" } else { "module.reopened" };
+    let action = if new_status == ModuleStatus::Validated { "module.validated" } else { "module.reopened" };
     co2_db::audit::append(
         &mut tx,
         &caller.user.institutional_id,
@@ -121,7 +120,7 @@ fn module_view(m: Module, r: &ReportModule) -> ModuleView {
     ModuleView {
         module: m.key().to_owned(),
         position: m.position(),
-        status: module_status(r.status),
+        status: r.status,
         entry_count: r.entry_count,
         kg_co2eq: r.headline_kg,
         scope1_kg: r.scope1_kg,

@@ -3,8 +3,11 @@
 //! readers see the old data or the new data, never a mix. Ends the job (and answers a drop-folder
 //! file with its result file). Also runs the jobs sweeper on its schedule (`kind = sweep`).
 
+pub mod sweep;
+
 use async_trait::async_trait;
 use co2_db::entry::Publication;
+use co2_db::job::JobState;
 use co2_platform::events::StepMessage;
 use co2_platform::{Ctx, StepError, StepHandler, StepInput};
 use uuid::Uuid;
@@ -21,7 +24,7 @@ impl StepHandler for Aggregate {
         let msg = match StepMessage::parse(body).map_err(|e| StepError::Poison(e.into()))? {
             StepMessage::Aggregate(msg) => msg,
             StepMessage::Sweep(_) => {
-                let report = co2_platform::sweep::sweep(&self.ctx, self.ctx.settings.job_stale_after).await?;
+                let report = sweep::sweep(&self.ctx, self.ctx.settings.job_stale_after).await?;
                 tracing::info!(dead_lettered = report.dead_lettered.len(), stale = report.stale.len(), "sweep.done");
                 return Ok(());
             }
@@ -39,7 +42,7 @@ impl StepHandler for Aggregate {
                     }
                 };
                 if is_drop {
-                    co2_platform::drop_result::write_for_job(&self.ctx, job_id).await?;
+                    co2_dropbox::write_for_job(&self.ctx, job_id).await?;
                 }
                 Ok(())
             }
@@ -62,7 +65,7 @@ impl Aggregate {
             return Err(StepError::Poison(anyhow::anyhow!("no job {job_id}")));
         };
         let is_drop = job.kind == "dropbox";
-        if job.state != "running"
+        if job.state != JobState::Running
             || !co2_db::idempotency::claim(&mut tx, &format!("aggregate:{job_id}"), "step-aggregate").await?
         {
             return Ok(is_drop);

@@ -7,6 +7,7 @@
 
 use async_trait::async_trait;
 use co2_db::engine;
+use co2_db::job::JobState;
 use co2_domain::Module;
 use co2_platform::events::{AggregateMessage, STEP_MESSAGE_VERSION, StepMessage};
 use co2_platform::step::fail_job_if_permanent;
@@ -51,7 +52,7 @@ impl Compute {
         let Some(job) = co2_db::job::lock(&mut *tx, job_id).await? else {
             return Err(StepError::Poison(anyhow::anyhow!("no job {job_id}")));
         };
-        if job.state != "running" {
+        if job.state != JobState::Running {
             return Ok(());
         }
         if !co2_db::idempotency::claim(&mut tx, &key, "step-compute").await? {
@@ -79,10 +80,10 @@ impl Compute {
         let Some(job) = co2_db::job::get(&mut *tx, job_id).await? else {
             return Err(StepError::Poison(anyhow::anyhow!("no job {job_id}")));
         };
-        if done || job.state != "running" {
+        if done || job.state != JobState::Running {
             drop(tx);
             // A redelivery after the job ended: the module's re-aggregation may have been lost.
-            if job.state == "succeeded" {
+            if job.state == JobState::Succeeded {
                 self.send_aggregate(None, slice.report_module_id).await?;
             }
             return Ok(());

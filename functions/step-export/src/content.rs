@@ -4,7 +4,7 @@
 use crate::table::{Cell, Table};
 use co2_api_types::ResultsView;
 use co2_db::export::{ExportEmission, ExportEntry, ExportFactor, UnitModule};
-use co2_domain::{Category, EntryType, Module};
+use co2_domain::{Category, EntryType, Module, ModuleStatus};
 use std::collections::BTreeMap;
 
 /// Who, what and when, printed at the top of every file.
@@ -26,16 +26,16 @@ pub(crate) fn category_label(key: &str) -> String {
     Category::by_key(key).map_or_else(|| key.to_owned(), |c| c.label().to_owned())
 }
 
-fn status_label(code: i16) -> &'static str {
-    match code {
-        co2_db::report::status::VALIDATED => "validated",
-        co2_db::report::status::IN_PROGRESS => "in progress",
-        _ => "not started",
+fn status_label(status: ModuleStatus) -> &'static str {
+    match status {
+        ModuleStatus::Validated => "validated",
+        ModuleStatus::InProgress => "in progress",
+        ModuleStatus::NotStarted => "not started",
     }
 }
 
 /// A module status as the API spells it (`in_progress`).
-pub(crate) fn status_key(status: co2_api_types::ModuleStatus) -> String {
+pub(crate) fn status_key(status: ModuleStatus) -> String {
     serde_json::to_value(status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 

@@ -13,6 +13,7 @@ pub mod file;
 pub mod table;
 
 use async_trait::async_trait;
+use co2_db::job::JobState;
 use co2_db::org::Unit;
 use co2_db::report::ReportModule;
 use co2_domain::{EntryType, Module};
@@ -104,7 +105,7 @@ impl Ingest {
             Ok(t) => t,
             // A drop whose path names nothing loadable: its author learns why next to the file.
             Err(reason) if obj.key.starts_with("dropbox/") => {
-                return co2_platform::drop_result::write_refusal(&self.ctx, &obj.key, &reason).await;
+                return co2_dropbox::write_refusal(&self.ctx, &obj.key, &reason).await;
             }
             Err(reason) => return Err(StepError::Poison(anyhow::anyhow!(reason))),
         };
@@ -126,7 +127,7 @@ impl Ingest {
             Target::Dropbox { unit, year, module, entry_type } => {
                 match self.dropbox_job(obj, &unit, year, module, entry_type).await? {
                     Ok(job_id) => job_id,
-                    Err(reason) => return co2_platform::drop_result::write_refusal(&self.ctx, &obj.key, &reason).await,
+                    Err(reason) => return co2_dropbox::write_refusal(&self.ctx, &obj.key, &reason).await,
                 }
             }
         };
@@ -134,7 +135,7 @@ impl Ingest {
         co2_platform::step::fail_job_if_permanent(&self.ctx.pools.write, job_id, processed).await?;
         // A drop that ended here (refused whole, no valid row) is answered next to its file.
         if is_drop {
-            co2_platform::drop_result::write_for_job(&self.ctx, job_id).await?;
+            co2_dropbox::write_for_job(&self.ctx, job_id).await?;
         }
         Ok(())
     }
@@ -240,9 +241,9 @@ impl Ingest {
             }
             None => co2_db::report::modules_of_year(&pools.write, year, module).await?.into_iter().collect(),
         };
-        if job.state != "queued" {
+        if job.state != JobState::Queued {
             // Already parsed: a redelivery. Re-announce the next step in case that send was lost.
-            if job.state == "running"
+            if job.state == JobState::Running
                 && let Some(rm) = co2_db::entry::a_pending_module(&pools.write, job_id).await?
             {
                 self.send_aggregate(job_id, rm).await?;
@@ -306,26 +307,29 @@ impl Ingest {
         let mut groups: BTreeMap<Uuid, Vec<(u64, co2_db::engine::ParsedEntry)>> = BTreeMap::new();
         for row in std::mem::take(&mut parsed.rows) {
             let named = row.unit.as_deref().or(unit_id).unwrap_or_default();
-            match targets.get(named) {
-                None => parsed.errors.push(file::row_error(
+            // A year-wide file's row for a module that cannot take it is that row's error.
+            let target = targets.get(named);
+            let block = target.filter(|_| unit.is_none()).and_then(|rm| rm.write_block());
+            match (target, block) {
+                (None, _) => parsed.errors.push(file::row_error(
                     row.line,
                     Some("unit_institutional_id"),
                     "unknown_unit",
                     format!("there is no unit '{named}' with a {year} report"),
                 )),
-                Some(rm) if unit.is_none() && rm.write_block().is_some() => parsed.errors.push(file::row_error(
+                (Some(_), Some(block)) => parsed.errors.push(file::row_error(
                     row.line,
                     Some("unit_institutional_id"),
-                    rm.write_block().unwrap_or_default(),
+                    block.code(),
                     format!("the {} module of unit {named} does not accept changes", module.key()),
                 )),
-                Some(rm) if !rm.collects(row.entry.entry_type) => parsed.errors.push(file::row_error(
+                (Some(rm), None) if !rm.collects(row.entry.entry_type) => parsed.errors.push(file::row_error(
                     row.line,
                     None,
                     "entry_type_not_collected",
                     format!("{} entries are not collected in {year}", row.entry.entry_type.name()),
                 )),
-                Some(rm) => groups.entry(rm.report_module_id).or_default().push((row.line, row.entry)),
+                (Some(rm), None) => groups.entry(rm.report_module_id).or_default().push((row.line, row.entry)),
             }
         }
         parsed.errors.sort_by_key(|e| e.row);
@@ -354,7 +358,9 @@ impl Ingest {
         let Some(locked) = co2_db::job::lock(&mut *tx, job_id).await? else {
             return Ok(());
         };
-        if locked.state != "queued" || !co2_db::idempotency::claim(&mut tx, &obj.natural_key(), "step-ingest").await? {
+        if locked.state != JobState::Queued
+            || !co2_db::idempotency::claim(&mut tx, &obj.natural_key(), "step-ingest").await?
+        {
             return Ok(());
         }
         let ok = groups.values().map(Vec::len).sum::<usize>() as i64;

@@ -151,15 +151,8 @@ pub struct YearGoal {
     pub reference_year: i32,
 }
 
-/// Module status of DOMAIN §6.1.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum ModuleStatus {
-    NotStarted,
-    InProgress,
-    Validated,
-}
+/// Module status of DOMAIN §6.1 (`not_started`, `in_progress`, `validated`).
+pub use co2_domain::ModuleStatus;
 
 /// One of the 8 modules of a report with its status and headline totals.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -473,19 +466,57 @@ pub enum JobState {
 }
 
 impl JobState {
-    /// The state as the database stores it (`queued` for anything unknown).
-    pub fn from_db(s: &str) -> JobState {
-        match s {
-            "running" => JobState::Running,
-            "succeeded" => JobState::Succeeded,
-            "failed" => JobState::Failed,
-            _ => JobState::Queued,
+    /// Every state, in lifecycle order.
+    pub const ALL: [JobState; 4] = [JobState::Queued, JobState::Running, JobState::Succeeded, JobState::Failed];
+
+    /// The state as the API and the database spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobState::Queued => "queued",
+            JobState::Running => "running",
+            JobState::Succeeded => "succeeded",
+            JobState::Failed => "failed",
         }
     }
 
     /// Whether the job can still change.
     pub fn is_final(self) -> bool {
         matches!(self, JobState::Succeeded | JobState::Failed)
+    }
+}
+
+impl std::fmt::Display for JobState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A text that names no job state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownJobState(pub String);
+
+impl std::fmt::Display for UnknownJobState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "'{}' is not a job state (queued, running, succeeded, failed)", self.0)
+    }
+}
+
+impl std::error::Error for UnknownJobState {}
+
+impl std::str::FromStr for JobState {
+    type Err = UnknownJobState;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        JobState::ALL.into_iter().find(|state| state.as_str() == s).ok_or_else(|| UnknownJobState(s.to_owned()))
+    }
+}
+
+/// How the database's `text` column is read into the type (`#[sqlx(try_from = "String")]`).
+impl TryFrom<String> for JobState {
+    type Error = UnknownJobState;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
     }
 }
 

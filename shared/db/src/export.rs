@@ -108,7 +108,8 @@ pub struct ExportEntry {
     pub unit_institutional_id: String,
     pub unit_name: String,
     pub module: String,
-    pub module_status: i16,
+    #[sqlx(try_from = "i16")]
+    pub module_status: co2_domain::ModuleStatus,
     pub data_entry_type: i16,
     pub data: serde_json::Value,
     pub source: crate::EntrySource,
@@ -214,7 +215,8 @@ pub struct UnitModule {
     pub unit_institutional_id: String,
     pub unit_name: String,
     pub unit_path: String,
-    pub status: i16,
+    #[sqlx(try_from = "i16")]
+    pub status: co2_domain::ModuleStatus,
     pub entry_count: i64,
     pub scope1_kg: f64,
     pub scope2_kg: f64,

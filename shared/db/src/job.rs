@@ -5,6 +5,8 @@ use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 use uuid::Uuid;
 
+pub use co2_api_types::JobState;
+
 /// How many row errors a job keeps for display (the report file holds all of them).
 pub const KEPT_ROW_ERRORS: usize = 100;
 
@@ -13,7 +15,8 @@ pub const KEPT_ROW_ERRORS: usize = 100;
 pub struct Job {
     pub job_id: Uuid,
     pub kind: String,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: JobState,
     pub progress: f64,
     pub rows_total: i64,
     pub rows_ok: i64,
@@ -39,7 +42,7 @@ impl Job {
         co2_api_types::JobView {
             job_id: self.job_id,
             kind: self.kind,
-            state: co2_api_types::JobState::from_db(&self.state),
+            state: self.state,
             progress: self.progress,
             rows_ok: self.rows_ok,
             rows_failed: self.rows_failed,
@@ -117,7 +120,7 @@ pub async fn get(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Option<Job>> {
 /// institutional id of its unit (none for a year-wide job).
 pub async fn list(
     db: impl PgExecutor<'_>,
-    state: Option<&str>,
+    state: Option<JobState>,
     kind: Option<&str>,
     limit: i64,
 ) -> DbResult<Vec<(Job, Option<String>)>> {
@@ -128,7 +131,7 @@ pub async fn list(
          order by j.created_at desc limit $3",
         JOB_COLUMNS.split(',').map(|c| format!("j.{}", c.trim())).collect::<Vec<_>>().join(", ")
     )))
-    .bind(state)
+    .bind(state.map(JobState::as_str))
     .bind(kind)
     .bind(limit)
     .fetch_all(db)

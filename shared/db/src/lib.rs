@@ -66,6 +66,12 @@ impl From<sqlx::Error> for DbError {
 }
 
 impl DbError {
+    /// Whether the write broke the constraint named `name` (the schema's names are the contract:
+    /// a unique key a person can collide with gets its own answer).
+    pub fn on_constraint(&self, name: &str) -> bool {
+        matches!(self, DbError::Constraint { constraint } if constraint == name)
+    }
+
     /// The statement carried text PostgreSQL cannot store: a NUL character (`22021`) or a
     /// `\u0000` in JSON (`22P05`). Never transient: the input has to change.
     pub fn is_unstorable_text(&self) -> bool {

@@ -5,12 +5,7 @@ use co2_domain::Module;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
-/// Module status codes of DOMAIN §6.1.
-pub mod status {
-    pub const NOT_STARTED: i16 = 0;
-    pub const IN_PROGRESS: i16 = 1;
-    pub const VALIDATED: i16 = 2;
-}
+pub use co2_domain::ModuleStatus;
 
 /// A report year.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -54,7 +49,8 @@ pub struct ReportModule {
     pub report_year_id: i32,
     pub year_is_open: bool,
     pub module: String,
-    pub status: i16,
+    #[sqlx(try_from = "i16")]
+    pub status: ModuleStatus,
     pub is_enabled: bool,
     pub entry_count: i64,
     pub headline_kg: f64,
@@ -73,16 +69,53 @@ impl ReportModule {
     }
 
     /// Why writes are refused (DOMAIN §6.1), or `None` when the module accepts them.
-    pub fn write_block(&self) -> Option<&'static str> {
-        if self.status == status::VALIDATED {
-            Some("module_validated")
+    pub fn write_block(&self) -> Option<WriteBlock> {
+        if self.status == ModuleStatus::Validated {
+            Some(WriteBlock::ModuleValidated)
         } else if !self.year_is_open {
-            Some("year_closed")
+            Some(WriteBlock::YearClosed)
         } else if !self.is_enabled {
-            Some("module_disabled")
+            Some(WriteBlock::ModuleDisabled)
         } else {
             None
         }
+    }
+}
+
+/// Why a module refuses new or changed entries (DOMAIN §6.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteBlock {
+    /// Validated by the unit's principal: reopened before it changes.
+    ModuleValidated,
+    /// The year is closed for changes.
+    YearClosed,
+    /// The module is not collected this year.
+    ModuleDisabled,
+}
+
+impl WriteBlock {
+    /// The error code the API and row errors give.
+    pub fn code(self) -> &'static str {
+        match self {
+            WriteBlock::ModuleValidated => "module_validated",
+            WriteBlock::YearClosed => "year_closed",
+            WriteBlock::ModuleDisabled => "module_disabled",
+        }
+    }
+
+    /// What a person reads.
+    pub fn message(self) -> &'static str {
+        match self {
+            WriteBlock::ModuleValidated => "the module is validated: reopen it to change it",
+            WriteBlock::YearClosed => "this year is closed for changes",
+            WriteBlock::ModuleDisabled => "this module is not collected this year",
+        }
+    }
+}
+
+impl std::fmt::Display for WriteBlock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
     }
 }
 
@@ -185,10 +218,12 @@ pub async fn lock_module(db: &mut PgConnection, id: Uuid) -> DbResult<ReportModu
     module_by_id(&mut *db, id).await
 }
 
-/// Any write moves a module that is not validated to IN_PROGRESS (DOMAIN §6.1).
+/// Any write moves a module that was not started to in progress (DOMAIN §6.1).
 pub async fn mark_in_progress(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<()> {
-    crate::sql::query("update report_module set status = 1 where report_module_id = $1 and status = 0")
+    crate::sql::query("update report_module set status = $2 where report_module_id = $1 and status = $3")
         .bind(id)
+        .bind(ModuleStatus::InProgress.code())
+        .bind(ModuleStatus::NotStarted.code())
         .execute(db)
         .await?;
     Ok(())
@@ -262,14 +297,15 @@ pub async fn ensure_reports_for_year(db: &mut PgConnection, year: i32) -> DbResu
 }
 
 /// Sets a module's status: validating stamps `validated_at`; reopening clears it.
-pub async fn set_status(db: impl PgExecutor<'_>, report_module_id: Uuid, new_status: i16) -> DbResult<()> {
+pub async fn set_status(db: impl PgExecutor<'_>, report_module_id: Uuid, new_status: ModuleStatus) -> DbResult<()> {
     crate::sql::query(
         "update report_module set status = $2,
-             validated_at = case when $2 = 2 then now() else null end
+             validated_at = case when $3 then now() else null end
          where report_module_id = $1",
     )
     .bind(report_module_id)
-    .bind(new_status)
+    .bind(new_status.code())
+    .bind(new_status == ModuleStatus::Validated)
     .execute(db)
     .await?;
     Ok(())
@@ -296,7 +332,7 @@ pub async fn progress_of_year(db: impl PgExecutor<'_>, year: i32) -> DbResult<Ve
          group by r.unit_id",
     )
     .bind(year)
-    .bind(status::VALIDATED)
+    .bind(ModuleStatus::Validated.code())
     .fetch_all(db)
     .await?)
 }
@@ -310,7 +346,7 @@ pub async fn mark_recalculated_after_validation(db: impl PgExecutor<'_>, modules
          where report_module_id = any($1) and status = $2",
     )
     .bind(modules)
-    .bind(status::VALIDATED)
+    .bind(ModuleStatus::Validated.code())
     .execute(db)
     .await?;
     Ok(done.rows_affected())

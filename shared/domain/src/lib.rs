@@ -26,3 +26,4 @@ pub mod travel;
 pub use emission::{Category, EmissionRow, EmissionType, Scope};
 pub use fields::{FieldError, FieldErrors};
 pub use module::{EntryType, Module};
+pub use totals::ModuleStatus;

@@ -15,8 +15,11 @@ use std::collections::{BTreeMap, BTreeSet};
 /// kg CO₂e of one km by car, the divisor of the car-km equivalent (DOMAIN §6.3).
 pub const CAR_KG_PER_KM: f64 = 0.2996;
 
-/// Module status of DOMAIN §6.1; the discriminant is the stored code.
+// The one status type the engine, the database (its stored code, the discriminant) and the API
+// (its snake_case name) share.
+/// Module status of DOMAIN §6.1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[repr(i16)]
 pub enum ModuleStatus {
@@ -40,6 +43,20 @@ impl ModuleStatus {
             2 => Some(Self::Validated),
             _ => None,
         }
+    }
+}
+
+/// A stored status code that names no status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{0} is not a module status code (0, 1 or 2)")]
+pub struct UnknownStatusCode(pub i16);
+
+/// How the database's code is read into the type (`#[sqlx(try_from = "i16")]`).
+impl TryFrom<i16> for ModuleStatus {
+    type Error = UnknownStatusCode;
+
+    fn try_from(code: i16) -> Result<Self, Self::Error> {
+        ModuleStatus::from_code(code).ok_or(UnknownStatusCode(code))
     }
 }
 

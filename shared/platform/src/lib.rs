@@ -12,12 +12,10 @@ pub mod config;
 pub mod consistency;
 pub mod ctx;
 pub mod dispatch;
-pub mod drop_result;
 pub mod events;
 pub mod queue;
 pub mod serve;
 pub mod step;
-pub mod sweep;
 
 pub use co2_http::{error, health, telemetry};
 pub use ctx::Ctx;

@@ -9,19 +9,10 @@ use co2_api_types::{
 };
 use co2_db::Db;
 use co2_db::DbResult;
-use co2_db::report::{ReportModule, status};
+use co2_db::report::ReportModule;
 use co2_domain::{Module, totals};
 use std::collections::BTreeSet;
 use uuid::Uuid;
-
-/// A report module's status as the API names it.
-pub fn module_status(code: i16) -> ModuleStatus {
-    match code {
-        status::VALIDATED => ModuleStatus::Validated,
-        status::IN_PROGRESS => ModuleStatus::InProgress,
-        _ => ModuleStatus::NotStarted,
-    }
-}
 
 /// Scope totals with their sum in kg and t.
 pub fn scope_totals(s1: f64, s2: f64, s3: f64) -> ScopeTotals {
@@ -42,7 +33,7 @@ pub fn sum<'a>(rows: impl Iterator<Item = &'a ReportModule>) -> ScopeTotals {
 
 /// "validated/total" and the overall status of a report's modules.
 pub fn progress(mods: &[(Module, ReportModule)]) -> (String, ModuleStatus) {
-    let validated = mods.iter().filter(|(_, r)| r.status == status::VALIDATED).count();
+    let validated = mods.iter().filter(|(_, r)| r.status == ModuleStatus::Validated).count();
     let overall = match validated {
         0 => ModuleStatus::NotStarted,
         n if n == mods.len() => ModuleStatus::Validated,
@@ -89,10 +80,7 @@ async fn snapshot(db: &Db, unit_id: Uuid, year: i32) -> DbResult<Option<totals::
     if rows.is_empty() {
         return Ok(None);
     }
-    let statuses = rows
-        .iter()
-        .filter_map(|r| Some((Module::parse(&r.module)?, totals::ModuleStatus::from_code(r.status)?)))
-        .collect();
+    let statuses = rows.iter().filter_map(|r| Some((Module::parse(&r.module)?, r.status))).collect();
     let leaf_rows = co2_db::results::leaf_sums(db, unit_id, year)
         .await?
         .into_iter()
@@ -158,7 +146,7 @@ pub async fn unit_results(
         .filter(|(m, _)| !exclude.contains(m))
         .map(|(m, r)| ModuleResult {
             module: m.key().to_owned(),
-            status: module_status(r.status),
+            status: r.status,
             totals: scope_totals(r.scope1_kg, r.scope2_kg, r.scope3_kg),
             additional_kg: r.additional_kg,
         })

@@ -195,3 +195,86 @@ pub async fn get_link(app: &Router, url: &str) -> TestResponse {
     let path = url.strip_prefix(BASE_URL).unwrap_or(url);
     send(app, Request::get(path).body(Body::empty()).unwrap()).await
 }
+
+/// A function's router as its binary serves it — the platform's layers, the 404 envelope for
+/// unknown routes — on a seeded test database (the demo hierarchy EPFL › ENAC › 9001, 9002), with
+/// local storage and the embedded queue. Requests are made as one of the personas of DOMAIN §7.
+pub struct FunctionApp {
+    pub ctx: Ctx,
+    pub app: Router,
+    _storage: TempDir,
+}
+
+impl FunctionApp {
+    /// Seeds `pool` and serves `router(ctx)` as the function `name` does.
+    pub async fn start(name: &'static str, pool: PgPool, router: impl FnOnce(Ctx) -> Router) -> FunctionApp {
+        seed(&pool).await;
+        let storage = TempDir::new();
+        let (ctx, _) = ctx(pool, &storage.0, Profile::Dev);
+        let served = router(ctx.clone()).fallback(co2_platform::error::route_not_found);
+        let app = co2_platform::serve::with_platform(name, served, Some(ctx.pools.write.clone()));
+        FunctionApp { ctx, app, _storage: storage }
+    }
+
+    async fn persona(&self, role: &str, unit: Option<&str>) -> Persona {
+        Persona { app: self.app.clone(), token: Some(mint_token(&self.ctx, role, unit).await) }
+    }
+
+    /// A lab member (standard user) of `unit`.
+    pub async fn as_member(&self, unit: &str) -> Persona {
+        self.persona("standard", Some(unit)).await
+    }
+
+    /// The principal (team manager) of `unit`.
+    pub async fn as_principal(&self, unit: &str) -> Persona {
+        self.persona("principal", Some(unit)).await
+    }
+
+    /// A back-office operator over `unit`'s subtree.
+    pub async fn as_backoffice(&self, unit: &str) -> Persona {
+        self.persona("backoffice", Some(unit)).await
+    }
+
+    /// The IT manager (admin).
+    pub async fn as_admin(&self) -> Persona {
+        self.persona("admin", None).await
+    }
+
+    /// Nobody signed in.
+    pub fn anonymous(&self) -> Persona {
+        Persona { app: self.app.clone(), token: None }
+    }
+}
+
+/// Someone calling a [`FunctionApp`]: their session travels as a bearer token.
+pub struct Persona {
+    app: Router,
+    token: Option<String>,
+}
+
+impl Persona {
+    /// A request with a JSON body or none.
+    pub async fn call(&self, method: Method, uri: &str, body: Option<Value>) -> TestResponse {
+        call(&self.app, method, uri, self.token.as_deref(), body).await
+    }
+
+    pub async fn get(&self, uri: &str) -> TestResponse {
+        self.call(Method::GET, uri, None).await
+    }
+
+    pub async fn post(&self, uri: &str, body: Value) -> TestResponse {
+        self.call(Method::POST, uri, Some(body)).await
+    }
+
+    pub async fn put(&self, uri: &str, body: Value) -> TestResponse {
+        self.call(Method::PUT, uri, Some(body)).await
+    }
+
+    pub async fn patch(&self, uri: &str, body: Value) -> TestResponse {
+        self.call(Method::PATCH, uri, Some(body)).await
+    }
+
+    pub async fn delete(&self, uri: &str) -> TestResponse {
+        self.call(Method::DELETE, uri, None).await
+    }
+}

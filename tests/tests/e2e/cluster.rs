@@ -71,6 +71,34 @@ pub struct Objects {
     pub secrets: BTreeMap<String, BTreeMap<String, String>>,
 }
 
+impl Objects {
+    /// The ConfigMaps and Secrets the manifests name, filled with this machine's services: the
+    /// database tier, moto for S3/SQS under `cloud`'s names, the test session keys.
+    pub fn here(cloud: &crate::s3_sqs::Cloud, db: &DatabaseTier, public_base_url: &str, moto: &str) -> Objects {
+        let mut config = env_file(&base().join("config.env"));
+        config.insert("SESSION_PUBLIC_KEY".into(), String::new());
+        local_overlay(&mut config, cloud, public_base_url, moto);
+        let secret = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Objects {
+            config_maps: BTreeMap::from([("co2-config".to_owned(), config)]),
+            secrets: BTreeMap::from([
+                (
+                    "co2-database".to_owned(),
+                    secret(&[
+                        ("DATABASE_URL", &db.primary),
+                        ("DATABASE_READ_URL", &db.replica),
+                        ("DATABASE_PIPELINE_URL", &db.primary),
+                        ("DATABASE_DIRECT_URL", &db.direct),
+                    ]),
+                ),
+                ("co2-session-signing".to_owned(), secret(&[("SESSION_SIGNING_KEY", co2_testkit::TEST_SIGNING_KEY)])),
+                ("co2-aws".to_owned(), secret(&[("AWS_ACCESS_KEY_ID", "test"), ("AWS_SECRET_ACCESS_KEY", "test")])),
+                ("co2-oidc".to_owned(), secret(&[("OIDC_CLIENT_SECRET", "not-used-here")])),
+            ]),
+        }
+    }
+}
+
 /// A Knative Service of `knative/base/functions/`.
 pub struct ServiceManifest {
     pub name: String,
@@ -146,19 +174,29 @@ impl ServiceManifest {
         }
         env
     }
+
+    /// Its environment on this machine: the image's, the manifest's over it, then what only
+    /// differs here — the image's paths on this machine, the port and loopback.
+    pub fn environment_here(&self, objects: &Objects, port: u16) -> BTreeMap<String, String> {
+        let mut env = image_environment();
+        env.extend(self.environment(objects));
+        env.insert("WEB_ROOT".into(), co2_e2e::data_dir().join("../frontend-dioxus/dist").display().to_string());
+        env.insert("DATA_DIR".into(), co2_e2e::data_dir().display().to_string());
+        env.insert("PORT".into(), port.to_string());
+        env.insert("HOST".into(), "127.0.0.1".into());
+        env
+    }
 }
 
-/// The environment the image gives every container (`ENV` of `knative/Containerfile`).
+/// The Service of `knative/base/functions/` named `name`.
+pub fn service(name: &str) -> ServiceManifest {
+    services().into_iter().find(|s| s.name == name).unwrap_or_else(|| panic!("no Service {name} in the base"))
+}
+
+/// The environment the image gives every container (`knative/image.env`, which
+/// `knative/images.sh` applies).
 fn image_environment() -> BTreeMap<String, String> {
-    let text = std::fs::read_to_string(co2_e2e::knative_dir().join("Containerfile")).unwrap();
-    // The final stage's: what follows the last FROM.
-    let last_stage = text.rsplit_once("\nFROM ").map_or(text.as_str(), |(_, stage)| stage);
-    last_stage
-        .lines()
-        .filter_map(|l| l.strip_prefix("ENV "))
-        .flat_map(|l| l.split_whitespace().filter_map(|kv| kv.split_once('=')))
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect()
+    env_file(&co2_e2e::knative_dir().join("image.env"))
 }
 
 /// One `IntegrationSource` of `knative/base/eventing/sqs-sources.yaml`: a queue and the Service
@@ -358,6 +396,34 @@ impl Drop for Topology {
     }
 }
 
+/// The session keys of the cluster profile, with the issuer and audience of `config.env`.
+pub fn cluster_session_keys(suffix: &str) -> co2_platform::auth::AuthKeys {
+    let config = env_file(&base().join("config.env"));
+    let settings = co2_platform::config::Settings {
+        session_issuer: config["SESSION_ISSUER"].clone(),
+        session_audience: config["SESSION_AUDIENCE"].clone(),
+        ..co2_testkit::settings(co2_platform::config::Profile::Cluster, suffix)
+    };
+    co2_testkit::auth_keys(&settings)
+}
+
+/// A session for a new person holding `role` (on `unit`), signed with `keys`.
+pub async fn session_token(
+    pool: &sqlx::PgPool,
+    keys: &co2_platform::auth::AuthKeys,
+    role: &str,
+    unit: Option<&str>,
+) -> String {
+    let unit_id = match unit {
+        Some(u) => Some(co2_db::org::unit_by_institutional_id(pool, u).await.unwrap().unwrap().unit_id),
+        None => None,
+    };
+    let who = format!("cluster-{role}-{}", unit.unwrap_or("global"));
+    let user = co2_db::org::upsert_user(pool, &who, &who, None).await.unwrap();
+    co2_db::org::grant_role(pool, user.app_user_id, role, unit_id).await.unwrap();
+    keys.issue(user.app_user_id, Duration::from_secs(600), false).unwrap().0
+}
+
 /// The local overlay: what differs between the cluster and this machine. Everything else is
 /// the manifests' own value.
 fn local_overlay(
@@ -398,39 +464,12 @@ impl Topology {
         let upstream = |name: &str| ports.get(name).map(|p| format!("127.0.0.1:{p}"));
         let edge = Edge::start(&route, &upstream);
 
-        let mut config = env_file(&base().join("config.env"));
-        config.insert("SESSION_PUBLIC_KEY".into(), String::new());
-        local_overlay(&mut config, &cloud, &edge.url(), &moto);
-        let secret = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        let objects = Objects {
-            config_maps: BTreeMap::from([("co2-config".to_owned(), config)]),
-            secrets: BTreeMap::from([
-                (
-                    "co2-database".to_owned(),
-                    secret(&[
-                        ("DATABASE_URL", &db.primary),
-                        ("DATABASE_READ_URL", &db.replica),
-                        ("DATABASE_PIPELINE_URL", &db.primary),
-                        ("DATABASE_DIRECT_URL", &db.direct),
-                    ]),
-                ),
-                ("co2-session-signing".to_owned(), secret(&[("SESSION_SIGNING_KEY", co2_testkit::TEST_SIGNING_KEY)])),
-                ("co2-aws".to_owned(), secret(&[("AWS_ACCESS_KEY_ID", "test"), ("AWS_SECRET_ACCESS_KEY", "test")])),
-                ("co2-oidc".to_owned(), secret(&[("OIDC_CLIENT_SECRET", "not-used-here")])),
-            ]),
-        };
+        let objects = Objects::here(&cloud, &db, &edge.url(), &moto);
         let logs = co2_testkit::TempDir::new();
-        let web_root = co2_e2e::data_dir().join("../frontend-dioxus/dist");
         let mut functions = BTreeMap::new();
         for service in &services {
             let port = ports[&service.name];
-            let mut env = image_environment();
-            env.extend(service.environment(&objects));
-            // Paths of the image, on this machine.
-            env.insert("WEB_ROOT".into(), web_root.display().to_string());
-            env.insert("DATA_DIR".into(), co2_e2e::data_dir().display().to_string());
-            env.insert("PORT".into(), port.to_string());
-            env.insert("HOST".into(), "127.0.0.1".into());
+            let env = service.environment_here(&objects, port);
             let log = logs.0.join(format!("{}.log", service.name));
             let child = Command::new(co2_e2e::binary(&service.name))
                 .env_clear()
@@ -453,17 +492,12 @@ impl Topology {
                 tokio::spawn(run_sqs_source(sqs.clone(), format!("{}{}", s.queue, cloud.suffix), sink))
             })
             .collect();
-        let settings = co2_testkit::settings(co2_platform::config::Profile::Cluster, &cloud.suffix);
-        let settings = co2_platform::config::Settings {
-            session_issuer: env_file(&base().join("config.env"))["SESSION_ISSUER"].clone(),
-            session_audience: env_file(&base().join("config.env"))["SESSION_AUDIENCE"].clone(),
-            ..settings
-        };
+        let auth = cluster_session_keys(&cloud.suffix);
         Topology {
             edge,
             functions,
             cloud,
-            auth: co2_testkit::auth_keys(&settings),
+            auth,
             pool,
             http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
             sources,
@@ -473,14 +507,7 @@ impl Topology {
 
     /// A session for a new person holding `role` (on `unit`), signed as api-session signs.
     pub async fn token(&self, role: &str, unit: Option<&str>) -> String {
-        let unit_id = match unit {
-            Some(u) => Some(co2_db::org::unit_by_institutional_id(&self.pool, u).await.unwrap().unwrap().unit_id),
-            None => None,
-        };
-        let who = format!("topology-{role}-{}", unit.unwrap_or("global"));
-        let user = co2_db::org::upsert_user(&self.pool, &who, &who, None).await.unwrap();
-        co2_db::org::grant_role(&self.pool, user.app_user_id, role, unit_id).await.unwrap();
-        self.auth.issue(user.app_user_id, Duration::from_secs(600), false).unwrap().0
+        session_token(&self.pool, &self.auth, role, unit).await
     }
 
     /// A request through the edge.

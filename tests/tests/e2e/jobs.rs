@@ -55,14 +55,14 @@ async fn a_dead_lettered_message_fails_its_job_with_the_reason(pool: PgPool) {
     .execute(&s.pool)
     .await
     .unwrap();
-    let report = co2_platform::sweep::sweep(&s.ctx, Duration::from_secs(900)).await.unwrap();
+    let report = step_aggregate::sweep::sweep(&s.ctx, Duration::from_secs(900)).await.unwrap();
     assert_eq!(report.dead_lettered.len(), 1);
     let job = s.job(&principal, &job_id).await;
     assert_eq!(job["state"], "failed");
     let failure = job["failure"].as_str().unwrap();
     assert!(failure.contains("dead-lettered") && failure.contains("503"), "{failure}");
-    let again = co2_platform::sweep::sweep(&s.ctx, Duration::from_secs(900)).await.unwrap();
-    assert_eq!(again, co2_platform::sweep::SweepReport::default(), "each dead letter is handled once");
+    let again = step_aggregate::sweep::sweep(&s.ctx, Duration::from_secs(900)).await.unwrap();
+    assert_eq!(again, step_aggregate::sweep::SweepReport::default(), "each dead letter is handled once");
 
     // The pipelines console lists it among the failed uploads, with its unit and the reason.
     let admin = s.token("admin", None).await;
@@ -88,7 +88,7 @@ async fn a_job_that_stopped_progressing_is_failed_by_the_sweeper(pool: PgPool) {
     s.pumps[0].once(Duration::from_millis(50)).await.unwrap();
     // The compute message is lost and nothing has touched the job for an hour.
     sqlx::query("delete from queue_message where queue = 'co2-compute'").execute(&s.pool).await.unwrap();
-    let fresh = co2_platform::sweep::sweep(&s.ctx, Duration::from_secs(900)).await.unwrap();
+    let fresh = step_aggregate::sweep::sweep(&s.ctx, Duration::from_secs(900)).await.unwrap();
     assert!(fresh.stale.is_empty(), "a job that moved recently is left alone");
     let mut tx = s.pool.begin().await.unwrap();
     sqlx::query("set local session_replication_role = replica").execute(&mut *tx).await.unwrap();
@@ -98,7 +98,7 @@ async fn a_job_that_stopped_progressing_is_failed_by_the_sweeper(pool: PgPool) {
         .await
         .unwrap();
     tx.commit().await.unwrap();
-    let report = co2_platform::sweep::sweep(&s.ctx, Duration::from_secs(900)).await.unwrap();
+    let report = step_aggregate::sweep::sweep(&s.ctx, Duration::from_secs(900)).await.unwrap();
     assert_eq!(report.stale.len(), 1);
     let job = s.job(&principal, &job_id).await;
     assert_eq!(job["state"], "failed");
@@ -125,16 +125,16 @@ async fn the_sweeper_settles_published_rows_without_changing_what_readers_see(po
     assert_eq!(marked(s.pool.clone()).await, (41, 1));
     assert_eq!(staged(&s).await, 0);
     // Not yet: the sweeper settles a minute after the publication.
-    let early = co2_platform::sweep::sweep(&s.ctx, Duration::from_secs(900)).await.unwrap();
+    let early = step_aggregate::sweep::sweep(&s.ctx, Duration::from_secs(900)).await.unwrap();
     assert!(early.settled.is_empty());
     let mut settings = (*s.ctx.settings).clone();
     settings.settle_after = Duration::ZERO;
     let ctx = co2_platform::Ctx { settings: std::sync::Arc::new(settings), ..s.ctx.clone() };
-    let report = co2_platform::sweep::sweep(&ctx, Duration::from_secs(900)).await.unwrap();
+    let report = step_aggregate::sweep::sweep(&ctx, Duration::from_secs(900)).await.unwrap();
     assert_eq!(report.settled, [job_id]);
     assert_eq!(marked(s.pool.clone()).await, (0, 0));
     let after = s.entries(&token, "9001").await;
     assert_eq!(after, before, "the same entries, kg and updated_at");
-    let again = co2_platform::sweep::sweep(&ctx, Duration::from_secs(900)).await.unwrap();
+    let again = step_aggregate::sweep::sweep(&ctx, Duration::from_secs(900)).await.unwrap();
     assert!(again.settled.is_empty(), "settled once");
 }

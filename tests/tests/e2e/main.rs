@@ -12,6 +12,7 @@ mod errors;
 mod exports;
 mod hostile;
 mod http_listener;
+mod images;
 mod inputs;
 mod jobs;
 mod linking;

@@ -237,10 +237,10 @@ async fn poison_is_acknowledged_and_every_step_queues_dead_letters_reach_the_swe
 
     // The sweeper reads every dead-letter queue: the job of a dead-lettered message fails with
     // the reason, and the queues are emptied.
-    let report = co2_platform::sweep::sweep(&s.ctx, Duration::from_secs(900)).await.unwrap();
+    let report = step_aggregate::sweep::sweep(&s.ctx, Duration::from_secs(900)).await.unwrap();
     assert_eq!(report.dead_lettered, [job_id]);
     let job = co2_db::job::get(&s.pool, job_id).await.unwrap().unwrap();
-    assert_eq!(job.state, "failed");
+    assert_eq!(job.state, co2_db::job::JobState::Failed);
     assert!(job.failure.unwrap_or_default().contains("dead-lettered"));
     for dlq in resources.dead_letter_queues() {
         assert_eq!(s.cloud.queue_len(dlq).await, 0, "the sweeper removed what it handled in {dlq}");
@@ -258,8 +258,8 @@ async fn a_dead_letter_queue_that_cannot_be_read_does_not_stop_the_sweep(pool: P
     settings.dead_letter_queues.insert(0, format!("co2-missing{}", s.cloud.suffix));
     let ctx = co2_platform::Ctx { settings: Arc::new(settings), ..s.ctx.clone() };
     // Stale after no time at all: the running job has not moved since it started.
-    let swept = co2_platform::sweep::sweep(&ctx, Duration::ZERO).await;
+    let swept = step_aggregate::sweep::sweep(&ctx, Duration::ZERO).await;
     assert!(swept.is_err(), "the unreadable queue is reported");
     let job = co2_db::job::get(&s.pool, job_id).await.unwrap().unwrap();
-    assert_eq!(job.state, "failed", "the stale job was failed all the same");
+    assert_eq!(job.state, co2_db::job::JobState::Failed, "the stale job was failed all the same");
 }

@@ -268,7 +268,7 @@ async fn the_ping_source_runs_the_sweeper_over_the_dead_letter_queues(pool: PgPo
     t.cloud_send("co2-export-dlq", &serde_json::to_string(&message).unwrap()).await;
     assert_eq!(t.ping("co2-jobs-sweep").await, 200, "{}", t.logs());
     let job = co2_db::job::get(&t.pool, job_id).await.unwrap().unwrap();
-    assert_eq!(job.state, "failed");
+    assert_eq!(job.state, co2_db::job::JobState::Failed);
     assert!(job.failure.unwrap_or_default().contains("dead-lettered"));
     assert_eq!(t.cloud.queue_len("co2-export-dlq").await, 0);
 }

@@ -208,7 +208,7 @@ pub async fn watch_dropbox(store: Arc<LocalBlob>, every: Duration) {
 async fn scan_dropbox(store: &LocalBlob, seen: &mut HashMap<String, (u64, SystemTime, bool)>) -> anyhow::Result<()> {
     for key in store.list("dropbox/").await? {
         // Our own answers to drops are not drops.
-        if key.ends_with(co2_platform::drop_result::RESULT_SUFFIX) {
+        if key.ends_with(co2_dropbox::RESULT_SUFFIX) {
             continue;
         }
         let path: PathBuf = store.root().join(&key);

@@ -34,7 +34,7 @@ async fn main() -> anyhow::Result<()> {
     tasks.push(tokio::spawn(async move {
         loop {
             tokio::time::sleep(Duration::from_secs(30)).await;
-            if let Err(e) = co2_platform::sweep::sweep(&sweeper, sweeper.settings.job_stale_after).await {
+            if let Err(e) = step_aggregate::sweep::sweep(&sweeper, sweeper.settings.job_stale_after).await {
                 tracing::warn!(error.message = %e, "sweep.failed");
             }
         }

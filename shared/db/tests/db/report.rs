@@ -13,7 +13,7 @@ async fn a_report_has_the_eight_modules_once_however_often_it_is_ensured(pool: P
     assert_eq!(a, b);
     let modules = report::modules_of(&mut *conn, lab.unit_id, 2025).await.unwrap();
     assert_eq!(modules.len(), 8);
-    assert!(modules.iter().all(|m| m.status == report::status::NOT_STARTED && m.write_block().is_none()));
+    assert!(modules.iter().all(|m| m.status == report::ModuleStatus::NotStarted && m.write_block().is_none()));
 }
 
 #[sqlx::test(migrator = "co2_db::MIGRATOR")]

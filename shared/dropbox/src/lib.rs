@@ -1,9 +1,13 @@
-//! The result file of a drop-folder file: `{dropped key}.result.json`, written next to it when its
-//! job ends (or when the drop is refused outright), so an automated dropper learns the outcome
-//! from storage alone. Writing it again on a redelivery gives the same file; step-ingest ignores
-//! these keys, so the write never triggers a new ingestion.
+//! What the drop folder answers: the result file of a dropped file, `{dropped key}.result.json`,
+//! written next to it when its job ends (or when the drop is refused outright), so an automated
+//! dropper learns the outcome from storage alone. Writing it again on a redelivery gives the same
+//! file; step-ingest ignores these keys, so the write never triggers a new ingestion.
+//!
+//! Shared by the functions that end a drop's job: step-ingest (a refused drop, a file with no
+//! valid row), step-aggregate (a published or failed drop, the sweeper's failures) and
+//! api-backoffice (an aborted job).
 
-use crate::{Ctx, StepError};
+use co2_platform::{Ctx, StepError};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -38,7 +42,7 @@ async fn put(ctx: &Ctx, result: &DropResult) -> Result<(), StepError> {
 /// a job still running.
 pub async fn write_for_job(ctx: &Ctx, job_id: Uuid) -> Result<(), StepError> {
     let Some(job) = co2_db::job::get(&ctx.pools.write, job_id).await? else { return Ok(()) };
-    if !matches!(job.state.as_str(), "succeeded" | "failed") {
+    if !job.state.is_final() {
         return Ok(());
     }
     let Some(upload) = co2_db::upload::of_job(&ctx.pools.write, job_id).await? else { return Ok(()) };
@@ -50,7 +54,7 @@ pub async fn write_for_job(ctx: &Ctx, job_id: Uuid) -> Result<(), StepError> {
         &DropResult {
             object_key: upload.object_key,
             job_id: Some(job_id),
-            state: job.state,
+            state: job.state.to_string(),
             rows_ok: job.rows_ok,
             rows_failed: job.rows_failed,
             error_report_key: job.error_report_key,

@@ -9,8 +9,8 @@
 //! ago or more: later than the work that usually follows an upload (reading its totals, the next
 //! file), so settling does not compete with it (ADR 0008). Running it again finds nothing new: every action is idempotent.
 
-use crate::events::{S3Notification, StepMessage, parse_s3_notification};
-use crate::{Ctx, StepError};
+use co2_platform::events::{S3Notification, StepMessage, parse_s3_notification};
+use co2_platform::{Ctx, StepError};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -59,12 +59,10 @@ async fn fail_dead_lettered(
         error.map(|e| format!(": {e}")).unwrap_or_default()
     );
     for job_id in jobs_of(ctx, body).await? {
-        let running = co2_db::job::get(&ctx.pools.write, job_id)
-            .await?
-            .is_some_and(|j| j.state == "running" || j.state == "queued");
+        let running = co2_db::job::get(&ctx.pools.write, job_id).await?.is_some_and(|j| !j.state.is_final());
         if running {
             co2_db::job::fail(&ctx.pools.write, job_id, &reason).await?;
-            crate::drop_result::write_for_job(ctx, job_id).await?;
+            co2_dropbox::write_for_job(ctx, job_id).await?;
             tracing::warn!(%job_id, "sweep.job_dead_lettered");
             report.dead_lettered.push(job_id);
         }
@@ -119,7 +117,7 @@ async fn sweep_jobs(ctx: &Ctx, stale_after: Duration, report: &mut SweepReport) 
         co2_db::job::fail_stale(&ctx.pools.write, stale_after.as_secs_f64(), QUEUED_UPLOAD_LIMIT.as_secs_f64()).await?;
     for job_id in &report.stale {
         tracing::warn!(%job_id, "sweep.job_stale");
-        crate::drop_result::write_for_job(ctx, *job_id).await?;
+        co2_dropbox::write_for_job(ctx, *job_id).await?;
     }
     for job_id in co2_db::entry::unsettled_jobs(&ctx.pools.write, ctx.settings.settle_after.as_secs_f64()).await? {
         let mut tx = ctx.pools.write.begin().await?;
