@@ -15,10 +15,12 @@ PORT ?= 8080
 HOST ?= 127.0.0.1
 E2E_PORT ?= 18080
 OIDC_PORT ?= 18078
+CLUSTER_EDGE_PORT ?= 18090
+CLUSTER_OIDC_PORT ?= 18079
 MOTO_PORT ?= 5077
 TEST_OUTPUT ?= $(CURDIR)/test-output
 
-.PHONY: help run test bench load lint build spa tools migrate openapi clean-local knative-validate test-rust test-browser test-spa-unit wasm-check cluster-tools images
+.PHONY: help run test bench load lint build spa tools migrate openapi clean-local knative-validate test-rust test-browser test-spa-unit wasm-check cluster-tools images test-browser-cluster
 
 help:
 	@echo "make run          start the whole product on http://$(HOST):$(PORT) (demo lab 9001, year 2025)"
@@ -85,6 +87,7 @@ test-rust: tools cluster-tools
 	export MOTO_ENDPOINT=http://127.0.0.1:$(MOTO_PORT) AWS_ENDPOINT_URL=http://127.0.0.1:$(MOTO_PORT) \
 	  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1; \
 	cargo build --workspace --bins; export CO2_BIN_DIR=$(BIN); \
+	export CO2_CARGO_LAMBDA="$$(scripts/ensure-cargo-lambda.sh)"; \
 	cargo test --workspace --no-fail-fast 2>&1 | tee $(LOCAL)/test-rust.log; \
 	test $${PIPESTATUS[0]} -eq 0; \
 	echo "test-rust: the pipeline suites through PgBouncer (transaction pooling) and the replica"; \
@@ -93,7 +96,7 @@ test-rust: tools cluster-tools
 	test $${PIPESTATUS[0]} -eq 0
 
 ## cluster-tools: the cluster's parts that run here (Debian's packages): Prometheus, nginx for the
-## edge, buildah and podman (with runc) for the images.
+## edge, buildah and podman (with runc) for the images; and the Lambda runtime API emulator.
 cluster-tools:
 	@missing=""; for p in prometheus:prometheus buildah:buildah podman:podman runc:runc; do \
 	  command -v $${p%%:*} >/dev/null || [ -x /usr/sbin/$${p%%:*} ] || missing="$$missing $${p##*:}"; done; \
@@ -101,6 +104,7 @@ cluster-tools:
 	if [ -n "$$missing" ]; then echo "installing:$$missing (apt)"; export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get update -qq >/dev/null; apt-get install -y -qq $$missing >/dev/null; \
 	  service nginx stop >/dev/null 2>&1 || pkill -f '^nginx: master process /usr/sbin/nginx' || true; fi
+	@scripts/ensure-cargo-lambda.sh >/dev/null
 
 ## images: one OCI image per function from the release binaries (knative/images.sh: buildah from
 ## scratch, no registry pull), each at most 15 MiB.
@@ -126,6 +130,32 @@ test-browser: build spa
 	for _ in $$(seq 1 100); do curl -sf http://127.0.0.1:$(OIDC_PORT)/.well-known/openid-configuration >/dev/null && break; sleep 0.1; done; \
 	CO2_BASE_URL=http://127.0.0.1:$(E2E_PORT) DEMO_EQUIPMENT_CSV=$(CURDIR)/data/demo/equipments.csv \
 	  TEST_OUTPUT=$(TEST_OUTPUT) node --test --test-concurrency=1 tests/browser/smoke.test.mjs tests/browser/spa.test.mjs
+	@$(MAKE) --no-print-directory test-browser-cluster
+
+## test-browser-cluster: a journey of each persona through the cluster's shape (tests/src/bin/topology.rs):
+## every function its own process behind the nginx edge, S3/SQS on moto, PgBouncer and the
+## replica, sign-in through the test identity provider.
+test-browser-cluster: build spa cluster-tools
+	@command -v chromium >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get update -qq >/dev/null; apt-get install -y -qq chromium >/dev/null; }
+	@cd tests/browser && { [ -d node_modules ] || npm ci --silent --no-audit --no-fund; }
+	@rm -rf $(LOCAL)/cluster; mkdir -p $(LOCAL)/cluster $(TEST_OUTPUT); \
+	eval "$$(scripts/dev-env.sh $(LOCAL)/test co2calc_test)"; \
+	scripts/moto.sh start $(MOTO_PORT) $(LOCAL)/moto.pid; \
+	eval "$$(scripts/db-tier.sh start $(LOCAL)/db-tier $${CO2_PG_PORT:-54329})"; \
+	export MOTO_ENDPOINT=http://127.0.0.1:$(MOTO_PORT) AWS_ENDPOINT_URL=http://127.0.0.1:$(MOTO_PORT) \
+	  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 CO2_BIN_DIR=$(BIN); \
+	OIDC_PORT=$(CLUSTER_OIDC_PORT) OIDC_REDIRECT_URI=http://127.0.0.1:$(CLUSTER_EDGE_PORT)/api/v1/auth/oidc/callback \
+	  node tests/browser/oidc-provider.mjs > $(LOCAL)/cluster/oidc-provider.log 2>&1 & idp=$$!; \
+	OIDC_ISSUER=http://127.0.0.1:$(CLUSTER_OIDC_PORT) OIDC_CLIENT_ID=co2-calculator OIDC_CLIENT_SECRET=test-secret \
+	  OIDC_SCOPES="openid profile email roles" OIDC_USER_CLAIM=sub OIDC_PROVIDER_NAME="the test identity provider" \
+	  $(BIN)/topology --edge-port $(CLUSTER_EDGE_PORT) > $(LOCAL)/cluster/topology.log 2>&1 & topo=$$!; \
+	trap 'kill $$topo $$idp 2>/dev/null || true; wait $$topo 2>/dev/null || true; scripts/moto.sh stop $(LOCAL)/moto.pid; scripts/db-tier.sh stop $(LOCAL)/db-tier' EXIT; \
+	for _ in $$(seq 1 300); do grep -q 'the edge at' $(LOCAL)/cluster/topology.log && break; \
+	  kill -0 $$topo 2>/dev/null || { cat $(LOCAL)/cluster/topology.log; exit 1; }; sleep 0.2; done; \
+	for _ in $$(seq 1 100); do curl -sf http://127.0.0.1:$(CLUSTER_OIDC_PORT)/.well-known/openid-configuration >/dev/null && break; sleep 0.1; done; \
+	CO2_BASE_URL=http://127.0.0.1:$(CLUSTER_EDGE_PORT) DEMO_EQUIPMENT_CSV=$(CURDIR)/data/demo/equipments.csv \
+	  TEST_OUTPUT=$(TEST_OUTPUT) node --test --test-concurrency=1 tests/browser/topology.test.mjs \
+	  || { kill $$topo; wait $$topo; tail -80 $(LOCAL)/cluster/topology.log; exit 1; }
 
 test: lint wasm-check test-rust test-spa-unit knative-validate test-browser
 	@echo "make test: all suites passed"

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """`make bench`: figures for the release build on this machine.
 
-1. Cold start of every function binary: exec → first 200 on /healthz, median of N runs, and the
-   idle resident memory (VmRSS) once it has answered.
+1. Cold start of every function as a person pays it: exec of the release binary → its first
+   authenticated, database-backed 200 (median of N), and `podman run` of its image (built by
+   knative/images.sh) → the same 200; exec → /healthz; idle resident memory; image size.
 2. Upload to totals: a generated 10,000-row equipment file (deterministic, seed 42) through the
    embedded server — PUT of the bytes until the job has succeeded and the module total is visible;
    one entry created by hand; listings of a 5,000-entry module.
@@ -17,7 +18,7 @@
 
 Environment (DATABASE_URL, SESSION_*, LOCAL_BLOB_*) comes from scripts/dev-env.sh via the Makefile.
 """
-import argparse, csv, gzip, http.client, io, json, os, random, signal, socket, statistics, subprocess, sys, time, urllib.parse
+import argparse, csv, gzip, http.client, io, json, os, random, signal, socket, statistics, subprocess, sys, time, urllib.parse, uuid
 
 FUNCTIONS = ["api-session", "api-workspace", "api-results", "api-backoffice", "api-entries", "api-uploads", "api-reference", "api-access", "api-docs", "web",
              "step-ingest", "step-compute", "step-aggregate", "step-export"]
@@ -49,6 +50,7 @@ def rss_kib(pid):
 
 
 def cold_start(binary, runs):
+    """exec → first 200 on /healthz (no I/O), median of `runs`, and the idle RSS."""
     times, rss = [], []
     for _ in range(runs):
         port = free_port()
@@ -65,6 +67,173 @@ def cold_start(binary, runs):
         p.send_signal(signal.SIGTERM)
         p.wait(timeout=10)
     return statistics.median(times), min(times), max(times), statistics.median(rss) / 1024
+
+
+def cloudevent(body):
+    """A message as Knative's SQS source POSTs it (binary mode)."""
+    return {"ce-specversion": "1.0", "ce-id": uuid.uuid4().hex, "ce-type": "dev.knative.connector.event.aws-sqs",
+            "ce-source": "dev.knative.eventing.aws-sqs-source", "Content-Type": "application/json"}, body
+
+
+def first_request(name, tokens, job_id):
+    """What a person (or the SQS source) first asks each function: (method, path, token, headers,
+    raw body). Every one needs the session and the database, except web and api-docs, which have
+    neither; a step's message names a job it reads from the database (an unknown one: it is
+    acknowledged as poison once the database said so)."""
+    nobody = str(uuid.uuid4())
+    principal, admin = tokens["principal"], tokens["admin"]
+    api = {
+        "api-session": ("GET", "/api/v1/session", principal),
+        "api-workspace": ("GET", "/api/v1/units/9001/years/2025/report", principal),
+        "api-results": ("GET", "/api/v1/results/units/9001/years/2025", principal),
+        "api-backoffice": ("GET", "/api/v1/backoffice/years", admin),
+        "api-entries": ("GET", "/api/v1/entries/units/9001/years/2025/modules/equipment", principal),
+        "api-uploads": ("GET", f"/api/v1/jobs/{job_id}", principal),
+        "api-reference": ("GET", "/api/v1/reference/airports?q=GVA", principal),
+        "api-access": ("GET", "/api/v1/backoffice/roles", admin),
+        "api-docs": ("GET", "/docs/openapi.json", None),
+        "web": ("GET", "/", None),
+    }
+    if name in api:
+        method, path, token = api[name]
+        return method, path, token, {}, None
+    message = {
+        "step-ingest": {"Records": [{"eventName": "ObjectCreated:Put", "eventSource": "aws:s3",
+                                     "s3": {"bucket": {"name": "co2"}, "object": {"key": f"uploads/{nobody}/e.csv",
+                                                                                  "size": 10, "eTag": "0"}}}]},
+        "step-compute": {"kind": "compute", "version": 1, "job_id": nobody, "report_module_id": nobody},
+        "step-aggregate": {"kind": "aggregate", "version": 1, "job_id": nobody, "report_module_id": nobody},
+        "step-export": {"kind": "export", "version": 1, "job_id": nobody},
+    }[name]
+    headers, body = cloudevent(json.dumps(message).encode())
+    return "POST", "/", None, headers, body
+
+
+def answered(port, req):
+    """The request's status, or None while nothing listens."""
+    method, path, token, headers, body = req
+    try:
+        return request(port, method, path, token=token, raw=body, headers=headers)[0]
+    except OSError:
+        return None
+
+
+def cold_start_first_request(binary, name, runs, tokens, job_id):
+    """exec → the first request of `first_request` answered 200, median of `runs`."""
+    times = []
+    for _ in range(runs):
+        port = free_port()
+        env = dict(os.environ, PORT=str(port), HOST="127.0.0.1", RUST_LOG="warn")
+        req = first_request(name, tokens, job_id)
+        t0 = time.perf_counter()
+        p = subprocess.Popen([binary], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        status = None
+        while status is None:
+            if p.poll() is not None:
+                raise SystemExit(f"{binary} exited with {p.returncode} before answering")
+            status = answered(port, req)
+            if status is None:
+                time.sleep(0.0005)
+        times.append((time.perf_counter() - t0) * 1000)
+        p.send_signal(signal.SIGTERM)
+        p.wait(timeout=10)
+        if status != 200:
+            raise SystemExit(f"{name}: the first request answered {status}")
+    return statistics.median(times)
+
+
+PODMAN_CONF = "[containers]\ndefault_ulimits = []\n\n[engine]\nruntime = \"runc\"\n"
+
+
+def image_cold_start(name, image, runs, tokens, job_id):
+    """`podman run` of the function's image → the first request answered 200 (what a container
+    runtime adds to the exec), median of `runs`, and the container's idle RSS."""
+    conf = os.path.join(os.environ["LOCAL_BLOB_DIR"], "..", "containers.conf")
+    with open(conf, "w") as f:
+        f.write(PODMAN_CONF)
+    penv = dict(os.environ, CONTAINERS_CONF=conf)
+    # The configuration variables (scripts/dev-env.sh); the image has its own DATA_DIR and WEB_ROOT.
+    prefixes = ("DATABASE_", "CO2_PROFILE", "SESSION_", "LOCAL_BLOB_", "BLOB_", "QUEUE_", "PUBLIC_BASE_URL")
+    config = {k: v for k, v in os.environ.items() if k.startswith(prefixes)}
+    times, rss = [], []
+    for i in range(runs):
+        port = free_port()
+        env = {k: v for k, v in config.items() if "\n" not in v}
+        env.update(PORT=str(port), HOST="127.0.0.1", RUST_LOG="warn")
+        args = ["podman", "run", "--rm", "--detach", "--network", "host", "--name", f"co2-bench-{name}-{i}"]
+        # Multi-line values (the session keys) travel through podman's own environment.
+        keys = {k: v for k, v in config.items() if "\n" in v}
+        for k, v in env.items():
+            args += ["--env", f"{k}={v}"]
+        for k in keys:
+            args += ["--env", k]
+        req = first_request(name, tokens, job_id)
+        t0 = time.perf_counter()
+        subprocess.run(args + [image], env=dict(penv, **keys), check=True, stdout=subprocess.DEVNULL)
+        status = None
+        while status is None:
+            status = answered(port, req)
+            if status is None:
+                time.sleep(0.001)
+                if time.perf_counter() - t0 > 30:
+                    raise SystemExit(f"{image} did not answer")
+        times.append((time.perf_counter() - t0) * 1000)
+        if status != 200:
+            raise SystemExit(f"{image}: the first request answered {status}")
+        time.sleep(0.2)
+        pid = subprocess.run(["podman", "inspect", "--format", "{{.State.Pid}}", f"co2-bench-{name}-{i}"], env=penv,
+                             capture_output=True, text=True, check=True).stdout.strip()
+        rss.append(rss_kib(int(pid)))
+        subprocess.run(["podman", "rm", "-f", "-t", "2", f"co2-bench-{name}-{i}"], env=penv,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return statistics.median(times), statistics.median(rss) / 1024
+
+
+def build_images(bin_dir):
+    """knative/images.sh over the release binaries: {function: (image, bytes)}."""
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    out = subprocess.run(["bash", os.path.join(root, "knative/images.sh"), "--bin-dir", bin_dir, "--tag", "bench"]
+                         + FUNCTIONS, capture_output=True, text=True, check=True).stdout
+    images = {}
+    for line in out.splitlines():
+        image, size = line.split("\t")
+        images[image.rsplit("/", 1)[1].split(":")[0]] = (image, int(size))
+    return images
+
+
+def cold_starts(a):
+    """Cold start as a person pays it, for every function: the release binary's exec and its
+    image's `podman run` to the first authenticated, database-backed 200; idle RSS; image size."""
+    port, env, server = fresh_server(a.bin_dir)
+    try:
+        tokens = {}
+        for persona, unit in (("principal", "9001"), ("admin", None)):
+            body = {"persona": persona, **({"unit": unit} if unit else {})}
+            tokens[persona] = request(port, "POST", "/api/v1/auth/dev-login", body)[1]["token"]
+        status, up = request(port, "POST", "/api/v1/uploads", {"unit": "9001", "year": 2025, "module": "equipment",
+                                                                "filename": "e.csv", "mode": "replace"},
+                             token=tokens["principal"])
+        job_id = up["job_id"]
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    images = build_images(a.bin_dir) if not a.no_images else {}
+    print(f"\ncold start to the first authenticated, database-backed 200 (web, api-docs: first page), release build")
+    print(f"  binary: exec → 200, median of {a.runs}; image: podman run → 200, median of {a.image_runs}; idle RSS")
+    print(f"{'function':<16}{'binary ms':>10}{'healthz ms':>11}{'RSS MiB':>9}{'image ms':>10}{'image RSS':>10}{'image MB':>10}")
+    for name in FUNCTIONS:
+        binary = os.path.join(a.bin_dir, name)
+        first = cold_start_first_request(binary, name, a.runs, tokens, job_id)
+        health, _, _, rss = cold_start(binary, a.runs)
+        if name in images:
+            image, size = images[name]
+            img_ms, img_rss = image_cold_start(name, image, a.image_runs, tokens, job_id)
+            tail = f"{img_ms:>10.1f}{img_rss:>10.1f}{size / 1e6:>10.1f}"
+        else:
+            tail = f"{'-':>10}{'-':>10}{'-':>10}"
+        print(f"{name:<16}{first:>10.1f}{health:>11.1f}{rss:>9.1f}{tail}")
+    for name, (image, _) in images.items():
+        subprocess.run(["podman", "rmi", "-f", image], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def request(port, method, path, body=None, token=None, raw=None, headers=None):
@@ -402,6 +571,9 @@ def main():
     ap.add_argument("--only-large", action="store_true", help="only the large files and the recalculation")
     ap.add_argument("--only-spa", action="store_true", help="only the SPA's bundle size and time to interactive")
     ap.add_argument("--only-load", action="store_true", help="only the mixed load through PgBouncer")
+    ap.add_argument("--only-cold", action="store_true", help="only the cold starts (binaries and images)")
+    ap.add_argument("--image-runs", type=int, default=5, help="cold starts of each image under podman")
+    ap.add_argument("--no-images", action="store_true", help="cold starts of the binaries only")
     ap.add_argument("--rate", type=int, default=200, help="load: requests per second")
     ap.add_argument("--seconds", type=int, default=60, help="load: duration")
     ap.add_argument("--step-logs", metavar="DIR", help="write each step's info-level log (phase timings) to DIR")
@@ -413,13 +585,9 @@ def main():
         return spa(a)
     if a.only_load:
         return load_figures(a)
-    print(f"\ncold start (exec → first 200 on /healthz), {a.runs} runs each, and idle RSS")
-    print(f"{'function':<16}{'median ms':>10}{'min':>8}{'max':>8}{'RSS MiB':>9}{'binary MiB':>12}")
-    for name in FUNCTIONS:
-        binary = os.path.join(a.bin_dir, name)
-        med, lo, hi, rss = cold_start(binary, a.runs)
-        size = os.path.getsize(binary) / 1048576
-        print(f"{name:<16}{med:>10.1f}{lo:>8.1f}{hi:>8.1f}{rss:>9.1f}{size:>12.1f}")
+    if a.only_cold:
+        return cold_starts(a)
+    cold_starts(a)
     print(f"\nupload to totals: {a.rows}-row equipment file, embedded server (PUT → job succeeded → results read)")
     results, rss, entry_ms, listing = upload_to_totals(a.bin_dir, a.rows, a.repeats)
     for i, (tj, tt, ok, total) in enumerate(results, 1):

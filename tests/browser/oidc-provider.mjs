@@ -20,6 +20,8 @@ if (!redirectUri) {
 
 const directory = {
   ada: { name: 'Ada Lovelace', email: 'ada@example.org', roles: ['calco2.user.principal:9001'] },
+  linus: { name: 'Linus Pauling', email: 'linus@example.org', roles: ['calco2.user.standard:9001'] },
+  barbara: { name: 'Barbara Liskov', email: 'barbara@example.org', roles: ['calco2.backoffice.metier:ENAC'] },
   grace: { name: 'Grace Hopper', email: 'grace@example.org', roles: ['calco2.backoffice.admin'] },
 };
 

@@ -1,7 +1,11 @@
 //! Cross-function end-to-end tests of the CO₂ Calculator live in `tests/e2e/`: the whole pipeline
 //! (API → storage → notification → queue → steps → totals) against a real PostgreSQL, through
 //! the embedded path (local disk + PostgreSQL queue) and the cloud path (a real S3+SQS server).
-//! This library holds the oracle the tests compare with.
+//! This library holds the oracle the tests compare with, and the cluster's shape run here
+//! (`cluster`, on the resources of `cloud`), which the tests and the `topology` binary start.
+
+pub mod cloud;
+pub mod cluster;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

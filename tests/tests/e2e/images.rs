@@ -6,7 +6,7 @@
 //! The images here are built from the test build's binaries (`CO2_BIN_DIR`); `make images`
 //! builds the release ones and holds each to its size limit.
 
-use crate::cluster::{DatabaseTier, Objects, free_port, service, session_token};
+use co2_e2e::cluster::{DatabaseTier, Objects, free_port, service, session_token};
 use reqwest::StatusCode;
 use sqlx::PgPool;
 use std::collections::BTreeMap;
@@ -110,7 +110,7 @@ async fn wait_healthy(http: &reqwest::Client, port: u16, container: &Container) 
 #[sqlx::test(migrator = "co2_db::MIGRATOR")]
 async fn images_from_scratch_serve_under_podman(pool: PgPool) {
     co2_testkit::seed(&pool).await;
-    let cloud = crate::s3_sqs::Cloud::new().await;
+    let cloud = co2_e2e::cloud::Cloud::new().await;
     let moto = std::env::var("MOTO_ENDPOINT").expect("MOTO_ENDPOINT (make test starts moto)");
     let db = DatabaseTier::of(&pool);
     let objects = Objects::here(&cloud, &db, "http://127.0.0.1:8080", &moto);
@@ -143,7 +143,7 @@ async fn images_from_scratch_serve_under_podman(pool: PgPool) {
     }
 
     // The API function reads the reference data through PgBouncer for a signed-in person.
-    let keys = crate::cluster::cluster_session_keys(&cloud.suffix);
+    let keys = co2_e2e::cluster::cluster_session_keys(&cloud.suffix);
     let token = session_token(&pool, &keys, "standard", Some("9001")).await;
     let (port, container) = &running["api-reference"];
     let res = http

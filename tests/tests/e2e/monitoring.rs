@@ -3,7 +3,7 @@
 //! pods, and every query of the shipped Grafana dashboard returns data — the latency panels
 //! through `histogram_quantile` over the functions' request-duration histograms.
 
-use crate::cluster::{Running, free_port, wait_listening};
+use co2_e2e::cluster::{Running, free_port, wait_listening};
 use serde_json::Value;
 use sqlx::PgPool;
 use std::process::{Command, Stdio};

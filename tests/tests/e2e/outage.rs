@@ -66,7 +66,7 @@ async fn a_10_second_storage_and_queue_outage_mid_run_delays_the_job_and_loses_n
     let moto = std::env::var("MOTO_ENDPOINT").expect("MOTO_ENDPOINT (make test starts the server)");
     let mut proxy = Proxy::start(moto.trim_start_matches("http://").trim_end_matches('/').to_owned()).await;
     let endpoint = format!("http://{}", proxy.addr);
-    let cloud = crate::s3_sqs::Cloud::with_endpoint(&endpoint).await;
+    let cloud = co2_e2e::cloud::Cloud::with_endpoint(&endpoint).await;
     let settings = co2_testkit::settings(Profile::Dev, &cloud.suffix);
     let ctx = co2_platform::Ctx {
         pools: co2_db::Pools::single(pool.clone()),

@@ -3,7 +3,7 @@
 //! the function that serves it, the SPA's areas to `web`, `/docs` to `api-docs`, and no API path
 //! to the SPA.
 
-use crate::cluster::edge_route;
+use co2_e2e::cluster::edge_route;
 use edge::{HttpRoute, Target};
 
 /// Each HTTP function with the OpenAPI document of what it serves.

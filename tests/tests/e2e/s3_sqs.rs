@@ -6,6 +6,7 @@
 //! `make test` sets. Every test uses its own bucket and queues, so tests run in parallel.
 
 use crate::support::{assert_matches_oracle, demo_equipment};
+use co2_e2e::cloud::{Cloud, endpoint};
 use co2_platform::blob::S3Blob;
 use co2_platform::config::Profile;
 use co2_platform::dispatch::{Pump, drain};
@@ -16,53 +17,6 @@ use serde_json::json;
 use sqlx::PgPool;
 use std::sync::Arc;
 use std::time::Duration;
-
-pub(crate) struct Cloud {
-    pub(crate) s3: aws_sdk_s3::Client,
-    pub(crate) sqs: aws_sdk_sqs::Client,
-    pub(crate) bucket: String,
-    pub(crate) suffix: String,
-}
-
-fn endpoint() -> String {
-    std::env::var("MOTO_ENDPOINT").expect("MOTO_ENDPOINT must point at the S3+SQS test server (make test starts it)")
-}
-
-impl Cloud {
-    /// The resources of `knative/cloud-resources.yaml` — queues with their dead-letter queues
-    /// and redrive policies, a bucket notifying `co2-ingest` of uploads and drops — provisioned
-    /// with the operators' tool, under this test's own names.
-    pub(crate) async fn new() -> Cloud {
-        Cloud::with_endpoint(&endpoint()).await
-    }
-
-    /// The same through `endpoint` (a proxy to the server, for the outage test).
-    pub(crate) async fn with_endpoint(endpoint: &str) -> Cloud {
-        let (s3, sqs) = cloud_resources::clients(Some(endpoint), true).await;
-        let suffix = format!("-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
-        let bucket = format!("co2-test{suffix}");
-        let resources = cloud_resources::Resources::load(&cloud_resources::Resources::repository_file())
-            .expect("the cloud resources file");
-        let target = cloud_resources::Target { bucket: bucket.clone(), queue_suffix: suffix.clone() };
-        cloud_resources::provision(&resources, &s3, &sqs, &target).await.expect("provisioning");
-        Cloud { s3, sqs, bucket, suffix }
-    }
-
-    pub(crate) async fn queue_len(&self, name: &str) -> usize {
-        let url = self.sqs.get_queue_url().queue_name(format!("{name}{}", self.suffix)).send().await.unwrap();
-        let attrs = self
-            .sqs
-            .get_queue_attributes()
-            .queue_url(url.queue_url().unwrap())
-            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages)
-            .send()
-            .await
-            .unwrap();
-        attrs.attributes().unwrap()[&aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages]
-            .parse()
-            .unwrap()
-    }
-}
 
 struct CloudStack {
     cloud: Cloud,

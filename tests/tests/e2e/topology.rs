@@ -3,8 +3,8 @@
 //! fed by the SQS sources, storage on S3 with its notifications, the database through PgBouncer
 //! and the replica.
 
-use crate::cluster::{Edge, Topology, edge_route};
 use crate::support::{assert_matches_oracle, demo_equipment};
+use co2_e2e::cluster::{Edge, Topology, edge_route};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use sqlx::PgPool;
@@ -126,6 +126,12 @@ fn sum_of(entries: &Value) -> f64 {
 #[sqlx::test(migrator = "co2_db::MIGRATOR")]
 async fn the_journeys_run_across_the_functions_behind_the_edge(pool: PgPool) {
     let t = Topology::start(pool).await;
+    // Browsers upload straight to the bucket: its CORS rule lets the app's origin, and no other.
+    let cors = t.cloud.s3.get_bucket_cors().bucket(&t.cloud.bucket).send().await.unwrap();
+    let rule = &cors.cors_rules()[0];
+    assert_eq!(rule.allowed_origins(), [t.edge.url()]);
+    assert!(rule.allowed_methods().contains(&"PUT".to_owned()), "{rule:?}");
+    assert!(rule.allowed_headers().contains(&"if-none-match".to_owned()), "{rule:?}");
     let principal = t.token("principal", Some("9001")).await;
 
     // An upload, its file PUT to S3 through the presigned link.

@@ -30,6 +30,17 @@ pub struct Resources {
 pub struct Bucket {
     pub name: String,
     pub notifications: Vec<Notification>,
+    pub cors: Cors,
+}
+
+/// What the app's origin may do on the bucket from a browser (presigned uploads, downloads).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cors {
+    pub methods: Vec<String>,
+    pub headers: Vec<String>,
+    pub expose: Vec<String>,
+    pub max_age_secs: i32,
 }
 
 /// ObjectCreated events of keys under `prefix` go to `queue`.
@@ -181,6 +192,8 @@ impl Resources {
 pub struct Target {
     pub bucket: String,
     pub queue_suffix: String,
+    /// The app's origins (`PUBLIC_BASE_URL`), the only ones whose pages may use the bucket.
+    pub origins: Vec<String>,
 }
 
 /// What was provisioned: each queue's URL and ARN by its declared name.
@@ -223,7 +236,8 @@ async fn ensure_queue(
 }
 
 /// Provisions every resource of `res` at `target`: each dead-letter queue, then its queue with
-/// the redrive policy, the bucket (created when missing) and its notifications. Idempotent.
+/// the redrive policy, the bucket (created when missing), its CORS rule for the app's origins
+/// and its notifications. Idempotent.
 pub async fn provision(
     res: &Resources,
     s3: &aws_sdk_s3::Client,
@@ -269,6 +283,22 @@ pub async fn provision(
             .await
             .with_context(|| format!("creating {}", target.bucket))?;
     }
+    let cors = &res.bucket.cors;
+    ensure!(!target.origins.is_empty(), "the app's origin is needed for the bucket's CORS rule (--origin)");
+    let rule = aws_sdk_s3::types::CorsRule::builder()
+        .id("app-origin")
+        .set_allowed_origins(Some(target.origins.clone()))
+        .set_allowed_methods(Some(cors.methods.clone()))
+        .set_allowed_headers(Some(cors.headers.clone()))
+        .set_expose_headers(Some(cors.expose.clone()))
+        .max_age_seconds(cors.max_age_secs)
+        .build()?;
+    s3.put_bucket_cors()
+        .bucket(&target.bucket)
+        .cors_configuration(aws_sdk_s3::types::CorsConfiguration::builder().cors_rules(rule).build()?)
+        .send()
+        .await
+        .context("the bucket's CORS rule")?;
     let mut configs = Vec::new();
     for n in &res.bucket.notifications {
         // S3 may only send to a queue whose policy lets it: the notified queues get one.

@@ -1,7 +1,9 @@
 //! `cloud-resources`: provisions and describes the cloud resources of
 //! `knative/cloud-resources.yaml` (or `--file PATH`).
 //!
-//!   cloud-resources provision [--bucket NAME] [--queue-suffix S]   queues, DLQs, bucket, notifications
+//!   cloud-resources provision --origin URL [--origin URL…] [--bucket NAME] [--queue-suffix S]
+//!                                    queues, DLQs, bucket, its CORS rule for the app's origin
+//!                                    (PUBLIC_BASE_URL), notifications
 //!   cloud-resources iam-policy IDENTITY --account ID [--bucket NAME]   a function's (or `sources`') policy
 //!   cloud-resources dead-letter-queues                                 the sweeper's QUEUE_DEAD_LETTERS
 //!
@@ -24,7 +26,8 @@ async fn main() -> anyhow::Result<()> {
         Some("provision") => {
             let path_style = std::env::var_os("AWS_ENDPOINT_URL").is_some();
             let (s3, sqs) = clients(None, path_style).await;
-            let target = Target { bucket, queue_suffix: flag(&args, "--queue-suffix").unwrap_or_default() };
+            let origins = args.windows(2).filter(|w| w[0] == "--origin").map(|w| w[1].clone()).collect();
+            let target = Target { bucket, queue_suffix: flag(&args, "--queue-suffix").unwrap_or_default(), origins };
             let done = provision(&res, &s3, &sqs, &target).await?;
             let mut names: Vec<_> = done.queue_arns.into_iter().collect();
             names.sort();

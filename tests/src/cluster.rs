@@ -14,11 +14,22 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A child process killed when dropped.
+/// A child process stopped when dropped: SIGTERM first, as Kubernetes stops a pod (a function
+/// drains; nginx's master stops its workers, which a SIGKILL would leave listening), SIGKILL
+/// after 3 s.
 pub struct Running(pub Child);
 
 impl Drop for Running {
     fn drop(&mut self) {
+        let pid = self.0.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).stderr(Stdio::null()).status();
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -51,7 +62,7 @@ fn yaml_docs(path: &Path) -> Vec<Yaml> {
 }
 
 fn base() -> PathBuf {
-    co2_e2e::knative_dir().join("base")
+    crate::knative_dir().join("base")
 }
 
 /// `KEY=value` lines (comments and blank lines skipped), as kustomize reads an `envs` file.
@@ -74,7 +85,7 @@ pub struct Objects {
 impl Objects {
     /// The ConfigMaps and Secrets the manifests name, filled with this machine's services: the
     /// database tier, moto for S3/SQS under `cloud`'s names, the test session keys.
-    pub fn here(cloud: &crate::s3_sqs::Cloud, db: &DatabaseTier, public_base_url: &str, moto: &str) -> Objects {
+    pub fn here(cloud: &crate::cloud::Cloud, db: &DatabaseTier, public_base_url: &str, moto: &str) -> Objects {
         let mut config = env_file(&base().join("config.env"));
         config.insert("SESSION_PUBLIC_KEY".into(), String::new());
         local_overlay(&mut config, cloud, public_base_url, moto);
@@ -180,8 +191,8 @@ impl ServiceManifest {
     pub fn environment_here(&self, objects: &Objects, port: u16) -> BTreeMap<String, String> {
         let mut env = image_environment();
         env.extend(self.environment(objects));
-        env.insert("WEB_ROOT".into(), co2_e2e::data_dir().join("../frontend-dioxus/dist").display().to_string());
-        env.insert("DATA_DIR".into(), co2_e2e::data_dir().display().to_string());
+        env.insert("WEB_ROOT".into(), crate::data_dir().join("../frontend-dioxus/dist").display().to_string());
+        env.insert("DATA_DIR".into(), crate::data_dir().display().to_string());
         env.insert("PORT".into(), port.to_string());
         env.insert("HOST".into(), "127.0.0.1".into());
         env
@@ -196,7 +207,7 @@ pub fn service(name: &str) -> ServiceManifest {
 /// The environment the image gives every container (`knative/image.env`, which
 /// `knative/images.sh` applies).
 fn image_environment() -> BTreeMap<String, String> {
-    env_file(&co2_e2e::knative_dir().join("image.env"))
+    env_file(&crate::knative_dir().join("image.env"))
 }
 
 /// One `IntegrationSource` of `knative/base/eventing/sqs-sources.yaml`: a queue and the Service
@@ -330,8 +341,16 @@ pub struct Edge {
 
 impl Edge {
     pub fn start(route: &edge::HttpRoute, upstreams: edge::Upstreams<'_>) -> Edge {
+        Edge::start_on(free_port(), route, upstreams)
+    }
+
+    /// The edge on a given port.
+    pub fn start_on(port: u16, route: &edge::HttpRoute, upstreams: edge::Upstreams<'_>) -> Edge {
+        // Something else answering there would pass for the edge.
+        drop(
+            std::net::TcpListener::bind(("127.0.0.1", port)).unwrap_or_else(|e| panic!("the edge's port {port}: {e}")),
+        );
         let dir = co2_testkit::TempDir::new();
-        let port = free_port();
         let conf = route.nginx_conf(&format!("127.0.0.1:{port}"), &dir.0, upstreams).expect("an nginx configuration");
         let path = dir.0.join("nginx.conf");
         std::fs::write(&path, conf).unwrap();
@@ -380,7 +399,7 @@ pub struct Function {
 pub struct Topology {
     pub edge: Edge,
     pub functions: BTreeMap<String, Function>,
-    pub cloud: crate::s3_sqs::Cloud,
+    pub cloud: crate::cloud::Cloud,
     pub auth: co2_platform::auth::AuthKeys,
     pub pool: sqlx::PgPool,
     pub http: reqwest::Client,
@@ -428,7 +447,7 @@ pub async fn session_token(
 /// the manifests' own value.
 fn local_overlay(
     config: &mut BTreeMap<String, String>,
-    cloud: &crate::s3_sqs::Cloud,
+    cloud: &crate::cloud::Cloud,
     public_base_url: &str,
     moto: &str,
 ) {
@@ -450,11 +469,28 @@ fn local_overlay(
     }
 }
 
+/// What a topology may be given besides the manifests.
+#[derive(Debug, Clone, Default)]
+pub struct TopologyOptions {
+    /// The edge's port (the public base URL); any free one when `None`.
+    pub edge_port: Option<u16>,
+    /// The identity provider api-session signs people in with: `OIDC_*` settings for `co2-config`
+    /// and the client secret for the `co2-oidc` Secret. Without it, sign-in is not configured.
+    pub oidc: Option<(BTreeMap<String, String>, String)>,
+}
+
 impl Topology {
     /// Starts every function of the base as its own process, the edge, the SQS sources.
     pub async fn start(pool: sqlx::PgPool) -> Topology {
+        Topology::start_with(pool, TopologyOptions::default()).await
+    }
+
+    /// As [`Topology::start`], with `options`.
+    pub async fn start_with(pool: sqlx::PgPool, options: TopologyOptions) -> Topology {
         co2_testkit::seed(&pool).await;
-        let cloud = crate::s3_sqs::Cloud::new().await;
+        // The edge's address is the app's origin, which the bucket lets browsers upload from.
+        let edge_port = options.edge_port.unwrap_or_else(free_port);
+        let cloud = crate::cloud::Cloud::for_origin(&format!("http://127.0.0.1:{edge_port}")).await;
         let moto = std::env::var("MOTO_ENDPOINT").expect("MOTO_ENDPOINT (make test starts moto)");
         let db = DatabaseTier::of(&pool);
         let services = services();
@@ -462,16 +498,20 @@ impl Topology {
         // The edge first: its address is the public base URL every function is given.
         let route = edge_route();
         let upstream = |name: &str| ports.get(name).map(|p| format!("127.0.0.1:{p}"));
-        let edge = Edge::start(&route, &upstream);
+        let edge = Edge::start_on(edge_port, &route, &upstream);
 
-        let objects = Objects::here(&cloud, &db, &edge.url(), &moto);
+        let mut objects = Objects::here(&cloud, &db, &edge.url(), &moto);
+        if let Some((settings, secret)) = options.oidc {
+            objects.config_maps.get_mut("co2-config").unwrap().extend(settings);
+            objects.secrets.insert("co2-oidc".into(), BTreeMap::from([("OIDC_CLIENT_SECRET".into(), secret)]));
+        }
         let logs = co2_testkit::TempDir::new();
         let mut functions = BTreeMap::new();
         for service in &services {
             let port = ports[&service.name];
             let env = service.environment_here(&objects, port);
             let log = logs.0.join(format!("{}.log", service.name));
-            let child = Command::new(co2_e2e::binary(&service.name))
+            let child = Command::new(crate::binary(&service.name))
                 .env_clear()
                 .env("PATH", std::env::var("PATH").unwrap_or_default())
                 .envs(&env)
