@@ -69,6 +69,39 @@ export async function eventually(what, fn, { timeoutMs = 15_000, intervalMs = 20
   }
 }
 
+/** Waits until the job shown by `locator` (its `data-state`) has ended; returns that state. */
+export async function jobEnd(locator, { what = 'the job to end', timeoutMs = 90_000 } = {}) {
+  return eventually(
+    what,
+    async () => {
+      const s = await locator.getAttribute('data-state');
+      return s === 'succeeded' || s === 'failed' ? s : null;
+    },
+    { timeoutMs, intervalMs: 250 },
+  );
+}
+
+/** The module page's upload of `file` (replacing earlier file rows) until its job has ended:
+ * asserts it succeeded with `rowsOk` rows and the module total then reads `total` (t); with
+ * `progressShot`, a screenshot of that name while the job is shown. */
+export async function uploadAndSeeTotal(page, file, { rowsOk, total, progressShot }) {
+  await page.getByTestId('upload-input').setInputFiles(file);
+  await page.getByTestId('upload-mode-replace').check();
+  await page.getByTestId('upload-submit').click();
+  await page.getByTestId('job-state').waitFor({ timeout: 20_000 });
+  if (progressShot) await shoot(page, progressShot);
+  const state = await jobEnd(page.getByTestId('job-state'), { what: 'the upload job to finish' });
+  const failure = (await page.getByTestId('job-failure').count()) ? await page.getByTestId('job-failure').innerText() : '';
+  if (state !== 'succeeded') throw new Error(`the upload job failed: ${failure}`);
+  const rows = (await page.getByTestId('job-rows-ok').innerText()).trim();
+  if (rows !== String(rowsOk)) throw new Error(`${rows} rows loaded, not ${rowsOk}`);
+  await eventually(
+    `the module total ${total} t`,
+    async () => (await page.getByTestId('module-total').innerText()).trim() === total,
+    { timeoutMs: 20_000 },
+  );
+}
+
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',

@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { launchBrowser, shoot, watchPage, eventually } from './harness.mjs';
+import { launchBrowser, shoot, watchPage, eventually, jobEnd, uploadAndSeeTotal } from './harness.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const BASE_URL = (process.env.CO2_BASE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
@@ -88,33 +88,9 @@ test('a principal uploads the demo equipment file and sees the module total', as
     assert.equal(template.status(), 200);
     assert.match(await template.text(), /^equipment_id,name,equipment_class/);
 
-    // Upload the demo file, replacing earlier file rows.
-    await page.getByTestId('upload-input').setInputFiles(DEMO_CSV);
-    await page.getByTestId('upload-mode-replace').check();
-    await page.getByTestId('upload-submit').click();
-    await page.getByTestId('job-state').waitFor({ timeout: 20_000 });
-    await shoot(page, 'progress');
-
-    const state = await eventually(
-      'the upload job to finish',
-      async () => {
-        const s = await page.getByTestId('job-state').getAttribute('data-state');
-        return s === 'succeeded' || s === 'failed' ? s : null;
-      },
-      { timeoutMs: 90_000, intervalMs: 250 },
-    );
-    const failure = (await page.getByTestId('job-failure').count())
-      ? await page.getByTestId('job-failure').innerText()
-      : '';
-    assert.equal(state, 'succeeded', `job failed: ${failure}`);
-    assert.equal((await page.getByTestId('job-rows-ok').innerText()).trim(), '41');
-
-    // The table and the total reload after the job: 5,890.87 kg → 5.89 t.
-    await eventually(
-      'the module total 5.89 t',
-      async () => (await page.getByTestId('module-total').innerText()).trim() === '5.89',
-      { timeoutMs: 20_000 },
-    );
+    // Upload the demo file, replacing earlier file rows; the table and the total reload after
+    // the job: 5,890.87 kg → 5.89 t.
+    await uploadAndSeeTotal(page, DEMO_CSV, { rowsOk: 41, total: '5.89', progressShot: 'progress' });
     await shoot(page, 'module-equipment');
 
     // An entry edited in place: its form opens under its row, with the year's classes to pick
@@ -246,14 +222,7 @@ test('the IT manager uploads a factor file, which recalculates its entries, then
     await row.getByTestId('factor-result').waitFor({ timeout: 20_000 });
     assert.match(await row.getByTestId('factor-result').innerText(), /factors stored, 0 newly stale/);
     const recalculation = row.getByTestId('job-progress');
-    const state = await eventually(
-      'the recalculation started by the upload to end',
-      async () => {
-        const s = await recalculation.getAttribute('data-state');
-        return s === 'succeeded' || s === 'failed' ? s : null;
-      },
-      { timeoutMs: 60_000, intervalMs: 250 },
-    );
+    const state = await jobEnd(recalculation, { what: 'the recalculation started by the upload to end', timeoutMs: 60_000 });
     assert.equal(state, 'succeeded');
     assert.equal((await row.getByTestId('factor-stale').innerText()).trim(), '0');
     await shoot(page, 'it-factors');
@@ -262,14 +231,7 @@ test('the IT manager uploads a factor file, which recalculates its entries, then
     await page.getByTestId('recalc-module').selectOption('equipment');
     await page.getByTestId('recalc-start').click();
     await page.getByTestId('recalc-started').waitFor({ timeout: 20_000 });
-    const recalc = await eventually(
-      'the recalculation to end',
-      async () => {
-        const s = await page.getByTestId('job-progress').getAttribute('data-state');
-        return s === 'succeeded' || s === 'failed' ? s : null;
-      },
-      { timeoutMs: 60_000, intervalMs: 250 },
-    );
+    const recalc = await jobEnd(page.getByTestId('job-progress'), { what: 'the recalculation to end', timeoutMs: 60_000 });
     assert.equal(recalc, 'succeeded');
     await shoot(page, 'it-recalculation');
 

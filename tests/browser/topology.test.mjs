@@ -12,7 +12,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { launchBrowser, shoot, watchPage, eventually } from './harness.mjs';
+import { launchBrowser, shoot, watchPage, jobEnd, uploadAndSeeTotal } from './harness.mjs';
 
 const BASE_URL = (process.env.CO2_BASE_URL ?? 'http://127.0.0.1:18090').replace(/\/$/, '');
 const DEMO_CSV = process.env.DEMO_EQUIPMENT_CSV;
@@ -58,17 +58,6 @@ async function withPage(fn) {
   }
 }
 
-async function jobEnd(locator, timeoutMs = 90_000) {
-  return eventually(
-    'the job to end',
-    async () => {
-      const s = await locator.getAttribute('data-state');
-      return s === 'succeeded' || s === 'failed' ? s : null;
-    },
-    { timeoutMs, intervalMs: 250 },
-  );
-}
-
 test('the cluster offers its identity provider and no development sign-in', async () => {
   await withPage(async (page) => {
     await page.goto(`${BASE_URL}/login`);
@@ -90,21 +79,7 @@ test('a principal uploads a file through S3 and sees the total the steps compute
     await page.getByTestId('module-card-equipment').getByRole('link').click();
     await page.waitForURL(/\/modules\/equipment$/);
     await page.getByTestId('entries-table').waitFor({ timeout: 20_000 });
-    await page.getByTestId('upload-input').setInputFiles(DEMO_CSV);
-    await page.getByTestId('upload-mode-replace').check();
-    await page.getByTestId('upload-submit').click();
-    await page.getByTestId('job-state').waitFor({ timeout: 20_000 });
-    const state = await jobEnd(page.getByTestId('job-state'));
-    const failure = (await page.getByTestId('job-failure').count())
-      ? await page.getByTestId('job-failure').innerText()
-      : '';
-    assert.equal(state, 'succeeded', `job failed: ${failure}`);
-    assert.equal((await page.getByTestId('job-rows-ok').innerText()).trim(), '41');
-    await eventually(
-      'the module total 5.89 t',
-      async () => (await page.getByTestId('module-total').innerText()).trim() === '5.89',
-      { timeoutMs: 20_000 },
-    );
+    await uploadAndSeeTotal(page, DEMO_CSV, { rowsOk: 41, total: '5.89' });
     await shoot(page, 'cluster-principal-upload');
   });
 });

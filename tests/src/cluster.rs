@@ -110,6 +110,16 @@ impl Objects {
     }
 }
 
+/// What a function run on its own (an image, a Lambda) is given here: the demo data seeded on
+/// `pool`, cloud resources of its own on moto, the manifests' ConfigMaps and Secrets over them.
+pub async fn one_by_one(pool: &sqlx::PgPool, public_base_url: &str) -> (crate::cloud::Cloud, Objects) {
+    co2_testkit::seed(pool).await;
+    let cloud = crate::cloud::Cloud::new().await;
+    let moto = std::env::var("MOTO_ENDPOINT").expect("MOTO_ENDPOINT (make test starts moto)");
+    let objects = Objects::here(&cloud, &DatabaseTier::of(pool), public_base_url, &moto);
+    (cloud, objects)
+}
+
 /// A Knative Service of `knative/base/functions/`.
 pub struct ServiceManifest {
     pub name: String,

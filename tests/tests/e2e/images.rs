@@ -6,7 +6,7 @@
 //! The images here are built from the test build's binaries (`CO2_BIN_DIR`); `make images`
 //! builds the release ones and holds each to its size limit.
 
-use co2_e2e::cluster::{DatabaseTier, Objects, free_port, service, session_token};
+use co2_e2e::cluster::{free_port, one_by_one, service, session_token};
 use reqwest::StatusCode;
 use sqlx::PgPool;
 use std::collections::BTreeMap;
@@ -109,11 +109,7 @@ async fn wait_healthy(http: &reqwest::Client, port: u16, container: &Container) 
 /// reachable) and takes a CloudEvent; both run as the image's unprivileged user.
 #[sqlx::test(migrator = "co2_db::MIGRATOR")]
 async fn images_from_scratch_serve_under_podman(pool: PgPool) {
-    co2_testkit::seed(&pool).await;
-    let cloud = co2_e2e::cloud::Cloud::new().await;
-    let moto = std::env::var("MOTO_ENDPOINT").expect("MOTO_ENDPOINT (make test starts moto)");
-    let db = DatabaseTier::of(&pool);
-    let objects = Objects::here(&cloud, &db, "http://127.0.0.1:8080", &moto);
+    let (cloud, objects) = one_by_one(&pool, "http://127.0.0.1:8080").await;
     let dir = co2_testkit::TempDir::new();
     let conf = dir.0.join("containers.conf");
     std::fs::write(&conf, CONTAINERS_CONF).unwrap();

@@ -7,7 +7,7 @@
 //! The functions get the environment of their Knative Service (the same configuration serves
 //! both platforms), with the database tier and moto behind it.
 
-use co2_e2e::cluster::{DatabaseTier, Objects, Running, free_port, service, session_token, wait_listening};
+use co2_e2e::cluster::{Objects, Running, free_port, one_by_one, service, session_token, wait_listening};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 use std::path::PathBuf;
@@ -264,10 +264,7 @@ async fn wait_drop_job(pool: &PgPool, key: &str, host: &LambdaHost) -> (String, 
 /// step-ingest queued for it.
 #[sqlx::test(migrator = "co2_db::MIGRATOR")]
 async fn api_and_step_functions_run_under_a_lambda_runtime(pool: PgPool) {
-    co2_testkit::seed(&pool).await;
-    let cloud = co2_e2e::cloud::Cloud::new().await;
-    let moto = std::env::var("MOTO_ENDPOINT").expect("MOTO_ENDPOINT (make test starts moto)");
-    let objects = Objects::here(&cloud, &DatabaseTier::of(&pool), "https://co2.example.org", &moto);
+    let (cloud, objects) = one_by_one(&pool, "https://co2.example.org").await;
     let host = LambdaHost::start(&["api-reference", "step-ingest", "step-aggregate"], &objects);
 
     // API Gateway → api-reference.
