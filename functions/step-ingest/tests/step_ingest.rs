@@ -3,21 +3,10 @@
 //! is no CloudEvent is refused.
 
 use axum::body::Body;
-use co2_testkit::{FunctionApp, send};
+use co2_testkit::{FunctionApp, cloudevent, send};
 use http::Request;
 use sqlx::PgPool;
 use std::sync::Arc;
-
-fn cloudevent(body: &str) -> Request<Body> {
-    Request::post("/")
-        .header("ce-specversion", "1.0")
-        .header("ce-id", "7D2A0C1E4B9F3A1-0000000000000001")
-        .header("ce-type", "dev.knative.connector.event.aws-sqs")
-        .header("ce-source", "dev.knative.eventing.aws-sqs-source")
-        .header("content-type", "application/json")
-        .body(Body::from(body.to_owned()))
-        .unwrap()
-}
 
 fn created(key: &str) -> String {
     serde_json::json!({"Records": [{

@@ -246,6 +246,19 @@ impl FunctionApp {
     }
 }
 
+/// A message as Knative's AWS SQS source POSTs it to a step: one binary-mode CloudEvent whose
+/// data is the queue message's body.
+pub fn cloudevent(body: &str) -> Request<Body> {
+    Request::post("/")
+        .header("ce-specversion", "1.0")
+        .header("ce-id", uuid::Uuid::new_v4().simple().to_string().to_uppercase())
+        .header("ce-type", "dev.knative.connector.event.aws-sqs")
+        .header("ce-source", "dev.knative.eventing.aws-sqs-source")
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_owned()))
+        .unwrap()
+}
+
 /// Someone calling a [`FunctionApp`]: their session travels as a bearer token.
 pub struct Persona {
     app: Router,
