@@ -160,7 +160,9 @@ def image_cold_start(name, image, runs, tokens, job_id):
         port = free_port()
         env = {k: v for k, v in config.items() if "\n" not in v}
         env.update(PORT=str(port), HOST="127.0.0.1", RUST_LOG="warn")
-        args = ["podman", "run", "--rm", "--detach", "--network", "host", "--name", f"co2-bench-{name}-{i}"]
+        storage = os.environ["LOCAL_BLOB_DIR"]
+        args = ["podman", "run", "--rm", "--detach", "--network", "host", "--name", f"co2-bench-{name}-{i}",
+                "--volume", f"{storage}:{storage}"]
         # Multi-line values (the session keys) travel through podman's own environment.
         keys = {k: v for k, v in config.items() if "\n" in v}
         for k, v in env.items():
@@ -217,6 +219,12 @@ def cold_starts(a):
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+    # The sessions' issuer is the base URL they were signed under: every function gets it. And
+    # the cluster's environment: no backtraces captured for every logged error (a first capture
+    # costs tens of milliseconds).
+    os.environ["PUBLIC_BASE_URL"] = env["PUBLIC_BASE_URL"]
+    for var in ("RUST_BACKTRACE", "RUST_LIB_BACKTRACE"):
+        os.environ.pop(var, None)
     images = build_images(a.bin_dir) if not a.no_images else {}
     print(f"\ncold start to the first authenticated, database-backed 200 (web, api-docs: first page), release build")
     print(f"  binary: exec → 200, median of {a.runs}; image: podman run → 200, median of {a.image_runs}; idle RSS")
