@@ -92,7 +92,12 @@ for function in "${FUNCTIONS[@]}"; do
     --label org.opencontainers.image.source="co2-calculator" \
     --label org.opencontainers.image.licenses="AGPL-3.0-only" \
     "$container"
+  previous="$(podman image inspect --format '{{.Id}}' "$name" 2>/dev/null || true)"
   buildah commit --quiet --rm "$container" "$name" >/dev/null
+  # The image this one replaces under the same name is left without one: removed.
+  if [[ -n "$previous" && "$previous" != "$(podman image inspect --format '{{.Id}}' "$name")" ]]; then
+    podman rmi "$previous" >/dev/null 2>&1 || true
+  fi
   size="$(podman image inspect --format '{{.Size}}' "$name")"
   printf '%s\t%s\n' "$name" "$size"
   if [[ -n "$MAX_MIB" ]] && (( size > MAX_MIB * 1048576 )); then
