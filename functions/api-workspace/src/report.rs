@@ -3,7 +3,7 @@
 
 use axum::extract::{Path, State};
 use co2_api_types::{ModuleStatus, ModuleStatusUpdate, ModuleView, ReportView, UnitSummary, YearSummary};
-use co2_db::report::ReportModule;
+use co2_db::report::{ReportModule, WriteBlock};
 use co2_domain::Module;
 use co2_platform::auth::{Caller, UnitRole, visible_report, visible_unit};
 use co2_platform::{ApiError, ApiJson, ApiResult, Ctx};
@@ -94,11 +94,10 @@ pub(crate) async fn set_module_status(
     })?;
     let mut tx = ctx.pools.write.begin().await?;
     let rm = co2_db::report::lock_module(&mut tx, rm.report_module_id).await?;
-    if !rm.year_is_open {
-        return Err(ApiError::conflict("year_closed", "this year is closed for changes"));
-    }
-    if !rm.is_enabled {
-        return Err(ApiError::conflict("module_disabled", "this module is disabled"));
+    // Validating or reopening is itself how a validated module changes: only the year and the
+    // module's collection can refuse it.
+    if let Some(block) = rm.write_block().filter(|b| *b != WriteBlock::ModuleValidated) {
+        return Err(ApiError::conflict(block.code(), block.message()));
     }
     co2_db::report::set_status(&mut *tx, rm.report_module_id, new_status).await?;
     let action = if new_status == ModuleStatus::Validated { "module.validated" } else { "module.reopened" };

@@ -246,14 +246,21 @@ impl FunctionApp {
     }
 }
 
+/// The CloudEvent attributes Knative's AWS SQS `IntegrationSource` gives every message
+/// (knative-extensions eventing-integrations, aws-sqs-source).
+pub const SQS_SOURCE_CE_TYPE: &str = "dev.knative.connector.event.aws-sqs";
+pub const SQS_SOURCE_CE_SOURCE: &str = "dev.knative.eventing.aws-sqs-source";
+pub const SQS_SOURCE_CE_SUBJECT: &str = "aws-sqs-source";
+
 /// A message as Knative's AWS SQS source POSTs it to a step: one binary-mode CloudEvent whose
 /// data is the queue message's body.
 pub fn cloudevent(body: &str) -> Request<Body> {
     Request::post("/")
         .header("ce-specversion", "1.0")
         .header("ce-id", uuid::Uuid::new_v4().simple().to_string().to_uppercase())
-        .header("ce-type", "dev.knative.connector.event.aws-sqs")
-        .header("ce-source", "dev.knative.eventing.aws-sqs-source")
+        .header("ce-type", SQS_SOURCE_CE_TYPE)
+        .header("ce-source", SQS_SOURCE_CE_SOURCE)
+        .header("ce-subject", SQS_SOURCE_CE_SUBJECT)
         .header("content-type", "application/json")
         .body(Body::from(body.to_owned()))
         .unwrap()

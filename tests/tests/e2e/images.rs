@@ -14,10 +14,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-/// podman's settings here: the machine's tests run inside a container whose limits cannot be
-/// raised (so no default ulimits are set) and whose cgroups are a v1/v2 hybrid that crun refuses
-/// (so runc, which handles it).
-const CONTAINERS_CONF: &str = "[containers]\ndefault_ulimits = []\n\n[engine]\nruntime = \"runc\"\n";
+/// podman's settings on this kind of machine (the file says why).
+fn containers_conf() -> PathBuf {
+    co2_e2e::knative_dir().join("../scripts/podman-containers.conf")
+}
 
 fn checked(what: &str, out: Output) -> String {
     assert!(
@@ -110,9 +110,7 @@ async fn wait_healthy(http: &reqwest::Client, port: u16, container: &Container) 
 #[sqlx::test(migrator = "co2_db::MIGRATOR")]
 async fn images_from_scratch_serve_under_podman(pool: PgPool) {
     let (cloud, objects) = one_by_one(&pool, "http://127.0.0.1:8080").await;
-    let dir = co2_testkit::TempDir::new();
-    let conf = dir.0.join("containers.conf");
-    std::fs::write(&conf, CONTAINERS_CONF).unwrap();
+    let conf = containers_conf();
 
     let tag = format!("test{}", cloud.suffix);
     let images = build_images(&["api-reference", "step-compute"], &tag);

@@ -145,92 +145,78 @@ fn sqs_record(message: &aws_sdk_sqs::types::Message, queue_arn: &str) -> Value {
     })
 }
 
-/// What Lambda's event source mapping does for `queue`: receives what is waiting, invokes
-/// `function` with it as one SQS event, deletes what the function did not report as failed.
-async fn deliver(host: &LambdaHost, cloud: &co2_e2e::cloud::Cloud, queue: &str, function: &str) -> usize {
-    let url = cloud.sqs.get_queue_url().queue_name(format!("{queue}{}", cloud.suffix)).send().await.unwrap();
-    let url = url.queue_url().unwrap().to_owned();
-    let arn = format!("arn:aws:sqs:us-east-1:123456789012:{queue}{}", cloud.suffix);
+/// One of the installation's queues (`name` without the test's suffix).
+struct Queue {
+    url: String,
+    arn: String,
+}
+
+async fn queue(cloud: &co2_e2e::cloud::Cloud, name: &str) -> Queue {
+    use aws_sdk_sqs::types::QueueAttributeName;
+    let found = cloud.sqs.get_queue_url().queue_name(format!("{name}{}", cloud.suffix)).send().await.unwrap();
+    let url = found.queue_url().unwrap().to_owned();
+    let attributes =
+        cloud.sqs.get_queue_attributes().queue_url(&url).attribute_names(QueueAttributeName::QueueArn).send().await;
+    let arn = attributes.unwrap().attributes().unwrap()[&QueueAttributeName::QueueArn].clone();
+    Queue { url, arn }
+}
+
+/// Up to 10 waiting messages, with the attributes Lambda's event source mapping passes on.
+async fn receive(cloud: &co2_e2e::cloud::Cloud, queue: &Queue) -> Vec<aws_sdk_sqs::types::Message> {
     let batch = cloud
         .sqs
         .receive_message()
-        .queue_url(&url)
+        .queue_url(&queue.url)
         .max_number_of_messages(10)
-        .wait_time_seconds(2)
+        .wait_time_seconds(1)
         .message_system_attribute_names(aws_sdk_sqs::types::MessageSystemAttributeName::All)
         .send()
         .await
         .unwrap();
-    let messages = batch.messages();
+    batch.messages().to_vec()
+}
+
+/// What Lambda's event source mapping does for `name`: receives what is waiting, invokes
+/// `function` with it as one SQS event, deletes what the function did not report as failed.
+async fn deliver(host: &LambdaHost, cloud: &co2_e2e::cloud::Cloud, name: &str, function: &str) -> usize {
+    let queue = queue(cloud, name).await;
+    let messages = receive(cloud, &queue).await;
     if messages.is_empty() {
         return 0;
     }
-    let records: Vec<Value> = messages.iter().map(|m| sqs_record(m, &arn)).collect();
+    let records: Vec<Value> = messages.iter().map(|m| sqs_record(m, &queue.arn)).collect();
     let response = host.invoke(function, &json!({ "Records": records })).await;
     let failed: Vec<&str> =
         response["batchItemFailures"].as_array().unwrap().iter().filter_map(|f| f["itemIdentifier"].as_str()).collect();
     for m in messages.iter().filter(|m| !failed.contains(&m.message_id().unwrap())) {
-        cloud.sqs.delete_message().queue_url(&url).receipt_handle(m.receipt_handle().unwrap()).send().await.unwrap();
+        cloud
+            .sqs
+            .delete_message()
+            .queue_url(&queue.url)
+            .receipt_handle(m.receipt_handle().unwrap())
+            .send()
+            .await
+            .unwrap();
     }
     messages.len()
 }
 
-/// The storage notifications of `keys`, received from the ingest queue.
+/// The storage notifications of `keys` (URL-encoded in their bodies), received from the ingest
+/// queue, with its ARN.
 async fn notifications(cloud: &co2_e2e::cloud::Cloud, keys: &[&str]) -> (Vec<aws_sdk_sqs::types::Message>, String) {
-    let url = cloud.sqs.get_queue_url().queue_name(format!("co2-ingest{}", cloud.suffix)).send().await.unwrap();
-    let url = url.queue_url().unwrap().to_owned();
-    let arn = cloud
-        .sqs
-        .get_queue_attributes()
-        .queue_url(&url)
-        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
-        .send()
-        .await
-        .unwrap()
-        .attributes()
-        .unwrap()[&aws_sdk_sqs::types::QueueAttributeName::QueueArn]
-        .clone();
+    let ingest = queue(cloud, "co2-ingest").await;
     let mut found = vec![None; keys.len()];
     let deadline = Instant::now() + Duration::from_secs(30);
     while found.iter().any(Option::is_none) {
         assert!(Instant::now() < deadline, "no notification for {keys:?}");
-        let batch = cloud
-            .sqs
-            .receive_message()
-            .queue_url(&url)
-            .max_number_of_messages(10)
-            .wait_time_seconds(1)
-            .message_system_attribute_names(aws_sdk_sqs::types::MessageSystemAttributeName::All)
-            .send()
-            .await
-            .unwrap();
-        for m in batch.messages() {
-            let body = m.body().unwrap_or_default();
-            let decoded = percent_decode(body);
+        for m in receive(cloud, &ingest).await {
+            let decoded = percent_encoding::percent_decode_str(m.body().unwrap_or_default()).decode_utf8_lossy();
             if let Some(i) = keys.iter().position(|k| decoded.contains(k)) {
-                found[i] = Some(m.clone());
+                found[i] = Some(m);
             }
         }
     }
-    (found.into_iter().map(Option::unwrap).collect(), arn)
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(b) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    (found.into_iter().map(Option::unwrap).collect(), ingest.arn)
 }
 
 async fn drop_job(pool: &PgPool, key: &str) -> Option<(String, i64)> {
