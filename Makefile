@@ -18,6 +18,11 @@ OIDC_PORT ?= 18078
 CLUSTER_EDGE_PORT ?= 18090
 CLUSTER_OIDC_PORT ?= 18079
 MOTO_PORT ?= 5077
+# The local PostgreSQL; the tests' replica and PgBouncers take the ports 10, 12 and 13 above it.
+# All of them below the kernel's ephemeral range (32768-60999), where an outgoing connection's
+# port could take one of them between two starts.
+PG_PORT ?= 25432
+export CO2_PG_PORT ?= $(PG_PORT)
 TEST_OUTPUT ?= $(CURDIR)/test-output
 
 .PHONY: help run test bench load lint build spa tools migrate openapi clean-local knative-validate test-rust test-browser test-spa-unit wasm-check cluster-tools images test-browser-cluster
@@ -83,7 +88,7 @@ test-rust: tools cluster-tools
 	@eval "$$(scripts/dev-env.sh $(LOCAL)/test co2calc_test)"; \
 	scripts/moto.sh start $(MOTO_PORT) $(LOCAL)/moto.pid; \
 	trap 'scripts/moto.sh stop $(LOCAL)/moto.pid; scripts/db-tier.sh stop $(LOCAL)/db-tier' EXIT; \
-	eval "$$(scripts/db-tier.sh start $(LOCAL)/db-tier $${CO2_PG_PORT:-54329})"; \
+	eval "$$(scripts/db-tier.sh start $(LOCAL)/db-tier $${CO2_PG_PORT:-$(PG_PORT)})"; \
 	export MOTO_ENDPOINT=http://127.0.0.1:$(MOTO_PORT) AWS_ENDPOINT_URL=http://127.0.0.1:$(MOTO_PORT) \
 	  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1; \
 	cargo build --workspace --bins; export CO2_BIN_DIR=$(BIN); \
@@ -117,7 +122,7 @@ test-browser: build spa
 	@command -v chromium >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get update -qq >/dev/null; apt-get install -y -qq chromium >/dev/null; }
 	@cd tests/browser && { [ -d node_modules ] || npm ci --silent --no-audit --no-fund; }
 	@rm -rf $(LOCAL)/e2e; mkdir -p $(LOCAL)/e2e $(TEST_OUTPUT); \
-	psql -h 127.0.0.1 -p $${CO2_PG_PORT:-54329} -U postgres -qc 'drop database if exists co2calc_e2e' 2>/dev/null || true; \
+	psql -h 127.0.0.1 -p $${CO2_PG_PORT:-$(PG_PORT)} -U postgres -qc 'drop database if exists co2calc_e2e' 2>/dev/null || true; \
 	eval "$$(PORT=$(E2E_PORT) scripts/dev-env.sh $(LOCAL)/e2e co2calc_e2e)"; \
 	$(BIN)/migrate --seed-demo; \
 	OIDC_PORT=$(OIDC_PORT) OIDC_REDIRECT_URI=http://127.0.0.1:$(E2E_PORT)/api/v1/auth/oidc/callback \
@@ -141,7 +146,7 @@ test-browser-cluster: build spa cluster-tools
 	@rm -rf $(LOCAL)/cluster; mkdir -p $(LOCAL)/cluster $(TEST_OUTPUT); \
 	eval "$$(scripts/dev-env.sh $(LOCAL)/test co2calc_test)"; \
 	scripts/moto.sh start $(MOTO_PORT) $(LOCAL)/moto.pid; \
-	eval "$$(scripts/db-tier.sh start $(LOCAL)/db-tier $${CO2_PG_PORT:-54329})"; \
+	eval "$$(scripts/db-tier.sh start $(LOCAL)/db-tier $${CO2_PG_PORT:-$(PG_PORT)})"; \
 	export MOTO_ENDPOINT=http://127.0.0.1:$(MOTO_PORT) AWS_ENDPOINT_URL=http://127.0.0.1:$(MOTO_PORT) \
 	  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 CO2_BIN_DIR=$(BIN); \
 	OIDC_PORT=$(CLUSTER_OIDC_PORT) OIDC_REDIRECT_URI=http://127.0.0.1:$(CLUSTER_EDGE_PORT)/api/v1/auth/oidc/callback \

@@ -495,7 +495,7 @@ def load(bin_dir, rate, seconds):
     with 2,000 equipment entries, then `co2-load`. Returns its report plus CPU per request."""
     here = os.path.dirname(os.path.abspath(__file__))
     state = os.path.realpath(os.path.join(here, "..", ".local", "bench-db-tier"))
-    primary_port = int(os.environ.get("CO2_PG_PORT", "54329"))
+    primary_port = int(os.environ.get("CO2_PG_PORT", "25432"))
     tier = subprocess.run(["bash", os.path.join(here, "db-tier.sh"), "start", state, str(primary_port)],
                           capture_output=True, text=True, check=True).stdout
     ports = dict(line.removeprefix("export ").split("=", 1) for line in tier.splitlines() if line.startswith("export "))

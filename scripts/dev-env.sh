@@ -5,7 +5,7 @@
 # Secrets are generated once into STATE_DIR/secrets (git-ignored) and never printed to logs.
 set -euo pipefail
 state=$(realpath -m "$1"); dbname=$2
-pg_port=${CO2_PG_PORT:-54329}
+pg_port=${CO2_PG_PORT:-25432}
 mkdir -p "$state/secrets" "$state/storage"; chmod 700 "$state/secrets"
 if [ ! -f "$state/secrets/session.key" ]; then
   openssl genpkey -algorithm ed25519 -out "$state/secrets/session.key" 2>/dev/null

@@ -51,6 +51,9 @@ fi
 
 if ! as_owner "$bindir/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
   as_owner "$bindir/pg_ctl" -D "$dir" -o "-p $port" -l "$dir/server.log" -w -t 30 start >/dev/null
+elif ! "$bindir/pg_isready" -h 127.0.0.1 -p "$port" -q; then
+  # Running on another port (an earlier default): moved to this one.
+  as_owner "$bindir/pg_ctl" -D "$dir" -o "-p $port" -l "$dir/server.log" -w -t 30 restart -m fast >/dev/null
 fi
 for _ in $(seq 1 50); do
   "$bindir/pg_isready" -h 127.0.0.1 -p "$port" -q && exit 0
