@@ -65,15 +65,19 @@ JS_HASH="$(hash_of "$STAGE/bindgen/$CRATE.js")"
 WASM_NAME="${CRATE}_bg-$WASM_HASH.wasm"
 JS_NAME="$CRATE-$JS_HASH.js"
 CSS_NAME="style-$(hash_of "$APP/style.css").css"
+# The boot script names the glue and the wasm: rewritten first, then hashed with those names in it.
+sed -e "s|/${CRATE}_bg\.wasm|/$WASM_NAME|g" -e "s|/${CRATE}\.js|/$JS_NAME|g" "$APP/boot.js" > "$STAGE/boot.js"
+BOOT_NAME="boot-$(hash_of "$STAGE/boot.js").js"
+cp "$STAGE/boot.js" "$STAGE/dist/$BOOT_NAME"
 
 cp "$STAGE/opt.wasm" "$STAGE/dist/$WASM_NAME"
 cp "$STAGE/bindgen/$CRATE.js" "$STAGE/dist/$JS_NAME"
 cp "$APP/style.css" "$STAGE/dist/$CSS_NAME"
 sed -e "s|/${CRATE}_bg\.wasm|/$WASM_NAME|g" -e "s|/${CRATE}\.js|/$JS_NAME|g" -e "s|/style\.css|/$CSS_NAME|g" \
-  "$APP/index.html" > "$STAGE/dist/index.html"
-for name in "$WASM_NAME" "$JS_NAME" "$CSS_NAME"; do
+  -e "s|/boot\.js|/$BOOT_NAME|g" "$APP/index.html" > "$STAGE/dist/index.html"
+for name in "$WASM_NAME" "$JS_NAME" "$CSS_NAME" "$BOOT_NAME"; do
   if ! grep -q "$name" "$STAGE/dist/index.html"; then
-    log "index.html does not reference /${CRATE}.js, /${CRATE}_bg.wasm and /style.css"
+    log "index.html does not reference /${CRATE}.js, /${CRATE}_bg.wasm, /style.css and /boot.js"
     exit 1
   fi
 done

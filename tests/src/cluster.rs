@@ -450,7 +450,16 @@ pub async fn session_token(
     let who = format!("cluster-{role}-{}", unit.unwrap_or("global"));
     let user = co2_db::org::upsert_user(pool, &who, &who, None).await.unwrap();
     co2_db::org::grant_role(pool, user.app_user_id, role, unit_id).await.unwrap();
-    keys.issue(user.app_user_id, Duration::from_secs(600), false).unwrap().0
+    co2_platform::auth::start_session(
+        &co2_db::Db::new(pool.clone()),
+        keys,
+        user.app_user_id,
+        Duration::from_secs(600),
+        co2_platform::auth::SignIn::Oidc,
+    )
+    .await
+    .unwrap()
+    .0
 }
 
 /// The local overlay: what differs between the cluster and this machine. Everything else is
@@ -471,6 +480,7 @@ fn local_overlay(
     config.insert("AWS_ENDPOINT_URL".into(), moto.to_owned());
     config.insert("AWS_REGION".into(), std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".into()));
     config.insert("PUBLIC_BASE_URL".into(), public_base_url.to_owned());
+    config.insert("CSP_CONNECT_SRC".into(), moto.trim_end_matches('/').to_owned());
     config.insert("SESSION_PUBLIC_KEY".into(), co2_testkit::TEST_PUBLIC_KEY.to_owned());
     config.insert("RUST_LOG".into(), "warn".into());
     // Sign-in is api-session's; its identity provider is not part of these journeys.

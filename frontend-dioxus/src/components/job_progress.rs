@@ -62,7 +62,7 @@ pub fn JobProgress(job_id: uuid::Uuid, #[props(default)] on_done: Option<EventHa
                 aria_valuemin: "0",
                 aria_valuemax: "100",
                 aria_valuenow: "{pct}",
-                div { class: if view.state == JobState::Failed { "progress-bar failed" } else { "progress-bar" }, style: "width: {pct}%" }
+                div { class: if view.state == JobState::Failed { "progress-bar failed" } else { "progress-bar" }, width: "{pct}%" }
             }
             if let Some(reason) = &view.failure {
                 p { class: "field-error", role: "alert", "{reason}" }

@@ -225,7 +225,7 @@ fn UploadStatus(step: Step) -> Element {
                         aria_valuemax: "100",
                         aria_valuenow: "{pct}",
                         "data-testid": "job-progress",
-                        div { class: bar_class, style: "width: {pct}%" }
+                        div { class: bar_class, width: "{pct}%" }
                     }
                     dl { class: "job-counts",
                         div {

@@ -24,7 +24,7 @@ pub fn ValidatedProgress(progress: String, testid: String) -> Element {
                 aria_valuemin: "0",
                 aria_valuemax: "{total}",
                 aria_valuenow: "{done}",
-                div { class: "progress-bar done", style: "width: {pct}%" }
+                div { class: "progress-bar done", width: "{pct}%" }
             }
         }
     }

@@ -1,12 +1,14 @@
-//! api-access: who may do what, and what they did — role assignments, personal API tokens and
-//! the audit log (`/api/v1/backoffice/roles`, `/tokens`, `/audit`).
+//! api-access: who may do what, and what they did — role assignments, personal API tokens,
+//! people's sessions and the audit log (`/api/v1/backoffice/roles`, `/tokens`,
+//! `/users/{user}/sessions`, `/audit`).
 //!
-//! Every route checks the caller on the server: changing roles and tokens and reading the audit
+//! Every route checks the caller on the server: changing roles, tokens and sessions and reading the audit
 //! log need the global admin grant; back-office operators may list the assignments of their
 //! subtree (DOMAIN §7 "BO users, informational").
 
 mod audit;
 mod roles;
+mod sessions;
 mod tokens;
 
 use axum::Router;
@@ -22,6 +24,9 @@ fn routes() -> OpenApiRouter<Ctx> {
         .routes(routes!(roles::revoke))
         .routes(routes!(tokens::list, tokens::create))
         .routes(routes!(tokens::revoke))
+        .routes(routes!(sessions::list))
+        .routes(routes!(sessions::revoke_all))
+        .routes(routes!(sessions::revoke))
         .routes(routes!(audit::list))
         .routes(routes!(audit::export))
         .routes(routes!(audit::verify))

@@ -27,3 +27,19 @@ async fn who_may_do_what_is_the_back_offices(pool: PgPool) {
     assert_eq!(seen.status, 200, "{:?}", seen.json());
     assert!(seen.json().as_array().unwrap().iter().all(|g| g["unit"] != "9001"), "{:?}", seen.json());
 }
+
+/// The session-token attacks (co2_testkit::forgery) on this function's own router: every forged
+/// credential is refused with 401, as a bearer token and as the cookie.
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn forged_credentials_are_refused(pool: PgPool) {
+    use co2_testkit::Method;
+    let app = FunctionApp::start("api-access", pool, api_access::router).await;
+    let refused = app
+        .refuses_forged_credentials(&[
+            (Method::GET, "/api/v1/backoffice/roles"),
+            (Method::POST, "/api/v1/backoffice/tokens"),
+            (Method::POST, "/api/v1/backoffice/users/someone/sessions/revoke"),
+        ])
+        .await;
+    assert!(refused >= 40, "{refused}");
+}

@@ -30,3 +30,19 @@ async fn data_management_and_reporting_are_the_back_offices(pool: PgPool) {
     assert!(text.contains("9002") && !text.contains("\"9001\""), "{text}");
     assert_eq!(operator.post("/api/v1/backoffice/recalculations", json!({"year": 2025})).await.status, 403);
 }
+
+/// The session-token attacks (co2_testkit::forgery) on this function's own router: every forged
+/// credential is refused with 401, as a bearer token and as the cookie.
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn forged_credentials_are_refused(pool: PgPool) {
+    use co2_testkit::Method;
+    let app = FunctionApp::start("api-backoffice", pool, api_backoffice::router).await;
+    let refused = app
+        .refuses_forged_credentials(&[
+            (Method::GET, "/api/v1/backoffice/years"),
+            (Method::POST, "/api/v1/backoffice/recalculations"),
+            (Method::PUT, "/api/v1/backoffice/org-chart"),
+        ])
+        .await;
+    assert!(refused >= 40, "{refused}");
+}

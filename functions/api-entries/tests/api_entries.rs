@@ -31,3 +31,19 @@ async fn entries_are_read_and_written_within_the_unit(pool: PgPool) {
     assert_eq!(template.status, 200);
     assert!(String::from_utf8_lossy(&template.body).lines().next().is_some_and(|h| h.contains(',')));
 }
+
+/// The session-token attacks (co2_testkit::forgery) on this function's own router: every forged
+/// credential is refused with 401, as a bearer token and as the cookie.
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn forged_credentials_are_refused(pool: PgPool) {
+    use co2_testkit::Method;
+    let app = FunctionApp::start("api-entries", pool, api_entries::router).await;
+    let refused = app
+        .refuses_forged_credentials(&[
+            (Method::GET, "/api/v1/entries/units/9001/years/2025/modules/equipment"),
+            (Method::POST, "/api/v1/entries/units/9001/years/2025/modules/equipment"),
+            (Method::DELETE, "/api/v1/entries/0190a0b4-5c1d-7e00-8000-000000000001"),
+        ])
+        .await;
+    assert!(refused >= 40, "{refused}");
+}

@@ -18,3 +18,18 @@ async fn reference_data_is_for_the_signed_in(pool: PgPool) {
     assert_eq!(short.json()["error"]["code"], "invalid_query");
     assert_eq!(member.get("/api/v1/reference/nothing-here").await.status, 404);
 }
+
+/// The session-token attacks (co2_testkit::forgery) on this function's own router: every forged
+/// credential is refused with 401, as a bearer token and as the cookie.
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn forged_credentials_are_refused(pool: PgPool) {
+    use co2_testkit::Method;
+    let app = FunctionApp::start("api-reference", pool, api_reference::router).await;
+    let refused = app
+        .refuses_forged_credentials(&[
+            (Method::GET, "/api/v1/reference/airports?q=gva"),
+            (Method::GET, "/api/v1/reference/exchange-rates?year=2025"),
+        ])
+        .await;
+    assert!(refused >= 40, "{refused}");
+}

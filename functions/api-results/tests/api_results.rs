@@ -42,3 +42,13 @@ async fn an_export_is_asked_for_a_visible_unit_and_followed_by_its_asker(pool: P
     assert_eq!(not_ready.status, 409);
     assert_eq!(app.as_principal("9002").await.get(&format!("/api/v1/exports/{job}")).await.status, 404);
 }
+
+/// The session-token attacks (co2_testkit::forgery) on this function's own router: every forged
+/// credential is refused with 401, as a bearer token and as the cookie.
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn forged_credentials_are_refused(pool: PgPool) {
+    use co2_testkit::Method;
+    let app = FunctionApp::start("api-results", pool, api_results::router).await;
+    let refused = app.refuses_forged_credentials(&[(Method::GET, "/api/v1/results/units/9001/years/2025")]).await;
+    assert!(refused >= 40, "{refused}");
+}

@@ -12,9 +12,10 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use co2_api_types::{DevLoginRequest, LoginResponse, Persona, SESSION_COOKIE, SessionInfo, UserInfo};
-use co2_platform::auth::{Caller, unit_not_found};
+use co2_db::session::EndReason;
+use co2_platform::auth::{Caller, SignIn, start_session, unit_not_found};
 use co2_platform::config::Profile;
-use co2_platform::{ApiError, ApiJson, ApiResult, Ctx};
+use co2_platform::{ApiError, ApiJson, ApiQuery, ApiResult, Ctx};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -86,24 +87,64 @@ async fn dev_login(State(ctx): State<Ctx>, ApiJson(req): ApiJson<DevLoginRequest
     tx.commit().await?;
 
     let (token, claims) =
-        ctx.auth.issue(user.app_user_id, ctx.settings.session_ttl, true).map_err(ApiError::internal)?;
+        start_session(&ctx.pools.write, &ctx.auth, user.app_user_id, ctx.settings.session_ttl, SignIn::Dev).await?;
     let expires_at = chrono::DateTime::from_timestamp(claims.exp, 0).unwrap_or_else(chrono::Utc::now);
     let body = LoginResponse { token: token.clone(), expires_at };
     let mut response = ApiJson(body).into_response();
-    let secure = if ctx.settings.public_base_url.starts_with("https://") { "; Secure" } else { "" };
     let cookie = format!(
-        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}{secure}",
-        ctx.settings.session_ttl.as_secs()
+        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}{}",
+        ctx.settings.session_ttl.as_secs(),
+        ctx.settings.cookie_secure_flag()
     );
     response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(ApiError::internal)?);
     Ok(response)
 }
 
-/// Ends the browser session (clears the cookie).
-#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "session", responses((status = 204)))]
-async fn logout() -> Response {
-    let cookie = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0");
-    (StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response()
+/// `POST /api/v1/auth/logout` options.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct LogoutQuery {
+    /// End every session of the person, on every device, not only this one.
+    #[serde(default)]
+    everywhere: bool,
+}
+
+/// Signs out: ends this session (or, with `everywhere`, all of the person's sessions) so its
+/// token is refused by every function from the next request on, and clears the cookie. Without
+/// a valid session it only clears the cookie.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "session", params(LogoutQuery),
+    responses((status = 204), (status = 403, description = "a cookie-borne request from another site")))]
+async fn logout(
+    State(ctx): State<Ctx>,
+    caller: Result<Caller, ApiError>,
+    ApiQuery(q): ApiQuery<LogoutQuery>,
+) -> ApiResult<Response> {
+    let caller = match caller {
+        Ok(caller) => Some(caller),
+        // Another site may not sign people out either.
+        Err(ApiError::CrossSite) => return Err(ApiError::CrossSite),
+        Err(_) => None,
+    };
+    if let Some(caller) = caller {
+        let who = caller.user.institutional_id.clone();
+        let mut tx = ctx.pools.write.begin().await?;
+        let ended = match (q.everywhere, caller.session) {
+            (true, _) => {
+                co2_db::session::end_all(&mut *tx, caller.user.app_user_id, &who, EndReason::SignedOutEverywhere)
+                    .await?
+            }
+            (false, Some(sid)) => u64::from(
+                co2_db::session::end(&mut *tx, caller.user.app_user_id, sid, &who, EndReason::SignedOut).await?,
+            ),
+            (false, None) => 0,
+        };
+        let action = if q.everywhere { "auth.logout_everywhere" } else { "auth.logout" };
+        co2_db::audit::append(&mut tx, &who, action, None, serde_json::json!({"sessions_ended": ended})).await?;
+        tx.commit().await?;
+    }
+    let cookie =
+        format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0{}", ctx.settings.cookie_secure_flag());
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
 }
 
 /// The signed-in user, their role grants and derived permissions.

@@ -257,10 +257,6 @@ pub fn safe_return_path(requested: Option<&str>) -> String {
     }
 }
 
-fn secure_flag(ctx: &Ctx) -> &'static str {
-    if ctx.settings.public_base_url.starts_with("https://") { "; Secure" } else { "" }
-}
-
 /// `GET /api/v1/auth/providers`: how one signs in here.
 #[utoipa::path(get, path = "/api/v1/auth/providers", tag = "session", responses((status = 200, body = AuthProviders)))]
 pub(crate) async fn providers(
@@ -314,7 +310,7 @@ pub(crate) async fn login(
     let cookie = format!(
         "{TRANSACTION_COOKIE}={cookie_value}; HttpOnly; SameSite=Lax; Path={TRANSACTION_PATH}; Max-Age={}{}",
         TRANSACTION_TTL.as_secs(),
-        secure_flag(&ctx)
+        ctx.settings.cookie_secure_flag()
     );
     let mut response = Redirect::to(url.as_str()).into_response();
     response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(ApiError::internal)?);
@@ -478,14 +474,19 @@ async fn finish(
         .await
         .map_err(db_error)?;
     tx.commit().await.map_err(|e| SignInError::Internal(e.to_string()))?;
-    let (token, _) = ctx
-        .auth
-        .issue(user.app_user_id, ctx.settings.session_ttl, false)
-        .map_err(|e| SignInError::Internal(e.to_string()))?;
+    let (token, _) = co2_platform::auth::start_session(
+        &ctx.pools.write,
+        &ctx.auth,
+        user.app_user_id,
+        ctx.settings.session_ttl,
+        co2_platform::auth::SignIn::Oidc,
+    )
+    .await
+    .map_err(|e| SignInError::Internal(e.to_string()))?;
     let cookie = format!(
         "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}{}",
         ctx.settings.session_ttl.as_secs(),
-        secure_flag(ctx)
+        ctx.settings.cookie_secure_flag()
     );
     Ok((cookie, safe_return_path(Some(&field("return_to")))))
 }

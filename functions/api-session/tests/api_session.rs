@@ -22,3 +22,13 @@ async fn the_session_names_the_person_and_their_rights(pool: PgPool) {
     let unknown = app.anonymous().post("/api/v1/auth/dev-login", json!({"persona": "standard", "unit": "nope"})).await;
     assert_eq!(unknown.status, 404);
 }
+
+/// The session-token attacks (co2_testkit::forgery) on this function's own router: every forged
+/// credential is refused with 401, as a bearer token and as the cookie.
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn forged_credentials_are_refused(pool: PgPool) {
+    use co2_testkit::Method;
+    let app = FunctionApp::start("api-session", pool, |ctx| api_session::router(ctx, None)).await;
+    let refused = app.refuses_forged_credentials(&[(Method::GET, "/api/v1/session")]).await;
+    assert!(refused >= 40, "{refused}");
+}

@@ -36,3 +36,18 @@ async fn uploads_and_their_jobs_stay_within_the_unit(pool: PgPool) {
     assert!(unknown.status.is_client_error(), "{:?}", unknown.json());
     assert!(unknown.json()["error"]["code"].is_string());
 }
+
+/// The session-token attacks (co2_testkit::forgery) on this function's own router: every forged
+/// credential is refused with 401, as a bearer token and as the cookie.
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn forged_credentials_are_refused(pool: PgPool) {
+    use co2_testkit::Method;
+    let app = FunctionApp::start("api-uploads", pool, api_uploads::router).await;
+    let refused = app
+        .refuses_forged_credentials(&[
+            (Method::POST, "/api/v1/uploads"),
+            (Method::GET, "/api/v1/jobs/0190a0b4-5c1d-7e00-8000-000000000001"),
+        ])
+        .await;
+    assert!(refused >= 40, "{refused}");
+}

@@ -959,6 +959,41 @@ pub struct ApiTokenView {
     pub revoked_by: Option<String>,
 }
 
+/// Where a session stands.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SessionState {
+    Active,
+    Expired,
+    /// Signed out, or revoked by an administrator (`ended_reason` says which).
+    Ended,
+}
+
+/// A person's session (`GET /api/v1/backoffice/users/{user}/sessions`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionView {
+    pub session_id: uuid::Uuid,
+    /// `oidc` (the identity provider) or `dev` (the development sign-in).
+    pub via: String,
+    pub state: SessionState,
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    pub ended_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Who ended it (an institutional id).
+    pub ended_by: Option<String>,
+    /// `signed_out`, `signed_out_everywhere` or `revoked`.
+    pub ended_reason: Option<String>,
+}
+
+/// How many sessions a revocation ended.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionsEnded {
+    pub ended: u64,
+}
+
 /// `POST /api/v1/backoffice/tokens` (admin, from a session): a personal token.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

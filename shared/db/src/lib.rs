@@ -23,6 +23,7 @@ pub mod reference;
 pub mod report;
 pub mod results;
 pub mod seed;
+pub mod session;
 pub mod source;
 pub mod sql;
 pub mod threshold;

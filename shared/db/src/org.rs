@@ -169,8 +169,22 @@ pub async fn grants_of(db: impl PgExecutor<'_>, user: Uuid) -> DbResult<Vec<Gran
     .await?)
 }
 
-/// A person and their grants in one round trip: what every authenticated request loads.
-pub async fn person_with_grants(db: impl PgExecutor<'_>, user: Uuid) -> DbResult<Option<(User, Vec<Grant>)>> {
+/// Who is asking: a session (its id) or an API token (whose liveness the caller checked).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential {
+    Session(Uuid),
+    ApiToken,
+}
+
+/// A person and their grants in one round trip: what every authenticated request loads. `None`
+/// when the person is gone or the session ended or expired. A grant of the identity provider
+/// counts while the provider named it within `idp_grant_max_age` (at a sign-in).
+pub async fn person_with_grants(
+    db: impl PgExecutor<'_>,
+    user: Uuid,
+    credential: Credential,
+    idp_grant_max_age: std::time::Duration,
+) -> DbResult<Option<(User, Vec<Grant>)>> {
     #[derive(sqlx::FromRow)]
     struct Row {
         #[sqlx(flatten)]
@@ -190,11 +204,21 @@ pub async fn person_with_grants(db: impl PgExecutor<'_>, user: Uuid) -> DbResult
                                   'unit_institutional_id', u.institutional_id, 'unit_path', u.path)
                                   order by r.role, u.path)
                           from role_assignment r left join unit u on u.unit_id = r.unit_id
-                          where r.app_user_id = a.app_user_id), '[]') as grants
+                          where r.app_user_id = a.app_user_id
+                            and (not r.from_idp or r.confirmed_at > now() - make_interval(secs => $3))),
+                         '[]') as grants
          from app_user a left join user_read_position p using (app_user_id)
-         where a.app_user_id = $1",
+         where a.app_user_id = $1
+           and ($2::uuid is null or exists (select 1 from app_session s
+                where s.session_id = $2 and s.app_user_id = a.app_user_id
+                  and s.ended_at is null and s.expires_at > now()))",
     )
     .bind(user)
+    .bind(match credential {
+        Credential::Session(id) => Some(id),
+        Credential::ApiToken => None,
+    })
+    .bind(idp_grant_max_age.as_secs_f64())
     .fetch_optional(db)
     .await?;
     Ok(row.map(|r| {
@@ -363,8 +387,9 @@ pub async fn user_by_institutional_id(db: impl PgExecutor<'_>, id: &str) -> DbRe
 }
 
 /// Makes the grants the identity provider names for `user` exactly `grants` (role, scope unit):
-/// adds the new ones, removes those it named before and names no more. A grant assigned here
-/// (not from the provider) is never touched, and one the provider also names stays assigned here.
+/// adds the new ones, removes those it named before and names no more, and notes that it named
+/// them now. A grant assigned here (not from the provider) is never removed, and one the provider
+/// also names stays assigned here.
 pub async fn sync_idp_grants(db: &mut sqlx::PgConnection, user: Uuid, grants: &[(&str, Option<Uuid>)]) -> DbResult<()> {
     let roles: Vec<&str> = grants.iter().map(|g| g.0).collect();
     let units: Vec<Option<Uuid>> = grants.iter().map(|g| g.1).collect();
@@ -381,7 +406,7 @@ pub async fn sync_idp_grants(db: &mut sqlx::PgConnection, user: Uuid, grants: &[
     crate::sql::query(
         "insert into role_assignment (app_user_id, role, unit_id, from_idp)
          select $1, g.role, g.unit_id, true from unnest($2::text[], $3::uuid[]) as g(role, unit_id)
-         on conflict on constraint role_assignment_unique do nothing",
+         on conflict on constraint role_assignment_unique do update set confirmed_at = now()",
     )
     .bind(user)
     .bind(&roles)

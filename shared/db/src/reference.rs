@@ -85,9 +85,37 @@ fn finish(kind: &'static str, problems: Vec<String>) -> Result<(), InvalidRefere
     }
 }
 
+/// The rows of a reference file, refused whole (nothing replaced) when the file could not be what
+/// it claims: a header missing or named twice (a value would be read from the wrong column or
+/// silently dropped), or no row at all — replacing a whole set with nothing is never what an
+/// upload means.
+fn reference_rows(
+    kind: &'static str,
+    bytes: &[u8],
+    required: &[&str],
+) -> anyhow::Result<crate::seed::NumberedRows> {
+    let (headers, rows) = read_csv_records(bytes)?;
+    let mut problems = Vec::new();
+    for (i, h) in headers.iter().enumerate() {
+        if !h.is_empty() && headers[..i].contains(h) {
+            problems.push(format!("{kind}: the column '{h}' is named twice"));
+        }
+    }
+    for r in required {
+        if !headers.iter().any(|h| h == r) {
+            problems.push(format!("{kind}: the column '{r}' is missing (the file's columns: {})", headers.join(", ")));
+        }
+    }
+    if problems.is_empty() && rows.is_empty() {
+        problems.push(format!("{kind}: the file has no rows; the set is kept as it is"));
+    }
+    finish(kind, problems)?;
+    Ok(rows)
+}
+
 /// Replaces the airports with the rows of an `airports.csv`.
 pub async fn load_airports(db: &mut PgConnection, bytes: &[u8]) -> anyhow::Result<usize> {
-    let (_, rows) = read_csv_records(bytes)?;
+    let rows = reference_rows("airports", bytes, &["iata_code", "name", "country_code", "latitude", "longitude"])?;
     let mut problems = Vec::new();
     let (mut iata, mut icao, mut name, mut town, mut country, mut continent, mut lat, mut lon, mut size) =
         (vec![], vec![], vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
@@ -122,7 +150,7 @@ pub async fn load_airports(db: &mut PgConnection, bytes: &[u8]) -> anyhow::Resul
 
 /// Replaces the train stations with the rows of a `train_stations.csv`.
 pub async fn load_stations(db: &mut PgConnection, bytes: &[u8]) -> anyhow::Result<usize> {
-    let (_, rows) = read_csv_records(bytes)?;
+    let rows = reference_rows("train_stations", bytes, &["name", "country_code", "latitude", "longitude"])?;
     let mut problems = Vec::new();
     let (mut name, mut norm, mut country, mut lat, mut lon, mut town, mut uic, mut tl) =
         (vec![], vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
@@ -156,7 +184,7 @@ pub async fn load_stations(db: &mut PgConnection, bytes: &[u8]) -> anyhow::Resul
 
 /// Replaces the building rooms with the rows of a `building_rooms_reference.csv`.
 pub async fn load_rooms(db: &mut PgConnection, bytes: &[u8]) -> anyhow::Result<usize> {
-    let (_, rows) = read_csv_records(bytes)?;
+    let rows = reference_rows("building_rooms", bytes, &["building_name", "room_name", "room_type", "room_surface_square_meter"])?;
     let mut problems = Vec::new();
     let (mut loc, mut building, mut room, mut kind, mut surface) = (vec![], vec![], vec![], vec![], vec![]);
     for (line, raw) in &rows {
@@ -192,7 +220,7 @@ pub async fn load_rooms(db: &mut PgConnection, bytes: &[u8]) -> anyhow::Result<u
 
 /// Replaces the exchange rates with the rows of an `exchange_rates.csv`.
 pub async fn load_exchange_rates(db: &mut PgConnection, bytes: &[u8]) -> anyhow::Result<usize> {
-    let (_, rows) = read_csv_records(bytes)?;
+    let rows = reference_rows("exchange_rates", bytes, &["year", "currency", "units_per_eur"])?;
     let mut problems = Vec::new();
     let (mut year, mut ccy, mut rate, mut obs) = (vec![], vec![], vec![], vec![]);
     for (line, raw) in &rows {
@@ -228,7 +256,7 @@ pub async fn load_exchange_rates(db: &mut PgConnection, bytes: &[u8]) -> anyhow:
 /// Replaces the inflation index with the rows of a CSV `year,index_value` (DOMAIN §5.7: the
 /// factor applied to purchases of that year; a year without a row counts as 1).
 pub async fn load_inflation_index(db: &mut PgConnection, bytes: &[u8]) -> anyhow::Result<usize> {
-    let (_, rows) = read_csv_records(bytes)?;
+    let rows = reference_rows("inflation_index", bytes, &["year", "index_value"])?;
     let mut problems = Vec::new();
     let (mut years, mut values) = (vec![], vec![]);
     for (line, raw) in &rows {

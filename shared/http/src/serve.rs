@@ -15,9 +15,11 @@ use tower_http::trace::TraceLayer;
 /// Longest a request may take before a 408, below Knative's `timeoutSeconds`.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(25);
 
-/// Adds what every function has: probes, metrics, request tracing, error logging, timeout.
+/// Adds what every function has: probes, metrics, request tracing, error logging, timeout, the
+/// security headers.
 /// Unknown routes keep the router's own fallback (see [`serve`] and [`serve_with_fallback`]).
 pub fn with_platform(function: &'static str, app: Router, readiness: Option<Readiness>) -> Router {
+    let headers = crate::headers::SecurityHeaders::from_env();
     app.layer(tower_http::catch_panic::CatchPanicLayer::custom(crate::error::panic_response))
         .layer(middleware::from_fn(log_errors))
         .layer(middleware::from_fn(move |req: Request, next: Next| record_metrics(function, req, next)))
@@ -35,6 +37,7 @@ pub fn with_platform(function: &'static str, app: Router, readiness: Option<Read
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(middleware::from_fn(crate::error::envelope_errors))
         .merge(crate::health::routes(readiness))
+        .layer(middleware::from_fn(move |req: Request, next: Next| headers.apply(req, next)))
 }
 
 async fn record_metrics(function: &'static str, req: Request, next: Next) -> Response {

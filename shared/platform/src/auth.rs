@@ -1,11 +1,12 @@
 //! Sessions and access rights.
 //!
-//! Session tokens are EdDSA-signed JWTs: only api-session holds the signing key; every function
-//! verifies with the public key through the single [`AuthKeys::validation`] built here (algorithm
-//! pinned; `iss`, `aud`, `exp`, `sub` required). [`Caller`] is the extractor: it accepts
-//! `Authorization: Bearer` or the session cookie and loads the caller's role grants fresh from the
-//! database, so a revoked role takes effect at the next request. Authorisation is an explicit call
-//! on [`Caller`] in each handler.
+//! Session tokens are EdDSA-signed JWTs naming a session row ([`start_session`]): only api-session
+//! holds the signing key; every function verifies with the public key through the single
+//! [`AuthKeys::validation`] built here (algorithm pinned; `iss`, `aud`, `exp`, `sub` required,
+//! and `sid`). [`Caller`] is the extractor: it accepts `Authorization: Bearer` or the session
+//! cookie and loads the caller's role grants fresh from the database in one query that also
+//! checks the session is still live, so a revoked role or an ended session takes effect at the
+//! next request. Authorisation is an explicit call on [`Caller`] in each handler.
 
 use crate::Ctx;
 use crate::config::{ConfigError, Settings, required_var, var};
@@ -29,6 +30,8 @@ pub struct SessionClaims {
     pub aud: String,
     /// The user's id.
     pub sub: Uuid,
+    /// The session's id (`app_session`): ending the session ends the token.
+    pub sid: Uuid,
     pub iat: i64,
     pub exp: i64,
     /// Issued by the development login.
@@ -117,10 +120,12 @@ impl AuthKeys {
         self.encoding.is_some()
     }
 
-    /// Issues a session token for `user`, valid for `ttl`.
+    /// Signs a session token for `user` naming session `sid`, valid for `ttl` (the session row
+    /// is [`start_session`]'s).
     pub fn issue(
         &self,
         user: Uuid,
+        sid: Uuid,
         ttl: std::time::Duration,
         dev: bool,
     ) -> Result<(String, SessionClaims), InvalidToken> {
@@ -133,6 +138,7 @@ impl AuthKeys {
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
             sub: user,
+            sid,
             iat: now,
             exp: now + ttl.as_secs() as i64,
             dev,
@@ -201,6 +207,34 @@ fn pem(label: &str, der: &[u8]) -> String {
     format!("-----BEGIN {label}-----\n{}\n-----END {label}-----\n", body.join("\n"))
 }
 
+/// How a person signed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignIn {
+    /// Through the institution's identity provider.
+    Oidc,
+    /// The development sign-in (dev profile only).
+    Dev,
+}
+
+/// Opens a session for `user` and signs its token: the one way a session starts.
+pub async fn start_session(
+    db: &co2_db::Db,
+    keys: &AuthKeys,
+    user: Uuid,
+    ttl: std::time::Duration,
+    via: SignIn,
+) -> Result<(String, SessionClaims), ApiError> {
+    let expires_at = chrono::Utc::now() + chrono::Duration::seconds(ttl.as_secs() as i64);
+    let via_name = match via {
+        SignIn::Oidc => "oidc",
+        SignIn::Dev => "dev",
+    };
+    let mut tx = db.begin().await?;
+    let sid = co2_db::session::open(&mut tx, user, expires_at, via_name).await?;
+    tx.commit().await?;
+    keys.issue(user, sid, ttl, via == SignIn::Dev).map_err(ApiError::internal)
+}
+
 /// The caller's role in a unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum UnitRole {
@@ -216,6 +250,8 @@ pub struct Caller {
     pub dev: bool,
     /// Authenticated by an API token rather than a session.
     pub api_token: bool,
+    /// The session the request came with (none for an API token).
+    pub session: Option<Uuid>,
 }
 
 /// How a request carried its credentials.
@@ -291,10 +327,13 @@ where
         if claims.dev && ctx.settings.profile != crate::config::Profile::Dev {
             return Err(ApiError::Unauthorized);
         }
+        let credential = co2_db::org::Credential::Session(claims.sid);
         let (user, grants) =
-            co2_db::org::person_with_grants(&ctx.pools.write, claims.sub).await?.ok_or(ApiError::Unauthorized)?;
+            co2_db::org::person_with_grants(&ctx.pools.write, claims.sub, credential, ctx.settings.idp_grant_max_age)
+                .await?
+                .ok_or(ApiError::Unauthorized)?;
         crate::consistency::person_is(user.app_user_id, user.read_after.as_deref());
-        Ok(Caller { user, grants, dev: claims.dev, api_token: false })
+        Ok(Caller { user, grants, dev: claims.dev, api_token: false, session: Some(claims.sid) })
     }
 }
 
@@ -338,10 +377,13 @@ impl Caller {
         if scope == "read" && !method.is_safe() {
             return Err(ApiError::Forbidden("this API token is read-only".into()));
         }
+        let credential = co2_db::org::Credential::ApiToken;
         let (user, grants) =
-            co2_db::org::person_with_grants(&ctx.pools.write, user_id).await?.ok_or(ApiError::Unauthorized)?;
+            co2_db::org::person_with_grants(&ctx.pools.write, user_id, credential, ctx.settings.idp_grant_max_age)
+                .await?
+                .ok_or(ApiError::Unauthorized)?;
         crate::consistency::person_is(user.app_user_id, user.read_after.as_deref());
-        Ok(Caller { user, grants, dev: false, api_token: true })
+        Ok(Caller { user, grants, dev: false, api_token: true, session: None })
     }
 }
 
@@ -530,9 +572,11 @@ mod tests {
     fn an_issued_token_verifies_and_carries_its_user() {
         let (k, _) = keys("iss", "aud");
         let user = Uuid::new_v4();
-        let (token, _) = k.issue(user, std::time::Duration::from_secs(60), true).unwrap();
+        let sid = Uuid::new_v4();
+        let (token, _) = k.issue(user, sid, std::time::Duration::from_secs(60), true).unwrap();
         let claims = k.verify(&token).unwrap();
         assert_eq!(claims.sub, user);
+        assert_eq!(claims.sid, sid);
         assert!(claims.dev);
     }
 
@@ -541,17 +585,19 @@ mod tests {
         let (k, private) = keys("iss", "aud");
         let now = chrono::Utc::now().timestamp();
         let sub = Uuid::new_v4();
+        let sid = Uuid::new_v4();
         let bad = [
-            serde_json::json!({"iss": "iss", "aud": "other", "sub": sub, "iat": now, "exp": now + 60}),
-            serde_json::json!({"iss": "evil", "aud": "aud", "sub": sub, "iat": now, "exp": now + 60}),
-            serde_json::json!({"iss": "iss", "aud": "aud", "sub": sub, "iat": now - 120, "exp": now - 60}),
-            serde_json::json!({"iss": "iss", "aud": "aud", "sub": sub, "iat": now}),
-            serde_json::json!({"aud": "aud", "sub": sub, "iat": now, "exp": now + 60}),
+            serde_json::json!({"iss": "iss", "aud": "other", "sub": sub, "sid": sid, "iat": now, "exp": now + 60}),
+            serde_json::json!({"iss": "evil", "aud": "aud", "sub": sub, "sid": sid, "iat": now, "exp": now + 60}),
+            serde_json::json!({"iss": "iss", "aud": "aud", "sub": sub, "sid": sid, "iat": now - 120, "exp": now - 60}),
+            serde_json::json!({"iss": "iss", "aud": "aud", "sub": sub, "sid": sid, "iat": now}),
+            serde_json::json!({"aud": "aud", "sub": sub, "sid": sid, "iat": now, "exp": now + 60}),
+            serde_json::json!({"iss": "iss", "aud": "aud", "sub": sub, "iat": now, "exp": now + 60}),
         ];
         for claims in bad {
             assert!(k.verify(&sign(&private, &claims)).is_err(), "{claims} must be refused");
         }
-        let good = serde_json::json!({"iss": "iss", "aud": "aud", "sub": sub, "iat": now, "exp": now + 60});
+        let good = serde_json::json!({"iss": "iss", "aud": "aud", "sub": sub, "sid": sid, "iat": now, "exp": now + 60});
         assert!(k.verify(&sign(&private, &good)).is_ok());
     }
 
@@ -559,8 +605,7 @@ mod tests {
     fn a_token_with_another_algorithm_is_refused() {
         let (k, _) = keys("iss", "aud");
         let now = chrono::Utc::now().timestamp();
-        let claims =
-            serde_json::json!({"iss": "iss", "aud": "aud", "sub": Uuid::new_v4(), "iat": now, "exp": now + 60});
+        let claims = serde_json::json!({"iss": "iss", "aud": "aud", "sub": Uuid::new_v4(), "sid": Uuid::new_v4(), "iat": now, "exp": now + 60});
         // Algorithm confusion: an HMAC token keyed with public material must not pass.
         let hs = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(b"public"))
             .unwrap();
@@ -606,7 +651,7 @@ mod tests {
         assert_eq!(k.verify_transient("oidc", &token).unwrap()["state"], "s1");
         assert!(k.verify_transient("other", &token).is_err(), "another purpose");
         assert!(k.verify(&token).is_err(), "never a session");
-        let (session, _) = k.issue(Uuid::new_v4(), ttl, false).unwrap();
+        let (session, _) = k.issue(Uuid::new_v4(), Uuid::new_v4(), ttl, false).unwrap();
         assert!(k.verify_transient("oidc", &session).is_err(), "a session is not a statement");
     }
 }

@@ -23,6 +23,9 @@ pub struct Settings {
     pub session_issuer: String,
     pub session_audience: String,
     pub session_ttl: Duration,
+    /// How long a grant of the identity provider counts after the provider last named it (at a
+    /// sign-in): what a personal API token can keep of a role the provider withdrew.
+    pub idp_grant_max_age: Duration,
     pub queue_ingest: String,
     pub queue_compute: String,
     pub queue_aggregate: String,
@@ -94,7 +97,7 @@ impl OidcSettings {
 
 impl Settings {
     /// Reads `CO2_PROFILE`, `PUBLIC_BASE_URL`, `SESSION_ISSUER`, `SESSION_AUDIENCE`,
-    /// `SESSION_TTL_SECS`, `QUEUE_INGEST`/`_COMPUTE`/`_AGGREGATE`/`_EXPORT`, `QUEUE_DEAD_LETTERS` (comma-separated;
+    /// `SESSION_TTL_SECS`, `IDP_GRANT_MAX_AGE_HOURS`, `QUEUE_INGEST`/`_COMPUTE`/`_AGGREGATE`/`_EXPORT`, `QUEUE_DEAD_LETTERS` (comma-separated;
     /// default `<queue>-dlq` of each step queue), `JOB_STALE_SECS`, `SETTLE_AFTER_SECS`,
     /// `MAX_UPLOAD_BYTES` and `MAX_UPLOAD_ROWS`. (The `OIDC_*` variables are api-session's alone:
     /// [`OidcSettings`].)
@@ -127,6 +130,9 @@ impl Settings {
             public_base_url: public_base_url.trim_end_matches('/').to_owned(),
             session_audience: var("SESSION_AUDIENCE").unwrap_or_else(|| "co2-calculator".into()),
             session_ttl: Duration::from_secs(var_parsed("SESSION_TTL_SECS")?.unwrap_or(8 * 3600)),
+            idp_grant_max_age: Duration::from_secs(
+                3600 * var_parsed::<u64>("IDP_GRANT_MAX_AGE_HOURS")?.unwrap_or(7 * 24),
+            ),
             queue_ingest,
             queue_compute,
             queue_aggregate,
@@ -137,6 +143,14 @@ impl Settings {
             max_upload_bytes: var_parsed("MAX_UPLOAD_BYTES")?.unwrap_or(64 * 1024 * 1024),
             max_upload_rows: var_parsed("MAX_UPLOAD_ROWS")?.unwrap_or(1_000_000),
         })
+    }
+}
+
+impl Settings {
+    /// The `Secure` attribute of our cookies: always in the cluster profile (served over HTTPS),
+    /// and wherever the public base URL is HTTPS.
+    pub fn cookie_secure_flag(&self) -> &'static str {
+        if self.profile == Profile::Cluster || self.public_base_url.starts_with("https://") { "; Secure" } else { "" }
     }
 }
 

@@ -2,14 +2,18 @@
 //! temporary directory and the embedded queue, fixed session keys, personas, and request helpers
 //! that call a router in-process.
 
+pub mod forgery;
+
+pub use http::Method;
+
 use axum::Router;
 use axum::body::Body;
 use co2_platform::Ctx;
-use co2_platform::auth::AuthKeys;
+use co2_platform::auth::{AuthKeys, SignIn};
 use co2_platform::blob::LocalBlob;
 use co2_platform::config::{Profile, Settings};
 use co2_platform::queue::PgQueue;
-use http::{Method, Request, StatusCode};
+use http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use serde_json::Value;
 use sqlx::PgPool;
@@ -58,6 +62,7 @@ pub fn settings(profile: Profile, queue_suffix: &str) -> Settings {
         session_issuer: "co2-test".into(),
         session_audience: "co2-calculator".into(),
         session_ttl: Duration::from_secs(3600),
+        idp_grant_max_age: Duration::from_secs(7 * 24 * 3600),
         queue_ingest: format!("co2-ingest{queue_suffix}"),
         queue_compute: format!("co2-compute{queue_suffix}"),
         queue_aggregate: format!("co2-aggregate{queue_suffix}"),
@@ -143,7 +148,15 @@ pub async fn mint_token(ctx: &Ctx, role: &str, unit: Option<&str>) -> String {
     let who = format!("test-{role}-{}", unit.unwrap_or("global"));
     let user = co2_db::org::upsert_user(&ctx.pools.write, &who, &who, None).await.unwrap();
     co2_db::org::grant_role(&ctx.pools.write, user.app_user_id, role, unit_row.map(|u| u.unit_id)).await.unwrap();
-    ctx.auth.issue(user.app_user_id, Duration::from_secs(600), false).unwrap().0
+    session_for(ctx, user.app_user_id).await
+}
+
+/// A session token for `user` (a session row of its own, as a sign-in opens).
+pub async fn session_for(ctx: &Ctx, user: uuid::Uuid) -> String {
+    co2_platform::auth::start_session(&ctx.pools.write, &ctx.auth, user, Duration::from_secs(600), SignIn::Oidc)
+        .await
+        .expect("open a session")
+        .0
 }
 
 /// An in-process response.
@@ -243,6 +256,62 @@ impl FunctionApp {
     /// Nobody signed in.
     pub fn anonymous(&self) -> Persona {
         Persona { app: self.app.clone(), token: None }
+    }
+
+    /// Sends every forged credential of [`forgery::forgeries`] on each of `requests`, as a bearer
+    /// token and as the session cookie (from our own pages, so the CSRF check lets it through to
+    /// the token's): each must be answered 401 with the error envelope. The admin's genuine
+    /// session is not refused on the same requests, so the suite hits routes that authenticate.
+    /// Returns how many forged requests were refused.
+    pub async fn refuses_forged_credentials(&self, requests: &[(Method, &str)]) -> usize {
+        let person = |who: &'static str, role: &'static str, unit: Option<&'static str>| async move {
+            let user = co2_db::org::upsert_user(&self.ctx.pools.write, who, who, None).await.unwrap();
+            let unit = match unit {
+                Some(u) => {
+                    Some(co2_db::org::unit_by_institutional_id(&self.ctx.pools.write, u).await.unwrap().unwrap())
+                }
+                None => None,
+            };
+            co2_db::org::grant_role(&self.ctx.pools.write, user.app_user_id, role, unit.map(|u| u.unit_id))
+                .await
+                .unwrap();
+            user.app_user_id
+        };
+        let admin = person("forgery-target-admin", "admin", None).await;
+        let member = person("forgery-member", "standard", Some("9001")).await;
+        let genuine = session_for(&self.ctx, admin).await;
+        let forged = forgery::forgeries(&self.ctx, admin, member).await;
+        let mut failures = Vec::new();
+        let mut refused = 0;
+        for (method, path) in requests {
+            let res = self.credential_call(method, path, &genuine, false).await;
+            assert_ne!(res.status, StatusCode::UNAUTHORIZED, "{method} {path}: the genuine session is refused");
+            for f in &forged {
+                for cookie in [false, true] {
+                    let res = self.credential_call(method, path, &f.token, cookie).await;
+                    let carrier = if cookie { "cookie" } else { "bearer" };
+                    if res.status != StatusCode::UNAUTHORIZED || !res.json()["error"]["code"].is_string() {
+                        failures.push(format!("{method} {path} ({carrier}, {}): {}", f.attack, res.status));
+                    } else {
+                        refused += 1;
+                    }
+                }
+            }
+        }
+        assert!(failures.is_empty(), "forged credentials not refused:\n{}", failures.join("\n"));
+        refused
+    }
+
+    async fn credential_call(&self, method: &Method, path: &str, token: &str, cookie: bool) -> TestResponse {
+        let mut req = Request::builder().method(method.clone()).uri(path);
+        req = if cookie {
+            req.header("cookie", format!("{}={token}", co2_api_types::SESSION_COOKIE))
+                .header("sec-fetch-site", "same-origin")
+        } else {
+            req.header("authorization", format!("Bearer {token}"))
+        };
+        let body = if method.is_safe() { Body::empty() } else { Body::from("{}") };
+        send(&self.app, req.header("content-type", "application/json").body(body).unwrap()).await
     }
 }
 

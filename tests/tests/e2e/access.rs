@@ -158,7 +158,7 @@ async fn a_cluster_refuses_dev_login_and_dev_tokens(pool: PgPool) {
     .unwrap();
     let user: uuid::Uuid =
         sqlx::query_scalar("select app_user_id from app_user limit 1").fetch_one(&pool).await.unwrap();
-    let (forged, _) = forger.issue(user, std::time::Duration::from_secs(60), false).unwrap();
+    let (forged, _) = forger.issue(user, uuid::Uuid::new_v4(), std::time::Duration::from_secs(60), false).unwrap();
     assert_eq!(call(&dev_app, Method::GET, "/api/v1/session", Some(&forged), None).await.status, 401);
 }
 

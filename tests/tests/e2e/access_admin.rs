@@ -7,11 +7,10 @@ use co2_testkit::call;
 use http::{Method, StatusCode};
 use serde_json::{Value, json};
 use sqlx::PgPool;
-use std::time::Duration;
 
 async fn session_of(s: &Stack, institutional_id: &str) -> String {
     let user = co2_db::org::user_by_institutional_id(&s.pool, institutional_id).await.unwrap().expect("user exists");
-    s.ctx.auth.issue(user.app_user_id, Duration::from_secs(600), false).unwrap().0
+    co2_testkit::session_for(&s.ctx, user.app_user_id).await
 }
 
 fn field_code(body: &Value, field: &str) -> Option<String> {

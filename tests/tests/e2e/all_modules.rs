@@ -9,7 +9,6 @@ use http::Method;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 /// Each demo file and the module page it is uploaded to.
 const DEMO_FILES: [(&str, &str); 14] = [
@@ -228,7 +227,7 @@ async fn member(s: &Stack, who: &str) -> String {
     let unit = co2_db::org::unit_by_institutional_id(&s.ctx.pools.write, "9001").await.unwrap().unwrap();
     let user = co2_db::org::upsert_user(&s.ctx.pools.write, who, who, None).await.unwrap();
     co2_db::org::grant_role(&s.ctx.pools.write, user.app_user_id, "standard", Some(unit.unit_id)).await.unwrap();
-    s.ctx.auth.issue(user.app_user_id, Duration::from_secs(600), false).unwrap().0
+    co2_testkit::session_for(&s.ctx, user.app_user_id).await
 }
 
 async fn create(s: &Stack, token: &str, module: &str, body: Value) -> (u16, Value) {

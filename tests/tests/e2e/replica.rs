@@ -121,7 +121,7 @@ async fn colleague_of(s: &Stack, unit: &str) -> String {
     let user = co2_db::org::upsert_user(&s.pool, "colleague", "A Colleague", None).await.unwrap();
     let unit = co2_db::org::unit_by_institutional_id(&s.pool, unit).await.unwrap().unwrap();
     co2_db::org::grant_role(&s.pool, user.app_user_id, "principal", Some(unit.unit_id)).await.unwrap();
-    s.ctx.auth.issue(user.app_user_id, Duration::from_secs(600), false).unwrap().0
+    co2_testkit::session_for(&s.ctx, user.app_user_id).await
 }
 
 #[sqlx::test(migrator = "co2_db::MIGRATOR")]

@@ -253,6 +253,111 @@ async fn the_cluster_profile_refuses_dev_login_and_foreign_sessions(pool: PgPool
     }
 }
 
+/// A path of each API function: with a live session none answers 401.
+const ONE_PATH_PER_FUNCTION: [&str; 8] = [
+    "/api/v1/session",
+    "/api/v1/units",
+    "/api/v1/results/units/9001/years/2025",
+    "/api/v1/entries/units/9001/years/2025/modules/equipment",
+    "/api/v1/reference/airports?q=gva",
+    "/api/v1/backoffice/years",
+    "/api/v1/backoffice/roles",
+    "/api/v1/jobs/0190a0b4-5c1d-7e00-8000-000000000001",
+];
+
+async fn statuses(t: &Topology, token: &str) -> Vec<(&'static str, u16)> {
+    let mut out = Vec::new();
+    for path in ONE_PATH_PER_FUNCTION {
+        out.push((path, t.request(Method::GET, path, Some(token)).send().await.unwrap().status().as_u16()));
+    }
+    out
+}
+
+/// Sessions end everywhere at once: a sign-out at api-session, and an administrator's
+/// revocation at api-access, are refused by every other function's process from the next
+/// request on; the person's other sessions are untouched until "sign out everywhere".
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn an_ended_session_is_refused_by_every_function(pool: PgPool) {
+    let t = Topology::start(pool).await;
+    let (first, second, third) = (
+        t.token("principal", Some("9001")).await,
+        t.token("principal", Some("9001")).await,
+        t.token("principal", Some("9001")).await,
+    );
+    for token in [&first, &second, &third] {
+        assert!(statuses(&t, token).await.iter().all(|(_, s)| *s != 401), "{:?}", statuses(&t, token).await);
+    }
+    let out = t.request(Method::POST, "/api/v1/auth/logout", Some(&first)).send().await.unwrap();
+    assert_eq!(out.status(), 204);
+    assert!(statuses(&t, &first).await.iter().all(|(_, s)| *s == 401), "{:?}", statuses(&t, &first).await);
+    assert!(statuses(&t, &second).await.iter().all(|(_, s)| *s != 401), "another session lives on");
+
+    // The IT manager sees the person's sessions and ends one.
+    let admin = t.token("admin", None).await;
+    let (status, sessions) = json_of(
+        t.request(Method::GET, "/api/v1/backoffice/users/cluster-principal-9001/sessions", Some(&admin))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{sessions}");
+    let listed = sessions.as_array().unwrap();
+    assert_eq!(listed.len(), 3, "{sessions}");
+    assert_eq!(listed.iter().filter(|s| s["state"] == "ended").count(), 1, "{sessions}");
+    let second_sid = t.auth.verify(&second).unwrap().sid;
+    let revoke = format!("/api/v1/backoffice/users/cluster-principal-9001/sessions/{second_sid}");
+    assert_eq!(t.request(Method::DELETE, &revoke, Some(&admin)).send().await.unwrap().status(), 204);
+    assert_eq!(t.request(Method::DELETE, &revoke, Some(&admin)).send().await.unwrap().status(), 409);
+    assert!(statuses(&t, &second).await.iter().all(|(_, s)| *s == 401), "{:?}", statuses(&t, &second).await);
+    // A principal may not end anyone's sessions.
+    let by_principal = t
+        .request(Method::POST, "/api/v1/backoffice/users/cluster-admin-global/sessions/revoke", Some(&third))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_principal.status(), 403);
+
+    // Sign out everywhere ends the rest.
+    let fourth = t.token("principal", Some("9001")).await;
+    let out = t.request(Method::POST, "/api/v1/auth/logout?everywhere=true", Some(&fourth)).send().await.unwrap();
+    assert_eq!(out.status(), 204);
+    for token in [&third, &fourth] {
+        assert!(statuses(&t, token).await.iter().all(|(_, s)| *s == 401), "{:?}", statuses(&t, token).await);
+    }
+    assert!(statuses(&t, &admin).await.iter().all(|(_, s)| *s != 401), "someone else's session is untouched");
+}
+
+/// What the browser is told, through the edge, in the cluster profile: the app's pages allow no
+/// inline script and no framing; API answers are not stored; HTTPS only from now on (HSTS).
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn the_cluster_answers_with_the_security_headers(pool: PgPool) {
+    let t = Topology::start(pool).await;
+    let page = t.request(Method::GET, "/units/9001/years/2025", None).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let header = |res: &reqwest::Response, name: &str| {
+        res.headers().get(name).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+    };
+    let csp = header(&page, "content-security-policy");
+    assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval';") && !csp.contains("unsafe-inline"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(csp.contains(&format!("connect-src 'self' {}", std::env::var("MOTO_ENDPOINT").unwrap())), "{csp}");
+    assert_eq!(header(&page, "x-frame-options"), "DENY");
+    assert!(header(&page, "strict-transport-security").starts_with("max-age=31536000"));
+    let api =
+        t.request(Method::GET, "/api/v1/session", Some(&t.token("standard", Some("9001")).await)).send().await.unwrap();
+    assert_eq!(api.status(), 200);
+    assert_eq!(header(&api, "cache-control"), "no-store");
+    assert_eq!(header(&api, "x-content-type-options"), "nosniff");
+    assert!(header(&api, "content-security-policy").starts_with("default-src 'none'"));
+    assert!(header(&api, "strict-transport-security").starts_with("max-age="));
+    let docs = t.request(Method::GET, "/docs/", None).send().await.unwrap();
+    assert!(header(&docs, "content-security-policy").contains("frame-ancestors 'none'"));
+    // The session cookie a sign-in sets is Secure in this profile (see the logout's cookie).
+    let out = t.request(Method::POST, "/api/v1/auth/logout", None).send().await.unwrap();
+    assert!(header(&out, "set-cookie").contains("; Secure"), "{}", header(&out, "set-cookie"));
+}
+
 /// The sweeper as the PingSource triggers it: the job of a message in a dead-letter queue is
 /// failed with the reason, and the queue emptied.
 #[sqlx::test(migrator = "co2_db::MIGRATOR")]

@@ -116,9 +116,18 @@ pub fn app(
     }
     co2_platform::serve::with_platform(
         "devstack",
-        api.fallback_service(web::router(web_root)),
+        api.fallback_service(web::router(web_root, &spa_policy())),
         Some(ctx.pools.write.clone()),
     )
+}
+
+/// The SPA's policy from `CSP_CONNECT_SRC`; a value that is not a list of origins leaves the
+/// strict same-origin policy (the embedded default stores files on its own origin).
+fn spa_policy() -> String {
+    web::csp_from_env().unwrap_or_else(|e| {
+        tracing::error!(error = %e, "devstack.csp_connect_src_ignored");
+        web::content_security_policy(&[])
+    })
 }
 
 #[derive(Clone)]
