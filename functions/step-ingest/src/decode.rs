@@ -4,7 +4,8 @@
 //! exactly or refused, never stored as mojibake. A UTF-16 file carries a BOM (Excel's "Unicode
 //! text" does); a file that is not valid UTF-8 and has no BOM is read as Windows-1252, the
 //! encoding Excel's plain "CSV" uses on Western-European Windows (a superset of Latin-1's
-//! printable range). Binary content (NUL bytes, control characters) is refused as not text.
+//! printable range) — unless it is UTF-8 with some damaged bytes, which is refused with the line.
+//! Binary content (NUL bytes, control characters) is refused as not text.
 
 use crate::file::FileRefused;
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, WINDOWS_1252};
@@ -54,6 +55,11 @@ pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, TextEncoding), FileRefused>
         return Err(refuse_binary());
     } else if let Ok(text) = std::str::from_utf8(bytes) {
         (Cow::Borrowed(text), TextEncoding::Utf8)
+    } else if let Some(line) = broken_utf8_line(bytes) {
+        return Err(FileRefused(format!(
+            "the file is UTF-8 but line {line} holds bytes that are not valid UTF-8 (a damaged copy, or text \
+             pasted from another encoding): save it again as UTF-8"
+        )));
     } else {
         (decode_strict(WINDOWS_1252, bytes)?, TextEncoding::Windows1252)
     };
@@ -62,6 +68,27 @@ pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, TextEncoding), FileRefused>
         return Err(refuse_binary());
     }
     Ok((text, encoding))
+}
+
+/// The line of the first invalid sequence of a file that is otherwise UTF-8: one that holds
+/// well-formed multi-byte UTF-8 characters. Read as Windows-1252 it would turn every one of them
+/// into two wrong characters (`é` → `Ã©`) without a word; a file written in Windows-1252 almost
+/// never holds such pairs (an accented capital followed by a symbol byte). `None` when there is
+/// no multi-byte UTF-8 character: the file is not UTF-8.
+fn broken_utf8_line(bytes: &[u8]) -> Option<usize> {
+    let mut utf8_seen = false;
+    let mut first_invalid = None;
+    let mut offset = 0;
+    for chunk in bytes.utf8_chunks() {
+        utf8_seen |= !chunk.valid().is_ascii();
+        offset += chunk.valid().len();
+        if !chunk.invalid().is_empty() && first_invalid.is_none() {
+            first_invalid = Some(offset);
+        }
+        offset += chunk.invalid().len();
+    }
+    let at = first_invalid.filter(|_| utf8_seen)?;
+    Some(bytes[..at].iter().filter(|b| **b == b'\n').count() + 1)
 }
 
 /// The field delimiter of a CSV text: `,`, `;` or tab, whichever splits the header row (outside
@@ -130,6 +157,19 @@ mod tests {
         assert!(decode(b"n\x00a\x00m\x00e\x00").unwrap_err().0.contains("not text"), "UTF-16 without BOM");
         assert!(decode(b"name\n\x1b[31mred\n").unwrap_err().0.contains("not text"), "escape codes");
         assert!(decode(b"name\nab\x00c\nd\n").is_ok(), "a NUL in a field is left to the row checks");
+    }
+
+    #[test]
+    fn utf8_with_damaged_bytes_is_refused_with_its_line_not_read_as_windows_1252() {
+        // "Zürich" in UTF-8, then a stray Latin-1 byte on line 3.
+        let damaged = b"name,city\nA,Z\xC3\xBCrich\nB,Gen\xE8ve\n";
+        let refused = decode(damaged).unwrap_err().0;
+        assert!(refused.contains("line 3") && refused.contains("UTF-8"), "{refused}");
+        // A damaged byte before the first multi-byte character counts just the same.
+        let refused = decode(b"name\n\xE9t\xE9\nZ\xC3\xBCrich\n").unwrap_err().0;
+        assert!(refused.contains("line 2"), "{refused}");
+        // Without any multi-byte UTF-8 character, the bytes are Windows-1252's.
+        assert_eq!(decode(b"name\nGen\xE8ve\n").unwrap().1, TextEncoding::Windows1252);
     }
 
     #[test]

@@ -89,11 +89,7 @@ fn finish(kind: &'static str, problems: Vec<String>) -> Result<(), InvalidRefere
 /// it claims: a header missing or named twice (a value would be read from the wrong column or
 /// silently dropped), or no row at all — replacing a whole set with nothing is never what an
 /// upload means.
-fn reference_rows(
-    kind: &'static str,
-    bytes: &[u8],
-    required: &[&str],
-) -> anyhow::Result<crate::seed::NumberedRows> {
+fn reference_rows(kind: &'static str, bytes: &[u8], required: &[&str]) -> anyhow::Result<crate::seed::NumberedRows> {
     let (headers, rows) = read_csv_records(bytes)?;
     let mut problems = Vec::new();
     for (i, h) in headers.iter().enumerate() {
@@ -184,7 +180,11 @@ pub async fn load_stations(db: &mut PgConnection, bytes: &[u8]) -> anyhow::Resul
 
 /// Replaces the building rooms with the rows of a `building_rooms_reference.csv`.
 pub async fn load_rooms(db: &mut PgConnection, bytes: &[u8]) -> anyhow::Result<usize> {
-    let rows = reference_rows("building_rooms", bytes, &["building_name", "room_name", "room_type", "room_surface_square_meter"])?;
+    let rows = reference_rows(
+        "building_rooms",
+        bytes,
+        &["building_name", "room_name", "room_type", "room_surface_square_meter"],
+    )?;
     let mut problems = Vec::new();
     let (mut loc, mut building, mut room, mut kind, mut surface) = (vec![], vec![], vec![], vec![], vec![]);
     for (line, raw) in &rows {

@@ -192,7 +192,12 @@ async fn run_matrix(pool: PgPool) {
         case(Method::GET, "/api/v1/reference/airports?q=gva", None, [401, 200, 200, 200, 200, 200]),
         case(Method::GET, "/api/v1/reference/exchange-rates?year=2025", None, [401, 200, 200, 200, 200, 200]),
         case(Method::GET, "/api/v1/reference/stations?q=lausanne", None, [401, 200, 200, 200, 200, 200]),
-        case(Method::GET, "/api/v1/reference/distance?mode=plane&from=GVA&to=ZRH", None, [401, 200, 200, 200, 200, 200]),
+        case(
+            Method::GET,
+            "/api/v1/reference/distance?mode=plane&from=GVA&to=ZRH",
+            None,
+            [401, 200, 200, 200, 200, 200],
+        ),
         case(Method::GET, "/api/v1/reference/rooms?q=CM", None, [401, 200, 200, 200, 200, 200]),
         case(Method::GET, "/api/v1/reference/rooms/NOPE/0", None, [401, 404, 404, 404, 404, 404]),
         case(Method::GET, "/api/v1/entries/templates/equipment/it.csv", None, [401, 200, 200, 200, 200, 200]),
@@ -219,12 +224,7 @@ async fn run_matrix(pool: PgPool) {
         case(Method::GET, "/api/v1/auth/providers", None, [200; 6]),
         case(Method::GET, "/api/v1/auth/oidc/login", None, [404; 6]),
         case(Method::GET, "/api/v1/auth/oidc/callback?code=x&state=y", None, [404; 6]),
-        case(
-            Method::POST,
-            "/api/v1/auth/dev-login",
-            Some(json!({"persona": "standard", "unit": "9001"})),
-            [200; 6],
-        ),
+        case(Method::POST, "/api/v1/auth/dev-login", Some(json!({"persona": "standard", "unit": "9001"})), [200; 6]),
         // The former addresses: a redirect for anyone.
         case(Method::GET, "/api/v1/units/9001/years/2025/results", None, [308; 6]),
         case(Method::GET, "/api/v1/units/9001/years/2025/modules/equipment/entries", None, [308; 6]),
