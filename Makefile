@@ -25,13 +25,14 @@ PG_PORT ?= 25432
 export CO2_PG_PORT ?= $(PG_PORT)
 TEST_OUTPUT ?= $(CURDIR)/test-output
 
-.PHONY: help run test bench load lint build spa tools migrate openapi clean-local knative-validate test-rust test-browser test-spa-unit wasm-check cluster-tools images test-browser-cluster
+.PHONY: help run test bench load lint build spa tools migrate openapi clean-local knative-validate test-rust test-browser test-spa-unit wasm-check cluster-tools images test-browser-cluster fuzz
 
 help:
 	@echo "make run          start the whole product on http://$(HOST):$(PORT) (demo lab 9001, year 2025)"
 	@echo "make test         every test: lint, unit, SQL, functions, S3/SQS + embedded pipelines, manifests, browser"
 	@echo "make bench        cold start / RSS of every function (release) and upload-to-totals timing"
 	@echo "make images       one OCI image per function (buildah, no registry), each at most 15 MiB"
+	@echo "make fuzz         the property tests of the parsers and decoders with FUZZ_CASES cases each (default 100000)"
 	@echo "make clean-local  stop the local database and delete .local/"
 
 ## tools: the toolchain pieces and packages the targets rely on (idempotent).
@@ -173,6 +174,15 @@ bench: tools spa
 load: tools
 	cargo build --release --workspace --bins
 	@eval "$$(scripts/dev-env.sh $(LOCAL)/bench co2calc_bench)"; python3 scripts/bench.py --bin-dir $(RELEASE) --only-load
+
+## fuzz: the property tests of the file readers, sniffers, event decoders, drop-folder keys and
+## entry readers (`tests/properties.rs` of step-ingest, co2-platform, co2-domain, co2-db) with many
+## more generated cases than `make test` runs (256 each), built optimised with the debug checks
+## kept (profile `fuzz`). No database or service needed.
+FUZZ_CASES ?= 100000
+fuzz: tools
+	PROPTEST_CASES=$(FUZZ_CASES) cargo test --profile fuzz -p step-ingest -p co2-platform -p co2-domain -p co2-db \
+	  --test properties -- --test-threads=2
 
 clean-local:
 	scripts/pg.sh stop $(LOCAL)/pg

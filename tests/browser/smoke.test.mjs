@@ -45,6 +45,34 @@ test('the login page renders from the built wasm', async () => {
   await page.close();
 });
 
+test('the page runs under its Content-Security-Policy: no inline script runs, nothing frames it', async () => {
+  const page = await browser.newPage();
+  const problems = watchPage(page, { ignore: EXPECTED });
+  const response = await page.goto(`${server.url}/login`);
+  const csp = response.headers()['content-security-policy'] ?? '';
+  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval';/);
+  assert.doesNotMatch(csp, /unsafe-inline|'unsafe-eval'/);
+  assert.match(csp, /frame-ancestors 'none'/);
+  assert.equal(response.headers()['x-frame-options'], 'DENY');
+  // The app booted under that policy (its wasm compiled, its script loaded from our origin).
+  await page.getByTestId('login-submit').waitFor({ timeout: 20_000 });
+  // A script injected into the page, as an XSS would, does not run; the browser reports it.
+  const violations = [];
+  page.on('console', (msg) => { if (/Content Security Policy/.test(msg.text())) violations.push(msg.text()); });
+  const ran = await page.evaluate(() => new Promise((resolve) => {
+    window.__injected = false;
+    const s = document.createElement('script');
+    s.textContent = 'window.__injected = true';
+    document.body.appendChild(s);
+    setTimeout(() => resolve(window.__injected), 100);
+  }));
+  assert.equal(ran, false, 'an inline script ran');
+  assert.ok(violations.length >= 1, 'the browser reports the refused script');
+  // The app itself caused no violation (the injected script's report aside).
+  assert.deepEqual(problems.filter((p) => !violations.some((v) => p.includes(v))), []);
+  await page.close();
+});
+
 test('a signed-out visitor of a client route is sent to sign-in', async () => {
   const page = await browser.newPage();
   const problems = watchPage(page, { ignore: EXPECTED });

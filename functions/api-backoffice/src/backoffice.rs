@@ -383,8 +383,11 @@ pub(crate) async fn upload_factors(
     if !co2_db::report::all_years(&ctx.pools.read).await?.iter().any(|y| y.report_year_id == year) {
         return Err(ApiError::not_found("year_not_found", format!("no year {year}: create it first")));
     }
-    let (_, rows) = co2_db::seed::read_csv_records(&body)
+    let (headers, rows) = co2_db::seed::read_csv_records(&body)
         .map_err(|e| ApiError::bad_request("invalid_csv", format!("the file cannot be read as CSV: {e}")))?;
+    if let Some(h) = co2_db::seed::duplicated_header(&headers) {
+        return Err(ApiError::bad_request("duplicated_column", format!("the column '{h}' is named twice")));
+    }
     if rows.is_empty() {
         return Err(ApiError::bad_request("empty_file", "the file has no data rows"));
     }

@@ -31,6 +31,9 @@ pub(crate) async fn import_org_chart(
     let body = co2_platform::error::read_body(body, crate::MAX_DATA_FILE_BYTES).await?;
     let (headers, records) = co2_db::seed::read_csv_records(&body)
         .map_err(|e| ApiError::bad_request("invalid_csv", format!("the file cannot be read as CSV: {e}")))?;
+    if let Some(h) = co2_db::seed::duplicated_header(&headers) {
+        return Err(ApiError::bad_request("duplicated_column", format!("the column '{h}' is named twice")));
+    }
     for required in ["institutional_id", "name", "parent"] {
         if !headers.iter().any(|h| h == required) {
             return Err(ApiError::bad_request("missing_column", format!("missing required column {required}")));

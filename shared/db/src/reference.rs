@@ -92,10 +92,8 @@ fn finish(kind: &'static str, problems: Vec<String>) -> Result<(), InvalidRefere
 fn reference_rows(kind: &'static str, bytes: &[u8], required: &[&str]) -> anyhow::Result<crate::seed::NumberedRows> {
     let (headers, rows) = read_csv_records(bytes)?;
     let mut problems = Vec::new();
-    for (i, h) in headers.iter().enumerate() {
-        if !h.is_empty() && headers[..i].contains(h) {
-            problems.push(format!("{kind}: the column '{h}' is named twice"));
-        }
+    if let Some(h) = crate::seed::duplicated_header(&headers) {
+        problems.push(format!("{kind}: the column '{h}' is named twice"));
     }
     for r in required {
         if !headers.iter().any(|h| h == r) {

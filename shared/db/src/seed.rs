@@ -38,6 +38,12 @@ pub fn read_csv_records(bytes: &[u8]) -> Result<(Vec<String>, NumberedRows), csv
     Ok((headers, rows))
 }
 
+/// The first header named twice (compared as [`read_csv_records`] normalises them): a file with
+/// one is refused, since which of the two columns would be read is a guess.
+pub fn duplicated_header(headers: &[String]) -> Option<&str> {
+    headers.iter().enumerate().find(|(i, h)| !h.is_empty() && headers[..*i].contains(h)).map(|(_, h)| h.as_str())
+}
+
 /// Loads an equipment factor CSV for `year`; returns the number stored and the rejected rows.
 pub async fn load_equipment_factors(db: &mut PgConnection, year: i32, bytes: &[u8]) -> DbResult<(usize, RejectedRows)> {
     let (_, rows) = read_csv_records(bytes).map_err(|e| DbError::Sqlx(sqlx::Error::Decode(Box::new(e))))?;

@@ -11,7 +11,7 @@ use sqlx::PgPool;
 use std::collections::BTreeMap;
 
 /// Each demo file and the module page it is uploaded to.
-const DEMO_FILES: [(&str, &str); 14] = [
+pub(crate) const DEMO_FILES: [(&str, &str); 14] = [
     ("headcount_members.csv", "headcount"),
     ("headcount_students.csv", "headcount"),
     ("travel_planes.csv", "professional_travel"),
@@ -47,12 +47,12 @@ fn same(got: &Row, want: &Row) -> bool {
         }
 }
 
-fn demo(file: &str) -> Vec<u8> {
+pub(crate) fn demo(file: &str) -> Vec<u8> {
     std::fs::read(co2_e2e::data_dir().join("demo").join(file)).unwrap()
 }
 
 /// Uploads `bytes` to a module page of unit 9001/2025 (append) and returns the job id.
-async fn upload(s: &Stack, token: &str, module: &str, filename: &str, bytes: Vec<u8>) -> String {
+pub(crate) async fn upload(s: &Stack, token: &str, module: &str, filename: &str, bytes: Vec<u8>) -> String {
     let res = call(
         &s.app,
         Method::POST,

@@ -10,6 +10,7 @@ mod embedded;
 mod errors;
 mod exports;
 mod hostile;
+mod hostile_kinds;
 mod http_listener;
 mod images;
 mod inputs;
