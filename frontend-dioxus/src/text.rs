@@ -530,6 +530,32 @@ text!(
     "Copiez ce jeton maintenant : il ne sera plus affiché. Envoyez-le comme « Authorization: Bearer <jeton> »."
 );
 text!(TOKEN_NOT_CHANGED, "The token could not be changed", "Le jeton n'a pas pu être modifié");
+// People's sessions (IT manager) and signing out everywhere.
+text!(SESSIONS, "Sessions", "Sessions");
+text!(SESSIONS_OF, "Sessions of", "Sessions de");
+text!(
+    SESSIONS_HINT,
+    "An ended session is refused at its next request, by every part of the application.",
+    "Une session terminée est refusée dès sa requête suivante, par toute l'application."
+);
+text!(SESSION_VIA, "Signed in with", "Connexion par");
+text!(SESSION_VIA_OIDC, "identity provider", "fournisseur d'identité");
+text!(SESSION_VIA_DEV, "development sign-in", "connexion de développement");
+text!(SESSION_ACTIVE, "Active", "Active");
+text!(SESSION_EXPIRED, "Expired", "Expirée");
+text!(SESSION_STATE_ENDED, "Ended", "Terminée");
+text!(SESSION_OPENED, "Opened", "Ouverte");
+text!(END_SESSION, "End", "Terminer");
+text!(END_ALL_SESSIONS, "End all sessions", "Terminer toutes les sessions");
+text!(NO_SESSION, "No session", "Aucune session");
+text!(CLOSE, "Close", "Fermer");
+text!(SESSION_NOT_CHANGED, "The session could not be ended", "La session n'a pas pu être terminée");
+text!(SIGN_OUT_EVERYWHERE, "Sign out everywhere", "Se déconnecter partout");
+text!(
+    SIGN_OUT_EVERYWHERE_HINT,
+    "Ends your sessions on every device and browser",
+    "Termine vos sessions sur tous les appareils et navigateurs"
+);
 text!(
     IT_AUDIT_LEAD,
     "Every change and sign-in, in a log where each entry seals the previous one: an edited or removed entry breaks the chain.",

@@ -515,6 +515,59 @@ test('the IT manager grants a role, creates and revokes an API token, and finds 
   }
 });
 
+test('the IT manager ends a person’s sessions, who is then signed out; a person signs out everywhere', async () => {
+  const memberContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const member = await memberContext.newPage();
+  const adminContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const admin = await adminContext.newPage();
+  const memberProblems = watchPage(member, { ignore: [/401/, /Unauthorized/i] });
+  const adminProblems = watchPage(admin, { ignore: [/401/, /Unauthorized/i] });
+  try {
+    // The lab member is signed in, in their own browser.
+    await signIn(member, 'standard', '9002');
+    const home = member.url();
+
+    await signIn(admin, 'admin');
+    await admin.goto(`${BASE_URL}/it-manager/roles`);
+    await admin.getByTestId('roles-user').fill('dev-standard-9002');
+    await admin.getByTestId('roles-user').press('Enter');
+    const row = admin.locator('[data-testid="roles-table"] tr[data-user="dev-standard-9002"]');
+    await row.waitFor({ timeout: 20_000 });
+    await row.getByTestId('show-sessions').click();
+    const panel = admin.getByTestId('person-sessions');
+    await panel.waitFor({ timeout: 20_000 });
+    const states = panel.getByTestId('session-state');
+    await eventually('an active session listed', async () => (await states.allInnerTexts()).includes('Active'));
+    await panel.getByTestId('end-all-sessions').click();
+    await eventually('every session ended', async () =>
+      (await states.allInnerTexts()).every((s) => s.startsWith('Ended')));
+    await shoot(admin, 'it-person-sessions');
+
+    // The member's next request is refused: the app sends them to sign-in.
+    await member.goto(home);
+    await member.waitForURL(/\/login$/, { timeout: 20_000 });
+
+    // Signed in again, they sign out everywhere: the session is gone on the server too.
+    await signIn(member, 'standard', '9002');
+    await member.getByTestId('sign-out-everywhere').click();
+    await member.waitForURL(/\/login$/, { timeout: 20_000 });
+    await member.goto(home);
+    await member.waitForURL(/\/login$/, { timeout: 20_000 });
+    await admin.reload();
+    await admin.getByTestId('roles-user').fill('dev-standard-9002');
+    await admin.getByTestId('roles-user').press('Enter');
+    await row.getByTestId('show-sessions').click();
+    await eventually('no session left active', async () => {
+      const all = await states.allInnerTexts();
+      return all.length >= 2 && all.every((s) => !s.startsWith('Active'));
+    });
+    assert.deepEqual([...memberProblems, ...adminProblems], []);
+  } finally {
+    await memberContext.close();
+    await adminContext.close();
+  }
+});
+
 test('a person signs in with the institution’s identity provider and gets the roles it names', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();

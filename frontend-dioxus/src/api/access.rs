@@ -3,7 +3,7 @@
 
 use co2_api_types::{
     ApiTokenView, AuditChainView, AuditPage, CreateApiTokenRequest, CreatedApiToken, GrantRoleRequest,
-    RoleAssignmentView,
+    RoleAssignmentView, SessionView, SessionsEnded,
 };
 use gloo_net::http::Request;
 
@@ -42,6 +42,22 @@ pub async fn create_token(req: &CreateApiTokenRequest) -> Result<CreatedApiToken
 /// `DELETE /api/v1/backoffice/tokens/{id}`.
 pub async fn revoke_token(id: uuid::Uuid) -> Result<(), ApiError> {
     send_empty(Request::delete(&format!("/api/v1/backoffice/tokens/{id}"))).await
+}
+
+/// `GET /api/v1/backoffice/users/{user}/sessions`.
+pub async fn person_sessions(user: &str) -> Result<Vec<SessionView>, ApiError> {
+    get_json(&format!("/api/v1/backoffice/users/{}/sessions", seg(user))).await
+}
+
+/// `DELETE /api/v1/backoffice/users/{user}/sessions/{id}`.
+pub async fn end_session(user: String, id: uuid::Uuid) -> Result<(), ApiError> {
+    send_empty(Request::delete(&format!("/api/v1/backoffice/users/{}/sessions/{id}", seg(&user)))).await
+}
+
+/// `POST /api/v1/backoffice/users/{user}/sessions/revoke`: ends every live session of the person.
+pub async fn end_all_sessions(user: String) -> Result<(), ApiError> {
+    let url = format!("/api/v1/backoffice/users/{}/sessions/revoke", seg(&user));
+    send_json::<_, SessionsEnded>(Request::post(&url), &serde_json::json!({})).await.map(|_| ())
 }
 
 /// Filters of the audit log, as the query string of its list and export.

@@ -16,8 +16,8 @@ mod uploads;
 mod workspace;
 
 pub use access::{
-    AuditFilter, audit_page, create_token, grant_role, list_roles, list_tokens, revoke_role, revoke_token,
-    unit_members, verify_audit,
+    AuditFilter, audit_page, create_token, end_all_sessions, end_session, grant_role, list_roles, list_tokens,
+    person_sessions, revoke_role, revoke_token, unit_members, verify_audit,
 };
 pub use backoffice::{
     abort_job, backoffice_years, clear_year_goal, create_year, factor_files, list_jobs, recalculate, reporting_units,
@@ -28,6 +28,6 @@ pub use client::ApiError;
 pub use entries::{EntryQuery, create_entry, delete_entry, list_entries, update_entry};
 pub use exports::{create_export, get_export};
 pub use reference::{factor_choices, plane_distance, rooms, search_airports, search_stations, train_distance};
-pub use session::{auth_providers, current_session, dev_login, logout};
+pub use session::{auth_providers, current_session, dev_login, logout, logout_everywhere};
 pub use uploads::{create_upload, get_job, put_file};
 pub use workspace::{Basis, list_units, list_years, report, results, results_on, set_module_status};

@@ -26,6 +26,13 @@ pub async fn logout() -> Result<(), ApiError> {
     result
 }
 
+/// `POST /api/v1/auth/logout?everywhere=true`: ends every session of the person, on every device.
+pub async fn logout_everywhere() -> Result<(), ApiError> {
+    let result = send_empty(Request::post("/api/v1/auth/logout?everywhere=true")).await;
+    client::set_token(None);
+    result
+}
+
 /// `GET /api/v1/auth/providers`: the institution's sign-in, and whether the development one exists.
 pub async fn auth_providers() -> Result<AuthProviders, ApiError> {
     get_json("/api/v1/auth/providers").await

@@ -33,11 +33,12 @@ pub fn AppHeader(unit: Option<String>, year: Option<i32>) -> Element {
     };
     let mut signing_out = use_signal(|| false);
 
-    let sign_out = move |_| {
+    // Signed out locally whatever the server says: the cookie may already be gone.
+    let mut sign_out = move |everywhere: bool| {
         signing_out.set(true);
         spawn(async move {
-            // Signed out locally whatever the server says: the cookie may already be gone.
-            if let Err(err) = api::logout().await {
+            let ended = if everywhere { api::logout_everywhere().await } else { api::logout().await };
+            if let Err(err) = ended {
                 crate::console::warn(&format!("logout: {err}"));
             }
             session.clear();
@@ -97,8 +98,17 @@ pub fn AppHeader(unit: Option<String>, year: Option<i32>) -> Element {
                         r#type: "button",
                         "data-testid": "sign-out",
                         disabled: signing_out(),
-                        onclick: sign_out,
+                        onclick: move |_| sign_out(false),
                         "{i18n.t(t::SIGN_OUT)}"
+                    }
+                    button {
+                        class: "btn btn-ghost btn-small",
+                        r#type: "button",
+                        "data-testid": "sign-out-everywhere",
+                        title: i18n.t(t::SIGN_OUT_EVERYWHERE_HINT),
+                        disabled: signing_out(),
+                        onclick: move |_| sign_out(true),
+                        "{i18n.t(t::SIGN_OUT_EVERYWHERE)}"
                     }
                     LanguageSwitch {}
                 }

@@ -1,7 +1,7 @@
 //! `/it-manager/roles`, `/api-tokens`, `/audit`: who may do what (role assignments), personal
 //! API tokens, and the audit log with its chain check. Admins only; the server checks again.
 
-use co2_api_types::{CreateApiTokenRequest, GrantRoleRequest, Persona, TokenScope, TokenState};
+use co2_api_types::{CreateApiTokenRequest, GrantRoleRequest, Persona, SessionState, TokenScope, TokenState};
 use dioxus::prelude::*;
 
 use super::it_manager::AdminOnly;
@@ -25,6 +25,7 @@ pub fn ItRoles() -> Element {
     let mut unit = use_signal(String::new);
     let mut user = use_signal(String::new);
     let mut generation = use_signal(|| 0u32);
+    let mut sessions_of = use_signal(|| None::<(String, String)>);
     rsx! {
         AdminOnly { title: i18n.t(t::IT_ROLES),
             section { class: "page",
@@ -53,7 +54,13 @@ pub fn ItRoles() -> Element {
                     }
                 }
                 LoadingPage {
-                        RolesTable { role: role(), unit: unit(), user: user(), generation: generation() }
+                        RolesTable { role: role(), unit: unit(), user: user(), generation: generation(),
+                            on_sessions: move |person| sessions_of.set(Some(person)) }
+                }
+                if let Some((person, name)) = sessions_of() {
+                    LoadingPage {
+                        PersonSessions { key: "{person}", user: person, name, on_close: move |_| sessions_of.set(None) }
+                    }
                 }
             }
         }
@@ -129,7 +136,13 @@ fn GrantForm(on_granted: EventHandler<()>) -> Element {
 }
 
 #[component]
-fn RolesTable(role: String, unit: String, user: String, generation: u32) -> Element {
+fn RolesTable(
+    role: String,
+    unit: String,
+    user: String,
+    generation: u32,
+    on_sessions: EventHandler<(String, String)>,
+) -> Element {
     let i18n = use_i18n();
     let lang = i18n.lang();
     let mut rows = use_resource(use_reactive!(|role, unit, user, generation| async move {
@@ -185,6 +198,14 @@ fn RolesTable(role: String, unit: String, user: String, generation: u32) -> Elem
                             }
                             td { class: "small", {day_time(&a.granted_at)} }
                             td { class: "actions",
+                                button { class: "btn btn-ghost btn-small", r#type: "button",
+                                    "data-testid": "show-sessions",
+                                    onclick: {
+                                        let person = (a.user.clone(), a.display_name.clone());
+                                        move |_| on_sessions.call(person.clone())
+                                    },
+                                    "{i18n.t(t::SESSIONS)}"
+                                }
                                 button { class: "btn btn-ghost btn-small btn-danger-text", r#type: "button",
                                     "data-testid": "revoke-role",
                                     onclick: move |_| act(Box::pin(api::revoke_role(a.assignment_id))),
@@ -193,6 +214,97 @@ fn RolesTable(role: String, unit: String, user: String, generation: u32) -> Elem
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+}
+
+/// A person's sessions, live and recently ended, with "end" for each live one and for all.
+#[component]
+fn PersonSessions(user: String, name: String, on_close: EventHandler<()>) -> Element {
+    let i18n = use_i18n();
+    let who = user.clone();
+    let mut sessions = use_resource(move || {
+        let who = who.clone();
+        async move { api::person_sessions(&who).await }
+    });
+    let mut failure = use_signal(|| None::<String>);
+    let list = sessions.suspend()?.cloned()?;
+    let mut act = move |call: Action| {
+        failure.set(None);
+        spawn(async move {
+            if let Err(err) = call.await {
+                failure.set(Some(err.message));
+            }
+            sessions.restart();
+        });
+    };
+    let any_active = list.iter().any(|s| s.state == SessionState::Active);
+    let all_of = user.clone();
+    rsx! {
+        section { class: "panel", "data-testid": "person-sessions", aria_label: "{i18n.t(t::SESSIONS_OF)} {name}",
+            div { class: "panel-head",
+                h2 { "{i18n.t(t::SESSIONS_OF)} {name} " span { class: "muted small", "({user})" } }
+                button { class: "btn btn-ghost btn-small", r#type: "button", onclick: move |_| on_close.call(()),
+                    "{i18n.t(t::CLOSE)}" }
+            }
+            p { class: "muted small", "{i18n.t(t::SESSIONS_HINT)}" }
+            if let Some(message) = failure() {
+                ErrorPanel { title: i18n.t(t::SESSION_NOT_CHANGED), message }
+            }
+            div { class: "table-wrap",
+                table { class: "data-table compact", "data-testid": "sessions-table",
+                    thead {
+                        tr {
+                            th { scope: "col", "{i18n.t(t::SESSION_OPENED)}" }
+                            th { scope: "col", "{i18n.t(t::SESSION_VIA)}" }
+                            th { scope: "col", "{i18n.t(t::STATUS)}" }
+                            th { scope: "col", "{i18n.t(t::EXPIRES)}" }
+                            th { scope: "col", class: "actions", span { class: "visually-hidden", "{i18n.t(t::ACTIONS)}" } }
+                        }
+                    }
+                    tbody {
+                        if list.is_empty() {
+                            tr { td { class: "empty", colspan: "5", "{i18n.t(t::NO_SESSION)}" } }
+                        }
+                        for session in list {
+                            tr { key: "{session.session_id}",
+                                th { scope: "row", class: "small", {day_time(&session.started_at)} }
+                                td { if session.via == "dev" { "{i18n.t(t::SESSION_VIA_DEV)}" } else { "{i18n.t(t::SESSION_VIA_OIDC)}" } }
+                                td { "data-testid": "session-state",
+                                    match session.state {
+                                        SessionState::Active => i18n.t(t::SESSION_ACTIVE).to_owned(),
+                                        SessionState::Expired => i18n.t(t::SESSION_EXPIRED).to_owned(),
+                                        SessionState::Ended => format!(
+                                            "{} ({})",
+                                            i18n.t(t::SESSION_STATE_ENDED),
+                                            session.ended_by.clone().unwrap_or_default()
+                                        ),
+                                    }
+                                }
+                                td { class: "small", {day_time(&session.expires_at)} }
+                                td { class: "actions",
+                                    if session.state == SessionState::Active {
+                                        button { class: "btn btn-ghost btn-small btn-danger-text", r#type: "button",
+                                            "data-testid": "end-session",
+                                            onclick: {
+                                                let user = user.clone();
+                                                move |_| act(Box::pin(api::end_session(user.clone(), session.session_id)))
+                                            },
+                                            "{i18n.t(t::END_SESSION)}"
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if any_active {
+                button { class: "btn btn-danger", r#type: "button", "data-testid": "end-all-sessions",
+                    onclick: move |_| act(Box::pin(api::end_all_sessions(all_of.clone()))),
+                    "{i18n.t(t::END_ALL_SESSIONS)}"
                 }
             }
         }
