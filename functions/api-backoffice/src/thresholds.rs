@@ -19,7 +19,7 @@ fn policy_view(p: ThresholdPolicy) -> ThresholdPolicyView {
     }
 }
 
-async fn require_year(ctx: &Ctx, year: i32) -> ApiResult<()> {
+pub(crate) async fn require_year(ctx: &Ctx, year: i32) -> ApiResult<()> {
     if co2_db::report::all_years(&ctx.pools.read).await?.iter().any(|y| y.report_year_id == year) {
         Ok(())
     } else {

@@ -959,6 +959,49 @@ pub struct ApiTokenView {
     pub revoked_by: Option<String>,
 }
 
+/// One row of the facts feed (`GET /api/v1/backoffice/facts`): what a unit's published entries
+/// of one module add up to on one emission leaf, scope and quantity unit, with the module's status.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FactView {
+    /// The unit's institutional id.
+    pub unit: String,
+    /// The unit's place in the organisation (`EPFL/ENAC/9001`).
+    pub path: String,
+    pub year: i32,
+    pub module: String,
+    pub status: ModuleStatus,
+    /// The emission leaf (DOMAIN §3), e.g. `equipment__scientific`.
+    pub leaf: String,
+    /// The leaf's chart category, e.g. `equipment`.
+    pub category: Option<String>,
+    pub scope: i16,
+    /// An additional category (campus averages), outside the core total.
+    pub additional: bool,
+    pub kg_co2eq: f64,
+    pub quantity: Option<f64>,
+    pub quantity_unit: Option<String>,
+    /// How many entries contribute.
+    pub entries: i64,
+}
+
+/// The CSV header of the facts feed, in [`FactView`]'s order.
+pub const FACT_COLUMNS: [&str; 13] = [
+    "unit",
+    "path",
+    "year",
+    "module",
+    "status",
+    "leaf",
+    "category",
+    "scope",
+    "additional",
+    "kg_co2eq",
+    "quantity",
+    "quantity_unit",
+    "entries",
+];
+
 /// Where a session stands.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -13,6 +13,7 @@ pub mod entry;
 pub mod export;
 pub mod factor;
 pub mod factor_file;
+pub mod facts;
 pub mod idempotency;
 pub mod job;
 pub mod lock;

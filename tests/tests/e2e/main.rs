@@ -9,6 +9,7 @@ mod crash;
 mod embedded;
 mod errors;
 mod exports;
+mod facts;
 mod hostile;
 mod hostile_kinds;
 mod http_listener;
