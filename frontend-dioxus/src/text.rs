@@ -530,6 +530,13 @@ text!(
     "Copiez ce jeton maintenant : il ne sera plus affiché. Envoyez-le comme « Authorization: Bearer <jeton> »."
 );
 text!(TOKEN_NOT_CHANGED, "The token could not be changed", "Le jeton n'a pas pu être modifié");
+// A row the sustainability office loaded for every unit.
+text!(CENTRALLY_FED, "Loaded by the office", "Chargée par le bureau");
+text!(
+    CENTRALLY_FED_HINT,
+    "The sustainability office loaded this row for every unit; ask the office to change it.",
+    "Le bureau de la durabilité a chargé cette ligne pour toutes les unités ; demandez-lui de la modifier."
+);
 // People's sessions (IT manager) and signing out everywhere.
 text!(SESSIONS, "Sessions", "Sessions");
 text!(SESSIONS_OF, "Sessions of", "Sessions de");

@@ -119,6 +119,9 @@ fn EntryRow(
     on_delete: EventHandler<uuid::Uuid>,
 ) -> Element {
     let lang = use_i18n().lang();
+    // Rows the office loaded for every unit are the office's (the server refuses a unit's change).
+    let office = crate::session::use_session().with_permissions(|p| p.is_admin());
+    let locked = entry.source == co2_api_types::EntrySource::Backoffice && !office;
     let d = &entry.data;
     let id = entry.entry_id;
     // What the row is called in the action labels: its name, else its first column.
@@ -155,7 +158,12 @@ fn EntryRow(
                 }
             }
             td { class: "num", {kg_cell} }
-            if can_edit {
+            if can_edit && locked {
+                td { class: "actions",
+                    span { class: "tag", title: t::CENTRALLY_FED_HINT.get(lang), tabindex: "0",
+                        "data-testid": "centrally-fed", "{t::CENTRALLY_FED.get(lang)}" }
+                }
+            } else if can_edit {
                 td { class: "actions",
                     if confirming {
                         span { class: "confirm", role: "group", aria_label: t::named(lang, t::DELETE_Q, &name),

@@ -387,7 +387,8 @@ async fn module_of_entry(ctx: &Ctx, entry_id: Uuid) -> ApiResult<Uuid> {
 
 /// An entry the caller may edit, with its module and the caller's own-rows restriction: 404
 /// when the caller cannot see it (another unit, or another member's row for a standard user).
-/// Generated entries (a room's embodied-energy companion) change only with their room: 409.
+/// Generated entries (a room's embodied-energy companion) change only with their room, and rows
+/// the office loaded for every unit only by the office (the admin): 409.
 async fn entry_for_editor(
     caller: &Caller,
     tx: &mut sqlx::PgConnection,
@@ -407,6 +408,13 @@ async fn entry_for_editor(
     }
     if row.data_entry_type == EntryType::BuildingEmbodiedEnergy.id() {
         return Err(ApiError::conflict("generated_entry", "this entry follows its room: edit or delete the room"));
+    }
+    // Rows the office loaded for every unit are the office's to change: a unit sees them read-only.
+    if row.source == co2_db::EntrySource::Backoffice && !caller.is_admin() {
+        return Err(ApiError::conflict(
+            "centrally_fed",
+            "this entry was loaded by the sustainability office for every unit: ask the office to change it",
+        ));
     }
     Ok((row, rm, module, own))
 }

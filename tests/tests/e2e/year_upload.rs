@@ -108,6 +108,33 @@ async fn a_year_wide_file_loads_every_unit_and_its_replace_keeps_other_rows(pool
     );
     let codes: Vec<&str> = job["errors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["unknown_unit", "required"]);
+
+    // The office's rows are read-only for the unit: listed with their source, refused on change.
+    let listed = call(
+        &s.app,
+        Method::GET,
+        "/api/v1/entries/units/9001/years/2025/modules/equipment?per_page=500",
+        Some(&principal),
+        None,
+    )
+    .await;
+    let central: Vec<String> = listed.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["source"] == "backoffice")
+        .map(|e| e["entry_id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(central.len(), 3);
+    let edit =
+        json!({"entry_type": "it", "data": {"equipment_id": "X", "name": "Mine now", "equipment_class": "Laptop"}});
+    let patched =
+        call(&s.app, Method::PATCH, &format!("/api/v1/entries/{}", central[0]), Some(&principal), Some(edit)).await;
+    assert_eq!((patched.status.as_u16(), patched.json()["error"]["code"].clone()), (409, json!("centrally_fed")));
+    let deleted =
+        call(&s.app, Method::DELETE, &format!("/api/v1/entries/{}", central[0]), Some(&principal), None).await;
+    assert_eq!((deleted.status.as_u16(), deleted.json()["error"]["code"].clone()), (409, json!("centrally_fed")));
+    assert_eq!(by_source(&s, "9001").await.iter().find(|(k, _)| k == "backoffice").map(|(_, n)| *n), Some(3));
     assert_eq!(job["unit"], Value::Null, "the job is about every unit");
     assert_eq!(by_source(&s, "9001").await, [("backoffice".into(), 3), ("manual".into(), 1), ("upload".into(), 1)]);
     assert_eq!(by_source(&s, "9002").await, [("backoffice".into(), 2)]);
