@@ -1,7 +1,7 @@
 //! api-backoffice: the back office's data management and cross-unit work — units, years (their
 //! modules, entry types and goal), factor files and reference sets per year, the org chart, row
-//! thresholds and cross-unit reporting, the facts feed for BI tools, recalculations, and the jobs
-//! of every unit.
+//! thresholds and cross-unit reporting, the facts feed for BI tools, the GHG Protocol inventory,
+//! recalculations, and the jobs of every unit.
 //!
 //! Owns `/api/v1/backoffice` except roles, tokens and the audit log, which api-access serves
 //! under longer prefixes (ADR 0013). Every route checks the back-office role on the server, and
@@ -9,6 +9,7 @@
 
 mod backoffice;
 mod facts;
+mod inventory;
 mod jobs;
 mod org_chart;
 mod recalculation;
@@ -39,6 +40,7 @@ fn routes() -> OpenApiRouter<Ctx> {
         .routes(routes!(thresholds::set, thresholds::reset))
         .routes(routes!(thresholds::reporting_units))
         .routes(routes!(facts::facts))
+        .routes(routes!(inventory::inventory))
         .routes(routes!(recalculation::create))
         .routes(routes!(recalculation::retry))
         .routes(routes!(jobs::list))

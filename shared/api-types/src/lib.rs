@@ -1002,6 +1002,68 @@ pub const FACT_COLUMNS: [&str; 13] = [
     "entries",
 ];
 
+/// A line of the GHG Protocol inventory (`GET /api/v1/backoffice/inventory`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InventoryLineView {
+    /// `scope1.stationary_combustion`, `scope2.location_based`, `scope3.cat06`…
+    pub key: String,
+    pub label: String,
+    pub scope: u8,
+    pub kg_co2eq: f64,
+    /// The part from the additional categories (campus averages: commuting, food, waste,
+    /// embodied energy), which the module headlines leave out.
+    pub additional_kg: f64,
+    /// kg by gas where the leaves name it (process emissions), else empty.
+    pub by_gas: std::collections::BTreeMap<String, f64>,
+    /// Why the line is not reported, for a Scope 3 category no leaf maps to.
+    pub excluded_because: Option<String>,
+}
+
+/// Where an emission leaf stands in the inventory, and why (the methodology sheet).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InventoryPlacementView {
+    pub leaf: String,
+    pub line: String,
+    pub gas: Option<String>,
+    pub reason: String,
+}
+
+/// A factor set the inventory's figures were computed with.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FactorSetUsedView {
+    pub file: String,
+    pub module: String,
+    pub factors: i64,
+    /// Of those, uploaded by the office (the rest are the shipped defaults, `data/SOURCES.md`).
+    pub uploaded: i64,
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The GHG Protocol inventory of a year for the institution or a subtree: Scope 1 by source,
+/// Scope 2 location-based, Scope 3 by its 15 categories, with exclusions, the base year and the
+/// methodology (every leaf's placement and every factor set).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GhgInventoryView {
+    pub year: i32,
+    /// The subtree's root unit; `None` for everything the caller reports on.
+    pub subtree: Option<String>,
+    /// Units whose figures are in it.
+    pub units: usize,
+    /// The year the reduction goal is measured from, when one is set.
+    pub base_year: Option<i32>,
+    pub lines: Vec<InventoryLineView>,
+    pub scope1_kg: f64,
+    pub scope2_kg: f64,
+    pub scope3_kg: f64,
+    pub total_kg: f64,
+    pub placements: Vec<InventoryPlacementView>,
+    pub factor_sets: Vec<FactorSetUsedView>,
+}
+
 /// Where a session stands.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

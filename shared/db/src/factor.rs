@@ -293,6 +293,19 @@ pub async fn counts(
     .await?)
 }
 
+/// How many current factors of a year among `dets` the office uploaded (the rest are the
+/// shipped defaults `migrate --install` loaded).
+pub async fn uploaded_count(db: impl PgExecutor<'_>, year: i32, dets: &[i16]) -> DbResult<i64> {
+    Ok(crate::sql::query_scalar(
+        "select count(*) from factor
+         where report_year_id = $1 and data_entry_type = any($2) and not is_stale and upload_job_id is not null",
+    )
+    .bind(year)
+    .bind(dets)
+    .fetch_one(db)
+    .await?)
+}
+
 /// Stale factors of a year among `dets` (emission type and classification), at most `limit`,
 /// most recently changed first.
 pub async fn stale(db: impl PgExecutor<'_>, year: i32, dets: &[i16], limit: i64) -> DbResult<Vec<(String, Value)>> {

@@ -11,6 +11,7 @@ pub mod external;
 pub mod facilities;
 pub mod fields;
 pub mod geo;
+pub mod ghg;
 pub mod headcount;
 pub mod module;
 pub mod overrides;

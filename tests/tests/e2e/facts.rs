@@ -113,3 +113,71 @@ async fn the_facts_feed_adds_up_to_each_modules_totals_within_the_callers_subtre
     assert_eq!(by_token.status, 200);
     assert_eq!(parse_ndjson(&by_token.body).len(), facts.len());
 }
+
+/// The GHG Protocol inventory of the demo lab: every kg placed on a line of its scope, the
+/// category sums equal to the module totals step-aggregate computed, the exclusions stated.
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn the_inventory_places_every_kg_and_its_lines_add_up_to_the_scope_totals(pool: PgPool) {
+    let s = Stack::embedded(pool).await;
+    let principal = s.token("principal", Some("9001")).await;
+    for (file, module) in DEMO_FILES {
+        upload(&s, &principal, module, file, demo(file)).await;
+        s.drain().await;
+    }
+    let admin = s.token("admin", None).await;
+    let res =
+        call(&s.app, Method::GET, "/api/v1/backoffice/inventory?year=2025&subtree=9001", Some(&admin), None).await;
+    assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
+    let inv: co2_api_types::GhgInventoryView = serde_json::from_slice(&res.body).unwrap();
+    assert_eq!((inv.units, inv.lines.len()), (1, 19));
+    let (s1, s2, s3, additional): (f64, f64, f64, f64) = sqlx::query_as(
+        "select sum(rm.scope1_kg), sum(rm.scope2_kg), sum(rm.scope3_kg), sum(rm.additional_kg)
+         from report_module rm join report r using (report_id) join unit u using (unit_id)
+         where u.institutional_id = '9001' and r.report_year_id = 2025",
+    )
+    .fetch_one(&s.pool)
+    .await
+    .unwrap();
+    assert!(s1 > 0.0 && s2 > 0.0 && s3 > 0.0 && additional > 0.0, "the demo lab has every scope");
+    let line_sum = |scope: u8| inv.lines.iter().filter(|l| l.scope == scope).map(|l| l.kg_co2eq).sum::<f64>();
+    assert!(co2_e2e::close(line_sum(1), s1, 1e-9), "{} vs {s1}", line_sum(1));
+    assert!(co2_e2e::close(line_sum(2), s2, 1e-9), "{} vs {s2}", line_sum(2));
+    // The additional categories are all Scope 3 (commuting, food, waste, embodied energy).
+    assert!(co2_e2e::close(line_sum(3), s3 + additional, 1e-9), "{} vs {}", line_sum(3), s3 + additional);
+    assert!(co2_e2e::close(inv.total_kg, s1 + s2 + s3 + additional, 1e-9));
+    let additional_on_lines: f64 = inv.lines.iter().map(|l| l.additional_kg).sum();
+    assert!(co2_e2e::close(additional_on_lines, additional, 1e-9));
+    // Excluded categories carry their reason and nothing else; business travel has the flights.
+    for l in &inv.lines {
+        if l.excluded_because.is_some() {
+            assert_eq!(l.kg_co2eq, 0.0, "{}", l.key);
+        }
+    }
+    let line = |key: &str| inv.lines.iter().find(|l| l.key == key).unwrap();
+    assert!(line("scope3.cat03").excluded_because.is_some());
+    assert!(line("scope3.cat06").kg_co2eq > 0.0);
+    assert!(line("scope1.process").by_gas.values().sum::<f64>() > 0.0, "process gases are named");
+    assert_eq!(inv.placements.len(), co2_domain::emission::LEAVES.len());
+    assert_eq!(inv.factor_sets.len(), 15);
+    assert!(inv.factor_sets.iter().all(|f| f.factors > 0 && f.uploaded == 0), "the shipped defaults");
+
+    // The CSV: the 19 lines, then the scope totals, which the lines add up to.
+    let csv =
+        call(&s.app, Method::GET, "/api/v1/backoffice/inventory?year=2025&subtree=9001&format=csv", Some(&admin), None)
+            .await;
+    assert_eq!(csv.status, 200);
+    let rows: Vec<csv::StringRecord> =
+        csv::Reader::from_reader(csv.body.as_slice()).records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 19 + 4);
+    let scope3_lines: f64 = rows[..19].iter().filter(|r| &r[2] == "3").map(|r| r[3].parse::<f64>().unwrap()).sum();
+    let scope3_total: f64 = rows.iter().find(|r| &r[0] == "scope3").unwrap()[3].parse().unwrap();
+    assert!(co2_e2e::close(scope3_lines, scope3_total, 1e-9));
+
+    // A unit's people are refused; another subtree's operator is not told about 9001.
+    let res = call(&s.app, Method::GET, "/api/v1/backoffice/inventory?year=2025", Some(&principal), None).await;
+    assert_eq!(res.status, 403);
+    let operator = s.token("backoffice", Some("9002")).await;
+    let res =
+        call(&s.app, Method::GET, "/api/v1/backoffice/inventory?year=2025&subtree=9001", Some(&operator), None).await;
+    assert_eq!(res.status, 404);
+}

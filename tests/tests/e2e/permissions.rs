@@ -140,6 +140,7 @@ async fn run_matrix(pool: PgPool) {
         ),
         case(Method::GET, "/api/v1/backoffice/reporting/2025/units", None, [401, 403, 403, 403, 200, 200]),
         case(Method::GET, "/api/v1/backoffice/facts?year=2025", None, [401, 403, 403, 403, 200, 200]),
+        case(Method::GET, "/api/v1/backoffice/inventory?year=2025", None, [401, 403, 403, 403, 200, 200]),
         case(
             Method::POST,
             "/api/v1/backoffice/recalculations",
