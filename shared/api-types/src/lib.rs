@@ -1064,6 +1064,69 @@ pub struct GhgInventoryView {
     pub factor_sets: Vec<FactorSetUsedView>,
 }
 
+/// `POST /api/v1/backoffice/inventory/publications` (admin): publish the current inventory.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublishInventoryRequest {
+    pub year: i32,
+    /// A unit's institutional id; absent for the institution.
+    #[serde(default)]
+    pub subtree: Option<String>,
+    /// Why this version (e.g. "restated after the 2025 electricity factors").
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A published inventory: frozen as it was reported.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublishedInventoryView {
+    pub publication_id: uuid::Uuid,
+    pub year: i32,
+    pub subtree: Option<String>,
+    pub version: i32,
+    pub published_at: chrono::DateTime<chrono::Utc>,
+    pub published_by: String,
+    pub note: Option<String>,
+    pub inventory: GhgInventoryView,
+}
+
+/// A line of a restatement: as published, as computed now.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RestatedLineView {
+    pub key: String,
+    pub label: String,
+    pub published_kg: f64,
+    pub current_kg: f64,
+    pub delta_kg: f64,
+}
+
+/// A factor upload since a publication: why its figures may have changed.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FactorUploadSinceView {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub by: String,
+    /// `year/file`, e.g. `2025/equipments_factors`.
+    pub file: String,
+}
+
+/// What changed since a publication: the lines that moved, by how much, and the factor uploads
+/// that may explain it. Publishing it is a new version; the old one stays as it was.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RestatementView {
+    pub publication_id: uuid::Uuid,
+    pub version: i32,
+    pub published_total_kg: f64,
+    pub current_total_kg: f64,
+    pub delta_kg: f64,
+    /// The lines whose figure changed (all lines when `all=true`).
+    pub lines: Vec<RestatedLineView>,
+    pub factor_uploads_since: Vec<FactorUploadSinceView>,
+}
+
 /// Where a session stands.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

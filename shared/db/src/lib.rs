@@ -15,6 +15,7 @@ pub mod factor;
 pub mod factor_file;
 pub mod facts;
 pub mod idempotency;
+pub mod inventory;
 pub mod job;
 pub mod lock;
 pub mod org;

@@ -181,3 +181,81 @@ async fn the_inventory_places_every_kg_and_its_lines_add_up_to_the_scope_totals(
         call(&s.app, Method::GET, "/api/v1/backoffice/inventory?year=2025&subtree=9001", Some(&operator), None).await;
     assert_eq!(res.status, 404);
 }
+
+/// A published inventory is frozen: new factors change the inventory computed now, never the
+/// published one; the restatement names the lines that moved and the factor upload behind it;
+/// publishing it is version 2, and version 1 stays readable as it was.
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn a_published_inventory_stays_as_published_and_a_restatement_shows_what_changed(pool: PgPool) {
+    let s = Stack::embedded(pool).await;
+    let principal = s.token("principal", Some("9001")).await;
+    s.upload(&principal, "9001", "equipments.csv", "append", demo("equipments.csv")).await;
+    s.drain().await;
+    let admin = s.token("admin", None).await;
+    let publish = |note: &'static str| {
+        let (app, admin) = (s.app.clone(), admin.clone());
+        async move {
+            let body = serde_json::json!({"year": 2025, "subtree": "9001", "note": note});
+            call(&app, Method::POST, "/api/v1/backoffice/inventory/publications", Some(&admin), Some(body)).await
+        }
+    };
+    let first = publish("as reported").await;
+    assert_eq!(first.status, 201, "{}", String::from_utf8_lossy(&first.body));
+    let first: co2_api_types::PublishedInventoryView = serde_json::from_slice(&first.body).unwrap();
+    assert_eq!(first.version, 1);
+    let published_total = first.inventory.total_kg;
+    assert!(published_total > 0.0);
+    // Only the admin publishes; the table itself refuses any change to a publication.
+    let operator = s.token("backoffice", Some("ENAC")).await;
+    let body = serde_json::json!({"year": 2025, "subtree": "9001"});
+    let refused =
+        call(&s.app, Method::POST, "/api/v1/backoffice/inventory/publications", Some(&operator), Some(body)).await;
+    assert_eq!(refused.status, 403);
+    let tampered = sqlx::query("update published_inventory set note = 'changed'").execute(&s.pool).await;
+    assert!(tampered.is_err(), "a publication is never changed");
+
+    // New equipment factors (twice the emission factor), recalculated through the pipeline.
+    let (status, _) = crate::support::put_csv(
+        &s,
+        &admin,
+        "/api/v1/backoffice/factors/2025/equipments_factors",
+        String::from_utf8(crate::recalculation::scaled_equipment_factors(2.0)).unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    s.drain().await;
+
+    let uri = format!("/api/v1/backoffice/inventory/publications/{}", first.publication_id);
+    let again = call(&s.app, Method::GET, &uri, Some(&operator), None).await;
+    assert_eq!(again.status, 200, "an operator over the subtree reads it");
+    let again: co2_api_types::PublishedInventoryView = serde_json::from_slice(&again.body).unwrap();
+    assert_eq!(again, first, "the publication is as it was published");
+
+    let restated = call(&s.app, Method::GET, &format!("{uri}/restatement"), Some(&admin), None).await;
+    assert_eq!(restated.status, 200);
+    let restated: co2_api_types::RestatementView = serde_json::from_slice(&restated.body).unwrap();
+    assert!(co2_e2e::close(restated.published_total_kg, published_total, 1e-12));
+    assert!(restated.delta_kg > 0.0, "{restated:?}");
+    assert_eq!(restated.lines.len(), 1, "only the electricity line moved: {:?}", restated.lines);
+    assert_eq!(restated.lines[0].key, "scope2.location_based");
+    assert!(co2_e2e::close(restated.lines[0].current_kg, 2.0 * restated.lines[0].published_kg, 1e-9));
+    assert_eq!(restated.factor_uploads_since.len(), 1);
+    assert_eq!(restated.factor_uploads_since[0].file, "2025/equipments_factors");
+
+    let second = publish("restated: 2025 equipment factors").await;
+    assert_eq!(second.status, 201);
+    let second: co2_api_types::PublishedInventoryView = serde_json::from_slice(&second.body).unwrap();
+    assert_eq!(second.version, 2);
+    assert!(co2_e2e::close(second.inventory.total_kg, restated.current_total_kg, 1e-12));
+    let listed =
+        call(&s.app, Method::GET, "/api/v1/backoffice/inventory/publications?year=2025", Some(&admin), None).await;
+    let listed: Vec<co2_api_types::PublishedInventoryView> = serde_json::from_slice(&listed.body).unwrap();
+    assert_eq!(listed.iter().map(|p| p.version).collect::<Vec<_>>(), [2, 1]);
+    let csv = call(&s.app, Method::GET, &format!("{uri}?format=csv"), Some(&admin), None).await;
+    assert_eq!(csv.status, 200);
+    assert!(csv.headers["content-disposition"].to_str().unwrap().contains("v1.csv"));
+    // A unit's principal reads no publication; another subtree's operator is not told of it.
+    assert_eq!(call(&s.app, Method::GET, &uri, Some(&principal), None).await.status, 403);
+    let stranger = s.token("backoffice", Some("9002")).await;
+    assert_eq!(call(&s.app, Method::GET, &uri, Some(&stranger), None).await.status, 404);
+}

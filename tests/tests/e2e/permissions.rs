@@ -141,6 +141,25 @@ async fn run_matrix(pool: PgPool) {
         case(Method::GET, "/api/v1/backoffice/reporting/2025/units", None, [401, 403, 403, 403, 200, 200]),
         case(Method::GET, "/api/v1/backoffice/facts?year=2025", None, [401, 403, 403, 403, 200, 200]),
         case(Method::GET, "/api/v1/backoffice/inventory?year=2025", None, [401, 403, 403, 403, 200, 200]),
+        case(Method::GET, "/api/v1/backoffice/inventory/publications?year=2025", None, [401, 403, 403, 403, 200, 200]),
+        case(
+            Method::POST,
+            "/api/v1/backoffice/inventory/publications",
+            Some(json!({"year": 2025, "subtree": "9001"})),
+            [401, 403, 403, 403, 403, 201],
+        ),
+        case(
+            Method::GET,
+            format!("/api/v1/backoffice/inventory/publications/{}", uuid::Uuid::nil()),
+            None,
+            [401, 403, 403, 403, 404, 404],
+        ),
+        case(
+            Method::GET,
+            format!("/api/v1/backoffice/inventory/publications/{}/restatement", uuid::Uuid::nil()),
+            None,
+            [401, 403, 403, 403, 404, 404],
+        ),
         case(
             Method::POST,
             "/api/v1/backoffice/recalculations",

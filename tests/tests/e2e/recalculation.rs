@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use sqlx::PgPool;
 
 /// The 2025 equipment factors with every emission factor multiplied by `k`.
-fn scaled_equipment_factors(k: f64) -> Vec<u8> {
+pub(crate) fn scaled_equipment_factors(k: f64) -> Vec<u8> {
     let path = co2_e2e::data_dir().join("factors/2025/equipments_factors.csv");
     let mut rdr = csv::Reader::from_path(path).unwrap();
     let headers = rdr.headers().unwrap().clone();
