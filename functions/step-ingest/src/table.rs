@@ -52,9 +52,14 @@ pub fn is_xlsx(name: &str, bytes: &[u8]) -> bool {
 /// The table of a CSV file.
 pub fn read_csv(bytes: &[u8], limits: &Limits) -> Result<Sheet, FileRefused> {
     let (text, _) = decode::decode(bytes)?;
-    // The csv crate dates a record that follows a CRLF at the line of its '\r': with plain line
-    // feeds every record's row is its physical line (a CRLF inside a quoted field becomes LF).
-    let text = if text.contains("\r\n") { std::borrow::Cow::Owned(text.replace("\r\n", "\n")) } else { text };
+    // The csv crate counts lines by '\n': it dates a record that follows a CRLF at the line of
+    // its '\r', and one that follows a lone CR (old Mac files) at the line before. With plain line
+    // feeds every record's row is its physical line (a CR or CRLF inside a quoted field becomes LF).
+    let text = if text.contains('\r') {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        text
+    };
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)

@@ -14,6 +14,12 @@ fn cell() -> impl Strategy<Value = String> {
     proptest::string::string_regex("[a-zA-Z0-9 éèàüöß€æœ漢字;,\t\"'=+\\-.\n]{0,12}").unwrap()
 }
 
+/// Text without control characters; a leading byte-order mark is dropped (it is not part of
+/// the text a reader returns).
+fn without_leading_bom() -> impl Strategy<Value = String> {
+    "[^\\p{Cc}]{0,200}".prop_map(|t| t.trim_start_matches('\u{feff}').to_owned())
+}
+
 fn allowed_in_text(c: char) -> bool {
     !c.is_control() || matches!(c, '\t' | '\n' | '\r' | '\0')
 }
@@ -28,17 +34,14 @@ proptest! {
     }
 
     #[test]
-    fn utf8_text_is_read_as_it_is(text in "[^\\p{Cc}]{0,200}") {
-        // A leading byte-order mark is not part of the text.
-        prop_assume!(!text.starts_with('\u{feff}'));
+    fn utf8_text_is_read_as_it_is(text in without_leading_bom()) {
         let (read, encoding) = decode(text.as_bytes()).unwrap();
         prop_assert_eq!(read.as_ref(), text.as_str());
         prop_assert_eq!(encoding, TextEncoding::Utf8);
     }
 
     #[test]
-    fn utf16_with_a_bom_is_transcoded_exactly(text in "[^\\p{Cc}]{0,200}") {
-        prop_assume!(!text.starts_with('\u{feff}'));
+    fn utf16_with_a_bom_is_transcoded_exactly(text in without_leading_bom()) {
         let mut le = vec![0xFF, 0xFE];
         le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
         prop_assert_eq!(decode(&le).unwrap().0.into_owned(), text.clone());
@@ -102,6 +105,18 @@ proptest! {
         prop_assert_eq!(&sheet.headers, &header);
         let read: Vec<Vec<String>> = sheet.records.iter().map(|r| r.fields.clone().unwrap()).collect();
         prop_assert_eq!(read, rows);
+    }
+
+    /// Whatever the line ends (LF, CRLF, or CR as old Mac files have), a record's row is its line.
+    #[test]
+    fn rows_are_physical_lines_whatever_the_line_ends(
+        n in 1usize..30,
+        end in prop::sample::select(vec!["\n", "\r\n", "\r"]),
+    ) {
+        let text: String = std::iter::once("a,b".to_owned()).chain((0..n).map(|i| format!("x{i},y"))).map(|l| l + end).collect();
+        let sheet = read_csv(text.as_bytes(), &Limits::default()).unwrap();
+        let rows: Vec<u64> = sheet.records.iter().map(|r| r.row).collect();
+        prop_assert_eq!(rows, (2..=n as u64 + 1).collect::<Vec<_>>());
     }
 
     #[test]
