@@ -6,7 +6,7 @@ use dioxus::prelude::*;
 
 use crate::views::{
     AppShell, EquipmentOrModule, Home, ItApiTokens, ItAudit, ItFactors, ItLayout, ItPipelines, ItRecalculation,
-    ItReferenceData, ItReporting, ItRoles, ItYears, Login, LoginFailed, NotFound, Report, Results, Simulation,
+    ItInventory, ItReferenceData, ItReporting, ItRoles, ItYears, Login, LoginFailed, NotFound, Report, Results, Simulation,
     TeamExports, TeamHome, TeamLayout, TeamProgress, TeamValidation,
 };
 
@@ -67,6 +67,8 @@ pub enum Route {
             ItAudit {},
             #[route("/reporting")]
             ItReporting {},
+            #[route("/inventory")]
+            ItInventory {},
         #[end_layout]
         #[end_nest]
 
@@ -110,7 +112,8 @@ impl Route {
             | Route::ItRoles {}
             | Route::ItApiTokens {}
             | Route::ItAudit {}
-            | Route::ItReporting {} => Area::It,
+            | Route::ItReporting {}
+            | Route::ItInventory {} => Area::It,
             Route::Login {} | Route::LoginFailed { .. } | Route::NotFound { .. } => Area::Other,
         }
     }

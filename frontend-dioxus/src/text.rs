@@ -530,6 +530,39 @@ text!(
     "Copiez ce jeton maintenant : il ne sera plus affiché. Envoyez-le comme « Authorization: Bearer <jeton> »."
 );
 text!(TOKEN_NOT_CHANGED, "The token could not be changed", "Le jeton n'a pas pu être modifié");
+// The GHG Protocol inventory (IT manager, back office).
+text!(IT_INVENTORY, "GHG inventory", "Inventaire GES");
+text!(
+    IT_INVENTORY_LEAD,
+    "The year's inventory as the GHG Protocol reports it: Scope 1 by source, Scope 2 location-based, Scope 3 by its 15 categories. A published version never changes; a later recalculation shows as a restatement.",
+    "L'inventaire de l'année tel que le GHG Protocol le présente : scope 1 par source, scope 2 selon la localisation, scope 3 par ses 15 catégories. Une version publiée ne change jamais ; un recalcul ultérieur apparaît comme un retraitement."
+);
+text!(SUBTREE, "Faculty, institute or unit", "Faculté, institut ou unité");
+text!(WHOLE_INSTITUTION, "the whole institution", "toute l'institution");
+text!(INVENTORY_LINE, "Line", "Ligne");
+text!(OF_WHICH_ADDITIONAL, "of which campus averages", "dont moyennes du campus");
+text!(NOT_REPORTED, "Not reported", "Non déclarée");
+text!(SCOPE_1_TOTAL, "Scope 1", "Scope 1");
+text!(SCOPE_2_TOTAL, "Scope 2 (location-based)", "Scope 2 (localisation)");
+text!(SCOPE_3_TOTAL, "Scope 3", "Scope 3");
+text!(BASE_YEAR, "Base year", "Année de référence");
+text!(DOWNLOAD_CSV, "Download CSV", "Télécharger en CSV");
+text!(PUBLISH, "Publish this inventory", "Publier cet inventaire");
+text!(PUBLICATION_NOTE, "Note for this version", "Note de cette version");
+text!(PUBLISHED_VERSIONS, "Published versions", "Versions publiées");
+text!(NO_PUBLICATION, "Nothing published for this year yet", "Rien de publié pour cette année");
+text!(VERSION, "Version", "Version");
+text!(PUBLISHED_ON, "Published", "Publiée le");
+text!(BY, "By", "Par");
+text!(COMPARE_WITH_NOW, "Compare with now", "Comparer avec maintenant");
+text!(NO_CHANGE_SINCE, "No line changed since this version.", "Aucune ligne n'a changé depuis cette version.");
+text!(CHANGED_SINCE, "Changed since this version", "Changé depuis cette version");
+text!(PUBLISHED_KG, "Published", "Publié");
+text!(NOW_KG, "Now", "Maintenant");
+text!(DIFFERENCE, "Difference", "Écart");
+text!(FACTOR_UPLOADS_SINCE, "Factor uploads since", "Facteurs chargés depuis");
+text!(NOT_PUBLISHED, "The inventory could not be published", "L'inventaire n'a pas pu être publié");
+
 // A row the sustainability office loaded for every unit.
 text!(CENTRALLY_FED, "Loaded by the office", "Chargée par le bureau");
 text!(

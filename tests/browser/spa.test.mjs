@@ -255,6 +255,42 @@ test('the IT manager uploads a factor file, which recalculates its entries, then
   }
 });
 
+test('the IT manager reads the GHG inventory, publishes it and compares the version with now, in English and French', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems = watchPage(page, { ignore: [/401/, /Unauthorized/i] });
+  try {
+    await signIn(page, 'admin');
+    await page.goto(`${BASE_URL}/it-manager/inventory`);
+    await page.getByTestId('inventory-subtree').fill('9001');
+    await page.getByTestId('inventory-subtree').press('Enter');
+    const lines = page.locator('[data-testid="inventory-table"] tbody tr');
+    await eventually('the 19 lines of the inventory', async () => (await lines.count()) === 19);
+    // A category no leaf maps to is stated as not reported, with its reason.
+    assert.match(await page.locator('tr[data-line="scope3.cat03"]').innerText(), /Not reported/);
+    assert.match(await page.getByTestId('inventory-totals').innerText(), /Scope 2 \(location-based\)/);
+    assert.match(await page.getByTestId('inventory-csv').getAttribute('href'), /format=csv/);
+
+    await page.getByTestId('publish-note').fill('as reported');
+    await page.getByTestId('publish').click();
+    const published = page.locator('[data-testid="publications-table"] tr[data-version]');
+    await eventually('a published version', async () => (await published.count()) >= 1);
+    await published.first().getByTestId('compare').click();
+    await page.getByTestId('restatement').waitFor({ timeout: 20_000 });
+    await page.getByTestId('no-change').waitFor({ timeout: 20_000 });
+    await shoot(page, 'it-inventory');
+
+    await page.getByTestId('lang-fr').click();
+    await page.getByRole('heading', { name: 'Inventaire GES' }).waitFor({ timeout: 20_000 });
+    assert.match(await page.locator('tr[data-line="scope3.cat03"]').innerText(), /Non déclarée/);
+    await shoot(page, 'it-inventory-fr');
+    await page.getByTestId('lang-en').click();
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('a standard member is not allowed into the IT manager area', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();

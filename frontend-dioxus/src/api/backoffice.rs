@@ -2,7 +2,8 @@
 //! (IT manager); cross-unit reporting (back office).
 
 use co2_api_types::{
-    CreateYearRequest, FactorFilesView, FactorUploadResult, JobView, ModuleEnabled, RecalculationRequest,
+    CreateYearRequest, FactorFilesView, GhgInventoryView, PublishInventoryRequest, PublishedInventoryView,
+    RestatementView, FactorUploadResult, JobView, ModuleEnabled, RecalculationRequest,
     RecalculationStarted, ReferenceUploadResult, ThresholdPolicyView, ThresholdView, UnitReportingRow,
     UpdateYearRequest, YearGoal, YearSummary,
 };
@@ -109,4 +110,31 @@ pub async fn set_module_enabled(year: i32, module: &str, enabled: bool) -> Resul
 pub async fn set_entry_type_enabled(year: i32, entry_type: &str, enabled: bool) -> Result<YearSummary, ApiError> {
     let url = format!("/api/v1/backoffice/years/{year}/entry-types/{}", seg(entry_type));
     send_json(Request::put(&url), &ModuleEnabled { enabled }).await
+}
+
+/// `GET /api/v1/backoffice/inventory?year=&subtree=`: the year's GHG Protocol inventory.
+pub async fn inventory(year: i32, subtree: &str) -> Result<GhgInventoryView, ApiError> {
+    get_json(&inventory_url(year, subtree, "json")).await
+}
+
+/// The address of the inventory in `format` (`json` or `csv`), for a download link.
+pub fn inventory_url(year: i32, subtree: &str, format: &str) -> String {
+    let subtree = subtree.trim();
+    let filter = if subtree.is_empty() { String::new() } else { format!("&subtree={}", seg(subtree)) };
+    format!("/api/v1/backoffice/inventory?year={year}{filter}&format={format}")
+}
+
+/// `POST /api/v1/backoffice/inventory/publications`: freezes the current inventory as a version.
+pub async fn publish_inventory(req: &PublishInventoryRequest) -> Result<PublishedInventoryView, ApiError> {
+    send_json(Request::post("/api/v1/backoffice/inventory/publications"), req).await
+}
+
+/// `GET /api/v1/backoffice/inventory/publications?year=`: the published versions, newest first.
+pub async fn inventory_publications(year: i32) -> Result<Vec<PublishedInventoryView>, ApiError> {
+    get_json(&format!("/api/v1/backoffice/inventory/publications?year={year}")).await
+}
+
+/// `GET …/publications/{id}/restatement`: what changed since a publication.
+pub async fn restatement(id: uuid::Uuid) -> Result<RestatementView, ApiError> {
+    get_json(&format!("/api/v1/backoffice/inventory/publications/{id}/restatement")).await
 }

@@ -38,6 +38,7 @@ pub fn ItLayout() -> Element {
         ]);
     }
     items.push(AreaNavItem { label: t::IT_REPORTING.get(lang), route: Route::ItReporting {} });
+    items.push(AreaNavItem { label: t::IT_INVENTORY.get(lang), route: Route::ItInventory {} });
     rsx! {
         div { class: "area", "data-testid": "it-area",
             aside { class: "area-side",
