@@ -563,6 +563,25 @@ text!(DIFFERENCE, "Difference", "Écart");
 text!(FACTOR_UPLOADS_SINCE, "Factor uploads since", "Facteurs chargés depuis");
 text!(NOT_PUBLISHED, "The inventory could not be published", "L'inventaire n'a pas pu être publié");
 
+/// "2 of 14 units have validated every module (38 % of the FTE)."
+pub fn coverage_sentence(lang: Lang, validated: usize, units: usize, fte_share: Option<f64>) -> String {
+    let share = fte_share.map(|s| crate::model::number_in(lang, s * 100.0, 0));
+    match (lang, share) {
+        (Lang::En, Some(s)) => format!("{validated} of {units} units have validated every module ({s} % of the FTE)."),
+        (Lang::En, None) => format!("{validated} of {units} units have validated every module."),
+        (Lang::Fr, Some(s)) => format!("{validated} unités sur {units} ont validé tous leurs modules ({s} % des EPT)."),
+        (Lang::Fr, None) => format!("{validated} unités sur {units} ont validé tous leurs modules."),
+    }
+}
+
+/// "Extrapolated to every unit by FTE: 123.45 t."
+pub fn extrapolated_sentence(lang: Lang, tonnes: &str) -> String {
+    match lang {
+        Lang::En => format!("Extrapolated to every unit by FTE: {tonnes} t."),
+        Lang::Fr => format!("Extrapolé à toutes les unités selon les EPT : {tonnes} t."),
+    }
+}
+
 // A row the sustainability office loaded for every unit.
 text!(CENTRALLY_FED, "Loaded by the office", "Chargée par le bureau");
 text!(

@@ -271,6 +271,7 @@ test('the IT manager reads the GHG inventory, publishes it and compares the vers
     // The lab's equipment (uploaded above) is electricity: Scope 2, 5.89 t.
     assert.match(await page.getByTestId('inventory-totals').innerText(), /Scope 2 \(location-based\)\s+5\.89 t/i);
     assert.match(await page.getByTestId('inventory-csv').getAttribute('href'), /format=csv/);
+    assert.match(await page.getByTestId('inventory-coverage').innerText(), /of 1 units have validated every module/);
 
     await page.getByTestId('publish-note').fill('as reported');
     await page.getByTestId('publish').click();

@@ -101,6 +101,14 @@ fn InventoryTable(year: i32, subtree: String, on_published: EventHandler<()>) ->
                 }
             }
         }
+        if let Some(c) = &inv.coverage {
+            p { class: "muted", "data-testid": "inventory-coverage", title: "{c.method}",
+                {t::coverage_sentence(lang, c.validated_units, c.units, c.fte_share)}
+                if let Some(kg) = c.extrapolated_total_kg {
+                    " " {t::extrapolated_sentence(lang, &tonnes_in(lang, kg))}
+                }
+            }
+        }
         div { class: "table-wrap",
             table { class: "data-table compact", "data-testid": "inventory-table",
                 thead {

@@ -8,8 +8,8 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use co2_api_types::{
-    FactorSetUsedView, FactorUploadSinceView, GhgInventoryView, InventoryLineView, InventoryPlacementView,
-    PublishInventoryRequest, PublishedInventoryView, RestatedLineView, RestatementView,
+    FactorSetUsedView, FactorUploadSinceView, GhgInventoryView, InventoryCoverageView, InventoryLineView,
+    InventoryPlacementView, PublishInventoryRequest, PublishedInventoryView, RestatedLineView, RestatementView,
 };
 use co2_domain::EmissionType;
 use co2_domain::emission::Scope;
@@ -66,6 +66,7 @@ async fn build(ctx: &Ctx, units: &[uuid::Uuid], year: i32, subtree: Option<Strin
         .collect();
     let facts: Vec<co2_db::facts::FactRow> =
         co2_db::facts::of_units(&ctx.pools.read, units, year).try_collect().await.map_err(ApiError::from)?;
+    let coverage = coverage(ctx, units, year, &facts).await?;
     for fact in facts {
         let leaf = EmissionType::by_key(&fact.emission_type).ok_or_else(|| {
             ApiError::internal(anyhow::anyhow!("a stored leaf '{}' is not in the tree", fact.emission_type))
@@ -121,6 +122,48 @@ async fn build(ctx: &Ctx, units: &[uuid::Uuid], year: i32, subtree: Option<Strin
             })
             .collect(),
         factor_sets,
+        coverage: Some(coverage),
+    })
+}
+
+/// The method of [`coverage`]'s estimate, as the inventory states it.
+const EXTRAPOLATION_METHOD: &str = "Ratio estimator on FTE: the kg per FTE of the validated units (every module validated) \
+     applied to the FTE of every unit in scope (headcount module); a unit without headcount counts 0 FTE.";
+
+/// Which share of the scope's FTE the validated units cover, and the total extrapolated from them.
+async fn coverage(
+    ctx: &Ctx,
+    units: &[Uuid],
+    year: i32,
+    facts: &[co2_db::facts::FactRow],
+) -> ApiResult<InventoryCoverageView> {
+    let fte: BTreeMap<Uuid, f64> =
+        co2_db::results::fte_by_unit(&ctx.pools.read, units, year).await?.into_iter().collect();
+    let validated: std::collections::HashSet<Uuid> = co2_db::report::progress_of_year(&ctx.pools.read, year)
+        .await?
+        .into_iter()
+        .filter(|p| units.contains(&p.unit_id) && p.modules > 0 && p.validated_modules == p.modules)
+        .map(|p| p.unit_id)
+        .collect();
+    let ids: BTreeMap<String, Uuid> = co2_db::org::all_units(&ctx.pools.read)
+        .await?
+        .into_iter()
+        .filter(|u| units.contains(&u.unit_id))
+        .map(|u| (u.institutional_id, u.unit_id))
+        .collect();
+    let validated_kg: f64 =
+        facts.iter().filter(|f| ids.get(&f.unit).is_some_and(|id| validated.contains(id))).map(|f| f.kg_co2eq).sum();
+    let total_fte: f64 = fte.values().sum();
+    let validated_fte: f64 = fte.iter().filter(|(id, _)| validated.contains(*id)).map(|(_, f)| f).sum();
+    Ok(InventoryCoverageView {
+        units: units.len(),
+        validated_units: validated.len(),
+        fte: total_fte,
+        validated_fte,
+        fte_share: (total_fte > 0.0).then(|| validated_fte / total_fte),
+        validated_kg,
+        extrapolated_total_kg: (validated_fte > 0.0).then(|| validated_kg / validated_fte * total_fte),
+        method: EXTRAPOLATION_METHOD.to_owned(),
     })
 }
 

@@ -1062,6 +1062,31 @@ pub struct GhgInventoryView {
     pub total_kg: f64,
     pub placements: Vec<InventoryPlacementView>,
     pub factor_sets: Vec<FactorSetUsedView>,
+    /// How much of the scope the validated units cover, and the total extrapolated to the rest
+    /// (absent from versions published before it was computed).
+    #[serde(default)]
+    pub coverage: Option<InventoryCoverageView>,
+}
+
+/// Coverage of an inventory by validated units (every module validated), by FTE, and the total
+/// extrapolated to the units not yet validated.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InventoryCoverageView {
+    pub units: usize,
+    pub validated_units: usize,
+    /// Σ FTE (headcount module) of every unit in scope.
+    pub fte: f64,
+    pub validated_fte: f64,
+    /// `validated_fte / fte`; `None` without any FTE.
+    pub fte_share: Option<f64>,
+    /// Σ kg of the validated units.
+    pub validated_kg: f64,
+    /// The validated units' kg per FTE applied to every unit's FTE; `None` when no validated
+    /// unit has FTE.
+    pub extrapolated_total_kg: Option<f64>,
+    /// How the estimate is made, in words.
+    pub method: String,
 }
 
 /// `POST /api/v1/backoffice/inventory/publications` (admin): publish the current inventory.

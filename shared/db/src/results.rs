@@ -46,6 +46,23 @@ pub async fn headcount_fte(db: impl PgExecutor<'_>, unit_id: Uuid, year: i32) ->
     .await?)
 }
 
+/// Σ fte of the headcount module of each of `units` in `year` (units without any: absent).
+pub async fn fte_by_unit(db: impl PgExecutor<'_>, units: &[Uuid], year: i32) -> DbResult<Vec<(Uuid, f64)>> {
+    Ok(crate::sql::query_as(
+        "select r.unit_id, coalesce(sum(case when (d.data->>'fte') ~ '^[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?$'
+                                  then (d.data->>'fte')::float8 else 0 end), 0)
+         from report r
+         join report_module rm using (report_id)
+         join published_entry d on d.report_module_id = rm.report_module_id
+         where r.unit_id = any($1) and r.report_year_id = $2 and rm.module = 'headcount' and d.data_entry_type in (1, 2)
+         group by r.unit_id",
+    )
+    .bind(units)
+    .bind(year)
+    .fetch_all(db)
+    .await?)
+}
+
 /// Σ kg of one IT class (DOMAIN §6.3 IT focus): an IT equipment class or an IT purchase UNSPSC
 /// code, named by a description entered for that code (the alphabetically first).
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -173,6 +173,42 @@ async fn the_inventory_places_every_kg_and_its_lines_add_up_to_the_scope_totals(
     let scope3_total: f64 = rows.iter().find(|r| &r[0] == "scope3").unwrap()[3].parse().unwrap();
     assert!(co2_e2e::close(scope3_lines, scope3_total, 1e-9));
 
+    // Coverage: no unit validated yet, so no estimate; then 9001 validates every module.
+    let coverage = inv.coverage.clone().unwrap();
+    assert_eq!((coverage.units, coverage.validated_units, coverage.extrapolated_total_kg), (1, 0, None));
+    assert!(coverage.fte > 0.0, "the demo lab has its headcount");
+    for module in co2_domain::Module::ALL {
+        let uri = format!("/api/v1/units/9001/years/2025/modules/{}", module.key());
+        let body = serde_json::json!({"status": "validated"});
+        let res = call(&s.app, Method::PATCH, &uri, Some(&principal), Some(body)).await;
+        assert_eq!(res.status, 200, "{uri}: {}", String::from_utf8_lossy(&res.body));
+    }
+    // Unit 9002 has people but has validated nothing: the estimate scales 9001's kg per FTE.
+    let other = s.token("principal", Some("9002")).await;
+    let staff = String::from_utf8(demo("headcount_members.csv")).unwrap().replace("\n9001,", "\n9002,");
+    let res = call(
+        &s.app,
+        Method::POST,
+        "/api/v1/uploads",
+        Some(&other),
+        Some(serde_json::json!({"unit": "9002", "year": 2025, "module": "headcount", "filename": "staff.csv"})),
+    )
+    .await;
+    assert_eq!(res.status, 201);
+    co2_testkit::put_link(&s.app, res.json()["put_url"].as_str().unwrap(), staff.into_bytes()).await;
+    s.drain().await;
+    let enac =
+        call(&s.app, Method::GET, "/api/v1/backoffice/inventory?year=2025&subtree=ENAC", Some(&admin), None).await;
+    let enac: co2_api_types::GhgInventoryView = serde_json::from_slice(&enac.body).unwrap();
+    let c = enac.coverage.unwrap();
+    assert_eq!(c.validated_units, 1);
+    assert!(co2_e2e::close(c.validated_kg, inv.total_kg, 1e-9), "9001's kg: {} vs {}", c.validated_kg, inv.total_kg);
+    assert!(c.fte > c.validated_fte && c.validated_fte > 0.0, "{c:?}");
+    let expected = c.validated_kg / c.validated_fte * c.fte;
+    assert!(co2_e2e::close(c.extrapolated_total_kg.unwrap(), expected, 1e-12), "{c:?}");
+    assert!(co2_e2e::close(c.fte_share.unwrap(), c.validated_fte / c.fte, 1e-12));
+    assert!(c.method.contains("FTE"));
+
     // A unit's people are refused; another subtree's operator is not told about 9001.
     let res = call(&s.app, Method::GET, "/api/v1/backoffice/inventory?year=2025", Some(&principal), None).await;
     assert_eq!(res.status, 403);
