@@ -2,7 +2,7 @@
 //! (IT manager); cross-unit reporting (back office).
 
 use co2_api_types::{
-    CreateYearRequest, FactorFilesView, GhgInventoryView, PublishInventoryRequest, PublishedInventoryView,
+    CreateYearRequest, EntryTypeSettings, FactorFilesView, GhgInventoryView, PublishInventoryRequest, PublishedInventoryView,
     RestatementView, FactorUploadResult, JobView, ModuleEnabled, RecalculationRequest,
     RecalculationStarted, ReferenceUploadResult, ThresholdPolicyView, ThresholdView, UnitReportingRow,
     UpdateYearRequest, YearGoal, YearSummary,
@@ -110,6 +110,18 @@ pub async fn set_module_enabled(year: i32, module: &str, enabled: bool) -> Resul
 pub async fn set_entry_type_enabled(year: i32, entry_type: &str, enabled: bool) -> Result<YearSummary, ApiError> {
     let url = format!("/api/v1/backoffice/years/{year}/entry-types/{}", seg(entry_type));
     send_json(Request::put(&url), &ModuleEnabled { enabled }).await
+}
+
+/// `PUT /api/v1/backoffice/years/{year}/entry-types/{entry_type}`: the type loaded by the office for
+/// every unit that year, or by the units (`enabled`: whether it is collected, unchanged here).
+pub async fn set_entry_type_central(
+    year: i32,
+    entry_type: &str,
+    enabled: bool,
+    central: bool,
+) -> Result<YearSummary, ApiError> {
+    let url = format!("/api/v1/backoffice/years/{year}/entry-types/{}", seg(entry_type));
+    send_json(Request::put(&url), &EntryTypeSettings { enabled, centrally_fed: Some(central) }).await
 }
 
 /// `GET /api/v1/backoffice/inventory?year=&subtree=`: the year's GHG Protocol inventory.

@@ -340,20 +340,40 @@ fn ModuleSwitches(year: YearSummary, on_done: EventHandler<()>) -> Element {
                     if types_of(m.key).len() > 1 {
                         div { class: "type-switches",
                             for det in types_of(m.key) {
-                                label { key: "{det}", class: "check small",
-                                    input { r#type: "checkbox", "data-entry-type": det,
-                                        checked: !year.disabled_entry_types.iter().any(|d| d == det),
-                                        onchange: move |e| {
-                                            let enabled = e.checked();
-                                            spawn(async move {
-                                                match api::set_entry_type_enabled(y, det, enabled).await {
-                                                    Ok(_) => on_done.call(()),
-                                                    Err(err) => failure.set(Some(err.message)),
-                                                }
-                                            });
-                                        },
+                                span { key: "{det}", class: "type-switch",
+                                    label { class: "check small",
+                                        input { r#type: "checkbox", "data-entry-type": det,
+                                            checked: !year.disabled_entry_types.iter().any(|d| d == det),
+                                            onchange: move |e| {
+                                                let enabled = e.checked();
+                                                spawn(async move {
+                                                    match api::set_entry_type_enabled(y, det, enabled).await {
+                                                        Ok(_) => on_done.call(()),
+                                                        Err(err) => failure.set(Some(err.message)),
+                                                    }
+                                                });
+                                            },
+                                        }
+                                        " {type_label(lang, det)}"
                                     }
-                                    " {type_label(lang, det)}"
+                                    label { class: "check small muted", title: t::CENTRALLY_FED_HINT.get(lang),
+                                        input { r#type: "checkbox", "data-central": det,
+                                            checked: year.central_entry_types.iter().any(|d| d == det),
+                                            onchange: {
+                                                let collected = !year.disabled_entry_types.iter().any(|d| d == det);
+                                                move |e: FormEvent| {
+                                                    let central = e.checked();
+                                                    spawn(async move {
+                                                        match api::set_entry_type_central(y, det, collected, central).await {
+                                                            Ok(_) => on_done.call(()),
+                                                            Err(err) => failure.set(Some(err.message)),
+                                                        }
+                                                    });
+                                                }
+                                            },
+                                        }
+                                        " {t::CENTRALLY_FED.get(lang)}"
+                                    }
                                 }
                             }
                         }

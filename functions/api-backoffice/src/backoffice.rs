@@ -4,8 +4,8 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use co2_api_types::{
-    CreateUnitRequest, CreateYearRequest, FactorFileView, FactorFilesView, FactorUploadResult, ModuleEnabled,
-    ReferenceUploadResult, StaleFactorView, UnitSummary, UpdateYearRequest, YearGoal, YearSummary,
+    CreateUnitRequest, CreateYearRequest, EntryTypeSettings, FactorFileView, FactorFilesView, FactorUploadResult,
+    ModuleEnabled, ReferenceUploadResult, StaleFactorView, UnitSummary, UpdateYearRequest, YearGoal, YearSummary,
 };
 use co2_platform::auth::Caller;
 use co2_platform::error::read_body;
@@ -217,14 +217,16 @@ pub(crate) async fn set_module_enabled(
 
 /// Collects an entry type (a sub-module) in a year, or not, in every unit (admin). Entries of a
 /// type not collected are kept; new ones are refused (409) and upload rows listed as errors.
+/// `centrally_fed` (when given) marks the type as loaded by the office for every unit: still
+/// collected, but units' writes of it are refused (409) and their upload rows listed as errors.
 #[utoipa::path(put, path = "/api/v1/backoffice/years/{year}/entry-types/{entry_type}", tag = "backoffice",
-    params(("year" = i32, Path), ("entry_type" = String, Path)), request_body = ModuleEnabled,
+    params(("year" = i32, Path), ("entry_type" = String, Path)), request_body = EntryTypeSettings,
     responses((status = 200, body = YearSummary), (status = 403), (status = 404)))]
 pub(crate) async fn set_entry_type_enabled(
     State(ctx): State<Ctx>,
     caller: Caller,
     Path((year, entry_type)): Path<(i32, String)>,
-    ApiJson(req): ApiJson<ModuleEnabled>,
+    ApiJson(req): ApiJson<EntryTypeSettings>,
 ) -> ApiResult<ApiJson<YearSummary>> {
     caller.require_admin()?;
     let det = co2_domain::EntryType::ALL
@@ -242,6 +244,18 @@ pub(crate) async fn set_entry_type_enabled(
         serde_json::json!({}),
     )
     .await?;
+    if let Some(central) = req.centrally_fed {
+        co2_db::report::set_entry_type_central(&mut *tx, year, det, central).await.map_err(year_not_found(year))?;
+        let action = if central { "year.entry_type_centrally_fed" } else { "year.entry_type_fed_by_units" };
+        co2_db::audit::append(
+            &mut tx,
+            &caller.user.institutional_id,
+            action,
+            Some(&format!("{year}/{}", det.name())),
+            serde_json::json!({}),
+        )
+        .await?;
+    }
     let updated = year_summary(&mut *tx, year).await?;
     tx.commit().await?;
     Ok(ApiJson(updated))

@@ -173,6 +173,17 @@ async fn parse_input(
             format!("{} entries are not collected in {}", entry_type.name(), rm.report_year_id),
         ));
     }
+    // The office loads these for every unit through its year-wide file; a unit does not write them.
+    if rm.is_central(entry_type) {
+        return Err(ApiError::conflict(
+            "centrally_fed_type",
+            format!(
+                "{} entries are loaded by the sustainability office for every unit in {}",
+                entry_type.name(),
+                rm.report_year_id
+            ),
+        ));
+    }
     let mut raw = raw_fields(&input.data)?;
     if let Some(Own::Traveller(me)) = own {
         raw.insert("user_institutional_id".into(), me.clone());

@@ -129,5 +129,6 @@ fn module_view(m: Module, r: &ReportModule) -> ModuleView {
         entry_types: m.entry_types().map(|t| t.name().to_owned()).collect(),
         enabled: r.is_enabled,
         disabled_entry_types: m.entry_types().filter(|t| !r.collects(*t)).map(|t| t.name().to_owned()).collect(),
+        central_entry_types: m.entry_types().filter(|t| r.is_central(*t)).map(|t| t.name().to_owned()).collect(),
     }
 }

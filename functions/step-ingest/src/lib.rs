@@ -329,6 +329,19 @@ impl Ingest {
                     "entry_type_not_collected",
                     format!("{} entries are not collected in {year}", row.entry.entry_type.name()),
                 )),
+                (Some(rm), None)
+                    if upload.source != co2_db::EntrySource::Backoffice && rm.is_central(row.entry.entry_type) =>
+                {
+                    parsed.errors.push(file::row_error(
+                        row.line,
+                        None,
+                        "centrally_fed",
+                        format!(
+                            "{} rows are loaded by the sustainability office for every unit in {year}",
+                            row.entry.entry_type.name()
+                        ),
+                    ))
+                }
                 (Some(rm), None) => groups.entry(rm.report_module_id).or_default().push((row.line, row.entry)),
             }
         }

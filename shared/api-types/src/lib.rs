@@ -130,10 +130,24 @@ pub struct YearSummary {
     /// Entry types not collected this year (DET names).
     #[serde(default)]
     pub disabled_entry_types: Vec<String>,
+    /// Entry types the office loads for every unit this year (DET names): collected, but no
+    /// unit writes them.
+    #[serde(default)]
+    pub central_entry_types: Vec<String>,
 }
 
-/// `PUT /api/v1/backoffice/years/{year}/modules/{module}` and
-/// `PUT /api/v1/backoffice/years/{year}/entry-types/{entry_type}` (admin).
+/// `PUT /api/v1/backoffice/years/{year}/entry-types/{entry_type}` (admin): collected or not,
+/// and (when given) loaded by the office for every unit or not.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EntryTypeSettings {
+    pub enabled: bool,
+    /// Absent: unchanged.
+    #[serde(default)]
+    pub centrally_fed: Option<bool>,
+}
+
+/// `PUT /api/v1/backoffice/years/{year}/modules/{module}` (admin).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ModuleEnabled {
@@ -179,6 +193,9 @@ pub struct ModuleView {
     /// The module's entry types not collected this year.
     #[serde(default)]
     pub disabled_entry_types: Vec<String>,
+    /// The module's entry types the office loads for every unit this year.
+    #[serde(default)]
+    pub central_entry_types: Vec<String>,
 }
 
 /// `GET /api/v1/units/{unit}/years/{year}/report`.

@@ -19,6 +19,8 @@ pub struct ReportYear {
     pub disabled_modules: Vec<String>,
     /// Entry types (DET names) not collected this year.
     pub disabled_entry_types: Vec<String>,
+    /// Entry types (DET names) the office loads for every unit this year.
+    pub central_entry_types: Vec<String>,
 }
 
 impl ReportYear {
@@ -32,13 +34,14 @@ impl ReportYear {
             }),
             disabled_modules: self.disabled_modules.clone(),
             disabled_entry_types: self.disabled_entry_types.clone(),
+            central_entry_types: self.central_entry_types.clone(),
         }
     }
 }
 
 const YEAR_COLUMNS: &str =
     "y.report_year_id, y.is_open, y.reduction_goal_percent, y.goal_reference_year, y.disabled_modules,
-     y.disabled_entry_types";
+     y.disabled_entry_types, y.central_entry_types";
 
 /// A module of a report with its unit, year and aggregates.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -60,12 +63,21 @@ pub struct ReportModule {
     pub additional_kg: f64,
     /// Entry types (DET names) not collected this year.
     pub year_disabled_entry_types: Vec<String>,
+    /// Entry types (DET names) the office loads for every unit this year.
+    #[sqlx(default)]
+    pub year_central_entry_types: Vec<String>,
 }
 
 impl ReportModule {
     /// Whether entries of `entry_type` are collected this year.
     pub fn collects(&self, entry_type: co2_domain::EntryType) -> bool {
         !self.year_disabled_entry_types.iter().any(|t| t == entry_type.name())
+    }
+
+    /// Whether `entry_type` is loaded by the office for every unit this year (a unit cannot
+    /// write it).
+    pub fn is_central(&self, entry_type: co2_domain::EntryType) -> bool {
+        self.year_central_entry_types.iter().any(|t| t == entry_type.name())
     }
 
     /// Why writes are refused (DOMAIN §6.1), or `None` when the module accepts them.
@@ -122,7 +134,8 @@ impl std::fmt::Display for WriteBlock {
 const MODULE_COLUMNS: &str =
     "rm.report_module_id, rm.report_id, r.unit_id, r.report_year_id, y.is_open as year_is_open,
     rm.module, rm.status, rm.is_enabled, rm.entry_count, rm.headline_kg, rm.scope1_kg, rm.scope2_kg, rm.scope3_kg,
-    rm.additional_kg, y.disabled_entry_types as year_disabled_entry_types";
+    rm.additional_kg, y.disabled_entry_types as year_disabled_entry_types,
+    y.central_entry_types as year_central_entry_types";
 
 /// Creates a year (idempotent).
 pub async fn ensure_year(db: impl PgExecutor<'_>, year: i32, is_open: bool) -> DbResult<()> {
@@ -382,6 +395,7 @@ pub async fn modules_of_year(
 enum YearList {
     Modules,
     EntryTypes,
+    CentralEntryTypes,
 }
 
 /// Removes `name` from a year's list (`collected`) or adds it once; `NotFound` for an unknown year.
@@ -396,6 +410,7 @@ async fn set_collected(
     let column = match list {
         YearList::Modules => "disabled_modules",
         YearList::EntryTypes => "disabled_entry_types",
+        YearList::CentralEntryTypes => "central_entry_types",
     };
     let done = crate::sql::query(sqlx::AssertSqlSafe(format!(
         "update report_year set {column} = case when $3
@@ -409,6 +424,17 @@ async fn set_collected(
     .execute(db)
     .await?;
     if done.rows_affected() == 0 { Err(DbError::NotFound) } else { Ok(()) }
+}
+
+/// Marks an entry type as loaded by the office for every unit in `year` (or not).
+pub async fn set_entry_type_central(
+    db: impl PgExecutor<'_>,
+    year: i32,
+    entry_type: co2_domain::EntryType,
+    central: bool,
+) -> DbResult<()> {
+    // The list holds what is central: "collected" in set_collected's terms means "not listed".
+    set_collected(db, year, YearList::CentralEntryTypes, entry_type.name(), !central).await
 }
 
 /// Enables or disables a module for every unit's report of a year (and the reports created

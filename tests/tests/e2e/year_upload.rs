@@ -185,3 +185,61 @@ async fn a_year_wide_file_loads_every_unit_and_its_replace_keeps_other_rows(pool
         "{job}"
     );
 }
+
+/// A type the office loads for every unit ("centrally fed") is collected, but no unit writes
+/// it: a unit's form entry is refused, its file's rows of the type are listed as errors while the
+/// other rows load; the office's year-wide file loads it. Distinct from "not collected".
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn a_centrally_fed_type_is_loaded_by_the_office_only(pool: PgPool) {
+    let s = Stack::embedded(pool).await;
+    let admin = s.token("admin", None).await;
+    let principal = s.token("principal", Some("9001")).await;
+    let set = |body: Value| {
+        let (app, admin) = (s.app.clone(), admin.clone());
+        async move {
+            call(&app, Method::PUT, "/api/v1/backoffice/years/2025/entry-types/it", Some(&admin), Some(body)).await
+        }
+    };
+    let res = set(json!({"enabled": true, "centrally_fed": true})).await;
+    assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
+    assert_eq!(res.json()["central_entry_types"], json!(["it"]));
+    assert_eq!(res.json()["disabled_entry_types"], json!([]), "still collected");
+    // Only the admin sets it.
+    let refused = call(
+        &s.app,
+        Method::PUT,
+        "/api/v1/backoffice/years/2025/entry-types/it",
+        Some(&principal),
+        Some(json!({"enabled": true, "centrally_fed": false})),
+    )
+    .await;
+    assert_eq!(refused.status, 403);
+
+    let entries = "/api/v1/entries/units/9001/years/2025/modules/equipment";
+    let it =
+        json!({"entry_type": "it", "data": {"equipment_id": "L-1", "name": "Laptop", "equipment_class": "Laptop"}});
+    let res = call(&s.app, Method::POST, entries, Some(&principal), Some(it)).await;
+    assert_eq!((res.status.as_u16(), res.json()["error"]["code"].clone()), (409, json!("centrally_fed_type")));
+    let scientific = json!({"entry_type": "scientific", "data": {"equipment_id": "S-1", "name": "Centrifuge",
+        "equipment_class": "Centrifugation", "active_usage_hours_per_week": 10, "standby_usage_hours_per_week": 10}});
+    assert_eq!(call(&s.app, Method::POST, entries, Some(&principal), Some(scientific)).await.status, 201);
+
+    // The unit's file: its IT rows are listed as errors, the others load.
+    let job = s.upload(&principal, "9001", "page.csv", "append", rows_for(&["9001"; 41])).await;
+    s.drain().await;
+    let job = s.job(&principal, &job).await;
+    let errors = job["errors"].as_array().unwrap();
+    assert!(!errors.is_empty() && errors.iter().all(|e| e["code"] == "centrally_fed"), "{job}");
+    assert_eq!(job["state"], "succeeded");
+    assert_eq!(job["rows_ok"].as_i64().unwrap() + errors.len() as i64, 41, "{job}");
+
+    // The office's year-wide file loads the same rows, IT included.
+    let body = json!({"year": 2025, "module": "equipment", "filename": "all-units.csv", "mode": "append"});
+    let (status, job) = year_upload(&s, &admin, body, rows_for(&["9001"; 41])).await;
+    assert_eq!(status, 201);
+    assert_eq!((job["state"].as_str(), job["rows_ok"].as_i64()), (Some("succeeded"), Some(41)), "{job}");
+
+    // Absent: unchanged; false: fed by the units again.
+    assert_eq!(set(json!({"enabled": true})).await.json()["central_entry_types"], json!(["it"]));
+    assert_eq!(set(json!({"enabled": true, "centrally_fed": false})).await.json()["central_entry_types"], json!([]));
+}
