@@ -346,7 +346,8 @@ pub(crate) async fn list_factor_files(
     let mut files = Vec::with_capacity(co2_db::factor_file::FactorFile::ALL.len());
     for kind in co2_db::factor_file::FactorFile::ALL {
         let dets = kind.entry_types();
-        let (current, stale, updated_at) = co2_db::factor::counts(&ctx.pools.read, year, &dets).await?;
+        let co2_db::factor::FactorCounts { current, stale, updated_at, .. } =
+            co2_db::factor::counts(&ctx.pools.read, year, &dets).await?;
         let stale_factors = if stale > 0 {
             co2_db::factor::stale(&ctx.pools.read, year, &dets, STALE_SHOWN)
                 .await?

@@ -3,15 +3,16 @@
 //! database hands the rows over (the whole institution never sits in memory). For back-office
 //! roles and their subtrees, by session or API token.
 
+use crate::reporting_scope::units_reported_on;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use co2_api_types::{FACT_COLUMNS, FactView, ModuleStatus};
+use co2_api_types::{FACT_COLUMNS, FactView};
 use co2_db::facts::FactRow;
 use co2_domain::EmissionType;
-use co2_platform::auth::{Caller, unit_not_found};
-use co2_platform::{ApiError, ApiQuery, ApiResult, Ctx};
+use co2_platform::auth::Caller;
+use co2_platform::{ApiQuery, ApiResult, Ctx};
 use futures::StreamExt;
 use serde::Deserialize;
 
@@ -48,7 +49,7 @@ fn view(r: FactRow) -> FactView {
         path: r.path,
         year: r.year,
         module: r.module,
-        status: ModuleStatus::from_code(r.status).unwrap_or_default(),
+        status: r.status,
         leaf: r.emission_type,
         scope: r.scope,
         additional: r.is_additional,
@@ -90,39 +91,6 @@ fn encode(f: &FactView, format: FactsFormat, out: &mut Vec<u8>) {
     }
 }
 
-/// The units of `year` a back-office caller reports on: every unit their grants cover (all for
-/// the admin), within `subtree` when given. 403 without a back-office role; 404 for an unknown
-/// year, or a subtree the caller reports on nothing of (not disclosed).
-pub(crate) async fn units_reported_on(
-    ctx: &Ctx,
-    caller: &Caller,
-    year: i32,
-    subtree: Option<&str>,
-    what: &str,
-) -> ApiResult<Vec<uuid::Uuid>> {
-    if !caller.is_admin() && !caller.is_backoffice() {
-        return Err(ApiError::Forbidden(format!("{what} needs a back-office role")));
-    }
-    crate::thresholds::require_year(ctx, year).await?;
-    let units = co2_db::org::all_units(&ctx.pools.read).await?;
-    let covers = |u: &co2_db::org::Unit| caller.is_admin() || caller.backoffice_covers(u);
-    let root = match subtree.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(id) => match units.iter().find(|u| u.institutional_id == id) {
-            Some(u) if covers(u) || units.iter().any(|d| covers(d) && d.path.split('/').any(|t| t == id)) => {
-                Some(u.institutional_id.clone())
-            }
-            _ => return Err(unit_not_found(id)),
-        },
-        None => None,
-    };
-    Ok(units
-        .iter()
-        .filter(|u| covers(u))
-        .filter(|u| root.as_deref().is_none_or(|r| u.path.split('/').any(|t| t == r)))
-        .map(|u| u.unit_id)
-        .collect())
-}
-
 /// The facts of a year (back-office roles): every unit the caller reports on, or the subtree of
 /// `subtree`. Streamed; a failure midway ends the transfer unfinished, never with a partial
 /// answer that looks complete.
@@ -137,7 +105,11 @@ pub(crate) async fn facts(
     caller: Caller,
     ApiQuery(q): ApiQuery<FactsQuery>,
 ) -> ApiResult<Response> {
-    let ids = units_reported_on(&ctx, &caller, q.year, q.subtree.as_deref(), "the facts feed").await?;
+    let ids: Vec<uuid::Uuid> = units_reported_on(&ctx, &caller, q.year, q.subtree.as_deref(), "the facts feed")
+        .await?
+        .iter()
+        .map(|u| u.unit_id)
+        .collect();
     let (format, year) = (q.format, q.year);
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(8);
     let db = ctx.pools.read.clone();

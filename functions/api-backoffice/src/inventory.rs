@@ -3,7 +3,7 @@
 //! exclusions, the base year and the methodology. JSON, or CSV of the lines. The office
 //! publishes it as a frozen version; a later recalculation shows as a restatement against it.
 
-use crate::facts::units_reported_on;
+use crate::reporting_scope::units_reported_on;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -11,6 +11,7 @@ use co2_api_types::{
     FactorSetUsedView, FactorUploadSinceView, GhgInventoryView, InventoryCoverageView, InventoryLineView,
     InventoryPlacementView, PublishInventoryRequest, PublishedInventoryView, RestatedLineView, RestatementView,
 };
+use co2_db::org::Unit;
 use co2_domain::EmissionType;
 use co2_domain::emission::Scope;
 use co2_domain::ghg::{GhgLine, SCOPE3_CATEGORIES, placement, placements};
@@ -42,7 +43,8 @@ fn scope_number(scope: Scope) -> u8 {
 }
 
 /// Builds the inventory of the facts of `units` in `year`.
-async fn build(ctx: &Ctx, units: &[uuid::Uuid], year: i32, subtree: Option<String>) -> ApiResult<GhgInventoryView> {
+async fn build(ctx: &Ctx, units: &[Unit], year: i32, subtree: Option<String>) -> ApiResult<GhgInventoryView> {
+    let ids: Vec<Uuid> = units.iter().map(|u| u.unit_id).collect();
     let mut lines: BTreeMap<GhgLine, InventoryLineView> = GhgLine::all()
         .into_iter()
         .map(|line| {
@@ -65,7 +67,7 @@ async fn build(ctx: &Ctx, units: &[uuid::Uuid], year: i32, subtree: Option<Strin
         })
         .collect();
     let facts: Vec<co2_db::facts::FactRow> =
-        co2_db::facts::of_units(&ctx.pools.read, units, year).try_collect().await.map_err(ApiError::from)?;
+        co2_db::facts::of_units(&ctx.pools.read, &ids, year).try_collect().await.map_err(ApiError::from)?;
     let coverage = coverage(ctx, units, year, &facts).await?;
     for fact in facts {
         let leaf = EmissionType::by_key(&fact.emission_type).ok_or_else(|| {
@@ -93,13 +95,13 @@ async fn build(ctx: &Ctx, units: &[uuid::Uuid], year: i32, subtree: Option<Strin
     let mut factor_sets = Vec::new();
     for kind in co2_db::factor_file::FactorFile::ALL {
         let dets = kind.entry_types();
-        let (factors, _, updated_at) = co2_db::factor::counts(&ctx.pools.read, year, &dets).await?;
+        let counts = co2_db::factor::counts(&ctx.pools.read, year, &dets).await?;
         factor_sets.push(FactorSetUsedView {
             file: kind.file_name().trim_end_matches(".csv").to_owned(),
             module: kind.module().key().to_owned(),
-            factors,
-            uploaded: co2_db::factor::uploaded_count(&ctx.pools.read, year, &dets).await?,
-            updated_at,
+            factors: counts.current,
+            uploaded: counts.uploaded,
+            updated_at: counts.updated_at,
         });
     }
     Ok(GhgInventoryView {
@@ -133,26 +135,23 @@ const EXTRAPOLATION_METHOD: &str = "Ratio estimator on FTE: the kg per FTE of th
 /// Which share of the scope's FTE the validated units cover, and the total extrapolated from them.
 async fn coverage(
     ctx: &Ctx,
-    units: &[Uuid],
+    units: &[Unit],
     year: i32,
     facts: &[co2_db::facts::FactRow],
 ) -> ApiResult<InventoryCoverageView> {
+    let ids: Vec<Uuid> = units.iter().map(|u| u.unit_id).collect();
     let fte: BTreeMap<Uuid, f64> =
-        co2_db::results::fte_by_unit(&ctx.pools.read, units, year).await?.into_iter().collect();
+        co2_db::results::fte_by_unit(&ctx.pools.read, &ids, year).await?.into_iter().collect();
     let validated: std::collections::HashSet<Uuid> = co2_db::report::progress_of_year(&ctx.pools.read, year)
         .await?
         .into_iter()
-        .filter(|p| units.contains(&p.unit_id) && p.modules > 0 && p.validated_modules == p.modules)
+        .filter(|p| ids.contains(&p.unit_id) && p.modules > 0 && p.validated_modules == p.modules)
         .map(|p| p.unit_id)
         .collect();
-    let ids: BTreeMap<String, Uuid> = co2_db::org::all_units(&ctx.pools.read)
-        .await?
-        .into_iter()
-        .filter(|u| units.contains(&u.unit_id))
-        .map(|u| (u.institutional_id, u.unit_id))
-        .collect();
+    let validated_names: std::collections::HashSet<&str> =
+        units.iter().filter(|u| validated.contains(&u.unit_id)).map(|u| u.institutional_id.as_str()).collect();
     let validated_kg: f64 =
-        facts.iter().filter(|f| ids.get(&f.unit).is_some_and(|id| validated.contains(id))).map(|f| f.kg_co2eq).sum();
+        facts.iter().filter(|f| validated_names.contains(f.unit.as_str())).map(|f| f.kg_co2eq).sum();
     let total_fte: f64 = fte.values().sum();
     let validated_fte: f64 = fte.iter().filter(|(id, _)| validated.contains(*id)).map(|(_, f)| f).sum();
     Ok(InventoryCoverageView {

@@ -13,6 +13,7 @@ mod inventory;
 mod jobs;
 mod org_chart;
 mod recalculation;
+mod reporting_scope;
 mod thresholds;
 
 use axum::Router;

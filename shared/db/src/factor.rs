@@ -277,28 +277,25 @@ pub async fn mark_stale_except(db: &mut PgConnection, year: i32, dets: &[i16], k
     .rows_affected())
 }
 
-/// How many factors of a year among `dets` are current and stale, and when the last changed.
-pub async fn counts(
-    db: impl PgExecutor<'_>,
-    year: i32,
-    dets: &[i16],
-) -> DbResult<(i64, i64, Option<chrono::DateTime<chrono::Utc>>)> {
-    Ok(crate::sql::query_as(
-        "select count(*) filter (where not is_stale), count(*) filter (where is_stale), max(updated_at)
-         from factor where report_year_id = $1 and data_entry_type = any($2)",
-    )
-    .bind(year)
-    .bind(dets)
-    .fetch_one(db)
-    .await?)
+/// The factors of a year among some entry types, counted.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FactorCounts {
+    pub current: i64,
+    pub stale: i64,
+    /// Current factors the office uploaded (the rest are the shipped defaults `migrate
+    /// --install` loaded).
+    pub uploaded: i64,
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-/// How many current factors of a year among `dets` the office uploaded (the rest are the
-/// shipped defaults `migrate --install` loaded).
-pub async fn uploaded_count(db: impl PgExecutor<'_>, year: i32, dets: &[i16]) -> DbResult<i64> {
-    Ok(crate::sql::query_scalar(
-        "select count(*) from factor
-         where report_year_id = $1 and data_entry_type = any($2) and not is_stale and upload_job_id is not null",
+/// How many factors of a year among `dets` are current, stale and uploaded, and when the last
+/// changed.
+pub async fn counts(db: impl PgExecutor<'_>, year: i32, dets: &[i16]) -> DbResult<FactorCounts> {
+    Ok(crate::sql::query_as::<FactorCounts>(
+        "select count(*) filter (where not is_stale) as current, count(*) filter (where is_stale) as stale,
+                count(*) filter (where not is_stale and upload_job_id is not null) as uploaded,
+                max(updated_at) as updated_at
+         from factor where report_year_id = $1 and data_entry_type = any($2)",
     )
     .bind(year)
     .bind(dets)

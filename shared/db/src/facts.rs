@@ -12,7 +12,8 @@ pub struct FactRow {
     pub path: String,
     pub year: i32,
     pub module: String,
-    pub status: i16,
+    #[sqlx(try_from = "i16")]
+    pub status: co2_domain::ModuleStatus,
     pub emission_type: String,
     pub scope: i16,
     pub is_additional: bool,
