@@ -589,6 +589,12 @@ text!(
     "The sustainability office loaded this row for every unit; ask the office to change it.",
     "Le bureau de la durabilité a chargé cette ligne pour toutes les unités ; demandez-lui de la modifier."
 );
+text!(AGENCY_TRIP, "Travel agency", "Agence de voyage");
+text!(
+    AGENCY_TRIP_HINT,
+    "This trip comes from the travel agency's export; it changes with the agency's next export.",
+    "Ce trajet vient de l'export de l'agence de voyage ; il change avec son prochain export."
+);
 // People's sessions (IT manager) and signing out everywhere.
 text!(SESSIONS, "Sessions", "Sessions");
 text!(SESSIONS_OF, "Sessions of", "Sessions de");

@@ -121,7 +121,12 @@ fn EntryRow(
     let lang = use_i18n().lang();
     // Rows the office loaded for every unit are the office's (the server refuses a unit's change).
     let office = crate::session::use_session().with_permissions(|p| p.is_admin());
-    let locked = entry.source == co2_api_types::EntrySource::Backoffice && !office;
+    // The agency's trips change only with its next export: locked for everyone.
+    let lock = match entry.source {
+        co2_api_types::EntrySource::Agency => Some((t::AGENCY_TRIP, t::AGENCY_TRIP_HINT)),
+        co2_api_types::EntrySource::Backoffice if !office => Some((t::CENTRALLY_FED, t::CENTRALLY_FED_HINT)),
+        _ => None,
+    };
     let d = &entry.data;
     let id = entry.entry_id;
     // What the row is called in the action labels: its name, else its first column.
@@ -158,10 +163,10 @@ fn EntryRow(
                 }
             }
             td { class: "num", {kg_cell} }
-            if can_edit && locked {
+            if let Some((tag, hint)) = lock.filter(|_| can_edit) {
                 td { class: "actions",
-                    span { class: "tag", title: t::CENTRALLY_FED_HINT.get(lang), tabindex: "0",
-                        "data-testid": "centrally-fed", "{t::CENTRALLY_FED.get(lang)}" }
+                    span { class: "tag", title: hint.get(lang), tabindex: "0",
+                        "data-testid": "centrally-fed", "{tag.get(lang)}" }
                 }
             } else if can_edit {
                 td { class: "actions",

@@ -50,6 +50,7 @@ pub fn UploadPanel(unit: String, year: i32, module: String, can_upload: bool, on
             entry_type: None,
             filename: file.name(),
             mode: mode(),
+            ..Default::default()
         };
         spawn(async move {
             match run_upload(req, file, step).await {

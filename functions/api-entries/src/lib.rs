@@ -420,8 +420,16 @@ async fn entry_for_editor(
     if row.data_entry_type == EntryType::BuildingEmbodiedEnergy.id() {
         return Err(ApiError::conflict("generated_entry", "this entry follows its room: edit or delete the room"));
     }
+    // The agency's trips change only through its next export (DOMAIN §5.2, §9 D5): read-only for
+    // everyone, the office included, so a re-import never meets a hand-made edit.
+    if row.source == co2_db::EntrySource::Agency {
+        return Err(ApiError::conflict(
+            "agency_trip",
+            "this trip comes from the travel agency's export: it changes with the agency's next export",
+        ));
+    }
     // Rows the office loaded for every unit are the office's to change: a unit sees them read-only.
-    if row.source == co2_db::EntrySource::Backoffice && !caller.is_admin() {
+    if row.source.is_central() && !caller.is_admin() {
         return Err(ApiError::conflict(
             "centrally_fed",
             "this entry was loaded by the sustainability office for every unit: ask the office to change it",

@@ -6,7 +6,7 @@
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use co2_api_types::{CreateUploadRequest, CreateUploadResponse, JobView, UploadMode};
+use co2_api_types::{CreateUploadRequest, CreateUploadResponse, JobView, UploadFeed, UploadMode};
 use co2_db::{EntrySource, engine};
 use co2_domain::{EntryType, Module};
 use co2_platform::auth::{Caller, visible_unit};
@@ -86,6 +86,7 @@ async fn create_upload(
     if req.filename.trim().is_empty() {
         return Err(ApiError::bad_request("filename_required", "give the file's name"));
     }
+    let period = agency_period(&req, unit.is_some(), module, entry_type)?;
     let report_id = match &unit {
         Some(unit) => Some(unit_module(&ctx, unit, req.year, module).await?),
         None => {
@@ -140,19 +141,61 @@ async fn create_upload(
                 UploadMode::Replace => "replace",
                 UploadMode::Append => "append",
             },
-            source: if unit.is_some() { EntrySource::Upload } else { EntrySource::Backoffice },
+            source: match (&unit, req.feed) {
+                (_, Some(UploadFeed::Agency)) => EntrySource::Agency,
+                (Some(_), None) => EntrySource::Upload,
+                (None, None) => EntrySource::Backoffice,
+            },
             created_by: Some(caller.user.app_user_id),
+            period,
         },
     )
     .await?;
     co2_db::audit::append(&mut tx, &caller.user.institutional_id, "upload.created", Some(&upload_id.to_string()),
-        serde_json::json!({"unit": unit.as_ref().map(|u| u.institutional_id.clone()), "year": req.year, "module": module.key(), "filename": filename})).await?;
+        serde_json::json!({"unit": unit.as_ref().map(|u| u.institutional_id.clone()), "year": req.year, "module": module.key(), "filename": filename, "feed": req.feed})).await?;
     let presigned = ctx.blob.presign_put(&key, LINK_TTL).await.map_err(|e| ApiError::Unavailable(e.into()))?;
     tx.commit().await?;
     Ok((
         StatusCode::CREATED,
         ApiJson(CreateUploadResponse { upload_id, put_url: presigned.url, job_id, put_headers: presigned.headers }),
     ))
+}
+
+/// The period of an agency export (both ends inside the year, in order; the whole year when
+/// absent), checked with the feed's other rules: the office's year-wide file of plane or train
+/// trips. `None` for an ordinary file, which takes no period.
+fn agency_period(
+    req: &CreateUploadRequest,
+    for_unit: bool,
+    module: Module,
+    entry_type: Option<EntryType>,
+) -> ApiResult<Option<(chrono::NaiveDate, chrono::NaiveDate)>> {
+    let Some(UploadFeed::Agency) = req.feed else {
+        if req.period_from.is_some() || req.period_to.is_some() {
+            return Err(ApiError::bad_request("period_without_feed", "only an agency export covers a period"));
+        }
+        return Ok(None);
+    };
+    if for_unit {
+        return Err(ApiError::bad_request(
+            "agency_feed_is_year_wide",
+            "the agency's export is loaded for every unit of the year: leave the unit out",
+        ));
+    }
+    let travel = matches!(entry_type, None | Some(EntryType::Plane | EntryType::Train));
+    if module != Module::ProfessionalTravel || !travel {
+        return Err(ApiError::bad_request("agency_feed_is_travel", "the agency's export holds plane and train trips"));
+    }
+    let in_year = |d: chrono::NaiveDate| chrono::Datelike::year(&d) == req.year;
+    let from = req.period_from.unwrap_or_else(|| chrono::NaiveDate::from_ymd_opt(req.year, 1, 1).unwrap_or_default());
+    let to = req.period_to.unwrap_or_else(|| chrono::NaiveDate::from_ymd_opt(req.year, 12, 31).unwrap_or_default());
+    if !in_year(from) || !in_year(to) || from > to {
+        return Err(ApiError::bad_request(
+            "invalid_period",
+            format!("the period must run forward inside {}: {from} to {to}", req.year),
+        ));
+    }
+    Ok(Some((from, to)))
 }
 
 /// A job's state, progress, counts and first row errors, with a link to the full error report.

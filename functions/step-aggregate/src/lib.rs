@@ -138,7 +138,16 @@ impl Aggregate {
             None => co2_db::entry::pending_types(&mut *tx, job_id).await?,
         };
         let replace = upload.mode == "replace";
-        let modules = co2_db::entry::year_load_modules(&mut *tx, job_id, year, &upload.module, &types, replace).await?;
+        // The agency's export syncs by trip key and period (DOMAIN §9 D5) instead of by type.
+        let agency_period =
+            (upload.source == co2_db::EntrySource::Agency).then(|| co2_db::upload::agency_period(upload));
+        let modules = match agency_period {
+            Some(period) => {
+                co2_db::entry::lock_agency_year(&mut tx, year).await?;
+                co2_db::entry::agency_sync_modules(&mut *tx, job_id, year, &upload.module, period).await?
+            }
+            None => co2_db::entry::year_load_modules(&mut *tx, job_id, year, &upload.module, &types, replace).await?,
+        };
         for m in &modules {
             let rm = co2_db::report::lock_module(&mut tx, *m).await?;
             if let Some(block) = rm.write_block() {
@@ -153,8 +162,13 @@ impl Aggregate {
                 return Ok(());
             }
         }
-        let removed =
-            if replace { co2_db::entry::delete_year_loaded(&mut tx, year, &upload.module, &types).await? } else { 0 };
+        let removed = match agency_period {
+            Some(period) => {
+                co2_db::entry::delete_agency_replaced(&mut tx, job_id, year, &upload.module, period).await?
+            }
+            None if replace => co2_db::entry::delete_year_loaded(&mut tx, year, &upload.module, &types).await?,
+            None => 0,
+        };
         let published = co2_db::entry::publish_job(&mut tx, Uuid::nil(), job_id, None, Publication::ByJob).await?;
         for m in &modules {
             co2_db::report::mark_in_progress(&mut *tx, *m).await?;
@@ -167,7 +181,8 @@ impl Aggregate {
             "upload.published",
             Some(&job_id.to_string()),
             serde_json::json!({"entries": published, "replaced": removed, "modules": modules.len(), "year": year,
-                "scope": "year"}),
+                "scope": "year", "source": upload.source.as_str(),
+                "period": agency_period.map(|(from, to)| [from.to_string(), to.to_string()])}),
         )
         .await?;
         tx.commit().await?;

@@ -31,6 +31,19 @@ pub struct ParsedFile {
     pub errors: Vec<RowError>,
 }
 
+/// A keyed feed's file (the travel agency's export, DOMAIN §9 D5): every row carries a
+/// `ticket` and a `segment` and departs within the period, and (ticket, segment, departure date)
+/// is the trip's stable key, unique in the file.
+#[derive(Debug, Clone)]
+pub struct KeyedFeed {
+    /// First and last day the export covers, ISO (`YYYY-MM-DD`, so they compare as text).
+    pub from: String,
+    pub to: String,
+}
+
+/// The columns a keyed feed's rows carry besides their entry type's.
+pub const KEY_COLUMNS: [&str; 3] = ["ticket", "segment", "departure_date"];
+
 /// A whole-file refusal, in words a person can act on.
 #[derive(Debug, thiserror::Error, PartialEq)]
 #[error("{0}")]
@@ -44,28 +57,41 @@ pub fn row_error(row: u64, column: Option<&str>, code: &str, message: impl Into<
 /// Parses a stored file of `module` for `unit`: a CSV, or an XLSX workbook (`name` or the
 /// content tells). Rows naming another unit are refused; without `unit` (a year-wide file) every
 /// row must name its unit. Without a named entry type, the header tells it (or a routing column
-/// decides per row); a workbook may carry one sheet per type.
+/// decides per row); a workbook may carry one sheet per type. A keyed feed's rows also carry
+/// their key ([`KeyedFeed`]).
+#[allow(clippy::too_many_arguments)]
 pub fn parse_file(
     module: Module,
     entry_type: Option<EntryType>,
     unit: Option<&str>,
+    keyed: Option<&KeyedFeed>,
     name: &str,
     bytes: &[u8],
     ctx: &ParseContext,
     limits: &Limits,
 ) -> Result<ParsedFile, FileRefused> {
     let mut out = ParsedFile::default();
+    let read = Read { module, unit, keyed, ctx };
     if table::is_xlsx(name, bytes) {
         let sheets = table::read_xlsx(bytes, limits)?;
         for (det, sheet) in pick_sheets(module, entry_type, sheets)? {
-            parse_sheet(module, det, unit, &sheet, ctx, &mut out)?;
+            parse_sheet(&read, det, &sheet, &mut out)?;
         }
     } else {
         let sheet = table::read_csv(bytes, limits)?;
-        parse_sheet(module, entry_type, unit, &sheet, ctx, &mut out)?;
+        parse_sheet(&read, entry_type, &sheet, &mut out)?;
     }
     refuse_duplicate_members(&mut out, &ctx.stored_member_ids);
+    refuse_duplicate_keys(&mut out);
     Ok(out)
+}
+
+/// What every table of a file is read with.
+struct Read<'a> {
+    module: Module,
+    unit: Option<&'a str>,
+    keyed: Option<&'a KeyedFeed>,
+    ctx: &'a ParseContext,
 }
 
 /// The sheets of a workbook to load, each with its entry type: with a type named by the upload,
@@ -97,13 +123,12 @@ fn pick_sheets(
 
 /// Checks a table's header (whole-table refusals) and turns its records into rows and row errors.
 fn parse_sheet(
-    module: Module,
+    read: &Read,
     entry_type: Option<EntryType>,
-    unit: Option<&str>,
     sheet: &Sheet,
-    ctx: &ParseContext,
     out: &mut ParsedFile,
 ) -> Result<(), FileRefused> {
+    let Read { module, unit, keyed, ctx } = *read;
     let place = sheet.name.as_ref().map(|n| format!("sheet '{n}': ")).unwrap_or_default();
     let refuse = |reason: String| FileRefused(format!("{place}{reason}"));
     let headers: Vec<String> = sheet.headers.iter().map(|h| h.trim().to_lowercase()).collect();
@@ -121,6 +146,13 @@ fn parse_sheet(
     if unit.is_none() {
         required.insert(0, "unit_institutional_id");
     }
+    if keyed.is_some() {
+        for column in KEY_COLUMNS {
+            if !required.contains(&column) {
+                required.push(column);
+            }
+        }
+    }
     let missing: Vec<&str> = required.into_iter().filter(|c| !headers.iter().any(|h| h == c)).collect();
     if !missing.is_empty() {
         return Err(refuse(format!("missing required column(s): {}", missing.join(", "))));
@@ -129,7 +161,7 @@ fn parse_sheet(
         return Err(refuse("the file has a header but no data rows".into()));
     }
 
-    let table = Table { module, entry_type, unit, headers: &headers, sheet: sheet.name.as_deref(), ctx };
+    let table = Table { module, entry_type, unit, keyed, headers: &headers, sheet: sheet.name.as_deref(), ctx };
     // Records are independent: a large table is read by several threads, each a contiguous run
     // of records, and the results are joined in file order.
     let workers = std::thread::available_parallelism().map_or(1, usize::from).min(MAX_PARSE_THREADS);
@@ -164,6 +196,7 @@ struct Table<'a> {
     module: Module,
     entry_type: Option<EntryType>,
     unit: Option<&'a str>,
+    keyed: Option<&'a KeyedFeed>,
     headers: &'a [String],
     sheet: Option<&'a str>,
     ctx: &'a ParseContext,
@@ -242,7 +275,14 @@ impl Table<'_> {
                 _ => {}
             }
             match engine::parse_entry(self.module, self.entry_type, &raw, self.ctx) {
-                Ok(entry) => rows.push(FileRow { line, unit: row_unit, entry }),
+                Ok(mut entry) => match self.keyed.map(|feed| trip_key(feed, &raw, &entry)) {
+                    Some(Err((column, code, message))) => error(line, Some(column), code, message),
+                    Some(Ok(key)) => {
+                        entry.source_key = Some(key);
+                        rows.push(FileRow { line, unit: row_unit, entry });
+                    }
+                    None => rows.push(FileRow { line, unit: row_unit, entry }),
+                },
                 Err(EntryRejection::Fields(f)) => {
                     for e in &f.0 {
                         error(line, Some(e.field.as_str()), e.code, e.message.clone());
@@ -258,6 +298,63 @@ impl Table<'_> {
         }
         out.rows = rows;
         Ok(out)
+    }
+}
+
+/// The stable key of a keyed feed's row: `ticket/segment/departure date`; or the row's error
+/// (column, code, message) when a part is blank or the trip departs outside the period.
+fn trip_key(
+    feed: &KeyedFeed,
+    raw: &RawFields,
+    entry: &ParsedEntry,
+) -> Result<String, (&'static str, &'static str, String)> {
+    let part = |column: &'static str| {
+        raw.get(column).map(|v| v.trim()).filter(|v| !v.is_empty()).ok_or((
+            column,
+            "required",
+            format!("an agency trip needs its {column}"),
+        ))
+    };
+    let (ticket, segment) = (part("ticket")?, part("segment")?);
+    let date = entry.data["departure_date"].as_str().ok_or((
+        "departure_date",
+        "required",
+        "an agency trip needs its departure date".to_owned(),
+    ))?;
+    if date < feed.from.as_str() || date > feed.to.as_str() {
+        return Err((
+            "departure_date",
+            "outside_period",
+            format!("the trip departs on {date}, outside the export's period {} to {}", feed.from, feed.to),
+        ));
+    }
+    Ok(format!("{ticket}/{segment}/{date}"))
+}
+
+/// DOMAIN §9 D5: a trip key seen on an earlier row of the file makes the later row an error.
+fn refuse_duplicate_keys(out: &mut ParsedFile) {
+    let mut first: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
+    let mut refused = HashSet::new();
+    for row in &out.rows {
+        let Some(key) = row.entry.source_key.as_deref() else { continue };
+        match first.get(key) {
+            Some(&earlier) => {
+                out.errors.push(row_error(
+                    row.line,
+                    Some("ticket"),
+                    "duplicate_key",
+                    format!("the trip {key} already appears on row {earlier}"),
+                ));
+                refused.insert(row.line);
+            }
+            None => {
+                first.insert(key, row.line);
+            }
+        }
+    }
+    if !refused.is_empty() {
+        out.rows.retain(|r| !refused.contains(&r.line));
+        out.errors.sort_by_key(|e| e.row);
     }
 }
 
@@ -309,7 +406,16 @@ mod tests {
     use super::*;
 
     fn parse(bytes: &[u8]) -> Result<ParsedFile, FileRefused> {
-        parse_file(Module::Equipment, None, Some("9001"), "e.csv", bytes, &ParseContext::default(), &Limits::default())
+        parse_file(
+            Module::Equipment,
+            None,
+            Some("9001"),
+            None,
+            "e.csv",
+            bytes,
+            &ParseContext::default(),
+            &Limits::default(),
+        )
     }
 
     const HEADER: &str = "unit_institutional_id,equipment_id,name,equipment_class,sub_class,active_usage_hours_per_week,standby_usage_hours_per_week,note,kg_co2eq,equipment_category\n";

@@ -192,6 +192,7 @@ impl Ingest {
                     mode: "replace",
                     source: co2_db::EntrySource::Dropbox,
                     created_by: None,
+                    period: None,
                 },
             )
             .await?;
@@ -288,12 +289,16 @@ impl Ingest {
             max_xlsx_expanded_bytes: self.ctx.settings.max_upload_bytes.saturating_mul(8),
         };
         let unit_id = unit.as_ref().map(|u| u.institutional_id.as_str());
+        let keyed = (upload.source == co2_db::EntrySource::Agency).then(|| {
+            let (from, to) = co2_db::upload::agency_period(&upload);
+            file::KeyedFeed { from: from.to_string(), to: to.to_string() }
+        });
         let started = std::time::Instant::now();
         // Parsing is CPU-bound: off the runtime, so a large file never stalls other requests.
         let parsed = {
             let (unit, name) = (unit_id.map(str::to_owned), upload.filename.clone());
             tokio::task::spawn_blocking(move || {
-                file::parse_file(module, det, unit.as_deref(), &name, &bytes, &ctx, &limits)
+                file::parse_file(module, det, unit.as_deref(), keyed.as_ref(), &name, &bytes, &ctx, &limits)
             })
             .await
             .map_err(|e| StepError::Retryable(anyhow::anyhow!("parsing stopped: {e}")))?
@@ -329,9 +334,7 @@ impl Ingest {
                     "entry_type_not_collected",
                     format!("{} entries are not collected in {year}", row.entry.entry_type.name()),
                 )),
-                (Some(rm), None)
-                    if upload.source != co2_db::EntrySource::Backoffice && rm.is_central(row.entry.entry_type) =>
-                {
+                (Some(rm), None) if !upload.source.is_central() && rm.is_central(row.entry.entry_type) => {
                     parsed.errors.push(file::row_error(
                         row.line,
                         None,

@@ -365,6 +365,8 @@ pub enum EntrySource {
     Dropbox,
     /// The back office's year-wide file, loaded for every unit.
     Backoffice,
+    /// The travel agency's export, imported by trip key; read-only for everyone.
+    Agency,
 }
 
 /// An entry with its fields and emission rows.
@@ -443,8 +445,20 @@ pub enum UploadMode {
     Append,
 }
 
+/// A feed whose files follow their own rules instead of replace/append.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum UploadFeed {
+    /// The travel agency's export of plane and train trips (DOMAIN §9 D5), for every unit of the
+    /// year: each row carries `ticket`, `segment` and `departure_date`, the trip's stable key. A
+    /// re-import replaces the agency's trips of its period and every trip whose key it brings
+    /// again: it updates and removes by key, never duplicates. Agency trips are read-only.
+    Agency,
+}
+
 /// `POST /api/v1/uploads`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateUploadRequest {
     /// The unit; absent for the admin's year-wide upload for every unit.
@@ -457,6 +471,17 @@ pub struct CreateUploadRequest {
     pub filename: String,
     #[serde(default)]
     pub mode: UploadMode,
+    /// A feed with its own rules (the agency's export); absent for an ordinary file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feed: Option<UploadFeed>,
+    /// The first and last day an agency export covers (`YYYY-MM-DD`, inside the year); absent:
+    /// the whole year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub period_from: Option<chrono::NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub period_to: Option<chrono::NaiveDate>,
 }
 
 /// Answer of `POST /api/v1/uploads`: PUT the bytes to `put_url`, then follow `job_id`.

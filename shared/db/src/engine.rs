@@ -29,12 +29,14 @@ pub struct ParsedEntry {
     pub data: serde_json::Value,
     pub kg_override: Option<f64>,
     pub companion: Option<Box<ParsedEntry>>,
+    /// The stable key of a row of a keyed feed (the travel agency's trip key), else `None`.
+    pub source_key: Option<String>,
 }
 
 impl ParsedEntry {
     fn of<T: serde::Serialize>(entry_type: EntryType, input: &T, kg_override: Option<f64>) -> ParsedEntry {
         let data = serde_json::to_value(input).unwrap_or(serde_json::Value::Null);
-        ParsedEntry { entry_type, data, kg_override, companion: None }
+        ParsedEntry { entry_type, data, kg_override, companion: None, source_key: None }
     }
 }
 

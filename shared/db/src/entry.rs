@@ -117,7 +117,8 @@ pub fn encode_pending(
             .plain(line)
             .plain(origin.job_id)
             .opt_plain(parent)
-            .opt_text(reason);
+            .opt_text(reason)
+            .opt_text(e.source_key.as_deref());
         staged.entries.end_row();
         crate::engine::encode_emissions(&mut staged.emissions, [(id, &c)]);
     };
@@ -146,7 +147,7 @@ pub async fn insert_pending(
         let mut copy = db
             .copy_in_raw(
                 "copy data_entry (data_entry_id, report_module_id, data_entry_type, data, kg_override, source,
-                     upload_id, source_row, pending_job_id, parent_entry_id, incomplete_reason) from stdin",
+                     upload_id, source_row, pending_job_id, parent_entry_id, incomplete_reason, source_key) from stdin",
             )
             .await?;
         while let Some(chunk) = chunks.next().await {
@@ -553,4 +554,67 @@ pub async fn delete_year_loaded(db: &mut PgConnection, year: i32, module: &str, 
     .execute(&mut *db)
     .await?;
     Ok(done.rows_affected())
+}
+
+/// The published agency trips a keyed agency file replaces (DOMAIN §9 D5), in `$2` the year and
+/// `$3` the module: those whose key the file (job `$1`) brings again, whichever unit holds them,
+/// and those departing in the period the export covers (`$4`..=`$5`, ISO dates, which compare as
+/// text), so a trip the agency no longer lists goes.
+const AGENCY_REPLACED: &str = "published_entry d
+    join report_module rm using (report_module_id) join report r using (report_id)
+    where d.source = 'agency' and r.report_year_id = $2 and rm.module = $3
+      and (d.source_key in (select s.source_key from data_entry s where s.pending_job_id = $1)
+           or d.data ->> 'departure_date' between $4 and $5)";
+
+/// The modules an agency file touches: those it staged rows in and those holding the trips it
+/// replaces. Sorted (the lock order).
+pub async fn agency_sync_modules(
+    db: impl PgExecutor<'_>,
+    job_id: Uuid,
+    year: i32,
+    module: &str,
+    period: (chrono::NaiveDate, chrono::NaiveDate),
+) -> DbResult<Vec<Uuid>> {
+    Ok(crate::sql::query_scalar(sqlx::AssertSqlSafe(format!(
+        "select report_module_id from data_entry where pending_job_id = $1
+         union
+         select d.report_module_id from {AGENCY_REPLACED}
+         order by 1"
+    )))
+    .bind(job_id)
+    .bind(year)
+    .bind(module)
+    .bind(period.0.to_string())
+    .bind(period.1.to_string())
+    .fetch_all(db)
+    .await?)
+}
+
+/// Deletes the published agency trips the file of `job_id` replaces (see [`AGENCY_REPLACED`]);
+/// their emission rows go with them. Returns how many went.
+pub async fn delete_agency_replaced(
+    db: &mut PgConnection,
+    job_id: Uuid,
+    year: i32,
+    module: &str,
+    period: (chrono::NaiveDate, chrono::NaiveDate),
+) -> DbResult<u64> {
+    let done = crate::sql::query(sqlx::AssertSqlSafe(format!(
+        "delete from data_entry where data_entry_id in (select d.data_entry_id from {AGENCY_REPLACED})"
+    )))
+    .bind(job_id)
+    .bind(year)
+    .bind(module)
+    .bind(period.0.to_string())
+    .bind(period.1.to_string())
+    .execute(&mut *db)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Serialises the publications of agency files of a year (held to the end of the transaction):
+/// two overlapping exports published at once could each miss the other's keys.
+pub async fn lock_agency_year(db: &mut PgConnection, year: i32) -> DbResult<()> {
+    crate::sql::query("select pg_advisory_xact_lock(hashtext('agency-feed'), $1)").bind(year).execute(&mut *db).await?;
+    Ok(())
 }

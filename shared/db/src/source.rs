@@ -19,6 +19,8 @@ pub enum EntrySource {
     Dropbox,
     /// The back office's year-wide file for every unit.
     Backoffice,
+    /// The travel agency's export, imported by trip key (DOMAIN §9 D5).
+    Agency,
 }
 
 impl EntrySource {
@@ -29,21 +31,33 @@ impl EntrySource {
             EntrySource::Upload => "upload",
             EntrySource::Dropbox => "dropbox",
             EntrySource::Backoffice => "backoffice",
+            EntrySource::Agency => "agency",
         }
     }
 
+    /// Every source.
+    pub const ALL: [EntrySource; 5] =
+        [EntrySource::Manual, EntrySource::Upload, EntrySource::Dropbox, EntrySource::Backoffice, EntrySource::Agency];
+
     /// The source of a stored spelling.
     pub fn parse(s: &str) -> Option<EntrySource> {
-        [EntrySource::Manual, EntrySource::Upload, EntrySource::Dropbox, EntrySource::Backoffice]
-            .into_iter()
-            .find(|v| v.as_str() == s)
+        EntrySource::ALL.into_iter().find(|v| v.as_str() == s)
     }
 
     /// Loaded from a file (replaced by the next replace of its scope).
     pub fn is_file(self) -> bool {
         match self {
             EntrySource::Manual => false,
-            EntrySource::Upload | EntrySource::Dropbox | EntrySource::Backoffice => true,
+            EntrySource::Upload | EntrySource::Dropbox | EntrySource::Backoffice | EntrySource::Agency => true,
+        }
+    }
+
+    /// Loaded by the sustainability office for every unit: a unit cannot change these rows, and
+    /// the office's own files may load centrally fed types.
+    pub fn is_central(self) -> bool {
+        match self {
+            EntrySource::Manual | EntrySource::Upload | EntrySource::Dropbox => false,
+            EntrySource::Backoffice | EntrySource::Agency => true,
         }
     }
 }
@@ -61,6 +75,7 @@ impl From<EntrySource> for co2_api_types::EntrySource {
             EntrySource::Upload => co2_api_types::EntrySource::Upload,
             EntrySource::Dropbox => co2_api_types::EntrySource::Dropbox,
             EntrySource::Backoffice => co2_api_types::EntrySource::Backoffice,
+            EntrySource::Agency => co2_api_types::EntrySource::Agency,
         }
     }
 }
@@ -94,7 +109,7 @@ mod tests {
 
     #[test]
     fn every_source_reads_back_from_its_spelling() {
-        for s in [EntrySource::Manual, EntrySource::Upload, EntrySource::Dropbox, EntrySource::Backoffice] {
+        for s in EntrySource::ALL {
             assert_eq!(EntrySource::parse(s.as_str()), Some(s));
         }
         assert_eq!(EntrySource::parse("Manual"), None);

@@ -20,6 +20,9 @@ pub struct Upload {
     pub mode: String,
     pub source: crate::EntrySource,
     pub created_by: Option<Uuid>,
+    /// The period an agency export covers (inclusive); `None` for the whole year.
+    pub period_from: Option<chrono::NaiveDate>,
+    pub period_to: Option<chrono::NaiveDate>,
 }
 
 /// A new upload.
@@ -37,14 +40,16 @@ pub struct NewUpload<'a> {
     pub mode: &'a str,
     pub source: crate::EntrySource,
     pub created_by: Option<Uuid>,
+    /// The period an agency export covers, both ends included (agency uploads only).
+    pub period: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
 }
 
 /// Records an upload.
 pub async fn create(db: impl PgExecutor<'_>, u: &NewUpload<'_>) -> DbResult<()> {
     crate::sql::query(
         "insert into upload (upload_id, job_id, report_id, module, data_entry_type, filename, object_key, mode, source,
-                             created_by, report_year_id)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                             created_by, report_year_id, period_from, period_to)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(u.upload_id)
     .bind(u.job_id)
@@ -57,6 +62,8 @@ pub async fn create(db: impl PgExecutor<'_>, u: &NewUpload<'_>) -> DbResult<()> 
     .bind(u.source)
     .bind(u.created_by)
     .bind(u.year)
+    .bind(u.period.map(|p| p.0))
+    .bind(u.period.map(|p| p.1))
     .execute(db)
     .await?;
     Ok(())
@@ -64,7 +71,7 @@ pub async fn create(db: impl PgExecutor<'_>, u: &NewUpload<'_>) -> DbResult<()> 
 
 const UPLOAD_COLUMNS: &str =
     "u.upload_id, u.job_id, u.report_id, r.unit_id, u.report_year_id, u.module, u.data_entry_type,
-    u.filename, u.object_key, u.mode, u.source, u.created_by";
+    u.filename, u.object_key, u.mode, u.source, u.created_by, u.period_from, u.period_to";
 
 /// An upload by id.
 pub async fn by_id(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Option<Upload>> {
@@ -84,4 +91,12 @@ pub async fn of_job(db: impl PgExecutor<'_>, job_id: Uuid) -> DbResult<Option<Up
     .bind(job_id)
     .fetch_optional(db)
     .await?)
+}
+
+/// The days an agency export covers, both ends included: its stated period, else its whole year.
+pub fn agency_period(upload: &Upload) -> (chrono::NaiveDate, chrono::NaiveDate) {
+    let year = upload.report_year_id;
+    let first = chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(chrono::NaiveDate::MIN);
+    let last = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(chrono::NaiveDate::MAX);
+    (upload.period_from.unwrap_or(first), upload.period_to.unwrap_or(last))
 }

@@ -243,3 +243,162 @@ async fn a_centrally_fed_type_is_loaded_by_the_office_only(pool: PgPool) {
     assert_eq!(set(json!({"enabled": true})).await.json()["central_entry_types"], json!(["it"]));
     assert_eq!(set(json!({"enabled": true, "centrally_fed": false})).await.json()["central_entry_types"], json!([]));
 }
+
+const AGENCY_HEADER: &str = "unit_institutional_id,ticket,segment,origin_iata,destination_iata,user_institutional_id,departure_date,number_of_trips,cabin_class,kg_co2eq\n";
+
+fn agency_body(from: &str, to: &str) -> Value {
+    json!({"year": 2025, "module": "professional_travel", "entry_type": "plane", "filename": "agency.csv",
+        "feed": "agency", "period_from": from, "period_to": to})
+}
+
+/// The agency's trips in the year, by unit: (unit, key, kg of its one emission row or `None`).
+async fn agency_trips(s: &Stack) -> Vec<(String, String, Option<f64>)> {
+    sqlx::query_as(
+        "select u.institutional_id, d.source_key, (select sum(e.kg_co2eq) from emission e where e.data_entry_id = d.data_entry_id)
+         from published_entry d join report_module m using (report_module_id) join report r using (report_id)
+         join unit u using (unit_id)
+         where d.source = 'agency' and r.report_year_id = 2025 order by 2",
+    )
+    .fetch_all(&s.pool)
+    .await
+    .unwrap()
+}
+
+/// Stored travel headline of each unit against its published rows, read afresh.
+async fn assert_travel_totals_recomputed(s: &Stack) {
+    let rows: Vec<(String, f64, f64)> = sqlx::query_as(
+        "select u.institutional_id, m.headline_kg,
+                coalesce((select sum(e.kg_co2eq) from published_entry d join emission e using (data_entry_id)
+                          where d.report_module_id = m.report_module_id and not e.is_additional), 0)
+         from report_module m join report r using (report_id) join unit u using (unit_id)
+         where r.report_year_id = 2025 and m.module = 'professional_travel'",
+    )
+    .fetch_all(&s.pool)
+    .await
+    .unwrap();
+    for (unit, stored, fresh) in rows {
+        assert!((stored - fresh).abs() <= 1e-9 * fresh.abs().max(1.0), "{unit}: stored {stored}, recomputed {fresh}");
+    }
+}
+
+/// DOMAIN §9 D5: the travel agency's export is imported by trip key. Re-importing a period
+/// updates the trips it brings again (wherever they were), removes those of the period it no
+/// longer lists, adds the new ones, and never duplicates; another period's trips stay. Agency trips
+/// are read-only for everyone.
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn the_agency_export_is_imported_by_trip_key(pool: PgPool) {
+    let s = Stack::embedded(pool).await;
+    let admin = s.token("admin", None).await;
+    let principal = s.token("principal", Some("9001")).await;
+    let march = agency_body("2025-03-01", "2025-03-31");
+
+    let first = format!(
+        "{AGENCY_HEADER}\
+         9001,T1,1,GVA,JFK,300001,2025-03-10,1,economy,500\n\
+         9001,T1,2,JFK,GVA,300001,2025-03-17,1,economy,510\n\
+         9002,T2,1,GVA,LHR,300002,2025-03-20,1,economy,\n\
+         9001,T1,1,GVA,JFK,300001,2025-03-10,1,economy,505\n\
+         9001,T9,1,GVA,LHR,300001,2025-04-02,1,economy,80\n\
+         9001,,1,GVA,LHR,300001,2025-03-05,1,economy,80\n"
+    );
+    let (status, job) = year_upload(&s, &admin, march.clone(), first.into_bytes()).await;
+    assert_eq!(status, 201, "{job}");
+    assert_eq!(
+        (job["state"].as_str(), job["rows_ok"].as_i64(), job["rows_failed"].as_i64()),
+        (Some("succeeded"), Some(3), Some(3)),
+        "{job}"
+    );
+    let codes: Vec<(i64, &str)> = job["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["row"].as_i64().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(codes, [(5, "duplicate_key"), (6, "outside_period"), (7, "required")]);
+    let trips = agency_trips(&s).await;
+    assert_eq!(
+        trips.iter().map(|(u, k, _)| (u.as_str(), k.as_str())).collect::<Vec<_>>(),
+        [("9001", "T1/1/2025-03-10"), ("9001", "T1/2/2025-03-17"), ("9002", "T2/1/2025-03-20")]
+    );
+    assert_eq!(trips[0].2, Some(500.0), "the agency's kg replaces the formula, one row");
+    assert!(trips[2].2.is_some_and(|kg| kg > 0.0), "without the agency's kg the formula applies");
+    assert_travel_totals_recomputed(&s).await;
+
+    // Read-only for everyone: the unit and the office alike.
+    let listed = call(
+        &s.app,
+        Method::GET,
+        "/api/v1/entries/units/9001/years/2025/modules/professional_travel?per_page=500",
+        Some(&principal),
+        None,
+    )
+    .await;
+    let trip = listed.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["source"] == "agency")
+        .map(|e| e["entry_id"].as_str().unwrap().to_owned())
+        .expect("the unit lists the agency's trips");
+    let res = call(&s.app, Method::DELETE, &format!("/api/v1/entries/{trip}"), Some(&principal), None).await;
+    assert_eq!((res.status.as_u16(), res.json()["error"]["code"].clone()), (409, json!("agency_trip")));
+    let edit = json!({"entry_type": "plane", "data": {"origin_iata": "GVA", "destination_iata": "JFK",
+        "cabin_class": "economy", "departure_date": "2025-03-10"}});
+    let res = call(&s.app, Method::PATCH, &format!("/api/v1/entries/{trip}"), Some(&principal), Some(edit)).await;
+    assert_eq!((res.status.as_u16(), res.json()["error"]["code"].clone()), (409, json!("agency_trip")));
+    let res = call(&s.app, Method::DELETE, &format!("/api/v1/entries/{trip}"), Some(&admin), None).await;
+    assert!(res.status.is_client_error(), "the office does not delete a trip by hand either");
+    assert_eq!(agency_trips(&s).await, trips);
+
+    // The same period again: T1/1 updated, T1/2 no longer listed (removed), T2/1 moved to 9001,
+    // T3/1 new. An April export leaves March alone.
+    let again = format!(
+        "{AGENCY_HEADER}\
+         9001,T1,1,GVA,JFK,300001,2025-03-10,1,economy,450\n\
+         9001,T2,1,GVA,LHR,300002,2025-03-20,1,economy,90\n\
+         9001,T3,1,GVA,CDG,300001,2025-03-25,1,business,120\n"
+    );
+    let (_, job) = year_upload(&s, &admin, march.clone(), again.clone().into_bytes()).await;
+    assert_eq!(job["state"], "succeeded", "{job}");
+    let (_, job) = year_upload(
+        &s,
+        &admin,
+        agency_body("2025-04-01", "2025-04-30"),
+        format!("{AGENCY_HEADER}9002,T4,1,GVA,LHR,300002,2025-04-02,1,economy,70\n").into_bytes(),
+    )
+    .await;
+    assert_eq!(job["state"], "succeeded", "{job}");
+    let expected = [
+        ("9001".to_owned(), "T1/1/2025-03-10".to_owned(), Some(450.0)),
+        ("9001".to_owned(), "T2/1/2025-03-20".to_owned(), Some(90.0)),
+        ("9001".to_owned(), "T3/1/2025-03-25".to_owned(), Some(120.0)),
+        ("9002".to_owned(), "T4/1/2025-04-02".to_owned(), Some(70.0)),
+    ];
+    assert_eq!(agency_trips(&s).await, expected);
+    // Importing the very same file once more changes nothing: no duplicate.
+    let (_, job) = year_upload(&s, &admin, march.clone(), again.into_bytes()).await;
+    assert_eq!(job["state"], "succeeded", "{job}");
+    assert_eq!(agency_trips(&s).await, expected);
+    assert_travel_totals_recomputed(&s).await;
+    assert_eq!(crate::support::orphan_emissions(&s.pool).await, 0);
+
+    // The feed is the office's, for every unit, of travel, inside the year.
+    let mut for_unit = march.clone();
+    for_unit["unit"] = json!("9001");
+    assert_eq!(year_upload(&s, &principal, march.clone(), Vec::new()).await.0, 403);
+    let (status, res) = year_upload(&s, &principal, for_unit, Vec::new()).await;
+    assert_eq!((status, res["error"]["code"].as_str()), (400, Some("agency_feed_is_year_wide")), "{res}");
+    let refusals = [
+        (json!({"year": 2025, "module": "equipment", "filename": "a.csv", "feed": "agency"}), "agency_feed_is_travel"),
+        (agency_body("2025-04-01", "2025-03-01"), "invalid_period"),
+        (agency_body("2024-12-01", "2025-01-31"), "invalid_period"),
+        (
+            json!({"year": 2025, "module": "equipment", "filename": "a.csv", "period_from": "2025-01-01"}),
+            "period_without_feed",
+        ),
+    ];
+    for (body, code) in refusals {
+        let (status, res) = year_upload(&s, &admin, body, Vec::new()).await;
+        assert_eq!((status, res["error"]["code"].as_str()), (400, Some(code)), "{res}");
+    }
+}
