@@ -1,5 +1,5 @@
 //! api-backoffice: the back office's data management and cross-unit work — units, years (their
-//! modules, entry types and goal), factor files and reference sets per year, the org chart, row
+//! modules, entry types and goal), the central loads of a year, factor files and reference sets per year, the org chart, row
 //! thresholds and cross-unit reporting, the facts feed for BI tools, the GHG Protocol inventory,
 //! recalculations, and the jobs of every unit.
 //!
@@ -8,6 +8,7 @@
 //! a back-office operator's subtree where the data is per unit.
 
 mod backoffice;
+mod central_loads;
 mod facts;
 mod inventory;
 mod jobs;
@@ -32,6 +33,8 @@ fn routes() -> OpenApiRouter<Ctx> {
         .routes(routes!(backoffice::update_year))
         .routes(routes!(backoffice::set_module_enabled))
         .routes(routes!(backoffice::set_entry_type_enabled))
+        .routes(routes!(central_loads::list))
+        .routes(routes!(central_loads::copy))
         .routes(routes!(backoffice::set_year_goal, backoffice::clear_year_goal))
         .routes(routes!(backoffice::list_factor_files))
         .routes(routes!(backoffice::upload_factors))

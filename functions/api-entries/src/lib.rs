@@ -497,14 +497,38 @@ async fn remove(State(ctx): State<Ctx>, caller: Caller, Path(entry_id): Path<Uui
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Which file a template is for.
+#[derive(Debug, Clone, Copy, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+enum TemplateFor {
+    /// A unit's module page: the rows are the unit's.
+    #[default]
+    Unit,
+    /// The office's year-wide file: each row names its unit first.
+    EveryUnit,
+    /// The travel agency's export: each row names its unit and carries the trip's key.
+    Agency,
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct TemplateQuery {
+    /// `unit` (default), `every_unit` or `agency`.
+    #[serde(default, rename = "for")]
+    #[param(value_type = Option<String>)]
+    for_file: TemplateFor,
+}
+
 /// The CSV template of an entry type: its columns in template order, header row only
-/// (`/api/v1/entries/templates/equipment/scientific.csv`).
+/// (`/api/v1/entries/templates/equipment/scientific.csv`); `?for=every_unit` leads with the
+/// unit column of the office's year-wide file, `?for=agency` also with the trip key's columns.
 #[utoipa::path(get, path = "/api/v1/entries/templates/{module}/{file}", tag = "entries",
-    params(("module" = String, Path), ("file" = String, Path, description = "entry type + `.csv`")),
+    params(("module" = String, Path), ("file" = String, Path, description = "entry type + `.csv`"), TemplateQuery),
     responses((status = 200, content_type = "text/csv", body = String), (status = 404)))]
 async fn template(
     _caller: Caller,
     Path((module, file)): Path<(String, String)>,
+    axum::extract::Query(query): axum::extract::Query<TemplateQuery>,
 ) -> ApiResult<axum::response::Response> {
     use axum::response::IntoResponse;
     let module = parse_module(&module)?;
@@ -519,7 +543,18 @@ async fn template(
             format!("{} entries are generated, not uploaded", entry_type.name()),
         ));
     }
-    let mut header = columns.join(",");
+    let lead: &[&str] = match query.for_file {
+        TemplateFor::Unit => &[],
+        TemplateFor::EveryUnit => &["unit_institutional_id"],
+        TemplateFor::Agency if matches!(entry_type, EntryType::Plane | EntryType::Train) => {
+            &["unit_institutional_id", "ticket", "segment"]
+        }
+        TemplateFor::Agency => {
+            return Err(ApiError::not_found("not_an_agency_type", "the agency's export holds plane and train trips"));
+        }
+    };
+    let mut header =
+        lead.iter().chain(columns.iter().filter(|c| !lead.contains(c))).copied().collect::<Vec<_>>().join(",");
     header.push_str("\r\n");
     let disposition = format!("attachment; filename=\"{}_template.csv\"", entry_type.name());
     Ok((

@@ -147,6 +147,76 @@ pub struct EntryTypeSettings {
     pub centrally_fed: Option<bool>,
 }
 
+/// `GET /api/v1/backoffice/years/{year}/central-loads` (admin): what the office loads for every
+/// unit of a year, type by type.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CentralLoadsView {
+    pub year: i32,
+    /// Open to writes.
+    pub is_open: bool,
+    /// The year whose files can be copied forward (the one before), when it exists.
+    pub previous_year: Option<i32>,
+    pub loads: Vec<CentralLoad>,
+}
+
+/// One entry type (and feed) the office can load for every unit.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CentralLoad {
+    pub module: String,
+    /// The entry type's name (its template and upload name it).
+    pub entry_type: String,
+    /// `None`: the office's year-wide file; `agency`: the travel agency's export.
+    pub feed: Option<UploadFeed>,
+    /// Collected this year (a type not collected takes no rows).
+    pub collected: bool,
+    /// Loaded by the office only: no unit writes it this year.
+    pub centrally_fed: bool,
+    /// Rows the office's files of this type and feed hold now, and in how many units.
+    pub entries: i64,
+    pub units: i64,
+    /// The latest file of this type and feed, with its job.
+    pub latest: Option<CentralFile>,
+    /// Last year's file of this type that loaded, which `…/copy` runs again under this year.
+    pub previous_file: Option<String>,
+}
+
+/// A file the office loaded, with its job's state, counts and errors.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CentralFile {
+    pub filename: String,
+    pub mode: UploadMode,
+    /// The period an agency export covers.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub period_from: Option<chrono::NaiveDate>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub period_to: Option<chrono::NaiveDate>,
+    /// Who started it (their name).
+    pub started_by: Option<String>,
+    pub job: JobView,
+}
+
+/// `POST /api/v1/backoffice/years/{year}/central-loads/copy` (admin): run last year's file of
+/// an entry type again under this year, as a new job (a replace of that type's central rows).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CopyCentralLoadRequest {
+    pub module: String,
+    pub entry_type: String,
+}
+
+/// Answer of the copy: the new job to follow and the file it runs.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CopyCentralLoadResponse {
+    pub job_id: uuid::Uuid,
+    pub upload_id: uuid::Uuid,
+    pub from_year: i32,
+    pub filename: String,
+}
+
 /// `PUT /api/v1/backoffice/years/{year}/modules/{module}` (admin).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -62,6 +62,11 @@ const JOB_COLUMNS: &str =
     "job_id, kind, state, progress, rows_total, rows_ok, rows_failed, row_errors, error_report_key,
     failure, unit_id, report_year_id, module, entry_types, created_by, created_at, finished_at";
 
+/// The job columns of a query where the job table is `alias` (each named as [`Job`] reads it).
+pub fn columns_of(alias: &str) -> String {
+    JOB_COLUMNS.split(',').map(|c| format!("{alias}.{}", c.trim())).collect::<Vec<_>>().join(", ")
+}
+
 /// What a new job is about.
 #[derive(Debug, Clone, Copy)]
 pub struct NewJob<'a> {

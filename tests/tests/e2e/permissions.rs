@@ -119,6 +119,14 @@ async fn run_matrix(pool: PgPool) {
             Some(json!({"enabled": true})),
             [401, 403, 403, 403, 403, 200],
         ),
+        case(Method::GET, "/api/v1/backoffice/years/2025/central-loads", None, [401, 403, 403, 403, 403, 200]),
+        // Nothing of 2024 to copy: the admin passes the rights check and learns so.
+        case(
+            Method::POST,
+            "/api/v1/backoffice/years/2025/central-loads/copy",
+            Some(json!({"module": "equipment", "entry_type": "it"})),
+            [401, 403, 403, 403, 403, 404],
+        ),
         case(
             Method::GET,
             "/api/v1/reference/factor-choices?year=2025&module=purchase",

@@ -402,3 +402,108 @@ async fn the_agency_export_is_imported_by_trip_key(pool: PgPool) {
         assert_eq!((status, res["error"]["code"].as_str()), (400, Some(code)), "{res}");
     }
 }
+
+fn load_of<'a>(view: &'a Value, module: &str, entry_type: &str, feed: Option<&str>) -> &'a Value {
+    view["loads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["module"] == module && l["entry_type"] == entry_type && l["feed"].as_str() == feed)
+        .unwrap_or_else(|| panic!("no load {module}/{entry_type}/{feed:?} in {view}"))
+}
+
+/// The central loading page's API: every type the office can load for all units, with its
+/// latest file and job (who, counts, errors) and what its files hold; last year's file runs
+/// again under a new year as a job of its own, through the same pipeline.
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn the_office_follows_its_central_loads_and_copies_last_years_files(pool: PgPool) {
+    let s = Stack::embedded(pool).await;
+    let admin = s.token("admin", None).await;
+    let principal = s.token("principal", Some("9001")).await;
+    let it_manager = s.token("backoffice", Some("ENAC")).await;
+    let view = |year: i32| {
+        let (app, admin) = (s.app.clone(), admin.clone());
+        async move {
+            let res =
+                call(&app, Method::GET, &format!("/api/v1/backoffice/years/{year}/central-loads"), Some(&admin), None)
+                    .await;
+            assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
+            res.json()
+        }
+    };
+    let before = view(2025).await;
+    let equipment = load_of(&before, "equipment", "scientific", None);
+    assert_eq!((equipment["entries"].as_i64(), &equipment["latest"]), (Some(0), &Value::Null));
+    assert!(load_of(&before, "professional_travel", "plane", Some("agency"))["latest"].is_null());
+    assert!(
+        !before["loads"].as_array().unwrap().iter().any(|l| l["module"] == "headcount"),
+        "headcount is loaded per unit"
+    );
+
+    let body = json!({"year": 2025, "module": "equipment", "entry_type": "scientific", "filename": "all-units.csv",
+        "mode": "replace"});
+    let mut file = rows_for(&["9001", "9001", "9002"]);
+    file.extend_from_slice(b"nowhere,SCI-X,No unit,Centrifugation,,1,1,,,scientific\n");
+    let (_, job) = year_upload(&s, &admin, body, file).await;
+    assert_eq!(job["state"], "succeeded", "{job}");
+    let after = view(2025).await;
+    let equipment = load_of(&after, "equipment", "scientific", None);
+    assert_eq!((equipment["entries"].as_i64(), equipment["units"].as_i64()), (Some(3), Some(2)), "{equipment}");
+    let latest = &equipment["latest"];
+    assert_eq!(latest["filename"], "all-units.csv");
+    assert_eq!(latest["mode"], "replace");
+    assert!(latest["started_by"].as_str().is_some_and(|n| !n.is_empty()), "{latest}");
+    assert_eq!((latest["job"]["rows_ok"].as_i64(), latest["job"]["rows_failed"].as_i64()), (Some(3), Some(1)));
+    assert_eq!(latest["job"]["errors"][0]["code"], "unknown_unit");
+    assert!(latest["job"]["errors_url"].is_string(), "the error report is linked");
+    assert!(load_of(&after, "equipment", "it", None)["latest"].is_null(), "each type has its own file");
+
+    // A new year: 2025's file is offered, and copying it runs it as a 2026 job once 2026 has factors.
+    let res = call(&s.app, Method::POST, "/api/v1/backoffice/years", Some(&admin), Some(json!({"year": 2026}))).await;
+    assert_eq!(res.status, 201);
+    let next = view(2026).await;
+    assert_eq!(next["previous_year"], 2025);
+    assert_eq!(load_of(&next, "equipment", "scientific", None)["previous_file"], "all-units.csv");
+    assert!(load_of(&next, "equipment", "it", None)["previous_file"].is_null());
+    let copy = |year: i32, entry_type: &str, token: &str| {
+        let (app, token) = (s.app.clone(), token.to_owned());
+        let body = json!({"module": "equipment", "entry_type": entry_type});
+        async move {
+            call(
+                &app,
+                Method::POST,
+                &format!("/api/v1/backoffice/years/{year}/central-loads/copy"),
+                Some(&token),
+                Some(body),
+            )
+            .await
+        }
+    };
+    let res = copy(2026, "scientific", &admin).await;
+    assert_eq!((res.status.as_u16(), res.json()["error"]["code"].clone()), (409, json!("factors_missing")));
+    let factors = std::fs::read_to_string(co2_e2e::data_dir().join("factors/2025/equipments_factors.csv")).unwrap();
+    let (status, _) =
+        crate::support::put_csv(&s, &admin, "/api/v1/backoffice/factors/2026/equipments_factors", factors).await;
+    assert_eq!(status, 200);
+    let res = copy(2026, "scientific", &admin).await;
+    assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
+    let copied = res.json();
+    assert_eq!((copied["from_year"].as_i64(), copied["filename"].as_str()), (Some(2025), Some("all-units.csv")));
+    s.drain().await;
+    let next = view(2026).await;
+    let equipment = load_of(&next, "equipment", "scientific", None);
+    assert_eq!(equipment["latest"]["job"]["job_id"], copied["job_id"]);
+    assert_eq!(equipment["latest"]["job"]["state"], "succeeded", "{equipment}");
+    assert_eq!((equipment["entries"].as_i64(), equipment["units"].as_i64()), (Some(3), Some(2)));
+    assert_eq!(view(2025).await["loads"], after["loads"], "2025 is untouched");
+
+    // Nothing to copy, no such year; and the page is the admin's alone.
+    assert_eq!(copy(2026, "it", &admin).await.json()["error"]["code"], "nothing_to_copy");
+    assert_eq!(copy(2025, "scientific", &admin).await.json()["error"]["code"], "nothing_to_copy");
+    assert_eq!(copy(2031, "scientific", &admin).await.json()["error"]["code"], "year_not_found");
+    for token in [&principal, &it_manager] {
+        assert_eq!(copy(2026, "scientific", token).await.status, 403);
+        let res = call(&s.app, Method::GET, "/api/v1/backoffice/years/2026/central-loads", Some(token), None).await;
+        assert_eq!(res.status, 403);
+    }
+}
