@@ -6,7 +6,7 @@ use dioxus::prelude::*;
 
 use crate::views::{
     AppShell, EquipmentOrModule, Home, ItApiTokens, ItAudit, ItFactors, ItLayout, ItPipelines, ItRecalculation,
-    ItInventory, ItReferenceData, ItReporting, ItRoles, ItYears, Login, LoginFailed, NotFound, Report, Results, Simulation,
+    ItInventory, ItLoading, ItReferenceData, ItReporting, ItRoles, ItYears, Login, LoginFailed, NotFound, Report, Results, Simulation,
     TeamExports, TeamHome, TeamLayout, TeamProgress, TeamValidation,
 };
 
@@ -51,6 +51,8 @@ pub enum Route {
         #[layout(ItLayout)]
             #[route("/")]
             ItYears {},
+            #[route("/loading")]
+            ItLoading {},
             #[route("/factors")]
             ItFactors {},
             #[route("/reference-data")]
@@ -106,6 +108,7 @@ impl Route {
             }
             Route::ItYears {}
             | Route::ItFactors {}
+            | Route::ItLoading {}
             | Route::ItReferenceData {}
             | Route::ItRecalculation {}
             | Route::ItPipelines {}

@@ -1028,3 +1028,50 @@ text!(
     "Named by the identity provider's role claims: it follows them at each sign-in.",
     "Donné par les rôles du fournisseur d'identité : il les suit à chaque connexion."
 );
+// Central loading (IT manager).
+text!(IT_LOADING, "Central loading", "Chargement central");
+text!(
+    IT_LOADING_LEAD,
+    "What the office loads for every unit of the year, type by type: the latest file and its job, the rows it holds, a new file or last year's file run again.",
+    "Ce que le bureau charge pour toutes les unités de l'année, type par type : le dernier fichier et sa tâche, les lignes qu'il contient, un nouveau fichier ou celui de l'an passé relancé."
+);
+text!(
+    YEAR_CLOSED_LOADS,
+    "This year is closed: its files are refused until it is opened again.",
+    "Cette année est fermée : ses fichiers sont refusés jusqu'à sa réouverture."
+);
+text!(LOADED_ROWS, "Rows loaded", "Lignes chargées");
+text!(LATEST_FILE, "Latest file", "Dernier fichier");
+text!(
+    LOADING_HINT,
+    "Each row of a file names its unit (unit_institutional_id); rows of units that do not take them are listed as errors. Units see these rows read-only.",
+    "Chaque ligne d'un fichier nomme son unité (unit_institutional_id) ; les lignes des unités qui ne les acceptent pas sont listées en erreur. Les unités voient ces lignes en lecture seule."
+);
+text!(IN_UNITS, "in {n} units", "dans {n} unités");
+text!(COPY_FROM_YEAR, "Run {year}'s file again", "Relancer le fichier de {year}");
+text!(AGENCY_EXPORT, "Agency export", "Export de l'agence");
+text!(CENTRALLY_FED_TYPE, "Centrally fed", "Alimenté centralement");
+text!(
+    CENTRALLY_FED_TYPE_HINT,
+    "Collected this year, but units do not enter it: only the office's files load it.",
+    "Collecté cette année, mais les unités ne le saisissent pas : seuls les fichiers du bureau le chargent."
+);
+text!(NO_FILE_YET, "No file yet", "Aucun fichier");
+text!(SYSTEM, "system", "système");
+text!(WHOLE_YEAR, "whole year", "année entière");
+text!(REPLACED, "replace", "remplacement");
+text!(APPENDED, "append", "ajout");
+text!(TEMPLATE, "Template", "Modèle");
+text!(LOAD_FILE, "Load a file", "Charger un fichier");
+text!(PERIOD_FROM, "Period from", "Période du");
+text!(PERIOD_TO, "to", "au");
+text!(
+    AGENCY_SYNC_HINT,
+    "Each trip is keyed by ticket, segment and departure date: the export replaces the agency's trips of its period (the whole year when left blank) and every trip it lists again; nothing is duplicated.",
+    "Chaque trajet est identifié par billet, segment et date de départ : l'export remplace les trajets de l'agence de sa période (l'année entière si vide) et tout trajet qu'il reprend ; rien n'est dupliqué."
+);
+text!(
+    MODE_REPLACE_CENTRAL,
+    "replace this type's rows loaded by the office, in every unit",
+    "remplacent les lignes de ce type chargées par le bureau, dans toutes les unités"
+);

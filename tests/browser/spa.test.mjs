@@ -7,7 +7,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -286,6 +287,60 @@ test('the IT manager reads the GHG inventory, publishes it and compares the vers
     await page.getByRole('heading', { name: 'Inventaire GES' }).waitFor({ timeout: 20_000 });
     assert.match(await page.locator('tr[data-line="scope3.cat03"]').innerText(), /Non déclarée/);
     await shoot(page, 'it-inventory-fr');
+    await page.getByTestId('lang-en').click();
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the IT manager loads the travel agency’s export for every unit and follows its job, in English and French', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems = watchPage(page, { ignore: [/401/, /Unauthorized/i] });
+  try {
+    await signIn(page, 'admin');
+    await page.goto(`${BASE_URL}/it-manager/loading`);
+    const agency = page.getByTestId('load-professional_travel-plane-agency');
+    await agency.waitFor({ timeout: 20_000 });
+    const year = await page.getByTestId('it-year').inputValue();
+    assert.match(await agency.innerText(), /Agency export/);
+    assert.match(await page.getByTestId('latest-professional_travel-plane-agency').innerText(), /No file yet/);
+    // The templates lead with the unit, the agency's with the trip's key too.
+    assert.match(await agency.getByRole('link', { name: 'Template' }).getAttribute('href'), /plane\.csv\?for=agency$/);
+
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'co2-agency-'));
+    const file = path.join(dir, 'agency-march.csv');
+    await writeFile(
+      file,
+      'unit_institutional_id,ticket,segment,origin_iata,destination_iata,user_institutional_id,departure_date,number_of_trips,cabin_class,kg_co2eq\n' +
+        `9002,A1,1,GVA,LHR,400001,${year}-03-02,1,economy,95\n` +
+        `9002,A1,2,LHR,GVA,400001,${year}-03-06,1,economy,95\n` +
+        `9002,A1,2,LHR,GVA,400001,${year}-03-06,1,economy,96\n`,
+    );
+    await page.getByTestId('load-file-professional_travel-plane-agency').click();
+    await page.getByTestId('load-input').setInputFiles(file);
+    await page.getByTestId('load-from').fill(`${year}-03-01`);
+    await page.getByTestId('load-to').fill(`${year}-03-31`);
+    await page.getByTestId('load-submit').click();
+    await eventually('the export loaded: 2 trips in 1 unit', async () => (await agency.getAttribute('data-entries')) === '2', {
+      timeoutMs: 30_000,
+    });
+    const latest = page.getByTestId('latest-professional_travel-plane-agency');
+    await eventually('its job listed as done', async () => (await latest.getByTestId('latest-state').getAttribute('data-state').catch(() => null)) === 'succeeded', {
+      timeoutMs: 30_000,
+    });
+    const text = await latest.innerText();
+    assert.match(text, /agency-march\.csv/);
+    assert.match(text, new RegExp(`${year}-03-01 → ${year}-03-31`));
+    assert.match(text, /Rows loaded 2 · Rows skipped 1/);
+    assert.match(text, /duplicate_key|already appears on row 3/);
+    await shoot(page, 'it-loading');
+
+    await page.getByTestId('lang-fr').click();
+    await page.getByRole('heading', { name: 'Chargement central' }).waitFor({ timeout: 20_000 });
+    assert.match(await agency.innerText(), /Export de l’agence|Export de l'agence/);
+    await shoot(page, 'it-loading-fr');
     await page.getByTestId('lang-en').click();
     assert.deepEqual(problems, []);
   } finally {

@@ -2,6 +2,7 @@
 //! (IT manager); cross-unit reporting (back office).
 
 use co2_api_types::{
+    CentralLoadsView, CopyCentralLoadRequest, CopyCentralLoadResponse,
     CreateYearRequest, EntryTypeSettings, FactorFilesView, GhgInventoryView, PublishInventoryRequest, PublishedInventoryView,
     RestatementView, FactorUploadResult, JobView, ModuleEnabled, RecalculationRequest,
     RecalculationStarted, ReferenceUploadResult, ThresholdPolicyView, ThresholdView, UnitReportingRow,
@@ -24,6 +25,16 @@ pub async fn create_year(year: i32) -> Result<YearSummary, ApiError> {
 /// `PATCH /api/v1/backoffice/years/{year}`: opens or closes a year for writes.
 pub async fn set_year_open(year: i32, is_open: bool) -> Result<YearSummary, ApiError> {
     send_json(Request::patch(&format!("/api/v1/backoffice/years/{year}")), &UpdateYearRequest { is_open }).await
+}
+
+/// `GET /api/v1/backoffice/years/{year}/central-loads`: what the office loads for every unit.
+pub async fn central_loads(year: i32) -> Result<CentralLoadsView, ApiError> {
+    get_json(&format!("/api/v1/backoffice/years/{year}/central-loads")).await
+}
+
+/// `POST /api/v1/backoffice/years/{year}/central-loads/copy`: runs last year's file again.
+pub async fn copy_central_load(year: i32, req: &CopyCentralLoadRequest) -> Result<CopyCentralLoadResponse, ApiError> {
+    send_json(Request::post(&format!("/api/v1/backoffice/years/{year}/central-loads/copy")), req).await
 }
 
 /// `GET /api/v1/backoffice/factors/{year}`: the year's factor files, with their stale factors.

@@ -29,6 +29,7 @@ pub fn ItLayout() -> Element {
         items.extend([
             AreaNavItem { label: t::IT_YEARS.get(lang), route: Route::ItYears {} },
             AreaNavItem { label: t::IT_FACTORS.get(lang), route: Route::ItFactors {} },
+            AreaNavItem { label: t::IT_LOADING.get(lang), route: Route::ItLoading {} },
             AreaNavItem { label: t::IT_REFERENCE.get(lang), route: Route::ItReferenceData {} },
             AreaNavItem { label: t::IT_RECALCULATION.get(lang), route: Route::ItRecalculation {} },
             AreaNavItem { label: t::IT_PIPELINES.get(lang), route: Route::ItPipelines {} },
