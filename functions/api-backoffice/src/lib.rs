@@ -14,6 +14,7 @@ mod inventory;
 mod jobs;
 mod org_chart;
 mod recalculation;
+mod reporting;
 mod reporting_scope;
 mod thresholds;
 
@@ -43,6 +44,7 @@ fn routes() -> OpenApiRouter<Ctx> {
         .routes(routes!(thresholds::list))
         .routes(routes!(thresholds::set, thresholds::reset))
         .routes(routes!(thresholds::reporting_units))
+        .routes(routes!(reporting::reporting))
         .routes(routes!(facts::facts))
         .routes(routes!(inventory::inventory))
         .routes(routes!(inventory::publications, inventory::publish))

@@ -986,6 +986,126 @@ pub struct UnitReportingRow {
     pub entries_above_threshold: i64,
 }
 
+/// `GET /api/v1/backoffice/reporting/{year}`: the units the caller reports on, filtered, with
+/// what they add up to (validated modules: the official figures).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportingView {
+    pub year: i32,
+    /// The filters applied, as understood.
+    pub filters: ReportingFilters,
+    pub summary: ReportingSummary,
+    /// Per module: how many filtered units are at each state, and the kg of their validated
+    /// modules by scope.
+    pub modules: Vec<ReportingModule>,
+    /// The validated kg of the filtered units by chart category (core categories, chart order).
+    pub categories: Vec<ReportingCategory>,
+    pub units: Vec<ReportingUnit>,
+}
+
+/// Which units a reporting view keeps.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct ReportingFilters {
+    /// A unit's institutional id (a faculty, an institute): that unit and the units under it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtree: Option<String>,
+    /// `validated` (every module), `in_progress` or `not_started` (no module begun).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completion: Option<UnitCompletion>,
+    /// With `module_status`: units whose module is at that state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<String>))]
+    pub module_status: Option<ModuleStatus>,
+}
+
+/// Where a unit's report stands as a whole.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum UnitCompletion {
+    /// Every module validated.
+    Validated,
+    /// Some module begun, not all validated.
+    InProgress,
+    /// No module begun.
+    NotStarted,
+}
+
+/// The summary cards of a reporting view.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportingSummary {
+    pub units: i64,
+    pub validated: i64,
+    pub in_progress: i64,
+    pub not_started: i64,
+    /// Σ headcount FTE of the units.
+    pub fte: f64,
+    /// Σ of the units' validated core totals.
+    pub validated_kg: f64,
+}
+
+/// One module across the filtered units.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportingModule {
+    pub module: String,
+    pub not_started: i64,
+    pub in_progress: i64,
+    pub validated: i64,
+    /// The validated modules' kg by scope (additional categories apart, as in the results).
+    pub scopes: ScopeTotals,
+}
+
+/// One chart category across the filtered units.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportingCategory {
+    pub category: String,
+    pub kg: f64,
+}
+
+/// One unit's row.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportingUnit {
+    pub institutional_id: String,
+    pub name: String,
+    /// Ancestor path, e.g. `/10/100/9001/`.
+    pub path: String,
+    /// The principals' names.
+    pub principal: Option<String>,
+    /// Σ headcount FTE (members and students).
+    pub fte: f64,
+    pub completion: UnitCompletion,
+    /// Validated modules out of all, e.g. `3/8`.
+    pub completion_progress: String,
+    /// Each module's state, in DOMAIN §1 order.
+    pub modules: Vec<ModuleState>,
+    /// The core total of the validated modules (DOMAIN §6.3).
+    pub validated_kg: f64,
+    /// Validated t per FTE, once headcount is validated.
+    pub t_per_fte: Option<f64>,
+    /// The chart category with the most validated kg.
+    pub top_category: Option<String>,
+    /// When a module last changed.
+    pub last_update: Option<chrono::DateTime<chrono::Utc>>,
+    /// Entries above their type's threshold.
+    pub entries_above_threshold: i64,
+}
+
+/// A module's state in a unit's report.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ModuleState {
+    pub module: String,
+    pub status: ModuleStatus,
+}
+
 /// Answer of `POST /api/v1/backoffice/jobs/{job_id}/abort`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

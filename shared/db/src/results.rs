@@ -95,3 +95,70 @@ pub async fn it_class_sums(db: impl PgExecutor<'_>, unit_id: Uuid, year: i32) ->
     .fetch_all(db)
     .await?)
 }
+
+/// Σ kg of one leaf within one module of one unit.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UnitLeafSum {
+    pub unit_id: Uuid,
+    pub module: String,
+    pub emission_type: String,
+    pub kg_co2eq: f64,
+}
+
+/// Leaf sums of `units` in `year`, by unit and module (`module_leaf_total`): the figures of many
+/// reports in one read.
+pub async fn leaf_sums_of_units(db: impl PgExecutor<'_>, units: &[Uuid], year: i32) -> DbResult<Vec<UnitLeafSum>> {
+    Ok(crate::sql::query_as::<UnitLeafSum>(
+        "select r.unit_id, rm.module, t.emission_type, sum(t.kg_co2eq) as kg_co2eq
+         from report r
+         join report_module rm using (report_id)
+         join module_leaf_total t on t.report_module_id = rm.report_module_id
+         where r.unit_id = any($1) and r.report_year_id = $2
+         group by r.unit_id, rm.module, t.emission_type",
+    )
+    .bind(units)
+    .bind(year)
+    .fetch_all(db)
+    .await?)
+}
+
+/// The state of one module of one unit's report.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UnitModuleState {
+    pub unit_id: Uuid,
+    pub module: String,
+    #[sqlx(try_from = "i16")]
+    pub status: co2_domain::ModuleStatus,
+    /// When the module last changed (an entry, a file, a status).
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The modules of the reports of `units` in `year`, with their states.
+pub async fn module_states_of_units(
+    db: impl PgExecutor<'_>,
+    units: &[Uuid],
+    year: i32,
+) -> DbResult<Vec<UnitModuleState>> {
+    Ok(crate::sql::query_as::<UnitModuleState>(
+        "select r.unit_id, rm.module, rm.status, rm.updated_at
+         from report r join report_module rm using (report_id)
+         where r.unit_id = any($1) and r.report_year_id = $2",
+    )
+    .bind(units)
+    .bind(year)
+    .fetch_all(db)
+    .await?)
+}
+
+/// The principals of `units` (their display names, comma-separated, alphabetical).
+pub async fn principals_of_units(db: impl PgExecutor<'_>, units: &[Uuid]) -> DbResult<Vec<(Uuid, String)>> {
+    Ok(crate::sql::query_as(
+        "select ra.unit_id, string_agg(distinct a.display_name, ', ' order by a.display_name)
+         from role_assignment ra join app_user a using (app_user_id)
+         where ra.role = 'principal' and ra.unit_id = any($1)
+         group by ra.unit_id",
+    )
+    .bind(units)
+    .fetch_all(db)
+    .await?)
+}

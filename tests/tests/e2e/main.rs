@@ -27,6 +27,7 @@ mod recalculation;
 mod reference;
 mod release;
 mod replica;
+mod reporting;
 mod results;
 mod routes;
 mod s3_sqs;

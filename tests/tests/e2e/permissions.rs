@@ -147,6 +147,12 @@ async fn run_matrix(pool: PgPool) {
             [401, 403, 403, 403, 403, 200],
         ),
         case(Method::GET, "/api/v1/backoffice/reporting/2025/units", None, [401, 403, 403, 403, 200, 200]),
+        case(
+            Method::GET,
+            "/api/v1/backoffice/reporting/2025?completion=in_progress",
+            None,
+            [401, 403, 403, 403, 200, 200],
+        ),
         case(Method::GET, "/api/v1/backoffice/facts?year=2025", None, [401, 403, 403, 403, 200, 200]),
         case(Method::GET, "/api/v1/backoffice/inventory?year=2025", None, [401, 403, 403, 403, 200, 200]),
         case(Method::GET, "/api/v1/backoffice/inventory/publications?year=2025", None, [401, 403, 403, 403, 200, 200]),

@@ -1,0 +1,131 @@
+//! Reporting across the institution: the back office's filtered view of the units it reports
+//! on — summary cards, per-module state counts, charts, each unit's row — its CSV, and its rights.
+
+use crate::support::{Stack, demo_equipment};
+use co2_testkit::call;
+use http::Method;
+use serde_json::{Value, json};
+use sqlx::PgPool;
+
+fn ids(view: &Value) -> Vec<&str> {
+    view["units"].as_array().unwrap().iter().map(|u| u["institutional_id"].as_str().unwrap()).collect()
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-6 * b.abs().max(1.0)
+}
+
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn the_office_reports_on_its_units_filtered_with_cards_counts_and_charts(pool: PgPool) {
+    let s = Stack::embedded(pool).await;
+    let admin = s.token("admin", None).await;
+    let principal = s.token("principal", Some("9001")).await;
+    let other = s.token("principal", Some("9002")).await;
+    s.upload(&principal, "9001", "equipments.csv", "append", demo_equipment()).await;
+    s.drain().await;
+    let validated = call(
+        &s.app,
+        Method::PATCH,
+        "/api/v1/units/9001/years/2025/modules/equipment",
+        Some(&principal),
+        Some(json!({"status": "validated"})),
+    )
+    .await;
+    assert_eq!(validated.status, 200);
+    let trip = json!({"entry_type": "train", "data": {"origin_name": "Lausanne", "origin_country_code": "CH",
+        "destination_name": "Zürich HB", "destination_country_code": "CH", "cabin_class": "second"}});
+    let res = call(
+        &s.app,
+        Method::POST,
+        "/api/v1/entries/units/9002/years/2025/modules/professional_travel",
+        Some(&other),
+        Some(trip),
+    )
+    .await;
+    assert_eq!(res.status, 201, "{}", String::from_utf8_lossy(&res.body));
+    s.replica_caught_up().await;
+
+    let get = |query: &str, token: &str| {
+        let (app, uri, token) = (s.app.clone(), format!("/api/v1/backoffice/reporting/2025{query}"), token.to_owned());
+        async move { call(&app, Method::GET, &uri, Some(&token), None).await }
+    };
+    let res = get("", &admin).await;
+    assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
+    let view = res.json();
+    assert_eq!(ids(&view), ["9001", "9002"]);
+    let summary = &view["summary"];
+    assert_eq!(
+        (summary["units"].as_i64(), summary["validated"].as_i64(), summary["in_progress"].as_i64()),
+        (Some(2), Some(0), Some(2)),
+        "{summary}"
+    );
+
+    // 9001's row agrees with its results page: the validated equipment is its core total.
+    let results = call(&s.app, Method::GET, &co2_api_types::results_path("9001", 2025), Some(&principal), None).await;
+    let core = results.json()["core"]["total_kg"].as_f64().unwrap();
+    assert!(core > 0.0);
+    let lab = &view["units"][0];
+    assert!(close(lab["validated_kg"].as_f64().unwrap(), core), "{lab} vs {core}");
+    assert_eq!((lab["completion"].as_str(), lab["completion_progress"].as_str()), (Some("in_progress"), Some("1/8")));
+    assert_eq!(lab["top_category"], "equipment");
+    assert!(lab["principal"].as_str().is_some_and(|p| p.contains("test-principal-9001")), "{lab}");
+    assert!(lab["last_update"].is_string());
+    let equipment_state = lab["modules"].as_array().unwrap().iter().find(|m| m["module"] == "equipment").unwrap();
+    assert_eq!(equipment_state["status"], "validated");
+    // 9002's trip is in progress and not validated: it counts in the states, not in the figures.
+    assert_eq!(view["units"][1]["validated_kg"], 0.0);
+    assert!(close(summary["validated_kg"].as_f64().unwrap(), core));
+
+    // Per-module counts and the charts over the filtered units.
+    let module =
+        |v: &Value, key: &str| v["modules"].as_array().unwrap().iter().find(|m| m["module"] == key).unwrap().clone();
+    let equipment = module(&view, "equipment");
+    assert_eq!(
+        (equipment["validated"].as_i64(), equipment["in_progress"].as_i64(), equipment["not_started"].as_i64()),
+        (Some(1), Some(0), Some(1))
+    );
+    assert!(close(equipment["scopes"]["total_kg"].as_f64().unwrap(), core));
+    let travel = module(&view, "professional_travel");
+    assert_eq!((travel["in_progress"].as_i64(), travel["scopes"]["total_kg"].as_f64()), (Some(1), Some(0.0)));
+    let category_sum: f64 = view["categories"].as_array().unwrap().iter().map(|c| c["kg"].as_f64().unwrap()).sum();
+    assert!(close(category_sum, core), "the categories add up to the validated total");
+
+    // Filters: a module's state, completion, a subtree.
+    assert_eq!(ids(&get("?module=equipment&module_status=validated", &admin).await.json()), ["9001"]);
+    assert_eq!(ids(&get("?module=professional_travel&module_status=in_progress", &admin).await.json()), ["9002"]);
+    assert_eq!(ids(&get("?completion=in_progress", &admin).await.json()), ["9001", "9002"]);
+    let none = get("?completion=validated", &admin).await.json();
+    assert_eq!((ids(&none).len(), none["summary"]["validated_kg"].as_f64()), (0, Some(0.0)));
+    let school = get("?subtree=ENAC&module=equipment&module_status=not_started", &admin).await.json();
+    assert_eq!(ids(&school), ["9002"]);
+    assert_eq!(module(&school, "equipment")["not_started"], 1, "the counts follow the filter");
+    assert_eq!(ids(&get("?subtree=9002", &admin).await.json()), ["9002"]);
+
+    // The CSV of the rows.
+    let csv = get("?format=csv", &admin).await;
+    assert_eq!(csv.status, 200);
+    let text = String::from_utf8(csv.body).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].starts_with("unit,name,path,principal,fte,completion,validated_modules,validated_kg"));
+    assert!(lines[1].starts_with("9001,") && lines[1].contains(",validated,"), "{}", lines[1]);
+
+    // Bad filters and unknown places are clear errors.
+    for (query, status) in [
+        ("?module=equipment", 400),
+        ("?module=rockets&module_status=validated", 400),
+        ("?completion=finished", 400),
+        ("?format=pdf", 400),
+        ("?subtree=NOWHERE", 404),
+    ] {
+        assert_eq!(get(query, &admin).await.status, status, "{query}");
+    }
+    assert_eq!(call(&s.app, Method::GET, "/api/v1/backoffice/reporting/1999", Some(&admin), None).await.status, 404);
+
+    // Rights: a back-office operator sees their subtree; a unit's principal is refused.
+    let lab_office = s.token("backoffice", Some("9002")).await;
+    assert_eq!(ids(&get("", &lab_office).await.json()), ["9002"]);
+    assert_eq!(get("?subtree=9001", &lab_office).await.status, 404, "not disclosed");
+    assert_eq!(ids(&get("", &s.token("backoffice", Some("ENAC")).await).await.json()), ["9001", "9002"]);
+    assert_eq!(get("", &principal).await.status, 403);
+}
