@@ -55,6 +55,7 @@ pub fn ExportButton(unit: String, year: i32, format: ExportFormat, basis: Basis)
         unit: Some(unit),
         module: None,
         basis: Some(basis.key().to_owned()),
+        reporting: None,
     };
     rsx! { ExportLink { request, label: i18n.t(format.label()).to_owned(), key_name: format.key().to_owned() } }
 }

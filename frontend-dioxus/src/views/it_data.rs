@@ -174,6 +174,7 @@ fn ModuleExports(year: i32) -> Element {
         unit: None,
         module: Some(module()),
         basis: None,
+        reporting: None,
     };
     rsx! {
         div { class: "panel inline-form",

@@ -3,7 +3,6 @@
 //! database hands the rows over (the whole institution never sits in memory). For back-office
 //! roles and their subtrees, by session or API token.
 
-use crate::reporting_scope::units_reported_on;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::header;
@@ -12,6 +11,7 @@ use co2_api_types::{FACT_COLUMNS, FactView};
 use co2_db::facts::FactRow;
 use co2_domain::EmissionType;
 use co2_platform::auth::Caller;
+use co2_platform::reporting_scope::units_reported_on;
 use co2_platform::{ApiQuery, ApiResult, Ctx};
 use futures::StreamExt;
 use serde::Deserialize;

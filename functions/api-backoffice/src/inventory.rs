@@ -3,7 +3,6 @@
 //! exclusions, the base year and the methodology. JSON, or CSV of the lines. The office
 //! publishes it as a frozen version; a later recalculation shows as a restatement against it.
 
-use crate::reporting_scope::units_reported_on;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -16,6 +15,7 @@ use co2_domain::EmissionType;
 use co2_domain::emission::Scope;
 use co2_domain::ghg::{GhgLine, SCOPE3_CATEGORIES, placement, placements};
 use co2_platform::auth::Caller;
+use co2_platform::reporting_scope::units_reported_on;
 use co2_platform::{ApiError, ApiJson, ApiQuery, ApiResult, Ctx};
 use futures::TryStreamExt;
 use serde::Deserialize;

@@ -15,7 +15,6 @@ mod jobs;
 mod org_chart;
 mod recalculation;
 mod reporting;
-mod reporting_scope;
 mod thresholds;
 
 use axum::Router;

@@ -3,13 +3,12 @@
 //! per-module state counts, the charts and each unit's row — as JSON or as CSV of the rows. The
 //! combined PDF of the same view is an export (`POST /api/v1/exports`, kind `reporting`).
 
-use crate::reporting_scope::units_reported_on;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use co2_api_types::{ReportingFilters, ReportingView};
-use co2_domain::Module;
 use co2_platform::auth::Caller;
+use co2_platform::reporting_scope::{check_filters, units_reported_on};
 use co2_platform::{ApiError, ApiJson, ApiQuery, ApiResult, Ctx};
 use serde::Deserialize;
 
@@ -23,19 +22,6 @@ pub(crate) struct ReportingQuery {
     /// `json` (default) or `csv` (the unit rows).
     #[serde(default)]
     format: Option<String>,
-}
-
-/// Checks the filters a caller gave: a known module, and a module with its state.
-pub(crate) fn check_filters(filters: &ReportingFilters) -> ApiResult<()> {
-    if let Some(m) = &filters.module
-        && Module::parse(m).is_none()
-    {
-        return Err(ApiError::bad_request("invalid_module", format!("no module '{m}'")));
-    }
-    if filters.module.is_some() != filters.module_status.is_some() {
-        return Err(ApiError::bad_request("invalid_filter", "a module filter names both the module and its state"));
-    }
-    Ok(())
 }
 
 /// The filtered reporting view of a year: the admin reports on every unit, a back-office

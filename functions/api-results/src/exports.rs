@@ -1,5 +1,6 @@
 //! Export requests (DOMAIN §7 "BO reporting and exports"): a unit-year's results as XLSX, CSV
-//! files or the PDF report, and one module of a year across units for back-office reporting.
+//! files or the PDF report, one module of a year across units, and the filtered reporting view
+//! as one PDF, for back-office reporting.
 //! The request is checked and its scope resolved here (the units it may cover); step-export
 //! builds the file, and the caller follows the job here and downloads through a presigned link.
 
@@ -10,6 +11,7 @@ use co2_api_types::{ExportKind, ExportRequest, ExportView, JobState};
 use co2_domain::Module;
 use co2_platform::auth::{Caller, UnitRole, unit_not_found};
 use co2_platform::events::{ExportMessage, STEP_MESSAGE_VERSION, StepMessage};
+use co2_platform::reporting_scope::{check_filters, units_reported_on};
 use co2_platform::{ApiError, ApiJson, ApiResult, Ctx};
 use std::time::Duration;
 use uuid::Uuid;
@@ -79,6 +81,22 @@ pub(crate) async fn create(
                 units.iter().filter(|u| caller.is_admin() || caller.backoffice_covers(u)).map(|u| u.unit_id).collect();
             ("module_units", format, None, Some(module), unit_ids)
         }
+        ExportKind::Reporting => {
+            let format = req.format.as_deref().unwrap_or("pdf");
+            if format != "pdf" {
+                return Err(invalid(format!("a reporting export is pdf, not '{format}'")));
+            }
+            let filters = req.reporting.clone().unwrap_or_default();
+            check_filters(&filters)?;
+            let units = units_reported_on(&ctx, &caller, req.year, filters.subtree.as_deref(), "reporting").await?;
+            // The units the filters keep, resolved now for the requester: the step never widens it.
+            let view = co2_results::reporting::view(&ctx.pools.read, req.year, &units, &filters).await?;
+            let kept: std::collections::HashSet<&str> =
+                view.units.iter().map(|u| u.institutional_id.as_str()).collect();
+            let unit_ids: Vec<Uuid> =
+                units.iter().filter(|u| kept.contains(u.institutional_id.as_str())).map(|u| u.unit_id).collect();
+            ("reporting", format, None, None, unit_ids)
+        }
     };
     let mut tx = ctx.pools.write.begin().await?;
     let job_id = co2_db::job::create(
@@ -103,6 +121,7 @@ pub(crate) async fn create(
             module: module.map(Module::key),
             basis,
             unit_ids: &unit_ids,
+            filters: serde_json::to_value(req.reporting.clone().unwrap_or_default()).unwrap_or_default(),
         },
     )
     .await?;
@@ -165,7 +184,11 @@ async fn view(ctx: &Ctx, caller: &Caller, job_id: Uuid) -> ApiResult<ExportView>
     };
     Ok(ExportView {
         job_id,
-        kind: if export.kind == "unit_year" { ExportKind::UnitYear } else { ExportKind::ModuleUnits },
+        kind: match export.kind.as_str() {
+            "unit_year" => ExportKind::UnitYear,
+            "reporting" => ExportKind::Reporting,
+            _ => ExportKind::ModuleUnits,
+        },
         format: export.format,
         year: export.report_year_id,
         unit: unit.map(|u| u.institutional_id),

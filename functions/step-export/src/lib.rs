@@ -105,6 +105,7 @@ impl Export {
         match e.kind.as_str() {
             "unit_year" => self.unit_year(e).await,
             "module_units" => self.module_units(e).await,
+            "reporting" => self.reporting(e).await,
             other => Err(BuildError::Refused(format!("unknown export kind '{other}'"))),
         }
     }
@@ -152,6 +153,32 @@ impl Export {
             let bytes = blocking(move || table::to_csv_zip(&tables())).await?;
             Ok(File { name: format!("{stem}_results_csv.zip"), content_type: "application/zip", bytes, entries: count })
         }
+    }
+
+    /// The reporting view of the units resolved for the requester, as one PDF.
+    async fn reporting(&self, e: &ExportRow) -> Result<File, BuildError> {
+        let db = &self.ctx.pools.read;
+        let year = e.report_year_id;
+        let filters: co2_api_types::ReportingFilters = serde_json::from_value(e.filters.clone()).unwrap_or_default();
+        let units: Vec<co2_db::org::Unit> =
+            co2_db::org::all_units(db).await?.into_iter().filter(|u| e.unit_ids.contains(&u.unit_id)).collect();
+        // The units were chosen with the filters when asked: they are kept as they are now.
+        let view = co2_results::reporting::view(db, year, &units, &co2_api_types::ReportingFilters::default()).await?;
+        let scope = filters.subtree.clone().unwrap_or_else(|| "institution".to_owned());
+        let heading = Heading {
+            unit_institutional_id: scope.clone(),
+            unit_name: format!("reporting, {scope}"),
+            year,
+            generated_at: chrono::Utc::now(),
+        };
+        let count = view.units.len();
+        let bytes = blocking(move || Ok(pdf::reporting(&heading, &filters, &view))).await?;
+        Ok(File {
+            name: format!("reporting_{scope}_{year}.pdf"),
+            content_type: "application/pdf",
+            bytes,
+            entries: count,
+        })
     }
 
     async fn module_units(&self, e: &ExportRow) -> Result<File, BuildError> {

@@ -5,7 +5,7 @@
 //! It uses the PDF standard fonts (Helvetica, WinAnsi encoding), so nothing is embedded and a
 //! report weighs a few kB. Their glyph widths are below to right-align figures and fit labels.
 
-use co2_api_types::ResultsView;
+use co2_api_types::{ReportingFilters, ReportingView, ResultsView};
 use co2_domain::Category;
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
 
@@ -258,6 +258,11 @@ fn big_numbers(doc: &mut Doc, r: &ResultsView) {
         (format_number(r.car_km_equivalent, 0), "car-km equivalent".to_owned()),
         (format!("{} t", tonnes(r.total_with_additional_kg)), "with additional categories".to_owned()),
     ];
+    cards(doc, &boxes);
+}
+
+/// Four boxes across the page, each a big value over its label.
+fn cards(doc: &mut Doc, boxes: &[(String, String); 4]) {
     let gap = 10.0;
     let w = (RIGHT - LEFT - gap * 3.0) / 4.0;
     let top = doc.y - 8.0;
@@ -272,24 +277,25 @@ fn big_numbers(doc: &mut Doc, r: &ResultsView) {
 
 fn category_chart(doc: &mut Doc, r: &ResultsView) {
     doc.heading("Emissions by category (t CO2-eq)");
-    let max = r.categories.iter().map(|c| c.kg).fold(0.0_f64, f64::max);
+    let bars: Vec<(String, f64, (f32, f32, f32))> =
+        r.categories.iter().map(|c| (category_label(&c.category), c.kg, category_colour(&c.category))).collect();
+    bar_chart(doc, &bars);
+}
+
+/// Horizontal bars (label, kg, colour), scaled to the largest, with the tonnes at the right.
+fn bar_chart(doc: &mut Doc, bars: &[(String, f64, (f32, f32, f32))]) {
+    let max = bars.iter().map(|b| b.1).fold(0.0_f64, f64::max);
     let (label_w, bar_x, bar_w) = (150.0, LEFT + 160.0, RIGHT - LEFT - 160.0 - 70.0);
-    for c in &r.categories {
+    for (label, kg, colour) in bars {
         doc.ensure(18.0);
         doc.y -= 17.0;
         let y = doc.y;
-        doc.text(
-            LEFT,
-            y + 3.0,
-            &fit(&category_label(&c.category), 9.0, false, label_w),
-            look(9.0, false, 0.15),
-            Align::Left,
-        );
-        let w = if max > 0.0 { (c.kg / max) as f32 * bar_w } else { 0.0 };
+        doc.text(LEFT, y + 3.0, &fit(label, 9.0, false, label_w), look(9.0, false, 0.15), Align::Left);
+        let w = if max > 0.0 { (kg / max) as f32 * bar_w } else { 0.0 };
         if w > 0.0 {
-            doc.rect(bar_x, y, w.max(0.8), 12.0, category_colour(&c.category));
+            doc.rect(bar_x, y, w.max(0.8), 12.0, *colour);
         }
-        doc.text(RIGHT, y + 3.0, &tonnes(c.kg), look(9.0, false, 0.15), Align::Right);
+        doc.text(RIGHT, y + 3.0, &tonnes(*kg), look(9.0, false, 0.15), Align::Right);
     }
 }
 
@@ -429,6 +435,122 @@ pub fn report(h: &Heading, r: &ResultsView) -> Vec<u8> {
     module_table(&mut doc, r);
     category_tables(&mut doc, r);
     it_focus(&mut doc, r);
+    render(doc, h)
+}
+
+/// The words of a reporting view's filters, for its heading.
+fn filter_words(f: &ReportingFilters) -> String {
+    let mut words = vec![match &f.subtree {
+        Some(s) => format!("units of {s}"),
+        None => "every unit reported on".to_owned(),
+    }];
+    if let Some(c) = f.completion {
+        words.push(format!("completion: {}", co2_results::reporting::completion_key(c).replace('_', " ")));
+    }
+    if let (Some(m), Some(s)) = (&f.module, f.module_status) {
+        words.push(format!("{}: {}", module_label(m), co2_results::reporting::status_key(s).replace('_', " ")));
+    }
+    words.join(" · ")
+}
+
+/// The PDF of a reporting view: the cards, the modules' states and figures by scope, the
+/// categories chart and every unit's row.
+pub fn reporting(h: &Heading, filters: &ReportingFilters, v: &ReportingView) -> Vec<u8> {
+    let mut doc = Doc::new();
+    let y = doc.y;
+    doc.text(LEFT, y, &format!("Reporting {}", h.year), look(22.0, true, 0.05), Align::Left);
+    doc.y -= 20.0;
+    let y = doc.y;
+    doc.text(LEFT, y, &fit(&filter_words(filters), 12.0, false, RIGHT - LEFT), look(12.0, false, 0.15), Align::Left);
+    doc.y -= 14.0;
+    let y = doc.y;
+    let generated = h.generated_at.format("%Y-%m-%d %H:%M UTC");
+    doc.text(
+        LEFT,
+        y,
+        &format!("validated modules counted · GHG Protocol scopes 1–3 · generated {generated}"),
+        look(8.5, false, 0.4),
+        Align::Left,
+    );
+    let s = &v.summary;
+    let per_fte = if s.fte > 0.0 { format_number(s.validated_kg / 1000.0 / s.fte, 2) } else { "–".to_owned() };
+    let boxes = [
+        (format_number(s.units as f64, 0), "units".to_owned()),
+        (
+            format!("{} / {} / {}", s.validated, s.in_progress, s.not_started),
+            "validated / in progress / not started".to_owned(),
+        ),
+        (format!("{} t", tonnes(s.validated_kg)), "CO2-eq of validated modules".to_owned()),
+        (per_fte, format!("validated t per FTE ({} FTE)", format_number(s.fte, 1))),
+    ];
+    cards(&mut doc, &boxes);
+
+    doc.heading("Modules: units by state, validated t CO2-eq by scope");
+    let cols = [
+        ("Module", LEFT, Align::Left),
+        ("Not started", LEFT + 190.0, Align::Right),
+        ("In progress", LEFT + 245.0, Align::Right),
+        ("Validated", LEFT + 295.0, Align::Right),
+        ("Scope 1", LEFT + 345.0, Align::Right),
+        ("Scope 2", LEFT + 395.0, Align::Right),
+        ("Scope 3", RIGHT, Align::Right),
+    ];
+    let rows: Vec<(Vec<String>, bool)> = v
+        .modules
+        .iter()
+        .map(|m| {
+            (
+                vec![
+                    module_label(&m.module),
+                    m.not_started.to_string(),
+                    m.in_progress.to_string(),
+                    m.validated.to_string(),
+                    tonnes(m.scopes.scope1_kg),
+                    tonnes(m.scopes.scope2_kg),
+                    tonnes(m.scopes.scope3_kg),
+                ],
+                false,
+            )
+        })
+        .collect();
+    doc.table(&cols, &rows);
+
+    doc.heading("Validated emissions by category (t CO2-eq)");
+    let bars: Vec<(String, f64, (f32, f32, f32))> =
+        v.categories.iter().map(|c| (category_label(&c.category), c.kg, category_colour(&c.category))).collect();
+    bar_chart(&mut doc, &bars);
+
+    doc.heading("Units");
+    let cols = [
+        ("Unit", LEFT, Align::Left),
+        ("Name", LEFT + 50.0, Align::Left),
+        ("Principal", LEFT + 185.0, Align::Left),
+        ("FTE", LEFT + 310.0, Align::Right),
+        ("Validated", LEFT + 355.0, Align::Right),
+        ("t", LEFT + 405.0, Align::Right),
+        ("t/FTE", LEFT + 445.0, Align::Right),
+        ("Top category", LEFT + 452.0, Align::Left),
+    ];
+    let rows: Vec<(Vec<String>, bool)> = v
+        .units
+        .iter()
+        .map(|u| {
+            (
+                vec![
+                    u.institutional_id.clone(),
+                    u.name.clone(),
+                    u.principal.clone().unwrap_or_default(),
+                    format_number(u.fte, 1),
+                    u.completion_progress.clone(),
+                    tonnes(u.validated_kg),
+                    u.t_per_fte.map_or_else(|| "–".to_owned(), |t| format_number(t, 2)),
+                    u.top_category.as_deref().map(category_label).unwrap_or_default(),
+                ],
+                false,
+            )
+        })
+        .collect();
+    doc.table(&cols, &rows);
     render(doc, h)
 }
 

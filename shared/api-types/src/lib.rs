@@ -826,6 +826,9 @@ pub enum ExportKind {
     UnitYear,
     /// One module of a year across the units the caller reports on: CSV files in a ZIP (`zip`).
     ModuleUnits,
+    /// The reporting view of the units the caller reports on, filtered (`reporting`): summary,
+    /// module states, charts and the unit rows in one PDF (`pdf`).
+    Reporting,
 }
 
 /// `POST /api/v1/exports`.
@@ -833,7 +836,8 @@ pub enum ExportKind {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExportRequest {
     pub kind: ExportKind,
-    /// `xlsx`, `csv` or `pdf` for `unit_year`; `zip` (the default) for `module_units`.
+    /// `xlsx`, `csv` or `pdf` for `unit_year`; `zip` (the default) for `module_units`; `pdf` for
+    /// `reporting`.
     pub format: Option<String>,
     pub year: i32,
     /// The unit's institutional id (`unit_year`).
@@ -842,6 +846,9 @@ pub struct ExportRequest {
     pub module: Option<String>,
     /// `validated` (default) or `all`: which modules the unit-year figures count (DOMAIN §6.3).
     pub basis: Option<String>,
+    /// The filters of a `reporting` export (as `GET /api/v1/backoffice/reporting/{year}` takes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reporting: Option<ReportingFilters>,
 }
 
 /// An export job and, once it succeeded, its file.

@@ -10,7 +10,7 @@ use uuid::Uuid;
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Export {
     pub job_id: Uuid,
-    /// `unit_year` or `module_units`.
+    /// `unit_year`, `module_units` or `reporting`.
     pub kind: String,
     /// `xlsx`, `csv`, `pdf` or `zip`.
     pub format: String,
@@ -19,8 +19,11 @@ pub struct Export {
     pub module: Option<String>,
     /// `validated` or `all`.
     pub basis: String,
-    /// The units a `module_units` export covers (the requester's scope when asked).
+    /// The units a `module_units` or `reporting` export covers (resolved for the requester when
+    /// asked).
     pub unit_ids: Vec<Uuid>,
+    /// The filters of a `reporting` export (`ReportingFilters`), for its heading.
+    pub filters: serde_json::Value,
     pub file_key: Option<String>,
     pub file_name: Option<String>,
     pub content_type: Option<String>,
@@ -38,13 +41,14 @@ pub struct NewExport<'a> {
     pub module: Option<&'a str>,
     pub basis: &'a str,
     pub unit_ids: &'a [Uuid],
+    pub filters: serde_json::Value,
 }
 
 /// Records an export request (its job exists already, in the same transaction).
 pub async fn create(db: impl PgExecutor<'_>, e: &NewExport<'_>) -> DbResult<()> {
     crate::sql::query(
-        "insert into export (job_id, kind, format, report_year_id, unit_id, module, basis, unit_ids)
-         values ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "insert into export (job_id, kind, format, report_year_id, unit_id, module, basis, unit_ids, filters)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(e.job_id)
     .bind(e.kind)
@@ -54,6 +58,7 @@ pub async fn create(db: impl PgExecutor<'_>, e: &NewExport<'_>) -> DbResult<()> 
     .bind(e.module)
     .bind(e.basis)
     .bind(e.unit_ids)
+    .bind(&e.filters)
     .execute(db)
     .await?;
     Ok(())
@@ -62,8 +67,8 @@ pub async fn create(db: impl PgExecutor<'_>, e: &NewExport<'_>) -> DbResult<()> 
 /// An export by its job id.
 pub async fn get(db: impl PgExecutor<'_>, job_id: Uuid) -> DbResult<Option<Export>> {
     Ok(crate::sql::query_as::<Export>(
-        "select job_id, kind, format, report_year_id, unit_id, module, basis, unit_ids, file_key, file_name,
-                content_type, bytes
+        "select job_id, kind, format, report_year_id, unit_id, module, basis, unit_ids, filters, file_key,
+                file_name, content_type, bytes
          from export where job_id = $1",
     )
     .bind(job_id)

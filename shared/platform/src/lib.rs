@@ -14,6 +14,7 @@ pub mod ctx;
 pub mod dispatch;
 pub mod events;
 pub mod queue;
+pub mod reporting_scope;
 pub mod serve;
 pub mod step;
 

@@ -129,3 +129,44 @@ async fn the_office_reports_on_its_units_filtered_with_cards_counts_and_charts(p
     assert_eq!(ids(&get("", &s.token("backoffice", Some("ENAC")).await).await.json()), ["9001", "9002"]);
     assert_eq!(get("", &principal).await.status, 403);
 }
+
+/// The combined PDF of a filtered reporting view is an export: the units the filters keep for
+/// the requester are resolved when asked, and the PDF draws their cards, states, chart and rows.
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn the_reporting_view_exports_as_one_pdf_of_the_filtered_units(pool: PgPool) {
+    let s = Stack::embedded(pool).await;
+    let admin = s.token("admin", None).await;
+    let principal = s.token("principal", Some("9001")).await;
+    s.upload(&principal, "9001", "equipments.csv", "append", demo_equipment()).await;
+    s.drain().await;
+    let request = json!({"kind": "reporting", "year": 2025,
+        "reporting": {"subtree": "ENAC", "module": "equipment", "module_status": "in_progress"}});
+    let res = call(&s.app, Method::POST, "/api/v1/exports", Some(&admin), Some(request.clone())).await;
+    assert_eq!(res.status, 202, "{}", String::from_utf8_lossy(&res.body));
+    assert_eq!(res.json()["kind"], "reporting");
+    let id = res.json()["job_id"].as_str().unwrap().to_owned();
+    s.drain().await;
+    let view = call(&s.app, Method::GET, &format!("/api/v1/exports/{id}"), Some(&admin), None).await.json();
+    assert_eq!((view["state"].as_str(), view["entries"].as_i64()), (Some("succeeded"), Some(1)), "{view}");
+    assert_eq!(view["file_name"], "reporting_ENAC_2025.pdf");
+    let file = co2_testkit::get_link(&s.app, view["download_url"].as_str().unwrap()).await;
+    let bytes = file.body.to_vec();
+    assert!(bytes.starts_with(b"%PDF-") && bytes.trim_ascii_end().ends_with(b"%%EOF"));
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("(Reporting 2025)"), "the title");
+    // A string with a byte beyond ASCII (WinAnsi's middle dot) is written in hex.
+    let words: String = b"units of ENAC \xb7 Equipment: in progress".iter().map(|b| format!("{b:02X}")).collect();
+    assert!(text.contains(&format!("<{words}>")), "the filters, in words");
+    assert!(text.contains("(9001)") && !text.contains("(9002)"), "only the unit the filter keeps");
+    assert!(text.contains("(Validated emissions by category (t CO2-eq))") && text.contains(" re\n"), "the chart");
+
+    // Bad filters and formats are refused; the units are the requester's.
+    for (body, status) in [
+        (json!({"kind": "reporting", "year": 2025, "format": "csv"}), 400),
+        (json!({"kind": "reporting", "year": 2025, "reporting": {"module": "equipment"}}), 400),
+        (json!({"kind": "reporting", "year": 2025, "reporting": {"subtree": "NOWHERE"}}), 404),
+    ] {
+        assert_eq!(call(&s.app, Method::POST, "/api/v1/exports", Some(&admin), Some(body)).await.status, status);
+    }
+    assert_eq!(call(&s.app, Method::POST, "/api/v1/exports", Some(&principal), Some(request)).await.status, 403);
+}

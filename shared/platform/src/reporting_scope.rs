@@ -1,14 +1,15 @@
 //! Which units a back-office caller reports on: every unit their grants cover (all for the
-//! admin), within a subtree when asked. Shared by the cross-unit reads (facts, inventory).
+//! admin), within a subtree when asked. Shared by the cross-unit reads (facts, inventory,
+//! reporting) and the cross-unit exports.
 
+use crate::auth::{Caller, unit_not_found};
+use crate::{ApiError, ApiResult, Ctx};
 use co2_db::org::Unit;
-use co2_platform::auth::{Caller, unit_not_found};
-use co2_platform::{ApiError, ApiResult, Ctx};
 
 /// The units of `year` a back-office caller reports on: every unit their grants cover (all for
 /// the admin), within `subtree` when given. 403 without a back-office role; 404 for an unknown
 /// year, or a subtree the caller reports on nothing of (not disclosed).
-pub(crate) async fn units_reported_on(
+pub async fn units_reported_on(
     ctx: &Ctx,
     caller: &Caller,
     year: i32,
@@ -18,7 +19,9 @@ pub(crate) async fn units_reported_on(
     if !caller.is_admin() && !caller.is_backoffice() {
         return Err(ApiError::Forbidden(format!("{what} needs a back-office role")));
     }
-    crate::thresholds::require_year(ctx, year).await?;
+    if !co2_db::report::all_years(&ctx.pools.read).await?.iter().any(|y| y.report_year_id == year) {
+        return Err(ApiError::not_found("year_not_found", format!("no year {year}")));
+    }
     let units = co2_db::org::all_units(&ctx.pools.read).await?;
     let covers = |u: &Unit| caller.is_admin() || caller.backoffice_covers(u);
     let root = match subtree.map(str::trim).filter(|s| !s.is_empty()) {
@@ -32,4 +35,17 @@ pub(crate) async fn units_reported_on(
     };
     let inside = |u: &Unit| root.as_deref().is_none_or(|r| u.path.split('/').any(|t| t == r));
     Ok(units.iter().filter(|u| covers(u) && inside(u)).cloned().collect())
+}
+
+/// Checks the filters a caller gave: a known module, and a module with its state.
+pub fn check_filters(filters: &co2_api_types::ReportingFilters) -> ApiResult<()> {
+    if let Some(m) = &filters.module
+        && co2_domain::Module::parse(m).is_none()
+    {
+        return Err(ApiError::bad_request("invalid_module", format!("no module '{m}'")));
+    }
+    if filters.module.is_some() != filters.module_status.is_some() {
+        return Err(ApiError::bad_request("invalid_filter", "a module filter names both the module and its state"));
+    }
+    Ok(())
 }
