@@ -658,14 +658,11 @@ pub fn chain_checked(lang: Lang, checked: i64, first_broken: Option<i64>) -> Str
 // Cross-unit reporting and reference data.
 text!(
     IT_REPORTING_LEAD,
-    "The units within your scope: completion, validated totals and entries above their threshold.",
-    "Les unités de votre périmètre : avancement, totaux validés et saisies au-dessus de leur seuil."
+    "The units within your scope, by faculty or institute, completion and a module's state: where they stand, what their validated modules add up to, and each unit's row — as CSV, JSON or one PDF.",
+    "Les unités de votre périmètre, par faculté ou institut, avancement et état d'un module : où elles en sont, ce que totalisent leurs modules validés et la ligne de chaque unité — en CSV, JSON ou un PDF."
 );
-text!(FILTER_UNITS, "Unit (id, name or path)", "Unité (identifiant, nom ou chemin)");
 text!(COMPLETION, "Completion", "Avancement");
 text!(ALL_UNITS, "All", "Toutes");
-text!(COMPLETE_ONLY, "All 8 validated", "Les 8 validés");
-text!(INCOMPLETE_ONLY, "Not complete", "Incomplètes");
 text!(VALIDATED_TOTAL, "Validated total", "Total validé");
 text!(ENTRIES_ABOVE_THRESHOLD, "Entries above threshold", "Saisies au-dessus du seuil");
 text!(NO_UNIT_MATCHES, "No unit matches.", "Aucune unité ne correspond.");
@@ -1048,6 +1045,7 @@ text!(
     "Chaque ligne d'un fichier nomme son unité (unit_institutional_id) ; les lignes des unités qui ne les acceptent pas sont listées en erreur. Les unités voient ces lignes en lecture seule."
 );
 text!(IN_UNITS, "in {n} units", "dans {n} unités");
+text!(IN_ONE_UNIT, "in 1 unit", "dans 1 unité");
 text!(COPY_FROM_YEAR, "Run {year}'s file again", "Relancer le fichier de {year}");
 text!(AGENCY_EXPORT, "Agency export", "Export de l'agence");
 text!(CENTRALLY_FED_TYPE, "Centrally fed", "Alimenté centralement");
@@ -1075,3 +1073,25 @@ text!(
     "replace this type's rows loaded by the office, in every unit",
     "remplacent les lignes de ce type chargées par le bureau, dans toutes les unités"
 );
+// Reporting across the institution (back office).
+text!(UNITS_VALIDATED, "Validated", "Validées");
+text!(UNITS_IN_PROGRESS, "In progress", "En cours");
+text!(UNITS_NOT_STARTED, "Not started", "Pas commencées");
+text!(UNITS_SHOWN, "Units", "Unités");
+text!(FTE, "FTE", "EPT");
+text!(MODULE_STATES, "Modules of these units, by state", "Modules de ces unités, par état");
+text!(
+    NO_VALIDATED_FIGURES,
+    "No validated module among these units yet: no figure to chart.",
+    "Aucun module validé parmi ces unités : pas de chiffre à représenter."
+);
+text!(
+    REPORTING_CHART_HINT,
+    "Validated modules of the units shown, in tonnes of CO₂-equivalent.",
+    "Modules validés des unités affichées, en tonnes d'équivalent CO₂."
+);
+text!(PRINCIPAL, "Principal", "Responsable");
+text!(TOP_CATEGORY, "Top category", "Première catégorie");
+text!(LAST_UPDATE, "Last change", "Dernière modification");
+text!(EXPORT_JSON, "Download as JSON", "Télécharger en JSON");
+text!(EXPORT_PDF, "Report as PDF", "Rapport en PDF");

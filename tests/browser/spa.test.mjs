@@ -266,6 +266,10 @@ test('the IT manager reads the GHG inventory, publishes it and compares the vers
     await page.getByTestId('inventory-subtree').fill('9001');
     await page.getByTestId('inventory-subtree').press('Enter');
     const lines = page.locator('[data-testid="inventory-table"] tbody tr');
+    // The lab's own inventory once the subtree applies (its coverage counts 1 unit).
+    await eventually('the inventory of the lab', async () =>
+      /of 1 units have validated every module/.test(await page.getByTestId('inventory-coverage').innerText().catch(() => '')),
+    );
     await eventually('the 19 lines of the inventory', async () => (await lines.count()) === 19);
     // A category no leaf maps to is stated as not reported, with its reason.
     assert.match(await page.locator('tr[data-line="scope3.cat03"]').innerText(), /Not reported/);
@@ -341,6 +345,68 @@ test('the IT manager loads the travel agency’s export for every unit and follo
     await page.getByRole('heading', { name: 'Chargement central' }).waitFor({ timeout: 20_000 });
     assert.match(await agency.innerText(), /Export de l’agence|Export de l'agence/);
     await shoot(page, 'it-loading-fr');
+    await page.getByTestId('lang-en').click();
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the back office filters the institution’s units, reads the cards and charts, and exports the view, in English and French', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems = watchPage(page, { ignore: [/401/, /Unauthorized/i] });
+  try {
+    await signIn(page, 'admin');
+    await page.goto(`${BASE_URL}/it-manager/reporting`);
+    const rows = page.locator('[data-testid="reporting-table"] tbody tr[data-unit]');
+    await page.locator('[data-testid="reporting-table"] tr[data-unit="9001"]').waitFor({ timeout: 20_000 });
+    const units = await rows.count();
+    assert.ok(units >= 2, 'the demo lab and the second lab');
+    const card = (key) => page.locator(`[data-testid="reporting-cards"] [data-card="${key}"] .summary-value`);
+    assert.equal((await card('units').innerText()).trim(), String(units));
+    assert.match(await rows.first().getByTestId('open-unit').getAttribute('href'), /\/units\/[^/]+\/years\/\d+\/results$/);
+
+    // The second lab validates its travel (the agency's trips loaded above).
+    const year = await page.getByTestId('it-year').inputValue();
+    const validated = await page.request.patch(`${BASE_URL}/api/v1/units/9002/years/${year}/modules/professional_travel`, {
+      headers: { Origin: BASE_URL },
+      data: { status: 'validated' },
+    });
+    assert.equal(validated.status(), 200, await validated.text());
+
+    // The second lab only, kept by its travel module's state; its figures are charted.
+    await page.getByTestId('reporting-subtree').fill('9002');
+    await page.getByTestId('reporting-subtree').press('Enter');
+    await eventually('only the second lab', async () => (await rows.count()) === 1 && (await rows.first().getAttribute('data-unit')) === '9002');
+    await page.getByTestId('reporting-module-filter').selectOption('professional_travel');
+    await page.getByTestId('reporting-module-status').selectOption('validated');
+    await eventually('kept by its travel module’s state', async () => (await card('units').innerText()).trim() === '1');
+    const travel = page.locator('[data-testid="reporting-modules"] tr[data-module="professional_travel"]');
+    assert.equal((await travel.getByTestId('validated-count').innerText()).trim(), '1');
+    await page.locator('#reporting-by-module').waitFor({ timeout: 20_000 });
+    await page.locator('#reporting-by-category').waitFor({ timeout: 20_000 });
+    assert.match(await rows.first().innerText(), /Professional travel/, 'its top category');
+    assert.match(
+      await page.getByTestId('reporting-csv').getAttribute('href'),
+      /format=csv&subtree=9002&module=professional_travel&module_status=validated$/,
+    );
+    await page.getByTestId('export-reporting-pdf-start').click();
+    const pdf = page.getByTestId('export-reporting-pdf-download');
+    await pdf.waitFor({ timeout: 30_000 });
+    const file = await page.request.get(new URL(await pdf.getAttribute('href'), BASE_URL).toString());
+    assert.equal(file.status(), 200);
+    assert.ok((await file.body()).subarray(0, 5).equals(Buffer.from('%PDF-')), 'a PDF');
+    await page.getByTestId('reporting-module-filter').selectOption('');
+    await page.getByTestId('reporting-subtree').fill('');
+    await page.getByTestId('reporting-subtree').press('Enter');
+    await eventually('every unit again', async () => (await rows.count()) === units);
+    await shoot(page, 'it-reporting');
+
+    await page.getByTestId('lang-fr').click();
+    await page.getByRole('heading', { name: /Rapport/ }).first().waitFor({ timeout: 20_000 });
+    assert.match(await page.getByTestId('reporting-cards').innerText(), /Unités/i);
+    await shoot(page, 'it-reporting-fr');
     await page.getByTestId('lang-en').click();
     assert.deepEqual(problems, []);
   } finally {
@@ -537,10 +603,10 @@ test('the IT manager grants a role, creates and revokes an API token, and finds 
 
     await page.getByRole('link', { name: 'Reporting' }).click();
     await page.locator('[data-testid="reporting-table"] tr[data-unit="9001"]').waitFor({ timeout: 20_000 });
-    await shoot(page, 'it-reporting');
 
     // A reduction goal for the latest year against the one before, then a row threshold.
     await page.getByRole('link', { name: 'Years' }).click();
+    await page.locator('[data-testid="years-table"] tr[data-year]').first().waitFor({ timeout: 20_000 });
     const years = await page.locator('[data-testid="years-table"] tr[data-year]').evaluateAll((rows) =>
       rows.map((r) => Number(r.getAttribute('data-year'))).sort(),
     );

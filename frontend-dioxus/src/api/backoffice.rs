@@ -2,10 +2,10 @@
 //! (IT manager); cross-unit reporting (back office).
 
 use co2_api_types::{
-    CentralLoadsView, CopyCentralLoadRequest, CopyCentralLoadResponse,
+    CentralLoadsView, CopyCentralLoadRequest, CopyCentralLoadResponse, ReportingFilters, ReportingView,
     CreateYearRequest, EntryTypeSettings, FactorFilesView, GhgInventoryView, PublishInventoryRequest, PublishedInventoryView,
     RestatementView, FactorUploadResult, JobView, ModuleEnabled, RecalculationRequest,
-    RecalculationStarted, ReferenceUploadResult, ThresholdPolicyView, ThresholdView, UnitReportingRow,
+    RecalculationStarted, ReferenceUploadResult, ThresholdPolicyView, ThresholdView,
     UpdateYearRequest, YearGoal, YearSummary,
 };
 use gloo_net::http::Request;
@@ -66,12 +66,6 @@ pub async fn abort_job(job_id: uuid::Uuid) -> Result<(), ApiError> {
 /// `POST /api/v1/backoffice/jobs/{id}/retry` (a running recalculation: its undone slices again).
 pub async fn retry_job(job_id: uuid::Uuid) -> Result<(), ApiError> {
     send_empty(Request::post(&format!("/api/v1/backoffice/jobs/{job_id}/retry"))).await
-}
-
-/// `GET /api/v1/backoffice/reporting/{year}/units`: the units in the caller's scope, with
-/// completion and validated totals.
-pub async fn reporting_units(year: i32) -> Result<Vec<UnitReportingRow>, ApiError> {
-    get_json(&format!("/api/v1/backoffice/reporting/{year}/units")).await
 }
 
 /// `PUT /api/v1/backoffice/reference/{kind}`: replaces a reference set with a CSV file.
@@ -135,6 +129,27 @@ pub async fn set_entry_type_central(
     send_json(Request::put(&url), &EntryTypeSettings { enabled, centrally_fed: Some(central) }).await
 }
 
+/// `GET /api/v1/backoffice/reporting/{year}`: the filtered units with their cards and charts.
+pub async fn reporting(year: i32, filters: &ReportingFilters) -> Result<ReportingView, ApiError> {
+    get_json(&reporting_url(year, filters, "json")).await
+}
+
+/// The reporting view's address with its filters, in `format` (`json` or `csv`).
+pub fn reporting_url(year: i32, f: &ReportingFilters, format: &str) -> String {
+    let key = |v: serde_json::Value| v.as_str().map(str::to_owned).unwrap_or_default();
+    let mut query = vec![format!("format={format}")];
+    if let Some(s) = f.subtree.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        query.push(format!("subtree={}", seg(s)));
+    }
+    if let Some(c) = f.completion {
+        query.push(format!("completion={}", key(serde_json::json!(c))));
+    }
+    if let (Some(m), Some(s)) = (&f.module, f.module_status) {
+        query.push(format!("module={}&module_status={}", seg(m), key(serde_json::json!(s))));
+    }
+    format!("/api/v1/backoffice/reporting/{year}?{}", query.join("&"))
+}
+
 /// `GET /api/v1/backoffice/inventory?year=&subtree=`: the year's GHG Protocol inventory.
 pub async fn inventory(year: i32, subtree: &str) -> Result<GhgInventoryView, ApiError> {
     get_json(&inventory_url(year, subtree, "json")).await
@@ -160,4 +175,21 @@ pub async fn inventory_publications(year: i32) -> Result<Vec<PublishedInventoryV
 /// `GET …/publications/{id}/restatement`: what changed since a publication.
 pub async fn restatement(id: uuid::Uuid) -> Result<RestatementView, ApiError> {
     get_json(&format!("/api/v1/backoffice/inventory/publications/{id}/restatement")).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use co2_api_types::{ModuleStatus, UnitCompletion};
+
+    #[test]
+    fn the_reporting_address_carries_the_filters_given() {
+        assert_eq!(reporting_url(2025, &ReportingFilters::default(), "csv"), "/api/v1/backoffice/reporting/2025?format=csv");
+        // (Subtree and module values go through the browser's encodeURIComponent: the browser
+        // journey covers them.)
+        let f = ReportingFilters { completion: Some(UnitCompletion::InProgress), ..Default::default() };
+        assert_eq!(reporting_url(2025, &f, "json"), "/api/v1/backoffice/reporting/2025?format=json&completion=in_progress");
+        let half = ReportingFilters { module_status: Some(ModuleStatus::NotStarted), ..Default::default() };
+        assert_eq!(reporting_url(2025, &half, "csv"), "/api/v1/backoffice/reporting/2025?format=csv", "a state needs its module");
+    }
 }

@@ -136,7 +136,11 @@ fn LoadRow(
     let lang = i18n.lang();
     let key = load_key(&load);
     let agency = load.feed == Some(UploadFeed::Agency);
-    let units = i18n.t(t::IN_UNITS).replace("{n}", &load.units.to_string());
+    let units = if load.units == 1 {
+        i18n.t(t::IN_ONE_UNIT).to_owned()
+    } else {
+        i18n.t(t::IN_UNITS).replace("{n}", &load.units.to_string())
+    };
     let copy_label = previous_year.map(|y| i18n.t(t::COPY_FROM_YEAR).replace("{year}", &y.to_string()));
     let to_copy = load.clone();
     rsx! {
@@ -146,14 +150,14 @@ fn LoadRow(
                 "{type_label(lang, &load.module, &load.entry_type)}"
                 if agency {
                     " "
-                    span { class: "tag", "{i18n.t(t::AGENCY_EXPORT)}" }
+                    span { class: "tag tag-info", "{i18n.t(t::AGENCY_EXPORT)}" }
                 }
                 if !load.collected {
                     " "
                     span { class: "tag tag-muted", "{i18n.t(t::NOT_COLLECTED)}" }
                 } else if load.centrally_fed {
                     " "
-                    span { class: "tag", title: i18n.t(t::CENTRALLY_FED_TYPE_HINT), "{i18n.t(t::CENTRALLY_FED_TYPE)}" }
+                    span { class: "tag tag-info", title: i18n.t(t::CENTRALLY_FED_TYPE_HINT), "{i18n.t(t::CENTRALLY_FED_TYPE)}" }
                 }
             }
             td { class: "num",

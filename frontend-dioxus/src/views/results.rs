@@ -175,7 +175,7 @@ fn BigNumbers(view: ResultsView) -> Element {
 
 /// A chart with its heading and PNG button.
 #[component]
-fn ChartPanel(id: String, heading: String, file_name: String, children: Element) -> Element {
+pub(crate) fn ChartPanel(id: String, heading: String, file_name: String, children: Element) -> Element {
     let i18n = use_i18n();
     let mut failed = use_signal(|| None::<String>);
     let chart_id = id.clone();
