@@ -6,7 +6,7 @@ use dioxus::prelude::*;
 
 use crate::views::{
     AppShell, EquipmentOrModule, Home, ItApiTokens, ItAudit, ItFactors, ItLayout, ItPipelines, ItRecalculation,
-    ItInventory, ItLoading, ItReferenceData, ItReporting, ItRoles, ItYears, Login, LoginFailed, NotFound, Report, Results, Simulation,
+    ItInventory, ItLoading, ItReferenceData, ItRollups, ItReporting, ItRoles, ItYears, Login, LoginFailed, NotFound, Report, Results, Simulation,
     TeamExports, TeamHome, TeamLayout, TeamProgress, TeamValidation,
 };
 
@@ -69,6 +69,8 @@ pub enum Route {
             ItAudit {},
             #[route("/reporting")]
             ItReporting {},
+            #[route("/rollups")]
+            ItRollups {},
             #[route("/inventory")]
             ItInventory {},
         #[end_layout]
@@ -116,6 +118,7 @@ impl Route {
             | Route::ItApiTokens {}
             | Route::ItAudit {}
             | Route::ItReporting {}
+            | Route::ItRollups {}
             | Route::ItInventory {} => Area::It,
             Route::Login {} | Route::LoginFailed { .. } | Route::NotFound { .. } => Area::Other,
         }

@@ -574,6 +574,15 @@ pub fn coverage_sentence(lang: Lang, validated: usize, units: usize, fte_share: 
     }
 }
 
+/// "They hold 40 % of the floor area entered." (none without any room entered)
+pub fn floor_area_sentence(lang: Lang, share: Option<f64>) -> String {
+    let Some(share) = share.map(|s| crate::model::number_in(lang, s * 100.0, 0)) else { return String::new() };
+    match lang {
+        Lang::En => format!("They hold {share} % of the floor area entered."),
+        Lang::Fr => format!("Elles occupent {share} % de la surface saisie."),
+    }
+}
+
 /// "Extrapolated to every unit by FTE: 123.45 t."
 pub fn extrapolated_sentence(lang: Lang, tonnes: &str) -> String {
     match lang {
@@ -1095,3 +1104,40 @@ text!(TOP_CATEGORY, "Top category", "Première catégorie");
 text!(LAST_UPDATE, "Last change", "Dernière modification");
 text!(EXPORT_JSON, "Download as JSON", "Télécharger en JSON");
 text!(EXPORT_PDF, "Report as PDF", "Rapport en PDF");
+// Roll-ups over years (back office).
+text!(IT_ROLLUPS, "Over the years", "Au fil des années");
+text!(
+    IT_ROLLUPS_LEAD,
+    "The units within your scope summed up the tree, year by year: the trend and the share validated. Restated, every year is computed again with the latest factors, so a factor change does not read as a change of activity; the reports stay as they were.",
+    "Les unités de votre périmètre additionnées le long de l'arbre, année par année : la tendance et la part validée. Recalculée, chaque année l'est avec les derniers facteurs, pour qu'un changement de facteur ne passe pas pour un changement d'activité ; les rapports restent tels quels."
+);
+text!(LEVEL, "Level", "Niveau");
+text!(LEVEL_INSTITUTION, "The institution", "L'institution");
+text!(LEVEL_FACULTIES, "Faculties", "Facultés");
+text!(LEVEL_INSTITUTES, "Institutes", "Instituts");
+text!(LEVEL_UNITS, "Units", "Unités");
+text!(RESTATED, "Restated with the latest factors", "Recalculé avec les derniers facteurs");
+text!(TREND_AS_REPORTED, "Trend, as reported (t CO₂e)", "Tendance, telle que déclarée (t CO₂e)");
+text!(TREND_RESTATED, "Trend, restated with {year}'s factors (t CO₂e)", "Tendance, recalculée avec les facteurs {year} (t CO₂e)");
+text!(
+    RESTATED_NOTE,
+    "Every year below is computed again with {year}'s factors (the GHG Protocol's base-year recalculation). The units' reports are unchanged.",
+    "Chaque année ci-dessous est recalculée avec les facteurs {year} (recalcul de l'année de base du GHG Protocol). Les rapports des unités sont inchangés."
+);
+text!(NODE, "Faculty, institute or unit", "Faculté, institut ou unité");
+
+/// "60 % validated" (modules).
+pub fn validated_share(lang: Lang, percent: &str) -> String {
+    match lang {
+        Lang::En => format!("{percent} % validated"),
+        Lang::Fr => format!("{percent} % validé"),
+    }
+}
+
+/// "est. 12.3 t for every unit" (extrapolated by FTE).
+pub fn estimated(lang: Lang, tonnes: &str) -> String {
+    match lang {
+        Lang::En => format!("est. {tonnes} t for all"),
+        Lang::Fr => format!("est. {tonnes} t pour toutes"),
+    }
+}

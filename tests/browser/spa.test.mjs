@@ -247,7 +247,7 @@ test('the IT manager uploads a factor file, which recalculates its entries, then
     assert.match(await page.getByTestId('job-detail-panel').innerText(), /No failure and no row error/);
     await shoot(page, 'it-pipelines');
 
-    await page.getByRole('link', { name: 'Years' }).click();
+    await page.getByRole('link', { name: 'Years', exact: true }).click();
     await page.getByTestId('years-table').waitFor({ timeout: 20_000 });
     assert.ok((await page.locator('[data-testid="years-table"] tr[data-year]').count()) >= 1);
     assert.deepEqual(problems, []);
@@ -407,6 +407,42 @@ test('the back office filters the institution’s units, reads the cards and cha
     await page.getByRole('heading', { name: /Rapport/ }).first().waitFor({ timeout: 20_000 });
     assert.match(await page.getByTestId('reporting-cards').innerText(), /Unités/i);
     await shoot(page, 'it-reporting-fr');
+    await page.getByTestId('lang-en').click();
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the back office follows the institution over the years, as reported and restated with the latest factors, in English and French', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems = watchPage(page, { ignore: [/401/, /Unauthorized/i] });
+  try {
+    await signIn(page, 'admin');
+    await page.goto(`${BASE_URL}/it-manager/rollups`);
+    // Faculties by default: the school holds both labs, with a column per year.
+    const school = page.locator('[data-testid="rollups-table"] tr[data-node="ENAC"]');
+    await school.waitFor({ timeout: 20_000 });
+    const years = await school.locator('td[data-year]').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-year')));
+    assert.ok(years.length >= 2, `a column per year: ${years}`);
+    await page.locator('#rollups-trend').waitFor({ timeout: 20_000 });
+    // The units level: each lab is its own row.
+    await page.getByTestId('rollups-depth').selectOption('12');
+    await page.locator('[data-testid="rollups-table"] tr[data-node="9002"]').waitFor({ timeout: 20_000 });
+    // The second lab's validated travel shows in its latest year.
+    const latest = years[years.length - 1];
+    const travel = page.locator(`[data-testid="rollups-table"] tr[data-node="9002"] td[data-year="${latest}"] [data-testid="rollup-total"]`);
+    await eventually('the second lab’s validated total', async () => (await travel.innerText()) !== '0.00');
+    await page.getByTestId('rollups-restated').check();
+    await page.getByTestId('rollups-restated-note').waitFor({ timeout: 20_000 });
+    assert.match(await page.getByTestId('rollups-restated-note').innerText(), new RegExp(`with ${latest}'s factors`));
+    assert.match(await page.getByTestId('rollups-csv').getAttribute('href'), /depth=12&basis=validated&restated=true$/);
+    await shoot(page, 'it-rollups');
+
+    await page.getByTestId('lang-fr').click();
+    await page.getByRole('heading', { name: 'Au fil des années' }).waitFor({ timeout: 20_000 });
+    await shoot(page, 'it-rollups-fr');
     await page.getByTestId('lang-en').click();
     assert.deepEqual(problems, []);
   } finally {
@@ -605,7 +641,7 @@ test('the IT manager grants a role, creates and revokes an API token, and finds 
     await page.locator('[data-testid="reporting-table"] tr[data-unit="9001"]').waitFor({ timeout: 20_000 });
 
     // A reduction goal for the latest year against the one before, then a row threshold.
-    await page.getByRole('link', { name: 'Years' }).click();
+    await page.getByRole('link', { name: 'Years', exact: true }).click();
     await page.locator('[data-testid="years-table"] tr[data-year]').first().waitFor({ timeout: 20_000 });
     const years = await page.locator('[data-testid="years-table"] tr[data-year]').evaluateAll((rows) =>
       rows.map((r) => Number(r.getAttribute('data-year'))).sort(),

@@ -2,7 +2,7 @@
 //! (IT manager); cross-unit reporting (back office).
 
 use co2_api_types::{
-    CentralLoadsView, CopyCentralLoadRequest, CopyCentralLoadResponse, ReportingFilters, ReportingView,
+    CentralLoadsView, CopyCentralLoadRequest, CopyCentralLoadResponse, ReportingFilters, ReportingView, RollupView,
     CreateYearRequest, EntryTypeSettings, FactorFilesView, GhgInventoryView, PublishInventoryRequest, PublishedInventoryView,
     RestatementView, FactorUploadResult, JobView, ModuleEnabled, RecalculationRequest,
     RecalculationStarted, ReferenceUploadResult, ThresholdPolicyView, ThresholdView,
@@ -150,6 +150,37 @@ pub fn reporting_url(year: i32, f: &ReportingFilters, format: &str) -> String {
     format!("/api/v1/backoffice/reporting/{year}?{}", query.join("&"))
 }
 
+/// `GET /api/v1/backoffice/rollups`: the units summed up the tree, year by year.
+pub async fn rollups(q: &RollupQuery) -> Result<RollupView, ApiError> {
+    get_json(&rollups_url(q, "json")).await
+}
+
+/// What a roll-up asks for.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RollupQuery {
+    pub subtree: String,
+    pub depth: u32,
+    /// `validated` or `all`.
+    pub basis: String,
+    pub restated: bool,
+}
+
+/// The roll-up's address in `format` (`json` or `csv`).
+pub fn rollups_url(q: &RollupQuery, format: &str) -> String {
+    let mut query = vec![format!("format={format}"), format!("depth={}", q.depth.max(1))];
+    if !q.basis.is_empty() {
+        query.push(format!("basis={}", q.basis));
+    }
+    if q.restated {
+        query.push("restated=true".to_owned());
+    }
+    let subtree = q.subtree.trim();
+    if !subtree.is_empty() {
+        query.push(format!("subtree={}", seg(subtree)));
+    }
+    format!("/api/v1/backoffice/rollups?{}", query.join("&"))
+}
+
 /// `GET /api/v1/backoffice/inventory?year=&subtree=`: the year's GHG Protocol inventory.
 pub async fn inventory(year: i32, subtree: &str) -> Result<GhgInventoryView, ApiError> {
     get_json(&inventory_url(year, subtree, "json")).await
@@ -189,6 +220,8 @@ mod tests {
         // journey covers them.)
         let f = ReportingFilters { completion: Some(UnitCompletion::InProgress), ..Default::default() };
         assert_eq!(reporting_url(2025, &f, "json"), "/api/v1/backoffice/reporting/2025?format=json&completion=in_progress");
+        let q = RollupQuery { depth: 3, basis: "all".into(), restated: true, ..Default::default() };
+        assert_eq!(rollups_url(&q, "csv"), "/api/v1/backoffice/rollups?format=csv&depth=3&basis=all&restated=true");
         let half = ReportingFilters { module_status: Some(ModuleStatus::NotStarted), ..Default::default() };
         assert_eq!(reporting_url(2025, &half, "csv"), "/api/v1/backoffice/reporting/2025?format=csv", "a state needs its module");
     }

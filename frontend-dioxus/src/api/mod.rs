@@ -20,7 +20,7 @@ pub use access::{
     person_sessions, revoke_role, revoke_token, unit_members, verify_audit,
 };
 pub use backoffice::{
-    abort_job, backoffice_years, central_loads, copy_central_load, inventory, inventory_publications, inventory_url, publish_inventory, restatement, clear_year_goal, create_year, factor_files, list_jobs, recalculate, reporting, reporting_url,
+    abort_job, backoffice_years, central_loads, copy_central_load, inventory, inventory_publications, inventory_url, publish_inventory, restatement, clear_year_goal, create_year, factor_files, list_jobs, recalculate, reporting, reporting_url, rollups, rollups_url, RollupQuery,
     reset_threshold, retry_job, set_entry_type_central, set_entry_type_enabled, set_module_enabled, set_threshold, set_year_goal,
     set_year_open, thresholds, upload_factors, upload_reference,
 };

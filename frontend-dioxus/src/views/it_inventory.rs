@@ -104,6 +104,9 @@ fn InventoryTable(year: i32, subtree: String, on_published: EventHandler<()>) ->
         if let Some(c) = &inv.coverage {
             p { class: "muted", "data-testid": "inventory-coverage", title: "{c.method}",
                 {t::coverage_sentence(lang, c.validated_units, c.units, c.fte_share)}
+                if c.floor_area_share.is_some() {
+                    " " {t::floor_area_sentence(lang, c.floor_area_share)}
+                }
                 if let Some(kg) = c.extrapolated_total_kg {
                     " " {t::extrapolated_sentence(lang, &tonnes_in(lang, kg))}
                 }

@@ -39,6 +39,7 @@ pub fn ItLayout() -> Element {
         ]);
     }
     items.push(AreaNavItem { label: t::IT_REPORTING.get(lang), route: Route::ItReporting {} });
+    items.push(AreaNavItem { label: t::IT_ROLLUPS.get(lang), route: Route::ItRollups {} });
     items.push(AreaNavItem { label: t::IT_INVENTORY.get(lang), route: Route::ItInventory {} });
     rsx! {
         div { class: "area", "data-testid": "it-area",

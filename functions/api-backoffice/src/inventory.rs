@@ -128,11 +128,8 @@ async fn build(ctx: &Ctx, units: &[Unit], year: i32, subtree: Option<String>) ->
     })
 }
 
-/// The method of [`coverage`]'s estimate, as the inventory states it.
-const EXTRAPOLATION_METHOD: &str = "Ratio estimator on FTE: the kg per FTE of the validated units (every module validated) \
-     applied to the FTE of every unit in scope (headcount module); a unit without headcount counts 0 FTE.";
-
-/// Which share of the scope's FTE the validated units cover, and the total extrapolated from them.
+/// Which share of the scope's FTE and floor area the validated units cover, and the total
+/// extrapolated from them (`co2_results::coverage`).
 async fn coverage(
     ctx: &Ctx,
     units: &[Unit],
@@ -142,28 +139,31 @@ async fn coverage(
     let ids: Vec<Uuid> = units.iter().map(|u| u.unit_id).collect();
     let fte: BTreeMap<Uuid, f64> =
         co2_db::results::fte_by_unit(&ctx.pools.read, &ids, year).await?.into_iter().collect();
-    let validated: std::collections::HashSet<Uuid> = co2_db::report::progress_of_year(&ctx.pools.read, year)
-        .await?
-        .into_iter()
+    let floor: BTreeMap<Uuid, f64> =
+        co2_db::results::floor_area_by_unit(&ctx.pools.read, &ids, year).await?.into_iter().collect();
+    let progress = co2_db::report::progress_of_year(&ctx.pools.read, year).await?;
+    // Units without a report that year (a faculty above its labs) are not units to cover.
+    let reporting: std::collections::HashSet<Uuid> = progress.iter().map(|p| p.unit_id).collect();
+    let validated: std::collections::HashSet<Uuid> = progress
+        .iter()
         .filter(|p| ids.contains(&p.unit_id) && p.modules > 0 && p.validated_modules == p.modules)
         .map(|p| p.unit_id)
         .collect();
-    let validated_names: std::collections::HashSet<&str> =
-        units.iter().filter(|u| validated.contains(&u.unit_id)).map(|u| u.institutional_id.as_str()).collect();
-    let validated_kg: f64 =
-        facts.iter().filter(|f| validated_names.contains(f.unit.as_str())).map(|f| f.kg_co2eq).sum();
-    let total_fte: f64 = fte.values().sum();
-    let validated_fte: f64 = fte.iter().filter(|(id, _)| validated.contains(*id)).map(|(_, f)| f).sum();
-    Ok(InventoryCoverageView {
-        units: units.len(),
-        validated_units: validated.len(),
-        fte: total_fte,
-        validated_fte,
-        fte_share: (total_fte > 0.0).then(|| validated_fte / total_fte),
-        validated_kg,
-        extrapolated_total_kg: (validated_fte > 0.0).then(|| validated_kg / validated_fte * total_fte),
-        method: EXTRAPOLATION_METHOD.to_owned(),
-    })
+    let mut kg: BTreeMap<&str, f64> = BTreeMap::new();
+    for f in facts {
+        *kg.entry(f.unit.as_str()).or_default() += f.kg_co2eq;
+    }
+    let per_unit: Vec<co2_results::coverage::UnitCoverage> = units
+        .iter()
+        .filter(|u| reporting.contains(&u.unit_id))
+        .map(|u| co2_results::coverage::UnitCoverage {
+            fte: fte.get(&u.unit_id).copied().unwrap_or(0.0),
+            floor_area_m2: floor.get(&u.unit_id).copied().unwrap_or(0.0),
+            validated: validated.contains(&u.unit_id),
+            kg: kg.get(u.institutional_id.as_str()).copied().unwrap_or(0.0),
+        })
+        .collect();
+    Ok(co2_results::coverage::of(&per_unit))
 }
 
 /// The lines as CSV: key, label, scope, kg, of which additional, gases, exclusion; then the

@@ -1,6 +1,6 @@
 //! api-backoffice: the back office's data management and cross-unit work — units, years (their
 //! modules, entry types and goal), the central loads of a year, factor files and reference sets per year, the org chart, row
-//! thresholds and cross-unit reporting, the facts feed for BI tools, the GHG Protocol inventory,
+//! thresholds and cross-unit reporting and roll-ups over years, the facts feed for BI tools, the GHG Protocol inventory,
 //! recalculations, and the jobs of every unit.
 //!
 //! Owns `/api/v1/backoffice` except roles, tokens and the audit log, which api-access serves
@@ -15,6 +15,7 @@ mod jobs;
 mod org_chart;
 mod recalculation;
 mod reporting;
+mod rollups;
 mod thresholds;
 
 use axum::Router;
@@ -44,6 +45,7 @@ fn routes() -> OpenApiRouter<Ctx> {
         .routes(routes!(thresholds::set, thresholds::reset))
         .routes(routes!(thresholds::reporting_units))
         .routes(routes!(reporting::reporting))
+        .routes(routes!(rollups::rollups))
         .routes(routes!(facts::facts))
         .routes(routes!(inventory::inventory))
         .routes(routes!(inventory::publications, inventory::publish))

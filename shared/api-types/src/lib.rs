@@ -1105,6 +1105,62 @@ pub struct ReportingUnit {
     pub entries_above_threshold: i64,
 }
 
+/// `GET /api/v1/backoffice/rollups`: the units the caller reports on, rolled up to the nodes of
+/// one level of the unit tree (faculties, institutes or units), year by year, by module and scope.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RollupView {
+    /// The years, oldest first.
+    pub years: Vec<i32>,
+    /// The tree level of the nodes (1: the root).
+    pub depth: u32,
+    /// `validated` (the official figures) or `all`.
+    pub basis: String,
+    /// With `restated`: the year whose factors every year was computed again with (the GHG
+    /// Protocol's base-year recalculation); the stored reports are unchanged.
+    pub restated_with: Option<i32>,
+    pub nodes: Vec<RollupNode>,
+}
+
+/// One node of the tree (a faculty, an institute, a unit) and its years.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RollupNode {
+    pub institutional_id: String,
+    pub name: String,
+    pub path: String,
+    pub years: Vec<RollupYear>,
+}
+
+/// A node's figures of one year: the sum over its units.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RollupYear {
+    pub year: i32,
+    /// Units with a report that year, and those with every module validated.
+    pub units: i64,
+    pub units_validated: i64,
+    /// Validated modules out of all of the units' modules, 0..=1.
+    pub share_validated: f64,
+    /// kg by module and scope (the basis's modules; additional categories apart).
+    pub modules: Vec<RollupModule>,
+    pub total: ScopeTotals,
+    /// Change of the total against the year before, in percent (none without a year before or
+    /// from zero).
+    pub change_percent: Option<f64>,
+    /// Which share of the node's FTE and floor area its validated units cover, and the total
+    /// extrapolated from them.
+    pub coverage: InventoryCoverageView,
+}
+
+/// One module's kg by scope in a roll-up.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RollupModule {
+    pub module: String,
+    pub scopes: ScopeTotals,
+}
+
 /// A module's state in a unit's report.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -1319,6 +1375,11 @@ pub struct InventoryCoverageView {
     pub validated_fte: f64,
     /// `validated_fte / fte`; `None` without any FTE.
     pub fte_share: Option<f64>,
+    /// Σ floor area (rooms entered × the unit's share of each) of every unit in scope, and of
+    /// the validated units; the share is `None` without any known room.
+    pub floor_area_m2: f64,
+    pub validated_floor_area_m2: f64,
+    pub floor_area_share: Option<f64>,
     /// Σ kg of the validated units.
     pub validated_kg: f64,
     /// The validated units' kg per FTE applied to every unit's FTE; `None` when no validated

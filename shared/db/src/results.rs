@@ -162,3 +162,54 @@ pub async fn principals_of_units(db: impl PgExecutor<'_>, units: &[Uuid]) -> DbR
     .fetch_all(db)
     .await?)
 }
+
+/// A published entry of a unit's module, as stored (to compute again with other factors).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UnitEntry {
+    pub unit_id: Uuid,
+    pub data_entry_type: i16,
+    pub data: serde_json::Value,
+}
+
+/// The published entries of `module` in the reports of `units` for `year`.
+pub async fn entries_of_units(
+    db: impl PgExecutor<'_>,
+    units: &[Uuid],
+    year: i32,
+    module: &str,
+) -> DbResult<Vec<UnitEntry>> {
+    Ok(crate::sql::query_as::<UnitEntry>(
+        "select r.unit_id, d.data_entry_type, d.data
+         from report r
+         join report_module rm using (report_id)
+         join published_entry d on d.report_module_id = rm.report_module_id
+         where r.unit_id = any($1) and r.report_year_id = $2 and rm.module = $3",
+    )
+    .bind(units)
+    .bind(year)
+    .bind(module)
+    .fetch_all(db)
+    .await?)
+}
+
+/// The floor area of each of `units` in `year`: Σ over its published room entries of the room's
+/// surface (the reference, by building and room) × the unit's share of it. Units without a known
+/// room are absent.
+pub async fn floor_area_by_unit(db: impl PgExecutor<'_>, units: &[Uuid], year: i32) -> DbResult<Vec<(Uuid, f64)>> {
+    Ok(crate::sql::query_as(
+        "select r.unit_id,
+                sum(b.room_surface_square_meter
+                    * case when (d.data->>'room_allocation_ratio') ~ '^[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?$'
+                           then (d.data->>'room_allocation_ratio')::float8 else 1 end)
+         from report r
+         join report_module rm using (report_id)
+         join published_entry d on d.report_module_id = rm.report_module_id
+         join building_room b on b.building_name = d.data->>'building_name' and b.room_name = d.data->>'room_name'
+         where r.unit_id = any($1) and r.report_year_id = $2 and rm.module = 'buildings' and d.data_entry_type = 30
+         group by r.unit_id",
+    )
+    .bind(units)
+    .bind(year)
+    .fetch_all(db)
+    .await?)
+}

@@ -3,7 +3,10 @@
 //! arithmetic is `co2_domain::totals`; this crate feeds it with the published entries' leaf sums,
 //! FTE and IT classes, and shapes the answer as `ResultsView`.
 
+pub mod coverage;
+pub mod figures;
 pub mod reporting;
+pub mod rollups;
 
 use co2_api_types::{
     CategoryResult, ClassBreakdownView, ClassResult, ItFocusView, LeafResult, ModuleChange, ModuleResult, ModuleStatus,

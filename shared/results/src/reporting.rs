@@ -3,8 +3,9 @@
 //! cards, the per-module state counts and the charts of the units a filter keeps. The API page,
 //! its CSV and JSON and the PDF export all read it here, so they cannot disagree.
 //!
-//! Every report is read in a handful of queries for all units together, and each unit's figures
-//! are computed by `co2_domain::totals` exactly as on its results page (validated modules).
+//! Every report is read in a handful of queries for all units together (`crate::figures`), and
+//! each unit's figures are computed by `co2_domain::totals` exactly as on its results page
+//! (validated modules).
 
 use co2_api_types::{
     ModuleState, ModuleStatus, ReportingCategory, ReportingFilters, ReportingModule, ReportingSummary, ReportingUnit,
@@ -12,7 +13,7 @@ use co2_api_types::{
 };
 use co2_db::org::Unit;
 use co2_db::{Db, DbResult};
-use co2_domain::{Category, EmissionType, Module, totals};
+use co2_domain::{Category, Module, totals};
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
@@ -38,39 +39,12 @@ fn keeps(filters: &ReportingFilters, row: &ReportingUnit) -> bool {
     completion && module
 }
 
-/// One unit's report, as read.
-#[derive(Default)]
-struct Report {
-    snapshot: totals::ReportSnapshot,
-    last_update: Option<chrono::DateTime<chrono::Utc>>,
-}
-
 /// The reporting view of `units` (already limited to the caller's rights and the subtree) in
 /// `year`, keeping those that pass the completion and module filters. Units without a report for
 /// the year are left out.
 pub async fn view(db: &Db, year: i32, units: &[Unit], filters: &ReportingFilters) -> DbResult<ReportingView> {
     let ids: Vec<Uuid> = units.iter().map(|u| u.unit_id).collect();
-    let mut reports: HashMap<Uuid, Report> = HashMap::new();
-    for s in co2_db::results::module_states_of_units(db, &ids, year).await? {
-        let report = reports.entry(s.unit_id).or_default();
-        if let Some(module) = Module::parse(&s.module) {
-            report.snapshot.statuses.insert(module, s.status);
-        }
-        report.last_update = report.last_update.max(Some(s.updated_at));
-    }
-    for l in co2_db::results::leaf_sums_of_units(db, &ids, year).await? {
-        let (Some(report), Some(module), Some(leaf)) =
-            (reports.get_mut(&l.unit_id), Module::parse(&l.module), EmissionType::by_key(&l.emission_type))
-        else {
-            continue;
-        };
-        report.snapshot.rows.push(totals::TaggedRow { module, emission_type: leaf, kg_co2eq: l.kg_co2eq });
-    }
-    for (unit_id, fte) in co2_db::results::fte_by_unit(db, &ids, year).await? {
-        if let Some(report) = reports.get_mut(&unit_id) {
-            report.snapshot.headcount_fte = fte;
-        }
-    }
+    let reports = crate::figures::read(db, &ids, year, crate::figures::Leaves::Stored).await?;
     let principals: HashMap<Uuid, String> = co2_db::results::principals_of_units(db, &ids).await?.into_iter().collect();
     let types: Vec<i16> = co2_domain::EntryType::ALL
         .into_iter()

@@ -208,6 +208,31 @@ async fn the_inventory_places_every_kg_and_its_lines_add_up_to_the_scope_totals(
     assert!(co2_e2e::close(c.extrapolated_total_kg.unwrap(), expected, 1e-12), "{c:?}");
     assert!(co2_e2e::close(c.fte_share.unwrap(), c.validated_fte / c.fte, 1e-12));
     assert!(c.method.contains("FTE"));
+    // Floor area: the demo lab's rooms (reference surface × its share); 9002 entered none.
+    let reference: Vec<(String, String, f64)> =
+        sqlx::query_as("select building_name, room_name, room_surface_square_meter from building_room")
+            .fetch_all(&s.pool)
+            .await
+            .unwrap();
+    let rooms = demo("building_rooms.csv");
+    let mut expected_floor = 0.0;
+    for r in csv::Reader::from_reader(rooms.as_slice()).records().map(Result::unwrap) {
+        if let Some((_, _, m2)) = reference.iter().find(|(b, n, _)| b == &r[2] && n == &r[3]) {
+            expected_floor += m2 * r[5].parse::<f64>().unwrap_or(1.0);
+        }
+    }
+    assert!(expected_floor > 0.0);
+    assert!(co2_e2e::close(c.floor_area_m2, expected_floor, 1e-9), "{} vs {expected_floor}", c.floor_area_m2);
+    assert_eq!((c.validated_floor_area_m2, c.floor_area_share), (c.floor_area_m2, Some(1.0)));
+    // The roll-up of the school says the same of its year.
+    let rollup =
+        call(&s.app, Method::GET, "/api/v1/backoffice/rollups?depth=2&from=2025", Some(&admin), None).await.json();
+    let school = rollup["nodes"].as_array().unwrap().iter().find(|n| n["institutional_id"] == "ENAC").unwrap();
+    let rc: co2_api_types::InventoryCoverageView =
+        serde_json::from_value(school["years"][0]["coverage"].clone()).unwrap();
+    assert_eq!((rc.units, rc.validated_units), (c.units, c.validated_units));
+    assert!(co2_e2e::close(rc.fte, c.fte, 1e-12) && co2_e2e::close(rc.validated_fte, c.validated_fte, 1e-12));
+    assert!(co2_e2e::close(rc.floor_area_m2, c.floor_area_m2, 1e-12));
 
     // A unit's people are refused; another subtree's operator is not told about 9001.
     let res = call(&s.app, Method::GET, "/api/v1/backoffice/inventory?year=2025", Some(&principal), None).await;

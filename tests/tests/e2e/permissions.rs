@@ -153,6 +153,7 @@ async fn run_matrix(pool: PgPool) {
             None,
             [401, 403, 403, 403, 200, 200],
         ),
+        case(Method::GET, "/api/v1/backoffice/rollups?depth=2", None, [401, 403, 403, 403, 200, 200]),
         case(Method::GET, "/api/v1/backoffice/facts?year=2025", None, [401, 403, 403, 403, 200, 200]),
         case(Method::GET, "/api/v1/backoffice/inventory?year=2025", None, [401, 403, 403, 403, 200, 200]),
         case(Method::GET, "/api/v1/backoffice/inventory/publications?year=2025", None, [401, 403, 403, 403, 200, 200]),

@@ -170,3 +170,118 @@ async fn the_reporting_view_exports_as_one_pdf_of_the_filtered_units(pool: PgPoo
     }
     assert_eq!(call(&s.app, Method::POST, "/api/v1/exports", Some(&principal), Some(request)).await.status, 403);
 }
+
+fn node<'a>(view: &'a Value, id: &str) -> &'a Value {
+    view["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["institutional_id"] == id)
+        .unwrap_or_else(|| panic!("no {id} in {view}"))
+}
+
+fn year_of(node: &Value, year: i64) -> &Value {
+    node["years"].as_array().unwrap().iter().find(|y| y["year"] == year).unwrap()
+}
+
+fn equipment_kg(year: &Value) -> f64 {
+    year["modules"].as_array().unwrap().iter().find(|m| m["module"] == "equipment").unwrap()["scopes"]["total_kg"]
+        .as_f64()
+        .unwrap()
+}
+
+/// Roll-ups over years: the units summed up the tree, year by year, by module and scope, with the
+/// trend; restated, every year is computed again with the latest factors — a factor change no
+/// longer reads as a change of activity — and nothing stored changes.
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn roll_ups_sum_the_tree_over_years_and_restate_earlier_years_with_the_latest_factors(pool: PgPool) {
+    let s = Stack::embedded(pool).await;
+    let admin = s.token("admin", None).await;
+    let principal = s.token("principal", Some("9001")).await;
+    let centrifuge = json!({"entry_type": "scientific", "data": {"equipment_id": "R-1", "name": "Ultracentrifuge",
+        "equipment_class": "Centrifugation", "sub_class": "Ultra centrifuges",
+        "active_usage_hours_per_week": 40, "standby_usage_hours_per_week": 128}});
+    for year in [2024, 2025] {
+        let uri = format!("/api/v1/entries/units/9001/years/{year}/modules/equipment");
+        let res = call(&s.app, Method::POST, &uri, Some(&principal), Some(centrifuge.clone())).await;
+        assert_eq!(res.status, 201, "{year}: {}", String::from_utf8_lossy(&res.body));
+    }
+    // 2025's electricity factor doubles (a new factor file): 2025's entries are recalculated.
+    let factors = std::fs::read_to_string(co2_e2e::data_dir().join("factors/2025/equipments_factors.csv"))
+        .unwrap()
+        .replace(",0.097", ",0.194");
+    let (status, _) =
+        crate::support::put_csv(&s, &admin, "/api/v1/backoffice/factors/2025/equipments_factors", factors).await;
+    assert_eq!(status, 200);
+    s.drain().await;
+    let stored_2024: f64 = sqlx::query_scalar(
+        "select m.headline_kg from report_module m join report r using (report_id) join unit u using (unit_id)
+         where u.institutional_id = '9001' and r.report_year_id = 2024 and m.module = 'equipment'",
+    )
+    .fetch_one(&s.pool)
+    .await
+    .unwrap();
+    assert!(stored_2024 > 0.0);
+    s.replica_caught_up().await;
+
+    let get = |query: &str, token: &str| {
+        let (app, uri, token) = (s.app.clone(), format!("/api/v1/backoffice/rollups{query}"), token.to_owned());
+        async move { call(&app, Method::GET, &uri, Some(&token), None).await }
+    };
+    let res = get("?depth=3&basis=all", &admin).await;
+    assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
+    let stored = res.json();
+    assert_eq!(stored["years"], json!([2024, 2025]));
+    assert_eq!(stored["restated_with"], Value::Null);
+    let lab = node(&stored, "9001");
+    let (y2024, y2025) = (year_of(lab, 2024), year_of(lab, 2025));
+    assert!(close(equipment_kg(y2024), stored_2024), "as stored");
+    assert!(close(equipment_kg(y2025), 2.0 * stored_2024), "2025 with its doubled factor");
+    assert!(close(y2025["change_percent"].as_f64().unwrap(), 100.0), "{y2025}");
+    assert!(close(y2025["total"]["total_kg"].as_f64().unwrap(), equipment_kg(y2025)));
+
+    // Restated with 2025's factors: 2024 is the same activity, so the same kg; no change left.
+    let restated = get("?depth=3&basis=all&restated=true", &admin).await.json();
+    assert_eq!(restated["restated_with"], 2025);
+    let lab = node(&restated, "9001");
+    let (r2024, r2025) = (year_of(lab, 2024), year_of(lab, 2025));
+    assert!(close(equipment_kg(r2024), 2.0 * stored_2024), "{r2024}");
+    assert!(close(equipment_kg(r2025), equipment_kg(y2025)), "the latest year restates to itself");
+    assert!(close(r2025["change_percent"].as_f64().unwrap(), 0.0));
+    let after: f64 = sqlx::query_scalar(
+        "select m.headline_kg from report_module m join report r using (report_id) join unit u using (unit_id)
+         where u.institutional_id = '9001' and r.report_year_id = 2024 and m.module = 'equipment'",
+    )
+    .fetch_one(&s.pool)
+    .await
+    .unwrap();
+    assert_eq!(after, stored_2024, "the stored report is unchanged");
+
+    // Up the tree: ENAC holds both labs; the validated basis counts nothing not validated.
+    let school = get("?depth=2&basis=all&from=2025", &admin).await.json();
+    assert_eq!(school["years"], json!([2025]));
+    let enac = node(&school, "ENAC");
+    assert_eq!(year_of(enac, 2025)["units"], 2);
+    assert_eq!(year_of(enac, 2025)["share_validated"], 0.0);
+    let coverage = &year_of(enac, 2025)["coverage"];
+    assert_eq!((coverage["units"].as_i64(), coverage["validated_units"].as_i64()), (Some(2), Some(0)), "{coverage}");
+    assert!(coverage["extrapolated_total_kg"].is_null(), "nothing validated, nothing to extrapolate from");
+    let validated = get("?depth=2", &admin).await.json();
+    assert_eq!(year_of(node(&validated, "ENAC"), 2025)["total"]["total_kg"], 0.0);
+    let csv = get("?depth=3&basis=all&format=csv", &admin).await;
+    let text = String::from_utf8(csv.body).unwrap();
+    assert!(text.starts_with("node,name,path,year,units,units_validated,share_validated,module,"));
+    assert_eq!(text.lines().count(), 1 + 2 * 2 * 8, "2 units × 2 years × 8 modules");
+
+    // Rights and bad parameters.
+    let lab_office = s.token("backoffice", Some("9002")).await;
+    let theirs = get("?depth=3", &lab_office).await.json();
+    let ids: Vec<&str> =
+        theirs["nodes"].as_array().unwrap().iter().map(|n| n["institutional_id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["9002"]);
+    assert_eq!(get("", &principal).await.status, 403);
+    for query in ["?depth=0", "?basis=some", "?format=xml"] {
+        assert_eq!(get(query, &admin).await.status, 400, "{query}");
+    }
+    assert_eq!(get("?from=1990&to=1991", &admin).await.status, 404);
+}
