@@ -1141,3 +1141,8 @@ pub fn estimated(lang: Lang, tonnes: &str) -> String {
         Lang::Fr => format!("est. {tonnes} t pour toutes"),
     }
 }
+text!(
+    INVENTORY_WORKBOOK,
+    "Workbook with the methodology (XLSX)",
+    "Classeur avec la méthodologie (XLSX)"
+);

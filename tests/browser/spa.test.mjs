@@ -276,6 +276,13 @@ test('the IT manager reads the GHG inventory, publishes it and compares the vers
     // The lab's equipment (uploaded above) is electricity: Scope 2, 5.89 t.
     assert.match(await page.getByTestId('inventory-totals').innerText(), /Scope 2 \(location-based\)\s+5\.89 t/i);
     assert.match(await page.getByTestId('inventory-csv').getAttribute('href'), /format=csv/);
+    // The workbook with the methodology, built by the export step.
+    await page.getByTestId('export-inventory-xlsx-start').click();
+    const workbook = page.getByTestId('export-inventory-xlsx-download');
+    await workbook.waitFor({ timeout: 30_000 });
+    const file = await page.request.get(new URL(await workbook.getAttribute('href'), BASE_URL).toString());
+    assert.equal(file.status(), 200);
+    assert.ok((await file.body()).subarray(0, 2).equals(Buffer.from('PK')), 'an XLSX (a ZIP) file');
     assert.match(await page.getByTestId('inventory-coverage').innerText(), /of 1 units have validated every module/);
 
     await page.getByTestId('publish-note').fill('as reported');

@@ -56,6 +56,7 @@ pub fn ExportButton(unit: String, year: i32, format: ExportFormat, basis: Basis)
         module: None,
         basis: Some(basis.key().to_owned()),
         reporting: None,
+        subtree: None,
     };
     rsx! { ExportLink { request, label: i18n.t(format.label()).to_owned(), key_name: format.key().to_owned() } }
 }

@@ -3,12 +3,12 @@
 //! and its published versions: the IT manager publishes one; anyone of the back office compares
 //! a version with the figures of now. The server checks every right again.
 
-use co2_api_types::{GhgInventoryView, PublishInventoryRequest};
+use co2_api_types::{ExportKind, ExportRequest, GhgInventoryView, PublishInventoryRequest};
 use dioxus::prelude::*;
 
 use super::it_manager::YearSelect;
 use crate::api;
-use crate::components::{ErrorPanel, LoadingPage};
+use crate::components::{ErrorPanel, ExportLink, LoadingPage};
 use crate::i18n::use_i18n;
 use crate::model::tonnes_in;
 use crate::session::use_session;
@@ -61,6 +61,17 @@ fn InventoryTable(year: i32, subtree: String, on_published: EventHandler<()>) ->
         Err(e) => return rsx! { ErrorPanel { title: i18n.t(t::IT_INVENTORY), message: e.message } },
     };
     let csv_href = api::inventory_url(year, &subtree, "csv");
+    // The workbook (summary, lines, placements, methodology) is built by step-export.
+    let workbook = ExportRequest {
+        kind: ExportKind::Inventory,
+        format: Some("xlsx".to_owned()),
+        year,
+        unit: None,
+        module: None,
+        basis: None,
+        reporting: None,
+        subtree: Some(subtree.clone()).filter(|s| !s.trim().is_empty()),
+    };
     let publish = move |evt: FormEvent| {
         evt.prevent_default();
         let req = PublishInventoryRequest {
@@ -139,9 +150,11 @@ fn InventoryTable(year: i32, subtree: String, on_published: EventHandler<()>) ->
                 }
             }
         }
-        p {
+        div { class: "inline-form",
             a { class: "btn btn-ghost", href: "{csv_href}", download: "ghg-inventory-{year}.csv",
                 "data-testid": "inventory-csv", "{i18n.t(t::DOWNLOAD_CSV)}" }
+            ExportLink { request: workbook, label: i18n.t(t::INVENTORY_WORKBOOK).to_owned(),
+                key_name: "inventory-xlsx".to_owned() }
         }
         if admin {
             form { class: "inline-form panel", "data-testid": "publish-form", onsubmit: publish,

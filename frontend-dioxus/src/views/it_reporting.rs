@@ -319,6 +319,7 @@ fn ReportingExports(year: i32, filters: ReportingFilters) -> Element {
         module: None,
         basis: None,
         reporting: Some(filters.clone()),
+        subtree: None,
     };
     let module_units = ExportRequest {
         kind: ExportKind::ModuleUnits,
@@ -328,6 +329,7 @@ fn ReportingExports(year: i32, filters: ReportingFilters) -> Element {
         module: Some(module()),
         basis: None,
         reporting: None,
+        subtree: None,
     };
     rsx! {
         div { class: "panel inline-form", "data-testid": "reporting-exports",

@@ -7,19 +7,14 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use co2_api_types::{
-    FactorSetUsedView, FactorUploadSinceView, GhgInventoryView, InventoryCoverageView, InventoryLineView,
-    InventoryPlacementView, PublishInventoryRequest, PublishedInventoryView, RestatedLineView, RestatementView,
+    FactorUploadSinceView, GhgInventoryView, PublishInventoryRequest, PublishedInventoryView, RestatedLineView,
+    RestatementView,
 };
 use co2_db::org::Unit;
-use co2_domain::EmissionType;
-use co2_domain::emission::Scope;
-use co2_domain::ghg::{GhgLine, SCOPE3_CATEGORIES, placement, placements};
 use co2_platform::auth::Caller;
 use co2_platform::reporting_scope::units_reported_on;
 use co2_platform::{ApiError, ApiJson, ApiQuery, ApiResult, Ctx};
-use futures::TryStreamExt;
 use serde::Deserialize;
-use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// `GET /api/v1/backoffice/inventory` parameters.
@@ -34,136 +29,12 @@ pub(crate) struct InventoryQuery {
     format: Option<String>,
 }
 
-fn scope_number(scope: Scope) -> u8 {
-    match scope {
-        Scope::S1 => 1,
-        Scope::S2 => 2,
-        Scope::S3 => 3,
-    }
-}
-
-/// Builds the inventory of the facts of `units` in `year`.
+/// The inventory of `units`, its build's failures as API errors.
 async fn build(ctx: &Ctx, units: &[Unit], year: i32, subtree: Option<String>) -> ApiResult<GhgInventoryView> {
-    let ids: Vec<Uuid> = units.iter().map(|u| u.unit_id).collect();
-    let mut lines: BTreeMap<GhgLine, InventoryLineView> = GhgLine::all()
-        .into_iter()
-        .map(|line| {
-            let excluded_because = match line {
-                GhgLine::Scope3(n) => Some(SCOPE3_CATEGORIES[usize::from(n) - 1].1).filter(|r| !r.is_empty()),
-                _ => None,
-            };
-            (
-                line,
-                InventoryLineView {
-                    key: line.key(),
-                    label: line.label().to_owned(),
-                    scope: scope_number(line.scope()),
-                    kg_co2eq: 0.0,
-                    additional_kg: 0.0,
-                    by_gas: BTreeMap::new(),
-                    excluded_because: excluded_because.map(str::to_owned),
-                },
-            )
-        })
-        .collect();
-    let facts: Vec<co2_db::facts::FactRow> =
-        co2_db::facts::of_units(&ctx.pools.read, &ids, year).try_collect().await.map_err(ApiError::from)?;
-    let coverage = coverage(ctx, units, year, &facts).await?;
-    for fact in facts {
-        let leaf = EmissionType::by_key(&fact.emission_type).ok_or_else(|| {
-            ApiError::internal(anyhow::anyhow!("a stored leaf '{}' is not in the tree", fact.emission_type))
-        })?;
-        let place = placement(&leaf)
-            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("the leaf '{}' has no placement", leaf.key)))?;
-        let line = lines.get_mut(&place.line).ok_or_else(|| ApiError::internal(anyhow::anyhow!("no line")))?;
-        line.kg_co2eq += fact.kg_co2eq;
-        if fact.is_additional {
-            line.additional_kg += fact.kg_co2eq;
-        }
-        if let Some(gas) = place.gas {
-            *line.by_gas.entry(gas.to_owned()).or_default() += fact.kg_co2eq;
-        }
-    }
-    let lines: Vec<InventoryLineView> = lines.into_values().collect();
-    let scope = |n: u8| lines.iter().filter(|l| l.scope == n).map(|l| l.kg_co2eq).sum::<f64>();
-    let (scope1_kg, scope2_kg, scope3_kg) = (scope(1), scope(2), scope(3));
-    let base_year = co2_db::report::all_years(&ctx.pools.read)
-        .await?
-        .into_iter()
-        .find(|y| y.report_year_id == year)
-        .and_then(|y| y.goal_reference_year);
-    let mut factor_sets = Vec::new();
-    for kind in co2_db::factor_file::FactorFile::ALL {
-        let dets = kind.entry_types();
-        let counts = co2_db::factor::counts(&ctx.pools.read, year, &dets).await?;
-        factor_sets.push(FactorSetUsedView {
-            file: kind.file_name().trim_end_matches(".csv").to_owned(),
-            module: kind.module().key().to_owned(),
-            factors: counts.current,
-            uploaded: counts.uploaded,
-            updated_at: counts.updated_at,
-        });
-    }
-    Ok(GhgInventoryView {
-        year,
-        subtree,
-        units: units.len(),
-        base_year,
-        scope1_kg,
-        scope2_kg,
-        scope3_kg,
-        total_kg: scope1_kg + scope2_kg + scope3_kg,
-        lines,
-        placements: placements()
-            .into_iter()
-            .map(|(leaf, p)| InventoryPlacementView {
-                leaf: leaf.key.to_owned(),
-                line: p.line.key(),
-                gas: p.gas.map(str::to_owned),
-                reason: p.reason.to_owned(),
-            })
-            .collect(),
-        factor_sets,
-        coverage: Some(coverage),
+    co2_results::inventory::build(&ctx.pools.read, units, year, subtree).await.map_err(|e| match e {
+        co2_results::inventory::InventoryError::Db(e) => e.into(),
+        co2_results::inventory::InventoryError::Inconsistent(why) => ApiError::internal(anyhow::anyhow!(why)),
     })
-}
-
-/// Which share of the scope's FTE and floor area the validated units cover, and the total
-/// extrapolated from them (`co2_results::coverage`).
-async fn coverage(
-    ctx: &Ctx,
-    units: &[Unit],
-    year: i32,
-    facts: &[co2_db::facts::FactRow],
-) -> ApiResult<InventoryCoverageView> {
-    let ids: Vec<Uuid> = units.iter().map(|u| u.unit_id).collect();
-    let fte: BTreeMap<Uuid, f64> =
-        co2_db::results::fte_by_unit(&ctx.pools.read, &ids, year).await?.into_iter().collect();
-    let floor: BTreeMap<Uuid, f64> =
-        co2_db::results::floor_area_by_unit(&ctx.pools.read, &ids, year).await?.into_iter().collect();
-    let progress = co2_db::report::progress_of_year(&ctx.pools.read, year).await?;
-    // Units without a report that year (a faculty above its labs) are not units to cover.
-    let reporting: std::collections::HashSet<Uuid> = progress.iter().map(|p| p.unit_id).collect();
-    let validated: std::collections::HashSet<Uuid> = progress
-        .iter()
-        .filter(|p| ids.contains(&p.unit_id) && p.modules > 0 && p.validated_modules == p.modules)
-        .map(|p| p.unit_id)
-        .collect();
-    let mut kg: BTreeMap<&str, f64> = BTreeMap::new();
-    for f in facts {
-        *kg.entry(f.unit.as_str()).or_default() += f.kg_co2eq;
-    }
-    let per_unit: Vec<co2_results::coverage::UnitCoverage> = units
-        .iter()
-        .filter(|u| reporting.contains(&u.unit_id))
-        .map(|u| co2_results::coverage::UnitCoverage {
-            fte: fte.get(&u.unit_id).copied().unwrap_or(0.0),
-            floor_area_m2: floor.get(&u.unit_id).copied().unwrap_or(0.0),
-            validated: validated.contains(&u.unit_id),
-            kg: kg.get(u.institutional_id.as_str()).copied().unwrap_or(0.0),
-        })
-        .collect();
-    Ok(co2_results::coverage::of(&per_unit))
 }
 
 /// The lines as CSV: key, label, scope, kg, of which additional, gases, exclusion; then the

@@ -97,6 +97,14 @@ pub(crate) async fn create(
                 units.iter().filter(|u| kept.contains(u.institutional_id.as_str())).map(|u| u.unit_id).collect();
             ("reporting", format, None, None, unit_ids)
         }
+        ExportKind::Inventory => {
+            let format = req.format.as_deref().unwrap_or("xlsx");
+            if !matches!(format, "xlsx" | "csv") {
+                return Err(invalid(format!("an inventory export is xlsx or csv, not '{format}'")));
+            }
+            let units = units_reported_on(&ctx, &caller, req.year, req.subtree.as_deref(), "the inventory").await?;
+            ("inventory", format, None, None, units.iter().map(|u| u.unit_id).collect())
+        }
     };
     let mut tx = ctx.pools.write.begin().await?;
     let job_id = co2_db::job::create(
@@ -121,7 +129,10 @@ pub(crate) async fn create(
             module: module.map(Module::key),
             basis,
             unit_ids: &unit_ids,
-            filters: serde_json::to_value(req.reporting.clone().unwrap_or_default()).unwrap_or_default(),
+            filters: match req.kind {
+                ExportKind::Inventory => serde_json::json!({"subtree": subtree_of(&req)}),
+                _ => serde_json::to_value(req.reporting.clone().unwrap_or_default()).unwrap_or_default(),
+            },
         },
     )
     .await?;
@@ -145,6 +156,11 @@ pub(crate) async fn create(
     }
     tracing::info!(%job_id, kind, format, "export.requested");
     Ok((StatusCode::ACCEPTED, ApiJson(view(&ctx, &caller, job_id).await?)))
+}
+
+/// The subtree an inventory export names, trimmed (`None`: the institution).
+fn subtree_of(req: &ExportRequest) -> Option<String> {
+    req.subtree.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
 }
 
 fn invalid(message: String) -> ApiError {
@@ -187,6 +203,7 @@ async fn view(ctx: &Ctx, caller: &Caller, job_id: Uuid) -> ApiResult<ExportView>
         kind: match export.kind.as_str() {
             "unit_year" => ExportKind::UnitYear,
             "reporting" => ExportKind::Reporting,
+            "inventory" => ExportKind::Inventory,
             _ => ExportKind::ModuleUnits,
         },
         format: export.format,

@@ -310,3 +310,71 @@ pub fn units(rows: &[UnitModule]) -> Table {
     }
     t
 }
+
+/// The GHG Protocol inventory's sheets: its summary (scope totals, base year, coverage), its
+/// lines (Scope 1 by source, Scope 2, the 15 Scope 3 categories with gases and exclusions), every
+/// leaf's placement with its reason, and the methodology (every factor set with its source).
+pub fn inventory(h: &Heading, v: &co2_api_types::GhgInventoryView) -> Vec<Table> {
+    let mut summary = Table::new("summary", &["figure", "value", "unit"]);
+    let mut row = |label: &str, value: Cell, unit: &str| {
+        summary.rows.push(vec![Cell::text(label), value, Cell::text(unit)]);
+    };
+    row("Organisation", Cell::text(v.subtree.as_deref().unwrap_or("the institution")), "");
+    row("Reporting year", Cell::Number(f64::from(v.year)), "");
+    row("Base year", Cell::number(v.base_year.map(f64::from)), "");
+    row("Units", Cell::Number(v.units as f64), "");
+    row("Scope 1", Cell::Number(v.scope1_kg), "kg CO2-eq");
+    row("Scope 2 (location-based)", Cell::Number(v.scope2_kg), "kg CO2-eq");
+    row("Scope 3", Cell::Number(v.scope3_kg), "kg CO2-eq");
+    row("Total", Cell::Number(v.total_kg), "kg CO2-eq");
+    row(
+        "Scope 2 (market-based)",
+        Cell::text("not reported: no contractual instrument (certificate, PPA, supplier factor) is recorded"),
+        "",
+    );
+    if let Some(c) = &v.coverage {
+        row("Units with every module validated", Cell::Number(c.validated_units as f64), "");
+        row("Share of FTE they cover", Cell::number(c.fte_share.map(|s| s * 100.0)), "%");
+        row("Share of floor area they cover", Cell::number(c.floor_area_share.map(|s| s * 100.0)), "%");
+        row("Total extrapolated to every unit", Cell::number(c.extrapolated_total_kg), "kg CO2-eq");
+        row("Extrapolation method", Cell::text(&c.method), "");
+    }
+    row("Generated at", Cell::text(h.generated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)), "UTC");
+
+    let mut lines =
+        Table::new("lines", &["line", "label", "scope", "kg_co2eq", "additional_kg", "by_gas", "excluded_because"]);
+    for l in &v.lines {
+        let gases = l.by_gas.iter().map(|(g, kg)| format!("{g}={kg}")).collect::<Vec<_>>().join("; ");
+        lines.rows.push(vec![
+            Cell::text(&l.key),
+            Cell::text(&l.label),
+            Cell::Number(f64::from(l.scope)),
+            Cell::Number(l.kg_co2eq),
+            Cell::Number(l.additional_kg),
+            Cell::text(gases),
+            Cell::text(l.excluded_because.as_deref().unwrap_or("")),
+        ]);
+    }
+    let mut placements = Table::new("placements", &["leaf", "line", "gas", "reason"]);
+    for p in &v.placements {
+        placements.rows.push(vec![
+            Cell::text(&p.leaf),
+            Cell::text(&p.line),
+            Cell::text(p.gas.as_deref().unwrap_or("")),
+            Cell::text(&p.reason),
+        ]);
+    }
+    let mut methodology =
+        Table::new("methodology", &["factor_file", "module", "factors", "uploaded", "updated_at", "source"]);
+    for f in &v.factor_sets {
+        methodology.rows.push(vec![
+            Cell::text(&f.file),
+            Cell::text(&f.module),
+            Cell::Number(f.factors as f64),
+            Cell::Number(f.uploaded as f64),
+            Cell::text(f.updated_at.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).unwrap_or_default()),
+            Cell::text(&f.source),
+        ]);
+    }
+    vec![summary, lines, placements, methodology]
+}

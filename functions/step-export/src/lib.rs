@@ -106,6 +106,7 @@ impl Export {
             "unit_year" => self.unit_year(e).await,
             "module_units" => self.module_units(e).await,
             "reporting" => self.reporting(e).await,
+            "inventory" => self.inventory(e).await,
             other => Err(BuildError::Refused(format!("unknown export kind '{other}'"))),
         }
     }
@@ -179,6 +180,36 @@ impl Export {
             bytes,
             entries: count,
         })
+    }
+
+    /// The GHG Protocol inventory of the units resolved for the requester, as a workbook or CSV
+    /// files in a ZIP.
+    async fn inventory(&self, e: &ExportRow) -> Result<File, BuildError> {
+        let db = &self.ctx.pools.read;
+        let year = e.report_year_id;
+        let subtree = e.filters["subtree"].as_str().map(str::to_owned);
+        let units: Vec<co2_db::org::Unit> =
+            co2_db::org::all_units(db).await?.into_iter().filter(|u| e.unit_ids.contains(&u.unit_id)).collect();
+        let view = co2_results::inventory::build(db, &units, year, subtree.clone()).await.map_err(|e| match e {
+            co2_results::inventory::InventoryError::Db(e) => BuildError::Transient(e.into()),
+            co2_results::inventory::InventoryError::Inconsistent(why) => BuildError::Refused(why),
+        })?;
+        let scope = subtree.unwrap_or_else(|| "institution".to_owned());
+        let heading = Heading {
+            unit_institutional_id: scope.clone(),
+            unit_name: format!("GHG inventory, {scope}"),
+            year,
+            generated_at: chrono::Utc::now(),
+        };
+        let count = view.lines.len();
+        let stem = format!("ghg_inventory_{scope}_{year}");
+        if e.format == "xlsx" {
+            let bytes = blocking(move || table::to_xlsx(&content::inventory(&heading, &view))).await?;
+            Ok(File { name: format!("{stem}.xlsx"), content_type: XLSX, bytes, entries: count })
+        } else {
+            let bytes = blocking(move || table::to_csv_zip(&content::inventory(&heading, &view))).await?;
+            Ok(File { name: format!("{stem}_csv.zip"), content_type: "application/zip", bytes, entries: count })
+        }
     }
 
     async fn module_units(&self, e: &ExportRow) -> Result<File, BuildError> {

@@ -829,6 +829,9 @@ pub enum ExportKind {
     /// The reporting view of the units the caller reports on, filtered (`reporting`): summary,
     /// module states, charts and the unit rows in one PDF (`pdf`).
     Reporting,
+    /// The GHG Protocol inventory of the institution or `subtree`: summary, lines by scope and
+    /// category, placements and methodology, as a workbook (`xlsx`) or CSV files in a ZIP (`csv`).
+    Inventory,
 }
 
 /// `POST /api/v1/exports`.
@@ -837,7 +840,7 @@ pub enum ExportKind {
 pub struct ExportRequest {
     pub kind: ExportKind,
     /// `xlsx`, `csv` or `pdf` for `unit_year`; `zip` (the default) for `module_units`; `pdf` for
-    /// `reporting`.
+    /// `reporting`; `xlsx` (the default) or `csv` for `inventory`.
     pub format: Option<String>,
     pub year: i32,
     /// The unit's institutional id (`unit_year`).
@@ -849,6 +852,9 @@ pub struct ExportRequest {
     /// The filters of a `reporting` export (as `GET /api/v1/backoffice/reporting/{year}` takes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reporting: Option<ReportingFilters>,
+    /// The subtree of an `inventory` export (absent: the institution).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtree: Option<String>,
 }
 
 /// An export job and, once it succeeded, its file.
@@ -1335,6 +1341,9 @@ pub struct FactorSetUsedView {
     /// Of those, uploaded by the office (the rest are the shipped defaults, `data/SOURCES.md`).
     pub uploaded: i64,
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Where the factors come from: the office's upload, or the shipped defaults' sources.
+    #[serde(default)]
+    pub source: String,
 }
 
 /// The GHG Protocol inventory of a year for the institution or a subtree: Scope 1 by source,
@@ -1376,9 +1385,13 @@ pub struct InventoryCoverageView {
     /// `validated_fte / fte`; `None` without any FTE.
     pub fte_share: Option<f64>,
     /// Σ floor area (rooms entered × the unit's share of each) of every unit in scope, and of
-    /// the validated units; the share is `None` without any known room.
+    /// the validated units; the share is `None` without any known room (absent from versions
+    /// published before floor area was counted).
+    #[serde(default)]
     pub floor_area_m2: f64,
+    #[serde(default)]
     pub validated_floor_area_m2: f64,
+    #[serde(default)]
     pub floor_area_share: Option<f64>,
     /// Σ kg of the validated units.
     pub validated_kg: f64,

@@ -145,6 +145,30 @@ impl FactorFile {
         FactorFile::ALL.into_iter().filter(|f| f.module() == module).collect()
     }
 
+    /// Where the shipped defaults of this file come from, in brief (`data/SOURCES.md` has the
+    /// detail and the caveats).
+    pub fn default_source(self) -> &'static str {
+        match self {
+            FactorFile::HeadcountMembers | FactorFile::HeadcountStudents => {
+                "illustrative food, commuting and waste quantities; car 0.19 kg/pkm after Mobitool (data/SOURCES.md)"
+            }
+            FactorFile::TravelPlanes => "Mobitool v3.1 per-pkm factors with RFI 1.35, haul bands 2,500 km",
+            FactorFile::TravelTrains => "Mobitool (CH), UBA/TREMOD (DE), ADEME (FR); others illustrative",
+            FactorFile::BuildingRooms => "Swiss consumption mix BAFU 2025 (0.097 kg/kWh); illustrative intensities",
+            FactorFile::BuildingCombustions => "Labos1point5 2021/2022; propane IPCC 2006 default",
+            FactorFile::BuildingEmbodied => "illustrative kg CO2e per m2 (data/SOURCES.md)",
+            FactorFile::Equipments => "EPFL public power table; Swiss consumption mix BAFU 2025 (0.097 kg/kWh)",
+            FactorFile::PurchasesCommon => "illustrative kg CO2e per EUR by UNSPSC/NACRES (data/SOURCES.md)",
+            FactorFile::PurchasesAdditional => "illustrative, from air-separation electricity (data/SOURCES.md)",
+            FactorFile::FacilitiesCommon | FactorFile::FacilitiesAnimals => {
+                "each facility's own footprint (demo values illustrative)"
+            }
+            FactorFile::ExternalClouds => "EPFL 2023 data-centre study, 0.259 kg CO2e per EUR",
+            FactorFile::ExternalAi => "EcoLogits and Luccioni et al. 2024, per request",
+            FactorFile::ProcessEmissions => "GWP100, IPCC AR5 via the GHG Protocol; refrigerants Labos1point5 2022",
+        }
+    }
+
     /// The module whose entries use this file.
     pub fn module(self) -> co2_domain::Module {
         use co2_domain::Module as M;

@@ -5,6 +5,7 @@
 
 pub mod coverage;
 pub mod figures;
+pub mod inventory;
 pub mod reporting;
 pub mod rollups;
 

@@ -10,6 +10,14 @@ use http::Method;
 use sqlx::PgPool;
 use std::collections::BTreeMap;
 
+/// Every demo file of the demo lab (9001), through the pipeline.
+async fn load_demo_lab(s: &Stack, principal: &str) {
+    for (file, module) in DEMO_FILES {
+        upload(s, principal, module, file, demo(file)).await;
+        s.drain().await;
+    }
+}
+
 fn parse_ndjson(body: &[u8]) -> Vec<FactView> {
     std::str::from_utf8(body)
         .unwrap()
@@ -22,10 +30,7 @@ fn parse_ndjson(body: &[u8]) -> Vec<FactView> {
 async fn the_facts_feed_adds_up_to_each_modules_totals_within_the_callers_subtree(pool: PgPool) {
     let s = Stack::embedded(pool).await;
     let principal = s.token("principal", Some("9001")).await;
-    for (file, module) in DEMO_FILES {
-        upload(&s, &principal, module, file, demo(file)).await;
-        s.drain().await;
-    }
+    load_demo_lab(&s, &principal).await;
     let other = s.token("principal", Some("9002")).await;
     let theirs = String::from_utf8(demo("equipments.csv")).unwrap().replace("\n9001,", "\n9002,");
     let job = s.upload(&other, "9002", "equipments.csv", "append", theirs.into_bytes()).await;
@@ -120,10 +125,7 @@ async fn the_facts_feed_adds_up_to_each_modules_totals_within_the_callers_subtre
 async fn the_inventory_places_every_kg_and_its_lines_add_up_to_the_scope_totals(pool: PgPool) {
     let s = Stack::embedded(pool).await;
     let principal = s.token("principal", Some("9001")).await;
-    for (file, module) in DEMO_FILES {
-        upload(&s, &principal, module, file, demo(file)).await;
-        s.drain().await;
-    }
+    load_demo_lab(&s, &principal).await;
     let admin = s.token("admin", None).await;
     let res =
         call(&s.app, Method::GET, "/api/v1/backoffice/inventory?year=2025&subtree=9001", Some(&admin), None).await;
@@ -319,4 +321,86 @@ async fn a_published_inventory_stays_as_published_and_a_restatement_shows_what_c
     assert_eq!(call(&s.app, Method::GET, &uri, Some(&principal), None).await.status, 403);
     let stranger = s.token("backoffice", Some("9002")).await;
     assert_eq!(call(&s.app, Method::GET, &uri, Some(&stranger), None).await.status, 404);
+}
+
+/// The inventory as a file (DOMAIN's GHG Protocol export): a workbook and CSV files built by
+/// step-export from the demo lab's published figures, whose lines add up to the scope totals,
+/// with every leaf's placement and every factor set with its source.
+#[sqlx::test(migrator = "co2_db::MIGRATOR")]
+async fn the_inventory_exports_as_a_workbook_and_csv_files_whose_lines_add_up(pool: PgPool) {
+    use calamine::{Data, Reader, Xlsx};
+    use std::io::Read;
+    let s = Stack::embedded(pool).await;
+    let principal = s.token("principal", Some("9001")).await;
+    load_demo_lab(&s, &principal).await;
+    let admin = s.token("admin", None).await;
+    let inv: co2_api_types::GhgInventoryView = serde_json::from_slice(
+        &call(&s.app, Method::GET, "/api/v1/backoffice/inventory?year=2025&subtree=9001", Some(&admin), None)
+            .await
+            .body,
+    )
+    .unwrap();
+    let export = |format: &str| {
+        let (app, admin) = (s.app.clone(), admin.clone());
+        let body = serde_json::json!({"kind": "inventory", "year": 2025, "subtree": "9001", "format": format});
+        async move { call(&app, Method::POST, "/api/v1/exports", Some(&admin), Some(body)).await }
+    };
+    let res = export("xlsx").await;
+    assert_eq!(res.status, 202, "{}", String::from_utf8_lossy(&res.body));
+    let id = res.json()["job_id"].as_str().unwrap().to_owned();
+    s.drain().await;
+    let view = call(&s.app, Method::GET, &format!("/api/v1/exports/{id}"), Some(&admin), None).await.json();
+    assert_eq!((view["state"].as_str(), view["kind"].as_str()), (Some("succeeded"), Some("inventory")), "{view}");
+    assert_eq!(view["file_name"], "ghg_inventory_9001_2025.xlsx");
+    let file = co2_testkit::get_link(&s.app, view["download_url"].as_str().unwrap()).await;
+    let mut book = Xlsx::new(std::io::Cursor::new(file.body.to_vec())).unwrap();
+    let sheet = |book: &mut Xlsx<_>, name: &str| -> Vec<Vec<Data>> {
+        book.worksheet_range(name).unwrap().rows().map(<[Data]>::to_vec).collect()
+    };
+    let number = |d: &Data| match d {
+        Data::Float(f) => *f,
+        Data::Int(i) => *i as f64,
+        other => panic!("not a number: {other:?}"),
+    };
+    let lines = sheet(&mut book, "lines");
+    assert_eq!(lines.len(), 1 + 19, "a header and the 19 lines");
+    let summary = sheet(&mut book, "summary");
+    let figure = |label: &str| number(&summary.iter().find(|r| r[0] == Data::String(label.into())).unwrap()[1]);
+    for (scope, label) in [(1.0, "Scope 1"), (2.0, "Scope 2 (location-based)"), (3.0, "Scope 3")] {
+        let of_scope: f64 = lines[1..].iter().filter(|r| number(&r[2]) == scope).map(|r| number(&r[3])).sum();
+        assert!(co2_e2e::close(of_scope, figure(label), 1e-9), "{label}: lines {of_scope} vs {}", figure(label));
+    }
+    assert!(co2_e2e::close(figure("Total"), inv.total_kg, 1e-9), "the file says what the API says");
+    assert!(figure("Scope 1") > 0.0 && figure("Scope 2 (location-based)") > 0.0 && figure("Scope 3") > 0.0);
+    let cat03 = lines.iter().find(|r| r[0] == Data::String("scope3.cat03".into())).unwrap();
+    assert!(matches!(&cat03[6], Data::String(reason) if !reason.is_empty()), "an exclusion states its reason");
+    assert_eq!(sheet(&mut book, "placements").len(), 1 + co2_domain::emission::LEAVES.len());
+    let methodology = sheet(&mut book, "methodology");
+    assert_eq!(methodology.len(), 1 + 15, "every factor set");
+    assert!(
+        methodology[1..].iter().all(|r| matches!(&r[5], Data::String(s) if s.starts_with("shipped default: "))),
+        "each set with its source"
+    );
+
+    // The CSV files in a ZIP say the same.
+    let res = export("csv").await;
+    let id = res.json()["job_id"].as_str().unwrap().to_owned();
+    s.drain().await;
+    let view = call(&s.app, Method::GET, &format!("/api/v1/exports/{id}"), Some(&admin), None).await.json();
+    let file = co2_testkit::get_link(&s.app, view["download_url"].as_str().unwrap()).await;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(file.body.to_vec())).unwrap();
+    let mut text = String::new();
+    zip.by_name("lines.csv").unwrap().read_to_string(&mut text).unwrap();
+    let rows: Vec<csv::StringRecord> =
+        csv::Reader::from_reader(text.as_bytes()).records().map(Result::unwrap).collect();
+    let total: f64 = rows.iter().map(|r| r[3].parse::<f64>().unwrap()).sum();
+    assert!(co2_e2e::close(total, inv.total_kg, 1e-9));
+
+    // The subtree is the caller's: a unit's principal is refused; another subtree is not disclosed.
+    let body = serde_json::json!({"kind": "inventory", "year": 2025, "subtree": "9001"});
+    assert_eq!(call(&s.app, Method::POST, "/api/v1/exports", Some(&principal), Some(body.clone())).await.status, 403);
+    let operator = s.token("backoffice", Some("9002")).await;
+    assert_eq!(call(&s.app, Method::POST, "/api/v1/exports", Some(&operator), Some(body)).await.status, 404);
+    let pdf = serde_json::json!({"kind": "inventory", "year": 2025, "format": "pdf"});
+    assert_eq!(call(&s.app, Method::POST, "/api/v1/exports", Some(&admin), Some(pdf)).await.status, 400);
 }
