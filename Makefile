@@ -18,6 +18,7 @@ OIDC_PORT ?= 18078
 CLUSTER_EDGE_PORT ?= 18090
 CLUSTER_OIDC_PORT ?= 18079
 MOTO_PORT ?= 5077
+SMTP_PORT ?= 18025
 # The local PostgreSQL; the tests' replica and PgBouncers take the ports 10, 12 and 13 above it.
 # All of them below the kernel's ephemeral range (32768-60999), where an outgoing connection's
 # port could take one of them between two starts.
@@ -81,15 +82,18 @@ knative-validate: tools
 	bash scripts/validate-knative.sh
 
 ## test-rust: unit, SQL (#[sqlx::test]), function and end-to-end tests against a real PostgreSQL
-## (with a streaming replica and PgBouncer, as in a cluster) and a real S3+SQS server (moto) with
-## bucket notifications; then the pipeline suites once more with every function's pools through
+## (with a streaming replica and PgBouncer, as in a cluster), a real S3+SQS server (moto) with
+## bucket notifications and a real SMTP server (aiosmtpd) for the campaign's e-mails; then the
+## pipeline suites once more with every function's pools through
 ## PgBouncer in transaction pooling, reads on the replica.
 PIPELINE_SUITES := embedded:: recalculation:: exports:: permissions:: year_upload:: all_modules:: concurrency:: access::
 test-rust: tools cluster-tools
 	@eval "$$(scripts/dev-env.sh $(LOCAL)/test co2calc_test)"; \
 	scripts/moto.sh start $(MOTO_PORT) $(LOCAL)/moto.pid; \
-	trap 'scripts/moto.sh stop $(LOCAL)/moto.pid; scripts/db-tier.sh stop $(LOCAL)/db-tier' EXIT; \
+	rm -rf $(LOCAL)/smtp-mail; scripts/smtp.sh start $(SMTP_PORT) $(LOCAL)/smtp-mail $(LOCAL)/smtp.pid; \
+	trap 'scripts/moto.sh stop $(LOCAL)/moto.pid; scripts/smtp.sh stop $(LOCAL)/smtp.pid; scripts/db-tier.sh stop $(LOCAL)/db-tier' EXIT; \
 	eval "$$(scripts/db-tier.sh start $(LOCAL)/db-tier $${CO2_PG_PORT:-$(PG_PORT)})"; \
+	export CO2_TEST_SMTP_URL=smtp://127.0.0.1:$(SMTP_PORT) CO2_TEST_MAILDIR=$(LOCAL)/smtp-mail; \
 	export MOTO_ENDPOINT=http://127.0.0.1:$(MOTO_PORT) AWS_ENDPOINT_URL=http://127.0.0.1:$(MOTO_PORT) \
 	  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1; \
 	cargo build --workspace --bins; export CO2_BIN_DIR=$(BIN); \

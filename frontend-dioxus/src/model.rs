@@ -688,6 +688,7 @@ mod tests {
             disabled_modules: Vec::new(),
             disabled_entry_types: Vec::new(),
             central_entry_types: Vec::new(),
+            deadline: None,
         };
         let years = [y(2024, true), y(2026, false), y(2025, true)];
         assert_eq!(pick_default_year(&years), Some(2025));

@@ -6,7 +6,7 @@ use dioxus::prelude::*;
 
 use crate::views::{
     AppShell, EquipmentOrModule, Home, ItApiTokens, ItAudit, ItFactors, ItLayout, ItPipelines, ItRecalculation,
-    ItInventory, ItLoading, ItReferenceData, ItRollups, ItReporting, ItRoles, ItYears, Login, LoginFailed, NotFound, Report, Results, Simulation,
+    ItCampaign, ItInventory, ItLoading, ItReferenceData, ItRollups, ItReporting, ItRoles, ItYears, Login, LoginFailed, NotFound, Report, Results, Simulation,
     TeamExports, TeamHome, TeamLayout, TeamProgress, TeamValidation,
 };
 
@@ -51,6 +51,8 @@ pub enum Route {
         #[layout(ItLayout)]
             #[route("/")]
             ItYears {},
+            #[route("/campaign")]
+            ItCampaign {},
             #[route("/loading")]
             ItLoading {},
             #[route("/factors")]
@@ -111,6 +113,7 @@ impl Route {
             Route::ItYears {}
             | Route::ItFactors {}
             | Route::ItLoading {}
+            | Route::ItCampaign {}
             | Route::ItReferenceData {}
             | Route::ItRecalculation {}
             | Route::ItPipelines {}

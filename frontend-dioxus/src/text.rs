@@ -1146,3 +1146,42 @@ text!(
     "Workbook with the methodology (XLSX)",
     "Classeur avec la méthodologie (XLSX)"
 );
+// The yearly campaign and notifications.
+text!(IT_CAMPAIGN, "Campaign", "Campagne");
+text!(
+    IT_CAMPAIGN_LEAD,
+    "The year's deadline, reminders to the principals of the units not done, the office's digest (weekly by itself while a deadline is set) and who is late. Opening a year tells every principal. Each message is a notification here and an e-mail.",
+    "L'échéance de l'année, les rappels aux responsables des unités pas terminées, le résumé du bureau (chaque semaine tant qu'une échéance est fixée) et qui est en retard. Ouvrir une année prévient chaque responsable. Chaque message est une notification ici et un e-mail."
+);
+text!(DEADLINE, "Deadline", "Échéance");
+text!(DEADLINE_SET, "Deadline set:", "Échéance fixée :");
+text!(DEADLINE_CLEARED, "No deadline any more.", "Plus d'échéance.");
+text!(SAVE, "Save", "Enregistrer");
+text!(SEND_REMINDERS, "Remind the units not done", "Relancer les unités pas terminées");
+text!(SEND_DIGEST, "Send the office's digest now", "Envoyer le résumé au bureau");
+text!(WHO_IS_LATE, "Units not done", "Unités pas terminées");
+text!(MODULES_LEFT, "Modules left", "Modules restants");
+text!(NOBODY_LATE, "Every unit has validated every module.", "Toutes les unités ont validé tous leurs modules.");
+text!(NOTIFICATIONS, "Notifications", "Notifications");
+text!(NO_NOTIFICATIONS, "No notification yet.", "Aucune notification.");
+text!(OPEN_LINK, "Open", "Ouvrir");
+
+/// "Sent to 3 units: 4 notifications, 2 e-mails."
+pub fn campaign_sent(lang: Lang, units: u64, notifications: u64, mails: u64) -> String {
+    match lang {
+        Lang::En => format!("Sent for {units} units: {notifications} notifications, {mails} e-mails."),
+        Lang::Fr => format!("Envoyé pour {units} unités : {notifications} notifications, {mails} e-mails."),
+    }
+}
+
+/// The deadline and how late the campaign is.
+pub fn deadline_state(lang: Lang, deadline: Option<&str>, days_late: Option<i64>) -> String {
+    match (lang, deadline, days_late) {
+        (Lang::En, None, _) => "No deadline set for this year.".to_owned(),
+        (Lang::Fr, None, _) => "Aucune échéance pour cette année.".to_owned(),
+        (Lang::En, Some(d), Some(n)) => format!("Deadline {d}, passed {n} days ago."),
+        (Lang::Fr, Some(d), Some(n)) => format!("Échéance {d}, dépassée depuis {n} jours."),
+        (Lang::En, Some(d), None) => format!("Deadline {d}."),
+        (Lang::Fr, Some(d), None) => format!("Échéance {d}."),
+    }
+}

@@ -126,10 +126,13 @@ SECRETS_OF = {
     "web": set(),
     "step-ingest": _CLOUD,
     "step-compute": _CLOUD,
-    "step-aggregate": _CLOUD,
+    # The campaign's e-mail relay (optional Secret co2-mail).
+    "step-aggregate": _CLOUD | {"co2-mail"},
     "step-export": _CLOUD,
 }
-KNOWN_SECRETS = {"co2-database", "co2-oidc", "co2-session-signing", "co2-aws", "co2-sqs-source", "pgbouncer-auth"}
+KNOWN_SECRETS = {
+    "co2-database", "co2-oidc", "co2-session-signing", "co2-aws", "co2-mail", "co2-sqs-source", "pgbouncer-auth",
+}
 
 
 def base_secret_name(name):

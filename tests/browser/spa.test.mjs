@@ -457,6 +457,51 @@ test('the back office follows the institution over the years, as reported and re
   }
 });
 
+test('the IT manager runs the year’s campaign and a principal finds the reminder in the app, in English and French', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems = watchPage(page, { ignore: [/401/, /Unauthorized/i] });
+  try {
+    await signIn(page, 'admin');
+    await page.goto(`${BASE_URL}/it-manager/campaign`);
+    const late = page.locator('[data-testid="late-units"] tr[data-unit]');
+    await page.locator('[data-testid="late-units"] tr[data-unit="9001"]').waitFor({ timeout: 20_000 });
+    const year = await page.getByTestId('it-year').inputValue();
+    await page.getByTestId('deadline-input').fill(`${year}-01-31`);
+    await page.getByTestId('deadline-save').click();
+    await eventually('the deadline saved', async () =>
+      (await page.getByTestId('campaign-outcome').innerText().catch(() => '')).includes(`Deadline set: ${year}-01-31`),
+    );
+    await eventually('how late the campaign is', async () =>
+      /Deadline \d{4}-01-31, passed \d+ days ago/.test(await page.getByTestId('campaign-deadline-state').innerText()),
+    );
+    assert.match(await late.first().innerText(), /Headcount/, 'the modules left');
+    await page.getByTestId('send-reminders').click();
+    await eventually('the reminders sent', async () =>
+      /Sent for [1-9]\d* units: [1-9]\d* notifications/.test(await page.getByTestId('campaign-outcome').innerText()),
+    );
+    await shoot(page, 'it-campaign');
+    await page.getByTestId('lang-fr').click();
+    await page.getByRole('heading', { name: 'Campagne' }).waitFor({ timeout: 20_000 });
+    await shoot(page, 'it-campaign-fr');
+    await page.getByTestId('lang-en').click();
+
+    // The lab's principal has the reminder in the app.
+    await signIn(page, 'principal', '9001');
+    const bell = page.getByTestId('notifications');
+    await eventually('an unread notification', async () => Number(await bell.getAttribute('data-unread')) >= 1);
+    await bell.click();
+    const reminder = page.locator('[data-testid="notifications-panel"] li[data-kind="reminder"]').first();
+    await reminder.waitFor({ timeout: 20_000 });
+    assert.match(await reminder.innerText(), new RegExp(`unit 9001's ${year} carbon footprint is not complete`));
+    await shoot(page, 'notifications');
+    await eventually('marked read', async () => (await bell.getAttribute('data-unread')) === '0');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('a standard member is not allowed into the IT manager area', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();

@@ -2,7 +2,7 @@
 //! (IT manager); cross-unit reporting (back office).
 
 use co2_api_types::{
-    CentralLoadsView, CopyCentralLoadRequest, CopyCentralLoadResponse, ReportingFilters, ReportingView, RollupView,
+    CampaignSent, CentralLoadsView, CopyCentralLoadRequest, DeadlineRequest, LateUnitsView, CopyCentralLoadResponse, ReportingFilters, ReportingView, RollupView,
     CreateYearRequest, EntryTypeSettings, FactorFilesView, GhgInventoryView, PublishInventoryRequest, PublishedInventoryView,
     RestatementView, FactorUploadResult, JobView, ModuleEnabled, RecalculationRequest,
     RecalculationStarted, ReferenceUploadResult, ThresholdPolicyView, ThresholdView,
@@ -148,6 +148,26 @@ pub fn reporting_url(year: i32, f: &ReportingFilters, format: &str) -> String {
         query.push(format!("module={}&module_status={}", seg(m), key(serde_json::json!(s))));
     }
     format!("/api/v1/backoffice/reporting/{year}?{}", query.join("&"))
+}
+
+/// `PUT /api/v1/backoffice/years/{year}/deadline`: the campaign's deadline, or none.
+pub async fn set_deadline(year: i32, deadline: Option<chrono::NaiveDate>) -> Result<YearSummary, ApiError> {
+    send_json(Request::put(&format!("/api/v1/backoffice/years/{year}/deadline")), &DeadlineRequest { deadline }).await
+}
+
+/// `GET /api/v1/backoffice/years/{year}/late`: the units not done.
+pub async fn campaign_late(year: i32) -> Result<LateUnitsView, ApiError> {
+    get_json(&format!("/api/v1/backoffice/years/{year}/late")).await
+}
+
+/// `POST /api/v1/backoffice/years/{year}/reminders`: reminds the principals of the units not done.
+pub async fn send_reminders(year: i32) -> Result<CampaignSent, ApiError> {
+    send_json(Request::post(&format!("/api/v1/backoffice/years/{year}/reminders")), &serde_json::json!({})).await
+}
+
+/// `POST /api/v1/backoffice/years/{year}/digest`: the office's digest, now.
+pub async fn send_digest(year: i32) -> Result<CampaignSent, ApiError> {
+    send_json(Request::post(&format!("/api/v1/backoffice/years/{year}/digest")), &serde_json::json!({})).await
 }
 
 /// `GET /api/v1/backoffice/rollups`: the units summed up the tree, year by year.

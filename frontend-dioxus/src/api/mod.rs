@@ -20,7 +20,8 @@ pub use access::{
     person_sessions, revoke_role, revoke_token, unit_members, verify_audit,
 };
 pub use backoffice::{
-    abort_job, backoffice_years, central_loads, copy_central_load, inventory, inventory_publications, inventory_url, publish_inventory, restatement, clear_year_goal, create_year, factor_files, list_jobs, recalculate, reporting, reporting_url, rollups, rollups_url, RollupQuery,
+    abort_job, backoffice_years, central_loads, copy_central_load, inventory, inventory_publications, inventory_url, publish_inventory, restatement, clear_year_goal, create_year, factor_files, list_jobs, recalculate, reporting, reporting_url, rollups, rollups_url, RollupQuery, campaign_late, send_digest,
+    send_reminders, set_deadline,
     reset_threshold, retry_job, set_entry_type_central, set_entry_type_enabled, set_module_enabled, set_threshold, set_year_goal,
     set_year_open, thresholds, upload_factors, upload_reference,
 };
@@ -28,6 +29,8 @@ pub use client::ApiError;
 pub use entries::{EntryQuery, create_entry, delete_entry, list_entries, update_entry};
 pub use exports::{create_export, get_export};
 pub use reference::{factor_choices, plane_distance, rooms, search_airports, search_stations, train_distance};
-pub use session::{auth_providers, current_session, dev_login, logout, logout_everywhere};
+pub use session::{
+    auth_providers, current_session, dev_login, logout, logout_everywhere, mark_notifications_read, notifications,
+};
 pub use uploads::{create_upload, get_job, put_file};
 pub use workspace::{Basis, list_units, list_years, report, results, results_on, set_module_status};

@@ -1,6 +1,6 @@
 //! `api-session`: how one signs in, development sign-in, the current session, sign-out.
 
-use co2_api_types::{AuthProviders, DevLoginRequest, LoginResponse, Persona, SessionInfo};
+use co2_api_types::{AuthProviders, DevLoginRequest, LoginResponse, MarkReadRequest, NotificationsView, Persona, SessionInfo};
 use gloo_net::http::Request;
 
 use super::client::{self, ApiError, get_json, send_empty, send_json};
@@ -36,4 +36,14 @@ pub async fn logout_everywhere() -> Result<(), ApiError> {
 /// `GET /api/v1/auth/providers`: the institution's sign-in, and whether the development one exists.
 pub async fn auth_providers() -> Result<AuthProviders, ApiError> {
     get_json("/api/v1/auth/providers").await
+}
+
+/// `GET /api/v1/session/notifications`: the person's latest notifications and the unread count.
+pub async fn notifications() -> Result<NotificationsView, ApiError> {
+    get_json("/api/v1/session/notifications").await
+}
+
+/// `POST /api/v1/session/notifications/read`: marks them all read.
+pub async fn mark_notifications_read() -> Result<NotificationsView, ApiError> {
+    send_json(Request::post("/api/v1/session/notifications/read"), &MarkReadRequest::default()).await
 }

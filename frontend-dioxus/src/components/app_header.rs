@@ -93,6 +93,7 @@ pub fn AppHeader(unit: Option<String>, year: Option<i32>) -> Element {
                     if info.dev_login {
                         span { class: "tag tag-dev", title: i18n.t(t::DEV_SIGN_IN_HINT), "dev" }
                     }
+                    crate::components::Notifications {}
                     button {
                         class: "btn btn-ghost",
                         r#type: "button",

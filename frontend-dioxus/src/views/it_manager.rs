@@ -28,6 +28,7 @@ pub fn ItLayout() -> Element {
     if admin {
         items.extend([
             AreaNavItem { label: t::IT_YEARS.get(lang), route: Route::ItYears {} },
+            AreaNavItem { label: t::IT_CAMPAIGN.get(lang), route: Route::ItCampaign {} },
             AreaNavItem { label: t::IT_FACTORS.get(lang), route: Route::ItFactors {} },
             AreaNavItem { label: t::IT_LOADING.get(lang), route: Route::ItLoading {} },
             AreaNavItem { label: t::IT_REFERENCE.get(lang), route: Route::ItReferenceData {} },

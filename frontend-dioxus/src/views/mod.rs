@@ -4,6 +4,7 @@
 mod app_shell;
 mod home;
 mod it_access;
+mod it_campaign;
 mod it_data;
 mod it_inventory;
 mod it_loading;
@@ -22,6 +23,7 @@ mod team_manager;
 pub use app_shell::AppShell;
 pub use home::Home;
 pub use it_access::{ItApiTokens, ItAudit, ItRoles};
+pub use it_campaign::ItCampaign;
 pub use it_data::ItReferenceData;
 pub use it_reporting::ItReporting;
 pub use it_rollups::ItRollups;

@@ -96,14 +96,21 @@ pub(crate) async fn create_year(
             "message": "must be between 2000 and 2100"}]}})));
     }
     let mut tx = ctx.pools.write.begin().await?;
+    let existed = co2_db::report::year(&mut *tx, req.year).await?.is_some();
     co2_db::report::ensure_year(&mut *tx, req.year, req.is_open).await?;
     let created = co2_db::report::ensure_reports_for_year(&mut tx, req.year).await?;
+    // A new open year is a campaign's start: every principal hears of it, with the year.
+    let announced = if req.is_open && !existed {
+        Some(co2_results::campaign::announce_year(&mut tx, req.year).await?)
+    } else {
+        None
+    };
     co2_db::audit::append(
         &mut tx,
         &caller.user.institutional_id,
         "year.created",
         Some(&req.year.to_string()),
-        serde_json::json!({"reports_created": created}),
+        serde_json::json!({"reports_created": created, "announced": announced}),
     )
     .await?;
     tx.commit().await?;
@@ -121,14 +128,18 @@ pub(crate) async fn update_year(
 ) -> ApiResult<ApiJson<YearSummary>> {
     caller.require_admin()?;
     let mut tx = ctx.pools.write.begin().await?;
+    let was_open = co2_db::report::year(&mut *tx, year).await?.is_some_and(|y| y.is_open);
     co2_db::report::set_year_open(&mut *tx, year, req.is_open).await.map_err(year_not_found(year))?;
     let action = if req.is_open { "year.opened" } else { "year.closed" };
+    // Opening a closed year tells every principal, in the same commit.
+    let announced =
+        if req.is_open && !was_open { Some(co2_results::campaign::announce_year(&mut tx, year).await?) } else { None };
     co2_db::audit::append(
         &mut tx,
         &caller.user.institutional_id,
         action,
         Some(&year.to_string()),
-        serde_json::json!({}),
+        serde_json::json!({"announced": announced}),
     )
     .await?;
     tx.commit().await?;

@@ -1,5 +1,5 @@
 //! api-backoffice: the back office's data management and cross-unit work — units, years (their
-//! modules, entry types and goal), the central loads of a year, factor files and reference sets per year, the org chart, row
+//! modules, entry types, goal and campaign), the central loads of a year, factor files and reference sets per year, the org chart, row
 //! thresholds and cross-unit reporting and roll-ups over years, the facts feed for BI tools, the GHG Protocol inventory,
 //! recalculations, and the jobs of every unit.
 //!
@@ -8,6 +8,7 @@
 //! a back-office operator's subtree where the data is per unit.
 
 mod backoffice;
+mod campaign;
 mod central_loads;
 mod facts;
 mod inventory;
@@ -34,6 +35,10 @@ fn routes() -> OpenApiRouter<Ctx> {
         .routes(routes!(backoffice::update_year))
         .routes(routes!(backoffice::set_module_enabled))
         .routes(routes!(backoffice::set_entry_type_enabled))
+        .routes(routes!(campaign::set_deadline))
+        .routes(routes!(campaign::late))
+        .routes(routes!(campaign::remind))
+        .routes(routes!(campaign::digest))
         .routes(routes!(central_loads::list))
         .routes(routes!(central_loads::copy))
         .routes(routes!(backoffice::set_year_goal, backoffice::clear_year_goal))

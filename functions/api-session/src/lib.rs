@@ -1,10 +1,11 @@
 //! api-session: sign-in and the caller's session.
 //!
-//! Owns `/api/v1/auth/*` and `/api/v1/session`. It is the only function that holds the session
+//! Owns `/api/v1/auth/*` and `/api/v1/session` (with the caller's notifications). It is the only function that holds the session
 //! signing key. Sign-in is through the institution's OpenID Connect provider when configured
 //! (`oidc`); the development login exists only in the `dev` profile (embedded default, tests):
 //! in a cluster it answers 404 and tokens it minted are refused by every function.
 
+mod notifications;
 pub mod oidc;
 
 use axum::Router;
@@ -29,6 +30,8 @@ fn routes() -> OpenApiRouter<Ctx> {
         .routes(routes!(oidc::login))
         .routes(routes!(oidc::callback))
         .routes(routes!(session))
+        .routes(routes!(notifications::list))
+        .routes(routes!(notifications::mark_read))
 }
 
 /// The function's routes; `oidc` is the institution's provider (`OidcSettings::from_env`, read

@@ -1,8 +1,10 @@
 //! step-aggregate: makes a job's rows visible and refreshes the module totals, in one transaction:
 //! for a replace, the previously file-loaded rows of the scope are removed in the same commit, so
 //! readers see the old data or the new data, never a mix. Ends the job (and answers a drop-folder
-//! file with its result file). Also runs the jobs sweeper on its schedule (`kind = sweep`).
+//! file with its result file). Also runs the jobs sweeper and the campaign's digests and e-mail
+//! delivery on its schedule (`kind = sweep`).
 
+pub mod campaign;
 pub mod sweep;
 
 use async_trait::async_trait;
@@ -26,6 +28,13 @@ impl StepHandler for Aggregate {
             StepMessage::Sweep(_) => {
                 let report = sweep::sweep(&self.ctx, self.ctx.settings.job_stale_after).await?;
                 tracing::info!(dead_lettered = report.dead_lettered.len(), stale = report.stale.len(), "sweep.done");
+                let round = campaign::round(&self.ctx).await?;
+                tracing::info!(
+                    digests = round.digests,
+                    sent = round.mail.sent,
+                    failed = round.mail.failed,
+                    "campaign.done"
+                );
                 return Ok(());
             }
             _ => return Err(StepError::Poison(anyhow::anyhow!("step-aggregate received a message of another kind"))),

@@ -134,6 +134,10 @@ pub struct YearSummary {
     /// unit writes them.
     #[serde(default)]
     pub central_entry_types: Vec<String>,
+    /// When the units' modules should be validated by (the campaign's deadline).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub deadline: Option<chrono::NaiveDate>,
 }
 
 /// `PUT /api/v1/backoffice/years/{year}/entry-types/{entry_type}` (admin): collected or not,
@@ -1165,6 +1169,79 @@ pub struct RollupYear {
 pub struct RollupModule {
     pub module: String,
     pub scopes: ScopeTotals,
+}
+
+/// `PUT /api/v1/backoffice/years/{year}/deadline` (admin): the campaign's deadline, or none.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeadlineRequest {
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub deadline: Option<chrono::NaiveDate>,
+}
+
+/// `GET /api/v1/backoffice/years/{year}/late`: the units that have not validated every module.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LateUnitsView {
+    pub year: i32,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub deadline: Option<chrono::NaiveDate>,
+    /// Days past the deadline (none before it, or without one).
+    pub days_late: Option<i64>,
+    pub units: Vec<LateUnit>,
+}
+
+/// A unit still to validate modules.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LateUnit {
+    pub institutional_id: String,
+    pub name: String,
+    pub principal: Option<String>,
+    pub completion_progress: String,
+    /// The modules not validated yet (keys, DOMAIN §1 order).
+    pub modules_left: Vec<String>,
+}
+
+/// What a campaign message reached: units, notifications in the app, e-mails queued.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CampaignSent {
+    pub units: u64,
+    pub notifications: u64,
+    pub mails: u64,
+}
+
+/// `GET /api/v1/session/notifications`: the caller's latest notifications.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NotificationsView {
+    pub unread: i64,
+    pub items: Vec<NotificationView>,
+}
+
+/// One notification.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NotificationView {
+    pub notification_id: uuid::Uuid,
+    /// `year_opened`, `reminder` or `digest`.
+    pub kind: String,
+    pub year: Option<i32>,
+    pub title: String,
+    pub body: String,
+    /// Where it leads in the app.
+    pub link: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub read: bool,
+}
+
+/// `POST /api/v1/session/notifications/read`: the notifications read (absent: all).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MarkReadRequest {
+    #[serde(default)]
+    pub ids: Option<Vec<uuid::Uuid>>,
 }
 
 /// A module's state in a unit's report.

@@ -6,6 +6,7 @@
 
 pub mod aggregate;
 pub mod audit;
+pub mod campaign;
 pub mod central;
 pub mod copy;
 pub mod db;

@@ -21,6 +21,8 @@ pub struct ReportYear {
     pub disabled_entry_types: Vec<String>,
     /// Entry types (DET names) the office loads for every unit this year.
     pub central_entry_types: Vec<String>,
+    /// When the units' modules should be validated by.
+    pub deadline: Option<chrono::NaiveDate>,
 }
 
 impl ReportYear {
@@ -35,13 +37,14 @@ impl ReportYear {
             disabled_modules: self.disabled_modules.clone(),
             disabled_entry_types: self.disabled_entry_types.clone(),
             central_entry_types: self.central_entry_types.clone(),
+            deadline: self.deadline,
         }
     }
 }
 
 const YEAR_COLUMNS: &str =
     "y.report_year_id, y.is_open, y.reduction_goal_percent, y.goal_reference_year, y.disabled_modules,
-     y.disabled_entry_types, y.central_entry_types";
+     y.disabled_entry_types, y.central_entry_types, y.deadline";
 
 /// A module of a report with its unit, year and aggregates.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -271,6 +274,20 @@ pub async fn set_year_goal(db: impl PgExecutor<'_>, year: i32, goal: Option<(f64
     .bind(goal.map(|g| g.1))
     .execute(db)
     .await?;
+    if done.rows_affected() == 0 { Err(DbError::NotFound) } else { Ok(()) }
+}
+
+/// Sets (or with `None` clears) the campaign's deadline of a year.
+pub async fn set_year_deadline(
+    db: impl PgExecutor<'_>,
+    year: i32,
+    deadline: Option<chrono::NaiveDate>,
+) -> DbResult<()> {
+    let done = crate::sql::query("update report_year set deadline = $2 where report_year_id = $1")
+        .bind(year)
+        .bind(deadline)
+        .execute(db)
+        .await?;
     if done.rows_affected() == 0 { Err(DbError::NotFound) } else { Ok(()) }
 }
 

@@ -3,6 +3,7 @@
 //! arithmetic is `co2_domain::totals`; this crate feeds it with the published entries' leaf sums,
 //! FTE and IT classes, and shapes the answer as `ResultsView`.
 
+pub mod campaign;
 pub mod coverage;
 pub mod figures;
 pub mod inventory;

@@ -4,6 +4,7 @@ mod access;
 mod access_admin;
 mod all_modules;
 mod backoffice_data;
+mod campaign;
 mod concurrency;
 mod crash;
 mod embedded;

@@ -91,7 +91,7 @@ fn documented() -> BTreeSet<String> {
 fn every_variable_the_code_reads_is_provided_by_the_manifests_or_documented() {
     let base = co2_e2e::knative_dir().join("base");
     let mut provided: BTreeSet<String> = env_keys(&base.join("config.env")).into_keys().collect();
-    for secrets in ["database.example.env", "oidc.example.env", "aws.example.env"] {
+    for secrets in ["database.example.env", "oidc.example.env", "aws.example.env", "mail.example.env"] {
         provided.extend(env_keys(&base.join(secrets)).into_keys());
     }
     for doc in documents(&base.join("functions")).iter().chain(&documents(&base.join("database"))) {

@@ -29,13 +29,16 @@ async fn main() -> anyhow::Result<()> {
         }
         tasks.push(tokio::spawn(pump.run()));
     }
-    // The jobs sweeper, as the cluster's schedule runs it.
+    // The jobs sweeper and the campaign's round, as the cluster's schedule runs them.
     let sweeper = ctx.clone();
     tasks.push(tokio::spawn(async move {
         loop {
             tokio::time::sleep(Duration::from_secs(30)).await;
             if let Err(e) = step_aggregate::sweep::sweep(&sweeper, sweeper.settings.job_stale_after).await {
                 tracing::warn!(error.message = %e, "sweep.failed");
+            }
+            if let Err(e) = step_aggregate::campaign::round(&sweeper).await {
+                tracing::warn!(error.message = %e, "campaign.failed");
             }
         }
     }));
