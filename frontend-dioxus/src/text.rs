@@ -1185,3 +1185,4 @@ pub fn deadline_state(lang: Lang, deadline: Option<&str>, days_late: Option<i64>
         (Lang::Fr, Some(d), None) => format!("Échéance {d}."),
     }
 }
+text!(SCOPE_2_MARKET_TOTAL, "Scope 2 (market-based)", "Scope 2 (fondé sur le marché)");

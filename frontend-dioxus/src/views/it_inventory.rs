@@ -105,6 +105,12 @@ fn InventoryTable(year: i32, subtree: String, on_published: EventHandler<()>) ->
                     span { class: "summary-value", "{tonnes_in(lang, kg)} t" }
                 }
             }
+            if let Some(kg) = inv.scope2_market_kg {
+                div { class: "summary-card", "data-testid": "inventory-market-based",
+                    span { class: "summary-label", "{i18n.t(t::SCOPE_2_MARKET_TOTAL)}" }
+                    span { class: "summary-value", "{tonnes_in(lang, kg)} t" }
+                }
+            }
             if let Some(base) = inv.base_year {
                 div { class: "summary-card",
                     span { class: "summary-label", "{i18n.t(t::BASE_YEAR)}" }

@@ -327,11 +327,14 @@ pub fn inventory(h: &Heading, v: &co2_api_types::GhgInventoryView) -> Vec<Table>
     row("Scope 2 (location-based)", Cell::Number(v.scope2_kg), "kg CO2-eq");
     row("Scope 3", Cell::Number(v.scope3_kg), "kg CO2-eq");
     row("Total", Cell::Number(v.total_kg), "kg CO2-eq");
-    row(
-        "Scope 2 (market-based)",
-        Cell::text("not reported: no contractual instrument (certificate, PPA, supplier factor) is recorded"),
-        "",
-    );
+    match v.scope2_market_kg {
+        Some(kg) => row("Scope 2 (market-based)", Cell::Number(kg), "kg CO2-eq"),
+        None => row(
+            "Scope 2 (market-based)",
+            Cell::text("not reported: no factor file gives a market-based factor (ef_market_kg_co2eq_per_kwh)"),
+            "",
+        ),
+    }
     if let Some(c) = &v.coverage {
         row("Units with every module validated", Cell::Number(c.validated_units as f64), "");
         row("Share of FTE they cover", Cell::number(c.fte_share.map(|s| s * 100.0)), "%");

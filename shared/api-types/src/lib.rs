@@ -1438,7 +1438,13 @@ pub struct GhgInventoryView {
     pub base_year: Option<i32>,
     pub lines: Vec<InventoryLineView>,
     pub scope1_kg: f64,
+    /// Scope 2 by the location-based method (the grid's average factors).
     pub scope2_kg: f64,
+    /// Scope 2 by the market-based method, where the factor files give market factors (the
+    /// kWh of rows whose factor has one at that factor, the others location-based); `None`
+    /// when no factor of the year has one (absent from versions published before it).
+    #[serde(default)]
+    pub scope2_market_kg: Option<f64>,
     pub scope3_kg: f64,
     pub total_kg: f64,
     pub placements: Vec<InventoryPlacementView>,

@@ -238,8 +238,40 @@ fn record(
     FactorRecord { data_entry_type: det.id(), emission_type: leaf, classification, values }
 }
 
+/// The optional column of the electricity factors (equipment, rooms) giving the market-based
+/// factor of GHG Protocol Scope 2: the kg per kWh of the unit's contractual instruments (a
+/// supplier's mix, certificates, a power purchase agreement). The calculation keeps the
+/// location-based `ef_kg_co2eq_per_kwh`; the inventory reports both.
+pub const MARKET_EF_COLUMN: &str = "ef_market_kg_co2eq_per_kwh";
+
+/// The row's market-based factor, when the column is there and filled: a number ≥ 0.
+fn market_ef(raw: &RawFields) -> Result<Option<f64>, FieldErrors> {
+    let Some(text) = raw.get(MARKET_EF_COLUMN).map(|s| s.trim()).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(Some(v)),
+        _ => {
+            let mut errors = FieldErrors::default();
+            errors.push(MARKET_EF_COLUMN, "invalid_number", format!("'{text}' is not a number of 0 or more"));
+            Err(errors)
+        }
+    }
+}
+
 /// Parses one row of `file`.
 pub fn parse_row(file: FactorFile, raw: &RawFields) -> Result<FactorRecord, FieldErrors> {
+    let mut parsed = parse_typed_row(file, raw)?;
+    if matches!(file, FactorFile::Equipments | FactorFile::BuildingRooms)
+        && let Some(market) = market_ef(raw)?
+    {
+        parsed.values.insert(MARKET_EF_COLUMN.to_owned(), json!(market));
+    }
+    Ok(parsed)
+}
+
+/// Parses one row of `file` by its type's columns.
+fn parse_typed_row(file: FactorFile, raw: &RawFields) -> Result<FactorRecord, FieldErrors> {
     let c = classification_of(file, raw);
     Ok(match file {
         FactorFile::HeadcountMembers | FactorFile::HeadcountStudents => {

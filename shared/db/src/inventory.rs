@@ -1,5 +1,6 @@
 //! Published GHG inventories: frozen snapshots of a year's inventory (institution or subtree),
 //! numbered by version. The table refuses any change (a trigger); a new version is a new row.
+//! Also the market-based Scope 2 that the inventory reports beside the location-based one.
 
 use crate::DbResult;
 use chrono::{DateTime, Utc};
@@ -81,5 +82,31 @@ pub async fn factor_uploads_since(
     .bind(year.to_string())
     .bind(since)
     .fetch_all(db)
+    .await?)
+}
+
+/// Scope 2 of `units` in `year` by the market-based method: each published Scope 2 row in kWh
+/// whose factor carries a market-based factor (`ef_market_kg_co2eq_per_kwh`) counts its kWh at
+/// that factor, every other row its location-based kg. Also how many rows had a market factor:
+/// none means the market-based figure is not reported.
+pub async fn scope2_market_based(db: impl PgExecutor<'_>, units: &[Uuid], year: i32) -> DbResult<(f64, i64)> {
+    Ok(crate::sql::query_as(
+        "select coalesce(sum(case when m.ef is not null then e.quantity * m.ef else e.kg_co2eq end), 0),
+                count(m.ef)
+         from published_entry d
+         join emission e on e.data_entry_id = d.data_entry_id
+         join report_module rm on rm.report_module_id = d.report_module_id
+         join report r on r.report_id = rm.report_id
+         left join lateral (
+             select (f.factor_values ->> 'ef_market_kg_co2eq_per_kwh')::float8 as ef
+             from factor f
+             where f.factor_id = e.factor_ids[1] and e.quantity_unit = 'kWh' and e.quantity is not null
+               and f.factor_values ? 'ef_market_kg_co2eq_per_kwh'
+         ) m on true
+         where r.unit_id = any($1) and r.report_year_id = $2 and e.scope = 2",
+    )
+    .bind(units)
+    .bind(year)
+    .fetch_one(db)
     .await?)
 }

@@ -90,6 +90,7 @@ pub async fn build(
     let lines: Vec<InventoryLineView> = lines.into_values().collect();
     let scope = |n: u8| lines.iter().filter(|l| l.scope == n).map(|l| l.kg_co2eq).sum::<f64>();
     let (scope1_kg, scope2_kg, scope3_kg) = (scope(1), scope(2), scope(3));
+    let (market_kg, market_rows) = co2_db::inventory::scope2_market_based(db, &ids, year).await?;
     let base_year = co2_db::report::all_years(db)
         .await?
         .into_iter()
@@ -120,6 +121,7 @@ pub async fn build(
         base_year,
         scope1_kg,
         scope2_kg,
+        scope2_market_kg: (market_rows > 0).then_some(market_kg),
         scope3_kg,
         total_kg: scope1_kg + scope2_kg + scope3_kg,
         lines,

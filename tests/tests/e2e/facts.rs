@@ -396,6 +396,50 @@ async fn the_inventory_exports_as_a_workbook_and_csv_files_whose_lines_add_up(po
     let total: f64 = rows.iter().map(|r| r[3].parse::<f64>().unwrap()).sum();
     assert!(co2_e2e::close(total, inv.total_kg, 1e-9));
 
+    assert_eq!(inv.scope2_market_kg, None, "no factor file gives a market-based factor yet");
+
+    // The equipment's electricity comes with a contract at 0 kg/kWh (the market-based column
+    // of its factor file): Scope 2 market-based drops the equipment's kWh, location-based stays.
+    let factors = std::fs::read_to_string(co2_e2e::data_dir().join("factors/2025/equipments_factors.csv")).unwrap();
+    let with_market: String = factors
+        .lines()
+        .enumerate()
+        .map(|(i, l)| if i == 0 { format!("{l},ef_market_kg_co2eq_per_kwh\n") } else { format!("{l},0\n") })
+        .collect();
+    let (status, body) =
+        crate::support::put_csv(&s, &admin, "/api/v1/backoffice/factors/2025/equipments_factors", with_market).await;
+    assert_eq!(status, 200, "{body}");
+    s.drain().await;
+    let equipment_scope2: f64 = sqlx::query_scalar(
+        "select rm.scope2_kg from report_module rm join report r using (report_id) join unit u using (unit_id)
+         where u.institutional_id = '9001' and r.report_year_id = 2025 and rm.module = 'equipment'",
+    )
+    .fetch_one(&s.pool)
+    .await
+    .unwrap();
+    assert!(equipment_scope2 > 0.0);
+    let after: co2_api_types::GhgInventoryView = serde_json::from_slice(
+        &call(&s.app, Method::GET, "/api/v1/backoffice/inventory?year=2025&subtree=9001", Some(&admin), None)
+            .await
+            .body,
+    )
+    .unwrap();
+    assert!(co2_e2e::close(after.scope2_kg, inv.scope2_kg, 1e-9), "location-based unchanged");
+    let market = after.scope2_market_kg.expect("reported once a factor gives it");
+    assert!(
+        co2_e2e::close(market, inv.scope2_kg - equipment_scope2, 1e-9),
+        "{market} vs {}",
+        inv.scope2_kg - equipment_scope2
+    );
+    let bad = factors
+        .lines()
+        .enumerate()
+        .map(|(i, l)| if i == 0 { format!("{l},ef_market_kg_co2eq_per_kwh\n") } else { format!("{l},-1\n") })
+        .collect::<String>();
+    let (status, _) =
+        crate::support::put_csv(&s, &admin, "/api/v1/backoffice/factors/2025/equipments_factors", bad).await;
+    assert!(status.is_client_error(), "a negative market factor is refused: {status}");
+
     // The subtree is the caller's: a unit's principal is refused; another subtree is not disclosed.
     let body = serde_json::json!({"kind": "inventory", "year": 2025, "subtree": "9001"});
     assert_eq!(call(&s.app, Method::POST, "/api/v1/exports", Some(&principal), Some(body.clone())).await.status, 403);
