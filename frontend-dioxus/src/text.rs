@@ -1168,9 +1168,20 @@ text!(OPEN_LINK, "Open", "Ouvrir");
 
 /// "Sent to 3 units: 4 notifications, 2 e-mails."
 pub fn campaign_sent(lang: Lang, units: u64, notifications: u64, mails: u64) -> String {
+    let s = |n: u64| if n == 1 { "" } else { "s" };
     match lang {
-        Lang::En => format!("Sent for {units} units: {notifications} notifications, {mails} e-mails."),
-        Lang::Fr => format!("Envoyé pour {units} unités : {notifications} notifications, {mails} e-mails."),
+        Lang::En => format!(
+            "Sent for {units} unit{}: {notifications} notification{}, {mails} e-mail{}.",
+            s(units),
+            s(notifications),
+            s(mails)
+        ),
+        Lang::Fr => format!(
+            "Envoyé pour {units} unité{} : {notifications} notification{}, {mails} e-mail{}.",
+            s(units),
+            s(notifications),
+            s(mails)
+        ),
     }
 }
 
