@@ -3,7 +3,9 @@
 //! tells the office where the institution stands and who is late. Each message is a
 //! notification in the app and an e-mail in the outbox (`co2_db::campaign`), written together.
 
-use co2_api_types::{CampaignSent, LateUnit, LateUnitsView, ModuleStatus, ReportingFilters, UnitCompletion};
+use co2_api_types::{
+    CampaignSent, LateUnit, LateUnitsView, ModuleStatus, ReportingFilters, ReportingView, UnitCompletion,
+};
 use co2_db::campaign::{NewNotification, Recipient};
 use co2_db::org::Unit;
 use co2_db::{Db, DbResult};
@@ -20,9 +22,14 @@ const DIGEST_LISTS: usize = 20;
 pub async fn late(db: &Db, year: i32, units: &[Unit], today: chrono::NaiveDate) -> DbResult<LateUnitsView> {
     let deadline = co2_db::report::year(db, year).await?.and_then(|y| y.deadline);
     let view = crate::reporting::view(db, year, units, &ReportingFilters::default()).await?;
+    Ok(late_of(&view, deadline, today))
+}
+
+/// The units of a reporting view not done, and how late the campaign is.
+fn late_of(view: &ReportingView, deadline: Option<chrono::NaiveDate>, today: chrono::NaiveDate) -> LateUnitsView {
     let units = view
         .units
-        .into_iter()
+        .iter()
         .filter(|u| u.completion != UnitCompletion::Validated)
         .map(|u| LateUnit {
             modules_left: u
@@ -31,14 +38,14 @@ pub async fn late(db: &Db, year: i32, units: &[Unit], today: chrono::NaiveDate) 
                 .filter(|m| m.status != ModuleStatus::Validated)
                 .map(|m| m.module.clone())
                 .collect(),
-            institutional_id: u.institutional_id,
-            name: u.name,
-            principal: u.principal,
-            completion_progress: u.completion_progress,
+            institutional_id: u.institutional_id.clone(),
+            name: u.name.clone(),
+            principal: u.principal.clone(),
+            completion_progress: u.completion_progress.clone(),
         })
         .collect();
     let days_late = deadline.map(|d| (today - d).num_days()).filter(|d| *d > 0);
-    Ok(LateUnitsView { year, deadline, days_late, units })
+    LateUnitsView { year: view.year, deadline, days_late, units }
 }
 
 fn module_names(keys: &[String]) -> String {
@@ -125,8 +132,10 @@ pub async fn remind(db: &Db, year: i32, units: &[Unit], today: chrono::NaiveDate
 /// are done, in progress or not started, and who is late.
 pub async fn digest(db: &Db, year: i32, today: chrono::NaiveDate) -> DbResult<CampaignSent> {
     let units = co2_db::org::all_units(db).await?;
+    // One reading of the year serves both the counts and who is late.
     let view = crate::reporting::view(db, year, &units, &ReportingFilters::default()).await?;
-    let late = late(db, year, &units, today).await?;
+    let deadline = co2_db::report::year(db, year).await?.and_then(|y| y.deadline);
+    let late = late_of(&view, deadline, today);
     let s = &view.summary;
     let mut body = format!(
         "{year}: {} units, {} validated, {} in progress, {} not started.",
@@ -179,4 +188,64 @@ pub async fn weekly_digests(db: &Db, now: chrono::DateTime<chrono::Utc>) -> DbRe
         }
     }
     Ok(sent)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use co2_api_types::{ModuleState, ReportingSummary, ReportingUnit};
+
+    fn unit(id: &str, states: &[(&str, ModuleStatus)]) -> ReportingUnit {
+        let modules: Vec<ModuleState> =
+            states.iter().map(|(m, s)| ModuleState { module: (*m).into(), status: *s }).collect();
+        let statuses: Vec<ModuleStatus> = modules.iter().map(|m| m.status).collect();
+        ReportingUnit {
+            institutional_id: id.into(),
+            name: id.into(),
+            path: format!("/1/{id}/"),
+            principal: None,
+            fte: 0.0,
+            completion: crate::reporting::completion_of(&statuses),
+            completion_progress: String::new(),
+            modules,
+            validated_kg: 0.0,
+            t_per_fte: None,
+            top_category: None,
+            last_update: None,
+            entries_above_threshold: 0,
+        }
+    }
+
+    #[test]
+    fn the_late_are_the_units_not_done_with_their_modules_left_and_the_days_past_the_deadline() {
+        use ModuleStatus::*;
+        let view = ReportingView {
+            year: 2025,
+            filters: ReportingFilters::default(),
+            summary: ReportingSummary {
+                units: 2,
+                validated: 1,
+                in_progress: 1,
+                not_started: 0,
+                fte: 0.0,
+                validated_kg: 0.0,
+            },
+            modules: Vec::new(),
+            categories: Vec::new(),
+            units: vec![
+                unit("done", &[("headcount", Validated), ("equipment", Validated)]),
+                unit("late", &[("headcount", Validated), ("equipment", InProgress)]),
+            ],
+        };
+        let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+        let late = late_of(&view, Some(day("2025-03-31")), day("2025-04-10"));
+        assert_eq!(late.units.len(), 1);
+        assert_eq!(
+            (late.units[0].institutional_id.as_str(), late.units[0].modules_left.clone()),
+            ("late", vec!["equipment".to_owned()])
+        );
+        assert_eq!(late.days_late, Some(10));
+        assert_eq!(late_of(&view, Some(day("2025-03-31")), day("2025-03-01")).days_late, None, "before the deadline");
+        assert_eq!(late_of(&view, None, day("2025-03-01")).days_late, None);
+    }
 }
