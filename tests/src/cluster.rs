@@ -35,9 +35,29 @@ impl Drop for Running {
     }
 }
 
-/// A port nothing listens on now.
+/// The ports [`free_port`] hands out: below the kernel's ephemeral range (32768–60999), where
+/// the listeners the tests bind to port 0 get theirs, and above the ports `make test` gives its
+/// services (18025–18090).
+const HANDED_OUT: std::ops::Range<u16> = 20_000..25_000;
+
+/// A port nothing listens on now, for a process of the tests to bind. Never one a test's own
+/// port-0 listener can take between this call and that bind, and never twice in this process:
+/// otherwise, with the tests in parallel, the edge could reach another test's server.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    static GIVEN: std::sync::Mutex<std::collections::BTreeSet<u16>> =
+        std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let mut given = GIVEN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let span = HANDED_OUT.end - HANDED_OUT.start;
+    // Start elsewhere in each run, so two test processes at once rarely meet.
+    let first = (std::process::id() % u32::from(span)) as u16;
+    for step in 0..span {
+        let port = HANDED_OUT.start + (first + step) % span;
+        if !given.contains(&port) && std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            given.insert(port);
+            return port;
+        }
+    }
+    panic!("no free port left in {HANDED_OUT:?}")
 }
 
 /// Waits until something accepts connections on `port`.
