@@ -139,7 +139,8 @@ test-browser: build spa
 	for _ in $$(seq 1 100); do curl -sf http://127.0.0.1:$(E2E_PORT)/healthz >/dev/null && break; sleep 0.1; done; \
 	for _ in $$(seq 1 100); do curl -sf http://127.0.0.1:$(OIDC_PORT)/.well-known/openid-configuration >/dev/null && break; sleep 0.1; done; \
 	CO2_BASE_URL=http://127.0.0.1:$(E2E_PORT) DEMO_EQUIPMENT_CSV=$(CURDIR)/data/demo/equipments.csv \
-	  TEST_OUTPUT=$(TEST_OUTPUT) node --test --test-concurrency=1 tests/browser/smoke.test.mjs tests/browser/spa.test.mjs
+	  TEST_OUTPUT=$(TEST_OUTPUT) node --test --test-concurrency=1 tests/browser/smoke.test.mjs tests/browser/spa.test.mjs \
+	  || { echo "test-browser: the server's last lines"; tail -60 $(LOCAL)/e2e/devstack.log; exit 1; }
 	@$(MAKE) --no-print-directory test-browser-cluster
 
 ## test-browser-cluster: a journey of each persona through the cluster's shape (tests/src/bin/topology.rs):

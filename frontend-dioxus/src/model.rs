@@ -509,6 +509,24 @@ pub fn number_in(lang: Lang, value: f64, decimals: usize) -> String {
     in_lang(lang, &group_thousands(&rounded))
 }
 
+/// A value that went into a formula, exactly enough to check the arithmetic, in `lang`: whole
+/// numbers grouped (`12,000`), others with up to four decimals (`0.2906`, `1.35`), and values
+/// too small for that in full (`0.0000075`).
+pub fn term_number(lang: Lang, value: f64) -> String {
+    if !value.is_finite() {
+        return value.to_string();
+    }
+    if value == value.trunc() && value.abs() < 1e15 {
+        return number_in(lang, value, 0);
+    }
+    if value.abs() >= 0.01 {
+        let fixed = format!("{value:.4}");
+        let trimmed = fixed.trim_end_matches('0').trim_end_matches('.');
+        return in_lang(lang, &group_thousands(trimmed));
+    }
+    in_lang(lang, &format!("{value}"))
+}
+
 /// A share (0..1) as a percentage with one decimal, in `lang`: `0.1234` → `12.3 %`.
 pub fn percent_in(lang: Lang, share: f64) -> String {
     format!("{} %", number_in(lang, share * 100.0, 1))
@@ -546,6 +564,17 @@ pub fn page_count(total: i64, per_page: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_values_of_a_formula_are_shown_exactly_enough_to_check_it() {
+        assert_eq!(term_number(Lang::En, 12000.0), "12,000");
+        assert_eq!(term_number(Lang::Fr, 12000.0), "12\u{202f}000");
+        assert_eq!(term_number(Lang::En, 0.2906), "0.2906");
+        assert_eq!(term_number(Lang::Fr, 1.35), "1,35");
+        assert_eq!(term_number(Lang::En, 2366.12345), "2,366.1235");
+        assert_eq!(term_number(Lang::En, 0.0000075), "0.0000075");
+        assert_eq!(term_number(Lang::Fr, 0.0000075), "0,0000075");
+    }
 
     #[test]
     fn numbers_are_written_the_way_each_language_writes_them() {

@@ -5,9 +5,9 @@
 use dioxus::prelude::*;
 
 use crate::views::{
-    AppShell, EquipmentOrModule, Home, ItApiTokens, ItAudit, ItFactors, ItLayout, ItPipelines, ItRecalculation,
-    ItCampaign, ItInventory, ItLoading, ItReferenceData, ItRollups, ItReporting, ItRoles, ItYears, Login, LoginFailed, NotFound, Report, Results, Simulation,
-    TeamExports, TeamHome, TeamLayout, TeamProgress, TeamValidation,
+    AppShell, EquipmentOrModule, Home, ItApiTokens, ItAudit, ItCampaign, ItFactors, ItInventory, ItLayout, ItLoading,
+    ItPipelines, ItRecalculation, ItReferenceData, ItReporting, ItRoles, ItRollups, ItYears, Login, LoginFailed,
+    NotFound, Report, Results, Simulation, TeamExports, TeamHome, TeamLayout, TeamProgress, TeamValidation,
 };
 
 /// The routes. Variant fields are URL parameters.

@@ -1118,7 +1118,11 @@ text!(LEVEL_INSTITUTES, "Institutes", "Instituts");
 text!(LEVEL_UNITS, "Units", "Unités");
 text!(RESTATED, "Restated with the latest factors", "Recalculé avec les derniers facteurs");
 text!(TREND_AS_REPORTED, "Trend, as reported (t CO₂e)", "Tendance, telle que déclarée (t CO₂e)");
-text!(TREND_RESTATED, "Trend, restated with {year}'s factors (t CO₂e)", "Tendance, recalculée avec les facteurs {year} (t CO₂e)");
+text!(
+    TREND_RESTATED,
+    "Trend, restated with {year}'s factors (t CO₂e)",
+    "Tendance, recalculée avec les facteurs {year} (t CO₂e)"
+);
 text!(
     RESTATED_NOTE,
     "Every year below is computed again with {year}'s factors (the GHG Protocol's base-year recalculation). The units' reports are unchanged.",
@@ -1141,11 +1145,7 @@ pub fn estimated(lang: Lang, tonnes: &str) -> String {
         Lang::Fr => format!("est. {tonnes} t pour toutes"),
     }
 }
-text!(
-    INVENTORY_WORKBOOK,
-    "Workbook with the methodology (XLSX)",
-    "Classeur avec la méthodologie (XLSX)"
-);
+text!(INVENTORY_WORKBOOK, "Workbook with the methodology (XLSX)", "Classeur avec la méthodologie (XLSX)");
 // The yearly campaign and notifications.
 text!(IT_CAMPAIGN, "Campaign", "Campagne");
 text!(
@@ -1197,3 +1197,47 @@ pub fn deadline_state(lang: Lang, deadline: Option<&str>, days_late: Option<i64>
     }
 }
 text!(SCOPE_2_MARKET_TOTAL, "Scope 2 (market-based)", "Scope 2 (fondé sur le marché)");
+
+// Why this number.
+text!(WHY_THIS_NUMBER, "Why this number", "D’où vient ce chiffre");
+text!(
+    WHY_LEAD,
+    "How the entry’s kg was computed: the formula, the values that went in, the defaults applied and the factors used.",
+    "Comment les kg de la saisie ont été calculés : la formule, les valeurs utilisées, les valeurs par défaut appliquées et les facteurs."
+);
+text!(FORMULA, "Formula", "Formule");
+text!(VALUES_USED, "Values used", "Valeurs utilisées");
+text!(DEFAULTS_APPLIED, "Defaults applied", "Valeurs par défaut appliquées");
+text!(FACTORS_USED, "Factors", "Facteurs");
+text!(WHAT_WAS_ENTERED, "What was entered", "Ce qui a été saisi");
+text!(
+    NOT_EXPLAINED,
+    "Computed before explanations were recorded: a recalculation of the module records them.",
+    "Calculé avant l’enregistrement des explications : un recalcul du module les enregistre."
+);
+text!(SHIPPED_FACTOR, "Shipped default", "Valeur livrée par défaut");
+text!(UPLOADED_FACTOR, "Uploaded by the back office", "Téléversé par le back-office");
+text!(STALE_FACTOR, "no longer in the latest file", "absent du dernier fichier");
+text!(NO_ROW_COMPUTED, "No emission could be computed", "Aucune émission n’a pu être calculée");
+
+/// "Year 2025 · equipments_factors.csv": where a factor sits.
+pub fn factor_place(lang: Lang, year: i32, file: Option<&str>) -> String {
+    let year = match lang {
+        Lang::En => format!("Year {year}"),
+        Lang::Fr => format!("Année {year}"),
+    };
+    match file {
+        Some(f) => format!("{year} · {f}"),
+        None => year,
+    }
+}
+
+/// "by Ada Lovelace, 2026-11-02": who uploaded a factor, and when.
+pub fn uploaded_by(lang: Lang, who: Option<&str>, when: &str) -> String {
+    match (lang, who) {
+        (Lang::En, Some(w)) => format!("by {w}, {when}"),
+        (Lang::Fr, Some(w)) => format!("par {w}, le {when}"),
+        (Lang::En, None) => format!("on {when}"),
+        (Lang::Fr, None) => format!("le {when}"),
+    }
+}

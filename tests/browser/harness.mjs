@@ -57,14 +57,20 @@ export function watchPage(page, { ignore = [] } = {}) {
   return problems;
 }
 
-/** Waits until `fn()` returns a truthy value (polling), or throws with `what` after `timeoutMs`. */
-export async function eventually(what, fn, { timeoutMs = 15_000, intervalMs = 200 } = {}) {
+/**
+ * Waits until `fn()` returns a truthy value (polling), or throws with `what` after `timeoutMs`;
+ * `describe()`, when given, says what the page showed instead, for the failure's message.
+ */
+export async function eventually(what, fn, { timeoutMs = 15_000, intervalMs = 200, describe } = {}) {
   const deadline = Date.now() + timeoutMs;
   let last;
   for (;;) {
     last = await fn();
     if (last) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+    if (Date.now() > deadline) {
+      const seen = describe ? `; the page showed: ${await describe().catch((e) => `(${e.message})`)}` : '';
+      throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})${seen}`);
+    }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

@@ -156,6 +156,49 @@ test('a principal uploads the demo equipment file and sees the module total', as
   }
 });
 
+test('a principal opens why a number is what it is: formula, values, defaults and factor, in English and French', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems = watchPage(page, { ignore: [/401/, /Unauthorized/i] });
+  try {
+    await signIn(page, 'principal', '9001');
+    await page.getByTestId('module-card-equipment').getByRole('link').click();
+    await page.waitForURL(/\/modules\/equipment$/);
+    // A demo row with blank hours: the factor's defaults stand in for them.
+    const row = page.locator('[data-testid="entries-table"] tr[data-entry-id]', { hasText: 'Avanti JXN-26' });
+    await row.waitFor({ timeout: 20_000 });
+    const why = row.getByTestId('why');
+    assert.equal(await why.getAttribute('aria-expanded'), 'false');
+    await why.click();
+    const panel = page.getByTestId('why-panel');
+    await panel.waitFor({ timeout: 20_000 });
+    assert.equal(await why.getAttribute('aria-expanded'), 'true');
+    await panel.getByTestId('why-formula').waitFor({ timeout: 20_000 });
+    assert.match(await panel.getByTestId('why-formula').innerText(), /52 weeks/);
+    const ef = panel.locator('[data-term="ef_kg_co2eq_per_kwh"]');
+    assert.match(await ef.innerText(), /0\.097\s+kg CO₂-eq\/kWh/);
+    assert.match(await panel.getByTestId('why-defaults').innerText(), /active_usage_hours_per_week = \d+ — left blank: the equipment factor's default hours/);
+    const factor = panel.getByTestId('why-factor').first();
+    assert.equal(await factor.getAttribute('data-origin'), 'shipped');
+    assert.match(await factor.innerText(), /Year \d{4} · equipments_factors\.csv — Shipped default: .*BAFU 2025/);
+    assert.match(await panel.getByTestId('why-inputs').innerText(), /equipment_class\s+Centrifugation/);
+    await shoot(page, 'why-this-number');
+
+    await page.getByTestId('lang-fr').click();
+    await eventually('the French detail', async () => /52 semaines/.test(await panel.getByTestId('why-formula').innerText()));
+    assert.match(await panel.locator('h3').innerText(), /D’où vient ce chiffre/);
+    assert.match(await ef.innerText(), /0,097/);
+    assert.match(await panel.getByTestId('why-defaults').innerText(), /les heures par défaut du facteur/);
+    await shoot(page, 'why-this-number-fr');
+    await page.getByTestId('lang-en').click();
+    await panel.getByTestId('why-close').click();
+    await eventually('the detail closed', async () => (await page.getByTestId('why-panel').count()) === 0);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('the team manager validates a module, which then counts in the official results, and reopens it', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
@@ -263,12 +306,16 @@ test('the IT manager reads the GHG inventory, publishes it and compares the vers
   try {
     await signIn(page, 'admin');
     await page.goto(`${BASE_URL}/it-manager/inventory`);
+    // The institution's inventory first, then the lab's alone once the subtree applies (its
+    // coverage counts 1 unit).
+    await page.getByTestId('inventory-totals').waitFor({ timeout: 30_000 });
     await page.getByTestId('inventory-subtree').fill('9001');
     await page.getByTestId('inventory-subtree').press('Enter');
     const lines = page.locator('[data-testid="inventory-table"] tbody tr');
-    // The lab's own inventory once the subtree applies (its coverage counts 1 unit).
-    await eventually('the inventory of the lab', async () =>
-      /of 1 units have validated every module/.test(await page.getByTestId('inventory-coverage').innerText().catch(() => '')),
+    await eventually(
+      'the inventory of the lab',
+      async () => /of 1 units have validated every module/.test(await page.getByTestId('inventory-coverage').innerText().catch(() => '')),
+      { timeoutMs: 30_000, describe: async () => (await page.locator('main').innerText()).slice(0, 600) },
     );
     await eventually('the 19 lines of the inventory', async () => (await lines.count()) === 19);
     // A category no leaf maps to is stated as not reported, with its reason.

@@ -2,11 +2,11 @@
 //! (IT manager); cross-unit reporting (back office).
 
 use co2_api_types::{
-    CampaignSent, CentralLoadsView, CopyCentralLoadRequest, DeadlineRequest, LateUnitsView, CopyCentralLoadResponse, ReportingFilters, ReportingView, RollupView,
-    CreateYearRequest, EntryTypeSettings, FactorFilesView, GhgInventoryView, PublishInventoryRequest, PublishedInventoryView,
-    RestatementView, FactorUploadResult, JobView, ModuleEnabled, RecalculationRequest,
-    RecalculationStarted, ReferenceUploadResult, ThresholdPolicyView, ThresholdView,
-    UpdateYearRequest, YearGoal, YearSummary,
+    CampaignSent, CentralLoadsView, CopyCentralLoadRequest, CopyCentralLoadResponse, CreateYearRequest,
+    DeadlineRequest, EntryTypeSettings, FactorFilesView, FactorUploadResult, GhgInventoryView, JobView, LateUnitsView,
+    ModuleEnabled, PublishInventoryRequest, PublishedInventoryView, RecalculationRequest, RecalculationStarted,
+    ReferenceUploadResult, ReportingFilters, ReportingView, RestatementView, RollupView, ThresholdPolicyView,
+    ThresholdView, UpdateYearRequest, YearGoal, YearSummary,
 };
 use gloo_net::http::Request;
 
@@ -235,14 +235,24 @@ mod tests {
 
     #[test]
     fn the_reporting_address_carries_the_filters_given() {
-        assert_eq!(reporting_url(2025, &ReportingFilters::default(), "csv"), "/api/v1/backoffice/reporting/2025?format=csv");
+        assert_eq!(
+            reporting_url(2025, &ReportingFilters::default(), "csv"),
+            "/api/v1/backoffice/reporting/2025?format=csv"
+        );
         // (Subtree and module values go through the browser's encodeURIComponent: the browser
         // journey covers them.)
         let f = ReportingFilters { completion: Some(UnitCompletion::InProgress), ..Default::default() };
-        assert_eq!(reporting_url(2025, &f, "json"), "/api/v1/backoffice/reporting/2025?format=json&completion=in_progress");
+        assert_eq!(
+            reporting_url(2025, &f, "json"),
+            "/api/v1/backoffice/reporting/2025?format=json&completion=in_progress"
+        );
         let q = RollupQuery { depth: 3, basis: "all".into(), restated: true, ..Default::default() };
         assert_eq!(rollups_url(&q, "csv"), "/api/v1/backoffice/rollups?format=csv&depth=3&basis=all&restated=true");
         let half = ReportingFilters { module_status: Some(ModuleStatus::NotStarted), ..Default::default() };
-        assert_eq!(reporting_url(2025, &half, "csv"), "/api/v1/backoffice/reporting/2025?format=csv", "a state needs its module");
+        assert_eq!(
+            reporting_url(2025, &half, "csv"),
+            "/api/v1/backoffice/reporting/2025?format=csv",
+            "a state needs its module"
+        );
     }
 }

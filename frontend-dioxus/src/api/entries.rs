@@ -50,3 +50,8 @@ pub async fn update_entry(entry_id: uuid::Uuid, input: &EntryInput) -> Result<En
 pub async fn delete_entry(entry_id: uuid::Uuid) -> Result<(), ApiError> {
     send_empty(Request::delete(&format!("/api/v1/entries/{entry_id}"))).await
 }
+
+/// `GET /api/v1/entries/{entry_id}/explanation`: why the entry has its kg.
+pub async fn entry_explanation(entry_id: uuid::Uuid) -> Result<co2_api_types::EntryExplanation, ApiError> {
+    get_json(&format!("/api/v1/entries/{entry_id}/explanation")).await
+}

@@ -20,13 +20,14 @@ pub use access::{
     person_sessions, revoke_role, revoke_token, unit_members, verify_audit,
 };
 pub use backoffice::{
-    abort_job, backoffice_years, central_loads, copy_central_load, inventory, inventory_publications, inventory_url, publish_inventory, restatement, clear_year_goal, create_year, factor_files, list_jobs, recalculate, reporting, reporting_url, rollups, rollups_url, RollupQuery, campaign_late, send_digest,
-    send_reminders, set_deadline,
-    reset_threshold, retry_job, set_entry_type_central, set_entry_type_enabled, set_module_enabled, set_threshold, set_year_goal,
-    set_year_open, thresholds, upload_factors, upload_reference,
+    RollupQuery, abort_job, backoffice_years, campaign_late, central_loads, clear_year_goal, copy_central_load,
+    create_year, factor_files, inventory, inventory_publications, inventory_url, list_jobs, publish_inventory,
+    recalculate, reporting, reporting_url, reset_threshold, restatement, retry_job, rollups, rollups_url, send_digest,
+    send_reminders, set_deadline, set_entry_type_central, set_entry_type_enabled, set_module_enabled, set_threshold,
+    set_year_goal, set_year_open, thresholds, upload_factors, upload_reference,
 };
 pub use client::ApiError;
-pub use entries::{EntryQuery, create_entry, delete_entry, list_entries, update_entry};
+pub use entries::{EntryQuery, create_entry, delete_entry, entry_explanation, list_entries, update_entry};
 pub use exports::{create_export, get_export};
 pub use reference::{factor_choices, plane_distance, rooms, search_airports, search_stations, train_distance};
 pub use session::{

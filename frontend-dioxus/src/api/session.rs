@@ -1,6 +1,8 @@
 //! `api-session`: how one signs in, development sign-in, the current session, sign-out.
 
-use co2_api_types::{AuthProviders, DevLoginRequest, LoginResponse, MarkReadRequest, NotificationsView, Persona, SessionInfo};
+use co2_api_types::{
+    AuthProviders, DevLoginRequest, LoginResponse, MarkReadRequest, NotificationsView, Persona, SessionInfo,
+};
 use gloo_net::http::Request;
 
 use super::client::{self, ApiError, get_json, send_empty, send_json};

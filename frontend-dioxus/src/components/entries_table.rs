@@ -1,9 +1,11 @@
 //! The entries of a module page, one column per shown field, with their kg (above-threshold
-//! rows marked) and edit and (confirmed) delete actions.
+//! rows marked; a click opens "why this number" under the row) and edit and (confirmed) delete
+//! actions.
 
 use co2_api_types::EntryView;
 use dioxus::prelude::*;
 
+use crate::components::why_panel::WhyPanel;
 use crate::i18n::use_i18n;
 use crate::model::{data_text, format_kg, in_lang};
 use crate::text as t;
@@ -56,6 +58,7 @@ pub fn EntriesTable(
 ) -> Element {
     let span = columns.len() + 1 + usize::from(can_edit);
     let mut confirming = use_signal(|| None::<uuid::Uuid>);
+    let mut explaining = use_signal(|| None::<uuid::Uuid>);
     let lang = use_i18n().lang();
     rsx! {
         div { class: "table-wrap",
@@ -85,6 +88,8 @@ pub fn EntriesTable(
                             columns: columns.clone(),
                             can_edit,
                             confirming: confirming() == Some(entry.entry_id),
+                            explaining: explaining() == Some(entry.entry_id),
+                            on_why: move |id| explaining.set(if explaining() == Some(id) { None } else { Some(id) }),
                             busy: busy == Some(entry.entry_id),
                             on_edit: move |e| on_edit.call(e),
                             on_ask_delete: move |id| confirming.set(Some(id)),
@@ -93,6 +98,13 @@ pub fn EntriesTable(
                                 confirming.set(None);
                                 on_delete.call(id);
                             },
+                        }
+                        if explaining() == Some(entry.entry_id) {
+                            tr { class: "row-why", key: "{entry.entry_id}-why",
+                                td { colspan: "{span}",
+                                    WhyPanel { entry_id: entry.entry_id, on_close: move |_| explaining.set(None) }
+                                }
+                            }
                         }
                         if let Some((_, form)) = editing.as_ref().filter(|(id, _)| *id == entry.entry_id) {
                             tr { class: "row-inline-edit", key: "{entry.entry_id}-edit",
@@ -112,6 +124,8 @@ fn EntryRow(
     columns: Vec<Column>,
     can_edit: bool,
     confirming: bool,
+    explaining: bool,
+    on_why: EventHandler<uuid::Uuid>,
     busy: bool,
     on_edit: EventHandler<EntryView>,
     on_ask_delete: EventHandler<uuid::Uuid>,
@@ -134,13 +148,22 @@ fn EntryRow(
         .filter(|n| !n.is_empty())
         .or_else(|| columns.iter().map(|c| data_text(d, c.field)).find(|v| !v.is_empty()))
         .unwrap_or_default();
+    let why_label = t::named(lang, t::WHY_THIS_NUMBER, &name);
     let kg_cell = match entry.kg_co2eq {
         Some(kg) if entry.above_threshold => rsx! {
-            span { class: "kg-above", title: t::ABOVE_THRESHOLD.get(lang), "data-testid": "above-threshold",
+            button { class: "kg-why", r#type: "button", "data-testid": "why", aria_expanded: "{explaining}",
+                aria_label: "{why_label}", title: "{t::WHY_THIS_NUMBER.get(lang)}", onclick: move |_| on_why.call(id),
+                span { class: "kg-above", title: t::ABOVE_THRESHOLD.get(lang), "data-testid": "above-threshold",
+                    "{in_lang(lang, &format_kg(kg))}"
+                }
+            }
+        },
+        Some(kg) => rsx! {
+            button { class: "kg-why", r#type: "button", "data-testid": "why", aria_expanded: "{explaining}",
+                aria_label: "{why_label}", title: "{t::WHY_THIS_NUMBER.get(lang)}", onclick: move |_| on_why.call(id),
                 "{in_lang(lang, &format_kg(kg))}"
             }
         },
-        Some(kg) => rsx! { span { "{in_lang(lang, &format_kg(kg))}" } },
         None => {
             let reason = entry.incomplete_reason.clone().unwrap_or_else(|| t::NOT_COMPUTED.get(lang).to_owned());
             let incomplete = t::INCOMPLETE.get(lang);

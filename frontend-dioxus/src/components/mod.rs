@@ -16,6 +16,7 @@ mod notifications;
 mod status_badge;
 mod upload_panel;
 mod validated_progress;
+mod why_panel;
 mod year_trend;
 
 pub use app_header::{AppHeader, LanguageSwitch};

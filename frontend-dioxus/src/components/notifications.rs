@@ -38,7 +38,11 @@ pub fn Notifications() -> Element {
             });
         }
     };
-    let label = if unread > 0 { format!("{} ({unread})", i18n.t(t::NOTIFICATIONS)) } else { i18n.t(t::NOTIFICATIONS).to_owned() };
+    let label = if unread > 0 {
+        format!("{} ({unread})", i18n.t(t::NOTIFICATIONS))
+    } else {
+        i18n.t(t::NOTIFICATIONS).to_owned()
+    };
     rsx! {
         div { class: "notifications",
             button { class: if unread > 0 { "btn btn-small btn-secondary" } else { "btn btn-small btn-ghost" },

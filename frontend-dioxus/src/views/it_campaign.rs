@@ -40,9 +40,7 @@ fn CampaignActions(year: i32, on_change: EventHandler<()>) -> Element {
     let mut deadline = use_signal(String::new);
     let mut outcome = use_signal(|| None::<Result<String, String>>);
     let mut busy = use_signal(|| false);
-    let said = move |sent: CampaignSent| {
-        t::campaign_sent(i18n.lang(), sent.units, sent.notifications, sent.mails)
-    };
+    let said = move |sent: CampaignSent| t::campaign_sent(i18n.lang(), sent.units, sent.notifications, sent.mails);
     if !admin {
         return rsx! {};
     }
@@ -52,7 +50,10 @@ fn CampaignActions(year: i32, on_change: EventHandler<()>) -> Element {
         busy.set(true);
         spawn(async move {
             outcome.set(Some(match api::set_deadline(year, date).await {
-                Ok(y) => Ok(y.deadline.map_or_else(|| i18n.t(t::DEADLINE_CLEARED).to_owned(), |d| format!("{} {d}", i18n.t(t::DEADLINE_SET)))),
+                Ok(y) => Ok(y.deadline.map_or_else(
+                    || i18n.t(t::DEADLINE_CLEARED).to_owned(),
+                    |d| format!("{} {d}", i18n.t(t::DEADLINE_SET)),
+                )),
                 Err(e) => Err(e.message),
             }));
             busy.set(false);

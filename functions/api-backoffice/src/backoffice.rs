@@ -357,7 +357,7 @@ pub(crate) async fn list_factor_files(
     let mut files = Vec::with_capacity(co2_db::factor_file::FactorFile::ALL.len());
     for kind in co2_db::factor_file::FactorFile::ALL {
         let dets = kind.entry_types();
-        let co2_db::factor::FactorCounts { current, stale, updated_at, .. } =
+        let co2_db::factor::FactorCounts { current, stale, uploaded, updated_at } =
             co2_db::factor::counts(&ctx.pools.read, year, &dets).await?;
         let stale_factors = if stale > 0 {
             co2_db::factor::stale(&ctx.pools.read, year, &dets, STALE_SHOWN)
@@ -377,6 +377,7 @@ pub(crate) async fn list_factor_files(
             file: kind.file_name().trim_end_matches(".csv").to_owned(),
             module,
             current,
+            uploaded,
             stale,
             updated_at,
             stale_factors,
@@ -425,8 +426,9 @@ pub(crate) async fn upload_factors(
     }
     let mut tx = ctx.pools.write.begin().await?;
     let mut kept = Vec::with_capacity(parsed.records.len());
+    let provenance = co2_db::factor::Provenance::Uploaded { file: kind.file_name(), by: Some(caller.user.app_user_id) };
     for (_, record) in &parsed.records {
-        kept.push(co2_db::factor::store_record(&mut tx, year, record, None).await?);
+        kept.push(co2_db::factor::store_record(&mut tx, year, record, provenance).await?);
     }
     let newly_stale = co2_db::factor::mark_stale_except(&mut tx, year, &kind.entry_types(), &kept).await?;
     co2_db::audit::append(

@@ -9,7 +9,7 @@
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use co2_api_types::{EmissionView, EntryInput, EntryPage, EntryTypeThreshold, EntryView};
+use co2_api_types::{EmissionView, EntryExplanation, EntryInput, EntryPage, EntryTypeThreshold, EntryView};
 use co2_db::engine::{self, EntryRejection, ParsedEntry};
 use co2_db::entry::EntryRow;
 use co2_db::report::ReportModule;
@@ -54,7 +54,11 @@ pub const MAX_PER_PAGE: u32 = 500;
 /// The function's routes and their OpenAPI operations, from one builder: each handler's
 /// `#[utoipa::path]` gives both its route and its documentation.
 fn routes() -> OpenApiRouter<Ctx> {
-    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(update, remove)).routes(routes!(template))
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(update, remove))
+        .routes(routes!(explanation))
+        .routes(routes!(template))
 }
 
 /// The function's routes.
@@ -495,6 +499,32 @@ async fn remove(State(ctx): State<Ctx>, caller: Caller, Path(entry_id): Path<Uui
     .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Why an entry has its kg: its inputs and, for each emission row, the formula in words, the
+/// values that went in, the defaults applied and the factors with their source and year. Read
+/// with the rights of the module's listing: the principal, or a member for their own rows where
+/// members keep them (404 for an entry the caller cannot see).
+#[utoipa::path(get, path = "/api/v1/entries/{entry_id}/explanation", tag = "entries", params(("entry_id" = Uuid, Path)),
+    responses((status = 200, body = EntryExplanation), (status = 403), (status = 404)))]
+async fn explanation(
+    State(ctx): State<Ctx>,
+    caller: Caller,
+    Path(entry_id): Path<Uuid>,
+) -> ApiResult<ApiJson<EntryExplanation>> {
+    let not_found = || ApiError::not_found("entry_not_found", "no such entry");
+    let mut conn = ctx.pools.read.begin().await?;
+    let row = co2_db::entry::by_id(&mut *conn, entry_id).await?.ok_or_else(not_found)?;
+    let rm = co2_db::report::module_by_id(&mut *conn, row.report_module_id).await?;
+    let unit = co2_db::org::unit_by_id(&mut *conn, rm.unit_id).await?;
+    if !caller.can_view_unit(&unit) {
+        return Err(not_found());
+    }
+    let module = Module::parse(&rm.module).ok_or_else(not_found)?;
+    if own_rows(&caller, &unit, module)?.is_some_and(|o| !o.covers(&row)) {
+        return Err(not_found());
+    }
+    Ok(ApiJson(co2_db::explain::entry_explanation(&mut conn, &row, rm.report_year_id).await?))
 }
 
 /// Which file a template is for.

@@ -1,12 +1,13 @@
 //! api-reference: the reference data every form needs — airport and station search (typo
 //! tolerant), the distance of a trip as the calculation counts it, building rooms by
-//! (building, room), the year's exchange rates, and the choices the year's factors offer.
+//! (building, room), the year's exchange rates, the choices the year's factors offer, and one
+//! factor with where it comes from (what "why this number" links to).
 //!
 //! Owns `/api/v1/reference/*`. Reference data is not unit-scoped: any signed-in user may read it.
 
 use axum::Router;
 use axum::extract::{Path, State};
-use co2_api_types::{AirportView, DistanceView, ExchangeRateView, FactorChoiceView, RoomView, StationView};
+use co2_api_types::{AirportView, DistanceView, ExchangeRateView, FactorChoiceView, FactorView, RoomView, StationView};
 use co2_domain::geo::{self, Coordinates};
 use co2_domain::travel;
 use co2_platform::auth::Caller;
@@ -29,6 +30,7 @@ fn routes() -> OpenApiRouter<Ctx> {
         .routes(routes!(room))
         .routes(routes!(exchange_rates))
         .routes(routes!(factor_choices))
+        .routes(routes!(factor))
 }
 
 /// The function's routes.
@@ -302,4 +304,19 @@ async fn factor_choices(
             })
             .collect(),
     ))
+}
+
+/// One factor by id: its classification and values, its year and entry type, and where it comes
+/// from (the shipped defaults and their source, or the back office's upload: file, who, when).
+#[utoipa::path(get, path = "/api/v1/reference/factors/{factor_id}", tag = "reference",
+    params(("factor_id" = uuid::Uuid, Path)),
+    responses((status = 200, body = FactorView), (status = 401), (status = 404)))]
+async fn factor(
+    State(ctx): State<Ctx>,
+    _caller: Caller,
+    Path(factor_id): Path<uuid::Uuid>,
+) -> ApiResult<ApiJson<FactorView>> {
+    let found = co2_db::factor::details(&ctx.pools.read, &[factor_id]).await?.into_iter().next();
+    let f = found.ok_or_else(|| ApiError::not_found("factor_not_found", "no such factor"))?;
+    Ok(ApiJson(co2_db::explain::factor_view(f)))
 }

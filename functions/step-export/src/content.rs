@@ -4,6 +4,7 @@
 use crate::table::{Cell, Table};
 use co2_api_types::ResultsView;
 use co2_db::export::{ExportEmission, ExportEntry, ExportFactor, UnitModule};
+use co2_domain::explain::{Explanation, TermValue};
 use co2_domain::{Category, EntryType, Module, ModuleStatus};
 use std::collections::BTreeMap;
 
@@ -227,6 +228,9 @@ pub fn emissions(rows: &[ExportEmission], with_unit: bool) -> Table {
         "quantity",
         "quantity_unit",
         "factor_ids",
+        "formula",
+        "values_used",
+        "defaults_applied",
     ]);
     let mut t = Table::new("emissions", &columns);
     for e in rows {
@@ -249,16 +253,43 @@ pub fn emissions(rows: &[ExportEmission], with_unit: bool) -> Table {
             e.quantity_unit.as_deref().map_or(Cell::Empty, Cell::text),
             Cell::text(e.factor_ids.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ")),
         ]);
+        row.extend(explanation_cells(e.explanation.as_ref()));
         t.rows.push(row);
     }
     t
 }
 
-/// The factors the emission rows used, with their classification and values as stored.
+/// "Why this number" in three cells: the formula in words, the values that went in
+/// (`name = value unit`, `; `-separated) and the defaults applied; empty for a row computed
+/// before explanations were recorded.
+fn explanation_cells(e: Option<&Explanation>) -> [Cell; 3] {
+    let Some(e) = e else { return [Cell::Empty, Cell::Empty, Cell::Empty] };
+    let value = |v: &TermValue| match v {
+        TermValue::Number(n) => n.to_string(),
+        TermValue::Text(t) => t.clone(),
+    };
+    let terms: Vec<String> = e
+        .terms
+        .iter()
+        .map(|t| {
+            if t.unit.is_empty() {
+                format!("{} = {}", t.name, value(&t.value))
+            } else {
+                format!("{} = {} {}", t.name, value(&t.value), t.unit)
+            }
+        })
+        .collect();
+    let defaults: Vec<String> =
+        e.defaults.iter().map(|d| format!("{} = {} ({})", d.field, value(&d.value), d.rule.en())).collect();
+    [Cell::text(e.formula.en()), Cell::text(terms.join("; ")), Cell::text(defaults.join("; "))]
+}
+
+/// The factors the emission rows used, with their classification and values as stored, and
+/// where they come from.
 pub fn factors(rows: &[ExportFactor]) -> Table {
     let mut t = Table::new(
         "factors",
-        &["factor_id", "entry_type", "year", "emission_type", "classification", "values", "stale"],
+        &["factor_id", "entry_type", "year", "emission_type", "classification", "values", "stale", "origin", "file"],
     );
     for f in rows {
         t.rows.push(vec![
@@ -272,6 +303,13 @@ pub fn factors(rows: &[ExportFactor]) -> Table {
             Cell::text(f.classification.to_string()),
             Cell::text(f.factor_values.to_string()),
             Cell::text(if f.is_stale { "yes" } else { "no" }),
+            Cell::text(&f.origin),
+            f.source_file
+                .clone()
+                .or_else(|| {
+                    co2_db::factor_file::FactorFile::of_entry_type(f.data_entry_type).map(|k| k.file_name().to_owned())
+                })
+                .map_or(Cell::Empty, Cell::text),
         ]);
     }
     t

@@ -464,6 +464,115 @@ pub struct EntryView {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
+/// Where a factor comes from.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum FactorOrigin {
+    /// The shipped defaults, loaded by the first install.
+    Shipped,
+    /// A factor file the back office uploaded.
+    Uploaded,
+}
+
+/// One stored factor with its provenance (`GET /api/v1/reference/factors/{factor_id}`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FactorView {
+    pub factor_id: uuid::Uuid,
+    pub year: i32,
+    /// DET name of the entries it applies to, e.g. `scientific`.
+    pub entry_type: String,
+    pub emission_type: String,
+    /// The columns that identify it in its file (e.g. `equipment_class`, `sub_class`).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub classification: serde_json::Value,
+    /// Its values (e.g. `ef_kg_co2eq_per_kwh`).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub values: serde_json::Value,
+    /// Absent from the latest upload of its file (kept for the rows computed with it).
+    pub stale: bool,
+    pub origin: FactorOrigin,
+    /// The factor file it belongs to, e.g. `equipments_factors.csv`.
+    pub file: Option<String>,
+    /// For a shipped factor, where the shipped values come from.
+    pub shipped_source: Option<String>,
+    /// Who uploaded it, for an uploaded factor.
+    pub loaded_by: Option<String>,
+    /// When it was last written.
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A text in both languages of the product.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Bilingual {
+    pub en: String,
+    pub fr: String,
+}
+
+/// One value that went into a row's formula.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TermView {
+    /// A column of the entry's template or of the factor file, or an intermediate result.
+    pub name: String,
+    /// A number or a text.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub value: serde_json::Value,
+    pub unit: String,
+}
+
+/// A default the engine used in place of the entry's own value.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AppliedDefaultView {
+    pub field: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub value: serde_json::Value,
+    /// The rule's key, e.g. `factor_hours`.
+    pub rule: String,
+    pub why: Bilingual,
+}
+
+/// Why one emission row has its kg.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RowExplanation {
+    pub emission_type: String,
+    pub scope: u8,
+    pub kg_co2eq: f64,
+    pub quantity: Option<f64>,
+    pub quantity_unit: Option<String>,
+    /// The formula's key (e.g. `equipment`, `override`); `None` for a row computed before
+    /// explanations were recorded (a recalculation of the module records them).
+    pub formula: Option<String>,
+    /// The formula in words.
+    pub formula_text: Option<Bilingual>,
+    pub terms: Vec<TermView>,
+    pub defaults: Vec<AppliedDefaultView>,
+    /// The factors the row was computed with, as stored now (the values used are in `terms`).
+    pub factors: Vec<FactorView>,
+}
+
+/// Why an entry has its kg (`GET /api/v1/entries/{entry_id}/explanation`): its inputs, and for
+/// each emission row the formula, the values, the defaults applied and the factors with their
+/// source and year.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EntryExplanation {
+    pub entry_id: uuid::Uuid,
+    pub entry_type: String,
+    pub year: i32,
+    pub source: EntrySource,
+    /// The entry's fields as stored.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub inputs: serde_json::Value,
+    pub kg_co2eq: Option<f64>,
+    pub incomplete_reason: Option<String>,
+    pub rows: Vec<RowExplanation>,
+}
+
 /// Where a unit-year module's entries are listed (GET) and created (POST), under api-entries'
 /// own prefix. (`/api/v1/units/{unit}/years/{year}/modules/{module}/entries` is the former,
 /// deprecated address: it answers a permanent redirect here.)
@@ -796,6 +905,8 @@ pub struct FactorFileView {
     pub module: String,
     /// Factors in use.
     pub current: i64,
+    /// Of those, the factors the office uploaded (the rest are the shipped defaults).
+    pub uploaded: i64,
     /// Factors a later upload of the file left out: kept for the entries computed with them,
     /// offered to no new computation.
     pub stale: i64,

@@ -17,6 +17,10 @@ pub struct CopyRows {
     buf: String,
     fields_in_row: usize,
     rows: usize,
+    /// The positions in a row of the fields written by [`CopyRows::json`]: the one-statement
+    /// path must hand them over as JSON values, not as strings (a jsonb column would keep the
+    /// string).
+    json_fields: std::collections::BTreeSet<usize>,
 }
 
 impl CopyRows {
@@ -52,6 +56,12 @@ impl CopyRows {
         self.separate();
         let _ = write!(self.buf, "{value}");
         self
+    }
+
+    /// A JSON document (for a `json`/`jsonb` column).
+    pub fn json(&mut self, value: &str) -> &mut Self {
+        self.json_fields.insert(self.fields_in_row);
+        self.text(value)
     }
 
     /// NULL.
@@ -102,6 +112,19 @@ impl CopyRows {
     pub fn append(&mut self, other: CopyRows) {
         self.buf.push_str(&other.buf);
         self.rows += other.rows;
+        self.json_fields.extend(other.json_fields);
+    }
+
+    /// Field `i` of a row as the one-statement path sends it: a JSON field as its document, any
+    /// other as its text form (read by the column's type).
+    fn field_value(&self, i: usize, text: Option<String>) -> serde_json::Value {
+        match text {
+            None => serde_json::Value::Null,
+            Some(t) if self.json_fields.contains(&i) => {
+                serde_json::from_str(&t).unwrap_or(serde_json::Value::String(t))
+            }
+            Some(t) => serde_json::Value::String(t),
+        }
     }
 
     /// Rows encoded so far.
@@ -164,7 +187,8 @@ pub async fn copy_in(db: &mut PgConnection, table: &str, columns: &str, rows: &C
                 names
                     .iter()
                     .zip(fields)
-                    .map(|(n, v)| ((*n).to_owned(), v.map_or(serde_json::Value::Null, serde_json::Value::String)))
+                    .enumerate()
+                    .map(|(i, (n, v))| ((*n).to_owned(), rows.field_value(i, v)))
                     .collect()
             })
             .collect();
@@ -214,6 +238,17 @@ mod tests {
             "a\\tb\\\\c\\nd\t\\N\t1.5\t\\N\t{x,y}\n{\"name\":\"é\"}\t3\n"
         );
         assert_eq!(rows.rows(), 2);
+    }
+
+    #[test]
+    fn a_json_field_is_handed_over_as_its_document_and_text_as_text() {
+        let mut rows = CopyRows::new();
+        rows.text("{\"a\":1}").json("{\"a\":1}");
+        rows.end_row();
+        let fields = decode(std::str::from_utf8(rows.as_bytes()).unwrap()).remove(0);
+        let values: Vec<serde_json::Value> =
+            fields.into_iter().enumerate().map(|(i, v)| rows.field_value(i, v)).collect();
+        assert_eq!(values, [serde_json::json!("{\"a\":1}"), serde_json::json!({"a": 1})]);
     }
 
     #[test]

@@ -485,11 +485,24 @@ pub async fn replace_rows(db: &mut PgConnection, computed: &[(Uuid, Computed)]) 
 pub const EMISSION_COLUMNS: &str =
     "data_entry_id, emission_type, scope, is_additional, kg_co2eq, quantity, quantity_unit, factor_ids, meta";
 
+/// The metadata stored with one row: the computation's (e.g. a purchase's conversion) and the
+/// row's explanation under `explanation`, which "why this number" reads back.
+pub fn row_meta(computed: &serde_json::Value, row: &co2_domain::EmissionRow) -> String {
+    let mut meta = match computed {
+        serde_json::Value::Object(m) => m.clone(),
+        _ => serde_json::Map::new(),
+    };
+    if let Ok(e) = serde_json::to_value(&row.explanation) {
+        meta.insert("explanation".into(), e);
+    }
+    serde_json::Value::Object(meta).to_string()
+}
+
 /// Appends the emission rows of computed entries to a COPY buffer (columns [`EMISSION_COLUMNS`]).
 pub fn encode_emissions<'a>(rows: &mut CopyRows, computed: impl IntoIterator<Item = (Uuid, &'a Computed)>) {
     for (id, c) in computed {
-        let meta = c.meta.to_string();
         for row in c.computation.rows() {
+            let meta = row_meta(&c.meta, row);
             rows.plain(id)
                 .text(row.emission_type.key)
                 .plain(row.emission_type.scope.number())
@@ -498,7 +511,7 @@ pub fn encode_emissions<'a>(rows: &mut CopyRows, computed: impl IntoIterator<Ite
                 .opt_plain(row.quantity)
                 .opt_text(row.quantity_unit)
                 .uuid_array(&row.factor_ids)
-                .text(&meta);
+                .json(&meta);
             rows.end_row();
         }
     }

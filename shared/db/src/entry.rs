@@ -503,6 +503,37 @@ pub async fn emissions_of(db: impl PgExecutor<'_>, ids: &[Uuid]) -> DbResult<Vec
     .await?)
 }
 
+/// An emission row with how it was computed: its explanation as stored when it was computed
+/// (`None` for a row computed before explanations were recorded).
+#[derive(Debug, Clone)]
+pub struct ExplainedEmission {
+    pub row: EmissionRow,
+    pub explanation: Option<co2_domain::explain::Explanation>,
+}
+
+/// The rows of one entry with their explanations, in the order they were written.
+pub async fn explained_emissions_of(db: impl PgExecutor<'_>, id: Uuid) -> DbResult<Vec<ExplainedEmission>> {
+    let rows = crate::sql::query(
+        "select data_entry_id, emission_type, scope, is_additional, kg_co2eq, quantity, quantity_unit, factor_ids,
+                meta -> 'explanation' as explanation
+         from emission where data_entry_id = $1 order by emission_id",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            use sqlx::{FromRow, Row};
+            let explanation: Option<serde_json::Value> = r.try_get("explanation")?;
+            Ok(ExplainedEmission {
+                row: EmissionRow::from_row(r)?,
+                // A stored explanation that no longer reads is shown as absent, not as an error.
+                explanation: explanation.and_then(|e| serde_json::from_value(e).ok()),
+            })
+        })
+        .collect()
+}
+
 /// A module holding rows staged on a job (any one), to announce its publication again.
 pub async fn a_pending_module(db: impl PgExecutor<'_>, job_id: Uuid) -> DbResult<Option<Uuid>> {
     Ok(crate::sql::query_scalar("select report_module_id from data_entry where pending_job_id = $1 limit 1")

@@ -167,6 +167,9 @@ pub struct ExportEmission {
     pub quantity: Option<f64>,
     pub quantity_unit: Option<String>,
     pub factor_ids: Vec<Uuid>,
+    /// How the row was computed, as stored then (`None` before explanations were recorded).
+    #[sqlx(json(nullable))]
+    pub explanation: Option<co2_domain::explain::Explanation>,
 }
 
 /// The emission rows of the published entries in scope, in the order of [`entries`].
@@ -174,7 +177,7 @@ pub async fn emissions(db: impl PgExecutor<'_>, scope: EntryScope<'_>) -> DbResu
     Ok(crate::sql::query_as::<ExportEmission>(
         "select e.data_entry_id, u.institutional_id as unit_institutional_id, rm.module, e.data_entry_type,
                 em.emission_type, em.scope, em.is_additional, em.kg_co2eq, em.quantity, em.quantity_unit,
-                em.factor_ids
+                em.factor_ids, em.meta -> 'explanation' as explanation
          from report r
          join unit u on u.unit_id = r.unit_id
          join report_module rm on rm.report_id = r.report_id
@@ -200,12 +203,16 @@ pub struct ExportFactor {
     pub classification: serde_json::Value,
     pub factor_values: serde_json::Value,
     pub is_stale: bool,
+    /// `shipped` or `uploaded`.
+    pub origin: String,
+    pub source_file: Option<String>,
 }
 
 /// The factors with these ids.
 pub async fn factors(db: impl PgExecutor<'_>, ids: &[Uuid]) -> DbResult<Vec<ExportFactor>> {
     Ok(crate::sql::query_as::<ExportFactor>(
-        "select factor_id, data_entry_type, report_year_id, emission_type, classification, factor_values, is_stale
+        "select factor_id, data_entry_type, report_year_id, emission_type, classification, factor_values, is_stale,
+                origin, source_file
          from factor where factor_id = any($1)
          order by data_entry_type, emission_type, classification_key",
     )

@@ -25,6 +25,24 @@ pub fn classification_key(classification: &Map<String, Value>) -> String {
     pairs.into_iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("\u{1f}")
 }
 
+/// Where a factor being stored comes from (shown with every number computed with it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provenance<'a> {
+    /// The shipped defaults (`data/factors/`), loaded by the first install.
+    Shipped,
+    /// A back-office upload of the factor file `file` by `by`.
+    Uploaded { file: &'a str, by: Option<Uuid> },
+}
+
+impl Provenance<'_> {
+    fn columns(&self) -> (&'static str, Option<&str>, Option<Uuid>) {
+        match *self {
+            Provenance::Shipped => ("shipped", None, None),
+            Provenance::Uploaded { file, by } => ("uploaded", Some(file), by),
+        }
+    }
+}
+
 /// Inserts or updates a factor in place on its identity; returns its id (stable across uploads).
 pub async fn upsert(
     db: &mut PgConnection,
@@ -33,16 +51,18 @@ pub async fn upsert(
     emission_type: &str,
     classification: Map<String, Value>,
     values: Map<String, Value>,
-    upload_job_id: Option<Uuid>,
+    provenance: Provenance<'_>,
 ) -> DbResult<Uuid> {
     let key = classification_key(&classification);
+    let (origin, source_file, loaded_by) = provenance.columns();
     Ok(crate::sql::query_scalar(
         "insert into factor (data_entry_type, report_year_id, emission_type, classification, classification_key,
-                             factor_values, upload_job_id)
-         values ($1, $2, $3, $4, $5, $6, $7)
+                             factor_values, origin, source_file, loaded_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          on conflict on constraint factor_identity_key do update
             set classification = excluded.classification, factor_values = excluded.factor_values,
-                upload_job_id = excluded.upload_job_id, is_stale = false
+                origin = excluded.origin, source_file = excluded.source_file, loaded_by = excluded.loaded_by,
+                is_stale = false
          returning factor_id",
     )
     .bind(data_entry_type)
@@ -51,7 +71,9 @@ pub async fn upsert(
     .bind(Value::Object(classification))
     .bind(key)
     .bind(Value::Object(values))
-    .bind(upload_job_id)
+    .bind(origin)
+    .bind(source_file)
+    .bind(loaded_by)
     .fetch_one(&mut *db)
     .await?)
 }
@@ -61,7 +83,7 @@ pub async fn upsert_equipment(
     db: &mut PgConnection,
     year: i32,
     row: &EquipmentFactorRow,
-    upload_job_id: Option<Uuid>,
+    provenance: Provenance<'_>,
 ) -> DbResult<Uuid> {
     let classification = json!({
         "equipment_class": row.equipment_class,
@@ -77,7 +99,7 @@ pub async fn upsert_equipment(
     let (Value::Object(c), Value::Object(v)) = (classification, values) else {
         unreachable!("json! of an object literal is an object")
     };
-    upsert(db, row.category.entry_type().id(), year, row.category.emission_type().key, c, v, upload_job_id).await
+    upsert(db, row.category.entry_type().id(), year, row.category.emission_type().key, c, v, provenance).await
 }
 
 /// Number of factors of a year for the given DETs (an upload needs factors first).
@@ -130,7 +152,7 @@ pub async fn store_record(
     db: &mut PgConnection,
     year: i32,
     record: &crate::factor_file::FactorRecord,
-    upload_job_id: Option<Uuid>,
+    provenance: Provenance<'_>,
 ) -> DbResult<Uuid> {
     upsert(
         db,
@@ -139,7 +161,7 @@ pub async fn store_record(
         record.emission_type,
         record.classification.clone(),
         record.values.clone(),
-        upload_job_id,
+        provenance,
     )
     .await
 }
@@ -293,7 +315,7 @@ pub struct FactorCounts {
 pub async fn counts(db: impl PgExecutor<'_>, year: i32, dets: &[i16]) -> DbResult<FactorCounts> {
     Ok(crate::sql::query_as::<FactorCounts>(
         "select count(*) filter (where not is_stale) as current, count(*) filter (where is_stale) as stale,
-                count(*) filter (where not is_stale and upload_job_id is not null) as uploaded,
+                count(*) filter (where not is_stale and origin = 'uploaded') as uploaded,
                 max(updated_at) as updated_at
          from factor where report_year_id = $1 and data_entry_type = any($2)",
     )
@@ -348,6 +370,37 @@ pub async fn choices(
     .bind(entry_types)
     .bind(q.map(crate::like_literal))
     .bind(limit)
+    .fetch_all(db)
+    .await?)
+}
+
+/// A stored factor with where it comes from: what "why this number" shows of a factor.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FactorDetail {
+    pub factor_id: Uuid,
+    pub data_entry_type: i16,
+    pub report_year_id: i32,
+    pub emission_type: String,
+    pub classification: Value,
+    pub factor_values: Value,
+    pub is_stale: bool,
+    /// `shipped` or `uploaded`.
+    pub origin: String,
+    pub source_file: Option<String>,
+    /// The display name of who uploaded it.
+    pub loaded_by: Option<String>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The factors of `ids` that exist, in no particular order.
+pub async fn details(db: impl PgExecutor<'_>, ids: &[Uuid]) -> DbResult<Vec<FactorDetail>> {
+    Ok(crate::sql::query_as::<FactorDetail>(
+        "select f.factor_id, f.data_entry_type, f.report_year_id, f.emission_type, f.classification,
+                f.factor_values, f.is_stale, f.origin, f.source_file, u.display_name as loaded_by, f.updated_at
+         from factor f left join app_user u on u.app_user_id = f.loaded_by
+         where f.factor_id = any($1)",
+    )
+    .bind(ids)
     .fetch_all(db)
     .await?)
 }

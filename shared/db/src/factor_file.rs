@@ -86,6 +86,11 @@ impl FactorFile {
         }
     }
 
+    /// The file that holds the factors of entry type `det`.
+    pub fn of_entry_type(det: i16) -> Option<FactorFile> {
+        FactorFile::ALL.into_iter().find(|f| f.entry_types().contains(&det))
+    }
+
     /// The entry types whose factors this file holds: a new upload of the file supersedes them
     /// all (absent rows become stale).
     pub fn entry_types(self) -> Vec<i16> {

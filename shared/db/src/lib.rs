@@ -12,6 +12,7 @@ pub mod copy;
 pub mod db;
 pub mod engine;
 pub mod entry;
+pub mod explain;
 pub mod export;
 pub mod factor;
 pub mod factor_file;

@@ -52,7 +52,7 @@ pub async fn load_equipment_factors(db: &mut PgConnection, year: i32, bytes: &[u
     for (line, raw) in rows {
         match EquipmentFactorRow::parse(&raw) {
             Ok(row) => {
-                factor::upsert_equipment(db, year, &row, None).await?;
+                factor::upsert_equipment(db, year, &row, factor::Provenance::Shipped).await?;
                 stored += 1;
             }
             Err(e) => rejected.push((line, e)),
@@ -73,7 +73,7 @@ pub async fn load_factor_file(
     let (_, rows) = read_csv_records(bytes)?;
     let parsed = crate::factor_file::parse_file(file, &rows)?;
     for (_, record) in &parsed.records {
-        factor::store_record(db, year, record, None).await?;
+        factor::store_record(db, year, record, factor::Provenance::Shipped).await?;
     }
     Ok((parsed.records.len(), parsed.rejected))
 }

@@ -9,6 +9,7 @@
 
 use crate::{
     emission::{Computation, EmissionRow, EmissionType},
+    explain::{DefaultRule, Explanation, Formula},
     fields::{FieldErrors, FieldReader, RawFields, code as field_code},
     module::EntryType,
 };
@@ -457,26 +458,42 @@ pub fn compute_room(input: &RoomInput, room: Option<&RoomReference>, factor: Opt
         ));
     };
     let allocated_m2 = room.room_surface_square_meter * input.room_allocation_ratio;
-    let row = |usage: RoomUse, kwh_per_m2: f64, multiplier: f64| {
+    let row = |usage: RoomUse, intensity: &str, kwh_per_m2: f64, heating: bool| {
         let kwh = allocated_m2 * kwh_per_m2;
+        let multiplier = if heating { f.conversion_factor } else { 1.0 };
+        let explanation = Explanation::of(if heating { Formula::RoomHeating } else { Formula::RoomUse })
+            .term("room_surface_square_meter", room.room_surface_square_meter, "m²")
+            .term("room_allocation_ratio", input.room_allocation_ratio, "")
+            .term(intensity, kwh_per_m2, "kWh/m²")
+            .term("kwh", kwh, "kWh")
+            .term("ef_kg_co2eq_per_kwh", f.ef_kg_co2eq_per_kwh, "kg CO₂-eq/kWh");
+        let explanation = if heating { explanation.term("conversion_factor", multiplier, "") } else { explanation };
         EmissionRow {
             emission_type: usage.emission_type(input.room_type),
             kg_co2eq: kwh * f.ef_kg_co2eq_per_kwh * multiplier,
             quantity: Some(kwh),
             quantity_unit: Some("kWh"),
             factor_ids: vec![f.factor_id.clone()],
+            explanation,
         }
     };
     Computation::Rows(vec![
-        row(RoomUse::Lighting, f.lighting_kwh_per_square_meter, 1.0),
-        row(RoomUse::Cooling, f.cooling_kwh_per_square_meter, 1.0),
-        row(RoomUse::Ventilation, f.ventilation_kwh_per_square_meter, 1.0),
-        row(RoomUse::heating(f.energy_type), f.heating_kwh_per_square_meter, f.conversion_factor),
+        row(RoomUse::Lighting, "lighting_kwh_per_square_meter", f.lighting_kwh_per_square_meter, false),
+        row(RoomUse::Cooling, "cooling_kwh_per_square_meter", f.cooling_kwh_per_square_meter, false),
+        row(RoomUse::Ventilation, "ventilation_kwh_per_square_meter", f.ventilation_kwh_per_square_meter, false),
+        row(RoomUse::heating(f.energy_type), "heating_kwh_per_square_meter", f.heating_kwh_per_square_meter, true),
     ])
 }
 
 fn override_row(leaf: EmissionType, kg: f64) -> EmissionRow {
-    EmissionRow { emission_type: leaf, kg_co2eq: kg, quantity: None, quantity_unit: None, factor_ids: vec![] }
+    EmissionRow {
+        emission_type: leaf,
+        kg_co2eq: kg,
+        quantity: None,
+        quantity_unit: None,
+        factor_ids: vec![],
+        explanation: Explanation::overridden(kg),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -635,6 +652,17 @@ pub fn compute_embodied(
                 quantity: Some(allocated_m2),
                 quantity_unit: Some("m2"),
                 factor_ids: vec![f.factor_id.clone()],
+                explanation: Explanation::of(Formula::Embodied)
+                    .term("room_surface_square_meter", room.room_surface_square_meter, "m²")
+                    .term("room_allocation_ratio", companion.room_allocation_ratio, "")
+                    .term("category", f.category.key(), "")
+                    .term("ef_kgco2eq_per_m2", f.ef_kgco2eq_per_m2, "kg CO₂-eq/m²")
+                    .defaulted_if(
+                        !same_name(&f.building_name, &companion.building_name),
+                        "building_name",
+                        f.building_name.as_str(),
+                        DefaultRule::DefaultBuilding,
+                    ),
             })
             .collect(),
     )
@@ -813,6 +841,10 @@ pub fn compute_combustion(input: &CombustionInput, factor: Option<&CombustionFac
         quantity: Some(input.quantity),
         quantity_unit: Some(input.unit.key()),
         factor_ids: vec![f.factor_id.clone()],
+        explanation: Explanation::of(Formula::Combustion)
+            .term("name", f.name.as_str(), "")
+            .term("quantity", input.quantity, input.unit.key())
+            .term("ef_kg_co2eq_per_unit", f.ef_kg_co2eq_per_unit, &format!("kg CO₂-eq/{}", input.unit.key())),
     }])
 }
 

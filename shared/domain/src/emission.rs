@@ -326,6 +326,8 @@ pub struct EmissionRow {
     pub quantity_unit: Option<&'static str>,
     /// Identities of the factors used, as given by the caller (opaque to the domain).
     pub factor_ids: Vec<String>,
+    /// How the kg came about: the formula, the values used and the defaults applied.
+    pub explanation: crate::explain::Explanation,
 }
 
 /// The result of computing one entry: rows, or the reason why none could be computed

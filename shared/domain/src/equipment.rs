@@ -4,6 +4,7 @@
 //! kWh = (h_active × W_active + h_standby × W_standby) × 52 / 1000; kg = kWh × ef.
 
 use crate::emission::{Computation, EmissionRow, EmissionType};
+use crate::explain::{DefaultRule, Explanation, Formula};
 use crate::fields::{FieldErrors, FieldReader, RawFields, code};
 use crate::module::EntryType;
 use serde::{Deserialize, Serialize};
@@ -220,6 +221,7 @@ pub fn compute(input: &EquipmentInput, factor: Option<&EquipmentFactor>) -> Comp
             quantity: None,
             quantity_unit: None,
             factor_ids: vec![],
+            explanation: Explanation::overridden(kg),
         }]);
     }
     let Some(f) = factor else {
@@ -239,12 +241,32 @@ pub fn compute(input: &EquipmentInput, factor: Option<&EquipmentFactor>) -> Comp
     }
     let weekly_wh = active_h as f64 * f.active_power_w + standby_h as f64 * f.standby_power_w;
     let kwh = weekly_wh * WEEKS_PER_YEAR / 1000.0;
+    let explanation = Explanation::of(Formula::Equipment)
+        .term("active_power_w", f.active_power_w, "W")
+        .term("active_usage_hours_per_week", active_h as f64, "h/week")
+        .term("standby_power_w", f.standby_power_w, "W")
+        .term("standby_usage_hours_per_week", standby_h as f64, "h/week")
+        .term("kwh", kwh, "kWh")
+        .term("ef_kg_co2eq_per_kwh", f.ef_kg_co2eq_per_kwh, "kg CO₂-eq/kWh")
+        .defaulted_if(
+            input.active_usage_hours_per_week.is_none(),
+            "active_usage_hours_per_week",
+            active_h as f64,
+            DefaultRule::FactorHours,
+        )
+        .defaulted_if(
+            input.standby_usage_hours_per_week.is_none(),
+            "standby_usage_hours_per_week",
+            standby_h as f64,
+            DefaultRule::FactorHours,
+        );
     Computation::Rows(vec![EmissionRow {
         emission_type: leaf,
         kg_co2eq: kwh * f.ef_kg_co2eq_per_kwh,
         quantity: Some(kwh),
         quantity_unit: Some("kWh"),
         factor_ids: vec![f.factor_id.clone()],
+        explanation,
     }])
 }
 
@@ -301,6 +323,18 @@ mod tests {
         let f = [factor("Lab Freezer / Frigde", None, 480.0, 480.0, 168, 0)];
         let c = compute(&input, resolve_factor(&f, &input));
         assert!((kg(&c) - 406.74816).abs() < 1e-9);
+        // Why this number: both hours came from the factor.
+        let why = &c.rows()[0].explanation;
+        let defaulted: Vec<(&str, &crate::explain::TermValue)> =
+            why.defaults.iter().map(|d| (d.field.as_str(), &d.value)).collect();
+        assert_eq!(
+            defaulted,
+            [
+                ("active_usage_hours_per_week", &crate::explain::TermValue::Number(168.0)),
+                ("standby_usage_hours_per_week", &crate::explain::TermValue::Number(0.0))
+            ]
+        );
+        assert!(why.defaults.iter().all(|d| d.rule == DefaultRule::FactorHours));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! AI: requests = midpoint × 235 × fte_count and kg = requests × ef (in kg), on one provider leaf.
 
 use crate::emission::{Computation, EmissionRow, EmissionType};
+use crate::explain::{Explanation, Formula};
 use crate::fields::{FieldErrors, FieldReader, RawFields, code as field_code};
 use serde::{Deserialize, Serialize};
 
@@ -295,6 +296,7 @@ fn override_row(leaf: EmissionType, kg: f64) -> Computation {
         quantity: None,
         quantity_unit: None,
         factor_ids: vec![],
+        explanation: Explanation::overridden(kg),
     }])
 }
 
@@ -345,6 +347,12 @@ pub fn compute_cloud(
         quantity: Some(amount_eur),
         quantity_unit: Some("EUR"),
         factor_ids: vec![f.factor_id.clone()],
+        explanation: Explanation::of(Formula::Cloud)
+            .term("spent_amount", input.spent_amount, input.currency.code())
+            .term("units_per_eur", amount_rate, &format!("{}/EUR", input.currency.code()))
+            .term("amount_eur", amount_eur, "EUR")
+            .term("ef_kg_co2eq_per_currency", f.ef_kg_co2eq_per_currency, &format!("kg CO₂-eq/{}", f.currency.code()))
+            .term("ef_kg_co2eq_per_eur", ef_eur, "kg CO₂-eq/EUR"),
     }])
 }
 
@@ -566,6 +574,11 @@ pub fn compute_ai(input: &AiInput, factor: Option<&AiFactor>) -> Computation {
         quantity: Some(requests),
         quantity_unit: Some("requests"),
         factor_ids: vec![f.factor_id.clone()],
+        explanation: Explanation::of(Formula::Ai)
+            .term("provider", f.provider.as_str(), "")
+            .term("fte_count", input.fte_count, "")
+            .term("requests", requests, "requests/year")
+            .term("ef_kg_co2eq_per_request", f.ef_kg_co2eq_per_request, "kg CO₂-eq/request"),
     }])
 }
 

@@ -6,6 +6,7 @@
 //! with its own share for the animal type.
 
 use crate::emission::{Computation, EmissionRow, EmissionType};
+use crate::explain::{DefaultRule, Explanation, Formula};
 use crate::fields::{FieldErrors, FieldReader, RawFields, code as field_code, parse_decimal};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -444,6 +445,7 @@ fn override_row(leaf: EmissionType, kg: f64) -> Computation {
         quantity: None,
         quantity_unit: None,
         factor_ids: vec![],
+        explanation: Explanation::overridden(kg),
     }])
 }
 
@@ -491,12 +493,19 @@ pub fn compute_facility(
             input.researchfacility_id
         ));
     };
+    let explanation = Explanation::of(Formula::Facility)
+        .term("researchfacility_id", input.researchfacility_id.as_str(), "")
+        .term("use", input.use_amount, f.use_unit.trim())
+        .term("total_use", f.total_use, f.use_unit.trim())
+        .term("kg_co2eq_sum", sum, "kg CO₂-eq")
+        .defaulted_if(f.kg_co2eq_sum.is_none(), "kg_co2eq_sum", sum, DefaultRule::ComputedFacilitySum);
     Computation::Rows(vec![EmissionRow {
         emission_type: leaf,
         kg_co2eq: input.use_amount / f.total_use * sum,
         quantity: Some(input.use_amount),
         quantity_unit: static_use_unit(&f.use_unit),
         factor_ids: vec![f.factor_id.clone()],
+        explanation,
     }])
 }
 
@@ -525,12 +534,19 @@ pub fn compute_animal(input: &AnimalInput, factor: Option<&AnimalFactor>) -> Com
         ));
     }
     let kg = complete.iter().map(|(share, sum)| input.use_amount * share / f.total_use * sum).sum();
+    let explanation = Explanation::of(Formula::Animal)
+        .term("researchfacility_id", input.researchfacility_id.as_str(), "")
+        .term("use", input.use_amount, f.use_unit.trim())
+        .term("total_use", f.total_use, f.use_unit.trim())
+        .term("sources", complete.len() as f64, "")
+        .term("shared_kg_co2eq_sum", complete.iter().map(|(share, sum)| share * sum).sum::<f64>(), "kg CO₂-eq");
     Computation::Rows(vec![EmissionRow {
         emission_type: leaf,
         kg_co2eq: kg,
         quantity: Some(input.use_amount),
         quantity_unit: static_use_unit(&f.use_unit),
         factor_ids: vec![f.factor_id.clone()],
+        explanation,
     }])
 }
 

@@ -6,6 +6,7 @@
 //! commuting), so headcount contributes 0 kg to module headlines and the core total (§6.3).
 
 use crate::emission::{Computation, EmissionRow, EmissionType};
+use crate::explain::{Explanation, Formula};
 use crate::fields::{FieldErrors, FieldReader, RawFields, code as field_code};
 use crate::module::EntryType;
 use serde::{Deserialize, Serialize};
@@ -367,6 +368,7 @@ pub fn compute_fte(
             quantity: None,
             quantity_unit: None,
             factor_ids: vec![],
+            explanation: Explanation::overridden(kg),
         }]);
     }
     if factors.is_empty() {
@@ -382,6 +384,11 @@ pub fn compute_fte(
                 quantity: Some(quantity),
                 quantity_unit: Some(f.unit.symbol()),
                 factor_ids: vec![f.factor_id.clone()],
+                explanation: Explanation::of(Formula::Headcount)
+                    .term("fte", fte, "FTE")
+                    .term("number_of_unit_per_fte", f.number_of_unit_per_fte, f.unit.symbol())
+                    .term("quantity", quantity, f.unit.symbol())
+                    .term("ef_kg_co2eq_per_unit", f.ef_kg_co2eq_per_unit, &format!("kg CO₂-eq/{}", f.unit.symbol())),
             }
         })
         .collect();

@@ -7,6 +7,7 @@
 pub mod buildings;
 pub mod emission;
 pub mod equipment;
+pub mod explain;
 pub mod external;
 pub mod facilities;
 pub mod fields;

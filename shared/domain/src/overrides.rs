@@ -5,6 +5,7 @@
 //! The matching entry is found by `user_institutional_id`, else by `name`. One row; no match, no row.
 
 use crate::emission::{Computation, EmissionRow, EmissionType};
+use crate::explain::{Explanation, Formula};
 
 /// A prior-year entry as the caller loaded it.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,13 +46,18 @@ pub fn percentage_of_last_year(
         return Computation::Incomplete(format!("percentage_of_last_year must be a number ≥ 0, not {percent}"));
     }
     match find_prior(key, prior) {
-        Some(p) => Computation::Rows(vec![EmissionRow {
-            emission_type: leaf,
-            kg_co2eq: percent / 100.0 * p.kg_co2eq,
-            quantity: None,
-            quantity_unit: None,
-            factor_ids: vec![],
-        }]),
+        Some(p) => {
+            Computation::Rows(vec![EmissionRow {
+                emission_type: leaf,
+                kg_co2eq: percent / 100.0 * p.kg_co2eq,
+                quantity: None,
+                quantity_unit: None,
+                factor_ids: vec![],
+                explanation: Explanation::of(Formula::ShareOfLastYear)
+                    .term("percentage_of_last_year", percent, "%")
+                    .term("prior_kg_co2eq", p.kg_co2eq, "kg CO₂-eq"),
+            }])
+        }
         None => Computation::Incomplete("no matching entry in the prior-year report".into()),
     }
 }

@@ -4,6 +4,7 @@
 //! kg CO₂e = kg emitted × GWP100 of (category, subcategory); scope 1, leaf by category.
 
 use crate::emission::{Computation, EmissionRow, EmissionType};
+use crate::explain::{Explanation, Formula};
 use crate::fields::{FieldErrors, FieldReader, RawFields, code as field_code};
 use serde::{Deserialize, Serialize};
 
@@ -203,6 +204,7 @@ pub fn compute(input: &ProcessInput, factor: Option<&ProcessFactor>) -> Computat
             quantity: None,
             quantity_unit: None,
             factor_ids: vec![],
+            explanation: Explanation::overridden(kg),
         }]);
     }
     let Some(f) = factor else {
@@ -215,6 +217,11 @@ pub fn compute(input: &ProcessInput, factor: Option<&ProcessFactor>) -> Computat
         quantity: Some(input.quantity),
         quantity_unit: Some("kg"),
         factor_ids: vec![f.factor_id.clone()],
+        explanation: Explanation::of(Formula::Process).term("quantity", input.quantity, "kg").term(
+            "gwp100",
+            f.ef_kg_co2eq_per_unit,
+            "kg CO₂-eq/kg",
+        ),
     }])
 }
 

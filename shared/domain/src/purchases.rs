@@ -7,6 +7,7 @@
 
 use crate::{
     emission::{Computation, EmissionRow, EmissionType},
+    explain::{Explanation, Formula},
     fields::{FieldErrors, FieldReader, RawFields, code as field_code},
     module::EntryType,
 };
@@ -600,12 +601,21 @@ pub fn compute_with_conversion(
     // kg per unit of the factor currency × units of that currency per EUR = kg per EUR.
     let ef_eur = f.ef_kg_co2eq_per_currency * factor_units_per_eur;
     let inflation_index = inflation.index(year);
+    let explanation = Explanation::of(Formula::Purchase)
+        .term("purchase_institutional_code", f.purchase_institutional_code.as_str(), "")
+        .term("total_spent_amount", input.total_spent_amount, input.currency.code())
+        .term("units_per_eur", units_per_eur, &format!("{}/EUR", input.currency.code()))
+        .term("amount_eur", amount_eur, "EUR")
+        .term("ef_kg_co2eq_per_currency", f.ef_kg_co2eq_per_currency, &format!("kg CO₂-eq/{}", f.currency.code()))
+        .term("ef_kg_co2eq_per_eur", ef_eur, "kg CO₂-eq/EUR")
+        .term("inflation_index", inflation_index, "");
     let row = EmissionRow {
         emission_type: leaf,
         kg_co2eq: amount_eur * ef_eur * inflation_index,
         quantity: Some(amount_eur),
         quantity_unit: Some("EUR"),
         factor_ids: vec![f.factor_id.clone()],
+        explanation,
     };
     let conversion = PurchaseConversion {
         year,
@@ -620,7 +630,14 @@ pub fn compute_with_conversion(
 }
 
 fn override_row(leaf: EmissionType, kg: f64) -> EmissionRow {
-    EmissionRow { emission_type: leaf, kg_co2eq: kg, quantity: None, quantity_unit: None, factor_ids: vec![] }
+    EmissionRow {
+        emission_type: leaf,
+        kg_co2eq: kg,
+        quantity: None,
+        quantity_unit: None,
+        factor_ids: vec![],
+        explanation: Explanation::overridden(kg),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -754,6 +771,11 @@ pub fn compute_additional(input: &AdditionalPurchaseInput, factor: Option<&Addit
         quantity: Some(mass_kg),
         quantity_unit: Some("kg"),
         factor_ids: vec![f.factor_id.clone()],
+        explanation: Explanation::of(Formula::AdditionalPurchase)
+            .term("annual_consumption", input.annual_consumption, "")
+            .term("coef_to_kg", input.coef_to_kg, "")
+            .term("mass_kg", mass_kg, "kg")
+            .term("ef_kg_co2eq_per_kg", f.ef_kg_co2eq_per_kg, "kg CO₂-eq/kg"),
     }])
 }
 

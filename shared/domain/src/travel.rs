@@ -11,6 +11,7 @@ use crate::{
     fields::{self, FieldErrors, FieldReader, RawFields},
 };
 
+use crate::explain::{DefaultRule, Explanation, Formula};
 use crate::geo::{self, Coordinates};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -1014,6 +1015,16 @@ pub fn compute_plane(
         Ok(factor) => factor,
         Err(miss) => return Computation::Incomplete(miss.to_string()),
     };
+    let explanation = Explanation::of(Formula::Plane)
+        .term("origin_iata", input.origin_iata.as_str(), "")
+        .term("destination_iata", input.destination_iata.as_str(), "")
+        .term("one_way_km", distance.one_way_km, "km")
+        .term("number_of_trips", input.number_of_trips, "")
+        .term("total_km", distance.total_km, "km")
+        .term("category", factor.category.as_str(), "")
+        .term("cabin_class", input.cabin_class.key(), "")
+        .term("ef_kg_co2eq_per_km", factor.ef_kg_co2eq_per_km, "kg CO₂-eq/km")
+        .term("rfi_adjustment", factor.rfi_adjustment, "");
     Computation::Rows(vec![EmissionRow {
         emission_type: leaf,
         kg_co2eq: distance.total_km * factor.ef_kg_co2eq_per_km * factor.rfi_adjustment,
@@ -1021,6 +1032,7 @@ pub fn compute_plane(
         quantity: Some(distance.total_km),
         quantity_unit: Some(KM),
         factor_ids: vec![factor.factor_id.clone()],
+        explanation,
     }])
 }
 
@@ -1138,12 +1150,28 @@ pub fn compute_train(
         let region = train_factor_region(&input.origin_country_code, &input.destination_country_code);
         return Computation::Incomplete(format!("no train factor for {region} and no RoW factor this year"));
     };
+    let region = train_factor_region(&input.origin_country_code, &input.destination_country_code);
+    let explanation = Explanation::of(Formula::Train)
+        .term("origin_name", origin.name.as_str(), "")
+        .term("destination_name", destination.name.as_str(), "")
+        .term("one_way_km", distance.one_way_km, "km")
+        .term("number_of_trips", input.number_of_trips, "")
+        .term("total_km", distance.total_km, "km")
+        .term("country_code", factor.country_code.to_string(), "")
+        .term("ef_kg_co2eq_per_km", factor.ef_kg_co2eq_per_km, "kg CO₂-eq/km")
+        .defaulted_if(
+            factor.country_code != region,
+            "country_code",
+            factor.country_code.to_string(),
+            DefaultRule::RestOfWorldTrain,
+        );
     Computation::Rows(vec![EmissionRow {
         emission_type: leaf,
         kg_co2eq: distance.total_km * factor.ef_kg_co2eq_per_km,
         quantity: Some(distance.total_km),
         quantity_unit: Some(KM),
         factor_ids: vec![factor.factor_id.clone()],
+        explanation,
     }])
 }
 
@@ -1155,6 +1183,7 @@ fn override_row(leaf: EmissionType, kg: f64) -> Computation {
         quantity: None,
         quantity_unit: None,
         factor_ids: vec![],
+        explanation: Explanation::overridden(kg),
     }])
 }
 
@@ -1364,6 +1393,24 @@ mod tests {
         assert_eq!(only_row(&c).quantity, Some(637.0));
         assert_kg(&c, 25.48, 1e-9);
         assert_eq!(only_row(&c).factor_ids, vec!["train-5".to_owned()], "the RoW row of the file");
+        // Why this number names the fallback.
+        let why = &only_row(&c).explanation;
+        assert_eq!(why.formula, crate::explain::Formula::Train);
+        assert_eq!(why.defaults.len(), 1);
+        assert_eq!(why.defaults[0].rule, crate::explain::DefaultRule::RestOfWorldTrain);
+        assert_eq!(why.defaults[0].value, crate::explain::TermValue::Text("RoW".into()));
+    }
+
+    #[test]
+    fn a_trip_with_its_countrys_factor_names_no_default_and_its_values_give_its_kg() {
+        let c = ride(&train(("Wien Hbf", "AT"), ("Bern", "CH"), "second", "1"), &train_factors());
+        let row = only_row(&c);
+        assert!(row.explanation.defaults.is_empty());
+        let value = |name: &str| match row.explanation.terms.iter().find(|t| t.name == name).map(|t| &t.value) {
+            Some(crate::explain::TermValue::Number(n)) => *n,
+            other => panic!("{name}: {other:?}"),
+        };
+        assert!((value("total_km") * value("ef_kg_co2eq_per_km") - row.kg_co2eq).abs() < 1e-9);
     }
 
     #[test]
@@ -1376,6 +1423,7 @@ mod tests {
         assert_eq!((row.quantity, row.quantity_unit), (None, None));
         assert!(row.factor_ids.is_empty());
         assert_eq!(row.emission_type.key, "professional_travel__plane__eco");
+        assert_eq!(row.explanation, crate::explain::Explanation::overridden(1250.0));
     }
 
     // ---- bands and factors ----

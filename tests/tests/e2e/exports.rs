@@ -156,6 +156,27 @@ async fn a_unit_year_exports_as_a_workbook_csv_files_and_a_pdf_that_agree_with_t
         .flat_map(|r| r[ids].to_string().split_whitespace().map(str::to_owned).collect::<Vec<_>>())
         .collect();
     assert!(!used.is_empty() && used == listed, "every factor used is listed, and only those");
+    // Why each number: the formula in words and the values that went in, on every row; the
+    // factors say where they come from.
+    let (formula, values) = (column(&emissions, "formula"), column(&emissions, "values_used"));
+    let mut by_formula = 0;
+    for r in &emissions[1..] {
+        let (f, v) = (r[formula].to_string(), r[values].to_string());
+        if f.starts_with("kWh = ") {
+            by_formula += 1;
+            assert!(v.contains("ef_kg_co2eq_per_kwh = 0.097 kg CO₂-eq/kWh"), "{v}");
+        } else {
+            assert!(f.starts_with("The kg was given with the entry") && v.starts_with("kg_co2eq = "), "{f} / {v}");
+        }
+    }
+    assert!(by_formula > 30, "the demo's rows are computed, but for its given kg");
+    let defaults = column(&emissions, "defaults_applied");
+    assert!(
+        emissions[1..].iter().any(|r| r[defaults].to_string().contains("active_usage_hours_per_week = ")),
+        "a row whose hours were blank names the factor's defaults"
+    );
+    let origin = column(&factors, "origin");
+    assert!(factors[1..].iter().all(|r| r[origin] == Data::String("shipped".into())), "the shipped defaults");
 
     // The CSV files.
     let (view, bytes) =

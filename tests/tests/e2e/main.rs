@@ -9,6 +9,7 @@ mod concurrency;
 mod crash;
 mod embedded;
 mod errors;
+mod explanation;
 mod exports;
 mod facts;
 mod hostile;

@@ -64,6 +64,8 @@ async fn run_matrix(pool: PgPool) {
     let equipment =
         json!({"entry_type": "it", "data": {"equipment_id": "P-1", "name": "Laptop", "equipment_class": "Laptop"}});
     let upload = json!({"unit": "9001", "year": 2025, "module": "equipment", "filename": "e.csv"});
+    let factor_id: uuid::Uuid =
+        sqlx::query_scalar("select factor_id from factor order by factor_id limit 1").fetch_one(&s.pool).await.unwrap();
     let mut cases = vec![
         case(Method::GET, "/api/v1/session", None, [401, 200, 200, 200, 200, 200]),
         case(Method::GET, "/api/v1/units", None, [401, 200, 200, 200, 200, 200]),
@@ -89,6 +91,8 @@ async fn run_matrix(pool: PgPool) {
             [401, 403, 201, 404, 404, 403],
         ),
         case(Method::PATCH, format!("/api/v1/entries/{}", entry(0)), Some(equipment), [401, 403, 200, 404, 404, 403]),
+        case(Method::GET, format!("/api/v1/entries/{}/explanation", entry(0)), None, [401, 403, 200, 404, 404, 403]),
+        case(Method::GET, format!("/api/v1/reference/factors/{factor_id}"), None, [401, 200, 200, 200, 200, 200]),
         case(Method::POST, "/api/v1/uploads", Some(upload), [401, 403, 201, 404, 404, 403]),
         case(Method::GET, format!("/api/v1/jobs/{job_id}"), None, [401, 404, 200, 404, 404, 200]),
         case(Method::GET, "/api/v1/backoffice/years", None, [401, 403, 403, 403, 200, 200]),
