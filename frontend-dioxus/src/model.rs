@@ -566,6 +566,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn quality_classes_and_counts_read_in_both_languages() {
+        use crate::text::{entries_count, quality_advice, quality_class};
+        assert_eq!(entries_count(Lang::En, 1), "1 entry");
+        assert_eq!(entries_count(Lang::Fr, 16), "16 saisies");
+        for key in ["measured", "activity_based", "spend_based", "default_filled", "overridden", "incomplete"] {
+            let label = quality_class(key);
+            assert!(!label.en.is_empty() && label.en != label.fr, "{key}");
+        }
+        assert_eq!(quality_class("default_filled").get(Lang::Fr), "Complété par défaut");
+        for key in ["fill_blank_inputs", "use_activity_data", "measure_activity", "document_given_kg", "refine_factor"] {
+            assert!(quality_advice(key).en != quality_advice("refine_factor").en || key == "refine_factor", "{key}");
+        }
+    }
+
+    #[test]
     fn the_values_of_a_formula_are_shown_exactly_enough_to_check_it() {
         assert_eq!(term_number(Lang::En, 12000.0), "12,000");
         assert_eq!(term_number(Lang::Fr, 12000.0), "12\u{202f}000");

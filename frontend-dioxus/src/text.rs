@@ -1198,6 +1198,14 @@ pub fn deadline_state(lang: Lang, deadline: Option<&str>, days_late: Option<i64>
 }
 text!(SCOPE_2_MARKET_TOTAL, "Scope 2 (market-based)", "Scope 2 (fondé sur le marché)");
 
+/// A label's colon, spaced as each language spaces it (`Formula: `, `Formule : `).
+pub fn colon(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => ": ",
+        Lang::Fr => " : ",
+    }
+}
+
 // Why this number.
 text!(WHY_THIS_NUMBER, "Why this number", "D’où vient ce chiffre");
 text!(
@@ -1239,5 +1247,79 @@ pub fn uploaded_by(lang: Lang, who: Option<&str>, when: &str) -> String {
         (Lang::Fr, Some(w)) => format!("par {w}, le {when}"),
         (Lang::En, None) => format!("on {when}"),
         (Lang::Fr, None) => format!("le {when}"),
+    }
+}
+
+// Data quality and uncertainty.
+text!(QUALITY_TITLE, "Data quality and uncertainty", "Qualité des données et incertitude");
+text!(
+    QUALITY_LEAD,
+    "How each entry was computed, how much of the footprint rests on good data, and the range the total lies in.",
+    "Comment chaque saisie a été calculée, quelle part de l’empreinte repose sur de bonnes données, et dans quelle fourchette se situe le total."
+);
+text!(QUALITY_SCORE, "Data quality score", "Score de qualité des données");
+text!(QUALITY_CLASS, "Data quality", "Qualité des données");
+text!(QUALITY_COVERAGE, "Entries computed", "Saisies calculées");
+text!(QUALITY_RANGE, "Range of the total", "Fourchette du total");
+text!(QUALITY_WHERE, "Where better data shrinks the range most", "Où de meilleures données réduisent le plus la fourchette");
+text!(QUALITY_METHOD, "How this is computed", "Méthode de calcul");
+text!(ENTRIES_WORD, "entries", "saisies");
+
+/// "1 entry", "16 entries" (« 1 saisie », « 16 saisies »).
+pub fn entries_count(lang: Lang, n: i64) -> String {
+    match (lang, n) {
+        (Lang::En, 1) => "1 entry".to_owned(),
+        (Lang::Fr, 1) => "1 saisie".to_owned(),
+        (_, n) => format!("{n} {}", ENTRIES_WORD.get(lang)),
+    }
+}
+text!(
+    QUALITY_METHOD_TEXT,
+    "Each entry’s class comes from how its rows were computed; a default standing in for a blank input makes it default-filled. The score is the kg-weighted mean of the classes’ weights (measured 100, activity-based 80, overridden 60, spend-based 50, default-filled 40). Each row’s ± is its factor’s uncertainty (uncertainty_pct in the factor file) or its formula’s documented default, widened by each default applied. Rows that share a factor err together, different factors independently (IPCC 2006, vol. 1, ch. 3, approach 1). The range is a 95 % interval.",
+    "La classe d’une saisie vient de la façon dont ses lignes ont été calculées ; une valeur par défaut qui remplace une donnée vide la rend « complétée par défaut ». Le score est la moyenne des poids des classes pondérée par les kg (mesuré 100, fondé sur l’activité 80, valeur imposée 60, fondé sur les dépenses 50, complété par défaut 40). Le ± de chaque ligne est l’incertitude de son facteur (uncertainty_pct dans le fichier de facteurs) ou la valeur documentée de sa formule, élargie par chaque valeur par défaut appliquée. Les lignes d’un même facteur varient ensemble, les facteurs différents indépendamment (GIEC 2006, vol. 1, ch. 3, approche 1). La fourchette est un intervalle à 95 %."
+);
+text!(SCORE_WORD, "Score", "Score");
+text!(QUALITY_MEASURED, "Measured", "Mesuré");
+text!(QUALITY_ACTIVITY, "Activity-based", "Fondé sur l’activité");
+text!(QUALITY_SPEND, "Spend-based", "Fondé sur les dépenses");
+text!(QUALITY_DEFAULTED, "Default-filled", "Complété par défaut");
+text!(QUALITY_OVERRIDDEN, "Overridden", "Valeur imposée");
+text!(QUALITY_INCOMPLETE, "Incomplete", "Incomplet");
+
+/// The label of a quality class key.
+pub fn quality_class(key: &str) -> Text {
+    match key {
+        "measured" => QUALITY_MEASURED,
+        "activity_based" => QUALITY_ACTIVITY,
+        "spend_based" => QUALITY_SPEND,
+        "default_filled" => QUALITY_DEFAULTED,
+        "overridden" => QUALITY_OVERRIDDEN,
+        _ => QUALITY_INCOMPLETE,
+    }
+}
+
+/// What would help, for a hint's advice key.
+pub fn quality_advice(key: &str) -> Text {
+    match key {
+        "fill_blank_inputs" => Text {
+            en: "fill in the inputs left blank (defaults stand in for them)",
+            fr: "renseigner les valeurs laissées vides (des valeurs par défaut les remplacent)",
+        },
+        "use_activity_data" => Text {
+            en: "record quantities (kg, kWh, km) instead of amounts spent",
+            fr: "saisir des quantités (kg, kWh, km) plutôt que des montants dépensés",
+        },
+        "measure_activity" => Text {
+            en: "measure the activity (metered kWh, actual hours) or ask for a more precise factor",
+            fr: "mesurer l’activité (kWh relevés, heures réelles) ou demander un facteur plus précis",
+        },
+        "document_given_kg" => Text {
+            en: "check the kg given with these entries and note their source",
+            fr: "vérifier les kg fournis avec ces saisies et en noter la source",
+        },
+        _ => Text {
+            en: "ask the back office for a more precise factor",
+            fr: "demander au back-office un facteur plus précis",
+        },
     }
 }

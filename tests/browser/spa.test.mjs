@@ -156,7 +156,7 @@ test('a principal uploads the demo equipment file and sees the module total', as
   }
 });
 
-test('a principal opens why a number is what it is: formula, values, defaults and factor, in English and French', async () => {
+test('a principal opens why a number is what it is, then the data quality and range of the results, in English and French', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const problems = watchPage(page, { ignore: [/401/, /Unauthorized/i] });
@@ -182,6 +182,8 @@ test('a principal opens why a number is what it is: formula, values, defaults an
     assert.equal(await factor.getAttribute('data-origin'), 'shipped');
     assert.match(await factor.innerText(), /Year \d{4} · equipments_factors\.csv — Shipped default: .*BAFU 2025/);
     assert.match(await panel.getByTestId('why-inputs').innerText(), /equipment_class\s+Centrifugation/);
+    assert.equal(await panel.getByTestId('why-quality').getAttribute('data-class'), 'default_filled');
+    assert.match(await panel.getByTestId('why-uncertainty').innerText(), /± 77 %/);
     await shoot(page, 'why-this-number');
 
     await page.getByTestId('lang-fr').click();
@@ -193,6 +195,29 @@ test('a principal opens why a number is what it is: formula, values, defaults an
     await page.getByTestId('lang-en').click();
     await panel.getByTestId('why-close').click();
     await eventually('the detail closed', async () => (await page.getByTestId('why-panel').count()) === 0);
+
+    // The results say how good the data is and the range the total lies in, with where better
+    // data helps most.
+    await page.getByTestId('nav-results').click();
+    await page.getByTestId('results-page').waitFor({ timeout: 20_000 });
+    await page.getByTestId('basis-all').check({ force: true });
+    const quality = page.getByTestId('results-quality');
+    await quality.waitFor({ timeout: 20_000 });
+    assert.match(await quality.getByTestId('quality-score').innerText(), /\d+ \/ 100/);
+    assert.match(await quality.getByTestId('quality-coverage').innerText(), /40 \/ 41 entries/);
+    assert.match(await quality.getByTestId('quality-range').innerText(), /5\.89 t ± \d+\.\d\d t \(± \d+ %\)/);
+    assert.match(await quality.locator('[data-class="default_filled"]').innerText(), /Default-filled: 16 entries/);
+    assert.match(await quality.getByTestId('quality-hints').innerText(), /Equipment · .+ — (fill in the inputs|measure the activity)/);
+    await quality.scrollIntoViewIfNeeded();
+    await shoot(page, 'results-quality');
+    await page.getByTestId('lang-fr').click();
+    await eventually('the French section', async () =>
+      /Qualité des données et incertitude/.test(await quality.innerText()),
+    );
+    assert.match(await quality.locator('[data-class="default_filled"]').innerText(), /Complété par défaut : 16 saisies/);
+    assert.match(await quality.getByTestId('quality-range').innerText(), /5,89 t ±/);
+    await shoot(page, 'results-quality-fr');
+    await page.getByTestId('lang-en').click();
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

@@ -26,6 +26,12 @@ pub async fn results(unit: &str, year: i32) -> Result<ResultsView, ApiError> {
     results_on(unit, year, Basis::Validated).await
 }
 
+/// `GET /api/v1/results/units/{unit}/years/{year}/quality` (api-results): how good the data is and
+/// how uncertain the total.
+pub async fn quality(unit: &str, year: i32) -> Result<co2_api_types::QualityView, ApiError> {
+    get_json(&format!("/api/v1/results/units/{}/years/{year}/quality", seg(unit))).await
+}
+
 /// Which modules the figures of a unit-year count (DOMAIN §6.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Basis {

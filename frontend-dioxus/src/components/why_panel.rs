@@ -9,7 +9,7 @@ use dioxus::prelude::*;
 use crate::api;
 use crate::components::{ErrorPanel, Loading};
 use crate::i18n::{Lang, use_i18n};
-use crate::model::{category_label, format_kg, in_lang, term_number};
+use crate::model::{category_label, format_kg, in_lang, number_in, term_number};
 use crate::text as t;
 
 /// A value of a term or an input: numbers in the reader's language, texts as they are.
@@ -19,14 +19,6 @@ fn value_text(lang: Lang, v: &serde_json::Value) -> String {
         serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Null => String::new(),
         other => other.to_string(),
-    }
-}
-
-/// A label's colon, spaced as each language spaces it.
-fn colon(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => ": ",
-        Lang::Fr => " : ",
     }
 }
 
@@ -65,6 +57,10 @@ fn Explained(x: EntryExplanation) -> Element {
     };
     inputs.sort();
     rsx! {
+        p { class: "why-quality", "data-testid": "why-quality", "data-class": "{x.quality}",
+            strong { "{t::QUALITY_CLASS.get(lang)}{t::colon(lang)}" }
+            "{t::quality_class(&x.quality).get(lang)}"
+        }
         if x.rows.is_empty() {
             p { class: "tag tag-warn", "data-testid": "why-incomplete",
                 "{t::NO_ROW_COMPUTED.get(lang)}"
@@ -99,11 +95,14 @@ fn ExplainedRow(row: RowExplanation) -> Element {
                 span { class: "mono", "{row.emission_type}" }
                 " · Scope {row.scope} · "
                 strong { "{in_lang(lang, &format_kg(row.kg_co2eq))} kg CO₂e" }
+                if let Some(u) = row.uncertainty_pct {
+                    span { class: "muted", "data-testid": "why-uncertainty", " ± {number_in(lang, u, 0)} %" }
+                }
             }
             match &row.formula_text {
                 Some(f) => rsx! {
                     p { class: "why-formula", "data-testid": "why-formula",
-                        strong { "{t::FORMULA.get(lang)}{colon(lang)}" }
+                        strong { "{t::FORMULA.get(lang)}{t::colon(lang)}" }
                         {match lang { Lang::En => f.en.clone(), Lang::Fr => f.fr.clone() }}
                     }
                 },

@@ -17,6 +17,7 @@ mod module;
 mod not_found;
 mod report;
 mod results;
+mod results_quality;
 mod simulation;
 mod team_manager;
 

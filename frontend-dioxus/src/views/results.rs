@@ -1,7 +1,7 @@
 //! `/units/:unit/years/:year/results`: the footprint of a unit-year — big numbers, the split by
 //! module and scope and by category (SVG charts with their tables, each chart downloadable as a
-//! PNG), the additional categories kept apart, the IT focus, the trend over the unit's years, a
-//! link to the simulation, and the PDF report.
+//! PNG), the additional categories kept apart, the IT focus, the data quality and uncertainty, the
+//! trend over the unit's years, a link to the simulation, and the PDF report.
 //!
 //! The official figures count validated modules; the person may switch to every module (the
 //! draft), which the page then says plainly.
@@ -15,6 +15,7 @@ use crate::components::{ExportButton, ExportFormat, Loading, LoadingPage, Status
 use crate::i18n::use_i18n;
 use crate::model::{category_label, module_label, number_in, percent_in, tonnes_in};
 use crate::routes::Route;
+use super::results_quality::QualitySection;
 use crate::session::use_session;
 use crate::text as t;
 
@@ -77,6 +78,7 @@ fn ResultsContent(unit: String, year: i32, basis: Signal<Basis>) -> Element {
                 CategoryChart { view: view.clone(), unit: unit.clone(), year }
                 Additional { view: view.clone() }
                 ItFocus { view: view.clone() }
+                QualitySection { unit: unit.clone(), year }
                 ChartPanel { id: "chart-trend", heading: i18n.t(t::TREND).to_owned(), file_name: format!("{unit}-trend.png"),
                     SuspenseBoundary { fallback: move |_| rsx! { Loading {} },
                         YearTrend { unit: unit.clone(), year, basis: basis() }

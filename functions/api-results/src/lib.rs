@@ -22,6 +22,7 @@ pub use co2_api_types::results_path;
 fn routes() -> OpenApiRouter<Ctx> {
     OpenApiRouter::new()
         .routes(routes!(results::results))
+        .routes(routes!(results::quality))
         .routes(routes!(exports::create))
         .routes(routes!(exports::get))
         .routes(routes!(exports::file))

@@ -2,7 +2,7 @@
 //! exports share) for a unit the caller may view.
 
 use axum::extract::{Path, Query, State};
-use co2_api_types::ResultsView;
+use co2_api_types::{QualityView, ResultsView};
 use co2_platform::auth::{Caller, visible_report};
 use co2_platform::{ApiError, ApiJson, ApiResult, Ctx};
 
@@ -34,4 +34,20 @@ pub(crate) async fn results(
     Ok(ApiJson(
         co2_results::unit_results(&ctx.pools.read, unit.unit_id, &unit.institutional_id, year, &mods, &options).await?,
     ))
+}
+
+/// How good a unit-year's data is and how uncertain its total: per module and in total, the
+/// entries by quality class (measured, activity-based, spend-based, default-filled, overridden,
+/// incomplete), a kg-weighted score, the coverage, the ± range of the kg, and the three factors
+/// whose better data would shrink the range most. Every module's current rows count.
+#[utoipa::path(get, path = "/api/v1/results/units/{unit}/years/{year}/quality", tag = "results",
+    params(("unit" = String, Path), ("year" = i32, Path)),
+    responses((status = 200, body = QualityView), (status = 404, description = "unknown or not visible")))]
+pub(crate) async fn quality(
+    State(ctx): State<Ctx>,
+    caller: Caller,
+    Path((unit, year)): Path<(String, i32)>,
+) -> ApiResult<ApiJson<QualityView>> {
+    let (unit, _) = visible_report(&ctx, &caller, &unit, year).await?;
+    Ok(ApiJson(co2_results::quality::unit_quality(&ctx.pools.read, unit.unit_id, &unit.institutional_id, year).await?))
 }

@@ -315,6 +315,64 @@ pub fn factors(rows: &[ExportFactor]) -> Table {
     t
 }
 
+/// The data quality and uncertainty of the unit-year: a row per module and the total, then the
+/// hints (what would shrink the range most).
+pub fn quality(q: &co2_api_types::QualityView) -> Table {
+    let mut t = Table::new(
+        "quality",
+        &[
+            "module",
+            "entries",
+            "computed_entries",
+            "score",
+            "kg_co2eq",
+            "uncertainty_kg",
+            "uncertainty_pct",
+            "measured_kg",
+            "activity_based_kg",
+            "spend_based_kg",
+            "default_filled_kg",
+            "overridden_kg",
+            "hint",
+        ],
+    );
+    let line = |label: String, s: &co2_api_types::QualitySummary| {
+        let mut row = vec![
+            Cell::text(label),
+            Cell::Number(s.entries as f64),
+            Cell::Number(s.computed_entries as f64),
+            Cell::number(s.score),
+            Cell::Number(s.kg_co2eq),
+            Cell::Number(s.uncertainty_kg),
+            Cell::number(s.uncertainty_pct),
+        ];
+        for class in ["measured", "activity_based", "spend_based", "default_filled", "overridden"] {
+            row.push(Cell::Number(s.classes.iter().find(|c| c.class == class).map_or(0.0, |c| c.kg_co2eq)));
+        }
+        row.push(Cell::Empty);
+        row
+    };
+    for m in &q.modules {
+        t.rows.push(line(module_label(&m.module), &m.summary));
+    }
+    t.rows.push(line("Total".to_owned(), &q.total));
+    for h in &q.hints {
+        let mut row = vec![Cell::text(module_label(&h.module))];
+        row.extend(std::iter::repeat_n(Cell::Empty, 4));
+        row.push(Cell::Number(h.uncertainty_kg));
+        row.extend(std::iter::repeat_n(Cell::Empty, 6));
+        row.push(Cell::text(format!(
+            "{} ({} entries): {:.0} % of the variance; {}",
+            h.subject,
+            h.entries,
+            100.0 * h.share_of_variance,
+            h.advice.replace('_', " ")
+        )));
+        t.rows.push(row);
+    }
+    t
+}
+
 /// One module of a year in each unit: status, entries and totals.
 pub fn units(rows: &[UnitModule]) -> Table {
     let mut t = Table::new(

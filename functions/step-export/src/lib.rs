@@ -138,10 +138,15 @@ impl Export {
         let entries = co2_db::export::entries(db, scope).await?;
         let emissions = co2_db::export::emissions(db, scope).await?;
         let factors = co2_db::export::factors(db, &factor_ids(&emissions)).await?;
+        let quality = co2_results::quality::unit_quality(db, unit_id, &unit.institutional_id, year).await?;
         let count = entries.len();
         let tables = move || {
-            let mut tables: Vec<Table> =
-                vec![content::summary(&heading, &results), content::modules(&results), content::categories(&results)];
+            let mut tables: Vec<Table> = vec![
+                content::summary(&heading, &results),
+                content::modules(&results),
+                content::categories(&results),
+                content::quality(&quality),
+            ];
             tables.extend(content::entries_by_type(&entries, false));
             tables.push(content::emissions(&emissions, false));
             tables.push(content::factors(&factors));

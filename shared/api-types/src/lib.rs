@@ -306,6 +306,83 @@ pub struct ModuleResult {
     pub additional_kg: f64,
 }
 
+/// How many entries of a quality class, and their kg.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QualityClassShare {
+    /// `measured`, `activity_based`, `spend_based`, `default_filled`, `overridden` or `incomplete`.
+    pub class: String,
+    pub entries: i64,
+    pub kg_co2eq: f64,
+}
+
+/// The data quality and uncertainty of a set of entries (a module, or the unit-year).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QualitySummary {
+    pub entries: i64,
+    /// Entries with at least one emission row.
+    pub computed_entries: i64,
+    /// computed ÷ entries (1 when there is no entry).
+    pub coverage: f64,
+    /// 0–100: the kg-weighted mean of the classes' weights (measured 100, activity-based 80,
+    /// overridden 60, spend-based 50, default-filled 40); `None` without kg.
+    pub score: Option<f64>,
+    pub kg_co2eq: f64,
+    /// ± kg (half-width of a 95 % interval).
+    pub uncertainty_kg: f64,
+    /// ± % of the kg; `None` without kg.
+    pub uncertainty_pct: Option<f64>,
+    /// Every class, in order from the best data, with zeros.
+    pub classes: Vec<QualityClassShare>,
+}
+
+/// A module's quality.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ModuleQuality {
+    pub module: String,
+    #[serde(flatten)]
+    pub summary: QualitySummary,
+}
+
+/// Where better data would shrink the range most: a factor (or a module's given kg) and its
+/// share of the total's variance.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QualityHint {
+    pub module: String,
+    /// DET name of the entries concerned.
+    pub entry_type: String,
+    /// What the rows share: the factor's classification (e.g. `Centrifugation / Ultra
+    /// centrifuges`), else the formula.
+    pub subject: String,
+    pub entries: i64,
+    pub kg_co2eq: f64,
+    pub uncertainty_kg: f64,
+    /// 0–1 of the total's variance.
+    pub share_of_variance: f64,
+    /// What would help: `fill_blank_inputs`, `use_activity_data`, `measure_activity`,
+    /// `document_given_kg` or `refine_factor`.
+    pub advice: String,
+}
+
+/// `GET /api/v1/results/units/{unit}/years/{year}/quality`: how good a unit-year's data is and
+/// how uncertain its total, per module, with the hints of where better data helps most.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QualityView {
+    pub unit: String,
+    pub year: i32,
+    /// Every module's current rows (validated or not).
+    pub total: QualitySummary,
+    pub modules: Vec<ModuleQuality>,
+    /// At most 3, largest first.
+    pub hints: Vec<QualityHint>,
+    /// How the score and the range are computed.
+    pub method: String,
+}
+
 /// `GET /api/v1/units/{unit}/years/{year}/results` (DOMAIN §6.3).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -553,6 +630,9 @@ pub struct RowExplanation {
     pub defaults: Vec<AppliedDefaultView>,
     /// The factors the row was computed with, as stored now (the values used are in `terms`).
     pub factors: Vec<FactorView>,
+    /// ± % of the row's kg (its factor's `uncertainty_pct` or its formula's default, widened by
+    /// the defaults applied); `None` without an explanation.
+    pub uncertainty_pct: Option<f64>,
 }
 
 /// Why an entry has its kg (`GET /api/v1/entries/{entry_id}/explanation`): its inputs, and for
@@ -570,6 +650,9 @@ pub struct EntryExplanation {
     pub inputs: serde_json::Value,
     pub kg_co2eq: Option<f64>,
     pub incomplete_reason: Option<String>,
+    /// The entry's data quality class (`measured`, `activity_based`, `spend_based`,
+    /// `default_filled`, `overridden`, `incomplete`).
+    pub quality: String,
     pub rows: Vec<RowExplanation>,
 }
 

@@ -10,6 +10,7 @@ use co2_api_types::{
 };
 use co2_domain::EntryType;
 use co2_domain::explain::{Explanation, TermValue};
+use co2_domain::quality::QualityClass;
 use sqlx::PgConnection;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -77,7 +78,14 @@ pub fn row_views(rows: Vec<ExplainedEmission>, factors: &HashMap<Uuid, FactorVie
                 }
                 None => (None, None, Vec::new(), Vec::new()),
             };
+            let factor_pct = row
+                .factor_ids
+                .first()
+                .and_then(|id| factors.get(id))
+                .and_then(|f| f.values.get("uncertainty_pct"))
+                .and_then(serde_json::Value::as_f64);
             RowExplanation {
+                uncertainty_pct: explanation.as_ref().map(|e| co2_domain::quality::row_uncertainty_pct(e, factor_pct)),
                 emission_type: row.emission_type,
                 scope: u8::try_from(row.scope).unwrap_or_default(),
                 kg_co2eq: row.kg_co2eq,
@@ -96,6 +104,14 @@ pub fn row_views(rows: Vec<ExplainedEmission>, factors: &HashMap<Uuid, FactorVie
 /// The explanation of a stored entry of report year `year`.
 pub async fn entry_explanation(db: &mut PgConnection, entry: &EntryRow, year: i32) -> DbResult<EntryExplanation> {
     let rows = crate::entry::explained_emissions_of(&mut *db, entry.data_entry_id).await?;
+    let quality = if rows.is_empty() {
+        QualityClass::Incomplete
+    } else if rows.iter().any(|r| r.explanation.is_none()) {
+        // Computed before explanations were recorded: counted as the quality view counts it.
+        QualityClass::ActivityBased
+    } else {
+        QualityClass::of_entry(rows.iter().filter_map(|r| r.explanation.as_ref()))
+    };
     let mut ids: Vec<Uuid> = rows.iter().flat_map(|r| r.row.factor_ids.iter().copied()).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -112,6 +128,7 @@ pub async fn entry_explanation(db: &mut PgConnection, entry: &EntryRow, year: i3
         inputs: entry.data.clone(),
         kg_co2eq: kg,
         incomplete_reason: entry.incomplete_reason.clone(),
+        quality: quality.key().to_owned(),
         rows,
     })
 }

@@ -264,6 +264,25 @@ fn market_ef(raw: &RawFields) -> Result<Option<f64>, FieldErrors> {
     }
 }
 
+/// The optional column of every factor file giving the factor's uncertainty: the half-width of
+/// its 95 % interval in % of the value (`co2_domain::quality`; blank → the formula's default).
+pub const UNCERTAINTY_COLUMN: &str = "uncertainty_pct";
+
+/// The row's uncertainty, when the column is there and filled: a number from 0 to 1000.
+fn uncertainty(raw: &RawFields) -> Result<Option<f64>, FieldErrors> {
+    let Some(text) = raw.get(UNCERTAINTY_COLUMN).map(|s| s.trim()).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.0..=1000.0).contains(&v) => Ok(Some(v)),
+        _ => {
+            let mut errors = FieldErrors::default();
+            errors.push(UNCERTAINTY_COLUMN, "invalid_number", format!("'{text}' is not a percentage from 0 to 1000"));
+            Err(errors)
+        }
+    }
+}
+
 /// Parses one row of `file`.
 pub fn parse_row(file: FactorFile, raw: &RawFields) -> Result<FactorRecord, FieldErrors> {
     let mut parsed = parse_typed_row(file, raw)?;
@@ -271,6 +290,9 @@ pub fn parse_row(file: FactorFile, raw: &RawFields) -> Result<FactorRecord, Fiel
         && let Some(market) = market_ef(raw)?
     {
         parsed.values.insert(MARKET_EF_COLUMN.to_owned(), json!(market));
+    }
+    if let Some(pct) = uncertainty(raw)? {
+        parsed.values.insert(UNCERTAINTY_COLUMN.to_owned(), json!(pct));
     }
     Ok(parsed)
 }

@@ -213,3 +213,39 @@ pub async fn floor_area_by_unit(db: impl PgExecutor<'_>, units: &[Uuid], year: i
     .fetch_all(db)
     .await?)
 }
+
+/// One published entry of a unit-year with one of its rows (none when it has none), as the data
+/// quality view reads it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct QualityRow {
+    pub module: String,
+    pub data_entry_id: Uuid,
+    pub data_entry_type: i16,
+    /// `None` for an entry without rows.
+    pub kg_co2eq: Option<f64>,
+    #[sqlx(json(nullable))]
+    pub explanation: Option<co2_domain::explain::Explanation>,
+    /// The row's (first) factor, its `uncertainty_pct` and its classification.
+    pub factor_id: Option<Uuid>,
+    pub factor_pct: Option<f64>,
+    pub classification: Option<serde_json::Value>,
+}
+
+/// Every published entry of (unit, year) with its rows and their factors' uncertainty.
+pub async fn quality_rows(db: impl PgExecutor<'_>, unit_id: Uuid, year: i32) -> DbResult<Vec<QualityRow>> {
+    Ok(crate::sql::query_as::<QualityRow>(
+        "select rm.module, e.data_entry_id, e.data_entry_type, em.kg_co2eq, em.meta -> 'explanation' as explanation,
+                f.factor_id, (f.factor_values ->> 'uncertainty_pct')::float8 as factor_pct, f.classification
+         from report r
+         join report_module rm using (report_id)
+         join published_entry e on e.report_module_id = rm.report_module_id
+         left join emission em on em.data_entry_id = e.data_entry_id
+         left join factor f on f.factor_id = em.factor_ids[1]
+         where r.unit_id = $1 and r.report_year_id = $2
+         order by rm.module, e.data_entry_id",
+    )
+    .bind(unit_id)
+    .bind(year)
+    .fetch_all(db)
+    .await?)
+}

@@ -18,6 +18,7 @@ pub mod module;
 pub mod overrides;
 pub mod process;
 pub mod purchases;
+pub mod quality;
 pub mod spreadsheet;
 #[cfg(test)]
 mod test_support;

@@ -7,6 +7,7 @@ pub mod campaign;
 pub mod coverage;
 pub mod figures;
 pub mod inventory;
+pub mod quality;
 pub mod reporting;
 pub mod rollups;
 

@@ -51,6 +51,11 @@ async fn an_entry_says_how_its_kg_came_about_with_the_factor_and_where_it_comes_
     assert_eq!(rows.len(), 1);
     let row = &rows[0];
     assert_eq!(row["formula"], "equipment");
+    assert_eq!(x["quality"], "default_filled");
+    // ± √(30² + 50² + 50²) %: the formula's default, widened by the two defaulted hours.
+    assert!(
+        (row["uncertainty_pct"].as_f64().unwrap() - (30.0_f64.powi(2) + 2.0 * 50.0_f64.powi(2)).sqrt()).abs() < 1e-9
+    );
     assert!(row["formula_text"]["en"].as_str().unwrap().contains("52 weeks"), "{row}");
     assert!(row["formula_text"]["fr"].as_str().unwrap().contains("52 semaines"), "{row}");
     // The values reproduce the kg: (40 h × 100 W + 128 h × 0 W) × 52 ÷ 1000 = 208 kWh × 0.097.

@@ -116,7 +116,9 @@ async fn a_unit_year_exports_as_a_workbook_csv_files_and_a_pdf_that_agree_with_t
     assert_eq!(view["entries"].as_i64(), Some(entry_count));
     let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
     let names = book.sheet_names();
-    for expected in ["summary", "modules", "categories", "entries_scientific", "entries_it", "emissions", "factors"] {
+    for expected in
+        ["summary", "modules", "categories", "quality", "entries_scientific", "entries_it", "emissions", "factors"]
+    {
         assert!(names.iter().any(|n| n == expected), "sheet {expected} in {names:?}");
     }
     let summary = sheet(&mut book, "summary");
@@ -175,6 +177,13 @@ async fn a_unit_year_exports_as_a_workbook_csv_files_and_a_pdf_that_agree_with_t
         emissions[1..].iter().any(|r| r[defaults].to_string().contains("active_usage_hours_per_week = ")),
         "a row whose hours were blank names the factor's defaults"
     );
+    // The data quality: a line per module and the total, whose kg is the rows' and whose ±
+    // is a positive part of it.
+    let quality = sheet(&mut book, "quality");
+    let total = quality.iter().find(|r| r[0] == Data::String("Total".into())).expect("a total line");
+    let (q_kg, q_u) = (column(&quality, "kg_co2eq"), column(&quality, "uncertainty_kg"));
+    assert!((number(total.get(q_kg)) - emitted).abs() < 1e-6, "{total:?}");
+    assert!(number(total.get(q_u)) > 0.0 && number(total.get(q_u)) < emitted, "{total:?}");
     let origin = column(&factors, "origin");
     assert!(factors[1..].iter().all(|r| r[origin] == Data::String("shipped".into())), "the shipped defaults");
 

@@ -73,6 +73,12 @@ async fn run_matrix(pool: PgPool) {
         case(Method::GET, format!("{unit}/report"), None, [401, 200, 200, 404, 404, 200]),
         case(Method::GET, co2_api_types::results_path("9001", 2025), None, [401, 200, 200, 404, 404, 200]),
         case(
+            Method::GET,
+            format!("{}/quality", co2_api_types::results_path("9001", 2025)),
+            None,
+            [401, 200, 200, 404, 404, 200],
+        ),
+        case(
             Method::PATCH,
             format!("{unit}/modules/equipment"),
             Some(json!({"status": "in_progress"})),
