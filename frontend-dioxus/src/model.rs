@@ -575,7 +575,8 @@ mod tests {
             assert!(!label.en.is_empty() && label.en != label.fr, "{key}");
         }
         assert_eq!(quality_class("default_filled").get(Lang::Fr), "Complété par défaut");
-        for key in ["fill_blank_inputs", "use_activity_data", "measure_activity", "document_given_kg", "refine_factor"] {
+        for key in ["fill_blank_inputs", "use_activity_data", "measure_activity", "document_given_kg", "refine_factor"]
+        {
             assert!(quality_advice(key).en != quality_advice("refine_factor").en || key == "refine_factor", "{key}");
         }
     }

@@ -7,7 +7,7 @@ use dioxus::prelude::*;
 use crate::views::{
     AppShell, EquipmentOrModule, Home, ItApiTokens, ItAudit, ItCampaign, ItFactors, ItInventory, ItLayout, ItLoading,
     ItPipelines, ItRecalculation, ItReferenceData, ItReporting, ItRoles, ItRollups, ItYears, Login, LoginFailed,
-    NotFound, Report, Results, Simulation, TeamExports, TeamHome, TeamLayout, TeamProgress, TeamValidation,
+    NotFound, Plans, Report, Results, Simulation, TeamExports, TeamHome, TeamLayout, TeamProgress, TeamValidation,
 };
 
 /// The routes. Variant fields are URL parameters.
@@ -30,6 +30,8 @@ pub enum Route {
         Results { unit: String, year: i32 },
         #[route("/units/:unit/years/:year/simulation")]
         Simulation { unit: String, year: i32 },
+        #[route("/units/:unit/years/:year/plans")]
+        Plans { unit: String, year: i32 },
         // One route for the 8 modules.
         #[route("/units/:unit/years/:year/modules/:module")]
         EquipmentOrModule { unit: String, year: i32, module: String },
@@ -106,6 +108,7 @@ impl Route {
             | Route::Report { .. }
             | Route::Results { .. }
             | Route::Simulation { .. }
+            | Route::Plans { .. }
             | Route::EquipmentOrModule { .. } => Area::Workspace,
             Route::TeamHome {} | Route::TeamValidation {} | Route::TeamProgress {} | Route::TeamExports {} => {
                 Area::Team
@@ -133,6 +136,7 @@ impl Route {
             Route::Report { unit, year }
             | Route::Results { unit, year }
             | Route::Simulation { unit, year }
+            | Route::Plans { unit, year }
             | Route::EquipmentOrModule { unit, year, .. } => Some((unit.clone(), *year)),
             _ => None,
         }
@@ -145,6 +149,7 @@ impl Route {
             Route::Report { .. } | Route::Home {} => Some(Route::Report { unit: unit.to_owned(), year }),
             Route::Results { .. } => Some(Route::Results { unit: unit.to_owned(), year }),
             Route::Simulation { .. } => Some(Route::Simulation { unit: unit.to_owned(), year }),
+            Route::Plans { .. } => Some(Route::Plans { unit: unit.to_owned(), year }),
             Route::EquipmentOrModule { module, .. } => {
                 Some(Route::EquipmentOrModule { unit: unit.to_owned(), year, module: module.clone() })
             }
@@ -187,5 +192,8 @@ mod tests {
         let results = Route::Results { unit: "9001".into(), year: 2025 };
         assert_eq!(results.to_string(), "/units/9001/years/2025/results");
         assert_eq!(results.with_unit_year("9002", 2024), Some(Route::Results { unit: "9002".into(), year: 2024 }));
+        let plans = Route::Plans { unit: "9001".into(), year: 2025 };
+        assert_eq!(plans.to_string(), "/units/9001/years/2025/plans");
+        assert_eq!(plans.area(), Area::Workspace);
     }
 }

@@ -1261,7 +1261,11 @@ text!(QUALITY_SCORE, "Data quality score", "Score de qualité des données");
 text!(QUALITY_CLASS, "Data quality", "Qualité des données");
 text!(QUALITY_COVERAGE, "Entries computed", "Saisies calculées");
 text!(QUALITY_RANGE, "Range of the total", "Fourchette du total");
-text!(QUALITY_WHERE, "Where better data shrinks the range most", "Où de meilleures données réduisent le plus la fourchette");
+text!(
+    QUALITY_WHERE,
+    "Where better data shrinks the range most",
+    "Où de meilleures données réduisent le plus la fourchette"
+);
 text!(QUALITY_METHOD, "How this is computed", "Méthode de calcul");
 text!(ENTRIES_WORD, "entries", "saisies");
 
@@ -1323,3 +1327,56 @@ pub fn quality_advice(key: &str) -> Text {
         },
     }
 }
+
+// Reduction plans.
+text!(PLANS_TITLE, "Reduction plans", "Plans de réduction");
+text!(
+    PLANS_LEAD,
+    "Plan the unit’s measures, see where they take its footprint year by year to 2040 against the institution’s goals, and follow what later reports show.",
+    "Planifiez les mesures de l’unité, voyez où elles mènent son empreinte année après année jusqu’en 2040 face aux objectifs de l’institution, et suivez ce que montrent les rapports suivants."
+);
+text!(NO_PLAN_YET, "No plan yet.", "Aucun plan pour l’instant.");
+text!(NEW_PLAN, "New plan", "Nouveau plan");
+text!(PLAN_NAME, "Name", "Nom");
+text!(REFERENCE_YEAR, "Reference year", "Année de référence");
+text!(CREATE_PLAN, "Create the plan", "Créer le plan");
+text!(DELETE_PLAN, "Delete the plan", "Supprimer le plan");
+text!(REFERENCE_FOOTPRINT, "Reference footprint", "Empreinte de référence");
+text!(PLANNED_SAVING, "Planned saving per year", "Économie prévue par an");
+text!(MEASURES, "Measures", "Mesures");
+text!(NO_MEASURE_YET, "No measure yet.", "Aucune mesure pour l’instant.");
+text!(LEVER, "Lever", "Levier");
+text!(MEASURE_OWNER, "Owner", "Responsable");
+text!(TARGET_YEAR, "From year", "À partir de");
+text!(EXPECTED_T, "Saving (t CO₂e/yr)", "Économie (t CO₂e/an)");
+text!(EXPECTED_KG, "Saving (kg CO₂e per year)", "Économie (kg CO₂e par an)");
+text!(ADD_MEASURE, "Add the measure", "Ajouter la mesure");
+text!(ANY_MODULE, "Any module", "Tout module");
+text!(TRAJECTORY, "Trajectory", "Trajectoire");
+text!(PLANNED_LINE, "Planned", "Prévu");
+text!(GOAL_LINE, "Institution’s goals", "Objectifs de l’institution");
+text!(REALISED_LINE, "Reported", "Déclaré");
+text!(
+    NO_GOALS,
+    "The institution has not set its long-term goals yet: the IT manager sets them.",
+    "L’institution n’a pas encore fixé ses objectifs à long terme : le responsable informatique les fixe."
+);
+
+/// "The plan leaves 2.89 t in 2030, the goals ask for 2.95 t."
+pub fn plan_vs_goal(lang: Lang, year: i32, planned: &str, goal: Option<&str>) -> String {
+    match (lang, goal) {
+        (Lang::En, Some(g)) => format!("In {year} the plan leaves {planned} t; the goals ask for {g} t."),
+        (Lang::Fr, Some(g)) => format!("En {year}, le plan laisse {planned} t ; les objectifs demandent {g} t."),
+        (Lang::En, None) => format!("In {year} the plan leaves {planned} t."),
+        (Lang::Fr, None) => format!("En {year}, le plan laisse {planned} t."),
+    }
+}
+text!(LONG_TERM_GOALS, "Long-term goals", "Objectifs à long terme");
+text!(
+    LONG_TERM_GOALS_HINT,
+    "The institution’s cuts by a target year against a reference year (e.g. 50 % by 2030, 100 % by 2040): every reduction plan is drawn against them. Leave a line empty to remove it.",
+    "Les réductions de l’institution à une année cible par rapport à une année de référence (p. ex. 50 % d’ici 2030, 100 % d’ici 2040) : chaque plan de réduction est tracé face à elles. Laissez une ligne vide pour la retirer."
+);
+text!(TARGET_YEAR_GOAL, "Target year", "Année cible");
+text!(REDUCTION_PERCENT, "Cut (%)", "Réduction (%)");
+text!(SAVED, "Saved.", "Enregistré.");

@@ -224,6 +224,85 @@ test('a principal opens why a number is what it is, then the data quality and ra
   }
 });
 
+test('the IT manager sets the long-term goals and a principal plans the lab’s reductions against them, in English and French', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const admin = await context.newPage();
+  const problems = watchPage(admin, { ignore: [/401/, /Unauthorized/i] });
+  try {
+    await signIn(admin, 'admin');
+    await admin.goto(`${BASE_URL}/it-manager`);
+    const goals = admin.getByTestId('long-term-goals');
+    await goals.waitFor({ timeout: 20_000 });
+    for (const [i, values] of [['2030', '50', '2025'], ['2040', '100', '2025']].entries()) {
+      for (const [k, v] of values.entries()) await goals.getByTestId(`goal-${i}-${k}`).fill(v);
+    }
+    await goals.getByTestId('goals-save').click();
+    await goals.getByTestId('goals-saved').waitFor({ timeout: 20_000 });
+    assert.equal(await goals.getByTestId('goal-1-0').inputValue(), '2040');
+  } finally {
+    await context.close();
+  }
+
+  const lab = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await lab.newPage();
+  const seen = watchPage(page, { ignore: [/401/, /Unauthorized/i] });
+  try {
+    await signIn(page, 'principal', '9001');
+    await page.getByTestId('nav-results').click();
+    await page.getByTestId('results-page').waitFor({ timeout: 20_000 });
+    await page.getByTestId('open-plans').click();
+    await page.getByTestId('plans-page').waitFor({ timeout: 20_000 });
+    await page.getByTestId('no-plan').waitFor({ timeout: 20_000 });
+    await page.getByTestId('plan-name').fill('Lab 2030');
+    assert.match(await page.getByTestId('plan-reference-year').inputValue(), /^\d{4}$/);
+    await page.getByTestId('plan-create').click();
+    const detail = page.getByTestId('plan-detail');
+    await detail.waitFor({ timeout: 20_000 });
+    await eventually('the plan listed', async () =>
+      (await page.getByTestId('plan-tab').allInnerTexts()).join() === 'Lab 2030 (2025)',
+    );
+    assert.equal(await page.getByTestId('no-plan').count(), 0);
+    assert.equal((await detail.getByTestId('plan-reference-kg').innerText()).trim(), '5.89 t');
+
+    const form = page.getByTestId('new-measure');
+    await form.getByTestId('measure-lever').fill('Switch the freezers’ standby off at night');
+    await form.getByTestId('measure-module').selectOption('equipment');
+    await form.getByTestId('measure-owner').fill('Lab manager');
+    await form.getByTestId('measure-year').fill('2027');
+    await form.getByTestId('measure-kg').fill('1000');
+    await form.getByTestId('measure-add').click();
+    await eventually('the measure listed', async () =>
+      (await page.locator('[data-testid="measures-table"] tr[data-measure]').count()) === 1,
+    );
+    assert.equal((await detail.getByTestId('plan-saving').innerText()).trim(), '1.00 t');
+    assert.equal(
+      (await detail.getByTestId('plan-vs-goal').innerText()).trim(),
+      'In 2030 the plan leaves 4.89 t; the goals ask for 2.95 t.',
+    );
+    // The chart draws the planned line, the goals dashed and the reported year.
+    const chart = page.locator('#chart-trajectory');
+    assert.equal(await chart.locator('path').count(), 2);
+    assert.ok((await chart.locator('circle').count()) >= 1);
+    assert.match(await page.locator('[data-testid="trajectory-table"] tr[data-year="2027"]').textContent(), /4\.89/);
+    await detail.scrollIntoViewIfNeeded();
+    await shoot(page, 'plans');
+
+    await page.getByTestId('lang-fr').click();
+    await eventually('the French page', async () =>
+      /Plans de réduction/.test(await page.locator('h1').innerText()),
+    );
+    assert.equal(
+      (await detail.getByTestId('plan-vs-goal').innerText()).trim(),
+      'En 2030, le plan laisse 4,89 t ; les objectifs demandent 2,95 t.',
+    );
+    await shoot(page, 'plans-fr');
+    await page.getByTestId('lang-en').click();
+    assert.deepEqual([...problems, ...seen], []);
+  } finally {
+    await lab.close();
+  }
+});
+
 test('the team manager validates a module, which then counts in the official results, and reopens it', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();

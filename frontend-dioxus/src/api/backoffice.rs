@@ -256,3 +256,15 @@ mod tests {
         );
     }
 }
+
+/// `GET /api/v1/backoffice/goals`: the institution's long-term goals.
+pub async fn institution_goals() -> Result<Vec<co2_api_types::InstitutionGoal>, ApiError> {
+    get_json("/api/v1/backoffice/goals").await
+}
+
+/// `PUT /api/v1/backoffice/goals`: replaces them.
+pub async fn set_institution_goals(
+    goals: &[co2_api_types::InstitutionGoal],
+) -> Result<Vec<co2_api_types::InstitutionGoal>, ApiError> {
+    send_json(Request::put("/api/v1/backoffice/goals"), &goals).await
+}

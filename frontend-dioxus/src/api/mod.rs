@@ -10,6 +10,7 @@ mod backoffice;
 mod client;
 mod entries;
 mod exports;
+mod plans;
 mod reference;
 mod session;
 mod uploads;
@@ -21,14 +22,16 @@ pub use access::{
 };
 pub use backoffice::{
     RollupQuery, abort_job, backoffice_years, campaign_late, central_loads, clear_year_goal, copy_central_load,
-    create_year, factor_files, inventory, inventory_publications, inventory_url, list_jobs, publish_inventory,
-    recalculate, reporting, reporting_url, reset_threshold, restatement, retry_job, rollups, rollups_url, send_digest,
-    send_reminders, set_deadline, set_entry_type_central, set_entry_type_enabled, set_module_enabled, set_threshold,
-    set_year_goal, set_year_open, thresholds, upload_factors, upload_reference,
+    create_year, factor_files, institution_goals, inventory, inventory_publications, inventory_url, list_jobs,
+    publish_inventory, recalculate, reporting, reporting_url, reset_threshold, restatement, retry_job, rollups,
+    rollups_url, send_digest, send_reminders, set_deadline, set_entry_type_central, set_entry_type_enabled,
+    set_institution_goals, set_module_enabled, set_threshold, set_year_goal, set_year_open, thresholds, upload_factors,
+    upload_reference,
 };
 pub use client::ApiError;
 pub use entries::{EntryQuery, create_entry, delete_entry, entry_explanation, list_entries, update_entry};
 pub use exports::{create_export, get_export};
+pub use plans::{add_measure, create_plan, delete_measure, delete_plan, plan, plans};
 pub use reference::{factor_choices, plane_distance, rooms, search_airports, search_stations, train_distance};
 pub use session::{
     auth_providers, current_session, dev_login, logout, logout_everywhere, mark_notifications_read, notifications,

@@ -1,4 +1,5 @@
-//! Charts drawn as SVG by Rust components: horizontal bars, stacked by segment. Colours are SVG
+//! Charts drawn as SVG by Rust components: horizontal bars, stacked by segment, and lines over
+//! years. Colours are SVG
 //! attributes, not CSS, so a chart turned into a PNG ([`download_png`]) looks as on screen. Every
 //! chart has a title and a description for screen readers; the pages show the figures as tables
 //! beside them.
@@ -108,6 +109,114 @@ pub fn BarChart(
                 y1: "{top - 4.0}",
                 y2: "{height - 4.0}",
                 stroke: "#d9e0dd",
+            }
+        }
+    }
+}
+
+/// A line of a [`LineChart`]: its points (x, y), a gap where y is `None`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub label: String,
+    pub colour: &'static str,
+    pub points: Vec<(f64, Option<f64>)>,
+    /// Drawn dashed (a target rather than a figure).
+    pub dashed: bool,
+    /// Points drawn as dots only (observed values).
+    pub dots: bool,
+}
+
+const LINE_HEIGHT: f64 = 300.0;
+const LINE_LEFT: f64 = 70.0;
+const LINE_RIGHT: f64 = 20.0;
+const LINE_TOP: f64 = 40.0;
+const LINE_BOTTOM: f64 = 30.0;
+
+/// The path of a series' runs of consecutive points (`M x y L x y …` per run).
+fn line_path(points: &[(f64, Option<f64>)], at: impl Fn(f64, f64) -> (f64, f64)) -> String {
+    let mut path = String::new();
+    let mut open = false;
+    for (x, y) in points {
+        match y {
+            Some(y) => {
+                let (px, py) = at(*x, *y);
+                path.push_str(&format!("{}{px:.1} {py:.1} ", if open { "L" } else { "M" }));
+                open = true;
+            }
+            None => open = false,
+        }
+    }
+    path
+}
+
+/// Lines over a numeric x axis (years), y from 0. `y_label` formats the axis values; `x_ticks`
+/// are the x values labelled under the axis.
+#[component]
+pub fn LineChart(
+    id: String,
+    title: String,
+    description: String,
+    series: Vec<Series>,
+    x_ticks: Vec<f64>,
+    y_label: Callback<f64, String>,
+) -> Element {
+    let xs = series.iter().flat_map(|s| s.points.iter().map(|p| p.0));
+    let (x_min, x_max) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x), b.max(x)));
+    let y_max = series.iter().flat_map(|s| s.points.iter().filter_map(|p| p.1)).fold(0.0, f64::max);
+    let y_max = if y_max > 0.0 { y_max * 1.05 } else { 1.0 };
+    let plot_w = WIDTH - LINE_LEFT - LINE_RIGHT;
+    let plot_h = LINE_HEIGHT - LINE_TOP - LINE_BOTTOM;
+    let span = if x_max > x_min { x_max - x_min } else { 1.0 };
+    let at = move |x: f64, y: f64| (LINE_LEFT + (x - x_min) / span * plot_w, LINE_TOP + plot_h - y / y_max * plot_h);
+    let title_id = format!("{id}-title");
+    let desc_id = format!("{id}-desc");
+    let labelled_by = format!("{title_id} {desc_id}");
+    let y_ticks: Vec<f64> = (0..=4).map(|i| y_max / 1.05 * f64::from(i) / 4.0).collect();
+    rsx! {
+        svg {
+            id: "{id}",
+            class: "chart",
+            role: "img",
+            "aria-labelledby": "{labelled_by}",
+            xmlns: "http://www.w3.org/2000/svg",
+            view_box: "0 0 {WIDTH} {LINE_HEIGHT}",
+            width: "{WIDTH}",
+            height: "{LINE_HEIGHT}",
+            font_family: FONT,
+            font_size: "12",
+            title { id: "{title_id}", "{title}" }
+            desc { id: "{desc_id}", "{description}" }
+            rect { x: "0", y: "0", width: "{WIDTH}", height: "{LINE_HEIGHT}", fill: "#ffffff" }
+            for (i, s) in series.iter().enumerate() {
+                g { key: "legend-{i}", transform: "translate({LINE_LEFT + i as f64 * 190.0}, 12)",
+                    line { x1: "0", x2: "18", y1: "6", y2: "6", stroke: s.colour, stroke_width: "3",
+                        stroke_dasharray: if s.dashed { "6 4" } else { "none" } }
+                    text { x: "24", y: "10", fill: "#1d2522", "{s.label}" }
+                }
+            }
+            for (i, y) in y_ticks.iter().enumerate() {
+                g { key: "y-{i}",
+                    line { x1: "{LINE_LEFT}", x2: "{WIDTH - LINE_RIGHT}", y1: "{at(x_min, *y).1}", y2: "{at(x_min, *y).1}",
+                        stroke: "#e9eeec" }
+                    text { x: "{LINE_LEFT - 8.0}", y: "{at(x_min, *y).1 + 4.0}", text_anchor: "end", fill: "#4b5753",
+                        {y_label.call(*y)} }
+                }
+            }
+            for x in x_ticks.iter() {
+                text { key: "x-{x}", x: "{at(*x, 0.0).0}", y: "{LINE_HEIGHT - 10.0}", text_anchor: "middle", fill: "#4b5753",
+                    "{x}" }
+            }
+            for (i, s) in series.iter().enumerate() {
+                if s.dots {
+                    g { key: "s-{i}",
+                        for (k, (x, y)) in s.points.iter().filter_map(|(x, y)| y.map(|y| (*x, y))).enumerate() {
+                            circle { key: "{k}", cx: "{at(x, y).0}", cy: "{at(x, y).1}", r: "4.5", fill: s.colour }
+                        }
+                    }
+                } else {
+                    path { key: "s-{i}", d: "{line_path(&s.points, at)}", fill: "none", stroke: s.colour,
+                        stroke_width: "2.5", stroke_dasharray: if s.dashed { "6 4" } else { "none" } }
+                }
             }
         }
     }

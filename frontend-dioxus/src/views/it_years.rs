@@ -24,6 +24,7 @@ pub fn ItYears() -> Element {
                 h1 { class: "page-title", "{i18n.t(t::IT_YEARS)}" }
                 p { class: "lead", "{i18n.t(t::IT_YEARS_LEAD)}" }
                 LoadingPage { YearsTable {} }
+                LongTermGoals {}
                 Thresholds {}
             }
         }
@@ -390,4 +391,116 @@ fn ModuleSwitches(year: YearSummary, on_done: EventHandler<()>) -> Element {
 /// The entry types (DET names) of a module, in DOMAIN order.
 fn types_of(module: &str) -> Vec<&'static str> {
     co2_domain::Module::parse(module).map_or_else(Vec::new, |m| m.entry_types().map(|t| t.name()).collect())
+}
+
+/// The institution's long-term goals (e.g. −50 % by 2030, −100 % by 2040), which every reduction
+/// plan's trajectory is drawn against: one line per target year, saved together.
+#[component]
+fn LongTermGoals() -> Element {
+    let i18n = use_i18n();
+    let lang = i18n.lang();
+    let goals = use_resource(api::institution_goals);
+    // The goals as the last save answered them, else as loaded.
+    let mut answered = use_signal(|| None::<Vec<co2_api_types::InstitutionGoal>>);
+    let mut draft = use_signal(|| None::<Vec<(String, String, String)>>);
+    let mut failure = use_signal(|| None::<String>);
+    let mut saved = use_signal(|| false);
+    let stored: Vec<co2_api_types::InstitutionGoal> = match (answered().as_ref(), &*goals.read()) {
+        (Some(g), _) | (None, Some(Ok(g))) => g.clone(),
+        (None, Some(Err(e))) => {
+            return rsx! { ErrorPanel { title: i18n.t(t::LONG_TERM_GOALS), message: e.message.clone() } };
+        }
+        (None, None) => return rsx! {},
+    };
+    // Two lines to fill when none is set; the stored goals otherwise, with a free line.
+    let mut rows = draft().unwrap_or_else(|| {
+        let mut r: Vec<(String, String, String)> = stored
+            .iter()
+            .map(|g| (g.target_year.to_string(), g.reduction_percent.to_string(), g.reference_year.to_string()))
+            .collect();
+        r.push((String::new(), String::new(), String::new()));
+        r
+    });
+    if rows.len() < 2 {
+        rows.push((String::new(), String::new(), String::new()));
+    }
+    let save = {
+        let rows = rows.clone();
+        move |evt: FormEvent| {
+            evt.prevent_default();
+            let parsed: Vec<co2_api_types::InstitutionGoal> = rows
+                .iter()
+                .filter(|(y, _, _)| !y.trim().is_empty())
+                .map(|(y, p, r)| co2_api_types::InstitutionGoal {
+                    target_year: y.trim().parse().unwrap_or(0),
+                    reduction_percent: p.trim().replace(',', ".").parse().unwrap_or(f64::NAN),
+                    reference_year: r.trim().parse().unwrap_or(0),
+                })
+                .collect();
+            failure.set(None);
+            saved.set(false);
+            spawn(async move {
+                match api::set_institution_goals(&parsed).await {
+                    Ok(now) => {
+                        answered.set(Some(now));
+                        draft.set(None);
+                        saved.set(true);
+                    }
+                    Err(e) => failure.set(Some(e.message)),
+                }
+            });
+        }
+    };
+    rsx! {
+        form { class: "panel", "data-testid": "long-term-goals", onsubmit: save,
+            h2 { class: "panel-title", "{i18n.t(t::LONG_TERM_GOALS)}" }
+            p { class: "muted small", "{i18n.t(t::LONG_TERM_GOALS_HINT)}" }
+            table { class: "data-table compact",
+                thead {
+                    tr {
+                        th { scope: "col", "{i18n.t(t::TARGET_YEAR_GOAL)}" }
+                        th { scope: "col", "{i18n.t(t::REDUCTION_PERCENT)}" }
+                        th { scope: "col", "{i18n.t(t::REFERENCE_YEAR)}" }
+                    }
+                }
+                tbody {
+                    for (i, (y, p, r)) in rows.clone().into_iter().enumerate() {
+                        tr { key: "{i}",
+                            for (k, value) in [y, p, r].into_iter().enumerate() {
+                                td { key: "{k}",
+                                    input { r#type: "text", inputmode: "decimal", size: "6", value: "{value}",
+                                        "data-testid": "goal-{i}-{k}",
+                                        aria_label: [t::TARGET_YEAR_GOAL, t::REDUCTION_PERCENT, t::REFERENCE_YEAR][k].get(lang),
+                                        oninput: {
+                                            let rows = rows.clone();
+                                            move |e: FormEvent| {
+                                                let mut next = rows.clone();
+                                                let cell = &mut next[i];
+                                                match k {
+                                                    0 => cell.0 = e.value(),
+                                                    1 => cell.1 = e.value(),
+                                                    _ => cell.2 = e.value(),
+                                                }
+                                                if next.last().is_some_and(|l| !l.0.is_empty()) {
+                                                    next.push((String::new(), String::new(), String::new()));
+                                                }
+                                                draft.set(Some(next));
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            button { class: "btn btn-primary", r#type: "submit", "data-testid": "goals-save", "{i18n.t(t::SAVE)}" }
+            if saved() {
+                p { class: "notice notice-ok", role: "status", "data-testid": "goals-saved", "{i18n.t(t::SAVED)}" }
+            }
+            if let Some(f) = failure() {
+                p { class: "notice notice-error", role: "alert", "{f}" }
+            }
+        }
+    }
 }

@@ -9,13 +9,13 @@
 use co2_api_types::{ModuleResult, ResultsView};
 use dioxus::prelude::*;
 
+use super::results_quality::QualitySection;
 use crate::api::{self, Basis};
 use crate::components::charts::{Bar, BarChart, SCOPE_COLOURS, SERIES_COLOUR, download_png, scope_legend};
 use crate::components::{ExportButton, ExportFormat, Loading, LoadingPage, StatusBadge, YearTrend};
 use crate::i18n::use_i18n;
 use crate::model::{category_label, module_label, number_in, percent_in, tonnes_in};
 use crate::routes::Route;
-use super::results_quality::QualitySection;
 use crate::session::use_session;
 use crate::text as t;
 
@@ -55,6 +55,8 @@ fn ResultsContent(unit: String, year: i32, basis: Signal<Basis>) -> Element {
                 div { class: "page-actions",
                     Link { class: "btn btn-ghost", "data-testid": "open-simulation",
                         to: Route::Simulation { unit: unit.clone(), year }, "{i18n.t(t::SIMULATE)}" }
+                    Link { class: "btn btn-ghost", "data-testid": "open-plans",
+                        to: Route::Plans { unit: unit.clone(), year }, "{i18n.t(t::PLANS_TITLE)}" }
                     BasisSwitch { basis }
                     if may_export {
                         ExportButton { unit: unit.clone(), year, format: ExportFormat::Pdf, basis: basis() }

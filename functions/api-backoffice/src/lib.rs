@@ -11,6 +11,7 @@ mod backoffice;
 mod campaign;
 mod central_loads;
 mod facts;
+mod goals;
 mod inventory;
 mod jobs;
 mod org_chart;
@@ -42,6 +43,7 @@ fn routes() -> OpenApiRouter<Ctx> {
         .routes(routes!(central_loads::list))
         .routes(routes!(central_loads::copy))
         .routes(routes!(backoffice::set_year_goal, backoffice::clear_year_goal))
+        .routes(routes!(goals::list, goals::set))
         .routes(routes!(backoffice::list_factor_files))
         .routes(routes!(backoffice::upload_factors))
         .routes(routes!(backoffice::upload_reference))

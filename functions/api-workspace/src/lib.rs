@@ -1,5 +1,5 @@
 //! api-workspace: the caller's units and years, a unit's members, a unit-year report with its 8
-//! modules and their status (validate, reopen).
+//! modules and their status (validate, reopen), and a unit's reduction plans.
 //!
 //! Owns `/api/v1/units` (module entries are api-entries', results api-results': their former
 //! addresses here answer a permanent redirect, ADR 0010 and 0013). Every unit-keyed route
@@ -7,6 +7,7 @@
 
 mod deprecated;
 mod members;
+mod plans;
 mod report;
 
 use axum::Router;
@@ -24,6 +25,10 @@ fn routes() -> OpenApiRouter<Ctx> {
         .routes(routes!(members::list))
         .routes(routes!(report::report))
         .routes(routes!(report::set_module_status))
+        .routes(routes!(plans::list, plans::create))
+        .routes(routes!(plans::get, plans::delete))
+        .routes(routes!(plans::add_measure))
+        .routes(routes!(plans::update_measure, plans::delete_measure))
         // Former addresses, redirected to their successors (undocumented: ADR 0010, 0013).
         .route("/api/v1/units/{unit}/years/{year}/results", get(deprecated::results))
         .route("/api/v1/units/{unit}/years/{year}/modules/{module}/entries", any(deprecated::module_entries))

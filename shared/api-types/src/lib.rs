@@ -306,6 +306,101 @@ pub struct ModuleResult {
     pub additional_kg: f64,
 }
 
+/// `POST /api/v1/units/{unit}/plans`: a new reduction plan.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreatePlanRequest {
+    /// Unique in the unit, 1–200 characters.
+    pub name: String,
+    /// The report year the plan measures itself from.
+    pub reference_year: i32,
+}
+
+/// A measure of a plan, as sent (`POST …/measures`, `PUT …/measures/{id}`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MeasureInput {
+    /// What is done, e.g. "Train instead of plane under 1,000 km" (1–200 characters).
+    pub lever: String,
+    /// The module it acts on (a module key), if one.
+    #[serde(default)]
+    pub module: Option<String>,
+    /// Who carries it.
+    #[serde(default)]
+    pub owner: String,
+    /// The year from which it saves its kg.
+    pub target_year: i32,
+    /// The kg CO₂e it is expected to save each year from then on (≥ 0).
+    pub expected_kg: f64,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A stored measure.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MeasureView {
+    pub measure_id: uuid::Uuid,
+    #[serde(flatten)]
+    pub measure: MeasureInput,
+}
+
+/// One year of a plan's trajectory.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TrajectoryPointView {
+    pub year: i32,
+    /// The reference footprint less the measures in effect.
+    pub planned_kg: f64,
+    /// Where the institution's goals put it; `None` without goals.
+    pub goal_kg: Option<f64>,
+    /// What that year's report shows, when there is one.
+    pub realised_kg: Option<f64>,
+}
+
+/// A plan in a unit's list.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlanSummary {
+    pub plan_id: uuid::Uuid,
+    pub unit: String,
+    pub name: String,
+    pub reference_year: i32,
+    pub created_by: Option<String>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A plan with its measures and trajectory (`GET /api/v1/units/{unit}/plans/{plan_id}`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlanView {
+    #[serde(flatten)]
+    pub plan: PlanSummary,
+    /// The core footprint of the reference year, over every module of the unit and the units
+    /// beneath it.
+    pub reference_kg: f64,
+    /// Σ of the measures' expected kg.
+    pub planned_saving_kg: f64,
+    pub measures: Vec<MeasureView>,
+    /// From the reference year to 2040 (or the last measure's or goal's year).
+    pub trajectory: Vec<TrajectoryPointView>,
+    /// The institution's goals the trajectory is drawn against.
+    pub goals: Vec<InstitutionGoal>,
+    /// Whether the caller may change the plan.
+    pub can_edit: bool,
+}
+
+/// One of the institution's long-term goals (`GET`/`PUT /api/v1/backoffice/goals`).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InstitutionGoal {
+    pub target_year: i32,
+    /// In (0, 100].
+    pub reduction_percent: f64,
+    /// An earlier year.
+    pub reference_year: i32,
+}
+
 /// How many entries of a quality class, and their kg.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -22,6 +22,7 @@ pub mod inventory;
 pub mod job;
 pub mod lock;
 pub mod org;
+pub mod plans;
 pub mod queue;
 pub mod recalc;
 pub mod reference;

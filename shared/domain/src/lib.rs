@@ -16,6 +16,7 @@ pub mod ghg;
 pub mod headcount;
 pub mod module;
 pub mod overrides;
+pub mod plans;
 pub mod process;
 pub mod purchases;
 pub mod quality;

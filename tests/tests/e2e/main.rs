@@ -25,6 +25,7 @@ mod monitoring;
 mod organisation;
 mod outage;
 mod permissions;
+mod plans;
 mod quality;
 mod recalculation;
 mod reference;

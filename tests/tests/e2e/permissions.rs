@@ -64,6 +64,18 @@ async fn run_matrix(pool: PgPool) {
     let equipment =
         json!({"entry_type": "it", "data": {"equipment_id": "P-1", "name": "Laptop", "equipment_class": "Laptop"}});
     let upload = json!({"unit": "9001", "year": 2025, "module": "equipment", "filename": "e.csv"});
+    let plans = "/api/v1/units/9001/plans";
+    let plan =
+        call(&s.app, Method::POST, plans, Some(&principal), Some(json!({"name": "Lab", "reference_year": 2025})))
+            .await
+            .json();
+    let plan_id = plan["plan_id"].as_str().unwrap().to_owned();
+    let measure = json!({"lever": "Fewer flights", "target_year": 2030, "expected_kg": 100.0});
+    let with_measure =
+        call(&s.app, Method::POST, &format!("{plans}/{plan_id}/measures"), Some(&principal), Some(measure.clone()))
+            .await
+            .json();
+    let measure_id = with_measure["measures"][0]["measure_id"].as_str().unwrap().to_owned();
     let factor_id: uuid::Uuid =
         sqlx::query_scalar("select factor_id from factor order by factor_id limit 1").fetch_one(&s.pool).await.unwrap();
     let mut cases = vec![
@@ -277,6 +289,37 @@ async fn run_matrix(pool: PgPool) {
             None,
             [401, 403, 403, 403, 403, 404],
         ),
+        // Reduction plans: read by whoever sees the unit (and its back office), changed by its
+        // principal, the back office of its subtree and the admin.
+        case(Method::GET, plans.to_owned(), None, [401, 200, 200, 404, 200, 200]),
+        case(
+            Method::POST,
+            plans.to_owned(),
+            Some(json!({"name": "Matrix plan", "reference_year": 2025})),
+            [401, 403, 201, 404, 409, 409],
+        ),
+        case(Method::GET, format!("{plans}/{plan_id}"), None, [401, 200, 200, 404, 200, 200]),
+        case(Method::DELETE, format!("{plans}/{}", uuid::Uuid::nil()), None, [401, 403, 404, 404, 404, 404]),
+        case(
+            Method::POST,
+            format!("{plans}/{plan_id}/measures"),
+            Some(measure.clone()),
+            [401, 403, 201, 404, 201, 201],
+        ),
+        case(
+            Method::PUT,
+            format!("{plans}/{plan_id}/measures/{measure_id}"),
+            Some(measure),
+            [401, 403, 200, 404, 200, 200],
+        ),
+        case(
+            Method::DELETE,
+            format!("{plans}/{plan_id}/measures/{}", uuid::Uuid::nil()),
+            None,
+            [401, 403, 404, 404, 404, 404],
+        ),
+        case(Method::GET, "/api/v1/backoffice/goals", None, [401, 403, 403, 403, 200, 200]),
+        case(Method::PUT, "/api/v1/backoffice/goals", Some(json!([])), [401, 403, 403, 403, 403, 200]),
         // Sign-in: open to anyone (the development sign-in in this dev profile; no provider here).
         case(Method::GET, "/api/v1/auth/providers", None, [200; 6]),
         case(Method::GET, "/api/v1/auth/oidc/login", None, [404; 6]),
