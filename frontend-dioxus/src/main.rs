@@ -8,6 +8,7 @@ mod api;
 mod components;
 mod console;
 mod entry_forms;
+mod help;
 mod i18n;
 mod model;
 mod routes;

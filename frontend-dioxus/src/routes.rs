@@ -7,7 +7,7 @@ use dioxus::prelude::*;
 use crate::views::{
     AppShell, EquipmentOrModule, Home, ItApiTokens, ItAudit, ItCampaign, ItFactors, ItInventory, ItLayout, ItLoading,
     ItPipelines, ItRecalculation, ItReferenceData, ItReporting, ItRoles, ItRollups, ItYears, Login, LoginFailed,
-    NotFound, Plans, Report, Results, Simulation, TeamExports, TeamHome, TeamLayout, TeamProgress, TeamValidation,
+    Help, Methodology, ModuleMethodology, NotFound, Plans, Report, Results, Simulation, TeamExports, TeamHome, TeamLayout, TeamProgress, TeamValidation,
 };
 
 /// The routes. Variant fields are URL parameters.
@@ -32,6 +32,12 @@ pub enum Route {
         Simulation { unit: String, year: i32 },
         #[route("/units/:unit/years/:year/plans")]
         Plans { unit: String, year: i32 },
+        #[route("/help")]
+        Help {},
+        #[route("/help/methodology")]
+        Methodology {},
+        #[route("/help/methodology/:module")]
+        ModuleMethodology { module: String },
         // One route for the 8 modules.
         #[route("/units/:unit/years/:year/modules/:module")]
         EquipmentOrModule { unit: String, year: i32, module: String },
@@ -96,6 +102,8 @@ pub enum Area {
     Team,
     /// `/it-manager/…`.
     It,
+    /// `/help/…`: the user guide and the methodology.
+    Help,
     /// Sign-in and unknown pages.
     Other,
 }
@@ -126,6 +134,7 @@ impl Route {
             | Route::ItReporting {}
             | Route::ItRollups {}
             | Route::ItInventory {} => Area::It,
+            Route::Help {} | Route::Methodology {} | Route::ModuleMethodology { .. } => Area::Help,
             Route::Login {} | Route::LoginFailed { .. } | Route::NotFound { .. } => Area::Other,
         }
     }

@@ -1380,3 +1380,22 @@ text!(
 text!(TARGET_YEAR_GOAL, "Target year", "Année cible");
 text!(REDUCTION_PERCENT, "Cut (%)", "Réduction (%)");
 text!(SAVED, "Saved.", "Enregistré.");
+
+// Help.
+text!(NAV_HELP, "Help", "Aide");
+text!(USER_GUIDE, "User guide", "Guide d’utilisation");
+text!(
+    USER_GUIDE_LEAD,
+    "How a unit records its year, reads its footprint and plans its reductions. How each number is computed:",
+    "Comment une unité saisit son année, lit son empreinte et planifie ses réductions. Comment chaque chiffre est calculé :"
+);
+text!(METHODOLOGY, "Methodology", "Méthodologie");
+text!(
+    METHODOLOGY_LEAD,
+    "What each module records and how its emissions are computed with the year’s emission factors (GHG Protocol, scopes 1 to 3). The formulas are the ones the calculation uses and the “why this number” detail shows.",
+    "Ce que chaque module enregistre et comment ses émissions sont calculées avec les facteurs d’émission de l’année (GHG Protocol, scopes 1 à 3). Les formules sont celles du calcul, que montre aussi le détail « d’où vient ce chiffre »."
+);
+text!(WHAT_IS_ENTERED, "What is entered", "Ce qui est saisi");
+text!(HOW_IT_IS_COMPUTED, "How it is computed", "Comment c’est calculé");
+text!(GIVEN_KG, "A kg given with an entry", "Des kg fournis avec une saisie");
+text!(HOW_THIS_MODULE_IS_COMPUTED, "How this module is computed", "Comment ce module est calculé");

@@ -303,6 +303,44 @@ test('the IT manager sets the long-term goals and a principal plans the lab’s 
   }
 });
 
+test('a principal reads how a module is computed, the whole methodology and the user guide, in English and French', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems = watchPage(page, { ignore: [/401/, /Unauthorized/i] });
+  try {
+    await signIn(page, 'principal', '9001');
+    await page.getByTestId('module-card-equipment').getByRole('link').click();
+    await page.getByTestId('module-methodology').click();
+    await page.waitForURL(/\/help\/methodology\/equipment$/);
+    const module = page.getByTestId('help-module');
+    await module.waitFor({ timeout: 20_000 });
+    // The formula is the calculation's own, as the why-this-number detail shows it.
+    assert.match(await module.getByTestId('help-formula').first().innerText(), /52 weeks/);
+    assert.match(await module.innerText(), /left blank: the equipment factor's default hours/);
+    await module.getByTestId('to-methodology').click();
+    const methodology = page.getByTestId('help-methodology');
+    await methodology.waitFor({ timeout: 20_000 });
+    assert.equal(await methodology.locator('article[data-module]').count(), 8);
+    assert.match(await methodology.locator('article[data-module="professional_travel"]').innerText(), /\+ 95 km/);
+    await shoot(page, 'help-methodology');
+
+    await page.getByTestId('nav-help').click();
+    const guide = page.getByTestId('help-guide');
+    await guide.waitFor({ timeout: 20_000 });
+    assert.equal(await guide.locator('article.help-section').count(), 8);
+    await page.getByTestId('lang-fr').click();
+    await eventually('the French guide', async () => /Guide d’utilisation/.test(await page.locator('h1').innerText()));
+    await guide.getByTestId('to-methodology').click();
+    await methodology.waitFor({ timeout: 20_000 });
+    assert.match(await methodology.locator('article[data-module="equipment"]').innerText(), /52 semaines/);
+    await shoot(page, 'help-methodology-fr');
+    await page.getByTestId('lang-en').click();
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('the team manager validates a module, which then counts in the official results, and reopens it', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();

@@ -84,6 +84,13 @@ pub fn AppHeader(unit: Option<String>, year: Option<i32>) -> Element {
                             "{i18n.t(t::NAV_IT)}"
                         }
                     }
+                    Link {
+                        class: if area == Area::Help { "nav-link active" } else { "nav-link" },
+                        aria_current: if area == Area::Help { "page" } else { "false" },
+                        "data-testid": "nav-help",
+                        to: Route::Help {},
+                        "{i18n.t(t::NAV_HELP)}"
+                    }
                 }
                 div { class: "user",
                     div { class: "user-text",

@@ -2,6 +2,7 @@
 //! `crate::components`, and leave rules to `crate::model`.
 
 mod app_shell;
+mod help;
 mod home;
 mod it_access;
 mod it_campaign;
@@ -23,6 +24,7 @@ mod simulation;
 mod team_manager;
 
 pub use app_shell::AppShell;
+pub use help::{Help, Methodology, ModuleMethodology};
 pub use home::Home;
 pub use it_access::{ItApiTokens, ItAudit, ItRoles};
 pub use it_campaign::ItCampaign;

@@ -39,6 +39,10 @@ pub fn EquipmentOrModule(unit: String, year: i32, module: String) -> Element {
                 Link { to: Route::Report { unit: unit.clone(), year }, "{t::unit_report(lang, &unit, year)}" }
                 span { "aria-hidden": "true", " / " }
                 span { aria_current: "page", "{info.label.get(lang)}" }
+                span { class: "breadcrumb-aside",
+                    Link { "data-testid": "module-methodology", to: Route::ModuleMethodology { module: info.key.to_owned() },
+                        "{t::HOW_THIS_MODULE_IS_COMPUTED.get(lang)}" }
+                }
             }
             ErrorBoundary { key: "{unit}-{year}-{module}", handle_error: boundary_fallback,
                 ModulePage { unit: unit.clone(), year, module: info.key.to_owned() }

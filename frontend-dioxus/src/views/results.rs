@@ -89,6 +89,8 @@ fn ResultsContent(unit: String, year: i32, basis: Signal<Basis>) -> Element {
             }
             p { class: "muted small",
                 Link { to: Route::Report { unit: unit.clone(), year }, "← {t::unit_report(lang, &unit, year)}" }
+                " · "
+                Link { "data-testid": "results-methodology", to: Route::Methodology {}, "{i18n.t(t::METHODOLOGY)}" }
             }
         }
     }

@@ -1,246 +1,35 @@
-//! The emission engine's data side (DOMAIN §5.0): parse an entry of any supported type, load the
-//! year's factors once per batch, compute with `co2-domain`, and replace the entries' rows.
+//! The emission engine's data side (DOMAIN §5.0): load what parsing needs and the year's factors
+//! once per batch, compute with the domain's catalogue of entry types
+//! (`co2_domain::catalogue`), and replace the entries' rows.
 //!
 //! Every writer (the entries API and step-compute) goes through here, so a manual entry and a
 //! file row give the same rows.
 
 use crate::copy::CopyRows;
 use crate::{DbResult, factor, reference};
-use co2_domain::buildings::{self, CombustionInput, EmbodiedCompanion, RoomInput, RoomReference};
+pub use co2_domain::catalogue::{
+    Computed, EntryRejection, FactorSet, ParseContext, ParsedEntry, compute, infer_entry_type, parse_entry,
+    required_columns, supports, template_columns, template_columns_of,
+};
 use co2_domain::emission::{Computation, EmissionType};
-use co2_domain::equipment::{self, EquipmentCategory, EquipmentFactor, EquipmentInput};
-use co2_domain::external::{self, AiInput, CloudInput};
-use co2_domain::facilities::{self, AnimalInput, FacilityInput, ItFacilityNames};
-use co2_domain::fields::{FieldErrors, RawFields};
-use co2_domain::headcount::{self, HeadcountFactor, MemberInput, StudentInput};
-use co2_domain::process::{self, ProcessInput};
-use co2_domain::purchases::{self, AdditionalPurchaseInput, PurchaseCategory, PurchaseInput};
-use co2_domain::travel::{self, PlaneInput, StationIndex, TrainInput};
+use co2_domain::facilities;
 use co2_domain::{EntryType, Module};
 use sqlx::PgConnection;
-use std::collections::HashMap;
 use uuid::Uuid;
-
-/// An entry ready to store: its DET, normalised data and override. A room entry carries its
-/// generated embodied-energy companion (DET 32), stored and deleted with it (DOMAIN §2.1).
-#[derive(Debug, Clone, PartialEq)]
-pub struct ParsedEntry {
-    pub entry_type: EntryType,
-    pub data: serde_json::Value,
-    pub kg_override: Option<f64>,
-    pub companion: Option<Box<ParsedEntry>>,
-    /// The stable key of a row of a keyed feed (the travel agency's trip key), else `None`.
-    pub source_key: Option<String>,
-}
-
-impl ParsedEntry {
-    fn of<T: serde::Serialize>(entry_type: EntryType, input: &T, kg_override: Option<f64>) -> ParsedEntry {
-        let data = serde_json::to_value(input).unwrap_or(serde_json::Value::Null);
-        ParsedEntry { entry_type, data, kg_override, companion: None, source_key: None }
-    }
-}
-
-/// Why an entry cannot be accepted.
-#[derive(Debug, Clone, PartialEq)]
-pub enum EntryRejection {
-    /// The module's data entry is not available in this version.
-    UnsupportedModule(Module),
-    /// The entry type does not belong to the module (or is generated, like DET 32).
-    UnknownEntryType(String),
-    Fields(FieldErrors),
-}
-
-/// Whether a module can be entered and computed: every module can.
-pub fn supports(module: Module) -> bool {
-    Module::ALL.contains(&module)
-}
-
-/// What validation needs besides the fields: the report year (travel dates), the room reference
-/// (room type pre-fill) and the station index (an ambiguous station is a row error, §12).
-#[derive(Debug, Clone, Default)]
-pub struct ParseContext {
-    pub year: i32,
-    pub rooms: Vec<RoomReference>,
-    pub stations: StationIndex,
-    /// Person ids already stored in the headcount module that a file's rows must not repeat.
-    pub stored_member_ids: Vec<String>,
-}
-
 /// Loads what parsing entries of `module` needs, once per request or file.
 pub async fn parse_context(db: &mut PgConnection, module: Module, year: i32) -> DbResult<ParseContext> {
     let mut ctx = ParseContext { year, ..ParseContext::default() };
     match module {
         Module::Buildings => ctx.rooms = reference::room_reference(&mut *db).await?,
         Module::ProfessionalTravel => ctx.stations = reference::station_index(&mut *db).await?,
-        _ => {}
+        Module::Headcount
+        | Module::Equipment
+        | Module::Purchase
+        | Module::ResearchFacilities
+        | Module::ExternalCloudAndAi
+        | Module::ProcessEmissions => {}
     }
     Ok(ctx)
-}
-
-/// The DET a module file without routing column holds, told by its header (a module-page upload
-/// of any template works); `None` when a routing column decides per row.
-pub fn infer_entry_type(module: Module, headers: &[String]) -> Option<EntryType> {
-    let has = |c: &str| headers.iter().any(|h| h == c);
-    match module {
-        Module::Headcount if has("user_institutional_id") || has("sius_code") => Some(EntryType::Member),
-        Module::Headcount => Some(EntryType::Student),
-        Module::ProfessionalTravel if has("origin_name") => Some(EntryType::Train),
-        Module::ProfessionalTravel => Some(EntryType::Plane),
-        Module::Buildings if has("room_name") => Some(EntryType::Building),
-        Module::Buildings => Some(EntryType::EnergyCombustion),
-        Module::Purchase if !has(purchases::ROUTING_COLUMN) && has("coef_to_kg") => {
-            Some(EntryType::AdditionalPurchases)
-        }
-        Module::ResearchFacilities if has("researchfacility_type") => Some(EntryType::MiceAndFishAnimalFacilities),
-        Module::ResearchFacilities => Some(EntryType::ResearchFacilities),
-        Module::ExternalCloudAndAi if has("usage_type") => Some(EntryType::ExternalAi),
-        Module::ExternalCloudAndAi => Some(EntryType::ExternalClouds),
-        Module::ProcessEmissions => Some(EntryType::ProcessEmissions),
-        _ => None,
-    }
-}
-
-fn fields<T>(r: Result<T, FieldErrors>) -> Result<T, EntryRejection> {
-    r.map_err(EntryRejection::Fields)
-}
-
-fn routing_error(column: &str, text: &str) -> EntryRejection {
-    let mut e = FieldErrors::default();
-    e.push(column, co2_domain::fields::code::INVALID_CHOICE, format!("'{text}' is not a type of this module"));
-    EntryRejection::Fields(e)
-}
-
-/// Parses raw fields of `module`; `entry_type` is the DET when the caller knows it (API, typed
-/// upload, or told by the file's header), else the file's routing column decides.
-pub fn parse_entry(
-    module: Module,
-    entry_type: Option<EntryType>,
-    raw: &RawFields,
-    ctx: &ParseContext,
-) -> Result<ParsedEntry, EntryRejection> {
-    if let Some(t) = entry_type
-        && (t.module() != module || t == EntryType::BuildingEmbodiedEnergy)
-    {
-        return Err(EntryRejection::UnknownEntryType(t.name().to_owned()));
-    }
-    match module {
-        Module::Equipment => parse_equipment(entry_type, raw),
-        Module::Purchase => parse_purchase(entry_type, raw),
-        _ => match entry_type {
-            Some(t) => parse_typed(t, raw, ctx),
-            None => Err(EntryRejection::UnknownEntryType(module.key().to_owned())),
-        },
-    }
-}
-
-fn parse_equipment(entry_type: Option<EntryType>, raw: &RawFields) -> Result<ParsedEntry, EntryRejection> {
-    let category = entry_type.and_then(EquipmentCategory::from_entry_type);
-    let input = fields(EquipmentInput::parse(raw, category))?;
-    Ok(ParsedEntry::of(input.category.entry_type(), &input, input.kg_co2eq))
-}
-
-fn parse_purchase(entry_type: Option<EntryType>, raw: &RawFields) -> Result<ParsedEntry, EntryRejection> {
-    let routed = match entry_type {
-        Some(t) => Some(t),
-        None => {
-            let text = raw.get(purchases::ROUTING_COLUMN).map(|s| s.trim()).unwrap_or("");
-            match EntryType::parse_in(Module::Purchase, text) {
-                Some(t) => Some(t),
-                None if text.is_empty() => None,
-                None => return Err(routing_error(purchases::ROUTING_COLUMN, text)),
-            }
-        }
-    };
-    if routed == Some(EntryType::AdditionalPurchases) {
-        let input = fields(AdditionalPurchaseInput::parse(raw))?;
-        return Ok(ParsedEntry::of(EntryType::AdditionalPurchases, &input, input.kg_co2eq));
-    }
-    let input = fields(PurchaseInput::parse(raw, routed.and_then(PurchaseCategory::from_entry_type)))?;
-    Ok(ParsedEntry::of(input.category.entry_type(), &input, input.kg_co2eq))
-}
-
-fn parse_typed(t: EntryType, raw: &RawFields, ctx: &ParseContext) -> Result<ParsedEntry, EntryRejection> {
-    Ok(match t {
-        EntryType::Member => {
-            let i = fields(MemberInput::parse(raw))?;
-            ParsedEntry::of(t, &i, i.kg_co2eq)
-        }
-        EntryType::Student => {
-            let i = fields(StudentInput::parse(raw))?;
-            ParsedEntry::of(t, &i, i.kg_co2eq)
-        }
-        EntryType::Plane => {
-            let i = fields(PlaneInput::parse(raw, ctx.year))?;
-            ParsedEntry::of(t, &i, i.kg_co2eq)
-        }
-        EntryType::Train => {
-            let i = fields(TrainInput::parse(raw, ctx.year))?;
-            fields(travel::resolve_stations(&i, &ctx.stations))?;
-            ParsedEntry::of(t, &i, i.kg_co2eq)
-        }
-        EntryType::Building => {
-            let i = fields(RoomInput::parse(raw, &ctx.rooms))?;
-            let mut entry = ParsedEntry::of(t, &i, i.kg_co2eq);
-            let companion = EmbodiedCompanion::of(&i);
-            entry.companion = Some(Box::new(ParsedEntry::of(EmbodiedCompanion::ENTRY_TYPE, &companion, None)));
-            entry
-        }
-        EntryType::EnergyCombustion => {
-            let i = fields(CombustionInput::parse(raw))?;
-            ParsedEntry::of(t, &i, i.kg_co2eq)
-        }
-        EntryType::ResearchFacilities => {
-            let i = fields(FacilityInput::parse(raw))?;
-            ParsedEntry::of(t, &i, i.kg_co2eq)
-        }
-        EntryType::MiceAndFishAnimalFacilities => {
-            let i = fields(AnimalInput::parse(raw))?;
-            ParsedEntry::of(t, &i, i.kg_co2eq)
-        }
-        EntryType::ExternalClouds => {
-            let i = fields(CloudInput::parse(raw))?;
-            ParsedEntry::of(t, &i, i.kg_co2eq)
-        }
-        EntryType::ExternalAi => {
-            let i = fields(AiInput::parse(raw))?;
-            ParsedEntry::of(t, &i, i.kg_co2eq)
-        }
-        EntryType::ProcessEmissions => {
-            let i = fields(ProcessInput::parse(raw))?;
-            ParsedEntry::of(t, &i, i.kg_co2eq)
-        }
-        other => return Err(EntryRejection::UnknownEntryType(other.name().to_owned())),
-    })
-}
-
-/// What a batch of one module computes with: the year's factors and the references it needs,
-/// loaded once per batch.
-#[derive(Debug, Clone, Default)]
-pub struct FactorSet {
-    pub year: i32,
-    pub equipment: Vec<EquipmentFactor>,
-    pub members: Vec<HeadcountFactor>,
-    pub students: Vec<HeadcountFactor>,
-    pub planes: Vec<travel::PlaneFactor>,
-    pub trains: Vec<travel::TrainFactor>,
-    pub rooms: Vec<buildings::RoomFactor>,
-    pub embodied: Vec<buildings::EmbodiedFactor>,
-    pub combustion: Vec<buildings::CombustionFactor>,
-    pub purchases: Vec<purchases::PurchaseFactor>,
-    pub additional: Vec<purchases::AdditionalFactor>,
-    pub facilities: Vec<facilities::FacilityFactor>,
-    pub animals: Vec<facilities::AnimalFactor>,
-    pub clouds: Vec<external::CloudFactor>,
-    pub ai: Vec<external::AiFactor>,
-    pub process: Vec<process::ProcessFactor>,
-    /// Airports of the batch's IATA codes.
-    pub airports: HashMap<String, travel::Airport>,
-    pub stations: StationIndex,
-    pub room_reference: Vec<RoomReference>,
-    pub rates: purchases::ExchangeRates,
-    pub inflation: purchases::InflationIndex,
-    /// The computed own footprint of facility units, for factors with a blank kg_co2eq_sum.
-    pub facility_sums: HashMap<String, f64>,
 }
 
 /// Loads the factors of `year` for `module` and the references the `batch` (stored entry data)
@@ -322,113 +111,6 @@ async fn load_facilities(db: &mut PgConnection, year: i32, f: &mut FactorSet) ->
     Ok(())
 }
 
-/// A computation and the metadata its rows carry (`emission.meta`, e.g. a purchase's conversion).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Computed {
-    pub computation: Computation,
-    pub meta: serde_json::Value,
-}
-
-impl From<Computation> for Computed {
-    fn from(computation: Computation) -> Self {
-        Computed { computation, meta: serde_json::json!({}) }
-    }
-}
-
-fn stored<T: serde::de::DeserializeOwned>(data: &serde_json::Value, what: &str) -> Result<T, Computed> {
-    serde_json::from_value(data.clone())
-        .map_err(|e| Computation::Incomplete(format!("stored data is not a valid {what} entry: {e}")).into())
-}
-
-/// Computes one stored entry.
-pub fn compute(entry_type: EntryType, data: &serde_json::Value, f: &FactorSet) -> Computed {
-    match compute_inner(entry_type, data, f) {
-        Ok(c) | Err(c) => c,
-    }
-}
-
-fn compute_inner(t: EntryType, data: &serde_json::Value, f: &FactorSet) -> Result<Computed, Computed> {
-    Ok(match t {
-        EntryType::Scientific | EntryType::It | EntryType::Other => {
-            let mut input: EquipmentInput = stored(data, "equipment")?;
-            input.category = EquipmentCategory::from_entry_type(t).unwrap_or(input.category);
-            equipment::compute(&input, equipment::resolve_factor(&f.equipment, &input)).into()
-        }
-        EntryType::Member => headcount::compute_member(&stored(data, "member")?, &f.members).into(),
-        EntryType::Student => headcount::compute_student(&stored(data, "student")?, &f.students).into(),
-        EntryType::Plane => {
-            let i: PlaneInput = stored(data, "plane")?;
-            let (o, d) = (f.airports.get(i.origin_iata.as_str()), f.airports.get(i.destination_iata.as_str()));
-            travel::compute_plane(&i, o, d, &f.planes).into()
-        }
-        EntryType::Train => {
-            let i: TrainInput = stored(data, "train")?;
-            match travel::resolve_stations(&i, &f.stations) {
-                Ok(s) => travel::compute_train(&i, s.origin, s.destination, &f.trains).into(),
-                Err(_) => Computation::Incomplete("a station of the trip is ambiguous".into()).into(),
-            }
-        }
-        EntryType::Building => {
-            let i: RoomInput = stored(data, "room")?;
-            let room = buildings::find_room(&f.room_reference, &i.building_name, &i.room_name);
-            buildings::compute_room(&i, room, buildings::resolve_room_factor(&f.rooms, &i)).into()
-        }
-        EntryType::BuildingEmbodiedEnergy => {
-            let c: EmbodiedCompanion = stored(data, "embodied-energy")?;
-            let room = buildings::find_room(&f.room_reference, &c.building_name, &c.room_name);
-            let factors = buildings::resolve_embodied_factors(&f.embodied, &c.building_name);
-            buildings::compute_embodied(&c, room, &factors).into()
-        }
-        EntryType::EnergyCombustion => {
-            let i: CombustionInput = stored(data, "combustion")?;
-            buildings::compute_combustion(&i, buildings::resolve_combustion_factor(&f.combustion, &i)).into()
-        }
-        EntryType::AdditionalPurchases => {
-            let i: AdditionalPurchaseInput = stored(data, "additional purchase")?;
-            purchases::compute_additional(&i, purchases::resolve_additional_factor(&f.additional, &i)).into()
-        }
-        t if t.module() == Module::Purchase => compute_purchase(t, data, f)?,
-        EntryType::ResearchFacilities => {
-            let i: FacilityInput = stored(data, "research facility")?;
-            let factor = facilities::resolve_facility_factor(&f.facilities, &i);
-            let sum = factor.and_then(|x| f.facility_sums.get(&x.researchfacility_id).copied());
-            facilities::compute_facility(&i, factor, sum, &ItFacilityNames::default()).into()
-        }
-        EntryType::MiceAndFishAnimalFacilities => {
-            let i: AnimalInput = stored(data, "animal facility")?;
-            facilities::compute_animal(&i, facilities::resolve_animal_factor(&f.animals, &i)).into()
-        }
-        EntryType::ExternalClouds => {
-            let i: CloudInput = stored(data, "cloud")?;
-            let rate = |c: external::CloudCurrency| {
-                purchases::Currency::parse(c.code()).and_then(|c| f.rates.units_per_eur(f.year, c))
-            };
-            external::compute_cloud(&i, external::resolve_cloud_factor(&f.clouds, &i), rate).into()
-        }
-        EntryType::ExternalAi => {
-            let i: AiInput = stored(data, "AI")?;
-            external::compute_ai(&i, external::resolve_ai_factor(&f.ai, &i)).into()
-        }
-        EntryType::ProcessEmissions => {
-            let i: ProcessInput = stored(data, "process-emission")?;
-            process::compute(&i, process::resolve_factor(&f.process, &i)).into()
-        }
-        other => Computation::Incomplete(format!("no calculation for entry type '{}'", other.name())).into(),
-    })
-}
-
-fn compute_purchase(t: EntryType, data: &serde_json::Value, f: &FactorSet) -> Result<Computed, Computed> {
-    let mut input: PurchaseInput = stored(data, "purchase")?;
-    input.category = PurchaseCategory::from_entry_type(t).unwrap_or(input.category);
-    let lookup = purchases::resolve_factor(&f.purchases, &input);
-    let (computation, conversion) = purchases::compute_with_conversion(&input, lookup, &f.rates, &f.inflation, f.year);
-    let meta = match conversion {
-        Some(c) => serde_json::json!({ "conversion": c }),
-        None => serde_json::json!({}),
-    };
-    Ok(Computed { computation, meta })
-}
-
 /// Computes stored entries with the year's factors of their module and replaces their rows (the
 /// one way entries are computed: files, single entries and recalculations); returns how many.
 pub async fn compute_entries(
@@ -488,10 +170,7 @@ pub const EMISSION_COLUMNS: &str =
 /// The metadata stored with one row: the computation's (e.g. a purchase's conversion) and the
 /// row's explanation under `explanation`, which "why this number" reads back.
 pub fn row_meta(computed: &serde_json::Value, row: &co2_domain::EmissionRow) -> String {
-    let mut meta = match computed {
-        serde_json::Value::Object(m) => m.clone(),
-        _ => serde_json::Map::new(),
-    };
+    let mut meta = computed.as_object().cloned().unwrap_or_default();
     if let Ok(e) = serde_json::to_value(&row.explanation) {
         meta.insert("explanation".into(), e);
     }
@@ -525,62 +204,4 @@ pub async fn insert_emissions<'a>(
     let mut rows = CopyRows::new();
     encode_emissions(&mut rows, computed);
     crate::copy::copy_in(db, "emission", EMISSION_COLUMNS, &rows).await
-}
-
-/// Template columns of a DET's CSV, for header checks and downloads (DOMAIN §2.1).
-pub fn template_columns_of(entry_type: EntryType) -> &'static [&'static str] {
-    match entry_type {
-        EntryType::Member => &headcount::MEMBER_TEMPLATE_COLUMNS,
-        EntryType::Student => &headcount::STUDENT_TEMPLATE_COLUMNS,
-        EntryType::Plane => &travel::PLANE_TEMPLATE_COLUMNS,
-        EntryType::Train => &travel::TRAIN_TEMPLATE_COLUMNS,
-        EntryType::Building => &buildings::ROOM_TEMPLATE_COLUMNS,
-        EntryType::EnergyCombustion => &buildings::COMBUSTION_TEMPLATE_COLUMNS,
-        EntryType::BuildingEmbodiedEnergy => &[],
-        EntryType::Scientific | EntryType::It | EntryType::Other => &equipment::TEMPLATE_COLUMNS,
-        EntryType::AdditionalPurchases => &purchases::ADDITIONAL_TEMPLATE_COLUMNS,
-        EntryType::ResearchFacilities => &facilities::FACILITY_TEMPLATE_COLUMNS,
-        EntryType::MiceAndFishAnimalFacilities => &facilities::ANIMAL_TEMPLATE_COLUMNS,
-        EntryType::ExternalClouds => &external::CLOUD_TEMPLATE_COLUMNS,
-        EntryType::ExternalAi => &external::AI_TEMPLATE_COLUMNS,
-        EntryType::ProcessEmissions => &process::TEMPLATE_COLUMNS,
-        _ => &purchases::TEMPLATE_COLUMNS,
-    }
-}
-
-/// Template columns of a module's CSV (its first DET's; mixed files add the routing column).
-pub fn template_columns(module: Module) -> &'static [&'static str] {
-    module.entry_types().next().map_or(&[], template_columns_of)
-}
-
-/// Columns a file must carry; `entry_type` when the upload names the DET or the header tells it
-/// (so the routing column may be absent).
-pub fn required_columns(module: Module, entry_type: Option<EntryType>) -> Vec<&'static str> {
-    let Some(t) = entry_type else {
-        return match module {
-            Module::Equipment => equipment::REQUIRED_COLUMNS.to_vec(),
-            Module::Purchase => {
-                purchases::REQUIRED_COLUMNS.iter().copied().chain([purchases::ROUTING_COLUMN]).collect()
-            }
-            _ => vec![],
-        };
-    };
-    let cols: &[&'static str] = match t {
-        EntryType::Member => &headcount::MEMBER_REQUIRED_COLUMNS,
-        EntryType::Student => &headcount::STUDENT_REQUIRED_COLUMNS,
-        EntryType::Plane => &travel::PLANE_REQUIRED_COLUMNS,
-        EntryType::Train => &travel::TRAIN_REQUIRED_COLUMNS,
-        EntryType::Building => &buildings::ROOM_REQUIRED_COLUMNS,
-        EntryType::EnergyCombustion => &buildings::COMBUSTION_REQUIRED_COLUMNS,
-        EntryType::BuildingEmbodiedEnergy => &[],
-        EntryType::Scientific | EntryType::It | EntryType::Other => &equipment::REQUIRED_COLUMNS,
-        EntryType::AdditionalPurchases => &purchases::ADDITIONAL_REQUIRED_COLUMNS,
-        EntryType::ResearchFacilities => &facilities::FACILITY_REQUIRED_COLUMNS,
-        EntryType::MiceAndFishAnimalFacilities => &facilities::ANIMAL_REQUIRED_COLUMNS,
-        EntryType::ExternalClouds => &external::CLOUD_REQUIRED_COLUMNS,
-        EntryType::ExternalAi => &external::AI_REQUIRED_COLUMNS,
-        EntryType::ProcessEmissions => &process::REQUIRED_COLUMNS,
-        _ => &purchases::REQUIRED_COLUMNS,
-    };
-    cols.iter().copied().filter(|c| *c != "equipment_category").collect()
 }

@@ -16,7 +16,7 @@ pub fn classification_key(classification: &Map<String, Value>) -> String {
             let text = match v {
                 Value::Null => String::new(),
                 Value::String(s) => s.trim().to_lowercase(),
-                other => other.to_string(),
+                Value::Bool(_) | Value::Number(_) | Value::Array(_) | Value::Object(_) => v.to_string(),
             };
             (k.to_lowercase(), text)
         })

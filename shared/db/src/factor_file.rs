@@ -423,6 +423,19 @@ fn validate_set(file: FactorFile, rows: &[(u64, RawFields)], parsed: &ParsedFact
                 rows.iter().filter(|(l, _)| accepted(l)).filter_map(|(_, r)| TrainFactorRow::parse(r).ok()).collect();
             travel::validate_train_factors(&trains).map_err(|e| format!("{e:?}"))
         }
-        _ => Ok(()),
+        // Their rows stand on their own: nothing to check across them.
+        FactorFile::HeadcountMembers
+        | FactorFile::HeadcountStudents
+        | FactorFile::BuildingRooms
+        | FactorFile::BuildingCombustions
+        | FactorFile::BuildingEmbodied
+        | FactorFile::Equipments
+        | FactorFile::PurchasesCommon
+        | FactorFile::PurchasesAdditional
+        | FactorFile::FacilitiesCommon
+        | FactorFile::FacilitiesAnimals
+        | FactorFile::ExternalClouds
+        | FactorFile::ExternalAi
+        | FactorFile::ProcessEmissions => Ok(()),
     }
 }

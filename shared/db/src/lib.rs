@@ -4,6 +4,10 @@
 //! Callers own transactions (`begin`/`commit`); functions here never commit on their own.
 //! SQL lives only in this crate. It must not import axum, the AWS SDK or anything HTTP.
 
+// Every match over an entry type or a module names each one: adding a type or a module shows,
+// as compiler errors, every place that must say what it does with it.
+#![warn(clippy::wildcard_enum_match_arm)]
+
 pub mod aggregate;
 pub mod audit;
 pub mod campaign;
@@ -82,15 +86,18 @@ impl DbError {
     /// The statement carried text PostgreSQL cannot store: a NUL character (`22021`) or a
     /// `\u0000` in JSON (`22P05`). Never transient: the input has to change.
     pub fn is_unstorable_text(&self) -> bool {
-        match self {
-            DbError::Sqlx(sqlx::Error::Database(db)) => matches!(db.code().as_deref(), Some("22021" | "22P05")),
-            _ => false,
+        if let DbError::Sqlx(sqlx::Error::Database(db)) = self {
+            matches!(db.code().as_deref(), Some("22021" | "22P05"))
+        } else {
+            false
         }
     }
 
     /// Whether retrying later may succeed: the database unreachable, restarting or shutting down
     /// (a connection lost mid-statement, refused, or reset), the pool exhausted, a
     /// serialisation conflict or deadlock, too many connections.
+    // sqlx::Error is non-exhaustive: the errors not named are not transient.
+    #[allow(clippy::wildcard_enum_match_arm)]
     pub fn is_transient(&self) -> bool {
         match self {
             DbError::Sqlx(e) => match e {
@@ -107,7 +114,7 @@ impl DbError {
                 }),
                 _ => false,
             },
-            _ => false,
+            DbError::NotFound | DbError::Constraint { .. } => false,
         }
     }
 }

@@ -75,7 +75,26 @@ impl EquipmentCategory {
             EntryType::Scientific => Some(Self::Scientific),
             EntryType::It => Some(Self::It),
             EntryType::Other => Some(Self::Other),
-            _ => None,
+            EntryType::Member
+            | EntryType::Student
+            | EntryType::Plane
+            | EntryType::Train
+            | EntryType::Building
+            | EntryType::EnergyCombustion
+            | EntryType::BuildingEmbodiedEnergy
+            | EntryType::ExternalClouds
+            | EntryType::ExternalAi
+            | EntryType::ProcessEmissions
+            | EntryType::ScientificEquipment
+            | EntryType::ItEquipment
+            | EntryType::ConsumableAccessories
+            | EntryType::BiologicalChemicalGaseousProduct
+            | EntryType::Services
+            | EntryType::Vehicles
+            | EntryType::OtherPurchases
+            | EntryType::AdditionalPurchases
+            | EntryType::ResearchFacilities
+            | EntryType::MiceAndFishAnimalFacilities => None,
         }
     }
 

@@ -44,7 +44,7 @@ impl ThresholdPolicy {
             ThresholdPolicy::Percentile { percentile } if !(percentile > 0.0 && percentile <= 1.0) => {
                 errors.push("percentile", code::OUT_OF_RANGE, "must be greater than 0 and at most 1");
             }
-            _ => {}
+            ThresholdPolicy::Fixed { .. } | ThresholdPolicy::Percentile { .. } => {}
         }
         errors.into_result(())
     }

@@ -281,7 +281,14 @@ pub fn additional_gate(category: Category) -> Option<Module> {
     match category {
         Category::Food | Category::Waste | Category::Commuting => Some(Module::Headcount),
         Category::EmbodiedEnergy => Some(Module::Buildings),
-        _ => None,
+        Category::ProcessEmissions
+        | Category::BuildingsEnergyCombustion
+        | Category::BuildingsRoom
+        | Category::Equipment
+        | Category::ExternalCloudAndAi
+        | Category::Purchases
+        | Category::ResearchFacilities
+        | Category::ProfessionalTravel => None,
     }
 }
 
