@@ -6,18 +6,6 @@ use co2_api_types::InstitutionGoal;
 use co2_platform::auth::Caller;
 use co2_platform::{ApiError, ApiJson, ApiResult, Ctx};
 
-async fn current(db: &co2_db::Db) -> ApiResult<Vec<InstitutionGoal>> {
-    Ok(co2_db::plans::goals(db)
-        .await?
-        .into_iter()
-        .map(|(target_year, reduction_percent, reference_year)| InstitutionGoal {
-            target_year,
-            reduction_percent,
-            reference_year,
-        })
-        .collect())
-}
-
 /// The institution's long-term goals, by target year (the back office and the admin).
 #[utoipa::path(get, path = "/api/v1/backoffice/goals", tag = "backoffice",
     responses((status = 200, body = [InstitutionGoal]), (status = 403)))]
@@ -25,7 +13,7 @@ pub(crate) async fn list(State(ctx): State<Ctx>, caller: Caller) -> ApiResult<Ap
     if !caller.is_admin() && !caller.is_backoffice() {
         return Err(ApiError::Forbidden("the goals are the back office's".into()));
     }
-    Ok(ApiJson(current(&ctx.pools.read).await?))
+    Ok(ApiJson(co2_db::plans::goals(&ctx.pools.read).await?))
 }
 
 /// Replaces the institution's long-term goals (admin; audited `goals.set`): each a cut in percent
@@ -57,10 +45,8 @@ pub(crate) async fn set(
             })));
         }
     }
-    let rows: Vec<(i32, f64, i32)> =
-        goals.iter().map(|g| (g.target_year, g.reduction_percent, g.reference_year)).collect();
     let mut tx = ctx.pools.write.begin().await?;
-    co2_db::plans::set_goals(&mut tx, &rows).await?;
+    co2_db::plans::set_goals(&mut tx, &goals).await?;
     co2_db::audit::append(
         &mut tx,
         &caller.user.institutional_id,
@@ -70,5 +56,5 @@ pub(crate) async fn set(
     )
     .await?;
     tx.commit().await?;
-    Ok(ApiJson(current(&ctx.pools.write).await?))
+    Ok(ApiJson(co2_db::plans::goals(&ctx.pools.write).await?))
 }

@@ -7,9 +7,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use co2_api_types::{
-    CreatePlanRequest, InstitutionGoal, MeasureInput, MeasureView, PlanSummary, PlanView, TrajectoryPointView,
-};
+use co2_api_types::{CreatePlanRequest, MeasureInput, MeasureView, PlanSummary, PlanView, TrajectoryPointView};
 use co2_db::org::Unit;
 use co2_domain::Module;
 use co2_domain::plans::{Goal, Saving, trajectory};
@@ -60,15 +58,7 @@ fn summary(unit: &Unit, p: &co2_db::plans::Plan) -> PlanSummary {
 async fn plan_view(db: &co2_db::Db, caller: &Caller, unit: &Unit, plan_id: Uuid) -> ApiResult<PlanView> {
     let plan = co2_db::plans::plan(db, unit.unit_id, plan_id).await?.ok_or_else(plan_not_found)?;
     let measures = co2_db::plans::measures(db, plan_id).await?;
-    let goals: Vec<InstitutionGoal> = co2_db::plans::goals(db)
-        .await?
-        .into_iter()
-        .map(|(target_year, reduction_percent, reference_year)| InstitutionGoal {
-            target_year,
-            reduction_percent,
-            reference_year,
-        })
-        .collect();
+    let goals = co2_db::plans::goals(db).await?;
     let footprints = co2_db::plans::footprints_by_year(db, unit.unit_id).await?;
     let reference_kg = footprints.iter().find(|(y, _)| *y == plan.reference_year).map_or(0.0, |(_, kg)| *kg);
     let realised: Vec<(i32, f64)> = footprints.into_iter().filter(|(y, _)| *y > plan.reference_year).collect();

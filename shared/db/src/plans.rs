@@ -3,6 +3,7 @@
 
 use crate::DbResult;
 use chrono::{DateTime, Utc};
+use co2_api_types::InstitutionGoal;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
@@ -160,25 +161,33 @@ pub async fn delete_measure(db: &mut PgConnection, plan_id: Uuid, id: Uuid) -> D
     Ok(done.rows_affected() == 1)
 }
 
-/// The institution's long-term goals, by target year: (target year, percent, reference year).
-pub async fn goals(db: impl PgExecutor<'_>) -> DbResult<Vec<(i32, f64, i32)>> {
-    Ok(crate::sql::query_as(
+/// The institution's long-term goals, by target year.
+pub async fn goals(db: impl PgExecutor<'_>) -> DbResult<Vec<InstitutionGoal>> {
+    let rows: Vec<(i32, f64, i32)> = crate::sql::query_as(
         "select target_year, reduction_percent, reference_year from institution_goal order by target_year",
     )
     .fetch_all(db)
-    .await?)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(target_year, reduction_percent, reference_year)| InstitutionGoal {
+            target_year,
+            reduction_percent,
+            reference_year,
+        })
+        .collect())
 }
 
 /// Replaces the institution's long-term goals.
-pub async fn set_goals(db: &mut PgConnection, goals: &[(i32, f64, i32)]) -> DbResult<()> {
+pub async fn set_goals(db: &mut PgConnection, goals: &[InstitutionGoal]) -> DbResult<()> {
     crate::sql::query("delete from institution_goal").execute(&mut *db).await?;
-    for (target, pct, reference) in goals {
+    for g in goals {
         crate::sql::query(
             "insert into institution_goal (target_year, reduction_percent, reference_year) values ($1, $2, $3)",
         )
-        .bind(target)
-        .bind(pct)
-        .bind(reference)
+        .bind(g.target_year)
+        .bind(g.reduction_percent)
+        .bind(g.reference_year)
         .execute(&mut *db)
         .await?;
     }

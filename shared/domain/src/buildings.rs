@@ -486,14 +486,7 @@ pub fn compute_room(input: &RoomInput, room: Option<&RoomReference>, factor: Opt
 }
 
 fn override_row(leaf: EmissionType, kg: f64) -> EmissionRow {
-    EmissionRow {
-        emission_type: leaf,
-        kg_co2eq: kg,
-        quantity: None,
-        quantity_unit: None,
-        factor_ids: vec![],
-        explanation: Explanation::overridden(kg),
-    }
+    EmissionRow::given(leaf, kg)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -360,31 +360,47 @@ fn compute_purchase(t: EntryType, data: &serde_json::Value, f: &FactorSet) -> Re
     Ok(Computed { computation, meta })
 }
 
-/// Template columns of a DET's CSV, for header checks and downloads (DOMAIN §2.1).
-pub fn template_columns_of(entry_type: EntryType) -> &'static [&'static str] {
+/// A DET's file columns: (its template's, those a file must carry) (DOMAIN §2.1).
+fn columns_of(entry_type: EntryType) -> (&'static [&'static str], &'static [&'static str]) {
     match entry_type {
-        EntryType::Member => &headcount::MEMBER_TEMPLATE_COLUMNS,
-        EntryType::Student => &headcount::STUDENT_TEMPLATE_COLUMNS,
-        EntryType::Plane => &travel::PLANE_TEMPLATE_COLUMNS,
-        EntryType::Train => &travel::TRAIN_TEMPLATE_COLUMNS,
-        EntryType::Building => &buildings::ROOM_TEMPLATE_COLUMNS,
-        EntryType::EnergyCombustion => &buildings::COMBUSTION_TEMPLATE_COLUMNS,
-        EntryType::BuildingEmbodiedEnergy => &[],
-        EntryType::Scientific | EntryType::It | EntryType::Other => &equipment::TEMPLATE_COLUMNS,
-        EntryType::AdditionalPurchases => &purchases::ADDITIONAL_TEMPLATE_COLUMNS,
-        EntryType::ResearchFacilities => &facilities::FACILITY_TEMPLATE_COLUMNS,
-        EntryType::MiceAndFishAnimalFacilities => &facilities::ANIMAL_TEMPLATE_COLUMNS,
-        EntryType::ExternalClouds => &external::CLOUD_TEMPLATE_COLUMNS,
-        EntryType::ExternalAi => &external::AI_TEMPLATE_COLUMNS,
-        EntryType::ProcessEmissions => &process::TEMPLATE_COLUMNS,
+        EntryType::Member => (&headcount::MEMBER_TEMPLATE_COLUMNS, &headcount::MEMBER_REQUIRED_COLUMNS),
+        EntryType::Student => (&headcount::STUDENT_TEMPLATE_COLUMNS, &headcount::STUDENT_REQUIRED_COLUMNS),
+        EntryType::Plane => (&travel::PLANE_TEMPLATE_COLUMNS, &travel::PLANE_REQUIRED_COLUMNS),
+        EntryType::Train => (&travel::TRAIN_TEMPLATE_COLUMNS, &travel::TRAIN_REQUIRED_COLUMNS),
+        EntryType::Building => (&buildings::ROOM_TEMPLATE_COLUMNS, &buildings::ROOM_REQUIRED_COLUMNS),
+        EntryType::EnergyCombustion => {
+            (&buildings::COMBUSTION_TEMPLATE_COLUMNS, &buildings::COMBUSTION_REQUIRED_COLUMNS)
+        }
+        // Generated with its room: no file of its own.
+        EntryType::BuildingEmbodiedEnergy => (&[], &[]),
+        EntryType::Scientific | EntryType::It | EntryType::Other => {
+            (&equipment::TEMPLATE_COLUMNS, &equipment::REQUIRED_COLUMNS)
+        }
+        EntryType::AdditionalPurchases => {
+            (&purchases::ADDITIONAL_TEMPLATE_COLUMNS, &purchases::ADDITIONAL_REQUIRED_COLUMNS)
+        }
+        EntryType::ResearchFacilities => {
+            (&facilities::FACILITY_TEMPLATE_COLUMNS, &facilities::FACILITY_REQUIRED_COLUMNS)
+        }
+        EntryType::MiceAndFishAnimalFacilities => {
+            (&facilities::ANIMAL_TEMPLATE_COLUMNS, &facilities::ANIMAL_REQUIRED_COLUMNS)
+        }
+        EntryType::ExternalClouds => (&external::CLOUD_TEMPLATE_COLUMNS, &external::CLOUD_REQUIRED_COLUMNS),
+        EntryType::ExternalAi => (&external::AI_TEMPLATE_COLUMNS, &external::AI_REQUIRED_COLUMNS),
+        EntryType::ProcessEmissions => (&process::TEMPLATE_COLUMNS, &process::REQUIRED_COLUMNS),
         EntryType::ScientificEquipment
         | EntryType::ItEquipment
         | EntryType::ConsumableAccessories
         | EntryType::BiologicalChemicalGaseousProduct
         | EntryType::Services
         | EntryType::Vehicles
-        | EntryType::OtherPurchases => &purchases::TEMPLATE_COLUMNS,
+        | EntryType::OtherPurchases => (&purchases::TEMPLATE_COLUMNS, &purchases::REQUIRED_COLUMNS),
     }
+}
+
+/// Template columns of a DET's CSV, for header checks and downloads (DOMAIN §2.1).
+pub fn template_columns_of(entry_type: EntryType) -> &'static [&'static str] {
+    columns_of(entry_type).0
 }
 
 /// Template columns of a module's CSV (its first DET's; mixed files add the routing column).
@@ -409,28 +425,6 @@ pub fn required_columns(module: Module, entry_type: Option<EntryType>) -> Vec<&'
             | Module::ProcessEmissions => vec![],
         };
     };
-    let cols: &[&'static str] = match t {
-        EntryType::Member => &headcount::MEMBER_REQUIRED_COLUMNS,
-        EntryType::Student => &headcount::STUDENT_REQUIRED_COLUMNS,
-        EntryType::Plane => &travel::PLANE_REQUIRED_COLUMNS,
-        EntryType::Train => &travel::TRAIN_REQUIRED_COLUMNS,
-        EntryType::Building => &buildings::ROOM_REQUIRED_COLUMNS,
-        EntryType::EnergyCombustion => &buildings::COMBUSTION_REQUIRED_COLUMNS,
-        EntryType::BuildingEmbodiedEnergy => &[],
-        EntryType::Scientific | EntryType::It | EntryType::Other => &equipment::REQUIRED_COLUMNS,
-        EntryType::AdditionalPurchases => &purchases::ADDITIONAL_REQUIRED_COLUMNS,
-        EntryType::ResearchFacilities => &facilities::FACILITY_REQUIRED_COLUMNS,
-        EntryType::MiceAndFishAnimalFacilities => &facilities::ANIMAL_REQUIRED_COLUMNS,
-        EntryType::ExternalClouds => &external::CLOUD_REQUIRED_COLUMNS,
-        EntryType::ExternalAi => &external::AI_REQUIRED_COLUMNS,
-        EntryType::ProcessEmissions => &process::REQUIRED_COLUMNS,
-        EntryType::ScientificEquipment
-        | EntryType::ItEquipment
-        | EntryType::ConsumableAccessories
-        | EntryType::BiologicalChemicalGaseousProduct
-        | EntryType::Services
-        | EntryType::Vehicles
-        | EntryType::OtherPurchases => &purchases::REQUIRED_COLUMNS,
-    };
+    let cols = columns_of(t).1;
     cols.iter().copied().filter(|c| *c != "equipment_category").collect()
 }

@@ -330,6 +330,21 @@ pub struct EmissionRow {
     pub explanation: crate::explain::Explanation,
 }
 
+impl EmissionRow {
+    /// The single row of a kg given with the entry (DOMAIN §5.9): on `leaf`, no quantity, no
+    /// factor.
+    pub fn given(leaf: EmissionType, kg: f64) -> EmissionRow {
+        EmissionRow {
+            emission_type: leaf,
+            kg_co2eq: kg,
+            quantity: None,
+            quantity_unit: None,
+            factor_ids: vec![],
+            explanation: crate::explain::Explanation::overridden(kg),
+        }
+    }
+}
+
 /// The result of computing one entry: rows, or the reason why none could be computed
 /// ("skip, don't default", DOMAIN §5.0).
 #[derive(Debug, Clone, PartialEq)]

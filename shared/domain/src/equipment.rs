@@ -234,14 +234,7 @@ pub fn resolve_factor<'f>(factors: &'f [EquipmentFactor], input: &EquipmentInput
 pub fn compute(input: &EquipmentInput, factor: Option<&EquipmentFactor>) -> Computation {
     let leaf = input.category.emission_type();
     if let Some(kg) = input.kg_co2eq {
-        return Computation::Rows(vec![EmissionRow {
-            emission_type: leaf,
-            kg_co2eq: kg,
-            quantity: None,
-            quantity_unit: None,
-            factor_ids: vec![],
-            explanation: Explanation::overridden(kg),
-        }]);
+        return Computation::Rows(vec![EmissionRow::given(leaf, kg)]);
     }
     let Some(f) = factor else {
         let sub = input.sub_class.as_deref().map(|s| format!(" / sub-class '{s}'")).unwrap_or_default();

@@ -290,14 +290,7 @@ pub fn resolve_cloud_factor<'f>(factors: &'f [CloudFactor], input: &CloudInput) 
 }
 
 fn override_row(leaf: EmissionType, kg: f64) -> Computation {
-    Computation::Rows(vec![EmissionRow {
-        emission_type: leaf,
-        kg_co2eq: kg,
-        quantity: None,
-        quantity_unit: None,
-        factor_ids: vec![],
-        explanation: Explanation::overridden(kg),
-    }])
+    Computation::Rows(vec![EmissionRow::given(leaf, kg)])
 }
 
 /// units_per_eur of a currency for the report year, or why there is none. EUR needs no rate.

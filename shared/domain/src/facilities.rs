@@ -439,14 +439,7 @@ pub fn facility_unit_sum(rows: impl IntoIterator<Item = (EmissionType, f64)>) ->
 }
 
 fn override_row(leaf: EmissionType, kg: f64) -> Computation {
-    Computation::Rows(vec![EmissionRow {
-        emission_type: leaf,
-        kg_co2eq: kg,
-        quantity: None,
-        quantity_unit: None,
-        factor_ids: vec![],
-        explanation: Explanation::overridden(kg),
-    }])
+    Computation::Rows(vec![EmissionRow::given(leaf, kg)])
 }
 
 /// Checks what both formulas need: matching units and a positive total use.

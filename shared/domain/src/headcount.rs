@@ -362,14 +362,7 @@ pub fn compute_fte(
     factors: &[HeadcountFactor],
 ) -> Computation {
     if let Some(kg) = kg_override {
-        return Computation::Rows(vec![EmissionRow {
-            emission_type: override_leaf(),
-            kg_co2eq: kg,
-            quantity: None,
-            quantity_unit: None,
-            factor_ids: vec![],
-            explanation: Explanation::overridden(kg),
-        }]);
+        return Computation::Rows(vec![EmissionRow::given(override_leaf(), kg)]);
     }
     if factors.is_empty() {
         return Computation::Incomplete(format!("no {} headcount factors in this year", entry_type.name()));

@@ -198,14 +198,7 @@ pub fn resolve_factor<'f>(factors: &'f [ProcessFactor], input: &ProcessInput) ->
 pub fn compute(input: &ProcessInput, factor: Option<&ProcessFactor>) -> Computation {
     let leaf = input.category.emission_type();
     if let Some(kg) = input.kg_co2eq {
-        return Computation::Rows(vec![EmissionRow {
-            emission_type: leaf,
-            kg_co2eq: kg,
-            quantity: None,
-            quantity_unit: None,
-            factor_ids: vec![],
-            explanation: Explanation::overridden(kg),
-        }]);
+        return Computation::Rows(vec![EmissionRow::given(leaf, kg)]);
     }
     let Some(f) = factor else {
         let gas = input.subcategory.as_deref().map(|s| format!(" / '{s}'")).unwrap_or_default();

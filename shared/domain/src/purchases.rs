@@ -630,14 +630,7 @@ pub fn compute_with_conversion(
 }
 
 fn override_row(leaf: EmissionType, kg: f64) -> EmissionRow {
-    EmissionRow {
-        emission_type: leaf,
-        kg_co2eq: kg,
-        quantity: None,
-        quantity_unit: None,
-        factor_ids: vec![],
-        explanation: Explanation::overridden(kg),
-    }
+    EmissionRow::given(leaf, kg)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1177,14 +1177,7 @@ pub fn compute_train(
 
 /// The single override row of DOMAIN §5.9: on the entry's leaf, no quantity, no factor.
 fn override_row(leaf: EmissionType, kg: f64) -> Computation {
-    Computation::Rows(vec![EmissionRow {
-        emission_type: leaf,
-        kg_co2eq: kg,
-        quantity: None,
-        quantity_unit: None,
-        factor_ids: vec![],
-        explanation: Explanation::overridden(kg),
-    }])
+    Computation::Rows(vec![EmissionRow::given(leaf, kg)])
 }
 
 #[cfg(test)]
