@@ -394,10 +394,31 @@ async fn recompute(tx: &mut sqlx::PgConnection, rm: &ReportModule, module: Modul
 /// The module an entry belongs to (404 when there is no such entry: nothing is disclosed before
 /// the rights check, which follows under the module's lock).
 async fn module_of_entry(ctx: &Ctx, entry_id: Uuid) -> ApiResult<Uuid> {
-    co2_db::entry::by_id(&ctx.pools.write, entry_id)
-        .await?
-        .map(|e| e.report_module_id)
-        .ok_or_else(|| ApiError::not_found("entry_not_found", "no such entry"))
+    co2_db::entry::by_id(&ctx.pools.write, entry_id).await?.map(|e| e.report_module_id).ok_or_else(entry_not_found)
+}
+
+fn entry_not_found() -> ApiError {
+    ApiError::not_found("entry_not_found", "no such entry")
+}
+
+/// The module of an entry the caller may see, with the caller's own-rows restriction (as the
+/// module's listing decides): 404 otherwise, so the entry's existence is not disclosed.
+async fn visible_entry(
+    caller: &Caller,
+    db: &mut sqlx::PgConnection,
+    row: &EntryRow,
+    rm: &ReportModule,
+) -> ApiResult<(Module, Option<Own>)> {
+    let unit = co2_db::org::unit_by_id(&mut *db, rm.unit_id).await?;
+    if !caller.can_view_unit(&unit) {
+        return Err(entry_not_found());
+    }
+    let module = Module::parse(&rm.module).ok_or_else(entry_not_found)?;
+    let own = own_rows(caller, &unit, module)?;
+    if own.as_ref().is_some_and(|o| !o.covers(row)) {
+        return Err(entry_not_found());
+    }
+    Ok((module, own))
 }
 
 /// An entry the caller may edit, with its module and the caller's own-rows restriction: 404
@@ -409,18 +430,9 @@ async fn entry_for_editor(
     tx: &mut sqlx::PgConnection,
     id: Uuid,
 ) -> ApiResult<(EntryRow, ReportModule, Module, Option<Own>)> {
-    let not_found = || ApiError::not_found("entry_not_found", "no such entry");
-    let row = co2_db::entry::by_id(&mut *tx, id).await?.ok_or_else(not_found)?;
+    let row = co2_db::entry::by_id(&mut *tx, id).await?.ok_or_else(entry_not_found)?;
     let rm = co2_db::report::lock_module(tx, row.report_module_id).await?;
-    let unit = co2_db::org::unit_by_id(&mut *tx, rm.unit_id).await?;
-    if !caller.can_view_unit(&unit) {
-        return Err(not_found());
-    }
-    let module = Module::parse(&rm.module).ok_or_else(not_found)?;
-    let own = own_rows(caller, &unit, module)?;
-    if own.as_ref().is_some_and(|o| !o.covers(&row)) {
-        return Err(not_found());
-    }
+    let (module, own) = visible_entry(caller, tx, &row, &rm).await?;
     if row.data_entry_type == EntryType::BuildingEmbodiedEnergy.id() {
         return Err(ApiError::conflict("generated_entry", "this entry follows its room: edit or delete the room"));
     }
@@ -512,18 +524,10 @@ async fn explanation(
     caller: Caller,
     Path(entry_id): Path<Uuid>,
 ) -> ApiResult<ApiJson<EntryExplanation>> {
-    let not_found = || ApiError::not_found("entry_not_found", "no such entry");
     let mut conn = ctx.pools.read.begin().await?;
-    let row = co2_db::entry::by_id(&mut *conn, entry_id).await?.ok_or_else(not_found)?;
+    let row = co2_db::entry::by_id(&mut *conn, entry_id).await?.ok_or_else(entry_not_found)?;
     let rm = co2_db::report::module_by_id(&mut *conn, row.report_module_id).await?;
-    let unit = co2_db::org::unit_by_id(&mut *conn, rm.unit_id).await?;
-    if !caller.can_view_unit(&unit) {
-        return Err(not_found());
-    }
-    let module = Module::parse(&rm.module).ok_or_else(not_found)?;
-    if own_rows(&caller, &unit, module)?.is_some_and(|o| !o.covers(&row)) {
-        return Err(not_found());
-    }
+    visible_entry(&caller, &mut conn, &row, &rm).await?;
     Ok(ApiJson(co2_db::explain::entry_explanation(&mut conn, &row, rm.report_year_id).await?))
 }
 

@@ -3,7 +3,8 @@
 
 use crate::table::{Cell, Table};
 use co2_api_types::ResultsView;
-use co2_db::export::{ExportEmission, ExportEntry, ExportFactor, UnitModule};
+use co2_db::export::{ExportEmission, ExportEntry, UnitModule};
+use co2_db::factor::FactorDetail;
 use co2_domain::explain::{Explanation, TermValue};
 use co2_domain::{Category, EntryType, Module, ModuleStatus};
 use std::collections::BTreeMap;
@@ -286,7 +287,7 @@ fn explanation_cells(e: Option<&Explanation>) -> [Cell; 3] {
 
 /// The factors the emission rows used, with their classification and values as stored, and
 /// where they come from.
-pub fn factors(rows: &[ExportFactor]) -> Table {
+pub fn factors(rows: &[FactorDetail]) -> Table {
     let mut t = Table::new(
         "factors",
         &["factor_id", "entry_type", "year", "emission_type", "classification", "values", "stale", "origin", "file"],

@@ -137,7 +137,7 @@ impl Export {
         let scope = EntryScope { year, unit_ids: &units, module: None };
         let entries = co2_db::export::entries(db, scope).await?;
         let emissions = co2_db::export::emissions(db, scope).await?;
-        let factors = co2_db::export::factors(db, &factor_ids(&emissions)).await?;
+        let factors = co2_db::factor::details(db, &factor_ids(&emissions)).await?;
         let quality = co2_results::quality::unit_quality(db, unit_id, &unit.institutional_id, year).await?;
         let count = entries.len();
         let tables = move || {
@@ -226,7 +226,7 @@ impl Export {
         let units = co2_db::export::unit_modules(db, year, module, &e.unit_ids).await?;
         let entries = co2_db::export::entries(db, scope).await?;
         let emissions = co2_db::export::emissions(db, scope).await?;
-        let factors = co2_db::export::factors(db, &factor_ids(&emissions)).await?;
+        let factors = co2_db::factor::details(db, &factor_ids(&emissions)).await?;
         let count = entries.len();
         let bytes = blocking(move || {
             let mut tables = vec![content::units(&units)];

@@ -48,7 +48,7 @@ fn value_json(v: &TermValue) -> serde_json::Value {
 
 /// The row's parts of the view that come from its stored explanation.
 fn explained_parts(e: &Explanation) -> (String, Bilingual, Vec<TermView>, Vec<AppliedDefaultView>) {
-    let key = serde_json::to_value(e.formula).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    let key = e.formula.key();
     let terms = e
         .terms
         .iter()
@@ -60,7 +60,7 @@ fn explained_parts(e: &Explanation) -> (String, Bilingual, Vec<TermView>, Vec<Ap
         .map(|d| AppliedDefaultView {
             field: d.field.clone(),
             value: value_json(&d.value),
-            rule: serde_json::to_value(d.rule).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+            rule: d.rule.key(),
             why: Bilingual { en: d.rule.en().to_owned(), fr: d.rule.fr().to_owned() },
         })
         .collect();

@@ -193,34 +193,6 @@ pub async fn emissions(db: impl PgExecutor<'_>, scope: EntryScope<'_>) -> DbResu
     .await?)
 }
 
-/// A factor as an export lists it: what it applies to and its values.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ExportFactor {
-    pub factor_id: Uuid,
-    pub data_entry_type: i16,
-    pub report_year_id: i32,
-    pub emission_type: String,
-    pub classification: serde_json::Value,
-    pub factor_values: serde_json::Value,
-    pub is_stale: bool,
-    /// `shipped` or `uploaded`.
-    pub origin: String,
-    pub source_file: Option<String>,
-}
-
-/// The factors with these ids.
-pub async fn factors(db: impl PgExecutor<'_>, ids: &[Uuid]) -> DbResult<Vec<ExportFactor>> {
-    Ok(crate::sql::query_as::<ExportFactor>(
-        "select factor_id, data_entry_type, report_year_id, emission_type, classification, factor_values, is_stale,
-                origin, source_file
-         from factor where factor_id = any($1)
-         order by data_entry_type, emission_type, classification_key",
-    )
-    .bind(ids)
-    .fetch_all(db)
-    .await?)
-}
-
 /// A unit's module of a year, for the across-units summary.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UnitModule {

@@ -392,13 +392,14 @@ pub struct FactorDetail {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-/// The factors of `ids` that exist, in no particular order.
+/// The factors of `ids` that exist, by entry type, leaf and classification (as exports list them).
 pub async fn details(db: impl PgExecutor<'_>, ids: &[Uuid]) -> DbResult<Vec<FactorDetail>> {
     Ok(crate::sql::query_as::<FactorDetail>(
         "select f.factor_id, f.data_entry_type, f.report_year_id, f.emission_type, f.classification,
                 f.factor_values, f.is_stale, f.origin, f.source_file, u.display_name as loaded_by, f.updated_at
          from factor f left join app_user u on u.app_user_id = f.loaded_by
-         where f.factor_id = any($1)",
+         where f.factor_id = any($1)
+         order by f.data_entry_type, f.emission_type, f.classification_key",
     )
     .bind(ids)
     .fetch_all(db)

@@ -33,7 +33,22 @@ pub enum Formula {
     ShareOfLastYear,
 }
 
+/// The name a value carries in JSON (its serde name): one spelling for the API, the stored
+/// explanation and the exports.
+fn json_name(v: impl Serialize) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(e) => e.to_string(),
+    }
+}
+
 impl Formula {
+    /// Its key in the API and in stored explanations (`room_heating`).
+    pub fn key(self) -> String {
+        json_name(self)
+    }
+
     pub const ALL: [Formula; 17] = [
         Formula::Equipment,
         Formula::Plane,
@@ -174,6 +189,11 @@ pub enum DefaultRule {
 }
 
 impl DefaultRule {
+    /// Its key in the API and in stored explanations (`factor_hours`).
+    pub fn key(self) -> String {
+        json_name(self)
+    }
+
     pub const ALL: [DefaultRule; 4] = [
         DefaultRule::FactorHours,
         DefaultRule::RestOfWorldTrain,
@@ -327,6 +347,10 @@ mod tests {
         assert_eq!(json["terms"][0], serde_json::json!({"name": "active_power_w", "value": 100.0, "unit": "W"}));
         assert_eq!(json["terms"][1], serde_json::json!({"name": "equipment_class", "value": "Power supplies"}));
         assert_eq!(json["defaults"][0]["rule"], "factor_hours");
+        assert_eq!(
+            (Formula::RoomHeating.key(), DefaultRule::FactorHours.key()),
+            ("room_heating".into(), "factor_hours".into())
+        );
         assert_eq!(serde_json::from_value::<Explanation>(json).unwrap(), e);
     }
 }

@@ -88,14 +88,7 @@ fn subject_of(classification: Option<&serde_json::Value>, formula: Option<Formul
             .collect(),
         _ => Vec::new(),
     };
-    if parts.is_empty() {
-        formula
-            .and_then(|f| serde_json::to_value(f).ok())
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_else(|| "unexplained".to_owned())
-    } else {
-        parts.join(" / ")
-    }
+    if parts.is_empty() { formula.map_or_else(|| "unexplained".to_owned(), Formula::key) } else { parts.join(" / ") }
 }
 
 fn advice(class: QualityClass) -> &'static str {
