@@ -69,6 +69,8 @@ run: build spa
 lint: tools
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
+	cd frontend-dioxus && cargo fmt -- --check
+	CARGO_TARGET_DIR=$(CO2_TOOLS_DIR)/spa-target cargo clippy --manifest-path frontend-dioxus/Cargo.toml --all-targets -- -D warnings
 
 wasm-check: tools
 	rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown

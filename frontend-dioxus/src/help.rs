@@ -201,7 +201,9 @@ mod tests {
     fn every_module_has_its_methodology_and_every_formula_is_explained_somewhere() {
         for m in MODULES {
             let method = method_of(m.key).unwrap_or_else(|| panic!("{} has no methodology", m.key));
-            assert!(!method.formulas.is_empty() && !method.entered.en.is_empty() && method.entered.en != method.entered.fr);
+            assert!(
+                !method.formulas.is_empty() && !method.entered.en.is_empty() && method.entered.en != method.entered.fr
+            );
         }
         let mut covered: Vec<Formula> = METHODS.iter().flat_map(|m| m.formulas.iter().copied()).collect();
         covered.extend([Formula::Override, Formula::ShareOfLastYear]);

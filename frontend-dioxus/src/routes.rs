@@ -5,9 +5,10 @@
 use dioxus::prelude::*;
 
 use crate::views::{
-    AppShell, EquipmentOrModule, Home, ItApiTokens, ItAudit, ItCampaign, ItFactors, ItInventory, ItLayout, ItLoading,
-    ItPipelines, ItRecalculation, ItReferenceData, ItReporting, ItRoles, ItRollups, ItYears, Login, LoginFailed,
-    Help, Methodology, ModuleMethodology, NotFound, Plans, Report, Results, Simulation, TeamExports, TeamHome, TeamLayout, TeamProgress, TeamValidation,
+    AppShell, EquipmentOrModule, Help, Home, ItApiTokens, ItAudit, ItCampaign, ItFactors, ItInventory, ItLayout,
+    ItLoading, ItPipelines, ItRecalculation, ItReferenceData, ItReporting, ItRoles, ItRollups, ItYears, Login,
+    LoginFailed, Methodology, ModuleMethodology, NotFound, Plans, Report, Results, Simulation, TeamExports, TeamHome,
+    TeamLayout, TeamProgress, TeamValidation,
 };
 
 /// The routes. Variant fields are URL parameters.

@@ -792,13 +792,13 @@ pub fn entries_of(lang: Lang, module: &str) -> String {
 text!(SIMULATION_TITLE, "Simulation", "Simulation");
 text!(
     SIMULATION_LEAD,
-    "What if? Change how the unit travels or cut a module, and see the footprint recomputed with this year's factors.",
-    "Et si ? Changez la manière de voyager ou réduisez un module, et voyez l'empreinte recalculée avec les facteurs de l'année."
+    "What if? Change how the unit travels, uses its equipment, buys and computes, add entries that do not exist yet, and see the footprint recomputed with this year's factors by the calculation the reports use.",
+    "Et si ? Changez la manière de voyager, d'utiliser les équipements, d'acheter et de calculer, ajoutez des saisies qui n'existent pas encore, et voyez l'empreinte recalculée avec les facteurs de l'année par le calcul des rapports."
 );
 text!(
     SIMULATION_NEVER_SAVED,
-    "A simulation: computed in your browser from every module entered so far, it never changes the report.",
-    "Une simulation : calculée dans votre navigateur à partir de tous les modules saisis, elle ne modifie jamais le rapport."
+    "A simulation: computed in your browser, it never changes the report. The levers act on the entries you can see; additional categories are left out, as in the headline.",
+    "Une simulation : calculée dans votre navigateur, elle ne modifie jamais le rapport. Les leviers agissent sur les saisies que vous voyez ; les catégories additionnelles sont exclues, comme dans le total principal."
 );
 text!(SIMULATE, "Simulate", "Simuler");
 text!(BACK_TO_RESULTS, "Back to the results", "Retour aux résultats");
@@ -812,21 +812,54 @@ text!(
     "Flights up to this distance (km one way) by train",
     "Vols jusqu'à cette distance (km aller) en train"
 );
-text!(SIM_TRAIN_FACTOR, "Train factor", "Facteur du train");
-text!(SIM_NO_TRIPS, "Your role does not show the unit's trips.", "Votre rôle ne montre pas les voyages de l'unité.");
+text!(
+    SIM_TRAIN_HINT,
+    "Second class between the same cities, with the train factor of their countries.",
+    "En deuxième classe entre les mêmes villes, avec le facteur train de leurs pays."
+);
+text!(SIM_NO_ENTRIES, "No entry you can see in this module.", "Aucune saisie visible pour vous dans ce module.");
+text!(SIM_EQUIPMENT, "Equipment", "Équipements");
+text!(
+    SIM_STANDBY_OFF,
+    "Equipment switched off instead of left in standby",
+    "Équipements éteints au lieu d'être en veille"
+);
+text!(SIM_REPLACE, "Replace", "Remplacer");
+text!(SIM_REPLACE_BY, "by", "par");
+text!(SIM_NO_REPLACEMENT, "no replacement", "aucun remplacement");
+text!(SIM_PURCHASES, "Purchases", "Achats");
+text!(SIM_PURCHASE_CUTS, "Less spent on", "Moins de dépenses en");
+text!(SIM_CLOUD, "Cloud", "Cloud");
+text!(SIM_CLOUD_PROVIDER, "Cloud spend moved to", "Dépenses cloud transférées vers");
+text!(SIM_KEEP_PROVIDER, "each entry's own provider", "le fournisseur de chaque saisie");
 text!(SIM_REDUCTIONS, "Reduction per module", "Réduction par module");
+text!(SIM_SANDBOX, "Hypothetical entries", "Saisies hypothétiques");
+text!(
+    SIM_SANDBOX_HINT,
+    "Add an entry to any module as if it existed: it is checked and computed like a real one, and never saved.",
+    "Ajoutez à n'importe quel module une saisie comme si elle existait : elle est vérifiée et calculée comme une vraie, et jamais enregistrée."
+);
+text!(SIM_ADD_ENTRY, "Add a hypothetical entry", "Ajouter une saisie hypothétique");
+text!(SIM_ASSUMPTIONS, "Assumptions", "Hypothèses");
+text!(SIM_EXPORT, "Download the scenario (CSV)", "Télécharger le scénario (CSV)");
+text!(SIM_PRINT, "Print", "Imprimer");
+text!(
+    SIM_TRUNCATED,
+    "Only the first entries of these modules are simulated:",
+    "Seules les premières saisies de ces modules sont simulées :"
+);
 text!(
     SIMULATION_CHART_DESC,
     "Each module now and simulated, in tonnes of CO₂e.",
     "Chaque module actuel et simulé, en tonnes de CO₂e."
 );
 
-/// What the travel levers changed.
-pub fn flights_changed(lang: Lang, changed: usize, flights: usize, before_kg: f64, after_kg: f64) -> String {
+/// What a module's levers changed.
+pub fn entries_changed(lang: Lang, changed: usize, entries: usize, before_kg: f64, after_kg: f64) -> String {
     let t = |kg: f64| crate::model::tonnes_in(lang, kg);
     match lang {
-        Lang::En => format!("{changed} of {flights} flights changed: {} t → {} t CO₂e.", t(before_kg), t(after_kg)),
-        Lang::Fr => format!("{changed} vols sur {flights} modifiés : {} t → {} t CO₂e.", t(before_kg), t(after_kg)),
+        Lang::En => format!("{changed} of {entries} entries changed: {} t → {} t CO₂e.", t(before_kg), t(after_kg)),
+        Lang::Fr => format!("{changed} saisies sur {entries} modifiées : {} t → {} t CO₂e.", t(before_kg), t(after_kg)),
     }
 }
 text!(

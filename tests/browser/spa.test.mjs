@@ -766,22 +766,20 @@ test('a member records their own trips and sees only those; another unit stays c
 
     // The team manager's what-if: the short flight by train, recomputed in the browser.
     await principal.goto(`${BASE_URL}/units/9001/years/${year}/simulation`);
-    const outcome = principal.getByTestId('sim-travel-outcome');
+    const outcome = principal.getByTestId('sim-outcome-professional_travel');
     let lastOutcome = '';
     try {
-      await eventually('both flights loaded', async () => /of 2 flights/.test((lastOutcome = await outcome.innerText())), {
+      await eventually('both flights loaded', async () => /of 2 entries/.test((lastOutcome = await outcome.innerText())), {
         timeoutMs: 20_000,
       });
     } catch (e) {
       throw new Error(`${e.message}; the simulation said: ${lastOutcome}`);
     }
     const before = Number(await principal.getByTestId('sim-after').getAttribute('data-kg'));
-    assert.equal(await principal.getByTestId('sim-train-factor').inputValue(), 'CH');
     await principal.getByTestId('sim-train-km').fill('500');
-    await eventually('the short flight by train', async () => /^1 of 2 flights changed/.test(await outcome.innerText()));
+    await eventually('the short flight by train', async () => /^1 of 2 entries changed/.test(await outcome.innerText()));
     const after = Number(await principal.getByTestId('sim-after').getAttribute('data-kg'));
     assert.ok(after < before, `the simulated total falls (${before} → ${after})`);
-    await shoot(principal, 'simulation');
     // Nothing was saved: the trips are as entered.
     await principal.goto(`${BASE_URL}/units/9001/years/${year}/modules/professional_travel`);
     await eventually('both trips still by plane', async () =>
@@ -796,6 +794,78 @@ test('a member records their own trips and sees only those; another unit stays c
   } finally {
     await principalContext.close();
     await memberContext.close();
+  }
+});
+
+test('a principal simulates levers and hypothetical entries with the reports’ own calculation, and downloads the scenario, in English and French', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const problems = watchPage(page, { ignore: [/401/, /Unauthorized/i] });
+  try {
+    await signIn(page, 'principal', '9001');
+    const year = page.url().match(/\/years\/(\d+)$/)[1];
+    await page.goto(`${BASE_URL}/units/9001/years/${year}/simulation`);
+    await page.getByTestId('simulation-page').waitFor({ timeout: 20_000 });
+    const equipment = page.getByTestId('sim-outcome-equipment');
+    await eventually('the entries computed in the browser', async () => /of \d+ entries changed/.test(await equipment.innerText()));
+    // Without levers, the browser's figure is the server's.
+    const results = await (await page.request.get(`${BASE_URL}/api/v1/results/units/9001/years/${year}?basis=all`)).json();
+    const serverKg = results.modules.reduce((sum, m) => sum + m.totals.total_kg, 0);
+    const now = Number(await page.getByTestId('sim-before').getAttribute('data-kg'));
+    assert.ok(Math.abs(now - serverKg) < 0.01, `${now} = ${serverKg}`);
+    assert.equal(Number(await page.getByTestId('sim-after').getAttribute('data-kg')), now);
+
+    // Equipment switched off instead of standby: recomputed entry by entry.
+    await page.getByTestId('sim-standby-off').check();
+    await eventually('equipment recomputed', async () => /^[1-9]\d* of \d+ entries changed/.test(await equipment.innerText()));
+    const afterStandby = Number(await page.getByTestId('sim-after').getAttribute('data-kg'));
+    assert.ok(afterStandby < now, `${afterStandby} < ${now}`);
+
+    // A hypothetical flight: the module's own form, computed like a saved one. The member's
+    // GVA → JFK trip in economy, saved on the server, weighs the same.
+    await page.getByTestId('sandbox-module').selectOption('professional_travel');
+    await page.getByTestId('sandbox-add').click();
+    await page.getByTestId('field-origin_iata').fill('GVA');
+    await page.getByTestId('field-destination_iata').fill('JFK');
+    await page.getByTestId('field-departure_date').fill(`${year}-06-01`);
+    await page.getByTestId('entry-submit').click();
+    const sandboxKg = page.getByTestId('sandbox-kg');
+    await sandboxKg.waitFor({ timeout: 20_000 });
+    const hypothetical = Number(await sandboxKg.getAttribute('data-kg'));
+    const trips = await (await page.request.get(`${BASE_URL}/api/v1/entries/units/9001/years/${year}/modules/professional_travel?per_page=100`)).json();
+    const saved = trips.items.find((e) => e.data.origin_iata === 'GVA' && e.data.destination_iata === 'JFK' && e.data.cabin_class === 'economy' && Number(e.data.number_of_trips ?? 1) === 1);
+    assert.ok(saved, 'the member’s GVA → JFK trip is stored');
+    assert.ok(hypothetical > 0 && Math.abs(hypothetical - saved.kg_co2eq) < 0.01, `${hypothetical} = ${saved.kg_co2eq}`);
+    await eventually('the flight counted', async () =>
+      Math.abs(Number(await page.getByTestId('sim-after').getAttribute('data-kg')) - (afterStandby + hypothetical)) < 0.02,
+    );
+    // A form with a mistake says so by its field, as on a module page.
+    await page.getByTestId('sandbox-add').click();
+    await page.getByTestId('field-origin_iata').fill('GVA');
+    await page.getByTestId('field-destination_iata').fill('GVA2');
+    await page.getByTestId('entry-submit').click();
+    await page.locator('#f-destination_iata-err .field-error').first().waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    assert.equal(await page.getByTestId('sandbox-row').count(), 1);
+    assert.match(await page.getByTestId('sim-assumptions').innerText(), /switched off instead of left in standby/);
+    await shoot(page, 'simulation-scenario');
+
+    // The scenario as a file: each module now and simulated, and every assumption.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('sim-export').click()]);
+    assert.equal(download.suggestedFilename(), `simulation-${year}.csv`);
+    const csv = await readFile(await download.path(), "utf8");
+    assert.match(csv, /"Equipment",\d+\.\d\d,\d+\.\d\d/);
+    assert.match(csv, /"\+ Professional travel · GVA → JFK"/);
+
+    await page.getByTestId('lang-fr').click();
+    await eventually('the French levers', async () => /saisies sur \d+ modifiées/.test(await equipment.innerText()));
+    assert.match(await page.getByTestId('sim-sandbox').innerText(), /Saisies hypothétiques/);
+    assert.match(await page.getByTestId('sim-assumptions').innerText(), /éteints au lieu d'être en veille/);
+    await shoot(page, 'simulation-scenario-fr');
+    await page.getByTestId('lang-en').click();
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
   }
 });
 

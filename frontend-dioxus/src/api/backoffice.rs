@@ -228,6 +228,18 @@ pub async fn restatement(id: uuid::Uuid) -> Result<RestatementView, ApiError> {
     get_json(&format!("/api/v1/backoffice/inventory/publications/{id}/restatement")).await
 }
 
+/// `GET /api/v1/backoffice/goals`: the institution's long-term goals.
+pub async fn institution_goals() -> Result<Vec<co2_api_types::InstitutionGoal>, ApiError> {
+    get_json("/api/v1/backoffice/goals").await
+}
+
+/// `PUT /api/v1/backoffice/goals`: replaces them.
+pub async fn set_institution_goals(
+    goals: &[co2_api_types::InstitutionGoal],
+) -> Result<Vec<co2_api_types::InstitutionGoal>, ApiError> {
+    send_json(Request::put("/api/v1/backoffice/goals"), &goals).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,16 +267,4 @@ mod tests {
             "a state needs its module"
         );
     }
-}
-
-/// `GET /api/v1/backoffice/goals`: the institution's long-term goals.
-pub async fn institution_goals() -> Result<Vec<co2_api_types::InstitutionGoal>, ApiError> {
-    get_json("/api/v1/backoffice/goals").await
-}
-
-/// `PUT /api/v1/backoffice/goals`: replaces them.
-pub async fn set_institution_goals(
-    goals: &[co2_api_types::InstitutionGoal],
-) -> Result<Vec<co2_api_types::InstitutionGoal>, ApiError> {
-    send_json(Request::put("/api/v1/backoffice/goals"), &goals).await
 }

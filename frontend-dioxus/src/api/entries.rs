@@ -1,6 +1,6 @@
 //! `api-entries`: the entries of a module, and their create / update / delete.
 
-use co2_api_types::{EntryInput, EntryPage, EntryView};
+use co2_api_types::{EntryInput, EntryPage, EntryView, SimulationBasis};
 use gloo_net::http::Request;
 
 use super::client::{ApiError, get_json, seg, send_empty, send_json};
@@ -54,4 +54,10 @@ pub async fn delete_entry(entry_id: uuid::Uuid) -> Result<(), ApiError> {
 /// `GET /api/v1/entries/{entry_id}/explanation`: why the entry has its kg.
 pub async fn entry_explanation(entry_id: uuid::Uuid) -> Result<co2_api_types::EntryExplanation, ApiError> {
     get_json(&format!("/api/v1/entries/{entry_id}/explanation")).await
+}
+
+/// `GET /api/v1/entries/units/{unit}/years/{year}/simulation-basis`: the entries the caller may
+/// see and the year's factor set, what the simulation computes with.
+pub async fn simulation_basis(unit: &str, year: i32) -> Result<SimulationBasis, ApiError> {
+    get_json(&format!("/api/v1/entries/units/{}/years/{year}/simulation-basis", seg(unit))).await
 }

@@ -29,7 +29,9 @@ pub use backoffice::{
     upload_reference,
 };
 pub use client::ApiError;
-pub use entries::{EntryQuery, create_entry, delete_entry, entry_explanation, list_entries, update_entry};
+pub use entries::{
+    EntryQuery, create_entry, delete_entry, entry_explanation, list_entries, simulation_basis, update_entry,
+};
 pub use exports::{create_export, get_export};
 pub use plans::{add_measure, create_plan, delete_measure, delete_plan, plan, plans};
 pub use reference::{factor_choices, plane_distance, rooms, search_airports, search_stations, train_distance};

@@ -262,11 +262,7 @@ pub fn download_png(id: &str, file_name: &str) -> Result<(), String> {
             ctx.draw_image_with_html_image_element_and_dw_and_dh(&image_ref, 0.0, 0.0, width as f64, height as f64)
                 .ok()?;
             let url = canvas.to_data_url_with_type("image/png").ok()?;
-            let link: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
-            link.set_href(&url);
-            link.set_download(&name);
-            link.click();
-            Some(())
+            super::save_url(&url, &name)
         };
         if draw().is_none() {
             crate::console::warn("the chart could not be drawn as a PNG");

@@ -4,6 +4,7 @@
 mod app_header;
 mod area_nav;
 pub mod charts;
+mod download;
 mod entries_table;
 mod entry_form;
 mod export_button;
@@ -21,6 +22,7 @@ mod year_trend;
 
 pub use app_header::{AppHeader, LanguageSwitch};
 pub use area_nav::{AreaNav, AreaNavItem};
+pub use download::{download_text, save_url};
 pub use entries_table::{Column, EntriesTable};
 pub use entry_form::EntryForm;
 pub use export_button::{ExportButton, ExportFormat, ExportLink};

@@ -9,7 +9,9 @@
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use co2_api_types::{EmissionView, EntryExplanation, EntryInput, EntryPage, EntryTypeThreshold, EntryView};
+use co2_api_types::{
+    EmissionView, EntryExplanation, EntryInput, EntryPage, EntryTypeThreshold, EntryView, SimulationBasis,
+};
 use co2_db::engine::{self, EntryRejection, ParsedEntry};
 use co2_db::entry::EntryRow;
 use co2_db::report::ReportModule;
@@ -48,6 +50,61 @@ async fn writers_turn(report_module_id: Uuid) -> tokio::sync::OwnedMutexGuard<()
     line.lock_owned().await
 }
 
+/// Most entries of one module a simulation basis carries.
+pub const SIMULATION_MAX_ENTRIES: i64 = 20_000;
+
+/// The entries the caller may see in a unit-year and the year's factors of every module: what the
+/// simulation page computes its scenarios with, in the browser, with the domain's own functions.
+/// A member gets their own trips and cloud & AI rows; the principal, every entry.
+#[utoipa::path(get, path = "/api/v1/entries/units/{unit}/years/{year}/simulation-basis", tag = "entries",
+    params(("unit" = String, Path), ("year" = i32, Path)),
+    responses((status = 200, body = SimulationBasis), (status = 401), (status = 404)))]
+async fn simulation_basis(
+    State(ctx): State<Ctx>,
+    caller: Caller,
+    Path((unit, year)): Path<(String, i32)>,
+) -> ApiResult<ApiJson<SimulationBasis>> {
+    let unit = visible_unit(&ctx, &caller, &unit).await?;
+    let mut db = ctx.pools.read.begin().await?;
+    let (mut entries, mut truncated_modules, mut reported) = (Vec::new(), Vec::new(), false);
+    for module in Module::ALL {
+        let rm = match co2_db::report::module_of(&mut *db, unit.unit_id, year, module).await {
+            Ok(rm) => rm,
+            Err(co2_db::DbError::NotFound) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        reported = true;
+        // A module whose rows the caller may not list adds nothing (a member's, outside their own).
+        let Ok(own) = own_rows(&caller, &unit, module) else { continue };
+        let q = co2_db::entry::ListQuery {
+            created_by: match &own {
+                Some(Own::Creator(me)) => Some(*me),
+                Some(Own::Traveller(_)) | None => None,
+            },
+            traveller: match &own {
+                Some(Own::Traveller(me)) => Some(me.clone()),
+                Some(Own::Creator(_)) | None => None,
+            },
+            limit: SIMULATION_MAX_ENTRIES,
+            ..co2_db::entry::ListQuery::default()
+        };
+        let (rows, total) = co2_db::entry::list(&mut db, rm.report_module_id, &q).await?;
+        if total > SIMULATION_MAX_ENTRIES {
+            truncated_modules.push(module.key().to_owned());
+        }
+        entries.extend(rows.into_iter().filter_map(|r| {
+            let entry_type = EntryType::from_id(r.data_entry_type)?;
+            Some(co2_domain::simulation::SimEntry { entry_type, data: r.data })
+        }));
+    }
+    if !reported {
+        return Err(ApiError::not_found("report_not_found", format!("no report for {year}")));
+    }
+    let batch: Vec<&serde_json::Value> = entries.iter().map(|e| &e.data).collect();
+    let factors = engine::load_all_factors(&mut db, year, &batch).await?;
+    Ok(ApiJson(SimulationBasis { year, entries, truncated_modules, factors }))
+}
+
 /// Largest page a listing returns.
 pub const MAX_PER_PAGE: u32 = 500;
 
@@ -59,6 +116,7 @@ fn routes() -> OpenApiRouter<Ctx> {
         .routes(routes!(update, remove))
         .routes(routes!(explanation))
         .routes(routes!(template))
+        .routes(routes!(simulation_basis))
 }
 
 /// The function's routes.

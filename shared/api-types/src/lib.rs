@@ -615,6 +615,23 @@ pub enum EntrySource {
     Agency,
 }
 
+/// What the simulation computes with: the entries the caller may see in a unit-year (all of
+/// them for its principal; a member's own trips and cloud & AI rows) and the year's factors of
+/// every module, with the references they need (the entries' airports, the stations, the rooms).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SimulationBasis {
+    pub year: i32,
+    /// `{entry_type, data}` of each entry, as stored.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub entries: Vec<co2_domain::simulation::SimEntry>,
+    /// Modules with more entries than one basis carries: their simulation covers the first ones.
+    pub truncated_modules: Vec<String>,
+    /// The year's factor set (`co2_domain::catalogue::FactorSet`), as the server computes with.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub factors: co2_domain::catalogue::FactorSet,
+}
+
 /// An entry with its fields and emission rows.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

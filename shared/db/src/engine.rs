@@ -41,13 +41,38 @@ pub async fn load_factors(
     batch: &[&serde_json::Value],
 ) -> DbResult<FactorSet> {
     let mut f = FactorSet { year, ..FactorSet::default() };
+    add_factors(db, module, batch, &mut f).await?;
+    Ok(f)
+}
+
+/// Loads the factors of `year` for every module, the airports the `batch` names, and every
+/// reference a new entry of any type may need (stations, rooms): what a simulation computes with.
+pub async fn load_all_factors(db: &mut PgConnection, year: i32, batch: &[&serde_json::Value]) -> DbResult<FactorSet> {
+    let mut f = FactorSet { year, ..FactorSet::default() };
+    for module in Module::ALL {
+        add_factors(db, module, batch, &mut f).await?;
+    }
+    if f.stations.stations().is_empty() {
+        f.stations = reference::station_index(&mut *db).await?;
+    }
+    Ok(f)
+}
+
+/// Adds `module`'s factors of `f.year` and the references the batch needs to `f`.
+async fn add_factors(
+    db: &mut PgConnection,
+    module: Module,
+    batch: &[&serde_json::Value],
+    f: &mut FactorSet,
+) -> DbResult<()> {
+    let year = f.year;
     match module {
         Module::Equipment => f.equipment = factor::equipment_factors(&mut *db, year).await?,
         Module::Headcount => {
             f.members = factor::headcount_factors(&mut *db, year, EntryType::Member).await?;
             f.students = factor::headcount_factors(&mut *db, year, EntryType::Student).await?;
         }
-        Module::ProfessionalTravel => load_travel(db, year, batch, &mut f).await?,
+        Module::ProfessionalTravel => load_travel(db, year, batch, f).await?,
         Module::Buildings => {
             f.rooms = factor::room_factors(&mut *db, year).await?;
             f.embodied = factor::embodied_factors(&mut *db, year).await?;
@@ -60,7 +85,7 @@ pub async fn load_factors(
             f.rates = reference::exchange_table(&mut *db, year).await?;
             f.inflation = reference::inflation_index(&mut *db).await?;
         }
-        Module::ResearchFacilities => load_facilities(db, year, &mut f).await?,
+        Module::ResearchFacilities => load_facilities(db, year, f).await?,
         Module::ExternalCloudAndAi => {
             f.clouds = factor::cloud_factors(&mut *db, year).await?;
             f.ai = factor::ai_factors(&mut *db, year).await?;
@@ -68,7 +93,7 @@ pub async fn load_factors(
         }
         Module::ProcessEmissions => f.process = factor::process_factors(&mut *db, year).await?,
     }
-    Ok(f)
+    Ok(())
 }
 
 async fn load_travel(

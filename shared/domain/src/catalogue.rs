@@ -219,8 +219,10 @@ fn parse_typed(t: EntryType, raw: &RawFields, ctx: &ParseContext) -> Result<Pars
 }
 
 /// What a batch of one module computes with: the year's factors and the references it needs,
-/// loaded once per batch.
-#[derive(Debug, Clone, Default)]
+/// loaded once per batch. Serialisable: the SPA's simulation computes with the one the server
+/// loads.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct FactorSet {
     pub year: i32,
     pub equipment: Vec<EquipmentFactor>,

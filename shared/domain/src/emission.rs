@@ -115,6 +115,20 @@ pub struct EmissionType {
     pub additional: bool,
 }
 
+/// As JSON, a leaf is its key; reading an unknown key is an error.
+impl serde::Serialize for EmissionType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.key)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EmissionType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let key = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        EmissionType::by_key(&key).ok_or_else(|| serde::de::Error::custom(format!("no emission type '{key}'")))
+    }
+}
+
 impl fmt::Display for EmissionType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.key)

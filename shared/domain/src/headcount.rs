@@ -310,7 +310,7 @@ impl HeadcountFactorRow {
 }
 
 /// A headcount factor of one year and one DET (members and students have their own sets).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HeadcountFactor {
     /// Opaque identity of the stored factor, carried into emission rows.
     pub factor_id: String,

@@ -25,6 +25,7 @@ pub mod plans;
 pub mod process;
 pub mod purchases;
 pub mod quality;
+pub mod simulation;
 pub mod spreadsheet;
 #[cfg(test)]
 mod test_support;

@@ -75,7 +75,7 @@ impl Module {
 }
 
 /// A data-entry type (DET). The discriminant is the anchor's id and is stored as is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[repr(i16)]
 pub enum EntryType {

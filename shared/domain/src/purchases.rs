@@ -180,7 +180,9 @@ impl ExchangeRateRow {
 }
 
 /// The persisted exchange rates (DOMAIN §9 D16: never fetched at computation time).
+// As JSON, a list of rows: a map keyed by (year, currency) has no JSON form.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(into = "Vec<ExchangeRateRow>", from = "Vec<ExchangeRateRow>")]
 pub struct ExchangeRates {
     rates: BTreeMap<(i32, Currency), f64>,
 }
@@ -206,6 +208,27 @@ impl ExchangeRates {
             return Some(1.0);
         }
         self.rates.get(&(year, currency)).copied().filter(|r| r.is_finite() && *r > 0.0)
+    }
+}
+
+impl From<ExchangeRates> for Vec<ExchangeRateRow> {
+    fn from(table: ExchangeRates) -> Self {
+        table
+            .rates
+            .into_iter()
+            .map(|((year, currency), units_per_eur)| ExchangeRateRow {
+                year,
+                currency,
+                units_per_eur,
+                daily_observations: None,
+            })
+            .collect()
+    }
+}
+
+impl From<Vec<ExchangeRateRow>> for ExchangeRates {
+    fn from(rows: Vec<ExchangeRateRow>) -> Self {
+        ExchangeRates::from_rows(&rows)
     }
 }
 

@@ -686,8 +686,9 @@ pub enum StationMatch<'a> {
     Ambiguous(usize),
 }
 
-/// The station reference indexed by (country, normalised name).
-#[derive(Debug, Clone, Default)]
+/// The station reference indexed by (country, normalised name); as JSON, the list of stations.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(into = "Vec<Station>", from = "Vec<Station>")]
 pub struct StationIndex {
     stations: Vec<Station>,
     by_key: BTreeMap<(CountryCode, String), Vec<usize>>,
@@ -716,6 +717,18 @@ impl StationIndex {
     /// Every indexed station, in input order.
     pub fn stations(&self) -> &[Station] {
         &self.stations
+    }
+}
+
+impl From<StationIndex> for Vec<Station> {
+    fn from(index: StationIndex) -> Self {
+        index.stations
+    }
+}
+
+impl From<Vec<Station>> for StationIndex {
+    fn from(stations: Vec<Station>) -> Self {
+        StationIndex::new(stations)
     }
 }
 

@@ -35,6 +35,7 @@ mod reporting;
 mod results;
 mod routes;
 mod s3_sqs;
+mod simulation;
 mod storage;
 mod support;
 mod thresholds;

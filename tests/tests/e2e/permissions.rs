@@ -110,6 +110,14 @@ async fn run_matrix(pool: PgPool) {
         ),
         case(Method::PATCH, format!("/api/v1/entries/{}", entry(0)), Some(equipment), [401, 403, 200, 404, 404, 403]),
         case(Method::GET, format!("/api/v1/entries/{}/explanation", entry(0)), None, [401, 403, 200, 404, 404, 403]),
+        // The simulation's basis: a member's own rows, the principal's all; the admin sees the
+        // unit but lists no module's rows, so gets the factors alone.
+        case(
+            Method::GET,
+            "/api/v1/entries/units/9001/years/2025/simulation-basis".to_owned(),
+            None,
+            [401, 200, 200, 404, 404, 200],
+        ),
         case(Method::GET, format!("/api/v1/reference/factors/{factor_id}"), None, [401, 200, 200, 200, 200, 200]),
         case(Method::POST, "/api/v1/uploads", Some(upload), [401, 403, 201, 404, 404, 403]),
         case(Method::GET, format!("/api/v1/jobs/{job_id}"), None, [401, 404, 200, 404, 404, 200]),
