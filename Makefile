@@ -71,6 +71,7 @@ lint: tools
 	cargo clippy --workspace --all-targets -- -D warnings
 	cd frontend-dioxus && cargo fmt -- --check
 	CARGO_TARGET_DIR=$(CO2_TOOLS_DIR)/spa-target cargo clippy --manifest-path frontend-dioxus/Cargo.toml --all-targets -- -D warnings
+	CARGO_TARGET_DIR=$(CO2_TOOLS_DIR)/spa-target cargo clippy --manifest-path frontend-dioxus/Cargo.toml --all-targets --features full -- -D warnings
 
 wasm-check: tools
 	rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
@@ -78,7 +79,7 @@ wasm-check: tools
 
 ## test-spa-unit: the SPA's own logic (routes, permissions, formatting, form rules) natively.
 test-spa-unit: tools
-	CARGO_TARGET_DIR=$(CO2_TOOLS_DIR)/spa-target cargo test --manifest-path frontend-dioxus/Cargo.toml
+	CARGO_TARGET_DIR=$(CO2_TOOLS_DIR)/spa-target cargo test --manifest-path frontend-dioxus/Cargo.toml --features full
 
 knative-validate: tools
 	bash scripts/validate-knative.sh

@@ -2,7 +2,14 @@
 //!
 //! Layout: `routes.rs` (every URL), `views/` (one component per route), `components/` (reusable,
 //! driven by props), `api/` (all HTTP), `session.rs` (sign-in state in context), `model.rs`
-//! (plain-Rust rules and formatting). Depends on `co2-api-types` only, never on server crates.
+//! (plain-Rust rules and formatting), `simulation.rs` (scenarios on `co2-domain`'s engine).
+//! Depends on `co2-api-types` and `co2-domain`, never on server crates.
+//!
+//! Built twice (`scripts/build-spa.sh`): the first load, and with the `full` feature the whole
+//! app, which `boot.js` loads for the pages the first load leaves out (`views/mod.rs`).
+
+// The first load leaves the full app's pages out: what only they use is unused there.
+#![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports))]
 
 mod api;
 mod components;

@@ -206,4 +206,53 @@ mod tests {
         assert_eq!(plans.to_string(), "/units/9001/years/2025/plans");
         assert_eq!(plans.area(), Area::Workspace);
     }
+
+    /// The addresses `boot.js` loads the full app for, as its regular expressions.
+    const FULL_APP_PATHS: [&str; 2] = ["^/it-manager(/|$)", "^/units/[^/]+/years/[^/]+/(simulation|plans)$"];
+
+    /// The pages the first-load bundle has a placeholder for (`views::elsewhere`): the IT
+    /// manager's area, a unit's simulation and plans.
+    fn placeholder_in_first_load(route: &Route) -> bool {
+        match route {
+            Route::Simulation { .. } | Route::Plans { .. } => true,
+            other => other.area() == Area::It,
+        }
+    }
+
+    /// Whether `path` matches one of [`FULL_APP_PATHS`], read as the two patterns they are: a
+    /// prefix, and a unit-year page of one of two names.
+    fn boot_picks_full(path: &str) -> bool {
+        let it = path == "/it-manager" || path.starts_with("/it-manager/");
+        let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        let unit_page = matches!(segments.as_slice(), ["units", u, "years", y, "simulation" | "plans"] if !u.is_empty() && !y.is_empty());
+        it || unit_page
+    }
+
+    #[test]
+    fn boot_js_loads_the_full_app_exactly_for_the_pages_the_first_load_lacks() {
+        let boot = include_str!("../boot.js");
+        for pattern in FULL_APP_PATHS {
+            assert!(boot.contains(&format!("\"{pattern}\"")), "boot.js holds {pattern}");
+        }
+        let routes = [
+            Route::Home {},
+            Route::Login {},
+            Route::Report { unit: "9001".into(), year: 2025 },
+            Route::Results { unit: "9001".into(), year: 2025 },
+            Route::Simulation { unit: "9001".into(), year: 2025 },
+            Route::Plans { unit: "9001".into(), year: 2025 },
+            Route::module("9001", 2025, "equipment"),
+            Route::Help {},
+            Route::Methodology {},
+            Route::TeamHome {},
+            Route::TeamExports {},
+            Route::ItYears {},
+            Route::ItInventory {},
+            Route::ItRollups {},
+            Route::ItAudit {},
+        ];
+        for route in routes {
+            assert_eq!(placeholder_in_first_load(&route), boot_picks_full(&route.to_string()), "{route}");
+        }
+    }
 }

@@ -27,6 +27,7 @@ text!(PICKER_YEAR, "Year", "Année");
 text!(PICKER_CHOOSE_UNIT, "Choose a unit", "Choisir une unité");
 text!(YEAR_CLOSED, "closed", "clôturée");
 text!(LOADING, "Loading…", "Chargement…");
+
 text!(CHECKING_SESSION, "Checking your session…", "Vérification de votre session…");
 text!(OPENING_SIGN_IN, "Opening sign-in…", "Ouverture de la connexion…");
 text!(
@@ -180,6 +181,28 @@ text!(
     "Présentées à part : elles ne font pas partie de l'empreinte ci-dessus."
 );
 text!(IT_FOCUS, "IT focus", "Focus informatique");
+text!(IT_TOP_EQUIPMENT, "Heaviest IT equipment classes", "Classes d'équipement informatique les plus lourdes");
+text!(IT_TOP_PURCHASES, "Heaviest IT purchase classes", "Classes d'achats informatiques les plus lourdes");
+text!(HIDE_FACILITIES, "Leave research facilities out", "Exclure les infrastructures de recherche");
+text!(HIDE_ADDITIONAL, "Hide the additional categories", "Masquer les catégories additionnelles");
+text!(PER_FTE_CHART, "By category, per full-time equivalent", "Par catégorie, par équivalent plein temps");
+
+/// The rest of a breakdown beyond its top classes.
+pub fn other_classes(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::En => format!("{n} other classes"),
+        Lang::Fr => format!("{n} autres classes"),
+    }
+}
+
+/// What a per-FTE figure divides by.
+pub fn fte_basis(lang: Lang, fte: f64) -> String {
+    let n = crate::model::number_in(lang, fte, 1);
+    match lang {
+        Lang::En => format!("Divided by the unit's {n} full-time equivalents (headcount module)."),
+        Lang::Fr => format!("Divisé par les {n} équivalents plein temps de l'unité (module effectifs)."),
+    }
+}
 text!(
     IT_FOCUS_HINT,
     "IT equipment, IT purchases, cloud and AI, IT research facilities.",

@@ -869,6 +869,59 @@ test('a principal simulates levers and hypothetical entries with the reports’ 
   }
 });
 
+test('a member reads the results as deep as the team manager — options, IT classes, per FTE — and gets the PDF, in English and French', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems = watchPage(page, { ignore: [/401/, /Unauthorized/i] });
+  try {
+    await signIn(page, 'standard', '9001');
+    await page.getByTestId('nav-results').click();
+    await page.getByTestId('results-page').waitFor({ timeout: 20_000 }).catch((e) => {
+      throw new Error(`${e.message}; the page's problems: ${JSON.stringify(problems)}`);
+    });
+    await page.getByTestId('basis-all').check({ force: true });
+    const modules = page.getByTestId('results-modules');
+    const facilities = modules.locator('tr[data-module="research_facilities"]');
+    await page.getByTestId('draft-notice').waitFor({ timeout: 20_000 });
+    await facilities.waitFor({ timeout: 20_000 });
+    // Research facilities left out of every figure, through the API's exclude=.
+    await page.getByTestId('hide-facilities').click({ force: true });
+    await eventually('research facilities left out', async () => (await facilities.count()) === 0);
+    assert.ok(await page.getByTestId('hide-facilities').isChecked());
+    assert.ok((await modules.locator('tr[data-module="equipment"]').count()) === 1);
+    // The IT focus names its heaviest equipment classes.
+    const top = page.getByTestId('it-top-equipment');
+    await top.waitFor({ timeout: 20_000 });
+    const classes = await top.locator('tr[data-class]').count();
+    assert.ok(classes >= 1 && classes <= 3, `${classes} classes`);
+    // Per full-time equivalent, when the unit has people; the additional categories can be hidden.
+    if ((await page.getByTestId('results-per-fte').count()) > 0) {
+      await page.locator('#chart-per-fte').waitFor({ timeout: 20_000 });
+    }
+    await page.getByTestId('hide-additional').click({ force: true });
+    await eventually('the additional categories hidden', async () => (await page.getByTestId('results-additional').count()) === 0);
+    assert.ok(await top.isVisible(), 'hiding a section does not load the figures again');
+    await shoot(page, 'results-member');
+
+    // The PDF, for a member too.
+    await page.getByTestId('export-pdf-start').click();
+    const pdfLink = page.getByTestId('export-pdf-download');
+    await pdfLink.waitFor({ timeout: 60_000 });
+    const pdf = await page.request.get(new URL(await pdfLink.getAttribute('href'), BASE_URL).toString());
+    assert.equal(pdf.status(), 200);
+    assert.equal((await pdf.body()).subarray(0, 5).toString(), '%PDF-');
+
+    await page.getByTestId('lang-fr').click();
+    await eventually('the French options', async () => /Exclure les infrastructures de recherche/.test(await page.getByTestId('results-options').innerText()));
+    assert.match(await page.getByTestId('results-it-focus').innerText(), /Classes d'équipement informatique les plus lourdes/);
+    await shoot(page, 'results-member-fr');
+    await page.getByTestId('lang-en').click();
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('the team manager sees the unit’s people and their roles', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();

@@ -39,4 +39,6 @@ pub use session::{
     auth_providers, current_session, dev_login, logout, logout_everywhere, mark_notifications_read, notifications,
 };
 pub use uploads::{create_upload, get_job, put_file};
-pub use workspace::{Basis, list_units, list_years, quality, report, results, results_on, set_module_status};
+pub use workspace::{
+    Basis, list_units, list_years, quality, report, results, results_excluding, results_on, set_module_status,
+};

@@ -54,7 +54,16 @@ impl Basis {
 
 /// [`results`] on the given basis.
 pub async fn results_on(unit: &str, year: i32, basis: Basis) -> Result<ResultsView, ApiError> {
-    get_json(&format!("/api/v1/results/units/{}/years/{year}?basis={}", seg(unit), basis.key())).await
+    results_excluding(unit, year, basis, &[]).await
+}
+
+/// [`results_on`] with modules left out of every figure (`exclude=`).
+pub async fn results_excluding(unit: &str, year: i32, basis: Basis, exclude: &[&str]) -> Result<ResultsView, ApiError> {
+    let mut url = format!("/api/v1/results/units/{}/years/{year}?basis={}", seg(unit), basis.key());
+    if !exclude.is_empty() {
+        url += &format!("&exclude={}", seg(&exclude.join(",")));
+    }
+    get_json(&url).await
 }
 
 /// `PATCH …/modules/{module}`: validates a module (`Validated`) or reopens it (`InProgress`).

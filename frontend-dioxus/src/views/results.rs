@@ -16,7 +16,6 @@ use crate::components::{ExportButton, ExportFormat, Loading, LoadingPage, Status
 use crate::i18n::use_i18n;
 use crate::model::{category_label, module_label, number_in, percent_in, tonnes_in};
 use crate::routes::Route;
-use crate::session::use_session;
 use crate::text as t;
 
 /// The results page.
@@ -24,25 +23,43 @@ use crate::text as t;
 pub fn Results(unit: String, year: i32) -> Element {
     let i18n = use_i18n();
     let basis = use_signal(Basis::default);
+    let options = use_signal(ViewOptions::default);
     rsx! {
         LoadingPage { key: "{unit}-{year}", label: i18n.t(t::LOADING_RESULTS),
-            ResultsContent { unit, year, basis }
+            ResultsContent { unit, year, basis, options }
         }
     }
 }
 
+/// What the reader chose to leave out of the page.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct ViewOptions {
+    /// Research facilities out of every figure (the API's `exclude=`): a unit that hosts one
+    /// compares itself with units that do not.
+    without_facilities: bool,
+    /// The additional categories (commuting, food, waste, embodied energy) not shown.
+    without_additional: bool,
+}
+
 #[component]
-fn ResultsContent(unit: String, year: i32, basis: Signal<Basis>) -> Element {
+fn ResultsContent(unit: String, year: i32, basis: Signal<Basis>, options: Signal<ViewOptions>) -> Element {
     let i18n = use_i18n();
     let lang = i18n.lang();
+    // Only leaving research facilities out changes the figures; hiding a section does not.
+    let without_facilities = use_memo(move || options().without_facilities);
     let results = use_resource(use_reactive!(|unit, year| {
-        // Read here, not in the future, so that switching the basis fetches again.
+        // Read here, not in the future, so that switching the basis or the exclusion fetches again.
         let basis = basis();
-        async move { api::results_on(&unit, year, basis).await }
+        let exclude: &[&str] = if without_facilities() { &["research_facilities"] } else { &[] };
+        async move { api::results_excluding(&unit, year, basis, exclude).await }
     }));
-    let view = results.suspend()?.cloned()?;
-    let session = use_session();
-    let may_export = session.with_permissions(|p| p.can_manage(&unit) || p.can_report());
+    // Once loaded, a new fetch (another basis, facilities left out) keeps the figures on screen
+    // until its answer instead of suspending the page with the sections that load on their own.
+    let last = results.read().clone();
+    let view = match last {
+        Some(loaded) => loaded?,
+        None => results.suspend()?.cloned()?,
+    };
     let counted = view.modules.iter().filter(|m| counts(&view, m)).count();
 
     rsx! {
@@ -58,11 +75,11 @@ fn ResultsContent(unit: String, year: i32, basis: Signal<Basis>) -> Element {
                     Link { class: "btn btn-ghost", "data-testid": "open-plans",
                         to: Route::Plans { unit: unit.clone(), year }, "{i18n.t(t::PLANS_TITLE)}" }
                     BasisSwitch { basis }
-                    if may_export {
-                        ExportButton { unit: unit.clone(), year, format: ExportFormat::Pdf, basis: basis() }
-                    }
+                    // The results as a PDF, for everyone who reads them.
+                    ExportButton { unit: unit.clone(), year, format: ExportFormat::Pdf, basis: basis() }
                 }
             }
+            ViewOptionsBar { options }
             if basis() == Basis::All {
                 p { class: "notice notice-warn", "data-testid": "draft-notice", "{i18n.t(t::BASIS_ALL_HINT)}" }
             }
@@ -78,7 +95,10 @@ fn ResultsContent(unit: String, year: i32, basis: Signal<Basis>) -> Element {
                 }
                 ModuleChart { view: view.clone(), unit: unit.clone(), year }
                 CategoryChart { view: view.clone(), unit: unit.clone(), year }
-                Additional { view: view.clone() }
+                PerFteChart { view: view.clone(), unit: unit.clone(), year }
+                if !options().without_additional {
+                    Additional { view: view.clone() }
+                }
                 ItFocus { view: view.clone() }
                 QualitySection { unit: unit.clone(), year }
                 ChartPanel { id: "chart-trend", heading: i18n.t(t::TREND).to_owned(), file_name: format!("{unit}-trend.png"),
@@ -100,6 +120,26 @@ fn ResultsContent(unit: String, year: i32, basis: Signal<Basis>) -> Element {
 fn counts(view: &ResultsView, m: &ModuleResult) -> bool {
     !view.excluded_modules.contains(&m.module)
         && (view.basis == "all_modules" || m.status == co2_api_types::ModuleStatus::Validated)
+}
+
+/// What the reader leaves out of the page.
+#[component]
+fn ViewOptionsBar(options: Signal<ViewOptions>) -> Element {
+    let lang = use_i18n().lang();
+    rsx! {
+        div { class: "view-options", "data-testid": "results-options",
+            label { class: "check",
+                input { r#type: "checkbox", "data-testid": "hide-facilities", checked: options().without_facilities,
+                    onchange: move |e| options.write().without_facilities = e.checked() }
+                " {t::HIDE_FACILITIES.get(lang)}"
+            }
+            label { class: "check",
+                input { r#type: "checkbox", "data-testid": "hide-additional", checked: options().without_additional,
+                    onchange: move |e| options.write().without_additional = e.checked() }
+                " {t::HIDE_ADDITIONAL.get(lang)}"
+            }
+        }
+    }
 }
 
 /// Validated modules (official) or every module (draft).
@@ -314,6 +354,36 @@ fn CategoryChart(view: ResultsView, unit: String, year: i32) -> Element {
     }
 }
 
+/// Each category per full-time equivalent: what a unit compares with units of another size.
+#[component]
+fn PerFteChart(view: ResultsView, unit: String, year: i32) -> Element {
+    let i18n = use_i18n();
+    let lang = i18n.lang();
+    let bars: Vec<Bar> = view
+        .categories
+        .iter()
+        .filter_map(|c| {
+            let v = c.t_per_fte.filter(|v| *v > 0.0)?;
+            Some(Bar {
+                label: category_label(lang, &c.category),
+                segments: vec![(v, SERIES_COLOUR)],
+                value_label: format!("{} {}", number_in(lang, v, 2), i18n.t(t::T_PER_FTE)),
+            })
+        })
+        .collect();
+    if bars.is_empty() {
+        return rsx! {};
+    }
+    let heading = i18n.t(t::PER_FTE_CHART).to_owned();
+    let description = t::chart_of(lang, &heading, &unit, year);
+    rsx! {
+        ChartPanel { id: "chart-per-fte", heading: heading.clone(), file_name: format!("{unit}-{year}-per-fte.png"),
+            p { class: "muted small", "{t::fte_basis(lang, view.fte)}" }
+            BarChart { id: "chart-per-fte", title: heading, description, bars }
+        }
+    }
+}
+
 /// Commuting, food, waste, embodied energy: reported, not added to the footprint.
 #[component]
 fn Additional(view: ResultsView) -> Element {
@@ -359,6 +429,45 @@ fn ItFocus(view: ResultsView) -> Element {
                 span { class: "figure-unit", " {i18n.t(t::T_CO2E)}" }
                 if let Some(share) = focus.share_of_core {
                     span { class: "muted", " · {percent_in(lang, share)}" }
+                }
+            }
+            div { class: "two-columns",
+                TopClasses { heading: i18n.t(t::IT_TOP_EQUIPMENT).to_owned(), testid: "it-top-equipment", breakdown: focus.equipment_classes.clone() }
+                TopClasses { heading: i18n.t(t::IT_TOP_PURCHASES).to_owned(), testid: "it-top-purchases", breakdown: focus.purchase_classes.clone() }
+            }
+        }
+    }
+}
+
+/// The three heaviest classes of a breakdown and the rest.
+#[component]
+fn TopClasses(heading: String, testid: String, breakdown: co2_api_types::ClassBreakdownView) -> Element {
+    let lang = use_i18n().lang();
+    if breakdown.top.is_empty() {
+        return rsx! {};
+    }
+    rsx! {
+        div {
+            h3 { class: "subsection-title", "{heading}" }
+            table { class: "data-table compact", "data-testid": "{testid}",
+                tbody {
+                    for c in breakdown.top.iter() {
+                        tr { key: "{c.class}", "data-class": "{c.class}",
+                            th { scope: "row",
+                                "{c.class}"
+                                if let Some(label) = &c.label {
+                                    span { class: "muted", " · {label}" }
+                                }
+                            }
+                            td { class: "num", "{tonnes_in(lang, c.kg)} t" }
+                        }
+                    }
+                    if breakdown.rest_classes > 0 {
+                        tr {
+                            th { scope: "row", class: "muted", "{t::other_classes(lang, breakdown.rest_classes)}" }
+                            td { class: "num", "{tonnes_in(lang, breakdown.rest_kg)} t" }
+                        }
+                    }
                 }
             }
         }

@@ -47,12 +47,17 @@ pub(crate) async fn create(
             let id = req.unit.as_deref().ok_or_else(|| invalid("a unit-year export needs its unit".into()))?;
             let unit =
                 co2_db::org::unit_by_institutional_id(&ctx.pools.read, id).await?.ok_or_else(|| unit_not_found(id))?;
+            // The PDF shows the results, which every member of the unit reads; the workbook and
+            // the CSV hold every entry, which only its principal and the back office do.
             let may_export = caller.is_admin()
                 || caller.backoffice_covers(&unit)
-                || caller.unit_role(&unit) == Some(UnitRole::Principal);
+                || caller.unit_role(&unit) == Some(UnitRole::Principal)
+                || (format == "pdf" && caller.can_view_unit(&unit));
             if !may_export {
                 return Err(if caller.can_view_unit(&unit) {
-                    ApiError::Forbidden("exports of a unit are for its principal and the back office".into())
+                    ApiError::Forbidden(
+                        "a unit's workbook and CSV are for its principal and the back office; its PDF is for every member".into(),
+                    )
                 } else {
                     unit_not_found(id)
                 });
@@ -178,7 +183,11 @@ async fn view(ctx: &Ctx, caller: &Caller, job_id: Uuid) -> ApiResult<ExportView>
     };
     // Rights as they stand now: a cross-unit export stays open only while the caller still
     // reports on every unit it covers.
-    let mut allowed = caller.may_follow_job(unit.as_ref(), job.created_by);
+    let mut allowed = caller.may_follow_job(unit.as_ref(), job.created_by)
+        // A member follows the PDF they asked for while they still see the unit.
+        || (export.format == "pdf"
+            && job.created_by == Some(caller.user.app_user_id)
+            && unit.as_ref().is_some_and(|u| caller.can_view_unit(u)));
     if allowed && unit.is_none() && !caller.is_admin() {
         let covered: std::collections::HashSet<Uuid> = co2_db::org::all_units(&ctx.pools.read)
             .await?

@@ -273,7 +273,16 @@ async fn exports_are_refused_without_the_right_and_bad_requests_say_why(pool: Pg
         async move { call(&app, Method::POST, "/api/v1/exports", Some(&token), Some(body)).await }
     };
     let unit_year = json!({"kind": "unit_year", "format": "pdf", "year": 2025, "unit": "9001"});
-    assert_eq!(post(member.clone(), unit_year.clone()).await.status, 403, "members see results on screen only");
+    // A member may have the results as a PDF, and follow it to its file; never the workbook or
+    // the CSV, which hold every entry of the unit.
+    for format in ["xlsx", "csv"] {
+        let body = json!({"kind": "unit_year", "format": format, "year": 2025, "unit": "9001"});
+        assert_eq!(post(member.clone(), body).await.status, 403, "a member's {format}");
+    }
+    let (view, bytes) = export(&s, &member, unit_year.clone()).await;
+    assert_eq!(view["file_name"], "9001_2025_report.pdf");
+    assert!(bytes.starts_with(b"%PDF-"));
+    let theirs = view["job_id"].as_str().unwrap().to_owned();
     let hidden = post(stranger.clone(), unit_year.clone()).await;
     assert_eq!((hidden.status.as_u16(), hidden.json()["error"]["code"].as_str()), (404, Some("unit_not_found")));
     assert_eq!(
@@ -299,6 +308,10 @@ async fn exports_are_refused_without_the_right_and_bad_requests_say_why(pool: Pg
     for (token, status) in [(&stranger, 404), (&member, 404), (&admin, 200), (&principal, 200)] {
         let res = call(&s.app, Method::GET, &format!("/api/v1/exports/{id}"), Some(token), None).await;
         assert_eq!(res.status, status);
+    }
+    for (token, status) in [(&stranger, 404), (&member, 200), (&principal, 200)] {
+        let res = call(&s.app, Method::GET, &format!("/api/v1/exports/{theirs}"), Some(token), None).await;
+        assert_eq!(res.status, status, "the member's PDF");
     }
     let audit: i64 =
         sqlx::query_scalar("select count(*) from audit_log where action = 'export.requested' and target = $1")
