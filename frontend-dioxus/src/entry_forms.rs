@@ -603,8 +603,38 @@ mod tests {
             assert!(!forms.is_empty(), "{module:?}");
             for form in forms {
                 let det = co2_domain::EntryType::parse_in(module, form.entry_type);
-                assert!(det.is_some(), "{} is not a type of {module:?}", form.entry_type);
+                let Some(det) = det else { panic!("{} is not a type of {module:?}", form.entry_type) };
+                // Every field is a column of the type's template, and every column a file must
+                // carry (but the unit, which the page knows) is a field the form requires.
+                let template = co2_domain::catalogue::template_columns_of(det);
+                for f in form.fields {
+                    assert!(
+                        template.contains(&f.name),
+                        "{}.{} is not in its template {template:?}",
+                        form.entry_type,
+                        f.name
+                    );
+                }
+                for column in co2_domain::catalogue::required_columns(module, Some(det)) {
+                    if column == "unit_institutional_id" {
+                        continue;
+                    }
+                    let field = form.fields.iter().find(|f| f.name == column);
+                    assert!(
+                        field.is_some_and(|f| f.required || f.input == Input::Traveller),
+                        "{}: the form does not require {column}",
+                        form.entry_type
+                    );
+                }
             }
+            // Every type a person enters has its form (embodied energy follows its room).
+            for det in module.entry_types().filter(|t| *t != co2_domain::EntryType::BuildingEmbodiedEnergy) {
+                assert!(form_of(det.name()).is_some(), "{} has no form", det.name());
+            }
+        }
+        // Equipment's own form edits its template's columns.
+        for f in crate::model::EQUIPMENT_FIELDS {
+            assert!(co2_domain::equipment::TEMPLATE_COLUMNS.contains(f));
         }
     }
 

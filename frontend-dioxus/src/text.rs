@@ -269,6 +269,74 @@ text!(STATUS_NOT_CHANGED, "The status could not be changed", "Le statut n'a pas 
 text!(ENTRIES, "Entries", "Saisies");
 text!(ACTIONS, "Actions", "Actions");
 text!(VALIDATE, "Validate", "Valider");
+text!(PER_PAGE, "Per page", "Par page");
+text!(MODULES_IN_DETAIL, "Each module in detail", "Chaque module en détail");
+text!(TRIPS_MAP, "Where the unit travels", "Où l'unité voyage");
+text!(ROUTE, "Route", "Trajet");
+text!(TRIPS, "Trips", "Voyages");
+text!(PLANE, "Plane", "Avion");
+text!(TRAIN, "Train", "Train");
+
+/// Trips the map cannot place.
+pub fn trips_unplaced(lang: Lang, n: i64) -> String {
+    match lang {
+        Lang::En => format!("{n} trips are not on the map: the reference does not know their airports or stations."),
+        Lang::Fr => {
+            format!("{n} voyages ne sont pas sur la carte : la référence ne connaît pas leurs aéroports ou gares.")
+        }
+    }
+}
+text!(OPEN_MODULE, "Open the module's page", "Ouvrir la page du module");
+text!(REQUEST_CHANGE, "Request a change", "Demander une modification");
+text!(CHANGE_REQUEST_WHAT, "What should change, and why", "Ce qui doit changer, et pourquoi");
+text!(CHANGE_REQUEST_SEND, "Send the request", "Envoyer la demande");
+
+/// Who leads the unit: whom a member asks.
+pub fn unit_heads(lang: Lang, names: &str) -> String {
+    match lang {
+        Lang::En => format!("The unit's team manager: {names}."),
+        Lang::Fr => format!("Responsable de l'unité : {names}."),
+    }
+}
+
+/// A change request that reached its readers.
+pub fn change_request_sent(lang: Lang, names: &str) -> String {
+    match lang {
+        Lang::En => format!("Your request was sent to {names}."),
+        Lang::Fr => format!("Votre demande a été envoyée à {names}."),
+    }
+}
+text!(ROUND_TRIP, "Round trip: the return counts too", "Aller-retour : le retour compte aussi");
+text!(SHOW_TABLE, "Show the figures", "Afficher les chiffres");
+
+/// The heading of a module chart (`BreakdownChart::key`).
+pub fn breakdown_title(lang: Lang, key: &str) -> String {
+    let (en, fr) = match key {
+        "by_haul_and_class" => ("Trips by mode, haul and class", "Voyages par mode, distance et classe"),
+        "energy_by_building" => ("Room energy by building", "Énergie des locaux par bâtiment"),
+        "embodied_by_building" => ("Embodied energy by building", "Énergie grise par bâtiment"),
+        "combustion_by_fuel" => ("Combustion by fuel", "Combustion par combustible"),
+        "by_class" => ("By equipment class", "Par classe d'équipement"),
+        "by_category" => ("By purchase category", "Par catégorie d'achat"),
+        "by_facility" => ("By facility", "Par infrastructure"),
+        "by_provider" => ("By provider", "Par fournisseur"),
+        "by_gas" => ("By gas", "Par gaz"),
+        "fte_by_position" => ("Full-time equivalents by position", "Équivalents plein temps par fonction"),
+        other => (other, other),
+    };
+    match lang {
+        Lang::En => en.to_owned(),
+        Lang::Fr => fr.to_owned(),
+    }
+}
+
+/// The group that sums a chart's lightest entries.
+pub fn other_entries(lang: Lang, entries: i64) -> String {
+    match lang {
+        Lang::En => format!("Others ({entries} entries)"),
+        Lang::Fr => format!("Autres ({entries} saisies)"),
+    }
+}
 text!(REOPEN, "Reopen", "Rouvrir");
 text!(
     TEAM_PROGRESS_LEAD,

@@ -894,6 +894,16 @@ test('a member reads the results as deep as the team manager — options, IT cla
     await top.waitFor({ timeout: 20_000 });
     const classes = await top.locator('tr[data-class]').count();
     assert.ok(classes >= 1 && classes <= 3, `${classes} classes`);
+    // Where the unit travels, on the map that ships with the app (no tile server).
+    await page.locator('#chart-trips path').first().waitFor({ timeout: 20_000 });
+    assert.ok((await page.locator('#chart-trips g[data-mode="plane"]').count()) >= 1, 'the flights are drawn');
+    assert.match(await page.getByTestId('trips-routes').innerText(), /GVA – JFK|JFK – GVA/);
+    // Each module in detail, on demand: its leaves and its charts.
+    await page.getByTestId('module-section-toggle-equipment').click();
+    const leaves = page.getByTestId('module-section-leaves-equipment');
+    await leaves.waitFor({ timeout: 20_000 });
+    assert.ok((await leaves.locator('tr[data-leaf^="equipment__"]').count()) >= 1);
+    await page.getByTestId('chart-equipment-by_class-panel').waitFor({ timeout: 20_000 });
     // Per full-time equivalent, when the unit has people; the additional categories can be hidden.
     if ((await page.getByTestId('results-per-fte').count()) > 0) {
       await page.locator('#chart-per-fte').waitFor({ timeout: 20_000 });
@@ -1155,6 +1165,97 @@ test('a person signs in with the institution’s identity provider and gets the 
     const info = await session.json();
     assert.equal(info.dev_login, false);
     assert.ok(info.permissions.includes('unit:9001:manage'), JSON.stringify(info.permissions));
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the team manager works on a module page: its charts, page size, validation and reopening, a round trip for someone of the headcount, in English and French', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const problems = watchPage(page, { ignore: [/401/, /Unauthorized/i] });
+  try {
+    await signIn(page, 'principal', '9001');
+    const year = page.url().match(/\/years\/(\d+)$/)[1];
+    await page.goto(`${BASE_URL}/units/9001/years/${year}/modules/equipment`);
+    // The module's chart, by equipment class, with its figures and a PNG.
+    const chart = page.getByTestId('chart-equipment-by_class-panel');
+    await chart.waitFor({ timeout: 20_000 });
+    const groups = await page.getByTestId('chart-equipment-by_class-table').locator('tr').count();
+    assert.ok(groups >= 2 && groups <= 11, `${groups} groups`);
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('chart-equipment-by_class-png').click()]);
+    assert.match(png.suggestedFilename(), /^9001-\d+-equipment-by_class\.png$/);
+    await shoot(page, 'module-charts');
+
+    // The page size: 41 entries on pages of 25, then all on one page.
+    await page.getByTestId('filter-per-page').selectOption('25');
+    await eventually('pages of 25', async () => /1 \/ 2|of 2/.test(await page.getByTestId('pagination').innerText()));
+    await page.getByTestId('filter-per-page').selectOption('100');
+    await eventually('one page', async () => (await page.getByTestId('pagination').count()) === 0);
+    assert.equal(await page.locator('[data-testid="entries-table"] tr[data-entry-id]').count(), 41);
+
+    // Validated on the page, read-only, then reopened.
+    await page.getByTestId('module-validate').click();
+    await page.getByTestId('module-validated').waitFor({ timeout: 20_000 });
+    assert.equal(await page.getByTestId('add-entry').count(), 0);
+    // A member sees who leads the unit and asks for a change, which reaches the team manager.
+    const memberContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const member = await memberContext.newPage();
+      await signIn(member, 'standard', '9001');
+      await member.goto(`${BASE_URL}/units/9001/years/${year}/modules/equipment`);
+      await member.getByTestId('unit-heads').waitFor({ timeout: 20_000 });
+      assert.match(await member.getByTestId('unit-heads').innerText(), /team manager: .+\./);
+      await member.getByTestId('request-change').click();
+      await member.getByTestId('change-request-message').fill('The ultracentrifuge now runs 20 hours a week.');
+      await member.getByTestId('change-request-send').click();
+      await member.getByTestId('change-request-sent').waitFor({ timeout: 20_000 });
+      await shoot(member, 'module-change-request');
+    } finally {
+      await memberContext.close();
+    }
+    const inbox = await (await page.request.get(`${BASE_URL}/api/v1/session/notifications`)).json();
+    assert.ok(inbox.items.some((n) => n.kind === 'change_request' && /ultracentrifuge/.test(n.body)), 'the team manager is notified');
+    await page.getByTestId('module-reopen').click();
+    await page.getByTestId('add-entry').waitFor({ timeout: 20_000 });
+
+    // Someone of the year's headcount, without a role, travels: picked as the traveller.
+    await page.goto(`${BASE_URL}/units/9001/years/${year}/modules/headcount`);
+    await page.getByTestId('add-entry').click();
+    await page.getByTestId('field-name').fill('Grace Hopper');
+    await page.getByTestId('field-sius_code').selectOption('51');
+    await page.getByTestId('field-user_institutional_id').fill('777777');
+    await page.getByTestId('field-fte').fill('1');
+    await page.getByTestId('entry-submit').click();
+    await page.getByTestId('notice').waitFor({ timeout: 20_000 });
+    await page.getByTestId('chart-headcount-fte_by_position-panel').waitFor({ timeout: 20_000 });
+    await page.goto(`${BASE_URL}/units/9001/years/${year}/modules/professional_travel`);
+    await page.getByTestId('add-entry').click();
+    const people = page.locator('[data-testid="options-user_institutional_id"] option');
+    await eventually('the headcount among the travellers', async () =>
+      (await people.evaluateAll((os) => os.map((o) => o.value))).includes('777777'),
+    );
+    await page.getByTestId('field-user_institutional_id').fill('777777');
+    await page.getByTestId('field-origin_iata').fill('GVA');
+    await page.getByTestId('field-destination_iata').fill('CDG');
+    await page.getByTestId('field-departure_date').fill(`${year}-09-01`);
+    await page.getByTestId('field-round_trip').check();
+    await page.getByTestId('entry-submit').click();
+    await page.getByTestId('notice').waitFor({ timeout: 20_000 });
+    const trips = await (await page.request.get(`${BASE_URL}/api/v1/entries/units/9001/years/${year}/modules/professional_travel?per_page=100`)).json();
+    const round = trips.items.find((e) => e.data.destination_iata === 'CDG' && e.data.user_institutional_id === '777777');
+    assert.ok(round, 'the trip is saved for the person of the headcount');
+    assert.equal(Number(round.data.number_of_trips), 2, 'a round trip counts both legs');
+    await page.getByTestId('chart-professional_travel-by_haul_and_class-panel').waitFor({ timeout: 20_000 });
+
+    await page.getByTestId('lang-fr').click();
+    await eventually('the French chart', async () =>
+      /Voyages par mode, distance et classe/.test(await page.getByTestId('chart-professional_travel-by_haul_and_class-panel').innerText()),
+    );
+    assert.match(await page.getByTestId('entry-filters').innerText(), /Par page/);
+    await shoot(page, 'module-charts-fr');
+    await page.getByTestId('lang-en').click();
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

@@ -40,5 +40,6 @@ pub use session::{
 };
 pub use uploads::{create_upload, get_job, put_file};
 pub use workspace::{
-    Basis, list_units, list_years, quality, report, results, results_excluding, results_on, set_module_status,
+    Basis, list_units, list_years, module_breakdown, quality, report, request_change, results, results_excluding,
+    results_on, set_module_status, trips,
 };

@@ -79,3 +79,33 @@ pub async fn set_module_status(
     )
     .await
 }
+
+/// `GET /api/v1/results/units/{unit}/years/{year}/modules/{module}/breakdown`: the module's
+/// entries grouped for its charts.
+pub async fn module_breakdown(
+    unit: &str,
+    year: i32,
+    module: &str,
+) -> Result<co2_api_types::ModuleBreakdownView, ApiError> {
+    get_json(&format!("/api/v1/results/units/{}/years/{year}/modules/{}/breakdown", seg(unit), seg(module))).await
+}
+
+/// `POST …/modules/{module}/change-requests`: asks the unit's principals to reopen a validated
+/// module for a change.
+pub async fn request_change(
+    unit: &str,
+    year: i32,
+    module: &str,
+    message: &str,
+) -> Result<co2_api_types::ChangeRequestView, ApiError> {
+    send_json(
+        Request::post(&format!("/api/v1/units/{}/years/{year}/modules/{}/change-requests", seg(unit), seg(module))),
+        &co2_api_types::ChangeRequestInput { message: message.to_owned() },
+    )
+    .await
+}
+
+/// `GET /api/v1/results/units/{unit}/years/{year}/trips`: the unit-year's routes for its map.
+pub async fn trips(unit: &str, year: i32) -> Result<co2_api_types::TripsMapView, ApiError> {
+    get_json(&format!("/api/v1/results/units/{}/years/{year}/trips", seg(unit))).await
+}

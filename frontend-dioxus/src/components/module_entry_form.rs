@@ -3,7 +3,7 @@
 //! fuels, facilities), the traveller (hidden for members: the server records them). Shows the
 //! browser-side checks and the server's 422 messages next to their fields.
 
-use co2_api_types::{EntryInput, FactorChoiceView, RoleAssignmentView, RoomView};
+use co2_api_types::{EntryInput, FactorChoiceView, RoomView};
 use dioxus::prelude::*;
 
 use super::entry_form::{FieldShell, FormHead, unplaced_errors};
@@ -60,10 +60,12 @@ pub fn ModuleEntryForm(
     let rooms = use_resource(use_reactive!(|needs_rooms| async move {
         if needs_rooms { api::rooms().await.unwrap_or_default() } else { Vec::new() }
     }));
+    // The traveller: the unit's people with a role, and the year's headcount.
     let members_unit = unit.clone();
-    let members = use_resource(use_reactive!(|members_unit, needs_members| async move {
-        if needs_members { api::unit_members(&members_unit).await.unwrap_or_default() } else { Vec::new() }
+    let members = use_resource(use_reactive!(|members_unit, year, needs_members| async move {
+        if needs_members { people_of(&members_unit, year).await } else { Vec::new() }
     }));
+    let mut round_trip = use_signal(|| false);
     let Some(form) = current else {
         return rsx! {};
     };
@@ -84,13 +86,17 @@ pub fn ModuleEntryForm(
         let ok = problems.is_empty();
         local_errors.set(problems);
         if ok {
-            on_submit.call(current.to_input(form));
+            let mut input = current.to_input(form);
+            if round_trip() && matches!(form.entry_type, "plane" | "train") {
+                double_trips(&mut input);
+            }
+            on_submit.call(input);
         }
     };
     let title = if editing { t::EDIT_ENTRY.get(lang) } else { t::ADD_ENTRY.get(lang) };
     let choice_list: Vec<FactorChoiceView> = choices.read().clone().unwrap_or_default();
     let room_list: Vec<RoomView> = rooms.read().clone().unwrap_or_default();
-    let member_list: Vec<RoleAssignmentView> = members.read().clone().unwrap_or_default();
+    let member_list: Vec<(String, String)> = members.read().clone().unwrap_or_default();
     rsx! {
         form { class: "panel entry-form", "data-testid": "entry-form", novalidate: true, onsubmit: submit,
             FormHead { title: title.to_owned(), general_error, others: other_server_errors }
@@ -138,6 +144,13 @@ pub fn ModuleEntryForm(
             }
             if matches!(form.entry_type, "plane" | "train") {
                 TripDistance { draft: draft() }
+                if !editing {
+                    label { class: "check",
+                        input { r#type: "checkbox", "data-testid": "field-round_trip", checked: round_trip(),
+                            onchange: move |e| round_trip.set(e.checked()) }
+                        " {t::ROUND_TRIP.get(lang)}"
+                    }
+                }
             }
             if own_rows_only && form.fields.iter().any(|f| f.input == Input::Traveller) {
                 p { class: "muted small", "{t::TRIPS_ARE_YOURS.get(lang)}" }
@@ -160,7 +173,8 @@ fn FormField(
     draft: Signal<Draft>,
     choices: Vec<FactorChoiceView>,
     rooms: Vec<RoomView>,
-    members: Vec<RoleAssignmentView>,
+    /// The people a traveller may be: (institutional id, name).
+    members: Vec<(String, String)>,
     errors: Vec<String>,
 ) -> Element {
     let lang = use_i18n().lang();
@@ -226,7 +240,7 @@ fn FormField(
             o.dedup_by(|x, y| x.0 == y.0);
             o
         }
-        Input::Traveller => members.iter().map(|m| (m.user.clone(), m.display_name.clone())).collect(),
+        Input::Traveller => members.clone(),
         _ => Vec::new(),
     };
 
@@ -370,5 +384,45 @@ fn TripDistance(draft: Draft) -> Element {
             Some(Err(message)) => rsx! { p { class: "field-error", role: "status", "{message}" } },
             None => rsx! {},
         }
+    }
+}
+
+/// The people a trip's traveller may be: the unit's role holders and the year's headcount, by
+/// institutional id, each once, sorted by name.
+async fn people_of(unit: &str, year: i32) -> Vec<(String, String)> {
+    let mut people: Vec<(String, String)> =
+        api::unit_members(unit).await.unwrap_or_default().into_iter().map(|m| (m.user, m.display_name)).collect();
+    let q = api::EntryQuery { page: 1, per_page: 500, entry_type: "member".into(), ..api::EntryQuery::default() };
+    if let Ok(page) = api::list_entries(unit, year, "headcount", &q).await {
+        people.extend(page.items.iter().filter_map(|e| {
+            let id = e.data.get("user_institutional_id")?.as_str()?.to_owned();
+            let name = e.data.get("name").and_then(|n| n.as_str()).unwrap_or(&id).to_owned();
+            Some((id, name))
+        }));
+    }
+    people.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+    people.dedup_by(|a, b| a.0 == b.0);
+    people
+}
+
+/// A round trip: the return leg counts as trips of its own (`number_of_trips` doubled).
+fn double_trips(input: &mut EntryInput) {
+    let given = input.data.get("number_of_trips").and_then(|v| v.as_str()).and_then(|v| v.trim().parse::<i64>().ok());
+    let doubled = given.unwrap_or(1).saturating_mul(2);
+    input.data.insert("number_of_trips".into(), serde_json::Value::String(doubled.to_string()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_round_trip_doubles_the_trips_given_or_the_one_by_default() {
+        let mut input = EntryInput { entry_type: "plane".into(), data: serde_json::Map::new() };
+        double_trips(&mut input);
+        assert_eq!(input.data["number_of_trips"], "2");
+        input.data.insert("number_of_trips".into(), "3".into());
+        double_trips(&mut input);
+        assert_eq!(input.data["number_of_trips"], "6");
     }
 }

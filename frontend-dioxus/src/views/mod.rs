@@ -32,6 +32,7 @@ mod it_rollups;
 mod it_years;
 mod login;
 mod module;
+mod module_charts;
 mod not_found;
 #[cfg(feature = "full")]
 mod plans;

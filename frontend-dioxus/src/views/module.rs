@@ -6,6 +6,7 @@
 use co2_api_types::{EntryInput, EntryView, ModuleStatus};
 use dioxus::prelude::*;
 
+use super::module_charts::ModuleCharts;
 use crate::api::{self, ApiError, EntryQuery};
 use crate::components::{
     Column, EntriesTable, EntryForm, ErrorPanel, Loading, ModuleEntryForm, StatusBadge, UploadPanel, boundary_fallback,
@@ -17,8 +18,11 @@ use crate::routes::Route;
 use crate::session::use_session;
 use crate::text as t;
 
-/// Entries shown per page.
+/// Entries shown per page, until the reader picks another of [`PAGE_SIZES`].
 const PER_PAGE: u32 = 50;
+
+/// The page sizes offered (the API's largest page is 500).
+const PAGE_SIZES: [u32; 4] = [25, 50, 100, 500];
 
 /// A module page.
 #[component]
@@ -101,8 +105,11 @@ fn ModulePage(unit: String, year: i32, module: String) -> Element {
     let session = use_session();
     let lang = use_i18n().lang();
     let info = module_info(&module);
-    let (can_edit, own_rows_only, can_upload) =
-        session.with_permissions(|p| (p.can_edit_module(&unit, &module), !p.can_edit(&unit), p.can_edit(&unit)));
+    let (can_edit, own_rows_only, can_upload, can_manage) = session.with_permissions(|p| {
+        (p.can_edit_module(&unit, &module), !p.can_edit(&unit), p.can_edit(&unit), p.can_manage(&unit))
+    });
+    let mut status_failure = use_signal(|| None::<String>);
+    let mut status_busy = use_signal(|| false);
     let mut query = use_signal(|| EntryQuery { page: 1, per_page: PER_PAGE, ..EntryQuery::default() });
     let mut search = use_signal(String::new);
     let mut reload = use_signal(|| 0_u32);
@@ -135,6 +142,10 @@ fn ModulePage(unit: String, year: i32, module: String) -> Element {
     let module_view = match &*report.read() {
         Some(Ok(r)) => r.modules.iter().find(|m| m.module == module).cloned(),
         _ => None,
+    };
+    let principals: Vec<String> = match &*report.read() {
+        Some(Ok(r)) => r.principals.clone(),
+        _ => Vec::new(),
     };
     let status = module_view.as_ref().map(|m| m.status);
     let validated = status == Some(ModuleStatus::Validated);
@@ -313,9 +324,46 @@ fn ModulePage(unit: String, year: i32, module: String) -> Element {
                     h1 { class: "page-title", "{label}" }
                     p { class: "lead", "{lead}" }
                 }
-                if let Some(s) = status {
-                    StatusBadge { status: s }
+                div { class: "page-actions",
+                    if let Some(s) = status {
+                        StatusBadge { status: s }
+                    }
+                    // Validating or reopening the module, here as on the team manager's page.
+                    if can_manage && collected {
+                        if let Some(s) = status {
+                            {
+                                let next = if s == ModuleStatus::Validated { ModuleStatus::InProgress } else { ModuleStatus::Validated };
+                                let (label, testid) = if next == ModuleStatus::Validated {
+                                    (t::VALIDATE.get(lang), "module-validate")
+                                } else {
+                                    (t::REOPEN.get(lang), "module-reopen")
+                                };
+                                let (unit, module) = (unit.clone(), module.clone());
+                                rsx! {
+                                    button { class: "btn btn-secondary", r#type: "button", "data-testid": testid,
+                                        disabled: status_busy(),
+                                        onclick: move |_| {
+                                            let (unit, module) = (unit.clone(), module.clone());
+                                            status_busy.set(true);
+                                            status_failure.set(None);
+                                            spawn(async move {
+                                                match api::set_module_status(&unit, year, &module, next).await {
+                                                    Ok(_) => reload += 1,
+                                                    Err(err) => status_failure.set(Some(err.message)),
+                                                }
+                                                status_busy.set(false);
+                                            });
+                                        },
+                                        "{label}"
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
+            }
+            if let Some(message) = status_failure() {
+                p { class: "notice notice-error", role: "alert", "data-testid": "module-status-error", "{message}" }
             }
             div { class: "summary",
                 div { class: "summary-item",
@@ -341,6 +389,7 @@ fn ModulePage(unit: String, year: i32, module: String) -> Element {
                     }
                 }
             }
+            ModuleCharts { unit: unit.clone(), year, module: module.clone(), reload: reload() }
             if !collected {
                 div { class: "panel panel-notice", role: "note", "data-testid": "module-not-collected",
                     p { "{t::MODULE_NOT_COLLECTED.get(lang)}" }
@@ -348,6 +397,9 @@ fn ModulePage(unit: String, year: i32, module: String) -> Element {
             } else if validated {
                 div { class: "panel panel-notice", role: "note", "data-testid": "module-validated",
                     p { "{t::MODULE_READ_ONLY.get(lang)}" }
+                    if !can_manage {
+                        ChangeRequest { unit: unit.clone(), year, module: module.clone(), principals: principals.clone() }
+                    }
                 }
             } else if !can_edit {
                 div { class: "panel panel-notice", role: "note", "data-testid": "view-only",
@@ -434,6 +486,19 @@ fn ModulePage(unit: String, year: i32, module: String) -> Element {
                             }
                         }
                     }
+                    label { class: "field inline",
+                        span { class: "field-label", "{t::PER_PAGE.get(lang)}" }
+                        select { "data-testid": "filter-per-page",
+                            onchange: move |e| {
+                                let mut q = query.write();
+                                q.per_page = e.value().parse().unwrap_or(PER_PAGE);
+                                q.page = 1;
+                            },
+                            for size in PAGE_SIZES {
+                                option { key: "{size}", value: "{size}", selected: query.read().per_page == size, "{size}" }
+                            }
+                        }
+                    }
                     button { class: "btn btn-secondary", r#type: "submit", "{t::SEARCH_ENTRIES.get(lang)}" }
                 }
                 {match entries_now {
@@ -497,4 +562,61 @@ fn conflict_message(lang: crate::i18n::Lang, err: &ApiError) -> String {
         _ => return err.message.clone(),
     };
     why.get(lang).to_owned()
+}
+
+/// Whom to ask and the request itself, for a member on a validated module.
+#[component]
+fn ChangeRequest(unit: String, year: i32, module: String, principals: Vec<String>) -> Element {
+    let lang = use_i18n().lang();
+    let mut open = use_signal(|| false);
+    let mut message = use_signal(String::new);
+    let mut sending = use_signal(|| false);
+    let mut outcome = use_signal(|| None::<Result<Vec<String>, String>>);
+    let send = move |evt: FormEvent| {
+        evt.prevent_default();
+        let (unit, module, text) = (unit.clone(), module.clone(), message());
+        sending.set(true);
+        spawn(async move {
+            let result = api::request_change(&unit, year, &module, &text).await;
+            sending.set(false);
+            match result {
+                Ok(view) => {
+                    outcome.set(Some(Ok(view.notified)));
+                    open.set(false);
+                    message.set(String::new());
+                }
+                Err(err) => outcome.set(Some(Err(err.message))),
+            }
+        });
+    };
+    rsx! {
+        if !principals.is_empty() {
+            p { "data-testid": "unit-heads", "{t::unit_heads(lang, &principals.join(\", \"))}" }
+        }
+        match outcome() {
+            Some(Ok(notified)) => rsx! {
+                p { class: "notice notice-ok", role: "status", "data-testid": "change-request-sent",
+                    "{t::change_request_sent(lang, &notified.join(\", \"))}" }
+            },
+            Some(Err(message)) => rsx! { p { class: "notice notice-error", role: "alert", "{message}" } },
+            None => rsx! {},
+        }
+        if open() {
+            form { class: "change-request", "data-testid": "change-request-form", onsubmit: send,
+                label { class: "field",
+                    span { class: "field-label", "{t::CHANGE_REQUEST_WHAT.get(lang)}" }
+                    textarea { "data-testid": "change-request-message", rows: "3", maxlength: "2000", required: true,
+                        value: "{message}", oninput: move |e| message.set(e.value()) }
+                }
+                div { class: "form-actions",
+                    button { class: "btn btn-primary", r#type: "submit", "data-testid": "change-request-send",
+                        disabled: sending() || message().trim().is_empty(), "{t::CHANGE_REQUEST_SEND.get(lang)}" }
+                    button { class: "btn btn-ghost", r#type: "button", onclick: move |_| open.set(false), "{t::CANCEL.get(lang)}" }
+                }
+            }
+        } else {
+            button { class: "btn btn-secondary", r#type: "button", "data-testid": "request-change",
+                onclick: move |_| { open.set(true); outcome.set(None); }, "{t::REQUEST_CHANGE.get(lang)}" }
+        }
+    }
 }

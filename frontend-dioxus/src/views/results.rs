@@ -12,7 +12,7 @@ use dioxus::prelude::*;
 use super::results_quality::QualitySection;
 use crate::api::{self, Basis};
 use crate::components::charts::{Bar, BarChart, SCOPE_COLOURS, SERIES_COLOUR, download_png, scope_legend};
-use crate::components::{ExportButton, ExportFormat, Loading, LoadingPage, StatusBadge, YearTrend};
+use crate::components::{ExportButton, ExportFormat, Loading, LoadingPage, StatusBadge, TripsMap, YearTrend};
 use crate::i18n::use_i18n;
 use crate::model::{category_label, module_label, number_in, percent_in, tonnes_in};
 use crate::routes::Route;
@@ -96,6 +96,8 @@ fn ResultsContent(unit: String, year: i32, basis: Signal<Basis>, options: Signal
                 ModuleChart { view: view.clone(), unit: unit.clone(), year }
                 CategoryChart { view: view.clone(), unit: unit.clone(), year }
                 PerFteChart { view: view.clone(), unit: unit.clone(), year }
+                TripsSection { unit: unit.clone(), year }
+                ModuleSections { view: view.clone(), unit: unit.clone(), year }
                 if !options().without_additional {
                     Additional { view: view.clone() }
                 }
@@ -352,6 +354,141 @@ fn CategoryChart(view: ResultsView, unit: String, year: i32) -> Element {
             }
         }
     }
+}
+
+/// Where the unit travels: its routes on the map that ships with the app, with the heaviest as
+/// a table. Loaded on its own, so the figures above never wait for it.
+#[component]
+fn TripsSection(unit: String, year: i32) -> Element {
+    let i18n = use_i18n();
+    let lang = i18n.lang();
+    let trips = use_resource(use_reactive!(|unit, year| async move { api::trips(&unit, year).await }));
+    let Some(Ok(map)) = &*trips.read() else {
+        return rsx! {};
+    };
+    if map.routes.is_empty() {
+        return rsx! {};
+    }
+    let heading = i18n.t(t::TRIPS_MAP).to_owned();
+    let description = t::chart_of(lang, &heading, &unit, year);
+    let heaviest: Vec<_> = map.routes.iter().take(10).cloned().collect();
+    rsx! {
+        ChartPanel { id: "chart-trips", heading: heading.clone(), file_name: format!("{unit}-{year}-trips.png"),
+            TripsMap { id: "chart-trips", map: map.clone(), title: heading, description,
+                plane: i18n.t(t::PLANE).to_owned(), train: i18n.t(t::TRAIN).to_owned() }
+            if map.unplaced_entries > 0 {
+                p { class: "muted small", "{t::trips_unplaced(lang, map.unplaced_entries)}" }
+            }
+            table { class: "data-table compact", "data-testid": "trips-routes",
+                thead {
+                    tr {
+                        th { scope: "col", "{i18n.t(t::ROUTE)}" }
+                        th { scope: "col", class: "num", "{i18n.t(t::TRIPS)}" }
+                        th { scope: "col", class: "num", "{i18n.t(t::T_CO2E)}" }
+                    }
+                }
+                tbody {
+                    for r in heaviest {
+                        tr { key: "{r.mode}-{r.from.name}-{r.to.name}", "data-mode": "{r.mode}",
+                            th { scope: "row", "{r.from.name} – {r.to.name}" }
+                            td { class: "num", "{r.trips}" }
+                            td { class: "num", "{tonnes_in(lang, r.kg)}" }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Each counted module in detail, opened on demand: its leaves, its change on the year before,
+/// its charts and a link to its page.
+#[component]
+fn ModuleSections(view: ResultsView, unit: String, year: i32) -> Element {
+    let lang = use_i18n().lang();
+    let counted: Vec<&ModuleResult> =
+        view.modules.iter().filter(|m| counts(&view, m) && m.totals.total_kg > 0.0).collect();
+    if counted.is_empty() {
+        return rsx! {};
+    }
+    rsx! {
+        section { class: "panel", "data-testid": "results-module-sections",
+            h2 { class: "panel-title", "{t::MODULES_IN_DETAIL.get(lang)}" }
+            for m in counted {
+                {
+                    let module = co2_domain::Module::parse(&m.module);
+                    let leaves: Vec<(String, f64)> = view
+                        .categories
+                        .iter()
+                        .flat_map(|c| c.leaves.iter())
+                        .filter(|l| l.kg > 0.0)
+                        .filter(|l| co2_domain::EmissionType::by_key(&l.emission_type).map(|e| e.module()) == module)
+                        .map(|l| (l.emission_type.clone(), l.kg))
+                        .collect();
+                    let change = view.year_over_year.modules.iter().find(|c| c.module == m.module).and_then(|c| c.percent);
+                    rsx! {
+                        ModuleSection { key: "{m.module}", unit: unit.clone(), year, module: m.module.clone(),
+                            total_kg: m.totals.total_kg, change, previous_year: view.year_over_year.previous_year, leaves }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One module's section: closed until opened, so its charts load only then.
+#[component]
+fn ModuleSection(
+    unit: String,
+    year: i32,
+    module: String,
+    total_kg: f64,
+    change: Option<f64>,
+    previous_year: i32,
+    leaves: Vec<(String, f64)>,
+) -> Element {
+    let lang = use_i18n().lang();
+    let mut open = use_signal(|| false);
+    let change_text = change.map(|p| t::percent_change(lang, p, previous_year));
+    rsx! {
+        div { class: "module-section", "data-testid": "module-section-{module}", "data-open": "{open()}",
+            button { class: "module-section-head", r#type: "button", "aria-expanded": "{open()}",
+                "data-testid": "module-section-toggle-{module}", onclick: move |_| open.toggle(),
+                span { class: "strong", {module_label(lang, &module)} }
+                span { " · {tonnes_in(lang, total_kg)} t" }
+                if let Some(c) = change_text {
+                    span { class: "muted", " · {c}" }
+                }
+            }
+            if open() {
+                div { class: "module-section-body",
+                    table { class: "data-table compact", "data-testid": "module-section-leaves-{module}",
+                        tbody {
+                            for (leaf, kg) in leaves.iter() {
+                                tr { key: "{leaf}", "data-leaf": "{leaf}",
+                                    th { scope: "row", "{leaf_words(leaf)}" }
+                                    td { class: "num", "{tonnes_in(lang, *kg)} t" }
+                                }
+                            }
+                        }
+                    }
+                    p { class: "small",
+                        Link { to: Route::module(&unit, year, &module), "{t::OPEN_MODULE.get(lang)}" }
+                    }
+                    super::module_charts::ModuleCharts { unit: unit.clone(), year, module: module.clone(), reload: 0 }
+                }
+            }
+        }
+    }
+}
+
+/// A leaf's key in words: its segments after the module's, e.g. `plane · business`.
+fn leaf_words(key: &str) -> String {
+    let mut parts: Vec<&str> = key.split("__").collect();
+    if parts.len() > 1 {
+        parts.remove(0);
+    }
+    parts.iter().map(|p| p.replace('_', " ")).collect::<Vec<_>>().join(" · ")
 }
 
 /// Each category per full-time equivalent: what a unit compares with units of another size.

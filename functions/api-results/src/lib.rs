@@ -23,6 +23,8 @@ fn routes() -> OpenApiRouter<Ctx> {
     OpenApiRouter::new()
         .routes(routes!(results::results))
         .routes(routes!(results::quality))
+        .routes(routes!(results::breakdown))
+        .routes(routes!(results::trips))
         .routes(routes!(exports::create))
         .routes(routes!(exports::get))
         .routes(routes!(exports::file))

@@ -25,6 +25,7 @@ fn routes() -> OpenApiRouter<Ctx> {
         .routes(routes!(members::list))
         .routes(routes!(report::report))
         .routes(routes!(report::set_module_status))
+        .routes(routes!(report::request_change))
         .routes(routes!(plans::list, plans::create))
         .routes(routes!(plans::get, plans::delete))
         .routes(routes!(plans::add_measure))

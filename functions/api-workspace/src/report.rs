@@ -2,7 +2,10 @@
 //! lifecycle (validate / reopen, DOMAIN §6.1).
 
 use axum::extract::{Path, State};
-use co2_api_types::{ModuleStatus, ModuleStatusUpdate, ModuleView, ReportView, UnitSummary, YearSummary};
+use co2_api_types::{
+    ChangeRequestInput, ChangeRequestView, ModuleStatus, ModuleStatusUpdate, ModuleView, ReportView, UnitSummary,
+    YearSummary,
+};
 use co2_db::report::{ReportModule, WriteBlock};
 use co2_domain::Module;
 use co2_platform::auth::{Caller, UnitRole, visible_report, visible_unit};
@@ -54,6 +57,11 @@ pub(crate) async fn report(
     let (unit, mods) = visible_report(&ctx, &caller, &unit, year).await?;
     let (completion_progress, overall_status) = progress(&mods);
     let modules = mods.iter().map(|(m, r)| module_view(*m, r)).collect();
+    let principals = co2_db::campaign::principals_of(&ctx.pools.read, &[unit.unit_id])
+        .await?
+        .into_iter()
+        .map(|(_, r)| r.display_name)
+        .collect();
     Ok(ApiJson(ReportView {
         unit: unit.institutional_id,
         unit_name: unit.name,
@@ -61,7 +69,73 @@ pub(crate) async fn report(
         modules,
         completion_progress,
         overall_status,
+        principals,
     }))
+}
+
+/// Longest message of a change request.
+const MAX_CHANGE_REQUEST: usize = 2000;
+
+/// A member asks for a change in a validated module: the unit's principals (else the
+/// sustainability office) get a notification in the app and by e-mail, leading to the module,
+/// and the request is audited. Anyone who sees the unit may ask; a module still open is 409.
+#[utoipa::path(post, path = "/api/v1/units/{unit}/years/{year}/modules/{module}/change-requests", tag = "workspace",
+    params(("unit" = String, Path), ("year" = i32, Path), ("module" = String, Path)), request_body = ChangeRequestInput,
+    responses((status = 202, body = ChangeRequestView), (status = 404), (status = 409), (status = 422)))]
+pub(crate) async fn request_change(
+    State(ctx): State<Ctx>,
+    caller: Caller,
+    Path((unit, year, module)): Path<(String, i32, String)>,
+    ApiJson(req): ApiJson<ChangeRequestInput>,
+) -> ApiResult<(axum::http::StatusCode, ApiJson<ChangeRequestView>)> {
+    let unit = visible_unit(&ctx, &caller, &unit).await?;
+    let module = Module::parse(&module)
+        .ok_or_else(|| ApiError::not_found("module_not_found", format!("no module '{module}'")))?;
+    let message = req.message.trim();
+    if message.is_empty() || message.chars().count() > MAX_CHANGE_REQUEST {
+        return Err(ApiError::Validation(serde_json::json!({"fields": {"message": [{"code": "invalid_length",
+            "message": format!("say what should change, in 1 to {MAX_CHANGE_REQUEST} characters")}]}})));
+    }
+    let rm = co2_db::report::module_of(&ctx.pools.read, unit.unit_id, year, module).await.map_err(|e| match e {
+        co2_db::DbError::NotFound => ApiError::not_found("report_not_found", format!("no report for {year}")),
+        other => other.into(),
+    })?;
+    if rm.status != ModuleStatus::Validated {
+        return Err(ApiError::conflict(
+            "module_not_validated",
+            "the module is open: its rows can be changed without asking",
+        ));
+    }
+    let mut to: Vec<co2_db::campaign::Recipient> =
+        co2_db::campaign::principals_of(&ctx.pools.read, &[unit.unit_id]).await?.into_iter().map(|(_, r)| r).collect();
+    if to.is_empty() {
+        to = co2_db::campaign::office(&ctx.pools.read).await?;
+    }
+    let title = format!("Change requested in {} ({}, {year})", module.key(), unit.institutional_id);
+    let body = format!("{} asks: {message}", caller.user.display_name);
+    let link = format!("/units/{}/years/{year}/modules/{}", unit.institutional_id, module.key());
+    let notification = co2_db::campaign::NewNotification {
+        kind: "change_request",
+        year: Some(year),
+        title: &title,
+        body: &body,
+        link: Some(&link),
+    };
+    let mut tx = ctx.pools.write.begin().await?;
+    for r in &to {
+        co2_db::campaign::notify(&mut tx, r, &notification).await?;
+    }
+    co2_db::audit::append(
+        &mut tx,
+        &caller.user.institutional_id,
+        "module.change_requested",
+        Some(&format!("{}/{year}/{}", unit.institutional_id, module.key())),
+        serde_json::json!({"message": message, "notified": to.iter().map(|r| r.app_user_id).collect::<Vec<_>>()}),
+    )
+    .await?;
+    tx.commit().await?;
+    let notified = to.into_iter().map(|r| r.display_name).collect();
+    Ok((axum::http::StatusCode::ACCEPTED, ApiJson(ChangeRequestView { notified })))
 }
 
 /// Validates a module (read-only from then on) or reopens it for changes (DOMAIN §6.1): the

@@ -283,6 +283,26 @@ pub struct ReportView {
     /// `"validated/8"`.
     pub completion_progress: String,
     pub overall_status: ModuleStatus,
+    /// The names of the unit's principals (its head and team managers): whom a member asks.
+    #[serde(default)]
+    pub principals: Vec<String>,
+}
+
+/// `POST …/modules/{module}/change-requests`: a member asks the unit's principals to reopen a
+/// validated module for a change.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangeRequestInput {
+    /// What should change and why (1–2,000 characters).
+    pub message: String,
+}
+
+/// Whom a change request reached.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangeRequestView {
+    /// The names of those notified: the unit's principals, else the sustainability office.
+    pub notified: Vec<String>,
 }
 
 /// Scope split in kg and tonnes.
@@ -613,6 +633,70 @@ pub enum EntrySource {
     Backoffice,
     /// The travel agency's export, imported by trip key; read-only for everyone.
     Agency,
+}
+
+/// A module's entries grouped for its charts (`GET …/modules/{module}/breakdown`): flights by
+/// haul and class, equipment by class, embodied energy by building, the headcount's FTE by
+/// position…, each the heaviest groups first.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ModuleBreakdownView {
+    pub module: String,
+    pub charts: Vec<BreakdownChart>,
+}
+
+/// One chart of a module: what it groups by (`key`, e.g. `by_haul_and_class`) and what it sums
+/// (`unit`: `kg` of CO₂-eq, the headline's rows only, or `fte`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BreakdownChart {
+    pub key: String,
+    pub unit: String,
+    /// At most 10 groups, heaviest first; the rest summed in a last group with `rest` set.
+    pub groups: Vec<BreakdownGroup>,
+}
+
+/// A group of a chart: its label (a class, a building, a provider…), its sum and entries.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BreakdownGroup {
+    pub label: String,
+    pub value: f64,
+    pub entries: i64,
+    #[serde(default)]
+    pub rest: bool,
+}
+
+/// The unit-year's trips for its map (`GET …/trips`): one route per pair of places and mode,
+/// both directions together, with its trips and kg; no traveller is named.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TripsMapView {
+    pub routes: Vec<TripRoute>,
+    /// Trip entries whose places the reference does not know: not on the map.
+    pub unplaced_entries: i64,
+}
+
+/// A route of the map.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TripRoute {
+    /// `plane` or `train`.
+    pub mode: String,
+    pub from: TripPlace,
+    pub to: TripPlace,
+    /// Σ `number_of_trips` of its entries.
+    pub trips: i64,
+    pub kg: f64,
+}
+
+/// An airport (its IATA code) or a station (its name), where the reference has it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TripPlace {
+    pub name: String,
+    pub latitude: f64,
+    pub longitude: f64,
 }
 
 /// What the simulation computes with: the entries the caller may see in a unit-year (all of
@@ -1531,7 +1615,7 @@ pub struct NotificationsView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NotificationView {
     pub notification_id: uuid::Uuid,
-    /// `year_opened`, `reminder` or `digest`.
+    /// `year_opened`, `reminder`, `digest` or `change_request`.
     pub kind: String,
     pub year: Option<i32>,
     pub title: String,

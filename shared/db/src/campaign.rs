@@ -49,7 +49,7 @@ pub async fn office(db: impl PgExecutor<'_>) -> DbResult<Vec<Recipient>> {
 /// What a new notification says.
 #[derive(Debug, Clone, Copy)]
 pub struct NewNotification<'a> {
-    /// `year_opened`, `reminder` or `digest`.
+    /// `year_opened`, `reminder`, `digest` or `change_request`.
     pub kind: &'a str,
     pub year: Option<i32>,
     pub title: &'a str,

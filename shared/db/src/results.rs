@@ -249,3 +249,38 @@ pub async fn quality_rows(db: impl PgExecutor<'_>, unit_id: Uuid, year: i32) -> 
     .fetch_all(db)
     .await?)
 }
+
+/// An entry of a unit-year module with its kg outside the additional categories.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EntryKg {
+    pub data_entry_type: i16,
+    pub data: serde_json::Value,
+    pub kg: f64,
+    /// Σ of its rows' quantities (e.g. a flight's total km).
+    pub quantity: Option<f64>,
+}
+
+/// Every published entry of a unit-year module with its kg (the headline's rows) and quantity.
+pub async fn module_entry_kgs(
+    db: impl PgExecutor<'_>,
+    unit_id: Uuid,
+    year: i32,
+    module: co2_domain::Module,
+) -> DbResult<Vec<EntryKg>> {
+    Ok(crate::sql::query_as::<EntryKg>(
+        "select e.data_entry_type, e.data,
+                coalesce(sum(em.kg_co2eq) filter (where not em.is_additional), 0)::float8 as kg,
+                sum(em.quantity)::float8 as quantity
+         from report r
+         join report_module rm using (report_id)
+         join published_entry e on e.report_module_id = rm.report_module_id
+         left join emission em on em.data_entry_id = e.data_entry_id
+         where r.unit_id = $1 and r.report_year_id = $2 and rm.module = $3
+         group by e.data_entry_id, e.data_entry_type, e.data",
+    )
+    .bind(unit_id)
+    .bind(year)
+    .bind(module.key())
+    .fetch_all(db)
+    .await?)
+}

@@ -277,6 +277,22 @@ impl EmissionType {
         LEAVES.iter().find(|t| t.key == key).copied()
     }
 
+    /// The module whose entries produce the leaf, told by the first segment of its key (food,
+    /// waste and commuting come from the headcount's people).
+    pub fn module(&self) -> crate::Module {
+        use crate::Module;
+        match self.key.split("__").next().unwrap_or_default() {
+            "professional_travel" => Module::ProfessionalTravel,
+            "buildings" => Module::Buildings,
+            "equipment" => Module::Equipment,
+            "purchases" => Module::Purchase,
+            "research_facilities" => Module::ResearchFacilities,
+            "external" => Module::ExternalCloudAndAi,
+            "process_emissions" => Module::ProcessEmissions,
+            _ => Module::Headcount,
+        }
+    }
+
     /// Looks a leaf up by key; for keys defined in code (a miss is a programming error caught by
     /// the tree's tests, so it falls back to a neutral leaf rather than panicking in production).
     pub fn known(key: &str) -> EmissionType {
@@ -288,6 +304,25 @@ impl EmissionType {
 mod tree_tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn every_leaf_belongs_to_the_module_its_key_names() {
+        for leaf in LEAVES.iter() {
+            let first = leaf.key.split("__").next().unwrap();
+            let module = leaf.module();
+            match first {
+                "food" | "waste" | "commuting" => assert_eq!(module, crate::Module::Headcount, "{}", leaf.key),
+                _ => assert!(
+                    first == module.key()
+                        || (first, module.key()) == ("purchases", "purchase")
+                        || (first, module.key()) == ("external", "external_cloud_and_ai"),
+                    "{} → {}",
+                    leaf.key,
+                    module.key()
+                ),
+            }
+        }
+    }
 
     #[test]
     fn keys_and_codes_are_unique_and_consistent_with_their_category() {

@@ -3,6 +3,7 @@
 //! arithmetic is `co2_domain::totals`; this crate feeds it with the published entries' leaf sums,
 //! FTE and IT classes, and shapes the answer as `ResultsView`.
 
+pub mod breakdown;
 pub mod campaign;
 pub mod coverage;
 pub mod figures;
@@ -10,6 +11,7 @@ pub mod inventory;
 pub mod quality;
 pub mod reporting;
 pub mod rollups;
+pub mod trips;
 
 use co2_api_types::{
     CategoryResult, ClassBreakdownView, ClassResult, ItFocusView, LeafResult, ModuleChange, ModuleResult, ModuleStatus,

@@ -96,6 +96,14 @@ async fn run_matrix(pool: PgPool) {
             Some(json!({"status": "in_progress"})),
             [401, 403, 200, 404, 404, 200],
         ),
+        // Asking for a change: whoever sees the unit, when the module is validated (here it is
+        // open: 409 for them, 404 for the others).
+        case(
+            Method::POST,
+            format!("{unit}/modules/equipment/change-requests"),
+            Some(json!({"message": "please reopen"})),
+            [401, 409, 409, 404, 404, 409],
+        ),
         case(
             Method::GET,
             "/api/v1/entries/units/9001/years/2025/modules/equipment".to_owned(),
@@ -110,6 +118,20 @@ async fn run_matrix(pool: PgPool) {
         ),
         case(Method::PATCH, format!("/api/v1/entries/{}", entry(0)), Some(equipment), [401, 403, 200, 404, 404, 403]),
         case(Method::GET, format!("/api/v1/entries/{}/explanation", entry(0)), None, [401, 403, 200, 404, 404, 403]),
+        // The trips' map: whoever sees the unit's results.
+        case(
+            Method::GET,
+            "/api/v1/results/units/9001/years/2025/trips".to_owned(),
+            None,
+            [401, 200, 200, 404, 404, 200],
+        ),
+        // A module's charts: whoever sees the unit's results.
+        case(
+            Method::GET,
+            "/api/v1/results/units/9001/years/2025/modules/equipment/breakdown".to_owned(),
+            None,
+            [401, 200, 200, 404, 404, 200],
+        ),
         // The simulation's basis: a member's own rows, the principal's all; the admin sees the
         // unit but lists no module's rows, so gets the factors alone.
         case(
