@@ -2,6 +2,7 @@
 //! the unit workspace (`/`, `/units/…`), `/team-manager/…` and `/it-manager/…`, all inside the
 //! signed-in [`AppShell`]; `/login` stands alone.
 
+use co2_domain::Module;
 use dioxus::prelude::*;
 
 use crate::views::{
@@ -39,9 +40,9 @@ pub enum Route {
         Methodology {},
         #[route("/help/methodology/:module")]
         ModuleMethodology { module: String },
-        // One route for the 8 modules.
+        // One route for the 8 modules, typed on the domain's: another key is not found.
         #[route("/units/:unit/years/:year/modules/:module")]
-        EquipmentOrModule { unit: String, year: i32, module: String },
+        EquipmentOrModule { unit: String, year: i32, module: Module },
 
         #[nest("/team-manager")]
         #[layout(TeamLayout)]
@@ -161,15 +162,23 @@ impl Route {
             Route::Simulation { .. } => Some(Route::Simulation { unit: unit.to_owned(), year }),
             Route::Plans { .. } => Some(Route::Plans { unit: unit.to_owned(), year }),
             Route::EquipmentOrModule { module, .. } => {
-                Some(Route::EquipmentOrModule { unit: unit.to_owned(), year, module: module.clone() })
+                Some(Route::EquipmentOrModule { unit: unit.to_owned(), year, module: *module })
             }
             _ => None,
         }
     }
 
     /// The page of a module of a report.
-    pub fn module(unit: &str, year: i32, module: &str) -> Route {
-        Route::EquipmentOrModule { unit: unit.to_owned(), year, module: module.to_owned() }
+    pub fn module(unit: &str, year: i32, module: Module) -> Route {
+        Route::EquipmentOrModule { unit: unit.to_owned(), year, module }
+    }
+
+    /// The page of a module named by its key (as the API writes it); an unknown key is not found.
+    pub fn module_key(unit: &str, year: i32, key: &str) -> Route {
+        match Module::parse(key) {
+            Some(module) => Route::module(unit, year, module),
+            None => Route::NotFound { segments: vec!["units".into(), unit.into(), key.into()] },
+        }
     }
 }
 
@@ -181,9 +190,18 @@ mod tests {
 
     #[test]
     fn module_pages_have_the_documented_addresses() {
-        let route = Route::module("9001", 2025, "equipment");
+        let route = Route::module("9001", 2025, Module::Equipment);
         assert_eq!(route.to_string(), "/units/9001/years/2025/modules/equipment");
         assert_eq!(Route::from_str("/units/9001/years/2025/modules/equipment").ok(), Some(route));
+        // Every module has its page; another key is an unknown address.
+        for m in Module::ALL {
+            assert_eq!(
+                Route::from_str(&format!("/units/9001/years/2025/modules/{m}")).ok(),
+                Some(Route::module("9001", 2025, m))
+            );
+        }
+        let kitchen = Route::from_str("/units/9001/years/2025/modules/kitchen").map(|r| r.area()).ok();
+        assert_eq!(kitchen, Some(Area::Other));
     }
 
     #[test]
@@ -196,8 +214,8 @@ mod tests {
 
     #[test]
     fn changing_the_year_keeps_the_module_page_and_leaves_areas_alone() {
-        let on_module = Route::module("9001", 2025, "equipment");
-        assert_eq!(on_module.with_unit_year("9002", 2024), Some(Route::module("9002", 2024, "equipment")));
+        let on_module = Route::module("9001", 2025, Module::Equipment);
+        assert_eq!(on_module.with_unit_year("9002", 2024), Some(Route::module("9002", 2024, Module::Equipment)));
         assert_eq!(Route::ItAudit {}.with_unit_year("9002", 2024), None);
         let results = Route::Results { unit: "9001".into(), year: 2025 };
         assert_eq!(results.to_string(), "/units/9001/years/2025/results");
@@ -241,7 +259,7 @@ mod tests {
             Route::Results { unit: "9001".into(), year: 2025 },
             Route::Simulation { unit: "9001".into(), year: 2025 },
             Route::Plans { unit: "9001".into(), year: 2025 },
-            Route::module("9001", 2025, "equipment"),
+            Route::module("9001", 2025, Module::Equipment),
             Route::Help {},
             Route::Methodology {},
             Route::TeamHome {},

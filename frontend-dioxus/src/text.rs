@@ -441,8 +441,6 @@ pub fn recalc_started(lang: Lang, entries: i64, slices: usize) -> String {
 
 // Module pages.
 text!(UNKNOWN_MODULE, "Unknown module", "Module inconnu");
-text!(NO_SUCH_MODULE, "There is no module called ", "Aucun module ne s'appelle ");
-text!(BACK_TO_THE_REPORT, "Back to the report", "Retour au rapport");
 text!(MODULE_TOTAL, "Module total", "Total du module");
 text!(FIELDS_NEED_ATTENTION, "Some fields need attention.", "Certains champs sont à corriger.");
 text!(ENTRY_DELETED, "Entry deleted.", "Saisie supprimée.");

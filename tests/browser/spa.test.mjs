@@ -58,6 +58,16 @@ async function signIn(page, persona, unit = '9001') {
   }
 }
 
+/** The results page's PDF report, built by step-export: asked for, followed, and fetched. */
+async function reportPdf(page) {
+  await page.getByTestId('export-pdf-start').click();
+  const pdfLink = page.getByTestId('export-pdf-download');
+  await pdfLink.waitFor({ timeout: 60_000 });
+  const pdf = await page.request.get(new URL(await pdfLink.getAttribute('href'), BASE_URL).toString());
+  assert.equal(pdf.status(), 200);
+  assert.equal((await pdf.body()).subarray(0, 5).toString(), '%PDF-');
+}
+
 test('a principal uploads the demo equipment file and sees the module total', async () => {
   assert.ok(existsSync(DEMO_CSV), `demo file not found: ${DEMO_CSV} (set DEMO_EQUIPMENT_CSV)`);
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -132,12 +142,7 @@ test('a principal uploads the demo equipment file and sees the module total', as
     assert.deepEqual([...pngBytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
 
     // The PDF report, built by step-export.
-    await page.getByTestId('export-pdf-start').click();
-    const pdfLink = page.getByTestId('export-pdf-download');
-    await pdfLink.waitFor({ timeout: 60_000 });
-    const pdf = await page.request.get(new URL(await pdfLink.getAttribute('href'), BASE_URL).toString());
-    assert.equal(pdf.status(), 200);
-    assert.equal((await pdf.body()).subarray(0, 5).toString(), '%PDF-');
+    await reportPdf(page);
 
     // In French: texts and numbers, remembered across a reload.
     await page.getByTestId('lang-fr').click();
@@ -914,12 +919,7 @@ test('a member reads the results as deep as the team manager — options, IT cla
     await shoot(page, 'results-member');
 
     // The PDF, for a member too.
-    await page.getByTestId('export-pdf-start').click();
-    const pdfLink = page.getByTestId('export-pdf-download');
-    await pdfLink.waitFor({ timeout: 60_000 });
-    const pdf = await page.request.get(new URL(await pdfLink.getAttribute('href'), BASE_URL).toString());
-    assert.equal(pdf.status(), 200);
-    assert.equal((await pdf.body()).subarray(0, 5).toString(), '%PDF-');
+    await reportPdf(page);
 
     await page.getByTestId('lang-fr').click();
     await eventually('the French options', async () => /Exclure les infrastructures de recherche/.test(await page.getByTestId('results-options').innerText()));

@@ -23,7 +23,7 @@ pub fn ModuleCard(unit: String, year: i32, module: ModuleView) -> Element {
             div { class: "card-head",
                 span { class: "card-position", "aria-hidden": "true", "{module.position}" }
                 h3 { class: "card-title",
-                    Link { class: "card-link", to: Route::module(&unit, year, &module.module), "{label}" }
+                    Link { class: "card-link", to: Route::module_key(&unit, year, &module.module), "{label}" }
                 }
             }
             div { class: "card-meta",

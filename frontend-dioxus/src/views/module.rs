@@ -24,32 +24,25 @@ const PER_PAGE: u32 = 50;
 /// The page sizes offered (the API's largest page is 500).
 const PAGE_SIZES: [u32; 4] = [25, 50, 100, 500];
 
-/// A module page.
+/// A module page (the router refuses keys that name no module).
 #[component]
-pub fn EquipmentOrModule(unit: String, year: i32, module: String) -> Element {
+pub fn EquipmentOrModule(unit: String, year: i32, module: co2_domain::Module) -> Element {
     let lang = use_i18n().lang();
-    let Some(info) = module_info(&module) else {
-        return rsx! {
-            section { class: "page narrow",
-                h1 { class: "page-title", "{t::UNKNOWN_MODULE.get(lang)}" }
-                p { "{t::NO_SUCH_MODULE.get(lang)}" code { "{module}" } "." }
-                Link { class: "btn btn-secondary", to: Route::Report { unit, year }, "{t::BACK_TO_THE_REPORT.get(lang)}" }
-            }
-        };
-    };
+    let key = module.key();
+    let label = module_info(key).map_or(key, |i| i.label.get(lang));
     rsx! {
         div { class: "page",
             nav { class: "breadcrumb", aria_label: t::BREADCRUMB.get(lang),
                 Link { to: Route::Report { unit: unit.clone(), year }, "{t::unit_report(lang, &unit, year)}" }
                 span { "aria-hidden": "true", " / " }
-                span { aria_current: "page", "{info.label.get(lang)}" }
+                span { aria_current: "page", "{label}" }
                 span { class: "breadcrumb-aside",
-                    Link { "data-testid": "module-methodology", to: Route::ModuleMethodology { module: info.key.to_owned() },
+                    Link { "data-testid": "module-methodology", to: Route::ModuleMethodology { module: key.to_owned() },
                         "{t::HOW_THIS_MODULE_IS_COMPUTED.get(lang)}" }
                 }
             }
-            ErrorBoundary { key: "{unit}-{year}-{module}", handle_error: boundary_fallback,
-                ModulePage { unit: unit.clone(), year, module: info.key.to_owned() }
+            ErrorBoundary { key: "{unit}-{year}-{key}", handle_error: boundary_fallback,
+                ModulePage { unit: unit.clone(), year, module: key.to_owned() }
             }
         }
     }

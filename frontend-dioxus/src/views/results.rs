@@ -473,7 +473,7 @@ fn ModuleSection(
                         }
                     }
                     p { class: "small",
-                        Link { to: Route::module(&unit, year, &module), "{t::OPEN_MODULE.get(lang)}" }
+                        Link { to: Route::module_key(&unit, year, &module), "{t::OPEN_MODULE.get(lang)}" }
                     }
                     super::module_charts::ModuleCharts { unit: unit.clone(), year, module: module.clone(), reload: 0 }
                 }

@@ -177,7 +177,7 @@ fn ValidationTable(unit: String, year: i32) -> Element {
                     for m in modules {
                         tr { key: "{m.module}", "data-module": "{m.module}",
                             th { scope: "row",
-                                Link { to: Route::module(&unit, year, &m.module), "{module_label(lang, &m.module)}" }
+                                Link { to: Route::module_key(&unit, year, &m.module), "{module_label(lang, &m.module)}" }
                             }
                             td { StatusBadge { status: m.status } }
                             td { class: "num", "{m.entry_count}" }
@@ -257,7 +257,7 @@ fn ProgressOverview(unit: String, year: i32) -> Element {
                 ul { "data-testid": "still-to-validate",
                     for m in missing {
                         li { key: "{m.module}",
-                            Link { to: Route::module(&unit, year, &m.module), "{module_label(lang, &m.module)}" }
+                            Link { to: Route::module_key(&unit, year, &m.module), "{module_label(lang, &m.module)}" }
                             " — "
                             StatusBadge { status: m.status }
                         }

@@ -74,6 +74,26 @@ impl Module {
     }
 }
 
+/// A module is written as its key (`professional_travel`), in URLs too.
+impl std::fmt::Display for Module {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// A text that names no module.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no module '{0}'")]
+pub struct UnknownModule(pub String);
+
+impl std::str::FromStr for Module {
+    type Err = UnknownModule;
+
+    fn from_str(key: &str) -> Result<Self, Self::Err> {
+        Module::parse(key).ok_or_else(|| UnknownModule(key.to_owned()))
+    }
+}
+
 /// A data-entry type (DET). The discriminant is the anchor's id and is stored as is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
